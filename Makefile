@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: Apache-2.0
+# Top-level entry points. The README shows two of them: `make run` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+MMF := $(BUILD_DIR)/bin/mmf
+PROMPT ?= The meaning of life is
+TOKENS ?= 40
+
+.PHONY: all deps configure build run test clean format
+
+all: build
+
+## deps: install the Debian packages mmf needs (idempotent; apt-get update at most once)
+deps:
+	bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+## configure: configure the CMake build tree in $(BUILD_DIR)
+configure: $(BUILD_DIR)/build.ninja
+
+## build: configure and build everything into $(BUILD_DIR) (the CLI is $(MMF))
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## run: deps + build + the main job: generate text with the shipped tiny model
+run: deps
+	$(MAKE) --no-print-directory build
+	$(MMF) run --model tiny --prompt "$(PROMPT)" -n $(TOKENS)
+
+## test: deps + build + the whole test suite
+test: deps
+	$(MAKE) --no-print-directory build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+## format: apply .clang-format to the C++ sources
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mmf info MODEL`: shapes, parameter counts and packed bytes per token.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "mmf/host/model_source.hpp"
+
+namespace mmf::cli {
+namespace {
+
+struct InfoArgs {
+  std::string model;
+  bool json = false;
+};
+
+std::string human_bytes(double b) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1);
+  if (b >= 1e9) {
+    s << b / 1e9 << " GB";
+  } else if (b >= 1e6) {
+    s << b / 1e6 << " MB";
+  } else {
+    s << b / 1e3 << " kB";
+  }
+  return s.str();
+}
+
+void info(const InfoArgs& a) {
+  const ModelConfig c = host::resolve_config(a.model);
+  const int64_t h = c.hidden_size, i = c.intermediate_size, v = c.vocab_size;
+  nlohmann::json j = config_to_json(c);
+  j["parameters"] = c.parameter_count();
+  j["ternary_weights_per_token"] = c.ternary_weight_count();
+  j["ternary_ops_per_token"] = c.ternary_weight_count();
+  j["packed_weight_bytes_per_token"] = {{"2bit", c.packed_weight_bytes(Packing::two_bit)},
+                                        {"1.6bit", c.packed_weight_bytes(Packing::five_trit)}};
+  j["embedding_bytes_per_token"] = 2 * h;
+  j["recurrent_state_values"] = c.num_layers * h;
+  j["bitlinears_per_token"] = 7 * c.num_layers + 1;
+  j["shapes"] = {{"embedding", {v, h}},       {"i_proj", {h, h}},     {"f_proj", {h, h}},
+                 {"g_proj", {h, h}},          {"o_proj", {h, h}},     {"gate_proj", {2 * i, h}},
+                 {"down_proj", {h, i}},       {"lm_head", {v, h}},    {"lower_bounds", {c.num_layers, h}}};
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "model " << c.name << "\n"
+            << "  vocab " << v << ", hidden " << h << ", layers " << c.num_layers
+            << ", intermediate " << i << ", rms_norm_eps " << c.rms_norm_eps << "\n"
+            << "  per layer: i/f/g/o_proj [" << h << ", " << h << "], gate_proj [" << 2 * i
+            << ", " << h << "], down_proj [" << h << ", " << i << "]\n"
+            << "  embedding [" << v << ", " << h << "] bf16, lm_head [" << v << ", " << h
+            << "] ternary\n"
+            << "  parameters " << c.parameter_count() << " (" << human_bytes(2.0 * static_cast<double>(c.parameter_count()))
+            << " as bf16)\n"
+            << "  ternary weights per token " << c.ternary_weight_count() << "\n"
+            << "  packed weight bytes per token: 2bit "
+            << human_bytes(static_cast<double>(c.packed_weight_bytes(Packing::two_bit)))
+            << " (" << c.packed_weight_bytes(Packing::two_bit) << "), 1.6bit "
+            << human_bytes(static_cast<double>(c.packed_weight_bytes(Packing::five_trit))) << " ("
+            << c.packed_weight_bytes(Packing::five_trit) << ")\n"
+            << "  recurrent state " << c.num_layers * h << " values\n";
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto a = std::make_shared<InfoArgs>();
+  CLI::App* cmd = app.add_subcommand("info", "Print a model's shapes, parameters and bytes per token");
+  cmd->add_option("MODEL", a->model, "tiny | 370m | 1.3b | 2.7b | model YAML | converted model file")
+      ->required();
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a] { info(*a); });
+}
+
+}  // namespace mmf::cli

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// Subcommands of the `mmf` tool; each registers its options and callback on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace mmf::cli {
+
+void add_run_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+
+// Reads a whole text file; throws mmf::Error naming it when it is missing or empty.
+std::string read_text_file(const std::string& path);
+
+}  // namespace mmf::cli

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// A Session owns one model engine and runs generation and evaluation on it, with timing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mmf/host/model_source.hpp"
+#include "mmf/host/sampler.hpp"
+#include "mmf/language_model.hpp"
+
+namespace mmf::host {
+
+enum class Numerics { fixed, floating };
+Numerics parse_numerics(const std::string& name);
+const char* numerics_name(Numerics n);
+
+// Backend names known to the runtime. This build executes `cpu`; the device backends are
+// listed so the error for them can say what exists.
+void check_backend(const std::string& name);
+
+struct GenerateOptions {
+  int32_t max_new_tokens = 32;
+  bool stop_at_eos = true;
+  SamplerOptions sampler;
+};
+
+struct GenerateResult {
+  std::vector<int32_t> prompt_ids;  // with BOS
+  std::vector<int32_t> token_ids;   // generated
+  std::string text;                 // decoded generated tokens
+  double prefill_seconds = 0.0;
+  double decode_seconds = 0.0;
+};
+
+struct EvalResult {
+  int64_t tokens = 0;  // scored tokens (all after BOS)
+  double nll = 0.0;    // mean negative log-likelihood, nats per token
+  double perplexity = 0.0;
+  double accuracy_top1 = 0.0;  // argmax == next token
+  // Filled when a second engine is compared position by position.
+  double agreement_top1 = 0.0;
+  double max_abs_logit_error = 0.0;
+  double compare_perplexity = 0.0;
+  double seconds = 0.0;
+};
+
+class Session {
+ public:
+  Session(LoadedModel model, Numerics numerics);
+  const LoadedModel& loaded() const { return model_; }
+  Numerics numerics() const { return numerics_; }
+
+  // Encodes the prompt (BOS prepended), feeds it, then samples up to max_new_tokens.
+  // `on_token` (optional) sees each generated id as it is produced.
+  GenerateResult generate(const std::string& prompt, const GenerateOptions& options,
+                          const std::function<void(int32_t)>& on_token = {});
+  // Scores every token of `text` after BOS in one stream. With `compare`, a second engine of
+  // the given numerics runs in lockstep for top-1 agreement and logit error.
+  EvalResult evaluate(const std::string& text, const Numerics* compare = nullptr);
+
+ private:
+  LoadedModel model_;
+  Numerics numerics_;
+  std::unique_ptr<LanguageModel> engine_;
+};
+
+std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics);
+
+}  // namespace mmf::host

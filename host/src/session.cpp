@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// Generation and evaluation on the CPU reference engines.
+#include "mmf/host/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "mmf/error.hpp"
+#include "mmf/fixed_model.hpp"
+#include "mmf/float_model.hpp"
+
+namespace mmf::host {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// log softmax(logits)[target] in double.
+double log_prob(const std::vector<float>& logits, int32_t target) {
+  const double top = *std::max_element(logits.begin(), logits.end());
+  double sum = 0.0;
+  for (float v : logits) sum += std::exp(static_cast<double>(v) - top);
+  return static_cast<double>(logits[target]) - top - std::log(sum);
+}
+
+}  // namespace
+
+Numerics parse_numerics(const std::string& name) {
+  if (name == "fixed") return Numerics::fixed;
+  if (name == "float") return Numerics::floating;
+  throw Error("--numerics: unknown value '" + name + "' (expected fixed or float)");
+}
+
+const char* numerics_name(Numerics n) { return n == Numerics::fixed ? "fixed" : "float"; }
+
+void check_backend(const std::string& name) {
+  if (name == "cpu") return;
+  if (name == "csim" || name == "verilator" || name == "systemc" || name == "xrt") {
+    throw Error("--backend " + name + ": this backend is not part of this build yet (available: cpu)");
+  }
+  throw Error("--backend: unknown backend '" + name +
+              "' (expected cpu, csim, verilator, systemc or xrt)");
+}
+
+std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics) {
+  if (numerics == Numerics::fixed) return std::make_unique<FixedModel>(model);
+  return std::make_unique<FloatModel>(model);
+}
+
+Session::Session(LoadedModel model, Numerics numerics)
+    : model_(std::move(model)), numerics_(numerics),
+      engine_(make_reference_engine(model_.model, numerics)) {}
+
+GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
+                                 const std::function<void(int32_t)>& on_token) {
+  if (options.max_new_tokens < 0) throw Error("-n must be >= 0");
+  Sampler sampler(options.sampler);
+  GenerateResult r;
+  r.prompt_ids = model_.tokenizer->encode(prompt);
+  const int64_t vocab = model_.model.config.vocab_size;
+  for (int32_t id : r.prompt_ids) {
+    if (id < 0 || id >= vocab) {
+      throw Error("prompt: the tokenizer produced id " + std::to_string(id) +
+                  " outside the model's vocabulary of " + std::to_string(vocab));
+    }
+  }
+  engine_->reset();
+  auto start = Clock::now();
+  const std::vector<float>* logits = nullptr;
+  for (int32_t id : r.prompt_ids) logits = &engine_->step(id);
+  r.prefill_seconds = seconds_since(start);
+
+  start = Clock::now();
+  const auto eos = static_cast<int32_t>(model_.model.config.eos_token_id);
+  for (int32_t t = 0; t < options.max_new_tokens; ++t) {
+    const int32_t next = sampler.sample(*logits);
+    if (options.stop_at_eos && next == eos) break;
+    r.token_ids.push_back(next);
+    if (on_token) on_token(next);
+    if (t + 1 < options.max_new_tokens) logits = &engine_->step(next);
+  }
+  r.decode_seconds = seconds_since(start);
+  r.text = model_.tokenizer->decode(r.token_ids);
+  return r;
+}
+
+EvalResult Session::evaluate(const std::string& text, const Numerics* compare) {
+  const std::vector<int32_t> ids = model_.tokenizer->encode(text);
+  if (ids.size() < 2) throw Error("eval: the text has no tokens to score");
+  std::unique_ptr<LanguageModel> other;
+  if (compare != nullptr) {
+    other = make_reference_engine(model_.model, *compare);
+    other->reset();
+  }
+  engine_->reset();
+  const auto start = Clock::now();
+  EvalResult r;
+  double nll = 0.0, other_nll = 0.0;
+  int64_t correct = 0, agree = 0;
+  for (size_t t = 0; t + 1 < ids.size(); ++t) {
+    const std::vector<float>& logits = engine_->step(ids[t]);
+    nll -= log_prob(logits, ids[t + 1]);
+    const int32_t top = argmax(logits);
+    correct += top == ids[t + 1];
+    if (other) {
+      const std::vector<float>& ref = other->step(ids[t]);
+      other_nll -= log_prob(ref, ids[t + 1]);
+      agree += top == argmax(ref);
+      for (size_t k = 0; k < ref.size(); ++k) {
+        r.max_abs_logit_error =
+            std::max(r.max_abs_logit_error, static_cast<double>(std::fabs(ref[k] - logits[k])));
+      }
+    }
+  }
+  r.tokens = static_cast<int64_t>(ids.size() - 1);
+  const auto n = static_cast<double>(r.tokens);
+  r.nll = nll / n;
+  r.perplexity = std::exp(r.nll);
+  r.accuracy_top1 = static_cast<double>(correct) / n;
+  if (other) {
+    r.agreement_top1 = static_cast<double>(agree) / n;
+    r.compare_perplexity = std::exp(other_nll / n);
+  }
+  r.seconds = seconds_since(start);
+  return r;
+}
+
+}  // namespace mmf::host

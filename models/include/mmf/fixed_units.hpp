@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden fixed-point units, one function per hardware unit (docs/numerics.md). The HLS units and
+// RTL modules are tested against exactly these functions.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mmf/numerics.hpp"
+
+namespace mmf::fx {
+
+// Norm + absmax + int8 quantize unit. For a BitLinear input p (Q16) of n values:
+//   a = p * w_rms / 2^15 (or p when w_rms is null),  u = p * w_code / 2^15
+//   codes = round_half_away(127 * u / max|u|)  via one reciprocal per vector
+//   token_scale = max|u| / sqrt(sum (a >> sh)^2) * 2^-sh   (sh keeps |a >> sh| < 2^15)
+// The BitLinear's per-tensor constant supplies sqrt(n), the weight scales and 2^16.
+// If max|u| or max|a| is 0 the codes are 0 and token_scale is 0.
+struct Quantized {
+  Scaled token_scale;
+};
+Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
+                               int64_t n, int8_t* codes);
+
+// Combines the token scale with the tensor constant: normalize(normalize(t) * k).
+Scaled combine_scales(Scaled token_scale, Scaled tensor_constant);
+
+// Rescale unit: out[r] = apply_scale(acc[r], scale) for r < rows.
+void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out);
+
+// MLGRU unit, per channel k < n (all Q16 except gates Q0.16):
+//   f = sigmoid(f_pre);  f = lb + (1 - lb) * f  when lower_bound is not null (layers > 0)
+//   s = f * s + silu(i_pre) * (1 - f)
+//   p_o = g * silu(s)          (the o_proj input; RMSNorm(g) cancels inside that BitLinear)
+void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
+           int64_t n, int32_t* state, int32_t* p_o);
+
+// GLU unit: z[k] = silu(gu[k]) * gu[n + k] for k < n.
+void glu(const int32_t* gu, int64_t n, int32_t* z);
+
+// Residual add unit: x[k] = saturate(x[k] + a[k]).
+void residual_add(int32_t* x, const int32_t* a, int64_t n);
+
+}  // namespace mmf::fx

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// A converted model in memory: ternary weights (packed once, never re-quantized), per-tensor
+// scales, norm weights, bf16 embedding and the tokenizer. Read and written as safetensors
+// (docs/model-files.md); built at random for throughput work.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mmf/model_config.hpp"
+#include "mmf/ternary_pack.hpp"
+
+namespace mmf {
+
+// Version of the converted-model file format, stored in its metadata.
+constexpr int kConvertedFormatVersion = 1;
+constexpr const char* kConvertedFormatName = "mmf-converted";
+
+// W ~= trits * scale, with scale = max(mean|W_latent|, 1e-5) (the released absmean rule).
+struct TernaryTensor {
+  int64_t rows = 0;
+  int64_t cols = 0;
+  Packing packing = Packing::two_bit;
+  float scale = 1.0f;
+  std::vector<uint8_t> packed;  // rows * packed_row_bytes(cols)
+  size_t row_bytes() const { return packed_row_bytes(static_cast<size_t>(cols), packing); }
+  const uint8_t* row(int64_t r) const { return packed.data() + static_cast<size_t>(r) * row_bytes(); }
+};
+
+// A FusedBitLinear: its own RMSNorm weight (over the input) and ternary weights [out, in].
+struct BitLinearWeights {
+  std::vector<float> norm;
+  TernaryTensor weight;
+};
+
+struct LayerWeights {
+  std::vector<float> attn_norm;
+  BitLinearWeights i_proj, f_proj, g_proj;
+  std::vector<float> g_norm;
+  BitLinearWeights o_proj;
+  std::vector<float> mlp_norm;
+  BitLinearWeights gate_proj;  // [2I, H]: rows [0, I) gate, [I, 2I) up
+  BitLinearWeights down_proj;  // [H, I]
+};
+
+struct Model {
+  ModelConfig config;
+  Packing packing = Packing::two_bit;
+  std::vector<uint16_t> embedding;  // bf16 bits, [V, H]
+  std::vector<float> lower_bounds;  // raw parameter, [L, H]
+  std::vector<LayerWeights> layers;
+  std::vector<float> final_norm;
+  BitLinearWeights lm_head;         // [V, H]
+  std::string tokenizer_model;      // serialized SentencePiece model; empty if none
+  std::string source;               // where it came from, for reports
+};
+
+// Reads a converted model, validating format, version, every tensor's dtype and shape and every
+// packed byte. Errors name the file and the tensor.
+Model load_converted(const std::string& path);
+// Writes atomically (temporary name, then rename): no partial file on failure.
+void save_converted(const Model& model, const std::string& path);
+// Seeded random ternary weights (about 1/3 each of -1, 0, +1), unit norms, small embedding.
+// For throughput work; `tokenizer_model` stays empty.
+Model make_random_model(const ModelConfig& config, uint64_t seed, Packing packing);
+
+// Per-layer forget-gate lower bounds of the released code: p = softmax(raw, over layers),
+// LB = cumsum(p) - p[0]; returns [L, H]. LB[0] is 0.
+std::vector<float> forget_lower_bounds(const Model& model);
+
+}  // namespace mmf

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden fixed-point units.
+#include "mmf/fixed_units.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace mmf::fx {
+namespace {
+
+constexpr int kCodeShift = 32;   // reciprocal precision of the quantizer
+constexpr int kSquareBits = 15;  // |a >> sh| < 2^15 before squaring
+
+int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
+  return w == nullptr ? p : saturate32(shift_round(int64_t{p} * w[k], kNormWeightFrac));
+}
+
+uint64_t magnitude(int32_t v) { return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v}); }
+
+}  // namespace
+
+Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
+                               int64_t n, int8_t* codes) {
+  uint64_t a_max = 0, u_max = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    a_max = std::max(a_max, magnitude(weight_product(p[k], w_rms, k)));
+    u_max = std::max(u_max, magnitude(weight_product(p[k], w_code, k)));
+  }
+  if (a_max == 0 || u_max == 0) {
+    std::fill(codes, codes + n, int8_t{0});
+    return Quantized{Scaled{0, 0}};
+  }
+  const int sh = std::max(0, bit_length(a_max) - kSquareBits);
+  uint64_t sum_sq = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t a = int64_t{weight_product(p[k], w_rms, k)} >> sh;
+    sum_sq += static_cast<uint64_t>(a * a);
+  }
+  // One reciprocal per vector; |u| <= u_max keeps |u| * recip below 127 * 2^32.
+  const uint64_t recip = (uint64_t{kCodeMax} << kCodeShift) / u_max;
+  for (int64_t k = 0; k < n; ++k) {
+    const int32_t u = weight_product(p[k], w_code, k);
+    const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (kCodeShift - 1))) >> kCodeShift;
+    const int32_t code = static_cast<int32_t>(std::min<uint64_t>(q, kCodeMax));
+    codes[k] = static_cast<int8_t>(u < 0 ? -code : code);
+  }
+  if (sum_sq == 0) return Quantized{Scaled{0, 0}};
+  const Scaled r = rsqrt_u64(sum_sq);
+  return Quantized{normalize(Scaled{u_max * r.mant, r.exp - sh})};
+}
+
+Scaled combine_scales(Scaled token_scale, Scaled tensor_constant) {
+  const Scaled t = normalize(token_scale);
+  const Scaled k = normalize(tensor_constant);
+  return normalize(Scaled{t.mant * k.mant, t.exp + k.exp});
+}
+
+void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out) {
+  for (int64_t r = 0; r < rows; ++r) out[r] = apply_scale(acc[r], scale);
+}
+
+void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
+           int64_t n, int32_t* state, int32_t* p_o) {
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t f = sigmoid_q16(f_pre[k]);
+    if (lower_bound != nullptr) {
+      const int64_t lb = lower_bound[k];
+      f = lb + shift_round((kOne - lb) * f, kGateFrac);
+    }
+    const int64_t input = shift_round(int64_t{silu_q16(i_pre[k])} * (kOne - f), kGateFrac);
+    state[k] = saturate32(shift_round(f * state[k], kGateFrac) + input);
+    p_o[k] = mul_q16(g[k], silu_q16(state[k]));
+  }
+}
+
+void glu(const int32_t* gu, int64_t n, int32_t* z) {
+  for (int64_t k = 0; k < n; ++k) z[k] = mul_q16(silu_q16(gu[k]), gu[n + k]);
+}
+
+void residual_add(int32_t* x, const int32_t* a, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) x[k] = saturate32(int64_t{x[k]} + a[k]);
+}
+
+}  // namespace mmf::fx

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// Converted-model file I/O and random models.
+#include "mmf/model.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "mmf/bf16.hpp"
+#include "mmf/error.hpp"
+#include "mmf/safetensors.hpp"
+
+namespace mmf {
+namespace {
+
+using json = nlohmann::json;
+
+std::string layer_prefix(int64_t l) { return "model.layers." + std::to_string(l) + "."; }
+
+template <class T>
+std::vector<uint8_t> to_bytes(const std::vector<T>& v) {
+  std::vector<uint8_t> out(v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(out.data(), v.data(), out.size());
+  return out;
+}
+
+template <class T>
+std::vector<T> from_bytes(const SafetensorsFile& f, const TensorInfo& t) {
+  std::vector<T> out(static_cast<size_t>(t.numel()));
+  if (!out.empty()) std::memcpy(out.data(), f.data(t), t.bytes());
+  return out;
+}
+
+// Visits every (name, BitLinear) and (name, norm vector) pair of a model in one fixed order, so
+// reading and writing cannot disagree on names.
+template <class M, class OnBitLinear, class OnNorm>
+void visit_tensors(M& m, OnBitLinear on_bitlinear, OnNorm on_norm) {
+  const int64_t h = m.config.hidden_size, i = m.config.intermediate_size;
+  for (int64_t l = 0; l < m.config.num_layers; ++l) {
+    auto& layer = m.layers[static_cast<size_t>(l)];
+    const std::string p = layer_prefix(l);
+    on_norm(p + "attn_norm.weight", layer.attn_norm, h);
+    on_bitlinear(p + "attn.i_proj", layer.i_proj, h, h);
+    on_bitlinear(p + "attn.f_proj", layer.f_proj, h, h);
+    on_bitlinear(p + "attn.g_proj", layer.g_proj, h, h);
+    on_norm(p + "attn.g_norm.weight", layer.g_norm, h);
+    on_bitlinear(p + "attn.o_proj", layer.o_proj, h, h);
+    on_norm(p + "mlp_norm.weight", layer.mlp_norm, h);
+    on_bitlinear(p + "mlp.gate_proj", layer.gate_proj, 2 * i, h);
+    on_bitlinear(p + "mlp.down_proj", layer.down_proj, h, i);
+  }
+  on_norm("model.norm.weight", m.final_norm, h);
+  on_bitlinear("lm_head", m.lm_head, m.config.vocab_size, h);
+}
+
+}  // namespace
+
+Model load_converted(const std::string& path) {
+  const auto file = SafetensorsFile::open(path);
+  const auto& meta = file->metadata();
+  const auto meta_get = [&](const char* key) -> const std::string& {
+    const auto it = meta.find(key);
+    if (it == meta.end()) {
+      throw Error(path + ": not an mmf converted model (metadata has no '" + key +
+                  "'; convert a Hugging Face checkpoint with `mmf convert`)");
+    }
+    return it->second;
+  };
+  if (meta_get("format") != kConvertedFormatName) {
+    throw Error(path + ": metadata format is '" + meta_get("format") + "', expected '" +
+                kConvertedFormatName + "'");
+  }
+  if (meta_get("format_version") != std::to_string(kConvertedFormatVersion)) {
+    throw Error(path + ": format_version " + meta_get("format_version") +
+                " is not supported (this mmf reads version " +
+                std::to_string(kConvertedFormatVersion) + ")");
+  }
+  Model m;
+  json config_json;
+  try {
+    config_json = json::parse(meta_get("config"));
+  } catch (const json::exception& e) {
+    throw Error(path + ": metadata 'config' is not valid JSON (" + e.what() + ")");
+  }
+  m.config = config_from_json(config_json, path + " (metadata config)");
+  m.packing = parse_packing(meta_get("packing"), path + " (metadata packing)");
+  m.source = meta.count("source") ? meta.at("source") : path;
+
+  const ModelConfig& c = m.config;
+  const auto& emb = file->require("model.embeddings.weight", DType::BF16,
+                                  {c.vocab_size, c.hidden_size});
+  m.embedding = from_bytes<uint16_t>(*file, emb);
+  const auto& lb = file->require("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size});
+  m.lower_bounds = from_bytes<float>(*file, lb);
+  m.layers.resize(static_cast<size_t>(c.num_layers));
+
+  visit_tensors(
+      m,
+      [&](const std::string& name, BitLinearWeights& bl, int64_t rows, int64_t cols) {
+        bl.norm = from_bytes<float>(*file, file->require(name + ".norm.weight", DType::F32, {cols}));
+        TernaryTensor& t = bl.weight;
+        t.rows = rows;
+        t.cols = cols;
+        t.packing = m.packing;
+        const auto& w = file->require(name + ".weight", DType::U8,
+                                      {rows, static_cast<int64_t>(t.row_bytes())});
+        t.packed = from_bytes<uint8_t>(*file, w);
+        const auto& s = file->require(name + ".scale", DType::F32, {});
+        std::memcpy(&t.scale, file->data(s), sizeof(float));
+        if (!(t.scale > 0.0f) || !std::isfinite(t.scale)) {
+          throw Error(path + ": tensor '" + name + ".scale' must be a positive finite number");
+        }
+        const TritDecodeTable& table = trit_decode_table(m.packing);
+        for (size_t k = 0; k < t.packed.size(); ++k) {
+          if (!table.valid[t.packed[k]]) {
+            throw Error(path + ": tensor '" + name + ".weight' holds an invalid " +
+                        packing_name(m.packing) + " byte at offset " + std::to_string(k));
+          }
+        }
+      },
+      [&](const std::string& name, std::vector<float>& v, int64_t n) {
+        v = from_bytes<float>(*file, file->require(name, DType::F32, {n}));
+      });
+
+  if (const TensorInfo* tok = file->find("tokenizer.model")) {
+    if (tok->dtype != DType::U8 || tok->shape.size() != 1) {
+      throw Error(path + ": tensor 'tokenizer.model' must be U8 with one dimension");
+    }
+    m.tokenizer_model.assign(reinterpret_cast<const char*>(file->data(*tok)), tok->bytes());
+  }
+  return m;
+}
+
+void save_converted(const Model& model, const std::string& path) {
+  SafetensorsWriter w;
+  const ModelConfig& c = model.config;
+  w.add("model.embeddings.weight", DType::BF16, {c.vocab_size, c.hidden_size},
+        to_bytes(model.embedding));
+  w.add("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size},
+        to_bytes(model.lower_bounds));
+  visit_tensors(
+      model,
+      [&](const std::string& name, const BitLinearWeights& bl, int64_t rows, int64_t cols) {
+        w.add(name + ".norm.weight", DType::F32, {cols}, to_bytes(bl.norm));
+        w.add(name + ".weight", DType::U8, {rows, static_cast<int64_t>(bl.weight.row_bytes())},
+              bl.weight.packed);
+        std::vector<uint8_t> scale(sizeof(float));
+        std::memcpy(scale.data(), &bl.weight.scale, sizeof(float));
+        w.add(name + ".scale", DType::F32, {}, std::move(scale));
+      },
+      [&](const std::string& name, const std::vector<float>& v, int64_t n) {
+        w.add(name, DType::F32, {n}, to_bytes(v));
+      });
+  if (!model.tokenizer_model.empty()) {
+    w.add("tokenizer.model", DType::U8, {static_cast<int64_t>(model.tokenizer_model.size())},
+          std::vector<uint8_t>(model.tokenizer_model.begin(), model.tokenizer_model.end()));
+  }
+  w.set_metadata("format", kConvertedFormatName);
+  w.set_metadata("format_version", std::to_string(kConvertedFormatVersion));
+  w.set_metadata("config", config_to_json(c).dump());
+  w.set_metadata("packing", packing_name(model.packing));
+  w.set_metadata("source", model.source);
+  w.write(path);
+}
+
+Model make_random_model(const ModelConfig& config, uint64_t seed, Packing packing) {
+  config.validate("random model '" + config.name + "'");
+  Model m;
+  m.config = config;
+  m.packing = packing;
+  m.source = "random:" + config.name + " (seed " + std::to_string(seed) + ")";
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const ModelConfig& c = config;
+  m.embedding.resize(static_cast<size_t>(c.vocab_size * c.hidden_size));
+  for (auto& e : m.embedding) e = float_to_bf16(normal(rng));
+  m.lower_bounds.assign(static_cast<size_t>(c.num_layers * c.hidden_size), 0.0f);
+  m.layers.resize(static_cast<size_t>(c.num_layers));
+  visit_tensors(
+      m,
+      [&](const std::string&, BitLinearWeights& bl, int64_t rows, int64_t cols) {
+        bl.norm.assign(static_cast<size_t>(cols), 1.0f);
+        TernaryTensor& t = bl.weight;
+        t.rows = rows;
+        t.cols = cols;
+        t.packing = packing;
+        // Scale as absmean of a N(0, 1/cols) latent: keeps activations O(1) through the layers.
+        t.scale = static_cast<float>(std::sqrt(2.0 / M_PI / static_cast<double>(cols)));
+        // Each random 64-bit word yields 32 independent trits (2 bits each, value 3 -> 0) so
+        // that billion-weight models build in seconds.
+        std::vector<int8_t> row(static_cast<size_t>(cols));
+        t.packed.resize(static_cast<size_t>(rows) * t.row_bytes());
+        for (int64_t r = 0; r < rows; ++r) {
+          uint64_t bits = 0;
+          for (int64_t k = 0; k < cols; ++k) {
+            if (k % 32 == 0) bits = rng();
+            const int v = static_cast<int>(bits & 3);
+            bits >>= 2;
+            row[static_cast<size_t>(k)] = static_cast<int8_t>(v == 3 ? 0 : v - 1);
+          }
+          pack_row(row.data(), static_cast<size_t>(cols), packing,
+                   t.packed.data() + static_cast<size_t>(r) * t.row_bytes());
+        }
+      },
+      [&](const std::string&, std::vector<float>& v, int64_t n) {
+        v.assign(static_cast<size_t>(n), 1.0f);
+      });
+  return m;
+}
+
+std::vector<float> forget_lower_bounds(const Model& model) {
+  const size_t layers = static_cast<size_t>(model.config.num_layers);
+  const size_t h = static_cast<size_t>(model.config.hidden_size);
+  std::vector<float> lb(layers * h);
+  for (size_t k = 0; k < h; ++k) {
+    float max_raw = -INFINITY;
+    for (size_t l = 0; l < layers; ++l) max_raw = std::max(max_raw, model.lower_bounds[l * h + k]);
+    std::vector<float> p(layers);
+    float sum = 0.0f;
+    for (size_t l = 0; l < layers; ++l) {
+      p[l] = std::exp(model.lower_bounds[l * h + k] - max_raw);
+      sum += p[l];
+    }
+    float cumulative = 0.0f;
+    for (size_t l = 0; l < layers; ++l) {
+      p[l] /= sum;
+      cumulative += p[l];
+      lb[l * h + k] = cumulative - p[0];
+    }
+  }
+  return lb;
+}
+
+}  // namespace mmf
