@@ -15,13 +15,15 @@ struct ConvertArgs {
   std::string input;
   std::string output;
   std::string packing = "2bit";
+  std::string name;
 };
 
 void convert(const ConvertArgs& a) {
   const Packing packing = parse_packing(a.packing, "--packing");
   const auto start = std::chrono::steady_clock::now();
   std::cerr << "[mmf] converting " << a.input << " (" << packing_name(packing) << ")\n";
-  const Model m = convert_hf_checkpoint(a.input, packing);
+  Model m = convert_hf_checkpoint(a.input, packing);
+  if (!a.name.empty()) m.config.name = a.name;
   save_converted(m, a.output);
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -39,6 +41,7 @@ void add_convert_command(CLI::App& app) {
       ->required();
   cmd->add_option("-o,--output", a->output, "Converted model file to write")->required();
   cmd->add_option("--packing", a->packing, "2bit | 1.6bit")->capture_default_str();
+  cmd->add_option("--name", a->name, "Model name recorded in the file (default: the directory name)");
   cmd->callback([a] { convert(*a); });
 }
 

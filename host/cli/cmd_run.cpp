@@ -37,9 +37,10 @@ void run(const RunArgs& a) {
   std::vector<int32_t> so_far;
   size_t printed = 0;
   const Tokenizer& tok = *session.loaded().tokenizer;
+  const std::vector<int32_t> prompt_ids = tok.encode(a.prompt);
   const auto stream = [&](int32_t id) {
     so_far.push_back(id);
-    const std::string text = tok.decode(so_far);
+    const std::string text = tok.decode_continuation(prompt_ids, so_far);
     if (text.size() > printed) {
       std::cout << text.substr(printed) << std::flush;
       printed = text.size();
@@ -73,7 +74,7 @@ void run(const RunArgs& a) {
     };
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "\n";
+    std::cout << std::endl;
     std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.backend << " ("
               << host::numerics_name(numerics) << "), " << tok_per_s << " tok/s decode, "
               << r.prompt_ids.size() << " prompt tokens in " << r.prefill_seconds << " s\n";

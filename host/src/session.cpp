@@ -84,7 +84,7 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
     if (t + 1 < options.max_new_tokens) logits = &engine_->step(next);
   }
   r.decode_seconds = seconds_since(start);
-  r.text = model_.tokenizer->decode(r.token_ids);
+  r.text = model_.tokenizer->decode_continuation(r.prompt_ids, r.token_ids);
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include "mmf/bf16.hpp"
 #include "mmf/error.hpp"
 #include "mmf/safetensors.hpp"
+#include "mmf/tokenizer.hpp"
 
 namespace mmf {
 namespace {
@@ -98,6 +99,12 @@ Model convert_hf_checkpoint(const std::string& dir, Packing packing) {
   tok_bytes << tok.rdbuf();
   m.tokenizer_model = tok_bytes.str();
   if (m.tokenizer_model.empty()) throw Error(tok_path.string() + ": tokenizer file is empty");
+  const int32_t pieces =
+      make_sentencepiece_tokenizer(m.tokenizer_model, tok_path.string())->vocab_size();
+  if (pieces > m.config.vocab_size) {
+    throw Error(tok_path.string() + ": the tokenizer has " + std::to_string(pieces) +
+                " pieces but config.json's vocab_size is " + std::to_string(m.config.vocab_size));
+  }
 
   const CheckpointTensors ckpt = CheckpointTensors::open_dir(dir);
   const ModelConfig& c = m.config;

@@ -68,8 +68,9 @@ Model load_converted(const std::string& path) {
     return it->second;
   };
   if (meta_get("format") != kConvertedFormatName) {
-    throw Error(path + ": metadata format is '" + meta_get("format") + "', expected '" +
-                kConvertedFormatName + "'");
+    throw Error(path + ": not an mmf converted model (metadata format is '" + meta_get("format") +
+                "', expected '" + kConvertedFormatName +
+                "'; convert a Hugging Face checkpoint with `mmf convert`)");
   }
   if (meta_get("format_version") != std::to_string(kConvertedFormatVersion)) {
     throw Error(path + ": format_version " + meta_get("format_version") +

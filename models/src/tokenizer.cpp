@@ -83,6 +83,16 @@ class ByteTokenizer final : public Tokenizer {
 
 }  // namespace
 
+std::string Tokenizer::decode_continuation(const std::vector<int32_t>& context,
+                                           const std::vector<int32_t>& continuation) const {
+  std::vector<int32_t> all = context;
+  all.insert(all.end(), continuation.begin(), continuation.end());
+  const std::string whole = decode(all);
+  const std::string head = decode(context);
+  if (whole.compare(0, head.size(), head) == 0) return whole.substr(head.size());
+  return decode(continuation);
+}
+
 std::unique_ptr<Tokenizer> make_sentencepiece_tokenizer(const std::string& serialized_model,
                                                         const std::string& where) {
   return std::make_unique<SentencePieceTokenizer>(serialized_model, where);

@@ -17,6 +17,10 @@ class Tokenizer {
   virtual std::vector<int32_t> encode(const std::string& text) const = 0;
   // Decodes ids (BOS/EOS are dropped) to text.
   virtual std::string decode(const std::vector<int32_t>& ids) const = 0;
+  // Text that `continuation` adds after `context` (SentencePiece drops a leading space when
+  // decoding a sequence on its own, so decode(context + continuation) minus decode(context)).
+  std::string decode_continuation(const std::vector<int32_t>& context,
+                                  const std::vector<int32_t>& continuation) const;
   virtual int32_t vocab_size() const = 0;
   virtual std::string kind() const = 0;
 };

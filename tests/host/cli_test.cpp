@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `mmf` tool end to end: run, eval, info and convert, and its errors on bad input.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+#include "common/checks.hpp"
+#include "common/hf_checkpoint.hpp"
+#include "common/temp_dir.hpp"
+
+namespace mmf {
+namespace {
+
+using nlohmann::json;
+using test::run_cli;
+using test::TempDir;
+
+TEST(CliRun, GreedyJsonIsCompleteAndDeterministic) {
+  const auto a = run_cli("run --model tiny --prompt 'The meaning of life is' -n 12 --json");
+  const auto b = run_cli("run --model tiny --prompt 'The meaning of life is' -n 12 --json");
+  MMF_ASSERT_EQ(a.exit_code, 0) << a.err;
+  MMF_ASSERT_EQ(b.exit_code, 0) << b.err;
+  const json ja = json::parse(a.out), jb = json::parse(b.out);
+  for (const char* key : {"model", "backend", "prompt", "text", "token_ids", "tokens_generated",
+                          "seconds", "tok_per_s"}) {
+    MMF_EXPECT_TRUE(ja.contains(key));
+  }
+  MMF_EXPECT_EQ(ja["token_ids"], jb["token_ids"]);
+  MMF_EXPECT_EQ(ja["backend"], "cpu");
+  MMF_EXPECT_EQ(ja["prompt_token_ids"][0], 1);  // BOS
+  MMF_EXPECT_EQ(ja["tokens_generated"], ja["token_ids"].size());
+}
+
+TEST(CliRun, FloatNumericsAndSamplingWork) {
+  const auto r = run_cli("run --numerics float --temperature 0.8 --top-k 20 --seed 3 -n 8 --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  MMF_EXPECT_EQ(j["numerics"], "float");
+  MMF_EXPECT_LE(j["tokens_generated"].get<int>(), 8);
+}
+
+TEST(CliRun, RandomModelRuns) {
+  const auto r = run_cli("run --model random:tiny -n 4 --ignore-eos --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  MMF_EXPECT_EQ(json::parse(r.out)["tokens_generated"], 4);
+}
+
+TEST(CliInfo, PrintsShapesAndBytes) {
+  const auto r = run_cli("info 1.3b --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  MMF_EXPECT_EQ(j["parameters"], 1364779008);
+  MMF_EXPECT_EQ(j["packed_weight_bytes_per_token"]["2bit"], 324665344);
+  const auto t = run_cli("info tiny");
+  MMF_EXPECT_EQ(t.exit_code, 0);
+  MMF_EXPECT_TRUE(t.out.find("packed weight bytes per token") != std::string::npos);
+}
+
+TEST(CliEval, ReportsPerplexity) {
+  TempDir dir;
+  test::write_file(dir.file("t.txt"), "A penny saved is a penny earned.\n");
+  const auto r = run_cli("eval --text " + dir.file("t.txt") + " --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  MMF_EXPECT_TRUE(j["perplexity"].get<double>() > 1.0);
+  MMF_EXPECT_TRUE(j["tokens"].get<int>() > 5);
+}
+
+TEST(CliConvert, ConvertsAShardedCheckpointThatThenRuns) {
+  TempDir dir;
+  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 9), dir.file("hf"), 2);
+  const auto c = run_cli("convert " + dir.file("hf") + " -o " + dir.file("m.safetensors") +
+                         " --packing 1.6bit");
+  MMF_ASSERT_EQ(c.exit_code, 0) << c.err;
+  const auto r = run_cli("run --model " + dir.file("m.safetensors") + " -n 5 --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  MMF_EXPECT_TRUE(json::parse(r.out).contains("text"));
+}
+
+struct BadCli {
+  const char* name;
+  const char* args;
+  const char* expected;
+  friend std::ostream& operator<<(std::ostream& os, const BadCli& c) { return os << c.name; }
+};
+
+class CliBadInput : public ::testing::TestWithParam<BadCli> {};
+
+TEST_P(CliBadInput, FailsWithAClearMessage) {
+  const auto r = run_cli(GetParam().args);
+  MMF_EXPECT_NE(r.exit_code, 0);
+  MMF_EXPECT_TRUE(r.err.find(GetParam().expected) != std::string::npos);
+  MMF_EXPECT_TRUE(r.err.find("internal error") == std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadInput,
+    ::testing::Values(
+        BadCli{"MissingModel", "run --model /nonexistent/m.safetensors", "/nonexistent/m.safetensors"},
+        BadCli{"UnknownBackend", "run --backend gpu", "unknown backend 'gpu'"},
+        BadCli{"LaterBackend", "run --backend verilator", "not part of this build"},
+        BadCli{"BadNumerics", "run --numerics double", "unknown value 'double'"},
+        BadCli{"NegativeTemperature", "run --temperature -1", "--temperature"},
+        BadCli{"NegativeTokens", "run -n -3", "-n must be >= 0"},
+        BadCli{"UnknownConfig", "run --model random:huge", "'huge' not found"},
+        BadCli{"MissingText", "eval --text /nonexistent/t.txt", "/nonexistent/t.txt"},
+        BadCli{"NotAModel", "info /nonexistent/x.safetensors", "/nonexistent/x.safetensors"},
+        BadCli{"ConvertMissingDir", "convert /nonexistent/hf -o /tmp/never.safetensors",
+               "/nonexistent/hf"}),
+    [](const auto& test_param) { return std::string(test_param.param.name); });
+
+TEST(CliConvert, BadCheckpointLeavesNoOutput) {
+  TempDir dir;
+  test::HfCheckpoint ck = test::make_hf_checkpoint(test::small_test_config(), 9);
+  ck.tensors.erase("lm_head.norm.weight");
+  test::write_hf_checkpoint(ck, dir.file("hf"), 1);
+  const auto r = run_cli("convert " + dir.file("hf") + " -o " + dir.file("out.safetensors"));
+  MMF_EXPECT_NE(r.exit_code, 0);
+  MMF_EXPECT_TRUE(r.err.find("lm_head.norm.weight") != std::string::npos);
+  MMF_EXPECT_FALSE(std::filesystem::exists(dir.file("out.safetensors")));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    MMF_EXPECT_TRUE(e.path().filename() == "hf");  // no temporary left behind either
+  }
+}
+
+TEST(CliRun, CorruptModelFileIsAnErrorNotACrash) {
+  TempDir dir;
+  std::string bytes = test::read_file(test::shipped_tiny_model());
+  bytes.resize(bytes.size() / 2);
+  test::write_file(dir.file("half.safetensors"), bytes);
+  const auto r = run_cli("run --model " + dir.file("half.safetensors"));
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("half.safetensors") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace mmf
