@@ -16,6 +16,7 @@ FixedModel::FixedModel(const Model& model) : model_(model), params_(compile_fixe
   const size_t v = static_cast<size_t>(c.vocab_size);
   state_.assign(static_cast<size_t>(c.num_layers) * h, 0);
   for (auto* vec : {&x_, &i_, &f_, &g_, &p_o_, &a_}) vec->assign(h, 0);
+  silu_.assign(std::max(h, i), 0);
   gu_.assign(2 * i, 0);
   z_.assign(i, 0);
   acc_.assign(std::max({v, 2 * i, h}), 0);
@@ -51,11 +52,11 @@ const std::vector<float>& FixedModel::step(int32_t token) {
     bitlinear(x_.data(), w.g_proj, g_.data());
     fx::mlgru(i_.data(), f_.data(), g_.data(),
               w.lower_bound.empty() ? nullptr : w.lower_bound.data(), h, &state_[l * h],
-              p_o_.data());
+              silu_.data(), p_o_.data());
     bitlinear(p_o_.data(), w.o_proj, a_.data());
     fx::residual_add(x_.data(), a_.data(), h);
     bitlinear(x_.data(), w.gate_proj, gu_.data());
-    fx::glu(gu_.data(), inter, z_.data());
+    fx::glu(gu_.data(), inter, silu_.data(), z_.data());
     bitlinear(z_.data(), w.down_proj, a_.data());
     fx::residual_add(x_.data(), a_.data(), h);
   }

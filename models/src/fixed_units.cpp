@@ -15,9 +15,9 @@ int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
   return w == nullptr ? p : saturate32(shift_round(int64_t{p} * w[k], kNormWeightFrac));
 }
 
-uint64_t magnitude(int32_t v) { return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v}); }
-
 }  // namespace
+
+uint64_t magnitude(int32_t v) { return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v}); }
 
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                int64_t n, int8_t* codes) {
@@ -59,8 +59,22 @@ void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out) {
   for (int64_t r = 0; r < rows; ++r) out[r] = apply_scale(acc[r], scale);
 }
 
+int product_shift(uint64_t max_a, uint64_t max_b) {
+  return std::max(0, bit_length(max_a) + bit_length(max_b) - kProductBits);
+}
+
+void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out) {
+  uint64_t max_a = 0, max_b = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    max_a = std::max(max_a, magnitude(a[k]));
+    max_b = std::max(max_b, magnitude(b[k]));
+  }
+  const int sh = product_shift(max_a, max_b);
+  for (int64_t k = 0; k < n; ++k) out[k] = saturate32(shift_round(int64_t{a[k]} * b[k], sh));
+}
+
 void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
-           int64_t n, int32_t* state, int32_t* p_o) {
+           int64_t n, int32_t* state, int32_t* silu_state, int32_t* p_o) {
   for (int64_t k = 0; k < n; ++k) {
     int64_t f = sigmoid_q16(f_pre[k]);
     if (lower_bound != nullptr) {
@@ -69,12 +83,14 @@ void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const u
     }
     const int64_t input = shift_round(int64_t{silu_q16(i_pre[k])} * (kOne - f), kGateFrac);
     state[k] = saturate32(shift_round(f * state[k], kGateFrac) + input);
-    p_o[k] = mul_q16(g[k], silu_q16(state[k]));
+    silu_state[k] = silu_q16(state[k]);
   }
+  scaled_products(g, silu_state, n, p_o);
 }
 
-void glu(const int32_t* gu, int64_t n, int32_t* z) {
-  for (int64_t k = 0; k < n; ++k) z[k] = mul_q16(silu_q16(gu[k]), gu[n + k]);
+void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z) {
+  for (int64_t k = 0; k < n; ++k) silu_gate[k] = silu_q16(gu[k]);
+  scaled_products(silu_gate, gu + n, n, z);
 }
 
 void residual_add(int32_t* x, const int32_t* a, int64_t n) {

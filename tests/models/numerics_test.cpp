@@ -127,7 +127,7 @@ TEST(MlgruUnit, FollowsTheRecurrence) {
   const int n = 64;
   std::mt19937 rng(5);
   std::normal_distribution<double> dist(0.0, 2.0);
-  std::vector<int32_t> i(n), f(n), g(n), state(n), state0(n), p_o(n);
+  std::vector<int32_t> i(n), f(n), g(n), state(n), state0(n), silu_s(n), p_o(n);
   std::vector<uint32_t> lb(n);
   for (int k = 0; k < n; ++k) {
     i[k] = static_cast<int32_t>(dist(rng) * 65536);
@@ -136,7 +136,14 @@ TEST(MlgruUnit, FollowsTheRecurrence) {
     state0[k] = state[k] = static_cast<int32_t>(dist(rng) * 65536);
     lb[k] = static_cast<uint32_t>(k * 1000);
   }
-  mlgru(i.data(), f.data(), g.data(), lb.data(), n, state.data(), p_o.data());
+  mlgru(i.data(), f.data(), g.data(), lb.data(), n, state.data(), silu_s.data(), p_o.data());
+  uint64_t max_g = 0, max_silu = 0;
+  for (int k = 0; k < n; ++k) {
+    max_g = std::max(max_g, magnitude(g[k]));
+    max_silu = std::max(max_silu, magnitude(silu_s[k]));
+  }
+  // p_o is g * silu(s) in Q(32 - sh): the block scale that the o_proj BitLinear ignores.
+  const double p_o_unit = std::ldexp(1.0, 32 - product_shift(max_g, max_silu));
   const auto sig = [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
   for (int k = 0; k < n; ++k) {
     const double lbr = lb[k] / 65536.0;
@@ -145,16 +152,31 @@ TEST(MlgruUnit, FollowsTheRecurrence) {
     const double s = fr * state0[k] / 65536.0 + ir * sig(ir) * (1 - fr);
     MMF_EXPECT_NEAR(state[k] / 65536.0, s, 2e-4 * std::max(1.0, std::fabs(s)));
     const double o = g[k] / 65536.0 * s * sig(s);
-    MMF_EXPECT_NEAR(p_o[k] / 65536.0, o, 1e-3 * std::max(1.0, std::fabs(o)));
+    MMF_EXPECT_NEAR(p_o[k] / p_o_unit, o, 1e-3 * std::max(1.0, std::fabs(o)));
   }
 }
 
-TEST(GluUnit, IsSiluTimesUp) {
+TEST(GluUnit, IsSiluTimesUpBlockScaled) {
   const std::vector<int32_t> gu = {65536, -65536, 2 * 65536, 3 * 65536};
-  std::vector<int32_t> z(2);
-  glu(gu.data(), 2, z.data());
-  MMF_EXPECT_NEAR(z[0] / 65536.0, 0.7310586 * 2, 2e-4);
-  MMF_EXPECT_NEAR(z[1] / 65536.0, -0.2689414 * 3, 2e-4);
+  std::vector<int32_t> silu_gate(2), z(2);
+  glu(gu.data(), 2, silu_gate.data(), z.data());
+  // max|silu| = 0.73 * 2^16 (16 bits), max|up| = 3 * 2^16 (18 bits): shift 3, z in Q29.
+  MMF_EXPECT_EQ(product_shift(magnitude(silu_gate[0]), magnitude(gu[3])), 3);
+  MMF_EXPECT_NEAR(z[0] / std::ldexp(1.0, 29), 0.7310586 * 2, 2e-4);
+  MMF_EXPECT_NEAR(z[1] / std::ldexp(1.0, 29), -0.2689414 * 3, 2e-4);
+}
+
+TEST(ScaledProducts, NeverOverflowAndKeepTheRatios) {
+  const std::vector<int32_t> a = {INT32_MAX, INT32_MIN, 12345, -1};
+  const std::vector<int32_t> b = {INT32_MIN, INT32_MAX, 1 << 20, 7};
+  std::vector<int32_t> out(4);
+  scaled_products(a.data(), b.data(), 4, out.data());
+  const int sh = product_shift(magnitude(INT32_MIN), magnitude(INT32_MIN));
+  MMF_EXPECT_EQ(sh, 33);
+  for (size_t k = 0; k < 4; ++k) {
+    const double exact = std::ldexp(static_cast<double>(a[k]) * b[k], -sh);
+    MMF_EXPECT_NEAR(out[k], exact, 0.5 + 1e-9 * std::fabs(exact));
+  }
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ class FixedModel final : public LanguageModel {
   const Model& model_;
   FixedParams params_;
   std::vector<int32_t> state_;  // [L, H] Q16
-  std::vector<int32_t> x_, i_, f_, g_, p_o_, a_, gu_, z_, acc_, logits_q16_;
+  std::vector<int32_t> x_, i_, f_, g_, silu_, p_o_, a_, gu_, z_, acc_, logits_q16_;
   std::vector<int8_t> codes_;
   std::vector<float> logits_;
 };

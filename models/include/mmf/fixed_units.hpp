@@ -28,15 +28,27 @@ Scaled combine_scales(Scaled token_scale, Scaled tensor_constant);
 // Rescale unit: out[r] = apply_scale(acc[r], scale) for r < rows.
 void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out);
 
+// |v| as an unsigned number (exact for INT32_MIN).
+uint64_t magnitude(int32_t v);
+
+// Products that feed a BitLinear (o_proj, down_proj) are block-scaled: the BitLinear is
+// invariant to the scale of its input, so out[k] = a[k] * b[k] >> sh keeps as many bits as
+// fit in int32, with sh = max(0, bitlen(max|a|) + bitlen(max|b|) - kProductBits) bounding
+// every product below 2^31 (Q32 exact when sh = 0).
+constexpr int kProductBits = 31;
+int product_shift(uint64_t max_a, uint64_t max_b);
+void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out);
+
 // MLGRU unit, per channel k < n (all Q16 except gates Q0.16):
 //   f = sigmoid(f_pre);  f = lb + (1 - lb) * f  when lower_bound is not null (layers > 0)
-//   s = f * s + silu(i_pre) * (1 - f)
-//   p_o = g * silu(s)          (the o_proj input; RMSNorm(g) cancels inside that BitLinear)
+//   s = f * s + silu(i_pre) * (1 - f)                 (state, kept between tokens)
+//   silu_state = silu(s)
+//   p_o = scaled_products(g, silu_state)   (o_proj input; RMSNorm(g) cancels in o_proj)
 void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
-           int64_t n, int32_t* state, int32_t* p_o);
+           int64_t n, int32_t* state, int32_t* silu_state, int32_t* p_o);
 
-// GLU unit: z[k] = silu(gu[k]) * gu[n + k] for k < n.
-void glu(const int32_t* gu, int64_t n, int32_t* z);
+// GLU unit: silu_gate = silu(gu[0:n]); z = scaled_products(silu_gate, gu[n:2n]) (down_proj input).
+void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z);
 
 // Residual add unit: x[k] = saturate(x[k] + a[k]).
 void residual_add(int32_t* x, const int32_t* a, int64_t n);
