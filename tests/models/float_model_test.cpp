@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iostream>
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
@@ -14,11 +15,12 @@
 namespace mmf {
 namespace {
 
-// Declared tolerance: PyTorch sums fp32 in its own order and rounds activations in fp32, so an
-// int8 code can flip by one at a rounding boundary. Logits may differ by up to kAbsTol plus
-// kRelTol of the logit range; the top-1 token must be identical at every position.
-constexpr double kAbsTol = 2e-3;
-constexpr double kRelTol = 5e-3;
+// Declared tolerance: PyTorch sums fp32 in its own order (we accumulate the ternary products
+// exactly in int32 and norms in double), so logits differ by float rounding only: up to kAbsTol
+// plus kRelTol of the logit range (measured: 4.8e-6 over the 17 fixture positions). An int8 code
+// flipping at a rounding boundary would exceed this and deserves a look. Top-1 must match.
+constexpr double kAbsTol = 1e-4;
+constexpr double kRelTol = 1e-5;
 
 TEST(FloatModel, MatchesThePyTorchFixture) {
   const Model model = load_converted(test::shipped_tiny_model());
@@ -26,6 +28,8 @@ TEST(FloatModel, MatchesThePyTorchFixture) {
   const int count = std::stoi(fixture->metadata().at("count"));
   MMF_ASSERT_TRUE(count > 0);
   FloatModel engine(model);
+  double worst_overall = 0.0;
+  int64_t positions = 0;
   for (int p = 0; p < count; ++p) {
     const std::string prefix = "prompt." + std::to_string(p) + ".";
     const TensorInfo* ids_t = fixture->find(prefix + "ids");
@@ -54,9 +58,13 @@ TEST(FloatModel, MatchesThePyTorchFixture) {
         if (want[k] > want[arg_want]) arg_want = k;
       }
       MMF_EXPECT_LE(worst, kAbsTol + kRelTol * (hi - lo));
+      worst_overall = std::max(worst_overall, worst);
+      ++positions;
       MMF_EXPECT_EQ(arg_got, arg_want);
     }
   }
+  std::cout << "[ measured ] " << positions << " positions, max |logit - PyTorch| = "
+            << worst_overall << "\n";
 }
 
 }  // namespace
