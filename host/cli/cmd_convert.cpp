@@ -25,8 +25,7 @@ void convert(const ConvertArgs& a) {
   Model m = convert_hf_checkpoint(a.input, packing);
   if (!a.name.empty()) m.config.name = a.name;
   save_converted(m, a.output);
-  const double s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cerr << "[mmf] wrote " << a.output << ": " << m.config.num_layers << " layers, hidden "
             << m.config.hidden_size << ", vocab " << m.config.vocab_size << " in " << s << " s\n";
 }
@@ -37,11 +36,13 @@ void add_convert_command(CLI::App& app) {
   auto a = std::make_shared<ConvertArgs>();
   CLI::App* cmd = app.add_subcommand(
       "convert", "Convert a Hugging Face HGRNBit checkpoint directory to an mmf model file");
-  cmd->add_option("HF_DIR", a->input, "Checkpoint directory (config.json, safetensors, tokenizer.model)")
+  cmd->add_option("HF_DIR", a->input,
+                  "Checkpoint directory (config.json, safetensors, tokenizer.model)")
       ->required();
   cmd->add_option("-o,--output", a->output, "Converted model file to write")->required();
   cmd->add_option("--packing", a->packing, "2bit | 1.6bit")->capture_default_str();
-  cmd->add_option("--name", a->name, "Model name recorded in the file (default: the directory name)");
+  cmd->add_option("--name", a->name,
+                  "Model name recorded in the file (default: the directory name)");
   cmd->callback([a] { convert(*a); });
 }
 

@@ -21,14 +21,19 @@ struct EvalArgs {
 void eval(const EvalArgs& a) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   std::unique_ptr<host::Numerics> compare;
-  if (!a.compare.empty()) compare = std::make_unique<host::Numerics>(host::parse_numerics(a.compare));
+  if (!a.compare.empty())
+    compare = std::make_unique<host::Numerics>(host::parse_numerics(a.compare));
   const std::string text = read_text_file(a.text);
   host::Session session(host::load_model(a.model), numerics);
   const host::EvalResult r = session.evaluate(text, compare.get());
-  nlohmann::json j = {{"model", a.model},           {"text", a.text},
-                      {"numerics", a.numerics},     {"tokens", r.tokens},
-                      {"nll", r.nll},               {"perplexity", r.perplexity},
-                      {"accuracy_top1", r.accuracy_top1}, {"seconds", r.seconds}};
+  nlohmann::json j = {{"model", a.model},
+                      {"text", a.text},
+                      {"numerics", a.numerics},
+                      {"tokens", r.tokens},
+                      {"nll", r.nll},
+                      {"perplexity", r.perplexity},
+                      {"accuracy_top1", r.accuracy_top1},
+                      {"seconds", r.seconds}};
   if (compare) {
     j["compare"] = {{"numerics", a.compare},
                     {"perplexity", r.compare_perplexity},
@@ -39,8 +44,8 @@ void eval(const EvalArgs& a) {
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "perplexity " << r.perplexity << " over " << r.tokens << " tokens ("
-              << a.numerics << ")\n";
+    std::cout << "perplexity " << r.perplexity << " over " << r.tokens << " tokens (" << a.numerics
+              << ")\n";
     if (compare) {
       std::cout << a.compare << " perplexity " << r.compare_perplexity << ", top-1 agreement "
                 << 100.0 * r.agreement_top1 << "%, max |logit error| " << r.max_abs_logit_error
@@ -58,8 +63,9 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--text", a->text, "UTF-8 text file to score")->required();
   cmd->add_option("--numerics", a->numerics, "fixed | float")->capture_default_str();
-  cmd->add_option("--compare", a->compare,
-                  "Also run this numerics (fixed | float) in lockstep: top-1 agreement, logit error");
+  cmd->add_option(
+      "--compare", a->compare,
+      "Also run this numerics (fixed | float) in lockstep: top-1 agreement, logit error");
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->callback([a] { eval(*a); });
 }

@@ -41,9 +41,9 @@ void info(const InfoArgs& a) {
   j["embedding_bytes_per_token"] = 2 * h;
   j["recurrent_state_values"] = c.num_layers * h;
   j["bitlinears_per_token"] = 7 * c.num_layers + 1;
-  j["shapes"] = {{"embedding", {v, h}},       {"i_proj", {h, h}},     {"f_proj", {h, h}},
-                 {"g_proj", {h, h}},          {"o_proj", {h, h}},     {"gate_proj", {2 * i, h}},
-                 {"down_proj", {h, i}},       {"lm_head", {v, h}},    {"lower_bounds", {c.num_layers, h}}};
+  j["shapes"] = {{"embedding", {v, h}}, {"i_proj", {h, h}},  {"f_proj", {h, h}},
+                 {"g_proj", {h, h}},    {"o_proj", {h, h}},  {"gate_proj", {2 * i, h}},
+                 {"down_proj", {h, i}}, {"lm_head", {v, h}}, {"lower_bounds", {c.num_layers, h}}};
   if (a.json) {
     std::cout << j.dump(2) << "\n";
     return;
@@ -51,16 +51,16 @@ void info(const InfoArgs& a) {
   std::cout << "model " << c.name << "\n"
             << "  vocab " << v << ", hidden " << h << ", layers " << c.num_layers
             << ", intermediate " << i << ", rms_norm_eps " << c.rms_norm_eps << "\n"
-            << "  per layer: i/f/g/o_proj [" << h << ", " << h << "], gate_proj [" << 2 * i
-            << ", " << h << "], down_proj [" << h << ", " << i << "]\n"
+            << "  per layer: i/f/g/o_proj [" << h << ", " << h << "], gate_proj [" << 2 * i << ", "
+            << h << "], down_proj [" << h << ", " << i << "]\n"
             << "  embedding [" << v << ", " << h << "] bf16, lm_head [" << v << ", " << h
             << "] ternary\n"
-            << "  parameters " << c.parameter_count() << " (" << human_bytes(2.0 * static_cast<double>(c.parameter_count()))
-            << " as bf16)\n"
+            << "  parameters " << c.parameter_count() << " ("
+            << human_bytes(2.0 * static_cast<double>(c.parameter_count())) << " as bf16)\n"
             << "  ternary weights per token " << c.ternary_weight_count() << "\n"
             << "  packed weight bytes per token: 2bit "
-            << human_bytes(static_cast<double>(c.packed_weight_bytes(Packing::two_bit)))
-            << " (" << c.packed_weight_bytes(Packing::two_bit) << "), 1.6bit "
+            << human_bytes(static_cast<double>(c.packed_weight_bytes(Packing::two_bit))) << " ("
+            << c.packed_weight_bytes(Packing::two_bit) << "), 1.6bit "
             << human_bytes(static_cast<double>(c.packed_weight_bytes(Packing::five_trit))) << " ("
             << c.packed_weight_bytes(Packing::five_trit) << ")\n"
             << "  recurrent state " << c.num_layers * h << " values\n";
@@ -70,8 +70,10 @@ void info(const InfoArgs& a) {
 
 void add_info_command(CLI::App& app) {
   auto a = std::make_shared<InfoArgs>();
-  CLI::App* cmd = app.add_subcommand("info", "Print a model's shapes, parameters and bytes per token");
-  cmd->add_option("MODEL", a->model, "tiny | 370m | 1.3b | 2.7b | model YAML | converted model file")
+  CLI::App* cmd =
+      app.add_subcommand("info", "Print a model's shapes, parameters and bytes per token");
+  cmd->add_option("MODEL", a->model,
+                  "tiny | 370m | 1.3b | 2.7b | model YAML | converted model file")
       ->required();
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->callback([a] { info(*a); });

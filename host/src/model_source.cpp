@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 constexpr const char* kRandomPrefix = "random:";
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string config_path(const std::string& name) {
@@ -68,11 +69,13 @@ LoadedModel load_model(const std::string& spec, Packing random_packing) {
     out.model = load_converted(p.string());
   } else {
     if (fs::is_directory(spec)) {
-      throw Error(spec + ": is a directory; --model takes a converted model file (convert a "
-                         "Hugging Face checkpoint directory with `mmf convert DIR -o FILE`)");
+      throw Error(spec +
+                  ": is a directory; --model takes a converted model file (convert a "
+                  "Hugging Face checkpoint directory with `mmf convert DIR -o FILE`)");
     }
     if (!fs::exists(spec)) {
-      throw Error(spec + ": no such model (expected tiny, random:CONFIG or a converted model file)");
+      throw Error(spec +
+                  ": no such model (expected tiny, random:CONFIG or a converted model file)");
     }
     out.model = load_converted(spec);
   }

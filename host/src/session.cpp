@@ -35,12 +35,15 @@ Numerics parse_numerics(const std::string& name) {
   throw Error("--numerics: unknown value '" + name + "' (expected fixed or float)");
 }
 
-const char* numerics_name(Numerics n) { return n == Numerics::fixed ? "fixed" : "float"; }
+const char* numerics_name(Numerics n) {
+  return n == Numerics::fixed ? "fixed" : "float";
+}
 
 void check_backend(const std::string& name) {
   if (name == "cpu") return;
   if (name == "csim" || name == "verilator" || name == "systemc" || name == "xrt") {
-    throw Error("--backend " + name + ": this backend is not part of this build yet (available: cpu)");
+    throw Error("--backend " + name +
+                ": this backend is not part of this build yet (available: cpu)");
   }
   throw Error("--backend: unknown backend '" + name +
               "' (expected cpu, csim, verilator, systemc or xrt)");
@@ -52,7 +55,8 @@ std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numeric
 }
 
 Session::Session(LoadedModel model, Numerics numerics)
-    : model_(std::move(model)), numerics_(numerics),
+    : model_(std::move(model)),
+      numerics_(numerics),
       engine_(make_reference_engine(model_.model, numerics)) {}
 
 GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,

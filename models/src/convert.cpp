@@ -58,8 +58,8 @@ BitLinearWeights convert_bitlinear(const CheckpointTensors& ckpt, const std::str
   bl.weight.cols = cols;
   bl.weight.packing = packing;
   bl.weight.scale = t.scale;
-  bl.weight.packed = pack_matrix(t.trits, static_cast<size_t>(rows), static_cast<size_t>(cols),
-                                 packing);
+  bl.weight.packed =
+      pack_matrix(t.trits, static_cast<size_t>(rows), static_cast<size_t>(cols), packing);
   return bl;
 }
 
@@ -92,8 +92,9 @@ Model convert_hf_checkpoint(const std::string& dir, Packing packing) {
   const fs::path tok_path = fs::path(dir) / "tokenizer.model";
   std::ifstream tok(tok_path, std::ios::binary);
   if (!tok) {
-    throw Error(tok_path.string() + ": missing tokenizer (a SentencePiece tokenizer.model is "
-                                    "required so the converted model works on its own)");
+    throw Error(tok_path.string() +
+                ": missing tokenizer (a SentencePiece tokenizer.model is "
+                "required so the converted model works on its own)");
   }
   std::ostringstream tok_bytes;
   tok_bytes << tok.rdbuf();

@@ -25,12 +25,14 @@ FixedModel::FixedModel(const Model& model) : model_(model), params_(compile_fixe
   logits_.assign(v, 0.0f);
 }
 
-void FixedModel::reset() { std::fill(state_.begin(), state_.end(), 0); }
+void FixedModel::reset() {
+  std::fill(state_.begin(), state_.end(), 0);
+}
 
 void FixedModel::bitlinear(const int32_t* p, const FixedBitLinear& bl, int32_t* out) {
   const TernaryTensor& w = *bl.weight;
-  const fx::Quantized q = fx::quantize_activations(
-      p, bl.w_rms.empty() ? nullptr : bl.w_rms.data(), bl.w_code.data(), w.cols, codes_.data());
+  const fx::Quantized q = fx::quantize_activations(p, bl.w_rms.empty() ? nullptr : bl.w_rms.data(),
+                                                   bl.w_code.data(), w.cols, codes_.data());
   ternary_matvec(w, codes_.data(), acc_.data(), 0, w.rows);
   fx::rescale(acc_.data(), w.rows, fx::combine_scales(q.token_scale, bl.constant), out);
 }

@@ -8,7 +8,9 @@
 namespace mmf {
 namespace {
 
-std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+std::vector<double> to_double(const std::vector<float>& v) {
+  return {v.begin(), v.end()};
+}
 
 std::vector<double> product(const std::vector<float>& a, const std::vector<float>& b) {
   std::vector<double> out(a.size());
@@ -32,10 +34,10 @@ FixedBitLinear compile_bitlinear(const BitLinearWeights& bl, const std::vector<f
   }
   const double sigma_code = quantize_norm_weight(code_weight, f.w_code);
   const double n = static_cast<double>(bl.weight.cols);
-  const double value = sigma_rms == 0.0 ? 0.0
-                                        : std::ldexp(1.0, fx::kActFrac) * bl.weight.scale *
-                                              std::sqrt(n) * sigma_code /
-                                              (fx::kCodeMax * sigma_rms);
+  const double value = sigma_rms == 0.0
+                           ? 0.0
+                           : std::ldexp(1.0, fx::kActFrac) * bl.weight.scale * std::sqrt(n) *
+                                 sigma_code / (fx::kCodeMax * sigma_rms);
   f.constant = tensor_constant(value);
   return f;
 }

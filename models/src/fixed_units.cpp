@@ -17,7 +17,9 @@ int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
 
 }  // namespace
 
-uint64_t magnitude(int32_t v) { return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v}); }
+uint64_t magnitude(int32_t v) {
+  return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v});
+}
 
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                int64_t n, int8_t* codes) {
@@ -73,8 +75,9 @@ void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out
   for (int64_t k = 0; k < n; ++k) out[k] = saturate32(shift_round(int64_t{a[k]} * b[k], sh));
 }
 
-void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
-           int64_t n, int32_t* state, int32_t* silu_state, int32_t* p_o) {
+void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g,
+           const uint32_t* lower_bound, int64_t n, int32_t* state, int32_t* silu_state,
+           int32_t* p_o) {
   for (int64_t k = 0; k < n; ++k) {
     int64_t f = sigmoid_q16(f_pre[k]);
     if (lower_bound != nullptr) {

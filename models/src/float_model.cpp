@@ -15,10 +15,16 @@ namespace {
 // The released code's RMSNorm eps inside FusedBitLinear (fused path) and everywhere else.
 constexpr float kActivationClamp = 1e-5f;
 
-float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
-float silu(float v) { return v * sigmoid(v); }
+float sigmoid(float v) {
+  return 1.0f / (1.0f + std::exp(-v));
+}
+float silu(float v) {
+  return v * sigmoid(v);
+}
 // libdevice roundf, as the fused Triton quantization kernel uses.
-float round_half_away(float v) { return std::round(v); }
+float round_half_away(float v) {
+  return std::round(v);
+}
 
 float mean_square(const float* v, size_t n) {
   double sum = 0.0;
@@ -42,7 +48,9 @@ FloatModel::FloatModel(const Model& model) : model_(model) {
   acc_.assign(std::max({static_cast<size_t>(c.vocab_size), 2 * i, h}), 0);
 }
 
-void FloatModel::reset() { std::fill(state_.begin(), state_.end(), 0.0f); }
+void FloatModel::reset() {
+  std::fill(state_.begin(), state_.end(), 0.0f);
+}
 
 void FloatModel::rms_norm(const std::vector<float>& in, const std::vector<float>& weight,
                           std::vector<float>& out) const {
@@ -76,7 +84,8 @@ const std::vector<float>& FloatModel::step(int32_t token) {
     throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
                 std::to_string(c.vocab_size) + ")");
   }
-  const size_t h = static_cast<size_t>(c.hidden_size), inter = static_cast<size_t>(c.intermediate_size);
+  const size_t h = static_cast<size_t>(c.hidden_size),
+               inter = static_cast<size_t>(c.intermediate_size);
   const uint16_t* row = &model_.embedding[static_cast<size_t>(token) * h];
   for (size_t k = 0; k < h; ++k) x_[k] = bf16_to_float(row[k]);
 

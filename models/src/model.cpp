@@ -16,7 +16,9 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string layer_prefix(int64_t l) { return "model.layers." + std::to_string(l) + "."; }
+std::string layer_prefix(int64_t l) {
+  return "model.layers." + std::to_string(l) + ".";
+}
 
 template <class T>
 std::vector<uint8_t> to_bytes(const std::vector<T>& v) {
@@ -89,8 +91,8 @@ Model load_converted(const std::string& path) {
   m.source = meta.count("source") ? meta.at("source") : path;
 
   const ModelConfig& c = m.config;
-  const auto& emb = file->require("model.embeddings.weight", DType::BF16,
-                                  {c.vocab_size, c.hidden_size});
+  const auto& emb =
+      file->require("model.embeddings.weight", DType::BF16, {c.vocab_size, c.hidden_size});
   m.embedding = from_bytes<uint16_t>(*file, emb);
   const auto& lb = file->require("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size});
   m.lower_bounds = from_bytes<float>(*file, lb);
@@ -99,13 +101,14 @@ Model load_converted(const std::string& path) {
   visit_tensors(
       m,
       [&](const std::string& name, BitLinearWeights& bl, int64_t rows, int64_t cols) {
-        bl.norm = from_bytes<float>(*file, file->require(name + ".norm.weight", DType::F32, {cols}));
+        bl.norm =
+            from_bytes<float>(*file, file->require(name + ".norm.weight", DType::F32, {cols}));
         TernaryTensor& t = bl.weight;
         t.rows = rows;
         t.cols = cols;
         t.packing = m.packing;
-        const auto& w = file->require(name + ".weight", DType::U8,
-                                      {rows, static_cast<int64_t>(t.row_bytes())});
+        const auto& w =
+            file->require(name + ".weight", DType::U8, {rows, static_cast<int64_t>(t.row_bytes())});
         t.packed = from_bytes<uint8_t>(*file, w);
         const auto& s = file->require(name + ".scale", DType::F32, {});
         std::memcpy(&t.scale, file->data(s), sizeof(float));

@@ -45,13 +45,13 @@ void ModelConfig::validate(const std::string& where) const {
 
 int64_t ModelConfig::parameter_count() const {
   const int64_t h = hidden_size, i = intermediate_size, v = vocab_size;
-  const int64_t per_layer = h                   // attn_norm
-                            + 3 * (h * h + h)   // i, f, g projections + their norms
-                            + h                 // g_norm
-                            + (h * h + h)       // o_proj + norm
-                            + h                 // mlp_norm
-                            + (2 * i * h + h)   // gate_proj + norm
-                            + (h * i + i);      // down_proj + norm
+  const int64_t per_layer = h                  // attn_norm
+                            + 3 * (h * h + h)  // i, f, g projections + their norms
+                            + h                // g_norm
+                            + (h * h + h)      // o_proj + norm
+                            + h                // mlp_norm
+                            + (2 * i * h + h)  // gate_proj + norm
+                            + (h * i + i);     // down_proj + norm
   return v * h + num_layers * h + num_layers * per_layer + h + (v * h + h);
 }
 
@@ -85,8 +85,10 @@ ModelConfig load_model_config_yaml(const std::string& path) {
   }
   if (!root.IsMap()) throw Error(path + ": expected a mapping of model config keys");
   static const std::set<std::string> known = {
-      "name", "vocab_size", "hidden_size", "num_layers", "intermediate_size", "rms_norm_eps",
-      "bos_token_id", "eos_token_id", "max_position_embeddings", "description"};
+      "name",         "vocab_size",        "hidden_size",
+      "num_layers",   "intermediate_size", "rms_norm_eps",
+      "bos_token_id", "eos_token_id",      "max_position_embeddings",
+      "description"};
   ModelConfig c;
   try {
     for (const auto& kv : root) {
@@ -131,13 +133,20 @@ ModelConfig load_hf_config_json(const std::string& path) {
   }
   if (!j.is_object()) throw Error(path + ": expected a JSON object");
   // Every field HGRNBitConfig defines, plus Hugging Face's bookkeeping keys.
-  static const std::set<std::string> known = {
-      "model_type", "architectures", "vocab_size", "hidden_size", "num_hidden_layers",
-      "intermediate_size", "hidden_ratio", "num_heads", "expand_ratio", "attn_mode",
-      "use_short_conv", "conv_size", "share_conv_kernel", "use_lower_bound", "hidden_act",
-      "max_position_embeddings", "rms_norm_eps", "use_cache", "bos_token_id", "eos_token_id",
-      "pad_token_id", "tie_word_embeddings", "initializer_range", "fuse_cross_entropy",
-      "torch_dtype", "transformers_version", "_name_or_path"};
+  static const std::set<std::string> known = {"model_type",        "architectures",
+                                              "vocab_size",        "hidden_size",
+                                              "num_hidden_layers", "intermediate_size",
+                                              "hidden_ratio",      "num_heads",
+                                              "expand_ratio",      "attn_mode",
+                                              "use_short_conv",    "conv_size",
+                                              "share_conv_kernel", "use_lower_bound",
+                                              "hidden_act",        "max_position_embeddings",
+                                              "rms_norm_eps",      "use_cache",
+                                              "bos_token_id",      "eos_token_id",
+                                              "pad_token_id",      "tie_word_embeddings",
+                                              "initializer_range", "fuse_cross_entropy",
+                                              "torch_dtype",       "transformers_version",
+                                              "_name_or_path"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!known.count(it.key())) {
       throw Error(path + ": unknown config key '" + it.key() + "' (not an HGRNBit field)");
@@ -176,7 +185,8 @@ ModelConfig load_hf_config_json(const std::string& path) {
     if (!j["hidden_ratio"].is_number()) throw Error(path + ": 'hidden_ratio' must be a number");
     ratio = j["hidden_ratio"].get<double>();
   }
-  c.intermediate_size = get_int("intermediate_size", derived_intermediate_size(c.hidden_size, ratio));
+  c.intermediate_size =
+      get_int("intermediate_size", derived_intermediate_size(c.hidden_size, ratio));
   if (j.contains("rms_norm_eps")) {
     if (!j["rms_norm_eps"].is_number()) throw Error(path + ": 'rms_norm_eps' must be a number");
     c.rms_norm_eps = j["rms_norm_eps"].get<double>();

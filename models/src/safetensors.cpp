@@ -63,8 +63,12 @@ uint64_t read_le64(const uint8_t* p) {
 
 }  // namespace
 
-size_t dtype_size(DType d) { return entry_of(d).size; }
-const char* dtype_name(DType d) { return entry_of(d).name; }
+size_t dtype_size(DType d) {
+  return entry_of(d).size;
+}
+const char* dtype_name(DType d) {
+  return entry_of(d).name;
+}
 
 int64_t TensorInfo::numel() const {
   int64_t n = 1;
@@ -144,7 +148,8 @@ std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::string& 
     if (!v["shape"].is_array()) throw fail(where + "shape is not an array");
     uint64_t numel = 1;
     for (const json& d : v["shape"]) {
-      if (!d.is_number_unsigned()) throw fail(where + "shape entries must be non-negative integers");
+      if (!d.is_number_unsigned())
+        throw fail(where + "shape entries must be non-negative integers");
       const uint64_t dim = d.get<uint64_t>();
       if (dim != 0 && numel > std::numeric_limits<uint64_t>::max() / dim / 8) {
         throw fail(where + "shape overflows");
@@ -160,8 +165,8 @@ std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::string& 
     t.begin = off[0].get<uint64_t>();
     t.end = off[1].get<uint64_t>();
     if (t.begin > t.end || t.end > data_size) {
-      throw fail(where + "data_offsets [" + std::to_string(t.begin) + ", " +
-                 std::to_string(t.end) + "] lie outside the " + std::to_string(data_size) +
+      throw fail(where + "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                 "] lie outside the " + std::to_string(data_size) +
                  "-byte data section (truncated file or lying header)");
     }
     const uint64_t expected = numel * dtype_size(t.dtype);

@@ -40,7 +40,9 @@ TritDecodeTable build_table(Packing p) {
 
 }  // namespace
 
-const char* packing_name(Packing p) { return p == Packing::two_bit ? "2bit" : "1.6bit"; }
+const char* packing_name(Packing p) {
+  return p == Packing::two_bit ? "2bit" : "1.6bit";
+}
 
 Packing parse_packing(const std::string& name, const std::string& what) {
   if (name == "2bit") return Packing::two_bit;
@@ -83,7 +85,8 @@ bool unpack_row(const uint8_t* packed, size_t cols, Packing p, int8_t* trits) {
   for (size_t b = 0; b < bytes; ++b) {
     const uint8_t byte = packed[b];
     if (!table.valid[byte]) return false;
-    for (size_t k = 0; k < per && b * per + k < cols; ++k) trits[b * per + k] = table.trits[byte][k];
+    for (size_t k = 0; k < per && b * per + k < cols; ++k)
+      trits[b * per + k] = table.trits[byte][k];
   }
   return true;
 }

@@ -100,8 +100,8 @@ void write_hf_checkpoint(const HfCheckpoint& ck, const std::string& dir, int sha
     const size_t shard = k++ % writers.size();
     writers[shard].add(name, tensor.dtype, tensor.shape, tensor.bytes);
     writers[shard].set_metadata("format", "pt");
-    weight_map[name] = "model-" + std::to_string(shard + 1) + "-of-" + std::to_string(shards) +
-                       ".safetensors";
+    weight_map[name] =
+        "model-" + std::to_string(shard + 1) + "-of-" + std::to_string(shards) + ".safetensors";
   }
   if (shards == 1) {
     writers[0].write((fs::path(dir) / "model.safetensors").string());
@@ -116,8 +116,12 @@ void write_hf_checkpoint(const HfCheckpoint& ck, const std::string& dir, int sha
   std::ofstream(fs::path(dir) / "model.safetensors.index.json") << index.dump(2);
 }
 
-std::string shipped_tiny_model() { return host::models_dir() + "/tiny/tiny.safetensors"; }
+std::string shipped_tiny_model() {
+  return host::models_dir() + "/tiny/tiny.safetensors";
+}
 
-std::string shipped_tokenizer() { return load_converted(shipped_tiny_model()).tokenizer_model; }
+std::string shipped_tokenizer() {
+  return load_converted(shipped_tiny_model()).tokenizer_model;
+}
 
 }  // namespace mmf::test

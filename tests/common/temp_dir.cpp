@@ -37,8 +37,8 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 CliResult run_cli(const std::string& args) {
   const TempDir dir;
-  const std::string cmd = std::string(MMF_CLI_PATH) + " " + args + " >" + dir.file("out") +
-                          " 2>" + dir.file("err") + " </dev/null";
+  const std::string cmd = std::string(MMF_CLI_PATH) + " " + args + " >" + dir.file("out") + " 2>" +
+                          dir.file("err") + " </dev/null";
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -69,7 +69,8 @@ TEST(CliEval, ReportsPerplexity) {
 
 TEST(CliConvert, ConvertsAShardedCheckpointThatThenRuns) {
   TempDir dir;
-  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 9), dir.file("hf"), 2);
+  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 9), dir.file("hf"),
+                            2);
   const auto c = run_cli("convert " + dir.file("hf") + " -o " + dir.file("m.safetensors") +
                          " --packing 1.6bit");
   MMF_ASSERT_EQ(c.exit_code, 0) << c.err;
@@ -97,7 +98,8 @@ TEST_P(CliBadInput, FailsWithAClearMessage) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliBadInput,
     ::testing::Values(
-        BadCli{"MissingModel", "run --model /nonexistent/m.safetensors", "/nonexistent/m.safetensors"},
+        BadCli{"MissingModel", "run --model /nonexistent/m.safetensors",
+               "/nonexistent/m.safetensors"},
         BadCli{"UnknownBackend", "run --backend gpu", "unknown backend 'gpu'"},
         BadCli{"LaterBackend", "run --backend verilator", "not part of this build"},
         BadCli{"BadNumerics", "run --numerics double", "unknown value 'double'"},

@@ -120,7 +120,8 @@ TEST_P(ConvertCheckpoint, TernarizesOnceAndRuns) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, ConvertCheckpoint,
                          ::testing::Combine(::testing::Values(1, 3),
-                                            ::testing::Values(Packing::two_bit, Packing::five_trit)));
+                                            ::testing::Values(Packing::two_bit,
+                                                              Packing::five_trit)));
 
 struct BadCheckpoint {
   const char* name;
@@ -143,7 +144,9 @@ TEST_P(BadCheckpoints, AreRejectedNamingFileAndProblem) {
 }
 
 const BadCheckpoint kBadCheckpoints[] = {
-    {"MissingTensor", [](auto& ck) { ck.tensors.erase("model.layers.1.attn.g_proj.weight"); }, {},
+    {"MissingTensor",
+     [](auto& ck) { ck.tensors.erase("model.layers.1.attn.g_proj.weight"); },
+     {},
      {"hf", "no tensor 'model.layers.1.attn.g_proj.weight'"}},
     {"MisshapedTensor",
      [](auto& ck) {
@@ -159,32 +162,47 @@ const BadCheckpoint kBadCheckpoints[] = {
      },
      {},
      {"'lm_head.weight' has dtype I16", "expected BF16"}},
-    {"UnknownConfigKey", [](auto& ck) { ck.config["hiden_size"] = 64; }, {},
+    {"UnknownConfigKey",
+     [](auto& ck) { ck.config["hiden_size"] = 64; },
+     {},
      {"config.json", "unknown config key 'hiden_size'"}},
-    {"ImpossibleShape", [](auto& ck) { ck.config["hidden_size"] = -64; }, {},
+    {"ImpossibleShape",
+     [](auto& ck) { ck.config["hidden_size"] = -64; },
+     {},
      {"config.json", "hidden_size = -64 is impossible"}},
-    {"UnsupportedVariant", [](auto& ck) { ck.config["use_short_conv"] = true; }, {},
+    {"UnsupportedVariant",
+     [](auto& ck) { ck.config["use_short_conv"] = true; },
+     {},
      {"config.json", "use_short_conv = true is not supported"}},
-    {"WrongModelType", [](auto& ck) { ck.config["model_type"] = "llama"; }, {},
+    {"WrongModelType",
+     [](auto& ck) { ck.config["model_type"] = "llama"; },
+     {},
      {"config.json", "model_type must be \"hgrn_bit\""}},
-    {"TokenizerLargerThanVocab", [](auto& ck) { ck.config["vocab_size"] = 1000; }, {},
+    {"TokenizerLargerThanVocab",
+     [](auto& ck) { ck.config["vocab_size"] = 1000; },
+     {},
      {"tokenizer.model", "4096 pieces but config.json's vocab_size is 1000"}},
-    {"MissingTokenizer", [](auto& ck) { ck.tokenizer.clear(); }, {},
+    {"MissingTokenizer",
+     [](auto& ck) { ck.tokenizer.clear(); },
+     {},
      {"tokenizer.model", "missing tokenizer"}},
-    {"TruncatedShard", {},
+    {"TruncatedShard",
+     {},
      [](const std::string& dir) {
        const std::string p = dir + "/model-2-of-2.safetensors";
        std::filesystem::resize_file(p, std::filesystem::file_size(p) - 100);
      },
      {"model-2-of-2.safetensors", "truncated"}},
-    {"HeaderLengthLies", {},
+    {"HeaderLengthLies",
+     {},
      [](const std::string& dir) {
        std::string b = test::read_file(dir + "/model-1-of-2.safetensors");
        b[3] = 0x10;
        test::write_file(dir + "/model-1-of-2.safetensors", b);
      },
      {"model-1-of-2.safetensors", "header length"}},
-    {"MissingConfig", {},
+    {"MissingConfig",
+     {},
      [](const std::string& dir) { std::filesystem::remove(dir + "/config.json"); },
      {"config.json", "cannot open"}},
     {"NanWeight",
@@ -202,8 +220,10 @@ INSTANTIATE_TEST_SUITE_P(Cases, BadCheckpoints, ::testing::ValuesIn(kBadCheckpoi
 
 TEST(LoadConverted, RejectsAFlippedWeightByteWithTheTensorName) {
   TempDir dir;
-  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 3), dir.file("hf"), 1);
-  save_converted(convert_hf_checkpoint(dir.file("hf"), Packing::five_trit), dir.file("m.safetensors"));
+  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 3), dir.file("hf"),
+                            1);
+  save_converted(convert_hf_checkpoint(dir.file("hf"), Packing::five_trit),
+                 dir.file("m.safetensors"));
   const auto file = SafetensorsFile::open(dir.file("m.safetensors"));
   const TensorInfo* t = file->find("model.layers.1.attn.o_proj.weight");
   MMF_ASSERT_TRUE(t != nullptr);
@@ -218,7 +238,8 @@ TEST(LoadConverted, RejectsAFlippedWeightByteWithTheTensorName) {
 
 TEST(LoadConverted, RejectsAHuggingFaceFile) {
   TempDir dir;
-  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 3), dir.file("hf"), 1);
+  test::write_hf_checkpoint(test::make_hf_checkpoint(test::small_test_config(), 3), dir.file("hf"),
+                            1);
   MMF_EXPECT_ERROR(load_converted(dir.file("hf/model.safetensors")), "not an mmf converted model",
                    "mmf convert");
 }

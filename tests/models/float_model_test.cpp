@@ -63,8 +63,8 @@ TEST(FloatModel, MatchesThePyTorchFixture) {
       MMF_EXPECT_EQ(arg_got, arg_want);
     }
   }
-  std::cout << "[ measured ] " << positions << " positions, max |logit - PyTorch| = "
-            << worst_overall << "\n";
+  std::cout << "[ measured ] " << positions
+            << " positions, max |logit - PyTorch| = " << worst_overall << "\n";
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ namespace {
 struct ReferenceShape {
   const char* name;
   int64_t hidden, layers, intermediate, parameters, ternary;
-  friend std::ostream& operator<<(std::ostream& os, const ReferenceShape& c) { return os << c.name; }
+  friend std::ostream& operator<<(std::ostream& os, const ReferenceShape& c) {
+    return os << c.name;
+  }
 };
 
 class ReleasedConfigs : public ::testing::TestWithParam<ReferenceShape> {};
@@ -75,28 +77,33 @@ constexpr const char* kBase =
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadModelYaml,
-    ::testing::Values(
-        BadYaml{"UnknownKey", "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
+    ::testing::Values(BadYaml{"UnknownKey",
+                              "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
                               "intermediate_size: 128\nhiden_size: 3\n",
-                "unknown key 'hiden_size'"},
-        BadYaml{"ZeroHidden", "name: t\nvocab_size: 100\nhidden_size: 0\nnum_layers: 2\n"
+                              "unknown key 'hiden_size'"},
+                      BadYaml{"ZeroHidden",
+                              "name: t\nvocab_size: 100\nhidden_size: 0\nnum_layers: 2\n"
                               "intermediate_size: 128\n",
-                "hidden_size = 0 is impossible"},
-        BadYaml{"NegativeLayers", "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: -2\n"
-                                  "intermediate_size: 128\n",
-                "num_layers = -2"},
-        BadYaml{"Missing", "name: t\nvocab_size: 100\n", "missing required key"},
-        BadYaml{"NotANumber", "name: t\nvocab_size: many\nhidden_size: 64\nnum_layers: 2\n"
+                              "hidden_size = 0 is impossible"},
+                      BadYaml{"NegativeLayers",
+                              "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: -2\n"
                               "intermediate_size: 128\n",
-                "bad value"},
-        BadYaml{"BosOutsideVocab", "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
-                                   "intermediate_size: 128\nbos_token_id: 100\n",
-                "bos_token_id = 100"},
-        BadYaml{"BadEps", "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
-                          "intermediate_size: 128\nrms_norm_eps: 0\n",
-                "rms_norm_eps"},
-        BadYaml{"NotYaml", "name: [unclosed\n", "not valid YAML"},
-        BadYaml{"NotAMap", "- 1\n- 2\n", "expected a mapping"}),
+                              "num_layers = -2"},
+                      BadYaml{"Missing", "name: t\nvocab_size: 100\n", "missing required key"},
+                      BadYaml{"NotANumber",
+                              "name: t\nvocab_size: many\nhidden_size: 64\nnum_layers: 2\n"
+                              "intermediate_size: 128\n",
+                              "bad value"},
+                      BadYaml{"BosOutsideVocab",
+                              "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
+                              "intermediate_size: 128\nbos_token_id: 100\n",
+                              "bos_token_id = 100"},
+                      BadYaml{"BadEps",
+                              "name: t\nvocab_size: 100\nhidden_size: 64\nnum_layers: 2\n"
+                              "intermediate_size: 128\nrms_norm_eps: 0\n",
+                              "rms_norm_eps"},
+                      BadYaml{"NotYaml", "name: [unclosed\n", "not valid YAML"},
+                      BadYaml{"NotAMap", "- 1\n- 2\n", "expected a mapping"}),
     [](const auto& test_param) { return std::string(test_param.param.name); });
 
 TEST(ModelConfig, ValidYamlLoads) {

@@ -12,12 +12,15 @@
 namespace mmf::fx {
 namespace {
 
-double real(Scaled s) { return std::ldexp(static_cast<double>(s.mant), s.exp); }
+double real(Scaled s) {
+  return std::ldexp(static_cast<double>(s.mant), s.exp);
+}
 
 TEST(NumericsTables, MatchTheirDefinitions) {
   for (int i = 0; i < kSigmoidLutSize; ++i) {
     const double x = -16.0 + i / 16.0;
-    MMF_EXPECT_EQ(kSigmoidLut[i], static_cast<uint32_t>(std::floor(65536.0 / (1 + std::exp(-x)) + 0.5)));
+    MMF_EXPECT_EQ(kSigmoidLut[i],
+                  static_cast<uint32_t>(std::floor(65536.0 / (1 + std::exp(-x)) + 0.5)));
   }
   for (int i = 0; i < kRsqrtLutSize; ++i) {
     const double x = 1.0 + i / 128.0;
@@ -33,8 +36,8 @@ TEST(Numerics, SigmoidAndSiluAreAccurate) {
     const double xr = x / 65536.0;
     const double s = 1.0 / (1.0 + std::exp(-xr));
     worst_sigmoid = std::max(worst_sigmoid, std::fabs(sigmoid_q16(x) / 65536.0 - s));
-    worst_silu = std::max(worst_silu, std::fabs(silu_q16(x) / 65536.0 - xr * s) /
-                                          std::max(1.0, std::fabs(xr)));
+    worst_silu = std::max(worst_silu,
+                          std::fabs(silu_q16(x) / 65536.0 - xr * s) / std::max(1.0, std::fabs(xr)));
   }
   MMF_EXPECT_LT(worst_sigmoid, 6.2e-5);
   MMF_EXPECT_LT(worst_silu, 1e-4);

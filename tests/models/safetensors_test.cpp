@@ -33,7 +33,8 @@ void write_sample(const std::string& path) {
 }
 
 // A raw file: 8-byte length + header text + data.
-std::string raw_file(const std::string& header, const std::string& data, uint64_t len_override = 0) {
+std::string raw_file(const std::string& header, const std::string& data,
+                     uint64_t len_override = 0) {
   const uint64_t len = len_override ? len_override : header.size();
   std::string out(8, '\0');
   for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>(len >> (8 * i));
@@ -78,7 +79,8 @@ TEST_P(CorruptSafetensors, IsRejectedWithAClearMessage) {
 const CorruptCase kCorruptCases[] = {
     {"Empty", [](const std::string&) { return std::string(); }, "shorter than the 8-byte"},
     {"Truncated", [](const std::string& g) { return g.substr(0, g.size() - 10); }, "outside"},
-    {"TruncatedHeader", [](const std::string& g) { return g.substr(0, 20); }, "exceeds the file size"},
+    {"TruncatedHeader", [](const std::string& g) { return g.substr(0, 20); },
+     "exceeds the file size"},
     {"HeaderLengthLies",
      [](const std::string& g) {
        std::string b = g;
@@ -88,8 +90,8 @@ const CorruptCase kCorruptCases[] = {
        return b;
      },
      "header length"},
-    {"HugeHeaderLength",
-     [](const std::string&) { return raw_file("{}", "", uint64_t{1} << 62); }, "header length"},
+    {"HugeHeaderLength", [](const std::string&) { return raw_file("{}", "", uint64_t{1} << 62); },
+     "header length"},
     {"NotJson", [](const std::string&) { return raw_file("{not json", ""); }, "not valid JSON"},
     {"NotObject", [](const std::string&) { return raw_file("[1,2]", ""); }, "not a JSON object"},
     {"UnknownDtype",
@@ -117,8 +119,7 @@ const CorruptCase kCorruptCases[] = {
     {"MissingField",
      [](const std::string&) { return raw_file(R"({"t":{"dtype":"U8","shape":[1]}})", "a"); },
      "data_offsets"},
-    {"BadMetadata",
-     [](const std::string&) { return raw_file(R"({"__metadata__":{"k":1}})", ""); },
+    {"BadMetadata", [](const std::string&) { return raw_file(R"({"__metadata__":{"k":1}})", ""); },
      "not a string"},
 };
 
@@ -126,8 +127,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, CorruptSafetensors, ::testing::ValuesIn(kCorrupt
                          [](const auto& test_param) { return std::string(test_param.param.name); });
 
 TEST(Safetensors, MissingFileNamesThePath) {
-  MMF_EXPECT_ERROR(SafetensorsFile::open("/nonexistent/x.safetensors"), "/nonexistent/x.safetensors",
-                   "cannot open");
+  MMF_EXPECT_ERROR(SafetensorsFile::open("/nonexistent/x.safetensors"),
+                   "/nonexistent/x.safetensors", "cannot open");
 }
 
 TEST(Safetensors, WriterLeavesNoPartialFileOnFailure) {

@@ -44,8 +44,9 @@ void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out
 //   s = f * s + silu(i_pre) * (1 - f)                 (state, kept between tokens)
 //   silu_state = silu(s)
 //   p_o = scaled_products(g, silu_state)   (o_proj input; RMSNorm(g) cancels in o_proj)
-void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, const uint32_t* lower_bound,
-           int64_t n, int32_t* state, int32_t* silu_state, int32_t* p_o);
+void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g,
+           const uint32_t* lower_bound, int64_t n, int32_t* state, int32_t* silu_state,
+           int32_t* p_o);
 
 // GLU unit: silu_gate = silu(gu[0:n]); z = scaled_products(silu_gate, gu[n:2n]) (down_proj input).
 void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z);

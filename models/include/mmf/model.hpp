@@ -25,7 +25,9 @@ struct TernaryTensor {
   float scale = 1.0f;
   std::vector<uint8_t> packed;  // rows * packed_row_bytes(cols)
   size_t row_bytes() const { return packed_row_bytes(static_cast<size_t>(cols), packing); }
-  const uint8_t* row(int64_t r) const { return packed.data() + static_cast<size_t>(r) * row_bytes(); }
+  const uint8_t* row(int64_t r) const {
+    return packed.data() + static_cast<size_t>(r) * row_bytes();
+  }
 };
 
 // A FusedBitLinear: its own RMSNorm weight (over the input) and ternary weights [out, in].
@@ -51,9 +53,9 @@ struct Model {
   std::vector<float> lower_bounds;  // raw parameter, [L, H]
   std::vector<LayerWeights> layers;
   std::vector<float> final_norm;
-  BitLinearWeights lm_head;         // [V, H]
-  std::string tokenizer_model;      // serialized SentencePiece model; empty if none
-  std::string source;               // where it came from, for reports
+  BitLinearWeights lm_head;     // [V, H]
+  std::string tokenizer_model;  // serialized SentencePiece model; empty if none
+  std::string source;           // where it came from, for reports
 };
 
 // Reads a converted model, validating format, version, every tensor's dtype and shape and every

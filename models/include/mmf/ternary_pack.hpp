@@ -52,7 +52,9 @@ constexpr size_t packed_row_bytes(size_t cols, Packing p) {
 }
 
 // Packed weight bits per weight, for reports (2.0 or 1.6).
-constexpr double bits_per_weight(Packing p) { return 8.0 / trits_per_byte(p); }
+constexpr double bits_per_weight(Packing p) {
+  return 8.0 / trits_per_byte(p);
+}
 
 // "2bit" / "1.6bit": the names used in files, YAML and on the command line.
 const char* packing_name(Packing p);
