@@ -65,13 +65,7 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
   Sampler sampler(options.sampler);
   GenerateResult r;
   r.prompt_ids = model_.tokenizer->encode(prompt);
-  const int64_t vocab = model_.model.config.vocab_size;
-  for (int32_t id : r.prompt_ids) {
-    if (id < 0 || id >= vocab) {
-      throw Error("prompt: the tokenizer produced id " + std::to_string(id) +
-                  " outside the model's vocabulary of " + std::to_string(vocab));
-    }
-  }
+  for (int32_t id : r.prompt_ids) check_token_id(id, model_.model.config);
   engine_->reset();
   auto start = Clock::now();
   const std::vector<float>* logits = nullptr;

@@ -39,10 +39,7 @@ void FixedModel::bitlinear(const int32_t* p, const FixedBitLinear& bl, int32_t* 
 
 const std::vector<float>& FixedModel::step(int32_t token) {
   const auto& c = model_.config;
-  if (token < 0 || token >= c.vocab_size) {
-    throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
-                std::to_string(c.vocab_size) + ")");
-  }
+  check_token_id(token, c);
   const int64_t h = c.hidden_size, inter = c.intermediate_size;
   const uint16_t* row = &model_.embedding[static_cast<size_t>(token * h)];
   for (int64_t k = 0; k < h; ++k) x_[k] = fx::bf16_to_q16(row[k]);

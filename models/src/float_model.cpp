@@ -80,10 +80,7 @@ void FloatModel::bitlinear(const std::vector<float>& in, const BitLinearWeights&
 
 const std::vector<float>& FloatModel::step(int32_t token) {
   const auto& c = model_.config;
-  if (token < 0 || token >= c.vocab_size) {
-    throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
-                std::to_string(c.vocab_size) + ")");
-  }
+  check_token_id(token, c);
   const size_t h = static_cast<size_t>(c.hidden_size),
                inter = static_cast<size_t>(c.intermediate_size);
   const uint16_t* row = &model_.embedding[static_cast<size_t>(token) * h];

@@ -69,6 +69,13 @@ int64_t ModelConfig::packed_weight_bytes(Packing p) const {
   return num_layers * per_layer + rows(vocab_size, h);
 }
 
+void check_token_id(int64_t token, const ModelConfig& config) {
+  if (token < 0 || token >= config.vocab_size) {
+    throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
+                std::to_string(config.vocab_size) + ") of model '" + config.name + "'");
+  }
+}
+
 int64_t derived_intermediate_size(int64_t hidden_size, double hidden_ratio) {
   const auto base = static_cast<int64_t>(static_cast<double>(hidden_size) * hidden_ratio * 2 / 3);
   return 256 * ((base + 255) / 256);

@@ -33,6 +33,9 @@ struct ModelConfig {
   int64_t packed_weight_bytes(Packing p) const;
 };
 
+// Throws mmf::Error unless 0 <= token < vocab_size.
+void check_token_id(int64_t token, const ModelConfig& config);
+
 // The released intermediate size rule: 256 * ceil(int(H * hidden_ratio * 2/3) / 256).
 int64_t derived_intermediate_size(int64_t hidden_size, double hidden_ratio);
 
