@@ -51,6 +51,9 @@ struct EvalResult {
 class Session {
  public:
   Session(LoadedModel model, Numerics numerics);
+  // The engine refers to the model this object owns: neither copyable nor movable.
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
   const LoadedModel& loaded() const { return model_; }
   Numerics numerics() const { return numerics_; }
 
