@@ -65,6 +65,9 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
   Sampler sampler(options.sampler);
   GenerateResult r;
   r.prompt_ids = model_.tokenizer->encode(prompt);
+  if (r.prompt_ids.empty()) {
+    throw Error("prompt: nothing to feed the model (empty prompt and a tokenizer without BOS)");
+  }
   for (int32_t id : r.prompt_ids) check_token_id(id, model_.model.config);
   engine_->reset();
   auto start = Clock::now();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Generated Hugging Face checkpoints for tests (see hf_checkpoint.hpp).
 #include "common/hf_checkpoint.hpp"
 
 #include <cstring>

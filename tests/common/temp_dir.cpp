@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Temporary directories, whole-file I/O and running the mmf CLI, for tests.
 #include "common/temp_dir.hpp"
 
 #include <sys/wait.h>
