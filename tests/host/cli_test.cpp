@@ -121,6 +121,12 @@ TEST(CliConvert, BadCheckpointLeavesNoOutput) {
   MMF_EXPECT_NE(r.exit_code, 0);
   MMF_EXPECT_TRUE(r.err.find("lm_head.norm.weight") != std::string::npos);
   MMF_EXPECT_FALSE(std::filesystem::exists(dir.file("out.safetensors")));
+  // An existing output survives a failed conversion untouched.
+  test::write_file(dir.file("keep.safetensors"), "previous model");
+  const auto again = run_cli("convert " + dir.file("hf") + " -o " + dir.file("keep.safetensors"));
+  MMF_EXPECT_NE(again.exit_code, 0);
+  MMF_EXPECT_EQ(test::read_file(dir.file("keep.safetensors")), "previous model");
+  std::filesystem::remove(dir.file("keep.safetensors"));
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
     MMF_EXPECT_TRUE(e.path().filename() == "hf");  // no temporary left behind either
   }
