@@ -46,7 +46,7 @@ Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int
     const int32_t code = static_cast<int32_t>(std::min<uint64_t>(q, kCodeMax));
     codes[k] = static_cast<int8_t>(u < 0 ? -code : code);
   }
-  if (sum_sq == 0) return Quantized{Scaled{0, 0}};
+  // sum_sq > 0 here: the largest |a| survives the shift with at least 14 bits (or is >= 1).
   const Scaled r = rsqrt_u64(sum_sq);
   return Quantized{normalize(Scaled{u_max * r.mant, r.exp - sh})};
 }
