@@ -34,13 +34,10 @@ void run(const RunArgs& a) {
   options.sampler = {a.temperature, a.top_k, a.seed};
 
   // Stream text as it is generated (terminal mode): print what decoding added since last time.
-  std::vector<int32_t> so_far;
   size_t printed = 0;
   const Tokenizer& tok = *session.loaded().tokenizer;
-  const std::vector<int32_t> prompt_ids = tok.encode(a.prompt);
-  const auto stream = [&](int32_t id) {
-    so_far.push_back(id);
-    const std::string text = tok.decode_continuation(prompt_ids, so_far);
+  const auto stream = [&](const host::GenerateResult& so_far) {
+    const std::string text = tok.decode_continuation(so_far.prompt_ids, so_far.token_ids);
     if (text.size() > printed) {
       std::cout << text.substr(printed) << std::flush;
       printed = text.size();
@@ -48,7 +45,7 @@ void run(const RunArgs& a) {
   };
   if (!a.json) std::cout << a.prompt << std::flush;
   const host::GenerateResult r =
-      session.generate(a.prompt, options, a.json ? std::function<void(int32_t)>() : stream);
+      session.generate(a.prompt, options, a.json ? host::TokenCallback() : stream);
   const double seconds = r.prefill_seconds + r.decode_seconds;
   const auto generated = static_cast<double>(r.token_ids.size());
   const double tok_per_s = r.decode_seconds > 0 ? generated / r.decode_seconds : 0.0;

@@ -2,14 +2,10 @@
 // --model resolution.
 #include "mmf/host/model_source.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "mmf/error.hpp"
-#include "mmf/safetensors.hpp"
 
 namespace mmf::host {
 namespace {
@@ -86,20 +82,7 @@ LoadedModel load_model(const std::string& spec, Packing random_packing) {
 ModelConfig resolve_config(const std::string& spec) {
   std::string name = spec;
   if (name.rfind(kRandomPrefix, 0) == 0) name = name.substr(7);
-  if (ends_with(name, ".safetensors")) {
-    const auto file = SafetensorsFile::open(name);
-    const auto it = file->metadata().find("config");
-    if (it == file->metadata().end()) {
-      throw Error(name + ": not an mmf converted model (no config in its metadata)");
-    }
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(it->second);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(name + ": metadata 'config' is not valid JSON (" + e.what() + ")");
-    }
-    return config_from_json(j, name);
-  }
+  if (ends_with(name, ".safetensors")) return load_converted_config(name);
   return load_model_config_yaml(config_path(name));
 }
 

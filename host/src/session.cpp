@@ -60,7 +60,7 @@ Session::Session(LoadedModel model, Numerics numerics)
       engine_(make_reference_engine(model_.model, numerics)) {}
 
 GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
-                                 const std::function<void(int32_t)>& on_token) {
+                                 const TokenCallback& on_token) {
   if (options.max_new_tokens < 0) throw Error("-n must be >= 0");
   Sampler sampler(options.sampler);
   GenerateResult r;
@@ -81,7 +81,7 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
     const int32_t next = sampler.sample(*logits);
     if (options.stop_at_eos && next == eos) break;
     r.token_ids.push_back(next);
-    if (on_token) on_token(next);
+    if (on_token) on_token(r);
     if (t + 1 < options.max_new_tokens) logits = &engine_->step(next);
   }
   r.decode_seconds = seconds_since(start);

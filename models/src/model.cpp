@@ -58,9 +58,12 @@ void visit_tensors(M& m, OnBitLinear on_bitlinear, OnNorm on_norm) {
 
 }  // namespace
 
-Model load_converted(const std::string& path) {
-  const auto file = SafetensorsFile::open(path);
-  const auto& meta = file->metadata();
+namespace {
+
+// Checks the metadata of a converted model (format, version) and parses its config and packing.
+void read_converted_header(const SafetensorsFile& file, ModelConfig& config, Packing& packing) {
+  const std::string& path = file.path();
+  const auto& meta = file.metadata();
   const auto meta_get = [&](const char* key) -> const std::string& {
     const auto it = meta.find(key);
     if (it == meta.end()) {
@@ -79,15 +82,30 @@ Model load_converted(const std::string& path) {
                 " is not supported (this mmf reads version " +
                 std::to_string(kConvertedFormatVersion) + ")");
   }
-  Model m;
   json config_json;
   try {
     config_json = json::parse(meta_get("config"));
   } catch (const json::exception& e) {
     throw Error(path + ": metadata 'config' is not valid JSON (" + e.what() + ")");
   }
-  m.config = config_from_json(config_json, path + " (metadata config)");
-  m.packing = parse_packing(meta_get("packing"), path + " (metadata packing)");
+  config = config_from_json(config_json, path + " (metadata config)");
+  packing = parse_packing(meta_get("packing"), path + " (metadata packing)");
+}
+
+}  // namespace
+
+ModelConfig load_converted_config(const std::string& path) {
+  ModelConfig config;
+  Packing packing;
+  read_converted_header(*SafetensorsFile::open(path), config, packing);
+  return config;
+}
+
+Model load_converted(const std::string& path) {
+  const auto file = SafetensorsFile::open(path);
+  Model m;
+  read_converted_header(*file, m.config, m.packing);
+  const auto& meta = file->metadata();
   m.source = meta.count("source") ? meta.at("source") : path;
 
   const ModelConfig& c = m.config;

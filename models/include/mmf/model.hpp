@@ -61,6 +61,8 @@ struct Model {
 // Reads a converted model, validating format, version, every tensor's dtype and shape and every
 // packed byte. Errors name the file and the tensor.
 Model load_converted(const std::string& path);
+// Only the config of a converted model, with the same format and version checks.
+ModelConfig load_converted_config(const std::string& path);
 // Writes atomically (temporary name, then rename): no partial file on failure.
 void save_converted(const Model& model, const std::string& path);
 // Seeded random ternary weights (about 1/3 each of -1, 0, +1), unit norms, small embedding.

@@ -48,6 +48,8 @@ struct EvalResult {
   double seconds = 0.0;
 };
 
+using TokenCallback = std::function<void(const GenerateResult&)>;
+
 class Session {
  public:
   Session(LoadedModel model, Numerics numerics);
@@ -58,9 +60,9 @@ class Session {
   Numerics numerics() const { return numerics_; }
 
   // Encodes the prompt (BOS prepended), feeds it, then samples up to max_new_tokens.
-  // `on_token` (optional) sees each generated id as it is produced.
+  // `on_token` (optional) sees the result so far each time a token is generated.
   GenerateResult generate(const std::string& prompt, const GenerateOptions& options,
-                          const std::function<void(int32_t)>& on_token = {});
+                          const TokenCallback& on_token = {});
   // Scores every token of `text` after BOS in one stream. With `compare`, a second engine of
   // the given numerics runs in lockstep for top-1 agreement and logit error.
   EvalResult evaluate(const std::string& text, const Numerics* compare = nullptr);
