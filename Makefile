@@ -37,7 +37,7 @@ test: deps
 
 ## format: apply .clang-format to the C++ sources
 format:
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	git ls-files '*.cpp' '*.hpp' ':!bitstreams/generated' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -14,6 +14,8 @@ struct EvalArgs {
   std::string model = "tiny";
   std::string text;
   std::string numerics = "fixed";
+  std::string backend = "cpu";
+  std::string build = "ci-tiny";
   std::string compare;
   bool json = false;
 };
@@ -24,15 +26,13 @@ void eval(const EvalArgs& a) {
   if (!a.compare.empty())
     compare = std::make_unique<host::Numerics>(host::parse_numerics(a.compare));
   const std::string text = read_text_file(a.text);
-  host::Session session(host::load_model(a.model), numerics);
+  host::Session session(host::load_model(a.model),
+                        host::EngineOptions{a.backend, a.build, numerics});
   const host::EvalResult r = session.evaluate(text, compare.get());
-  nlohmann::json j = {{"model", a.model},
-                      {"text", a.text},
-                      {"numerics", a.numerics},
-                      {"tokens", r.tokens},
-                      {"nll", r.nll},
-                      {"perplexity", r.perplexity},
-                      {"accuracy_top1", r.accuracy_top1},
+  nlohmann::json j = {{"model", a.model},           {"text", a.text},
+                      {"numerics", a.numerics},     {"backend", a.backend},
+                      {"tokens", r.tokens},         {"nll", r.nll},
+                      {"perplexity", r.perplexity}, {"accuracy_top1", r.accuracy_top1},
                       {"seconds", r.seconds}};
   if (compare) {
     j["compare"] = {{"numerics", a.compare},
@@ -63,6 +63,10 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--text", a->text, "UTF-8 text file to score")->required();
   cmd->add_option("--numerics", a->numerics, "fixed | float")->capture_default_str();
+  cmd->add_option("--backend", a->backend, "cpu | csim (fixed point runs the device program)")
+      ->capture_default_str();
+  cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
+      ->capture_default_str();
   cmd->add_option(
       "--compare", a->compare,
       "Also run this numerics (fixed | float) in lockstep: top-1 agreement, logit error");

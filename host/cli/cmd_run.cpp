@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mmf run`: generate text.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "mmf/error.hpp"
 #include "mmf/host/session.hpp"
 
 namespace mmf::cli {
@@ -13,6 +15,8 @@ namespace {
 struct RunArgs {
   std::string model = "tiny";
   std::string backend = "cpu";
+  std::string build = "ci-tiny";
+  int64_t timeout_ms = 300000;
   std::string prompt = "The meaning of life is";
   std::string numerics = "fixed";
   std::string packing = "2bit";
@@ -24,10 +28,33 @@ struct RunArgs {
   bool ignore_eos = false;
 };
 
+// Build and kernel counters of a device engine, summed over every launch of the run.
+void add_device_fields(const host::Accelerator& acc, nlohmann::json& j) {
+  const host::BuildDescriptor& b = acc.device().build();
+  const host::CounterTotals& t = acc.totals();
+  j["build"] = {{"name", b.name},
+                {"descriptor", b.path},
+                {"lanes", b.accel.lanes},
+                {"weight_channels", b.accel.weight_channels},
+                {"clock_mhz", b.accel.clock_mhz}};
+  j["counters"] = {{"launches", t.launches},
+                   {"ops", t.ops},
+                   {"ternary_ops", t.ternary_ops},
+                   {"weight_bytes", t.weight_bytes},
+                   {"vector_bytes", t.vector_bytes},
+                   {"source", "kernel counter registers, summed over launches"}};
+  // Untimed backends (cpu, csim) have no cycle counter: the field stays absent.
+  if (t.cycles) j["cycles"] = *t.cycles;
+}
+
 void run(const RunArgs& a) {
-  host::check_backend(a.backend);
   const host::Numerics numerics = host::parse_numerics(a.numerics);
-  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), numerics);
+  if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
+  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")),
+                        host::EngineOptions{a.backend, a.build, numerics});
+  if (session.accelerator() != nullptr) {
+    session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
+  }
   host::GenerateOptions options;
   options.max_new_tokens = a.tokens;
   options.stop_at_eos = !a.ignore_eos;
@@ -69,7 +96,9 @@ void run(const RunArgs& a) {
         {"tok_per_s", tok_per_s},
         {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
     };
-    std::cout << j.dump(2) << "\n";
+    if (const host::Accelerator* acc = session.accelerator()) add_device_fields(*acc, j);
+    // Generated text can hold invalid UTF-8 (byte tokens of random models): replace, not fail.
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << std::endl;
     std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.backend << " ("
@@ -85,7 +114,12 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Generate text from a prompt");
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
-  cmd->add_option("--backend", a->backend, "cpu (device backends come with later builds)")
+  cmd->add_option("--backend", a->backend,
+                  "cpu | csim (verilator, systemc and xrt come with later builds)")
+      ->capture_default_str();
+  cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
+      ->capture_default_str();
+  cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (BOS is prepended)")->capture_default_str();
   cmd->add_option("-n,--tokens", a->tokens, "Tokens to generate")->capture_default_str();

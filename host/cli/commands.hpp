@@ -11,6 +11,7 @@ void add_run_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_gen_builds_command(CLI::App& app);
 
 // Reads a whole text file; throws mmf::Error naming it when it is missing or empty.
 std::string read_text_file(const std::string& path);

@@ -9,6 +9,9 @@
 #include "mmf/error.hpp"
 #include "mmf/fixed_model.hpp"
 #include "mmf/float_model.hpp"
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/device_image.hpp"
 
 namespace mmf::host {
 namespace {
@@ -39,25 +42,38 @@ const char* numerics_name(Numerics n) {
   return n == Numerics::fixed ? "fixed" : "float";
 }
 
-void check_backend(const std::string& name) {
-  if (name == "cpu") return;
-  if (name == "csim" || name == "verilator" || name == "systemc" || name == "xrt") {
-    throw Error("--backend " + name +
-                ": this backend is not part of this build yet (available: cpu)");
-  }
-  throw Error("--backend: unknown backend '" + name +
-              "' (expected cpu, csim, verilator, systemc or xrt)");
-}
-
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics) {
   if (numerics == Numerics::fixed) return std::make_unique<FixedModel>(model);
   return std::make_unique<FloatModel>(model);
 }
 
-Session::Session(LoadedModel model, Numerics numerics)
-    : model_(std::move(model)),
-      numerics_(numerics),
-      engine_(make_reference_engine(model_.model, numerics)) {}
+std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options) {
+  if (options.numerics == Numerics::floating) {
+    if (options.backend != "cpu") {
+      throw Error(
+          "--numerics float runs only on the cpu backend (the float reference); "
+          "device backends are fixed point");
+    }
+    return make_reference_engine(model, options.numerics);
+  }
+  const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  std::unique_ptr<Device> device = open_device(options.backend, build);
+  return std::make_unique<DeviceModel>(
+      std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
+}
+
+Session::Session(LoadedModel model, const EngineOptions& options)
+    : model_(std::move(model)), options_(options), engine_(make_engine(model_.model, options)) {}
+
+const Accelerator* Session::accelerator() const {
+  const auto* device_model = dynamic_cast<const DeviceModel*>(engine_.get());
+  return device_model != nullptr ? &device_model->accelerator() : nullptr;
+}
+
+Accelerator* Session::accelerator_mut() {
+  auto* device_model = dynamic_cast<DeviceModel*>(engine_.get());
+  return device_model != nullptr ? &device_model->accelerator() : nullptr;
+}
 
 GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
                                  const TokenCallback& on_token) {

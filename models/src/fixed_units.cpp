@@ -17,10 +17,6 @@ int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
 
 }  // namespace
 
-uint64_t magnitude(int32_t v) {
-  return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v});
-}
-
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                int64_t n, int8_t* codes) {
   uint64_t a_max = 0, u_max = 0;
@@ -59,10 +55,6 @@ Scaled combine_scales(Scaled token_scale, Scaled tensor_constant) {
 
 void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out) {
   for (int64_t r = 0; r < rows; ++r) out[r] = apply_scale(acc[r], scale);
-}
-
-int product_shift(uint64_t max_a, uint64_t max_b) {
-  return std::max(0, bit_length(max_a) + bit_length(max_b) - kProductBits);
 }
 
 void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out) {

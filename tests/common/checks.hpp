@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "mmf/error.hpp"  // MMF_EXPECT_ERROR catches mmf::Error
+
 namespace mmf::test {
 
 // Checks recorded by the running test (reset by the listener in test_main.cpp).

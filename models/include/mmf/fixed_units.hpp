@@ -28,15 +28,11 @@ Scaled combine_scales(Scaled token_scale, Scaled tensor_constant);
 // Rescale unit: out[r] = apply_scale(acc[r], scale) for r < rows.
 void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out);
 
-// |v| as an unsigned number (exact for INT32_MIN).
-uint64_t magnitude(int32_t v);
-
 // Products that feed a BitLinear (o_proj, down_proj) are block-scaled: the BitLinear is
 // invariant to the scale of its input, so out[k] = a[k] * b[k] >> sh keeps as many bits as
 // fit in int32, with sh = max(0, bitlen(max|a|) + bitlen(max|b|) - kProductBits) bounding
-// every product below 2^31 (Q32 exact when sh = 0).
-constexpr int kProductBits = 31;
-int product_shift(uint64_t max_a, uint64_t max_b);
+// every product below 2^31 (Q32 exact when sh = 0); magnitude and product_shift are in
+// numerics.hpp.
 void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out);
 
 // MLGRU unit, per channel k < n (all Q16 except gates Q0.16):

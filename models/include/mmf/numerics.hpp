@@ -74,6 +74,19 @@ inline int bit_length(uint64_t v) {
   return n;
 }
 
+// |v| as an unsigned number (exact for INT32_MIN).
+inline uint64_t magnitude(int32_t v) {
+  return static_cast<uint64_t>(v < 0 ? -int64_t{v} : int64_t{v});
+}
+
+// Shift of block-scaled products a * b >> sh (fixed_units.hpp, scaled_products): the smallest
+// sh >= 0 with bitlen(max|a|) + bitlen(max|b|) - sh <= kProductBits, so every product < 2^31.
+constexpr int kProductBits = 31;
+inline int product_shift(uint64_t max_a, uint64_t max_b) {
+  const int sh = bit_length(max_a) + bit_length(max_b) - kProductBits;
+  return sh > 0 ? sh : 0;
+}
+
 // table[i] + round((table[i+1] - table[i]) * frac / 2^bits), frac < 2^bits.
 inline int64_t interpolate(const uint32_t* table, uint32_t i, uint32_t frac, int bits) {
   const int64_t lo = table[i];
@@ -152,13 +165,13 @@ inline int32_t bf16_to_q16(uint16_t bits) {
   const int64_t mant = 0x80 | (bits & 0x7f);                        // 1.7 significand
   // value = mant * 2^(biased_exp - 127 - 7); Q16 value = mant * 2^(biased_exp - 118)
   const int shift = biased_exp - 127 - 7 + kActFrac;
-  int64_t magnitude;
+  int64_t mag;
   if (shift >= 0) {
-    magnitude = shift > 32 ? (int64_t{1} << 40) : (mant << shift);
+    mag = shift > 32 ? (int64_t{1} << 40) : (mant << shift);
   } else {
-    magnitude = -shift >= 63 ? 0 : shift_round(mant, -shift);
+    mag = -shift >= 63 ? 0 : shift_round(mant, -shift);
   }
-  return saturate32(negative ? -magnitude : magnitude);
+  return saturate32(negative ? -mag : mag);
 }
 
 }  // namespace mmf::fx

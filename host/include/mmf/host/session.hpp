@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mmf/host/accelerator.hpp"
 #include "mmf/host/model_source.hpp"
 #include "mmf/host/sampler.hpp"
 #include "mmf/language_model.hpp"
@@ -18,9 +19,13 @@ enum class Numerics { fixed, floating };
 Numerics parse_numerics(const std::string& name);
 const char* numerics_name(Numerics n);
 
-// Backend names known to the runtime. This build executes `cpu`; the device backends are
-// listed so the error for them can say what exists.
-void check_backend(const std::string& name);
+// Which engine a Session runs: fixed point runs the device program on a backend (cpu, csim,
+// ...) for a build; float runs the float reference (cpu only).
+struct EngineOptions {
+  std::string backend = "cpu";
+  std::string build = "ci-tiny";  // build name under bitstreams/ or a descriptor path
+  Numerics numerics = Numerics::fixed;
+};
 
 struct GenerateOptions {
   int32_t max_new_tokens = 32;
@@ -52,12 +57,16 @@ using TokenCallback = std::function<void(const GenerateResult&)>;
 
 class Session {
  public:
-  Session(LoadedModel model, Numerics numerics);
+  Session(LoadedModel model, const EngineOptions& options);
   // The engine refers to the model this object owns: neither copyable nor movable.
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   const LoadedModel& loaded() const { return model_; }
-  Numerics numerics() const { return numerics_; }
+  Numerics numerics() const { return options_.numerics; }
+  const EngineOptions& options() const { return options_; }
+  // The accelerator behind the engine; null for the float reference.
+  const Accelerator* accelerator() const;
+  Accelerator* accelerator_mut();
 
   // Encodes the prompt (BOS prepended), feeds it, then samples up to max_new_tokens.
   // `on_token` (optional) sees the result so far each time a token is generated.
@@ -69,10 +78,14 @@ class Session {
 
  private:
   LoadedModel model_;
-  Numerics numerics_;
+  EngineOptions options_;
   std::unique_ptr<LanguageModel> engine_;
 };
 
+// The golden fixed-point model or the float reference, straight on the Model (no device).
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics);
+// The engine of `options`: a DeviceModel on the backend for fixed point, the float reference
+// for float. Errors name the option that is wrong.
+std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options);
 
 }  // namespace mmf::host

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compile-time configuration of one accelerator build. The generated header of each build
+// (bitstreams/generated/<build>/mmf_config.hpp) instantiates AccelTraits from its YAML.
+#pragma once
+
+#include <ap_int.h>
+
+#include <cstdint>
+
+#include "mmf/ternary_pack.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf_hls {
+
+// Lanes: trits each weight channel consumes per cycle (2 bits each, so the channel's AXI data
+//        width is 2 * Lanes bits).
+// WeightChannels: memory channels streaming weights in parallel, one m_axi bundle each.
+// VectorLanes: values per cycle in the vector units (norm/quantize, MLGRU, GLU, residual add).
+// MaxVector: values per on-chip vector buffer (bounds hidden size and 2 x intermediate size).
+// MaxOps: longest token program.
+template <int Lanes, int WeightChannels, int VectorLanes, int MaxVector, int MaxOps>
+struct AccelTraits {
+  static constexpr int lanes = Lanes;
+  static constexpr int weight_channels = WeightChannels;
+  static constexpr int vector_lanes = VectorLanes;
+  static constexpr int max_vector = MaxVector;
+  static constexpr int max_ops = MaxOps;
+
+  using TwoBit = mmf::PackingTraits<mmf::Packing::two_bit>;
+  static constexpr int weight_word_bits = Lanes * TwoBit::bits_per_trit;
+  using weight_word_t = ap_uint<weight_word_bits>;
+  // Code buffers hold whole weight words of codes; the tail past n is never weighted
+  // (padding trits are 0) but must exist.
+  static constexpr int code_buffer = (MaxVector + Lanes - 1) / Lanes * Lanes;
+
+  static_assert(Lanes >= TwoBit::trits_per_byte && (Lanes & (Lanes - 1)) == 0,
+                "lanes: a power of two of at least 4, so a weight word is whole bytes");
+  static_assert(weight_word_bits <= 1024, "lanes: AXI data is at most 1024 bits wide");
+  static_assert(WeightChannels >= 1 && WeightChannels <= 32,
+                "weight_channels: 1 to 32 memory channels");
+  static_assert(VectorLanes >= 1 && (VectorLanes & (VectorLanes - 1)) == 0,
+                "vector_lanes: a power of two");
+  static_assert(MaxVector >= 2 && static_cast<uint32_t>(MaxVector) <= kMaxRows,
+                "max_vector: 2 to kMaxRows values");
+  static_assert(MaxOps >= 1, "max_ops: at least one op");
+};
+
+// The limits a build's kernel checks descriptors against (program_format.hpp).
+template <class Cfg>
+DeviceLimits device_limits(uint64_t vec_words, uint64_t weight_words) {
+  return DeviceLimits{static_cast<uint32_t>(Cfg::max_vector), static_cast<uint32_t>(Cfg::lanes),
+                      static_cast<uint32_t>(Cfg::weight_channels), vec_words, weight_words};
+}
+
+}  // namespace mmf_hls

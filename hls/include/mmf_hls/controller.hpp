@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// Controller: walks the token program in the vector bank, checks each descriptor against the
+// build (program_format.hpp, check_descriptor) and drives the units. A bad descriptor stops the
+// run with a status code instead of touching memory outside the banks.
+#pragma once
+
+#include <hls_stream.h>
+
+#include <cstdint>
+
+#include "mmf/numerics.hpp"
+#include "mmf_hls/accel_traits.hpp"
+#include "mmf_hls/glu.hpp"
+#include "mmf_hls/kernel_regs.hpp"
+#include "mmf_hls/mlgru.hpp"
+#include "mmf_hls/norm_quantize.hpp"
+#include "mmf_hls/program_format.hpp"
+#include "mmf_hls/rescale.hpp"
+#include "mmf_hls/residual_add.hpp"
+#include "mmf_hls/ternary_accumulate.hpp"
+
+namespace mmf_hls {
+
+namespace detail {
+
+inline int16_t int16_half(uint32_t word, uint32_t k) {
+  return static_cast<int16_t>(static_cast<uint16_t>((k & 1u) ? word >> 16 : word & 0xFFFFu));
+}
+
+// Reads n int16 values packed two per word from vec[addr..].
+inline void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* out,
+                       KernelCounters& counters) {
+  for (uint32_t k = 0; k < n; ++k) {
+#pragma HLS PIPELINE II = 1
+    out[k] = int16_half(vec[addr + k / 2], k);
+  }
+  counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+}
+
+}  // namespace detail
+
+// Runs one token's program. `Ports` is the build's weight datapath (generated per build): it
+// provides matvec(job, codes, sums), emitting one row sum per row in order.
+template <class Cfg, class Ports>
+void run_program(const Ports& ports, uint32_t* vec, const LaunchRegs& regs,
+                 KernelCounters& counters) {
+  using mmf::fx::Scaled;
+  counters = KernelCounters{};
+  const DeviceLimits lim = device_limits<Cfg>(regs.vec_words, regs.weight_words);
+  if (regs.num_ops == 0 || regs.num_ops > static_cast<uint32_t>(Cfg::max_ops) ||
+      uint64_t{regs.program} + uint64_t{regs.num_ops} * kDescriptorWords > regs.vec_words) {
+    counters.status = make_status(kStatusBadProgram, 0);
+    return;
+  }
+  // On-chip state of one launch (BRAM/URAM on the device); nothing persists between tokens.
+  int32_t buf[kNumBuffers][Cfg::max_vector];
+  int32_t scratch[Cfg::max_vector];
+  int32_t state[Cfg::max_vector];
+  uint32_t lower_bound[Cfg::max_vector];
+  int16_t w_rms[Cfg::max_vector];
+  int16_t w_code[Cfg::max_vector];
+  int8_t codes[Cfg::code_buffer];
+
+  for (uint32_t op = 0; op < regs.num_ops; ++op) {
+    uint32_t d[kDescriptorWords];
+    for (uint32_t k = 0; k < kDescriptorWords; ++k) {
+#pragma HLS PIPELINE II = 1
+      d[k] = vec[regs.program + op * kDescriptorWords + k];
+    }
+    counters.vector_bytes += kDescriptorWords * kVecWordBytes;
+    const uint32_t check = check_descriptor(d, lim);
+    if (check != kStatusOk) {
+      counters.status = make_status(check, op);
+      return;
+    }
+    const uint32_t n = d[kFieldN], rows = d[kFieldRows];
+    switch (d[kFieldOpcode]) {
+      case kOpEmbed: {
+        const uint32_t token = vec[d[kFieldAddr1]];
+        counters.vector_bytes += kVecWordBytes;
+        if (token >= rows) {
+          counters.status = make_status(kStatusBadToken, op);
+          return;
+        }
+        const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
+        int32_t* x = buf[d[kFieldDst]];
+        for (uint32_t k = 0; k < n; ++k) {
+#pragma HLS PIPELINE II = 1
+          const uint32_t word = vec[row + k / 2];
+          x[k] = mmf::fx::bf16_to_q16(static_cast<uint16_t>((k & 1u) ? word >> 16 : word));
+        }
+        counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+        break;
+      }
+      case kOpBitLinear: {
+        const bool has_rms = d[kFieldAddr0] != kNoAddress;
+        if (has_rms) detail::load_int16(vec, d[kFieldAddr0], n, w_rms, counters);
+        detail::load_int16(vec, d[kFieldAddr1], n, w_code, counters);
+        const Scaled token_scale =
+            norm_quantize<Cfg>(buf[d[kFieldSrc0]], has_rms, w_rms, w_code, n, codes);
+        // Codes past n meet only padding trits, but they are defined for the streamers.
+        for (uint32_t k = n; k < static_cast<uint32_t>(Cfg::code_buffer); ++k) codes[k] = 0;
+        const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
+        const MatvecJob job{rows, n, d[kFieldWeight]};
+        hls::stream<int32_t> sums("sums"), outs("outs");
+        ports.matvec(job, codes, sums);
+        rescale_rows(sums, rows, combine_scales(token_scale, constant), outs);
+        const bool to_memory = d[kFieldDst] == kDstMemory;
+        for (uint32_t r = 0; r < rows; ++r) {
+#pragma HLS PIPELINE II = 1
+          const int32_t v = outs.read();
+          if (to_memory) {
+            vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
+          } else {
+            buf[d[kFieldDst]][r] = v;
+          }
+        }
+        if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
+        counters.ternary_ops += uint64_t{rows} * n;
+        counters.weight_bytes +=
+            uint64_t{rows} * words_per_row<Cfg>(job) * (Cfg::weight_word_bits / 8);
+        break;
+      }
+      case kOpMlgru: {
+        const bool has_lb = d[kFieldAddr1] != kNoAddress;
+        for (uint32_t k = 0; k < n; ++k) {
+#pragma HLS PIPELINE II = 1
+          state[k] = static_cast<int32_t>(vec[d[kFieldAddr0] + k]);
+          if (has_lb) lower_bound[k] = vec[d[kFieldAddr1] + k];
+        }
+        mlgru<Cfg>(buf[d[kFieldSrc0]], buf[d[kFieldSrc1]], buf[d[kFieldSrc2]], has_lb, lower_bound,
+                   n, state, scratch, buf[d[kFieldDst]]);
+        for (uint32_t k = 0; k < n; ++k) {
+#pragma HLS PIPELINE II = 1
+          vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(state[k]);
+        }
+        counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
+        break;
+      }
+      case kOpGlu:
+        glu<Cfg>(buf[d[kFieldSrc0]], n, scratch, buf[d[kFieldDst]]);
+        break;
+      case kOpAdd:
+        residual_add<Cfg>(buf[d[kFieldDst]], buf[d[kFieldSrc0]], n);
+        break;
+      default: {  // kOpStore (check_descriptor admits nothing else)
+        const int32_t* src = buf[d[kFieldSrc0]];
+        for (uint32_t k = 0; k < n; ++k) {
+#pragma HLS PIPELINE II = 1
+          vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(src[k]);
+        }
+        counters.vector_bytes += uint64_t{n} * kVecWordBytes;
+        break;
+      }
+    }
+    counters.ops_done = op + 1;
+  }
+}
+
+}  // namespace mmf_hls

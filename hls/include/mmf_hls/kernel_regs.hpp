@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel's scalar registers: launch arguments and performance counters (s_axilite).
+// Plain C++ so that the host's csim backend can use it without the ap_int shim.
+#pragma once
+
+#include <cstdint>
+
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf_hls {
+
+// Performance counters, readable as kernel registers after a run.
+struct KernelCounters {
+  uint32_t status = kStatusOk;  // make_status(code, op index); 0 after a clean run
+  uint32_t ops_done = 0;        // ops completed
+  uint64_t ternary_ops = 0;     // trit x code products, rows x n per BitLinear (no padding)
+  uint64_t weight_bytes = 0;    // bytes read from all weight channels
+  uint64_t vector_bytes = 0;    // bytes read or written in the vector bank
+};
+
+// Scalar arguments of one launch (the s_axilite argument registers).
+struct LaunchRegs {
+  uint32_t program;       // word offset of the first descriptor in the vector bank
+  uint32_t num_ops;       // descriptors in the program
+  uint32_t vec_words;     // size of the vector bank in words
+  uint32_t weight_words;  // size of each weight channel in weight words
+};
+
+}  // namespace mmf_hls

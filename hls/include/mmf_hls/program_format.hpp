@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// The token program's op descriptor format and the device memory conventions, defined once for
+// the host compiler, the HLS kernel, the cpu backend and (mirrored) the RTL.
+// docs/device-format.md describes the same format for readers.
+//
+// Plain C++17 and <cstdint> only, so that Vitis HLS can include it unchanged.
+#pragma once
+
+#include <cstdint>
+
+namespace mmf_hls {
+
+// ---- Memory banks ----------------------------------------------------------------------------
+// The vector bank ("vec" m_axi bundle) is an array of 32-bit words: program, embedding, norm
+// weights, lower bounds, recurrent state and the token I/O area. Vector addresses in descriptors
+// are word offsets into it. Each weight channel ("w<c>" bundle) is an array of weight words of
+// 2 * lanes bits; weight addresses are weight-word offsets, the same in every channel.
+constexpr uint32_t kVecWordBytes = 4;
+
+// ---- Op descriptors --------------------------------------------------------------------------
+// A descriptor is kDescriptorWords 32-bit words in the vector bank; the program is an array of
+// them. Unused fields must be zero (so that a future field cannot be misread as today's).
+constexpr uint32_t kDescriptorWords = 16;
+
+enum Opcode : uint32_t {
+  // x[dst][k] = bf16_to_q16(embedding[token][k]), k < n; token = vec[addr1], checked < rows;
+  // embedding rows start at addr0 and are (n + 1) / 2 words apart (two bf16 per word, low first).
+  kOpEmbed = 1,
+  // BitLinear of buffer src0 (n values) with a [rows, n] ternary weight at weight offset `weight`:
+  // norm + quantize (w_rms at addr0 or kNoAddress, w_code at addr1, int16 pairs), ternary
+  // accumulate, rescale by (token scale x constant {mant, exp}). Output to buffer dst, or with
+  // dst == kDstMemory to vec[addr2 + r].
+  kOpBitLinear = 2,
+  // MLGRU of buffers src0 (i), src1 (f), src2 (g) over n channels; state at vec[addr0..+n),
+  // lower bound (Q0.16) at vec[addr1..+n) or kNoAddress; o_proj input to buffer dst.
+  kOpMlgru = 3,
+  // GLU of buffer src0 ([gate | up], 2n values) to buffer dst (n values).
+  kOpGlu = 4,
+  // Residual add: buffer dst += buffer src0, n values, saturating.
+  kOpAdd = 5,
+  // Copies buffer src0 (n values) to vec[addr0..+n).
+  kOpStore = 6,
+};
+constexpr uint32_t kOpcodeMin = kOpEmbed;
+constexpr uint32_t kOpcodeMax = kOpStore;
+
+// Word index of each descriptor field.
+enum DescriptorField : uint32_t {
+  kFieldOpcode = 0,
+  kFieldN = 1,
+  kFieldRows = 2,
+  kFieldSrc0 = 3,
+  kFieldSrc1 = 4,
+  kFieldSrc2 = 5,
+  kFieldDst = 6,
+  kFieldAddr0 = 7,
+  kFieldAddr1 = 8,
+  kFieldAddr2 = 9,
+  kFieldWeight = 10,
+  kFieldMant = 11,
+  kFieldExp = 12,  // int32 stored as its two's complement bits
+  kFieldReservedBegin = 13,
+};
+
+constexpr uint32_t kNoAddress = 0xFFFFFFFFu;
+constexpr uint32_t kDstMemory = 0xFFu;
+
+// On-chip vector buffers, each Cfg::max_vector int32 values. Any op may name any buffer; the
+// host compiler gives them these roles.
+enum Buffer : uint32_t {
+  kBufX = 0,   // residual stream
+  kBufI = 1,   // i_proj output
+  kBufF = 2,   // f_proj output
+  kBufG = 3,   // g_proj output
+  kBufA = 4,   // o_proj / down_proj output (added to x)
+  kBufGU = 5,  // gate_proj output [gate | up]
+  kBufP = 6,   // BitLinear input products (o_proj and down_proj inputs)
+  kNumBuffers = 7,
+};
+
+// Output rows of one BitLinear are bounded so that int32 accumulators cannot overflow
+// (|acc| <= 127 * n) and row counters fit in 24 bits.
+constexpr uint32_t kMaxRows = 1u << 24;
+// The mantissa of a BitLinear constant has at most 31 bits (numerics.hpp kMantBits).
+constexpr uint32_t kMantLimit = 1u << 31;
+
+// ---- Status register -------------------------------------------------------------------------
+// status = code | (index of the offending op << 8); 0 after a clean run.
+enum StatusCode : uint32_t {
+  kStatusOk = 0,
+  kStatusBadOpcode = 1,
+  kStatusBadBuffer = 2,       // a buffer id >= kNumBuffers (or kDstMemory where not allowed)
+  kStatusBadLength = 3,       // n or rows is 0 or larger than the build's buffers
+  kStatusBadVecAddress = 4,   // a vector range runs past the vector bank
+  kStatusBadWeightRange = 5,  // the weight range runs past a weight channel
+  kStatusBadToken = 6,        // the token id in the I/O area is >= rows
+  kStatusBadProgram = 7,      // the program itself does not fit the vector bank or max_ops
+  kStatusBadField = 8,        // a reserved field is not zero or the mantissa is too wide
+};
+constexpr uint32_t kStatusOpShift = 8;
+
+constexpr uint32_t make_status(uint32_t code, uint32_t op_index) {
+  return code | (op_index << kStatusOpShift);
+}
+
+// What the device offers, for descriptor checks.
+struct DeviceLimits {
+  uint32_t max_vector;       // values per on-chip buffer
+  uint32_t lanes;            // trits per weight word
+  uint32_t weight_channels;  // weight memory channels
+  uint64_t vec_words;        // size of the vector bank in 32-bit words
+  uint64_t weight_words;     // size of each weight channel in weight words
+};
+
+inline uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
+
+// Weight words one channel streams for a [rows, n] BitLinear: rows are dealt round-robin over
+// the channels (row r to channel r % channels), each row padded to whole weight words.
+inline uint64_t bitlinear_channel_words(uint32_t rows, uint32_t n, uint32_t lanes,
+                                        uint32_t channels) {
+  return ceil_div(rows, channels) * ceil_div(n, lanes);
+}
+
+// Words of an int16 vector of n values packed two per word (low half first).
+inline uint64_t int16_vector_words(uint32_t n) {
+  return ceil_div(n, 2);
+}
+
+namespace detail {
+inline bool vec_range_ok(uint32_t addr, uint64_t words, const DeviceLimits& lim) {
+  return uint64_t{addr} + words <= lim.vec_words;
+}
+inline bool buffer_ok(uint32_t id) {
+  return id < kNumBuffers;
+}
+}  // namespace detail
+
+// Checks one descriptor against the device. Returns kStatusOk or the StatusCode of the first
+// problem. The kernel runs this before each op (and stops on failure); the host compiler runs
+// it on the whole program before anything is launched.
+inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
+  using detail::buffer_ok;
+  using detail::vec_range_ok;
+  const uint32_t op = d[kFieldOpcode];
+  if (op < kOpcodeMin || op > kOpcodeMax) return kStatusBadOpcode;
+  for (uint32_t k = kFieldReservedBegin; k < kDescriptorWords; ++k) {
+    if (d[k] != 0) return kStatusBadField;
+  }
+  const uint32_t n = d[kFieldN];
+  const uint32_t rows = d[kFieldRows];
+  if (n == 0 || n > lim.max_vector) return kStatusBadLength;
+  switch (op) {
+    case kOpEmbed:
+      if (!buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      if (rows == 0) return kStatusBadLength;
+      if (!vec_range_ok(d[kFieldAddr0], uint64_t{rows} * int16_vector_words(n), lim) ||
+          !vec_range_ok(d[kFieldAddr1], 1, lim)) {
+        return kStatusBadVecAddress;
+      }
+      return kStatusOk;
+    case kOpBitLinear: {
+      if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;
+      const bool to_memory = d[kFieldDst] == kDstMemory;
+      if (!to_memory && !buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      if (rows == 0 || rows > kMaxRows || (!to_memory && rows > lim.max_vector)) {
+        return kStatusBadLength;
+      }
+      if (d[kFieldMant] >= kMantLimit) return kStatusBadField;
+      const uint64_t norm_words = int16_vector_words(n);
+      if ((d[kFieldAddr0] != kNoAddress && !vec_range_ok(d[kFieldAddr0], norm_words, lim)) ||
+          !vec_range_ok(d[kFieldAddr1], norm_words, lim) ||
+          (to_memory && !vec_range_ok(d[kFieldAddr2], rows, lim))) {
+        return kStatusBadVecAddress;
+      }
+      const uint64_t words = bitlinear_channel_words(rows, n, lim.lanes, lim.weight_channels);
+      if (uint64_t{d[kFieldWeight]} + words > lim.weight_words) return kStatusBadWeightRange;
+      return kStatusOk;
+    }
+    case kOpMlgru:
+      if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(d[kFieldSrc1]) || !buffer_ok(d[kFieldSrc2]) ||
+          !buffer_ok(d[kFieldDst])) {
+        return kStatusBadBuffer;
+      }
+      if (!vec_range_ok(d[kFieldAddr0], n, lim) ||
+          (d[kFieldAddr1] != kNoAddress && !vec_range_ok(d[kFieldAddr1], n, lim))) {
+        return kStatusBadVecAddress;
+      }
+      return kStatusOk;
+    case kOpGlu:
+      if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      if (uint64_t{2} * n > lim.max_vector) return kStatusBadLength;
+      return kStatusOk;
+    case kOpAdd:
+      if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      return kStatusOk;
+    default:  // kOpStore
+      if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;
+      if (!vec_range_ok(d[kFieldAddr0], n, lim)) return kStatusBadVecAddress;
+      return kStatusOk;
+  }
+}
+
+}  // namespace mmf_hls

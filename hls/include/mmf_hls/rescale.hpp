@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rescale unit: the back half of a BitLinear. Each row sum times (token scale x tensor
+// constant), rounded and saturated to Q16 (golden: mmf::fx::combine_scales, rescale).
+#pragma once
+
+#include <hls_stream.h>
+
+#include <cstdint>
+
+#include "mmf/numerics.hpp"
+
+namespace mmf_hls {
+
+// normalize(normalize(token) * normalize(constant)): one multiplier per BitLinear.
+inline mmf::fx::Scaled combine_scales(mmf::fx::Scaled token, mmf::fx::Scaled constant) {
+  using mmf::fx::normalize;
+  const mmf::fx::Scaled t = normalize(token);
+  const mmf::fx::Scaled k = normalize(constant);
+  return normalize(mmf::fx::Scaled{t.mant * k.mant, t.exp + k.exp});
+}
+
+// Reads `rows` sums and writes the rescaled outputs.
+inline void rescale_rows(hls::stream<int32_t>& sums, uint32_t rows, mmf::fx::Scaled scale,
+                         hls::stream<int32_t>& out) {
+  for (uint32_t r = 0; r < rows; ++r) {
+#pragma HLS PIPELINE II = 1
+    out.write(mmf::fx::apply_scale(sums.read(), scale));
+  }
+}
+
+}  // namespace mmf_hls

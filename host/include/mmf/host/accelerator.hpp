@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs a compiled model on a device: loads the image into the banks once, then launches the
+// token program once per token (host writes the token id, reads back the logits).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "mmf/host/device.hpp"
+#include "mmf/host/device_image.hpp"
+#include "mmf/language_model.hpp"
+
+namespace mmf::host {
+
+// Counters summed over every launch since the accelerator was made.
+struct CounterTotals {
+  uint64_t launches = 0;
+  uint64_t ops = 0;
+  uint64_t ternary_ops = 0;
+  uint64_t weight_bytes = 0;
+  uint64_t vector_bytes = 0;
+  std::optional<uint64_t> cycles;  // only from timed backends
+};
+
+class Accelerator {
+ public:
+  // Validates the image against the device's build, allocates and writes every bank.
+  Accelerator(std::unique_ptr<Device> device, DeviceImage image);
+
+  // Zeroes the recurrent state (a new sequence).
+  void reset();
+  // One token through the whole program; returns the vocab Q16 logits. Throws an Error that
+  // names the failing op when the kernel reports a bad status.
+  const std::vector<int32_t>& step(int32_t token);
+
+  const Device& device() const { return *device_; }
+  const DeviceImage& image() const { return image_; }
+  const CounterTotals& totals() const { return totals_; }
+  void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
+
+ private:
+  std::unique_ptr<Device> device_;
+  DeviceImage image_;
+  std::vector<BufferHandle> weight_buffers_;
+  BufferHandle vec_buffer_;
+  std::vector<int32_t> logits_;
+  CounterTotals totals_;
+  std::chrono::milliseconds timeout_{std::chrono::minutes(5)};
+};
+
+// A LanguageModel whose steps run on an accelerator (logits = Q16 / 2^16).
+class DeviceModel final : public LanguageModel {
+ public:
+  explicit DeviceModel(std::unique_ptr<Accelerator> accelerator);
+  void reset() override { accel_->reset(); }
+  const std::vector<float>& step(int32_t token) override;
+  const Accelerator& accelerator() const { return *accel_; }
+  Accelerator& accelerator() { return *accel_; }
+
+ private:
+  std::unique_ptr<Accelerator> accel_;
+  std::vector<float> logits_;
+};
+
+}  // namespace mmf::host

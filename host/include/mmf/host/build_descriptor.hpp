@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// Build descriptors (bitstreams/<name>.yaml): one accelerator build on one board. Everything
+// that differs between builds comes from here; the generator (build_generator.hpp) turns it
+// into the HLS config header, the kernel top, the Vitis .cfg and the Makefile fragment.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mmf::host {
+
+struct BoardSpec {
+  std::string name;           // e.g. "Alveo U280"
+  std::string part;           // FPGA part number
+  std::string platform;       // Vitis platform (xpfm name)
+  std::string memory;         // "hbm" or "ddr"
+  int memory_channels = 0;    // channels the platform exposes
+  double channel_gbps = 0.0;  // peak GB/s (1e9 bytes/s) of one channel
+  int64_t channel_mib = 0;    // capacity of one channel in MiB
+  std::string pcie;           // e.g. "gen3x16"
+};
+
+struct AcceleratorSpec {
+  double clock_mhz = 0.0;
+  int lanes = 0;            // trits per cycle per weight channel
+  int weight_channels = 0;  // channels 0..weight_channels-1 stream weights
+  int vector_channel = 0;   // memory channel of the vector bank (may share a weight channel)
+  int vector_lanes = 0;     // values per cycle in the vector units
+  int max_vector = 0;       // values per on-chip vector buffer
+  int max_ops = 0;          // longest token program
+};
+
+struct BuildDescriptor {
+  std::string name;  // must equal the file's stem
+  std::string description;
+  std::string path;  // the YAML it came from
+  BoardSpec board;
+  AcceleratorSpec accel;
+
+  // mmf_<name> with '-' -> '_': the kernel's symbol and XRT name.
+  std::string kernel_name() const;
+  // Bytes of one weight word (2 bits per trit).
+  int weight_word_bytes() const { return accel.lanes / 4; }
+  // Peak bytes/s one weight streamer can consume at the build's clock.
+  double streamer_bytes_per_second() const;
+  // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
+  // refuses a YAML whose fingerprint differs from the build compiled into it.
+  uint64_t fingerprint() const;
+};
+
+// Reads and validates one descriptor; errors name the file, the key and what was expected.
+BuildDescriptor load_build_descriptor(const std::string& path);
+
+// Resolves --build: a path to a YAML, or a build name under the shipped bitstreams/ directory.
+std::string build_descriptor_path(const std::string& spec);
+// The shipped bitstreams/ directory ($MMF_BITSTREAMS_DIR overrides).
+std::string bitstreams_dir();
+
+}  // namespace mmf::host

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one device interface every backend implements (DESIGN.md contract 5): open, allocate
+// per memory bank, write, read, start the token program, wait with a timeout, read counters.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf_hls/kernel_regs.hpp"
+
+namespace mmf::host {
+
+// A device buffer; valid until the device is destroyed.
+struct BufferHandle {
+  int id = -1;
+};
+
+// Arguments of one launch: the buffer bound to each weight channel's port, the vector bank,
+// and the scalar registers.
+struct LaunchArgs {
+  std::vector<BufferHandle> weights;
+  BufferHandle vec;
+  mmf_hls::LaunchRegs regs{};
+};
+
+// The kernel's counter registers after a run; `cycles` only from timed backends.
+struct DeviceCounters {
+  mmf_hls::KernelCounters kernel;
+  std::optional<uint64_t> cycles;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  const std::string& backend() const { return backend_; }
+  const BuildDescriptor& build() const { return build_; }
+
+  // `bank` is a memory channel of the board (0 .. board.memory_channels - 1).
+  virtual BufferHandle allocate(int bank, uint64_t bytes) = 0;
+  virtual void write(BufferHandle buffer, uint64_t offset, const void* data, uint64_t bytes) = 0;
+  virtual void read(BufferHandle buffer, uint64_t offset, void* data, uint64_t bytes) = 0;
+  // Starts the token program; returns at once.
+  virtual void start(const LaunchArgs& args) = 0;
+  // Waits for the run started last; throws an Error naming the backend on timeout.
+  virtual void wait(std::chrono::milliseconds timeout) = 0;
+  // Counters of the last completed run.
+  virtual DeviceCounters counters() const = 0;
+
+ protected:
+  Device(std::string backend, BuildDescriptor build)
+      : backend_(std::move(backend)), build_(std::move(build)) {}
+
+ private:
+  std::string backend_;
+  BuildDescriptor build_;
+};
+
+// Backends of the runtime, and which of them this build can open.
+const std::vector<std::string>& known_backends();
+bool backend_available(const std::string& backend);
+
+// Opens a device of the named backend for the build. Errors name the backend and say which
+// backends exist and which this build has.
+std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build);
+
+}  // namespace mmf::host

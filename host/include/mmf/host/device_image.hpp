@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// The host-side model compiler: a converted model plus a build descriptor become the device
+// memory image (vector bank + one weight image per channel) and the token program
+// (docs/device-format.md; descriptor format in hls/include/mmf_hls/program_format.hpp).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf/model.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf::host {
+
+using Descriptor = std::array<uint32_t, mmf_hls::kDescriptorWords>;
+
+// Word offsets of the regions of the vector bank.
+struct ImageLayout {
+  uint32_t token_in = 0;  // the token id the host writes before each launch
+  uint32_t logits = 0;    // vocab Q16 logits the program stores
+  uint32_t program = 0;   // first descriptor
+  uint32_t num_ops = 0;
+  uint32_t embedding = 0;  // vocab rows of (hidden + 1) / 2 words (bf16 pairs)
+  uint32_t state = 0;      // layers x hidden int32 recurrent state (Q16)
+  uint32_t state_words = 0;
+  uint64_t vec_words = 0;     // size of the vector bank
+  uint64_t weight_words = 0;  // size of every weight channel, in weight words
+  uint32_t vocab = 0;
+};
+
+struct DeviceImage {
+  std::string build;  // descriptor name
+  int lanes = 0;
+  int weight_channels = 0;
+  int weight_word_bytes = 0;
+  ImageLayout layout;
+  std::vector<uint32_t> vec;                  // the vector bank, program included
+  std::vector<std::vector<uint8_t>> weights;  // one image per weight channel
+  std::vector<Descriptor> program;            // the same descriptors, for inspection
+
+  mmf_hls::DeviceLimits limits() const;
+};
+
+// Fails (naming the build's YAML and key) when the model does not fit the build.
+void check_model_fits(const ModelConfig& config, const BuildDescriptor& build);
+
+// Compiles `model` for `build`; validates the result before returning it.
+DeviceImage compile_model(const Model& model, const BuildDescriptor& build);
+
+// Checks every descriptor against the image's banks (check_descriptor) and the layout against
+// the build; throws an Error naming the op, its opcode and the problem. Run before any launch.
+void validate_image(const DeviceImage& image, const BuildDescriptor& build);
+
+// "BitLinear", "MLGRU", ...; "opcode 0x2a" for unknown ones.
+std::string opcode_name(uint32_t opcode);
+// Human-readable meaning of a status register value ("op 12 (BitLinear): weight range ...").
+std::string describe_status(uint32_t status, const std::vector<Descriptor>& program);
+
+}  // namespace mmf::host

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// Image loading and per-token launches on any device backend.
+#include "mmf/host/accelerator.hpp"
+
+#include "mmf/error.hpp"
+#include "mmf/numerics.hpp"
+
+namespace mmf::host {
+
+Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
+    : device_(std::move(device)), image_(std::move(image)) {
+  const BuildDescriptor& b = device_->build();
+  validate_image(image_, b);
+  for (int c = 0; c < image_.weight_channels; ++c) {
+    const std::vector<uint8_t>& w = image_.weights[c];
+    weight_buffers_.push_back(device_->allocate(c, w.size()));
+    device_->write(weight_buffers_.back(), 0, w.data(), w.size());
+  }
+  const uint64_t vec_bytes = image_.vec.size() * sizeof(uint32_t);
+  vec_buffer_ = device_->allocate(b.accel.vector_channel, vec_bytes);
+  device_->write(vec_buffer_, 0, image_.vec.data(), vec_bytes);
+  logits_.assign(image_.layout.vocab, 0);
+}
+
+void Accelerator::reset() {
+  const ImageLayout& lay = image_.layout;
+  const std::vector<uint32_t> zeros(lay.state_words, 0);
+  device_->write(vec_buffer_, uint64_t{lay.state} * sizeof(uint32_t), zeros.data(),
+                 zeros.size() * sizeof(uint32_t));
+}
+
+const std::vector<int32_t>& Accelerator::step(int32_t token) {
+  const ImageLayout& lay = image_.layout;
+  if (token < 0 || static_cast<uint32_t>(token) >= lay.vocab) {
+    throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
+                std::to_string(lay.vocab) + ") of the device image");
+  }
+  const auto id = static_cast<uint32_t>(token);
+  device_->write(vec_buffer_, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
+  LaunchArgs args;
+  args.weights = weight_buffers_;
+  args.vec = vec_buffer_;
+  args.regs = mmf_hls::LaunchRegs{lay.program, lay.num_ops, static_cast<uint32_t>(lay.vec_words),
+                                  static_cast<uint32_t>(lay.weight_words)};
+  device_->start(args);
+  device_->wait(timeout_);
+  const DeviceCounters c = device_->counters();
+  if (c.kernel.status != mmf_hls::kStatusOk) {
+    throw Error(device_->backend() + ": the kernel stopped at " +
+                describe_status(c.kernel.status, image_.program));
+  }
+  if (c.kernel.ops_done != lay.num_ops) {
+    throw Error(device_->backend() + ": the kernel completed " + std::to_string(c.kernel.ops_done) +
+                " of " + std::to_string(lay.num_ops) + " ops without reporting an error");
+  }
+  ++totals_.launches;
+  totals_.ops += c.kernel.ops_done;
+  totals_.ternary_ops += c.kernel.ternary_ops;
+  totals_.weight_bytes += c.kernel.weight_bytes;
+  totals_.vector_bytes += c.kernel.vector_bytes;
+  if (c.cycles) totals_.cycles = totals_.cycles.value_or(0) + *c.cycles;
+  device_->read(vec_buffer_, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
+                logits_.size() * sizeof(int32_t));
+  return logits_;
+}
+
+DeviceModel::DeviceModel(std::unique_ptr<Accelerator> accelerator)
+    : accel_(std::move(accelerator)), logits_(accel_->image().layout.vocab, 0.0f) {}
+
+const std::vector<float>& DeviceModel::step(int32_t token) {
+  const std::vector<int32_t>& q = accel_->step(token);
+  for (size_t k = 0; k < q.size(); ++k) {
+    logits_[k] = static_cast<float>(q[k]) / static_cast<float>(fx::kOne);
+  }
+  return logits_;
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+// Build descriptor loading and validation.
+#include "mmf/host/build_descriptor.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "mmf/error.hpp"
+#include "mmf/host/model_source.hpp"
+
+namespace mmf::host {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A mapping whose keys are checked against a fixed set; lookups name the file and the key.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path, std::string prefix,
+          const std::set<std::string>& keys)
+      : node_(node), path_(std::move(path)), prefix_(std::move(prefix)) {
+    if (!node_.IsMap()) throw Error(path_ + ": '" + where("") + "' must be a mapping");
+    for (const auto& kv : node_) {
+      const auto key = kv.first.as<std::string>();
+      if (!keys.count(key)) {
+        std::string expected;
+        for (const auto& k : keys) expected += (expected.empty() ? "" : ", ") + k;
+        throw Error(path_ + ": unknown key '" + where(key) + "' (expected " + expected + ")");
+      }
+    }
+  }
+
+  template <class T>
+  T get(const std::string& key) const {
+    if (!node_[key]) throw Error(path_ + ": missing required key '" + where(key) + "'");
+    try {
+      return node_[key].as<T>();
+    } catch (const YAML::Exception&) {
+      throw Error(path_ + ": '" + where(key) + "' has a value of the wrong type");
+    }
+  }
+  std::string optional_string(const std::string& key) const {
+    return node_[key] ? get<std::string>(key) : std::string();
+  }
+  Section child(const std::string& key, const std::set<std::string>& keys) const {
+    if (!node_[key]) throw Error(path_ + ": missing required section '" + where(key) + "'");
+    return Section(node_[key], path_, where(key), keys);
+  }
+  // Throws unless lo <= value <= hi.
+  template <class T>
+  T in_range(const std::string& key, T lo, T hi, const std::string& why = "") const {
+    const T v = get<T>(key);
+    if (v < lo || v > hi) {
+      std::ostringstream msg;
+      msg << path_ << ": '" << where(key) << "' is " << v << "; expected " << lo << " to " << hi
+          << (why.empty() ? "" : " (" + why + ")");
+      throw Error(msg.str());
+    }
+    return v;
+  }
+  std::string where(const std::string& key) const {
+    return prefix_.empty() ? key : (key.empty() ? prefix_ : prefix_ + "." + key);
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  std::string prefix_;
+};
+
+bool is_power_of_two(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw Error(message);
+}
+
+}  // namespace
+
+std::string BuildDescriptor::kernel_name() const {
+  std::string out = "mmf_" + name;
+  for (char& c : out) {
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+double BuildDescriptor::streamer_bytes_per_second() const {
+  return accel.clock_mhz * 1e6 * weight_word_bytes();
+}
+
+uint64_t BuildDescriptor::fingerprint() const {
+  std::ostringstream canon;
+  canon.precision(17);
+  canon << name << '|' << board.part << '|' << board.platform << '|' << board.memory << '|'
+        << board.memory_channels << '|' << board.channel_gbps << '|' << board.channel_mib << '|'
+        << accel.clock_mhz << '|' << accel.lanes << '|' << accel.weight_channels << '|'
+        << accel.vector_channel << '|' << accel.vector_lanes << '|' << accel.max_vector << '|'
+        << accel.max_ops;
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : canon.str()) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+BuildDescriptor load_build_descriptor(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw Error(path + ": cannot open build descriptor");
+  } catch (const YAML::Exception& e) {
+    throw Error(path + ": not valid YAML: " + e.what());
+  }
+  BuildDescriptor b;
+  b.path = path;
+  const Section top(root, path, "", {"name", "description", "board", "accelerator"});
+  b.name = top.get<std::string>("name");
+  b.description = top.optional_string("description");
+  const std::string stem = fs::path(path).stem().string();
+  require(b.name == stem, path + ": 'name' is '" + b.name + "' but the file is " + stem +
+                              ".yaml (a build is named after its descriptor)");
+  for (char c : b.name) {
+    require(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_',
+            path + ": 'name' may hold letters, digits, '-' and '_' only");
+  }
+
+  const Section board = top.child("board", {"name", "part", "platform", "memory", "memory_channels",
+                                            "channel_gbps", "channel_mib", "pcie"});
+  b.board.name = board.get<std::string>("name");
+  b.board.part = board.get<std::string>("part");
+  b.board.platform = board.get<std::string>("platform");
+  b.board.memory = board.get<std::string>("memory");
+  require(b.board.memory == "hbm" || b.board.memory == "ddr",
+          path + ": 'board.memory' is '" + b.board.memory + "'; expected hbm or ddr");
+  b.board.memory_channels = board.in_range<int>("memory_channels", 1, 64);
+  b.board.channel_gbps = board.in_range<double>("channel_gbps", 0.1, 1000.0);
+  b.board.channel_mib = board.in_range<int64_t>("channel_mib", 1, int64_t{1} << 20);
+  b.board.pcie = board.get<std::string>("pcie");
+
+  const Section acc =
+      top.child("accelerator", {"clock_mhz", "lanes", "weight_channels", "vector_channel",
+                                "vector_lanes", "max_vector", "max_ops"});
+  b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
+  b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
+  require(is_power_of_two(b.accel.lanes),
+          path + ": 'accelerator.lanes' must be a power of two (the AXI data width is 2 x lanes)");
+  b.accel.weight_channels = acc.in_range<int>("weight_channels", 1, b.board.memory_channels,
+                                              "at most board.memory_channels");
+  b.accel.vector_channel =
+      acc.in_range<int>("vector_channel", 0, b.board.memory_channels - 1, "a board channel");
+  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 1, 64);
+  require(is_power_of_two(b.accel.vector_lanes),
+          path + ": 'accelerator.vector_lanes' must be a power of two");
+  b.accel.max_vector = acc.in_range<int>("max_vector", 2, 1 << 20);
+  b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
+  return b;
+}
+
+std::string bitstreams_dir() {
+  return shipped_dir("MMF_BITSTREAMS_DIR", "bitstreams", MMF_DEFAULT_BITSTREAMS_DIR);
+}
+
+std::string build_descriptor_path(const std::string& spec) {
+  if (spec.find('/') != std::string::npos || fs::path(spec).extension() == ".yaml") return spec;
+  const fs::path p = fs::path(bitstreams_dir()) / (spec + ".yaml");
+  if (!fs::exists(p)) {
+    std::string known;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(bitstreams_dir(), ec)) {
+      if (e.path().extension() == ".yaml") known += " " + e.path().stem().string();
+    }
+    throw Error("--build: no build descriptor '" + spec + "' in " + bitstreams_dir() +
+                " (known:" + known + ")");
+  }
+  return p.string();
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Backend registry: which device backends exist and how to open them.
+#include "mmf/host/device.hpp"
+
+#include <algorithm>
+
+#include "mmf/error.hpp"
+
+namespace mmf::host {
+
+// Defined by the backends (host/src/*_device.cpp).
+std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build);
+std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
+
+namespace {
+
+const std::vector<std::string>& available_backends() {
+  static const std::vector<std::string> names = {"cpu", "csim"};
+  return names;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& known_backends() {
+  static const std::vector<std::string> names = {"cpu", "csim", "verilator", "systemc", "xrt"};
+  return names;
+}
+
+bool backend_available(const std::string& backend) {
+  const auto& a = available_backends();
+  return std::find(a.begin(), a.end(), backend) != a.end();
+}
+
+std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build) {
+  if (backend == "cpu") return make_cpu_device(build);
+  if (backend == "csim") return make_csim_device(build);
+  const auto& known = known_backends();
+  if (std::find(known.begin(), known.end(), backend) != known.end()) {
+    throw Error("--backend " + backend +
+                ": this backend is not part of this build yet (available: " +
+                join(available_backends()) + ")");
+  }
+  throw Error("--backend: unknown backend '" + backend + "' (expected " + join(known) + ")");
+}
+
+}  // namespace mmf::host

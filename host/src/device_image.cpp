@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: Apache-2.0
+// Model compiler: device memory image and token program.
+#include "mmf/host/device_image.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "mmf/error.hpp"
+#include "mmf/fixed_params.hpp"
+
+namespace mmf::host {
+namespace {
+
+using namespace mmf_hls;
+
+constexpr uint32_t kImageMagic = 0x49464D4Du;  // "MMFI" little-endian, word 0 of the bank
+constexpr uint32_t kImageVersion = 1;
+constexpr uint32_t kHeaderWords = 16;
+
+uint32_t to_u32(int64_t v) {
+  return static_cast<uint32_t>(v);
+}
+
+// Appends regions to the vector bank.
+class VecBuilder {
+ public:
+  uint32_t alloc(uint64_t words) {
+    const uint64_t at = words_.size();
+    if (at + words > UINT32_MAX) throw Error("device image: the vector bank exceeds 2^32 words");
+    words_.resize(at + words, 0);
+    return static_cast<uint32_t>(at);
+  }
+  // n int16 values, two per word, low half first.
+  uint32_t put_int16(const int16_t* v, size_t n) {
+    const uint32_t at = alloc(int16_vector_words(static_cast<uint32_t>(n)));
+    for (size_t k = 0; k < n; ++k) set_half(at, k, static_cast<uint16_t>(v[k]));
+    return at;
+  }
+  void set_half(uint32_t at, size_t k, uint16_t v) {
+    uint32_t& w = words_[at + k / 2];
+    w = (k & 1) ? ((w & 0xFFFFu) | (uint32_t{v} << 16)) : ((w & 0xFFFF0000u) | v);
+  }
+  std::vector<uint32_t>& words() { return words_; }
+
+ private:
+  std::vector<uint32_t> words_;
+};
+
+// Lays out ternary tensors in the weight channels in the order the streamers read them.
+class WeightBuilder {
+ public:
+  WeightBuilder(int channels, int lanes) : lanes_(lanes), images_(channels) {}
+  int word_bytes() const { return lanes_ / 4; }
+
+  // Returns the tensor's first weight word (the same in every channel).
+  uint32_t put(const TernaryTensor& t) {
+    const auto channels = static_cast<uint32_t>(images_.size());
+    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols);
+    const uint64_t row_words = ceil_div(n, static_cast<uint64_t>(lanes_));
+    const uint64_t per_channel = bitlinear_channel_words(rows, n, to_u32(lanes_), channels);
+    const uint64_t first = cursor_;
+    if (first + per_channel > UINT32_MAX) throw Error("device image: weight channel too large");
+    cursor_ += per_channel;
+    const size_t row_bytes = row_words * word_bytes();
+    for (auto& img : images_) img.resize(cursor_ * word_bytes(), 0);
+    std::vector<int8_t> trits(n);
+    for (uint32_t r = 0; r < rows; ++r) {
+      if (!unpack_row(t.row(r), n, t.packing, trits.data())) {
+        throw Error("device image: invalid packed byte in a weight row");
+      }
+      // A weight word is the two_bit packing of `lanes` consecutive trits.
+      uint8_t* dst = images_[r % channels].data() +
+                     (first + uint64_t{r / channels} * row_words) * word_bytes();
+      std::memset(dst, 0, row_bytes);
+      pack_row(trits.data(), n, Packing::two_bit, dst);
+    }
+    return static_cast<uint32_t>(first);
+  }
+  uint64_t words() const { return cursor_; }
+  std::vector<std::vector<uint8_t>>& images() { return images_; }
+
+ private:
+  int lanes_;
+  uint64_t cursor_ = 0;
+  std::vector<std::vector<uint8_t>> images_;
+};
+
+Descriptor op(uint32_t opcode, uint32_t n) {
+  Descriptor d{};
+  d[kFieldOpcode] = opcode;
+  d[kFieldN] = n;
+  return d;
+}
+
+class ProgramBuilder {
+ public:
+  ProgramBuilder(VecBuilder& vec, WeightBuilder& weights) : vec_(vec), weights_(weights) {}
+
+  void bitlinear(const FixedBitLinear& bl, uint32_t src, uint32_t dst, uint32_t out_addr = 0) {
+    const TernaryTensor& w = *bl.weight;
+    Descriptor d = op(kOpBitLinear, to_u32(w.cols));
+    d[kFieldRows] = to_u32(w.rows);
+    d[kFieldSrc0] = src;
+    d[kFieldDst] = dst;
+    d[kFieldAddr0] =
+        bl.w_rms.empty() ? kNoAddress : vec_.put_int16(bl.w_rms.data(), bl.w_rms.size());
+    d[kFieldAddr1] = vec_.put_int16(bl.w_code.data(), bl.w_code.size());
+    d[kFieldAddr2] = out_addr;
+    d[kFieldWeight] = weights_.put(w);
+    d[kFieldMant] = static_cast<uint32_t>(bl.constant.mant);
+    d[kFieldExp] = static_cast<uint32_t>(static_cast<int32_t>(bl.constant.exp));
+    ops.push_back(d);
+  }
+  void vector_op(uint32_t opcode, uint32_t n, uint32_t src, uint32_t dst) {
+    Descriptor d = op(opcode, n);
+    d[kFieldSrc0] = src;
+    d[kFieldDst] = dst;
+    ops.push_back(d);
+  }
+
+  std::vector<Descriptor> ops;
+
+ private:
+  VecBuilder& vec_;
+  WeightBuilder& weights_;
+};
+
+std::string build_where(const BuildDescriptor& b, const std::string& key) {
+  return "build '" + b.name + "' (" + b.path + ": " + key + ")";
+}
+
+// Bytes a bank may hold on one memory channel.
+uint64_t channel_bytes(const BuildDescriptor& b) {
+  return static_cast<uint64_t>(b.board.channel_mib) << 20;
+}
+
+}  // namespace
+
+mmf_hls::DeviceLimits DeviceImage::limits() const {
+  return DeviceLimits{0, static_cast<uint32_t>(lanes), static_cast<uint32_t>(weight_channels),
+                      layout.vec_words, layout.weight_words};
+}
+
+void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
+  const auto fail = [&](const std::string& what, int64_t need, const std::string& key,
+                        int64_t have) {
+    throw Error("model '" + c.name + "' does not fit " + build_where(b, key) + ": " + what +
+                " needs " + std::to_string(need) + ", the build has " + std::to_string(have));
+  };
+  const int64_t max_vector = b.accel.max_vector;
+  if (c.hidden_size > max_vector) {
+    fail("hidden_size", c.hidden_size, "accelerator.max_vector", max_vector);
+  }
+  if (2 * c.intermediate_size > max_vector) {
+    fail("2 x intermediate_size", 2 * c.intermediate_size, "accelerator.max_vector", max_vector);
+  }
+  const int64_t ops = 10 * c.num_layers + 2;
+  if (ops > b.accel.max_ops) fail("the token program", ops, "accelerator.max_ops", b.accel.max_ops);
+  if (c.vocab_size > static_cast<int64_t>(kMaxRows)) {
+    fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
+  }
+}
+
+DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
+  const ModelConfig& c = model.config;
+  check_model_fits(c, b);
+  const FixedParams params = compile_fixed_params(model);
+  const uint32_t h = to_u32(c.hidden_size), inter = to_u32(c.intermediate_size);
+
+  DeviceImage img;
+  img.build = b.name;
+  img.lanes = b.accel.lanes;
+  img.weight_channels = b.accel.weight_channels;
+  img.weight_word_bytes = b.weight_word_bytes();
+  ImageLayout& lay = img.layout;
+  lay.vocab = to_u32(c.vocab_size);
+
+  VecBuilder vec;
+  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes);
+  const uint32_t header = vec.alloc(kHeaderWords);
+  lay.token_in = vec.alloc(1);
+  lay.logits = vec.alloc(lay.vocab);
+  const auto num_ops = static_cast<uint32_t>(10 * c.num_layers + 2);
+  lay.program = vec.alloc(uint64_t{num_ops} * kDescriptorWords);
+  lay.embedding = vec.alloc(uint64_t{lay.vocab} * int16_vector_words(h));
+  for (uint32_t v = 0; v < lay.vocab; ++v) {
+    const uint32_t row = lay.embedding + v * to_u32(int16_vector_words(h));
+    for (uint32_t k = 0; k < h; ++k) vec.set_half(row, k, model.embedding[size_t{v} * h + k]);
+  }
+  lay.state_words = to_u32(c.num_layers) * h;
+  lay.state = vec.alloc(lay.state_words);
+
+  ProgramBuilder prog(vec, weights);
+  Descriptor embed = op(kOpEmbed, h);
+  embed[kFieldRows] = lay.vocab;
+  embed[kFieldDst] = kBufX;
+  embed[kFieldAddr0] = lay.embedding;
+  embed[kFieldAddr1] = lay.token_in;
+  prog.ops.push_back(embed);
+  for (size_t l = 0; l < params.layers.size(); ++l) {
+    const FixedLayer& w = params.layers[l];
+    prog.bitlinear(w.i_proj, kBufX, kBufI);
+    prog.bitlinear(w.f_proj, kBufX, kBufF);
+    prog.bitlinear(w.g_proj, kBufX, kBufG);
+    Descriptor gru = op(kOpMlgru, h);
+    gru[kFieldSrc0] = kBufI;
+    gru[kFieldSrc1] = kBufF;
+    gru[kFieldSrc2] = kBufG;
+    gru[kFieldDst] = kBufP;
+    gru[kFieldAddr0] = lay.state + to_u32(static_cast<int64_t>(l)) * h;
+    gru[kFieldAddr1] = kNoAddress;
+    if (!w.lower_bound.empty()) {
+      gru[kFieldAddr1] = vec.alloc(h);
+      std::copy(w.lower_bound.begin(), w.lower_bound.end(), vec.words().begin() + gru[kFieldAddr1]);
+    }
+    prog.ops.push_back(gru);
+    prog.bitlinear(w.o_proj, kBufP, kBufA);
+    prog.vector_op(kOpAdd, h, kBufA, kBufX);
+    prog.bitlinear(w.gate_proj, kBufX, kBufGU);
+    prog.vector_op(kOpGlu, inter, kBufGU, kBufP);
+    prog.bitlinear(w.down_proj, kBufP, kBufA);
+    prog.vector_op(kOpAdd, h, kBufA, kBufX);
+  }
+  prog.bitlinear(params.lm_head, kBufX, kDstMemory, lay.logits);
+  if (prog.ops.size() != num_ops) throw Error("device image: program length mismatch (bug)");
+
+  img.program = std::move(prog.ops);
+  lay.num_ops = num_ops;
+  for (uint32_t k = 0; k < num_ops; ++k) {
+    std::copy(img.program[k].begin(), img.program[k].end(),
+              vec.words().begin() + lay.program + k * kDescriptorWords);
+  }
+  std::vector<uint32_t>& words = vec.words();
+  words[header + 0] = kImageMagic;
+  words[header + 1] = kImageVersion;
+  words[header + 2] = lay.program;
+  words[header + 3] = num_ops;
+  lay.vec_words = words.size();
+  lay.weight_words = std::max<uint64_t>(weights.words(), 1);
+  img.vec = std::move(words);
+  img.weights = std::move(weights.images());
+  for (auto& w : img.weights) w.resize(lay.weight_words * img.weight_word_bytes, 0);
+  validate_image(img, b);
+  return img;
+}
+
+std::string opcode_name(uint32_t opcode) {
+  switch (opcode) {
+    case kOpEmbed:
+      return "Embed";
+    case kOpBitLinear:
+      return "BitLinear";
+    case kOpMlgru:
+      return "MLGRU";
+    case kOpGlu:
+      return "GLU";
+    case kOpAdd:
+      return "Add";
+    case kOpStore:
+      return "Store";
+    default: {
+      std::ostringstream s;
+      s << "opcode 0x" << std::hex << opcode;
+      return s.str();
+    }
+  }
+}
+
+namespace {
+
+const char* status_meaning(uint32_t code) {
+  switch (code) {
+    case kStatusBadOpcode:
+      return "unknown opcode";
+    case kStatusBadBuffer:
+      return "buffer id out of range";
+    case kStatusBadLength:
+      return "length is 0 or exceeds the build's buffers";
+    case kStatusBadVecAddress:
+      return "vector-bank range runs past the bank";
+    case kStatusBadWeightRange:
+      return "weight range runs past the weight channel";
+    case kStatusBadToken:
+      return "token id is outside the vocabulary";
+    case kStatusBadProgram:
+      return "the program does not fit the vector bank or max_ops";
+    case kStatusBadField:
+      return "reserved field not zero or mantissa wider than 31 bits";
+    default:
+      return "unknown status code";
+  }
+}
+
+}  // namespace
+
+std::string describe_status(uint32_t status, const std::vector<Descriptor>& program) {
+  const uint32_t code = status & ((1u << kStatusOpShift) - 1);
+  const uint32_t index = status >> kStatusOpShift;
+  std::string out = "op " + std::to_string(index);
+  if (index < program.size()) out += " (" + opcode_name(program[index][kFieldOpcode]) + ")";
+  return out + ": " + status_meaning(code) + " [status 0x" + [&] {
+    std::ostringstream s;
+    s << std::hex << status;
+    return s.str();
+  }() + "]";
+}
+
+void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
+  const ImageLayout& lay = img.layout;
+  if (img.build != b.name) {
+    throw Error("device image was compiled for build '" + img.build + "', not '" + b.name + "'");
+  }
+  if (img.lanes != b.accel.lanes || img.weight_channels != b.accel.weight_channels) {
+    throw Error("device image: lanes/channels differ from " + build_where(b, "accelerator"));
+  }
+  if (img.vec.size() != lay.vec_words) throw Error("device image: vector bank size mismatch");
+  if (img.weights.size() != static_cast<size_t>(img.weight_channels)) {
+    throw Error("device image: one weight image per channel expected");
+  }
+  for (const auto& w : img.weights) {
+    if (w.size() != lay.weight_words * img.weight_word_bytes) {
+      throw Error("device image: weight channel size mismatch");
+    }
+  }
+  const uint64_t cap = channel_bytes(b);
+  const uint64_t weight_bytes = lay.weight_words * img.weight_word_bytes;
+  const uint64_t vec_bytes = lay.vec_words * kVecWordBytes;
+  const bool shared = b.accel.vector_channel < b.accel.weight_channels;
+  if (weight_bytes + (shared ? vec_bytes : 0) > cap || vec_bytes > cap) {
+    throw Error("device image: " + std::to_string((weight_bytes >> 20) + 1) +
+                " MiB of weights per "
+                "channel and " +
+                std::to_string((vec_bytes >> 20) + 1) + " MiB of vectors exceed " +
+                build_where(b, "board.channel_mib"));
+  }
+  if (lay.num_ops == 0 || lay.num_ops != img.program.size() ||
+      lay.num_ops > static_cast<uint32_t>(b.accel.max_ops) ||
+      uint64_t{lay.program} + uint64_t{lay.num_ops} * kDescriptorWords > lay.vec_words) {
+    throw Error("device image: the program (" + std::to_string(lay.num_ops) +
+                " ops) does not fit the vector bank or " + build_where(b, "accelerator.max_ops"));
+  }
+  if (uint64_t{lay.token_in} >= lay.vec_words || uint64_t{lay.logits} + lay.vocab > lay.vec_words ||
+      uint64_t{lay.state} + lay.state_words > lay.vec_words) {
+    throw Error("device image: the I/O or state area lies outside the vector bank");
+  }
+  DeviceLimits lim = img.limits();
+  lim.max_vector = static_cast<uint32_t>(b.accel.max_vector);
+  for (uint32_t k = 0; k < lay.num_ops; ++k) {
+    const Descriptor& d = img.program[k];
+    if (!std::equal(d.begin(), d.end(), img.vec.begin() + lay.program + k * kDescriptorWords)) {
+      throw Error("device image: op " + std::to_string(k) +
+                  " differs between the program and the vector bank");
+    }
+    const uint32_t code = check_descriptor(d.data(), lim);
+    if (code != kStatusOk) {
+      throw Error("token program rejected for " + build_where(b, "accelerator") + ": " +
+                  describe_status(make_status(code, k), img.program));
+    }
+  }
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// End to end through the CLI: `mmf run --backend csim` (the HLS kernel compiled with g++) gives
+// the same greedy tokens as `--backend cpu` on the tiny model and random models of several
+// shapes, reports its build and counters, and bad backend/build choices fail clearly.
+#include <nlohmann/json.hpp>
+
+#include "common/checks.hpp"
+#include "common/temp_dir.hpp"
+#include "mmf/host/build_descriptor.hpp"
+
+namespace mmf::test {
+namespace {
+
+using nlohmann::json;
+
+struct BackendCase {
+  std::string name;
+  std::string model;  // "random:@ragged" is a YAML written by the test
+  std::string build;
+  std::string prompt;
+  int tokens;
+  friend std::ostream& operator<<(std::ostream& os, const BackendCase& c) { return os << c.name; }
+};
+
+const char* kRaggedYaml = R"(name: ragged
+vocab_size: 777
+hidden_size: 200
+num_layers: 3
+intermediate_size: 330
+)";
+
+json run_json(const std::string& args) {
+  const CliResult r = run_cli(args);
+  if (r.exit_code != 0) throw std::runtime_error("mmf " + args + " failed: " + r.err);
+  return json::parse(r.out);
+}
+
+class CsimMatchesCpu : public testing::TestWithParam<BackendCase> {};
+
+TEST_P(CsimMatchesCpu, GreedyTokenIds) {
+  const BackendCase& c = GetParam();
+  TempDir dir;
+  std::string model = c.model;
+  if (model == "random:@ragged") {
+    write_file(dir.file("ragged.yaml"), kRaggedYaml);
+    model = "random:" + dir.file("ragged.yaml");
+  }
+  const std::string args = "run --model " + model + " --build " + c.build + " --prompt '" +
+                           c.prompt + "' -n " + std::to_string(c.tokens) +
+                           " --temperature 0 --ignore-eos --json --backend ";
+  const json cpu = run_json(args + "cpu");
+  const json csim = run_json(args + "csim");
+  MMF_EXPECT_EQ(csim["token_ids"].get<std::vector<int32_t>>().size(),
+                static_cast<size_t>(c.tokens));
+  MMF_EXPECT_EQ(csim["token_ids"], cpu["token_ids"]);
+  MMF_EXPECT_EQ(csim["text"], cpu["text"]);
+  MMF_EXPECT_EQ(csim["backend"], "csim");
+  MMF_EXPECT_EQ(csim["build"]["name"], c.build);
+  MMF_EXPECT_EQ(csim["counters"]["ternary_ops"], cpu["counters"]["ternary_ops"]);
+  MMF_EXPECT_EQ(csim["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
+  MMF_EXPECT_TRUE(csim["counters"]["launches"].get<uint64_t>() > 0);
+  MMF_EXPECT_FALSE(csim.contains("cycles")) << "csim is untimed";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, CsimMatchesCpu,
+    testing::Values(BackendCase{"tiny", "tiny", "ci-tiny", "The meaning of life is", 12},
+                    BackendCase{"tiny_u280", "tiny", "u280", "Once upon a time", 6},
+                    BackendCase{"random_tiny", "random:tiny", "ci-tiny", "Hello", 6},
+                    BackendCase{"random_ragged", "random:@ragged", "ci-tiny", "Hi there", 6},
+                    BackendCase{"random_370m", "random:370m", "ci-tiny", "Hi", 2}),
+    [](const auto& test_info) { return test_info.param.name; });
+
+struct BadRun {
+  std::string name;
+  std::string args;
+  std::vector<std::string> message;
+  friend std::ostream& operator<<(std::ostream& os, const BadRun& b) { return os << b.name; }
+};
+
+class BadRuns : public testing::TestWithParam<BadRun> {};
+
+TEST_P(BadRuns, FailWithAClearError) {
+  const BadRun& b = GetParam();
+  TempDir dir;
+  // A copy of ci-tiny with a different lane count, and a build that was never compiled.
+  std::string yaml = read_file(host::bitstreams_dir() + "/ci-tiny.yaml");
+  std::string changed = yaml;
+  changed.replace(changed.find("lanes: 16"), 9, "lanes: 32");
+  write_file(dir.file("ci-tiny.yaml"), changed);
+  std::string other = yaml;
+  other.replace(other.find("name: ci-tiny"), 13, "name: other");
+  write_file(dir.file("other.yaml"), other);
+  std::string small = yaml;
+  small.replace(small.find("max_vector: 16384"), 17, "max_vector: 512");
+  small.replace(small.find("name: ci-tiny"), 13, "name: small");
+  write_file(dir.file("small.yaml"), small);
+
+  std::string args = b.args;
+  for (size_t at; (at = args.find("@dir")) != std::string::npos;) args.replace(at, 4, dir.path());
+  const CliResult r = run_cli(args);
+  MMF_EXPECT_EQ(r.exit_code, 1) << r.err;
+  MMF_EXPECT_TRUE(r.out.empty()) << "no partial output: " << r.out;
+  for (const auto& m : b.message) {
+    MMF_EXPECT_TRUE(r.err.find(m) != std::string::npos) << r.err << " lacks " << m;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadRuns,
+    testing::Values(
+        BadRun{"backend_not_built",
+               "run --json --backend verilator",
+               {"--backend verilator", "not part of this build yet", "cpu, csim"}},
+        BadRun{"backend_unknown", "run --json --backend gpu", {"unknown backend 'gpu'"}},
+        BadRun{"float_on_device",
+               "run --json --backend csim --numerics float",
+               {"--numerics float", "cpu backend"}},
+        BadRun{"unknown_build",
+               "run --json --backend csim --build nope",
+               {"--build", "'nope'", "ci-tiny", "u280"}},
+        BadRun{"build_changed_since_generated",
+               "run --json --backend csim --build @dir/ci-tiny.yaml",
+               {"ci-tiny.yaml", "differs from the build", "mmf gen-builds"}},
+        BadRun{"build_not_compiled",
+               "run --json --backend csim --build @dir/other.yaml",
+               {"build 'other'", "not compiled into this binary", "ci-tiny"}},
+        BadRun{"model_does_not_fit",
+               "run --json --backend cpu --build @dir/small.yaml",
+               {"model 'tiny' does not fit build 'small'", "accelerator.max_vector", "512"}}),
+    [](const auto& test_info) { return test_info.param.name; });
+
+}  // namespace
+}  // namespace mmf::test

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The HLS ternary accumulate unit and the per-channel weight datapath against the golden
+// ternary matvec, bit for bit, over lane counts, channel counts and ragged shapes.
+#include "mmf_hls/ternary_accumulate.hpp"
+
+#include <cstring>
+
+#include "common/checks.hpp"
+#include "hls/unit_configs.hpp"
+#include "mmf/ternary_matvec.hpp"
+
+namespace mmf::test {
+namespace {
+
+using mmf_hls::CodeWord;
+
+struct Problem {
+  std::vector<int8_t> trits;  // rows x n
+  std::vector<int8_t> codes;  // n, then garbage up to whole weight words
+  std::vector<int32_t> expected;
+};
+
+Problem make_problem(const UnitCase& c, uint32_t row_words, int lanes) {
+  std::mt19937 rng(c.n * 7919u + c.rows * 31u + static_cast<uint32_t>(lanes));
+  std::uniform_int_distribution<int> trit(-1, 1), code(-127, 127);
+  Problem p;
+  p.trits.resize(size_t{c.rows} * c.n);
+  for (auto& t : p.trits) t = static_cast<int8_t>(trit(rng));
+  // Codes past n are nonzero on purpose: padding trits must weight them by 0.
+  p.codes.resize(size_t{row_words} * lanes);
+  for (auto& x : p.codes) x = static_cast<int8_t>(code(rng));
+  TernaryTensor golden;
+  golden.rows = c.rows;
+  golden.cols = c.n;
+  golden.packing = Packing::two_bit;
+  golden.packed = pack_matrix(p.trits, c.rows, c.n, Packing::two_bit);
+  p.expected.resize(c.rows);
+  ternary_matvec(golden, p.codes.data(), p.expected.data(), 0, c.rows);
+  return p;
+}
+
+// One row as weight words: the two_bit packing of the row padded to whole words.
+template <class Cfg>
+std::vector<typename Cfg::weight_word_t> row_words_of(const int8_t* trits, uint32_t n,
+                                                      uint32_t row_words) {
+  std::vector<uint8_t> bytes(size_t{row_words} * (Cfg::weight_word_bits / 8), 0);
+  pack_row(trits, n, Packing::two_bit, bytes.data());
+  std::vector<typename Cfg::weight_word_t> words(row_words);
+  std::memcpy(static_cast<void*>(words.data()), bytes.data(), bytes.size());
+  return words;
+}
+
+template <class Cfg>
+std::vector<CodeWord<Cfg>> code_words(const std::vector<int8_t>& codes) {
+  std::vector<CodeWord<Cfg>> out(codes.size() / Cfg::lanes);
+  for (size_t k = 0; k < codes.size(); ++k) out[k / Cfg::lanes].code[k % Cfg::lanes] = codes[k];
+  return out;
+}
+
+class TernaryAccumulate : public testing::TestWithParam<UnitCase> {};
+
+TEST_P(TernaryAccumulate, RowSumsMatchTheGoldenMatvec) {
+  const UnitCase c = GetParam();
+  with_config(c.lanes, [&](auto cfg) {
+    using Cfg = decltype(cfg);
+    const mmf_hls::MatvecJob job{c.rows, c.n, 0};
+    const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
+    const Problem p = make_problem(c, row_words, Cfg::lanes);
+    hls::stream<typename Cfg::weight_word_t> weights("weights");
+    for (uint32_t r = 0; r < c.rows; ++r) {
+      for (const auto& w : row_words_of<Cfg>(&p.trits[size_t{r} * c.n], c.n, row_words)) {
+        weights.write(w);
+      }
+    }
+    hls::stream<int32_t> sums("sums");
+    const auto codes = code_words<Cfg>(p.codes);
+    mmf_hls::accumulate_rows<Cfg>(weights, codes.data(), c.rows, row_words, sums);
+    MMF_EXPECT_TRUE(weights.empty()) << "every weight word is consumed";
+    MMF_ASSERT_EQ(sums.size(), size_t{c.rows});
+    for (uint32_t r = 0; r < c.rows; ++r) MMF_EXPECT_EQ(sums.read(), p.expected[r]) << "row " << r;
+  });
+}
+
+// The build's weight datapath: rows dealt round-robin over the channels (as the host compiler
+// lays them out), codes broadcast, one reader + accumulator per channel, rows merged in order.
+TEST_P(TernaryAccumulate, ChannelsDealRowsRoundRobinAndMergeInOrder) {
+  const UnitCase c = GetParam();
+  with_config(c.lanes, [&](auto cfg) {
+    using Cfg = decltype(cfg);
+    constexpr int kChannels = Cfg::weight_channels;
+    const uint32_t first = 3;  // the tensor does not start at word 0
+    const mmf_hls::MatvecJob job{c.rows, c.n, first};
+    const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
+    const Problem p = make_problem(c, row_words, Cfg::lanes);
+    std::vector<std::vector<typename Cfg::weight_word_t>> channel(kChannels);
+    for (auto& ch : channel) ch.resize(first + (c.rows / kChannels + 1) * row_words);
+    for (uint32_t r = 0; r < c.rows; ++r) {
+      const auto words = row_words_of<Cfg>(&p.trits[size_t{r} * c.n], c.n, row_words);
+      std::copy(words.begin(), words.end(),
+                channel[r % kChannels].begin() + first + (r / kChannels) * row_words);
+    }
+    hls::stream<CodeWord<Cfg>> code_streams[kChannels];
+    hls::stream<int32_t> channel_sums[kChannels];
+    hls::stream<int32_t> sums("sums");
+    mmf_hls::broadcast_codes<Cfg>(p.codes.data(), job, code_streams);
+    for (int ch = 0; ch < kChannels; ++ch) {
+      mmf_hls::channel_matvec<Cfg>(channel[ch].data(), static_cast<uint32_t>(ch), job,
+                                   code_streams[ch], channel_sums[ch]);
+    }
+    mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);
+    MMF_ASSERT_EQ(sums.size(), size_t{c.rows});
+    for (uint32_t r = 0; r < c.rows; ++r) MMF_EXPECT_EQ(sums.read(), p.expected[r]) << "row " << r;
+    for (int ch = 0; ch < kChannels; ++ch) {
+      MMF_EXPECT_TRUE(code_streams[ch].empty() && channel_sums[ch].empty()) << "channel " << ch;
+    }
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, TernaryAccumulate, testing::ValuesIn(unit_cases()),
+                         unit_case_name);
+
+}  // namespace
+}  // namespace mmf::test
