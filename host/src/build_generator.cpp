@@ -55,22 +55,29 @@ std::string kernel_source(const BuildDescriptor& b) {
     << " weight channel(s) of " << b.accel.lanes << " trits, one vector bank.\n"
     << "#include <ap_int.h>\n#include <hls_stream.h>\n\n#include <cstdint>\n\n"
     << "#include \"mmf_config.hpp\"\n#include \"mmf_hls/controller.hpp\"\n"
-    << "#include \"mmf_hls/csim_launch.hpp\"\n#include \"mmf_hls/ternary_accumulate.hpp\"\n\n"
+    << "#include \"mmf_hls/csim_launch.hpp\"\n#include \"mmf_hls/rescale.hpp\"\n"
+    << "#include \"mmf_hls/ternary_accumulate.hpp\"\n\n"
     << "namespace {\n\nusing Cfg = " << ns << "::Config;\nusing Word = Cfg::weight_word_t;\n\n"
-    << "// The weight datapath: codes broadcast to every channel, one burst reader and ternary\n"
-    << "// accumulator per channel, row sums merged back into row order; one dataflow region.\n"
+    << "// The back of a BitLinear, one dataflow region: codes broadcast to every channel, one\n"
+    << "// burst reader and ternary accumulator per channel, row sums merged back into row order,\n"
+    << "// rescaled and stored to an on-chip buffer or (lm_head) the vector bank.\n"
     << "struct Ports {\n";
   for (int c = 0; c < channels; ++c) s << "  const Word* " << channel_port(c) << ";\n";
-  s << "\n  void matvec(const mmf_hls::MatvecJob& job, const int8_t* codes,\n"
-    << "              hls::stream<int32_t>& sums) const {\n#pragma HLS DATAFLOW\n"
+  s << "\n  void bitlinear_rows(const mmf_hls::MatvecJob& job, const int8_t* codes,\n"
+    << "                      mmf::fx::Scaled scale, int32_t* buffer, uint32_t* vec, bool to_memory,\n"
+    << "                      uint32_t addr) const {\n#pragma HLS DATAFLOW\n"
     << "    hls::stream<mmf_hls::CodeWord<Cfg>> code_streams[Cfg::weight_channels];\n"
     << "    hls::stream<int32_t> channel_sums[Cfg::weight_channels];\n"
+    << "    hls::stream<int32_t> sums(\"sums\"), outs(\"outs\");\n"
     << "    mmf_hls::broadcast_codes<Cfg>(codes, job, code_streams);\n";
   for (int c = 0; c < channels; ++c) {
     s << "    mmf_hls::channel_matvec<Cfg>(" << channel_port(c) << ", " << c
       << ", job, code_streams[" << c << "], channel_sums[" << c << "]);\n";
   }
-  s << "    mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);\n  }\n};\n\n}  // namespace\n\n";
+  s << "    mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);\n"
+    << "    mmf_hls::rescale_rows(sums, job.rows, scale, outs);\n"
+    << "    mmf_hls::store_rows(outs, job.rows, buffer, vec, to_memory, addr);\n"
+    << "  }\n};\n\n}  // namespace\n\n";
 
   s << "extern \"C\" void " << kernel << "(";
   for (int c = 0; c < channels; ++c) s << "const Word* " << channel_port(c) << ", ";
@@ -123,8 +130,8 @@ std::string connectivity(const BuildDescriptor& b) {
   for (int c = 0; c < b.accel.weight_channels; ++c) {
     s << "sp=" << cu << "." << channel_port(c) << ":" << memory_tag(b, c) << "\n";
   }
-  s << "sp=" << cu << ".vec:" << memory_tag(b, b.accel.vector_channel) << "\n\n[clock]\n"
-    << "freqHz=" << static_cast<int64_t>(b.accel.clock_mhz * 1e6) << ":" << cu << "\n";
+  // The kernel clock is set by Makefile.fpga with --kernel_frequency (build.mk's MMF_CLOCK_MHZ).
+  s << "sp=" << cu << ".vec:" << memory_tag(b, b.accel.vector_channel) << "\n";
   return s.str();
 }
 

@@ -220,11 +220,13 @@ TEST_P(MakefileFpgaTarget, CompilesAndLinksTheGeneratedKernel) {
   MMF_EXPECT_EQ(value_after(compile, "--platform"), gen.platform);
   MMF_EXPECT_EQ(value_after(compile, "-k"), gen.kernel);
   MMF_EXPECT_EQ(values_after(compile, "-I"),
-                (std::vector<std::string>{source_dir() + "/hls/include", gen.dir}));
+                (std::vector<std::string>{source_dir() + "/hls/include",
+                                          source_dir() + "/models/include", gen.dir}));
   MMF_EXPECT_EQ(calls[0].find("hls/shim"), std::string::npos) << "Vitis has its own ap_int.h";
   MMF_EXPECT_EQ(value_after(compile, "--hls.clock"), mhz_to_hz(gen.clock_mhz) + ":" + gen.kernel);
   MMF_EXPECT_EQ(value_after(compile, "-o"), xo);
-  MMF_EXPECT_EQ(compile.back(), gen.dir + "/mmf_kernel.cpp");
+  MMF_EXPECT_EQ(compile[compile.size() - 2], gen.dir + "/mmf_kernel.cpp");
+  MMF_EXPECT_EQ(compile.back(), source_dir() + "/models/src/numerics.cpp") << "LUT definitions";
   for (const char* dir_flag : {"--temp_dir", "--log_dir", "--report_dir"}) {
     MMF_EXPECT_TRUE(starts_with(value_after(compile, dir_flag), build_dir() + "/"))
         << dir_flag << " outside BUILD_DIR: " << calls[0];
@@ -235,6 +237,7 @@ TEST_P(MakefileFpgaTarget, CompilesAndLinksTheGeneratedKernel) {
   MMF_EXPECT_EQ(value_after(link, "-t"), target);
   MMF_EXPECT_EQ(value_after(link, "--platform"), gen.platform);
   MMF_EXPECT_EQ(value_after(link, "--config"), gen.dir + "/connectivity.cfg");
+  MMF_EXPECT_EQ(value_after(link, "--kernel_frequency"), gen.clock_mhz);
   MMF_EXPECT_EQ(value_after(link, "-o"), xclbin);
   MMF_EXPECT_EQ(link.back(), xo);
   for (const char* dir_flag : {"--temp_dir", "--log_dir", "--report_dir"}) {
@@ -261,8 +264,8 @@ TEST_F(MakefileFpga, DefaultPathsAreRelativeToTheRepository) {
   MMF_ASSERT_EQ(calls.size(), 1u) << tool_log("v++");
   const auto compile = split_words(calls[0]);
   MMF_EXPECT_EQ(values_after(compile, "-I"),
-                (std::vector<std::string>{"hls/include", "bitstreams/generated/u280"}));
-  MMF_EXPECT_EQ(compile.back(), "bitstreams/generated/u280/mmf_kernel.cpp");
+                (std::vector<std::string>{"hls/include", "models/include", "bitstreams/generated/u280"}));
+  MMF_EXPECT_EQ(compile.back(), "models/src/numerics.cpp");
 }
 
 TEST_F(MakefileFpga, EmconfigDescribesTheEmulatedPlatform) {

@@ -8,6 +8,7 @@
 #include "mmf_config.hpp"
 #include "mmf_hls/controller.hpp"
 #include "mmf_hls/csim_launch.hpp"
+#include "mmf_hls/rescale.hpp"
 #include "mmf_hls/ternary_accumulate.hpp"
 
 namespace {
@@ -15,21 +16,26 @@ namespace {
 using Cfg = mmf_build_ci_tiny::Config;
 using Word = Cfg::weight_word_t;
 
-// The weight datapath: codes broadcast to every channel, one burst reader and ternary
-// accumulator per channel, row sums merged back into row order; one dataflow region.
+// The back of a BitLinear, one dataflow region: codes broadcast to every channel, one
+// burst reader and ternary accumulator per channel, row sums merged back into row order,
+// rescaled and stored to an on-chip buffer or (lm_head) the vector bank.
 struct Ports {
   const Word* w0;
   const Word* w1;
 
-  void matvec(const mmf_hls::MatvecJob& job, const int8_t* codes,
-              hls::stream<int32_t>& sums) const {
+  void bitlinear_rows(const mmf_hls::MatvecJob& job, const int8_t* codes,
+                      mmf::fx::Scaled scale, int32_t* buffer, uint32_t* vec, bool to_memory,
+                      uint32_t addr) const {
 #pragma HLS DATAFLOW
     hls::stream<mmf_hls::CodeWord<Cfg>> code_streams[Cfg::weight_channels];
     hls::stream<int32_t> channel_sums[Cfg::weight_channels];
+    hls::stream<int32_t> sums("sums"), outs("outs");
     mmf_hls::broadcast_codes<Cfg>(codes, job, code_streams);
     mmf_hls::channel_matvec<Cfg>(w0, 0, job, code_streams[0], channel_sums[0]);
     mmf_hls::channel_matvec<Cfg>(w1, 1, job, code_streams[1], channel_sums[1]);
     mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);
+    mmf_hls::rescale_rows(sums, job.rows, scale, outs);
+    mmf_hls::store_rows(outs, job.rows, buffer, vec, to_memory, addr);
   }
 };
 

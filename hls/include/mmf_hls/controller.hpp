@@ -39,8 +39,9 @@ inline void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* 
 
 }  // namespace detail
 
-// Runs one token's program. `Ports` is the build's weight datapath (generated per build): it
-// provides matvec(job, codes, sums), emitting one row sum per row in order.
+// Runs one token's program. `Ports` is the build's weight datapath (generated per build): its
+// bitlinear_rows(job, codes, scale, buffer, vec, to_memory, addr) streams the weights, rescales
+// the row sums and stores them, in one dataflow region.
 template <class Cfg, class Ports>
 void run_program(const Ports& ports, uint32_t* vec, const LaunchRegs& regs,
                  KernelCounters& counters) {
@@ -102,19 +103,9 @@ void run_program(const Ports& ports, uint32_t* vec, const LaunchRegs& regs,
         for (uint32_t k = n; k < static_cast<uint32_t>(Cfg::code_buffer); ++k) codes[k] = 0;
         const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
         const MatvecJob job{rows, n, d[kFieldWeight]};
-        hls::stream<int32_t> sums("sums"), outs("outs");
-        ports.matvec(job, codes, sums);
-        rescale_rows(sums, rows, combine_scales(token_scale, constant), outs);
         const bool to_memory = d[kFieldDst] == kDstMemory;
-        for (uint32_t r = 0; r < rows; ++r) {
-#pragma HLS PIPELINE II = 1
-          const int32_t v = outs.read();
-          if (to_memory) {
-            vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
-          } else {
-            buf[d[kFieldDst]][r] = v;
-          }
-        }
+        ports.bitlinear_rows(job, codes, combine_scales(token_scale, constant),
+                             buf[to_memory ? 0 : d[kFieldDst]], vec, to_memory, d[kFieldAddr2]);
         if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
         counters.ternary_ops += uint64_t{rows} * n;
         counters.weight_bytes +=
