@@ -7,7 +7,7 @@ MMF := $(BUILD_DIR)/bin/mmf
 PROMPT ?= The meaning of life is
 TOKENS ?= 40
 
-.PHONY: all deps configure build run test clean format
+.PHONY: all deps configure build run test gen clean format
 
 all: build
 
@@ -34,6 +34,11 @@ run: deps
 test: deps
 	$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+## gen: regenerate bitstreams/generated/ after editing a build descriptor (bitstreams/*.yaml)
+gen: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target mmf-gen-builds
+	$(BUILD_DIR)/bin/mmf-gen-builds
 
 ## format: apply .clang-format to the C++ sources
 format:

@@ -28,7 +28,7 @@ void gen_builds(const GenArgs& a) {
       std::string list;
       for (const auto& f : out.written) list += "\n  " + f;
       throw Error("generated files differ from the build descriptors in " + dir + ":" + list +
-                  "\nrun `build/bin/mmf gen-builds` and rebuild");
+                  "\nrun `make gen` and rebuild");
     }
     std::cout << "mmf gen-builds: " << out.builds << " build(s) in " << dir << " up to date\n";
     return;
@@ -40,14 +40,17 @@ void gen_builds(const GenArgs& a) {
 
 }  // namespace
 
-void add_gen_builds_command(CLI::App& app) {
+void configure_gen_builds(CLI::App* cmd) {
   auto a = std::make_shared<GenArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "gen-builds", "Generate HLS/Vitis/make files from the build descriptors (bitstreams/*.yaml)");
   cmd->add_option("dir", a->dir,
                   "Directory of build descriptors (default: the shipped bitstreams/)");
   cmd->add_flag("--check", a->check, "Change nothing; fail if a generated file is out of date");
   cmd->callback([a] { gen_builds(*a); });
+}
+
+void add_gen_builds_command(CLI::App& app) {
+  configure_gen_builds(app.add_subcommand(
+      "gen-builds", "Generate HLS/Vitis/make files from the build descriptors (bitstreams/*.yaml)"));
 }
 
 }  // namespace mmf::cli

@@ -12,6 +12,8 @@ void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_gen_builds_command(CLI::App& app);
+// Options and callback of gen-builds on `cmd` (a subcommand, or the app of mmf-gen-builds).
+void configure_gen_builds(CLI::App* cmd);
 
 // Reads a whole text file; throws mmf::Error naming it when it is missing or empty.
 std::string read_text_file(const std::string& path);

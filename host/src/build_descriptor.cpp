@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/shipped_dir.hpp"
 
 namespace mmf::host {
 namespace {

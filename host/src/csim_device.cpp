@@ -17,7 +17,7 @@ const mmf_hls::CsimBuild& find_csim_build(const BuildDescriptor& build) {
     if (c.name == build.name) {
       if (c.fingerprint != build.fingerprint()) {
         throw Error(build.path + " differs from the build '" + build.name +
-                    "' compiled into this csim backend: run `build/bin/mmf gen-builds` and "
+                    "' compiled into this csim backend: run `make gen` and "
                     "rebuild");
       }
       return c;
@@ -26,7 +26,7 @@ const mmf_hls::CsimBuild& find_csim_build(const BuildDescriptor& build) {
   }
   throw Error("--backend csim: build '" + build.name + "' (" + build.path +
               ") is not compiled into this binary (compiled: " + compiled +
-              "); run `build/bin/mmf gen-builds` and rebuild");
+              "); run `make gen` and rebuild");
 }
 
 class CsimDevice final : public HostMemoryDevice {

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "mmf/error.hpp"
+#include "mmf/host/shipped_dir.hpp"
 
 namespace mmf::host {
 namespace {
@@ -42,18 +43,6 @@ std::unique_ptr<Tokenizer> tokenizer_for(const Model& m, const std::string& wher
 }
 
 }  // namespace
-
-std::string shipped_dir(const char* env_var, const std::string& name, const char* fallback) {
-  if (const char* env = std::getenv(env_var); env != nullptr && *env != '\0') return env;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    // build/bin/mmf -> <source>/<name>
-    const fs::path candidate = exe.parent_path().parent_path().parent_path() / name;
-    if (fs::is_directory(candidate)) return candidate.string();
-  }
-  return fallback;
-}
 
 std::string models_dir() {
   return shipped_dir("MMF_MODELS_DIR", "models", MMF_DEFAULT_MODELS_DIR);

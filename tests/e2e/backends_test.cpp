@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(
                {"--build", "'nope'", "ci-tiny", "u280"}},
         BadRun{"build_changed_since_generated",
                "run --json --backend csim --build @dir/ci-tiny.yaml",
-               {"ci-tiny.yaml", "differs from the build", "mmf gen-builds"}},
+               {"ci-tiny.yaml", "differs from the build", "make gen"}},
         BadRun{"build_not_compiled",
                "run --json --backend csim --build @dir/other.yaml",
                {"build 'other'", "not compiled into this binary", "ci-tiny"}},

@@ -200,7 +200,7 @@ TEST_P(MakefileFpgaTarget, CompilesAndLinksTheGeneratedKernel) {
   const std::string target = GetParam();
   const GeneratedBuild gen = read_generated("u280");
   MMF_ASSERT_TRUE(!gen.kernel.empty() && !gen.platform.empty() && !gen.clock_mhz.empty())
-      << gen.dir << "/build.mk is missing or incomplete; run build/bin/mmf gen-builds";
+      << gen.dir << "/build.mk is missing or incomplete; run make gen";
   const std::string xo = build_dir() + "/" + gen.kernel + ".xo";
   const std::string xclbin = build_dir() + "/" + gen.kernel + ".xclbin";
   const std::string vars = "BOARD=u280 KERNEL=hls TARGET=" + target;
@@ -342,10 +342,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{"UnknownKernel", "xclbin BOARD=u280 KERNEL=vhdl", {"KERNEL=vhdl", "hls"}},
         BadRequest{"UnknownBoard",
                    "xo BOARD=nonexistent",
-                   {"bitstreams/nonexistent.yaml", "u280", "build/bin/mmf gen-builds"}},
+                   {"bitstreams/nonexistent.yaml", "u280", "make gen"}},
         BadRequest{"MissingGeneratedFiles",
                    "xclbin BOARD=u280 GEN_DIR=@EMPTY@",
-                   {"build.mk", "connectivity.cfg", "build/bin/mmf gen-builds"}},
+                   {"build.mk", "connectivity.cfg", "make gen"}},
         BadRequest{"EmconfigForHardware", "emconfig BOARD=u280 TARGET=hw", {"emconfig", "hw_emu"}},
         BadRequest{"RunOnBoard", "run BOARD=u280", {"mmf run --backend xrt", "not part of"}}),
     [](const ::testing::TestParamInfo<BadRequest>& p) { return std::string(p.param.name); });

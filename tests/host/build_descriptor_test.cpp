@@ -98,7 +98,7 @@ TEST(BuildGenerator, CommittedFilesMatchTheirDescriptors) {
   std::string drifted;
   for (const auto& f : out.written) drifted += " " + f;
   MMF_EXPECT_TRUE(out.written.empty())
-      << "out of date:" << drifted << " (run build/bin/mmf gen-builds)";
+      << "out of date:" << drifted << " (run make gen)";
   MMF_EXPECT_TRUE(out.stale.empty());
 }
 

@@ -13,10 +13,6 @@ namespace mmf::host {
 // Where the shipped models and configs live: $MMF_MODELS_DIR, else `models/` two levels above
 // the running executable (build/bin/mmf), else the source tree this binary was built from.
 std::string models_dir();
-// A directory of the source tree shipped beside the tool: $env_var if set, else <name> next to
-// the build directory that holds the running executable, else `fallback` (the configure-time
-// source path).
-std::string shipped_dir(const char* env_var, const std::string& name, const char* fallback);
 
 struct LoadedModel {
   Model model;
