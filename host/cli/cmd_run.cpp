@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mmf run`: generate text.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -94,7 +95,11 @@ void run(const RunArgs& a) {
         {"decode_seconds", r.decode_seconds},
         {"seconds", seconds},
         {"tok_per_s", tok_per_s},
-        {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
+        {"tok_per_s_source",
+         a.backend == "csim"
+             ? "measured (wall clock of the untimed C simulation on this host, decode phase; "
+               "not the accelerator's speed)"
+             : "measured (wall clock of this process, decode phase)"},
     };
     if (const host::Accelerator* acc = session.accelerator()) add_device_fields(*acc, j);
     // Generated text can hold invalid UTF-8 (byte tokens of random models): replace, not fail.
@@ -104,6 +109,14 @@ void run(const RunArgs& a) {
     std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.backend << " ("
               << host::numerics_name(numerics) << "), " << tok_per_s << " tok/s decode, "
               << r.prompt_ids.size() << " prompt tokens in " << r.prefill_seconds << " s\n";
+    if (const host::Accelerator* acc = session.accelerator()) {
+      const host::CounterTotals& t = acc->totals();
+      const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
+      std::cerr << "[mmf] build " << acc->device().build().name << ": " << t.launches
+                << " launches, per token " << static_cast<double>(t.weight_bytes) / launches / 1e6
+                << " MB of weights, " << static_cast<double>(t.ternary_ops) / launches / 1e6
+                << " M ternary ops (kernel counters)\n";
+    }
   }
 }
 

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// The device interface as every backend implements it: banks and their capacity, bounds of
+// reads and writes, launches with the wrong ports, and waiting with a timeout.
+#include "mmf/host/device.hpp"
+
+#include "common/checks.hpp"
+#include "common/hf_checkpoint.hpp"
+#include "mmf/host/device_image.hpp"
+#include "mmf/model_config.hpp"
+
+namespace mmf::test {
+namespace {
+
+using host::BufferHandle;
+
+host::BuildDescriptor ci_tiny() {
+  return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+}
+
+class DeviceInterface : public testing::TestWithParam<std::string> {};
+
+TEST_P(DeviceInterface, BanksHaveTheBoardsChannelsAndCapacity) {
+  const host::BuildDescriptor b = ci_tiny();
+  auto dev = host::open_device(GetParam(), b);
+  MMF_EXPECT_EQ(dev->backend(), GetParam());
+  MMF_EXPECT_ERROR(dev->allocate(b.board.memory_channels, 16), "memory bank 32 does not exist");
+  MMF_EXPECT_ERROR(dev->allocate(-1, 16), "memory bank -1");
+  const uint64_t capacity = static_cast<uint64_t>(b.board.channel_mib) << 20;
+  MMF_EXPECT_ERROR(dev->allocate(3, capacity + 1), "do not fit memory bank 3");
+  // Two buffers may share a bank up to its capacity.
+  dev->allocate(3, capacity / 2);
+  dev->allocate(3, capacity / 2);
+  MMF_EXPECT_ERROR(dev->allocate(3, 1), "0 bytes free");
+}
+
+TEST_P(DeviceInterface, ReadsAndWritesStayInsideTheBuffer) {
+  auto dev = host::open_device(GetParam(), ci_tiny());
+  const BufferHandle buf = dev->allocate(0, 64);
+  const std::vector<uint8_t> data(16, 0xAB);
+  dev->write(buf, 48, data.data(), data.size());
+  std::vector<uint8_t> back(16, 0);
+  dev->read(buf, 48, back.data(), back.size());
+  MMF_EXPECT_EQ(back, data);
+  MMF_EXPECT_ERROR(dev->write(buf, 49, data.data(), data.size()), "runs past a buffer of 64");
+  MMF_EXPECT_ERROR(dev->read(buf, 65, back.data(), 0), "runs past");
+  MMF_EXPECT_ERROR(dev->read(BufferHandle{7}, 0, back.data(), 1), "unknown buffer");
+}
+
+TEST_P(DeviceInterface, LaunchChecksItsPortsAndSizeRegisters) {
+  const host::BuildDescriptor b = ci_tiny();
+  auto dev = host::open_device(GetParam(), b);
+  host::LaunchArgs args;
+  args.vec = dev->allocate(2, 1024);
+  args.weights = {dev->allocate(0, 64)};
+  MMF_EXPECT_ERROR(dev->start(args), "2 weight ports, 1 buffers were bound");
+  args.weights.push_back(dev->allocate(1, 64));
+  args.regs = mmf_hls::LaunchRegs{0, 1, 1024, 1};  // 1024 words = 4 KiB > the 1 KiB buffer
+  MMF_EXPECT_ERROR(dev->start(args), "vec_words register exceeds the vector buffer");
+  MMF_EXPECT_ERROR(dev->wait(std::chrono::milliseconds(1)), "wait without a run");
+}
+
+TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
+  const host::BuildDescriptor b = ci_tiny();
+  ModelConfig c = small_test_config();
+  c.hidden_size = 512;  // a token of some milliseconds, so that a 0 ms wait times out
+  c.intermediate_size = 1536;
+  c.num_layers = 4;
+  const host::DeviceImage img = host::compile_model(make_random_model(c, 1, Packing::two_bit), b);
+  auto dev = host::open_device(GetParam(), b);
+  host::LaunchArgs args;
+  for (int ch = 0; ch < img.weight_channels; ++ch) {
+    args.weights.push_back(dev->allocate(ch, img.weights[ch].size()));
+    dev->write(args.weights.back(), 0, img.weights[ch].data(), img.weights[ch].size());
+  }
+  args.vec = dev->allocate(b.accel.vector_channel, img.vec.size() * 4);
+  dev->write(args.vec, 0, img.vec.data(), img.vec.size() * 4);
+  args.regs = mmf_hls::LaunchRegs{img.layout.program, img.layout.num_ops,
+                                  static_cast<uint32_t>(img.layout.vec_words),
+                                  static_cast<uint32_t>(img.layout.weight_words)};
+  dev->start(args);
+  MMF_EXPECT_ERROR(dev->wait(std::chrono::milliseconds(0)),
+                   "the token program did not finish within 0 ms");
+  MMF_EXPECT_ERROR(dev->start(args), "start while a run is in flight");
+  uint32_t word = 0;
+  MMF_EXPECT_ERROR(dev->read(args.vec, 0, &word, 4), "while the device is running");
+  dev->wait(std::chrono::minutes(1));
+  MMF_EXPECT_EQ(dev->counters().kernel.status, 0u);
+  MMF_EXPECT_EQ(dev->counters().kernel.ops_done, img.layout.num_ops);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DeviceInterface, testing::Values("cpu", "csim"));
+
+}  // namespace
+}  // namespace mmf::test
