@@ -6,20 +6,14 @@
 
 #include "mmf/numerics.hpp"
 #include "mmf_hls/scaled_products.hpp"
+#include "mmf_hls/vector_loop.hpp"
 
 namespace mmf_hls {
 
 // gu holds 2n values; silu_gate is scratch of n values; z gets n values.
 template <class Cfg>
 void glu(const int32_t* gu, uint32_t n, int32_t* silu_gate, int32_t* z) {
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) silu_gate[k] = mmf::fx::silu_q16(gu[k]);
-    }
-  }
+  vector_loop<Cfg>(n, [&](uint32_t k) { silu_gate[k] = mmf::fx::silu_q16(gu[k]); });
   scaled_products<Cfg>(silu_gate, gu + n, n, z);
 }
 

@@ -7,6 +7,7 @@
 
 #include "mmf/numerics.hpp"
 #include "mmf_hls/scaled_products.hpp"
+#include "mmf_hls/vector_loop.hpp"
 
 namespace mmf_hls {
 
@@ -17,23 +18,16 @@ void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g, bool ha
            const uint32_t* lower_bound, uint32_t n, int32_t* state, int32_t* silu_state,
            int32_t* p_o) {
   using namespace mmf::fx;
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        int64_t f = sigmoid_q16(f_pre[k]);
-        if (has_lower_bound) {
-          const int64_t lb = lower_bound[k];
-          f = lb + shift_round((kOne - lb) * f, kGateFrac);
-        }
-        const int64_t input = shift_round(int64_t{silu_q16(i_pre[k])} * (kOne - f), kGateFrac);
-        state[k] = saturate32(shift_round(f * state[k], kGateFrac) + input);
-        silu_state[k] = silu_q16(state[k]);
-      }
+  vector_loop<Cfg>(n, [&](uint32_t k) {
+    int64_t f = sigmoid_q16(f_pre[k]);
+    if (has_lower_bound) {
+      const int64_t lb = lower_bound[k];
+      f = lb + shift_round((kOne - lb) * f, kGateFrac);
     }
-  }
+    const int64_t input = shift_round(int64_t{silu_q16(i_pre[k])} * (kOne - f), kGateFrac);
+    state[k] = saturate32(shift_round(f * state[k], kGateFrac) + input);
+    silu_state[k] = silu_q16(state[k]);
+  });
   scaled_products<Cfg>(g, silu_state, n, p_o);
 }
 

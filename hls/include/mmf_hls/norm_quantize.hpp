@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "mmf/numerics.hpp"
+#include "mmf_hls/vector_loop.hpp"
 
 namespace mmf_hls {
 
@@ -28,52 +29,36 @@ mmf::fx::Scaled norm_quantize(const int32_t* p, bool has_rms, const int16_t* w_r
   // |a >> sh| < 2^15 keeps each square below 2^30 and the sum of 2^24 squares below 2^54.
   constexpr int square_bits = 15;
 
+  const auto rms_product = [&](uint32_t k) {
+    return norm_weight_product(p[k], has_rms, has_rms ? w_rms[k] : int16_t{0});
+  };
+  const auto code_product = [&](uint32_t k) { return norm_weight_product(p[k], true, w_code[k]); };
+
   uint64_t a_max = 0, u_max = 0;
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        const uint64_t a = magnitude(norm_weight_product(p[k], has_rms, has_rms ? w_rms[k] : 0));
-        const uint64_t u = magnitude(norm_weight_product(p[k], true, w_code[k]));
-        a_max = a > a_max ? a : a_max;
-        u_max = u > u_max ? u : u_max;
-      }
-    }
-  }
+  vector_loop<Cfg>(n, [&](uint32_t k) {
+    const uint64_t a = magnitude(rms_product(k));
+    const uint64_t u = magnitude(code_product(k));
+    a_max = a > a_max ? a : a_max;
+    u_max = u > u_max ? u : u_max;
+  });
   if (a_max == 0 || u_max == 0) {
-    for (uint32_t k = 0; k < n; ++k) codes[k] = 0;
+    vector_loop<Cfg>(n, [&](uint32_t k) { codes[k] = 0; });
     return Scaled{0, 0};
   }
   const int a_bits = bit_length(a_max);
   const int sh = a_bits > square_bits ? a_bits - square_bits : 0;
   uint64_t sum_sq = 0;
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        const int64_t a = int64_t{norm_weight_product(p[k], has_rms, has_rms ? w_rms[k] : 0)} >> sh;
-        sum_sq += static_cast<uint64_t>(a * a);
-      }
-    }
-  }
+  vector_loop<Cfg>(n, [&](uint32_t k) {
+    const int64_t a = int64_t{rms_product(k)} >> sh;
+    sum_sq += static_cast<uint64_t>(a * a);
+  });
   const uint64_t recip = (uint64_t{kCodeMax} << code_shift) / u_max;
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        const int32_t u = norm_weight_product(p[k], true, w_code[k]);
-        const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (code_shift - 1))) >> code_shift;
-        const int32_t code = static_cast<int32_t>(q < uint64_t{kCodeMax} ? q : kCodeMax);
-        codes[k] = static_cast<int8_t>(u < 0 ? -code : code);
-      }
-    }
-  }
+  vector_loop<Cfg>(n, [&](uint32_t k) {
+    const int32_t u = code_product(k);
+    const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (code_shift - 1))) >> code_shift;
+    const int32_t code = static_cast<int32_t>(q < uint64_t{kCodeMax} ? q : kCodeMax);
+    codes[k] = static_cast<int8_t>(u < 0 ? -code : code);
+  });
   const Scaled r = rsqrt_u64(sum_sq);
   return normalize(Scaled{u_max * r.mant, r.exp - sh});
 }

@@ -19,7 +19,8 @@ constexpr uint32_t kVecWordBytes = 4;
 
 // ---- Op descriptors --------------------------------------------------------------------------
 // A descriptor is kDescriptorWords 32-bit words in the vector bank; the program is an array of
-// them. Unused fields must be zero (so that a future field cannot be misread as today's).
+// them. The compiler zeroes fields an op does not use; the reserved words must be zero, so that
+// a program written for a future format is refused rather than misread.
 constexpr uint32_t kDescriptorWords = 16;
 
 enum Opcode : uint32_t {

@@ -6,35 +6,22 @@
 #include <cstdint>
 
 #include "mmf/numerics.hpp"
+#include "mmf_hls/vector_loop.hpp"
 
 namespace mmf_hls {
 
 template <class Cfg>
 void scaled_products(const int32_t* a, const int32_t* b, uint32_t n, int32_t* out) {
+  using namespace mmf::fx;
   uint64_t max_a = 0, max_b = 0;
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        const uint64_t ma = mmf::fx::magnitude(a[k]), mb = mmf::fx::magnitude(b[k]);
-        max_a = ma > max_a ? ma : max_a;
-        max_b = mb > max_b ? mb : max_b;
-      }
-    }
-  }
-  const int sh = mmf::fx::product_shift(max_a, max_b);
-  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
-#pragma HLS PIPELINE II = 1
-    for (int j = 0; j < Cfg::vector_lanes; ++j) {
-#pragma HLS UNROLL
-      const uint32_t k = k0 + j;
-      if (k < n) {
-        out[k] = mmf::fx::saturate32(mmf::fx::shift_round(int64_t{a[k]} * b[k], sh));
-      }
-    }
-  }
+  vector_loop<Cfg>(n, [&](uint32_t k) {
+    const uint64_t ma = magnitude(a[k]), mb = magnitude(b[k]);
+    max_a = ma > max_a ? ma : max_a;
+    max_b = mb > max_b ? mb : max_b;
+  });
+  const int sh = product_shift(max_a, max_b);
+  vector_loop<Cfg>(n,
+                   [&](uint32_t k) { out[k] = saturate32(shift_round(int64_t{a[k]} * b[k], sh)); });
 }
 
 }  // namespace mmf_hls

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// The loop every vector unit is built on: body(k) for k < n, Cfg::vector_lanes values per cycle
+// (pipelined over groups, unrolled within a group, the tail of the last group masked).
+#pragma once
+
+#include <cstdint>
+
+namespace mmf_hls {
+
+template <class Cfg, class Body>
+void vector_loop(uint32_t n, Body&& body) {
+  for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
+#pragma HLS PIPELINE II = 1
+    for (int j = 0; j < Cfg::vector_lanes; ++j) {
+#pragma HLS UNROLL
+      const uint32_t k = k0 + static_cast<uint32_t>(j);
+      if (k < n) body(k);
+    }
+  }
+}
+
+}  // namespace mmf_hls
