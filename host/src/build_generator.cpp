@@ -53,31 +53,11 @@ std::string kernel_source(const BuildDescriptor& b) {
   std::ostringstream s;
   s << banner(b, "//") << "// Vitis kernel top of build '" << b.name << "': " << channels
     << " weight channel(s) of " << b.accel.lanes << " trits, one vector bank.\n"
-    << "#include <ap_int.h>\n#include <hls_stream.h>\n\n#include <cstdint>\n\n"
+    << "#include <ap_int.h>\n\n#include <cstdint>\n\n"
     << "#include \"mmf_config.hpp\"\n#include \"mmf_hls/controller.hpp\"\n"
-    << "#include \"mmf_hls/csim_launch.hpp\"\n#include \"mmf_hls/rescale.hpp\"\n"
-    << "#include \"mmf_hls/ternary_accumulate.hpp\"\n\n"
+    << "#include \"mmf_hls/csim_launch.hpp\"\n\n"
     << "namespace {\n\nusing Cfg = " << ns << "::Config;\nusing Word = Cfg::weight_word_t;\n\n"
-    << "// The back of a BitLinear, one dataflow region: codes broadcast to every channel, one\n"
-    << "// burst reader and ternary accumulator per channel, row sums merged back into row order,\n"
-    << "// rescaled and stored to an on-chip buffer or (lm_head) the vector bank.\n"
-    << "struct Ports {\n";
-  for (int c = 0; c < channels; ++c) s << "  const Word* " << channel_port(c) << ";\n";
-  s << "\n  void bitlinear_rows(const mmf_hls::MatvecJob& job, const int8_t* codes,\n"
-    << "                      mmf::fx::Scaled scale, int32_t* buffer, uint32_t* vec, bool to_memory,\n"
-    << "                      uint32_t addr) const {\n#pragma HLS DATAFLOW\n"
-    << "    hls::stream<mmf_hls::CodeWord<Cfg>> code_streams[Cfg::weight_channels];\n"
-    << "    hls::stream<int32_t> channel_sums[Cfg::weight_channels];\n"
-    << "    hls::stream<int32_t> sums(\"sums\"), outs(\"outs\");\n"
-    << "    mmf_hls::broadcast_codes<Cfg>(codes, job, code_streams);\n";
-  for (int c = 0; c < channels; ++c) {
-    s << "    mmf_hls::channel_matvec<Cfg>(" << channel_port(c) << ", " << c
-      << ", job, code_streams[" << c << "], channel_sums[" << c << "]);\n";
-  }
-  s << "    mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);\n"
-    << "    mmf_hls::rescale_rows(sums, job.rows, scale, outs);\n"
-    << "    mmf_hls::store_rows(outs, job.rows, buffer, vec, to_memory, addr);\n"
-    << "  }\n};\n\n}  // namespace\n\n";
+    << "}  // namespace\n\n";
 
   s << "extern \"C\" void " << kernel << "(";
   for (int c = 0; c < channels; ++c) s << "const Word* " << channel_port(c) << ", ";
@@ -94,10 +74,11 @@ std::string kernel_source(const BuildDescriptor& b) {
     s << "#pragma HLS INTERFACE s_axilite port = " << reg << " bundle = control\n";
   }
   s << "#pragma HLS INTERFACE ap_ctrl_chain port = return bundle = control\n"
-    << "  const Ports ports{";
+    << "  // One pointer per channel; the units index it with constants after unrolling.\n"
+    << "  const Word* const weights[Cfg::weight_channels] = {";
   for (int c = 0; c < channels; ++c) s << (c ? ", " : "") << channel_port(c);
   s << "};\n  mmf_hls::KernelCounters counters;\n"
-    << "  mmf_hls::run_program<Cfg>(ports, vec,\n"
+    << "  mmf_hls::run_program<Cfg>(weights, vec,\n"
     << "                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, "
        "weight_words},\n"
     << "                            counters);\n"

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The HLS ternary accumulate unit and the per-channel weight datapath against the golden
-// ternary matvec, bit for bit, over lane counts, channel counts and ragged shapes.
+// The HLS ternary accumulate unit and the weight datapath of a BitLinear against the golden
+// ternary matvec and rescale, bit for bit, over lane counts, channel counts and ragged shapes.
 #include "mmf_hls/ternary_accumulate.hpp"
 
 #include <cstring>
 
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
+#include "mmf/fixed_units.hpp"
 #include "mmf/ternary_matvec.hpp"
+#include "mmf_hls/weight_datapath.hpp"
 
 namespace mmf::test {
 namespace {
@@ -82,37 +84,43 @@ TEST_P(TernaryAccumulate, RowSumsMatchTheGoldenMatvec) {
 }
 
 // The build's weight datapath: rows dealt round-robin over the channels (as the host compiler
-// lays them out), codes broadcast, one reader + accumulator per channel, rows merged in order.
-TEST_P(TernaryAccumulate, ChannelsDealRowsRoundRobinAndMergeInOrder) {
+// lays them out), codes broadcast, one reader + accumulator per channel, rows merged in order,
+// rescaled and stored to a buffer or to the vector bank.
+TEST_P(TernaryAccumulate, WeightDatapathDealsRowsOverChannelsAndMergesInOrder) {
   const UnitCase c = GetParam();
   with_config(c.lanes, [&](auto cfg) {
     using Cfg = decltype(cfg);
+    using Word = typename Cfg::weight_word_t;
     constexpr int kChannels = Cfg::weight_channels;
     const uint32_t first = 3;  // the tensor does not start at word 0
     const mmf_hls::MatvecJob job{c.rows, c.n, first};
     const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
     const Problem p = make_problem(c, row_words, Cfg::lanes);
-    std::vector<std::vector<typename Cfg::weight_word_t>> channel(kChannels);
+    std::vector<std::vector<Word>> channel(kChannels);
     for (auto& ch : channel) ch.resize(first + (c.rows / kChannels + 1) * row_words);
     for (uint32_t r = 0; r < c.rows; ++r) {
       const auto words = row_words_of<Cfg>(&p.trits[size_t{r} * c.n], c.n, row_words);
       std::copy(words.begin(), words.end(),
                 channel[r % kChannels].begin() + first + (r / kChannels) * row_words);
     }
-    hls::stream<CodeWord<Cfg>> code_streams[kChannels];
-    hls::stream<int32_t> channel_sums[kChannels];
-    hls::stream<int32_t> sums("sums");
-    mmf_hls::broadcast_codes<Cfg>(p.codes.data(), job, code_streams);
-    for (int ch = 0; ch < kChannels; ++ch) {
-      mmf_hls::channel_matvec<Cfg>(channel[ch].data(), static_cast<uint32_t>(ch), job,
-                                   code_streams[ch], channel_sums[ch]);
+    const Word* weights[kChannels];
+    for (int ch = 0; ch < kChannels; ++ch) weights[ch] = channel[ch].data();
+    const fx::Scaled scale{(uint64_t{1} << 30) + 12345, -37};
+    std::vector<int32_t> expected(c.rows);
+    fx::rescale(p.expected.data(), c.rows, scale, expected.data());
+
+    std::vector<int32_t> buffer(c.rows, -1);
+    std::vector<uint32_t> vec(c.rows + 8, 0xDEADBEEFu);
+    mmf_hls::weight_datapath<Cfg>(weights, job, p.codes.data(), scale, buffer.data(), vec.data(),
+                                  false, 0);
+    MMF_EXPECT_EQ(buffer, expected) << "to an on-chip buffer";
+    mmf_hls::weight_datapath<Cfg>(weights, job, p.codes.data(), scale, buffer.data(), vec.data(),
+                                  true, 4);
+    for (uint32_t r = 0; r < c.rows; ++r) {
+      MMF_EXPECT_EQ(static_cast<int32_t>(vec[4 + r]), expected[r]) << "to memory, row " << r;
     }
-    mmf_hls::merge_rows<Cfg>(job, channel_sums, sums);
-    MMF_ASSERT_EQ(sums.size(), size_t{c.rows});
-    for (uint32_t r = 0; r < c.rows; ++r) MMF_EXPECT_EQ(sums.read(), p.expected[r]) << "row " << r;
-    for (int ch = 0; ch < kChannels; ++ch) {
-      MMF_EXPECT_TRUE(code_streams[ch].empty() && channel_sums[ch].empty()) << "channel " << ch;
-    }
+    MMF_EXPECT_EQ(vec[3], 0xDEADBEEFu) << "nothing before addr";
+    MMF_EXPECT_EQ(vec[4 + c.rows], 0xDEADBEEFu) << "nothing after the last row";
   });
 }
 

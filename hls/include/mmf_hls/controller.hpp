@@ -18,6 +18,7 @@
 #include "mmf_hls/rescale.hpp"
 #include "mmf_hls/residual_add.hpp"
 #include "mmf_hls/ternary_accumulate.hpp"
+#include "mmf_hls/weight_datapath.hpp"
 
 namespace mmf_hls {
 
@@ -39,12 +40,10 @@ inline void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* 
 
 }  // namespace detail
 
-// Runs one token's program. `Ports` is the build's weight datapath (generated per build): its
-// bitlinear_rows(job, codes, scale, buffer, vec, to_memory, addr) streams the weights, rescales
-// the row sums and stores them, in one dataflow region.
-template <class Cfg, class Ports>
-void run_program(const Ports& ports, uint32_t* vec, const LaunchRegs& regs,
-                 KernelCounters& counters) {
+// Runs one token's program. `weights` holds the base pointer of each weight channel.
+template <class Cfg>
+void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_channels],
+                 uint32_t* vec, const LaunchRegs& regs, KernelCounters& counters) {
   using mmf::fx::Scaled;
   counters = KernelCounters{};
   const DeviceLimits lim = device_limits<Cfg>(regs.vec_words, regs.weight_words);
@@ -104,7 +103,7 @@ void run_program(const Ports& ports, uint32_t* vec, const LaunchRegs& regs,
         const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
         const MatvecJob job{rows, n, d[kFieldWeight]};
         const bool to_memory = d[kFieldDst] == kDstMemory;
-        ports.bitlinear_rows(job, codes, combine_scales(token_scale, constant),
+        weight_datapath<Cfg>(weights, job, codes, combine_scales(token_scale, constant),
                              buf[to_memory ? 0 : d[kFieldDst]], vec, to_memory, d[kFieldAddr2]);
         if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
         counters.ternary_ops += uint64_t{rows} * n;

@@ -96,18 +96,29 @@ void broadcast_codes(const int8_t* codes, const MatvecJob& job,
   }
 }
 
-// One channel of a BitLinear: keeps a local copy of the codes, streams its rows' weights and
-// emits one sum per row it holds.
+// Keeps a channel-local copy of the job's codes (every row of the channel reuses them).
+template <class Cfg>
+void load_codes(hls::stream<CodeWord<Cfg>>& codes_in, const MatvecJob& job,
+                CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::lanes]) {
+  const uint32_t row_words = words_per_row<Cfg>(job);
+  for (uint32_t w = 0; w < row_words; ++w) {
+#pragma HLS PIPELINE II = 1
+    codes[w] = codes_in.read();
+  }
+}
+
+// One channel of a BitLinear: streams the weights of the rows it holds and emits one sum per
+// row. The code copy, the burst reader and the accumulator are one dataflow region.
 template <class Cfg>
 void channel_matvec(const typename Cfg::weight_word_t* channel, uint32_t c, const MatvecJob& job,
                     hls::stream<CodeWord<Cfg>>& codes_in, hls::stream<int32_t>& sums) {
-  CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::lanes];
-  const uint32_t row_words = words_per_row<Cfg>(job);
-  for (uint32_t w = 0; w < row_words; ++w) codes[w] = codes_in.read();
-  const uint32_t rows = channel_rows<Cfg>(job, c);
 #pragma HLS DATAFLOW
+  CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::lanes];
   hls::stream<typename Cfg::weight_word_t> words("weights");
 #pragma HLS STREAM variable = words depth = 64
+  const uint32_t rows = channel_rows<Cfg>(job, c);
+  const uint32_t row_words = words_per_row<Cfg>(job);
+  load_codes<Cfg>(codes_in, job, codes);
   read_weights<Cfg>(channel, job.weight, uint64_t{rows} * row_words, words);
   accumulate_rows<Cfg>(words, codes, rows, row_words, sums);
 }
