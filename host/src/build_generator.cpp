@@ -59,24 +59,26 @@ std::string kernel_source(const BuildDescriptor& b) {
     << "namespace {\n\nusing Cfg = " << ns << "::Config;\nusing Word = Cfg::weight_word_t;\n\n"
     << "}  // namespace\n\n";
 
-  s << "extern \"C\" void " << kernel << "(";
-  for (int c = 0; c < channels; ++c) s << "const Word* " << channel_port(c) << ", ";
-  s << "uint32_t* vec, uint32_t program_offset,\n    uint32_t num_ops, uint32_t vec_words, "
-    << "uint32_t weight_words, uint32_t* status, uint32_t* ops_done,\n"
-    << "    uint64_t* ternary_ops, uint64_t* weight_bytes, uint64_t* vector_bytes) {\n";
+  s << "extern \"C\" void " << kernel << "(\n";
+  for (int c = 0; c < channels; ++c) s << "    const Word* " << channel_port(c) << ",\n";
+  s << "    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,\n"
+    << "    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,\n"
+    << "    uint64_t* weight_bytes, uint64_t* vector_bytes) {\n";
   for (int c = 0; c < channels; ++c) {
-    s << "#pragma HLS INTERFACE m_axi port = " << channel_port(c) << " bundle = " << channel_port(c)
-      << " offset = slave max_read_burst_length = 64 num_read_outstanding = 32\n";
+    s << "#pragma HLS INTERFACE m_axi port=" << channel_port(c) << " bundle=" << channel_port(c)
+      << " offset=slave max_read_burst_length=64 num_read_outstanding=32\n";
   }
-  s << "#pragma HLS INTERFACE m_axi port = vec bundle = vec offset = slave\n";
+  s << "#pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave\n";
   for (const char* reg : {"program_offset", "num_ops", "vec_words", "weight_words", "status",
                           "ops_done", "ternary_ops", "weight_bytes", "vector_bytes", "return"}) {
-    s << "#pragma HLS INTERFACE s_axilite port = " << reg << " bundle = control\n";
+    s << "#pragma HLS INTERFACE s_axilite port=" << reg << " bundle=control\n";
   }
-  s << "#pragma HLS INTERFACE ap_ctrl_chain port = return bundle = control\n"
+  s << "#pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control\n"
     << "  // One pointer per channel; the units index it with constants after unrolling.\n"
     << "  const Word* const weights[Cfg::weight_channels] = {";
-  for (int c = 0; c < channels; ++c) s << (c ? ", " : "") << channel_port(c);
+  for (int c = 0; c < channels; ++c) {
+    s << (c == 0 ? "" : (c % 10 == 0 ? ",\n      " : ", ")) << channel_port(c);
+  }
   s << "};\n  mmf_hls::KernelCounters counters;\n"
     << "  mmf_hls::run_program<Cfg>(weights, vec,\n"
     << "                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, "

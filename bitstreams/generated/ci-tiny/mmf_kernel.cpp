@@ -15,23 +15,26 @@ using Word = Cfg::weight_word_t;
 
 }  // namespace
 
-extern "C" void mmf_ci_tiny(const Word* w0, const Word* w1, uint32_t* vec, uint32_t program_offset,
-    uint32_t num_ops, uint32_t vec_words, uint32_t weight_words, uint32_t* status, uint32_t* ops_done,
-    uint64_t* ternary_ops, uint64_t* weight_bytes, uint64_t* vector_bytes) {
-#pragma HLS INTERFACE m_axi port = w0 bundle = w0 offset = slave max_read_burst_length = 64 num_read_outstanding = 32
-#pragma HLS INTERFACE m_axi port = w1 bundle = w1 offset = slave max_read_burst_length = 64 num_read_outstanding = 32
-#pragma HLS INTERFACE m_axi port = vec bundle = vec offset = slave
-#pragma HLS INTERFACE s_axilite port = program_offset bundle = control
-#pragma HLS INTERFACE s_axilite port = num_ops bundle = control
-#pragma HLS INTERFACE s_axilite port = vec_words bundle = control
-#pragma HLS INTERFACE s_axilite port = weight_words bundle = control
-#pragma HLS INTERFACE s_axilite port = status bundle = control
-#pragma HLS INTERFACE s_axilite port = ops_done bundle = control
-#pragma HLS INTERFACE s_axilite port = ternary_ops bundle = control
-#pragma HLS INTERFACE s_axilite port = weight_bytes bundle = control
-#pragma HLS INTERFACE s_axilite port = vector_bytes bundle = control
-#pragma HLS INTERFACE s_axilite port = return bundle = control
-#pragma HLS INTERFACE ap_ctrl_chain port = return bundle = control
+extern "C" void mmf_ci_tiny(
+    const Word* w0,
+    const Word* w1,
+    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,
+    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,
+    uint64_t* weight_bytes, uint64_t* vector_bytes) {
+#pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32
+#pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32
+#pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave
+#pragma HLS INTERFACE s_axilite port=program_offset bundle=control
+#pragma HLS INTERFACE s_axilite port=num_ops bundle=control
+#pragma HLS INTERFACE s_axilite port=vec_words bundle=control
+#pragma HLS INTERFACE s_axilite port=weight_words bundle=control
+#pragma HLS INTERFACE s_axilite port=status bundle=control
+#pragma HLS INTERFACE s_axilite port=ops_done bundle=control
+#pragma HLS INTERFACE s_axilite port=ternary_ops bundle=control
+#pragma HLS INTERFACE s_axilite port=weight_bytes bundle=control
+#pragma HLS INTERFACE s_axilite port=vector_bytes bundle=control
+#pragma HLS INTERFACE s_axilite port=return bundle=control
+#pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control
   // One pointer per channel; the units index it with constants after unrolling.
   const Word* const weights[Cfg::weight_channels] = {w0, w1};
   mmf_hls::KernelCounters counters;

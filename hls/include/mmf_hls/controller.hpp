@@ -98,10 +98,10 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
         detail::load_int16(vec, d[kFieldAddr1], n, w_code, counters);
         const Scaled token_scale =
             norm_quantize<Cfg>(buf[d[kFieldSrc0]], has_rms, w_rms, w_code, n, codes);
-        // Codes past n meet only padding trits, but they are defined for the streamers.
-        for (uint32_t k = n; k < static_cast<uint32_t>(Cfg::code_buffer); ++k) codes[k] = 0;
-        const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
         const MatvecJob job{rows, n, d[kFieldWeight]};
+        // Codes past n up to the last weight word meet only padding trits; define them anyway.
+        for (uint32_t k = n; k < words_per_row<Cfg>(job) * Cfg::lanes; ++k) codes[k] = 0;
+        const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
         const bool to_memory = d[kFieldDst] == kDstMemory;
         weight_datapath<Cfg>(weights, job, codes, combine_scales(token_scale, constant),
                              buf[to_memory ? 0 : d[kFieldDst]], vec, to_memory, d[kFieldAddr2]);
