@@ -26,8 +26,9 @@ void eval(const EvalArgs& a) {
   if (!a.compare.empty())
     compare = std::make_unique<host::Numerics>(host::parse_numerics(a.compare));
   const std::string text = read_text_file(a.text);
-  host::Session session(host::load_model(a.model),
-                        host::EngineOptions{a.backend, a.build, numerics});
+  const host::EngineOptions engine{a.backend, a.build, numerics};
+  host::preflight(a.model, engine);
+  host::Session session(host::load_model(a.model), engine);
   const host::EvalResult r = session.evaluate(text, compare.get());
   nlohmann::json j = {{"model", a.model},           {"text", a.text},
                       {"numerics", a.numerics},     {"backend", a.backend},

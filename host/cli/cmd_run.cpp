@@ -51,8 +51,9 @@ void add_device_fields(const host::Accelerator& acc, nlohmann::json& j) {
 void run(const RunArgs& a) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
-  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")),
-                        host::EngineOptions{a.backend, a.build, numerics});
+  const host::EngineOptions engine{a.backend, a.build, numerics};
+  host::preflight(a.model, engine);
+  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   if (session.accelerator() != nullptr) {
     session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
   }

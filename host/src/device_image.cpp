@@ -160,6 +160,22 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
   if (c.vocab_size > static_cast<int64_t>(kMaxRows)) {
     fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
   }
+  // Weights per channel, exactly as compile_model lays them out; checked before compiling.
+  const auto lanes = static_cast<uint32_t>(b.accel.lanes);
+  const auto channels = static_cast<uint32_t>(b.accel.weight_channels);
+  const auto words = [&](int64_t rows, int64_t n) {
+    return bitlinear_channel_words(to_u32(rows), to_u32(n), lanes, channels);
+  };
+  const int64_t h = c.hidden_size, inter = c.intermediate_size;
+  const uint64_t per_channel = (static_cast<uint64_t>(c.num_layers) *
+                                    (4 * words(h, h) + words(2 * inter, h) + words(h, inter)) +
+                                words(c.vocab_size, h)) *
+                               static_cast<uint64_t>(b.weight_word_bytes());
+  const uint64_t mib = 1 << 20;
+  if (per_channel > channel_bytes(b)) {
+    fail("weights per channel (MiB)", static_cast<int64_t>((per_channel + mib - 1) / mib),
+         "board.channel_mib", b.board.channel_mib);
+  }
 }
 
 DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {

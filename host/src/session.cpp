@@ -47,13 +47,28 @@ std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numeric
   return std::make_unique<FloatModel>(model);
 }
 
+namespace {
+
+void check_float_backend(const EngineOptions& options) {
+  if (options.backend != "cpu") {
+    throw Error(
+        "--numerics float runs only on the cpu backend (the float reference); "
+        "device backends are fixed point");
+  }
+}
+
+}  // namespace
+
+void preflight(const std::string& model_spec, const EngineOptions& options) {
+  if (options.numerics == Numerics::floating) return check_float_backend(options);
+  const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  open_device(options.backend, build);
+  check_model_fits(resolve_config(model_spec), build);
+}
+
 std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options) {
   if (options.numerics == Numerics::floating) {
-    if (options.backend != "cpu") {
-      throw Error(
-          "--numerics float runs only on the cpu backend (the float reference); "
-          "device backends are fixed point");
-    }
+    check_float_backend(options);
     return make_reference_engine(model, options.numerics);
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));

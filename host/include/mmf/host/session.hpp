@@ -82,6 +82,9 @@ class Session {
   std::unique_ptr<LanguageModel> engine_;
 };
 
+// Fails fast, before a model is loaded or generated: checks the backend, the numerics, the build
+// descriptor (and that the backend has it) and that the model's shape fits the build.
+void preflight(const std::string& model_spec, const EngineOptions& options);
 // The golden fixed-point model or the float reference, straight on the Model (no device).
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics);
 // The engine of `options`: a DeviceModel on the backend for fixed point, the float reference
