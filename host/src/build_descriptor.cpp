@@ -2,14 +2,13 @@
 // Build descriptor loading and validation.
 #include "mmf/host/build_descriptor.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "mmf/error.hpp"
 #include "mmf/host/shipped_dir.hpp"
+#include "mmf/yaml_file.hpp"
 
 namespace mmf::host {
 namespace {
@@ -110,14 +109,7 @@ uint64_t BuildDescriptor::fingerprint() const {
 }
 
 BuildDescriptor load_build_descriptor(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw Error(path + ": cannot open build descriptor");
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": not valid YAML: " + e.what());
-  }
+  const YAML::Node root = load_yaml_file(path, "build descriptor");
   BuildDescriptor b;
   b.path = path;
   const Section top(root, path, "", {"name", "description", "board", "accelerator"});

@@ -2,14 +2,13 @@
 // Model configuration parsing and validation.
 #include "mmf/model_config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "mmf/error.hpp"
+#include "mmf/yaml_file.hpp"
 
 namespace mmf {
 namespace {
@@ -82,14 +81,7 @@ int64_t derived_intermediate_size(int64_t hidden_size, double hidden_ratio) {
 }
 
 ModelConfig load_model_config_yaml(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw Error(path + ": cannot open model config");
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": not valid YAML: " + e.what());
-  }
+  const YAML::Node root = load_yaml_file(path, "model config");
   if (!root.IsMap()) throw Error(path + ": expected a mapping of model config keys");
   static const std::set<std::string> known = {
       "name",         "vocab_size",        "hidden_size",
