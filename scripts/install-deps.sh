@@ -14,7 +14,7 @@ packages=(
   verilator libsystemc-dev libxrt-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev yosys
   libsentencepiece-dev sentencepiece
-  nlohmann-json3-dev libcli11-dev libbenchmark-dev gnuplot
+  nlohmann-json3-dev libcli11-dev libbenchmark-dev gnuplot python3
 )
 # Reasons for packages beyond the list in DESIGN §6:
 #   pkg-config     CMake finds sentencepiece and systemc through their .pc files.
