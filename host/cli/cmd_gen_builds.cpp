@@ -50,7 +50,8 @@ void configure_gen_builds(CLI::App* cmd) {
 
 void add_gen_builds_command(CLI::App& app) {
   configure_gen_builds(app.add_subcommand(
-      "gen-builds", "Generate HLS/Vitis/make files from the build descriptors (bitstreams/*.yaml)"));
+      "gen-builds",
+      "Generate HLS/Vitis/make files from the build descriptors (bitstreams/*.yaml)"));
 }
 
 }  // namespace mmf::cli

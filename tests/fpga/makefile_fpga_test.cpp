@@ -263,8 +263,9 @@ TEST_F(MakefileFpga, DefaultPathsAreRelativeToTheRepository) {
   const auto calls = split_lines(tool_log("v++"));
   MMF_ASSERT_EQ(calls.size(), 1u) << tool_log("v++");
   const auto compile = split_words(calls[0]);
-  MMF_EXPECT_EQ(values_after(compile, "-I"),
-                (std::vector<std::string>{"hls/include", "models/include", "bitstreams/generated/u280"}));
+  MMF_EXPECT_EQ(
+      values_after(compile, "-I"),
+      (std::vector<std::string>{"hls/include", "models/include", "bitstreams/generated/u280"}));
   MMF_EXPECT_EQ(compile.back(), "models/src/numerics.cpp");
 }
 

@@ -97,8 +97,7 @@ TEST(BuildGenerator, CommittedFilesMatchTheirDescriptors) {
   MMF_EXPECT_GE(out.builds, 2);
   std::string drifted;
   for (const auto& f : out.written) drifted += " " + f;
-  MMF_EXPECT_TRUE(out.written.empty())
-      << "out of date:" << drifted << " (run make gen)";
+  MMF_EXPECT_TRUE(out.written.empty()) << "out of date:" << drifted << " (run make gen)";
   MMF_EXPECT_TRUE(out.stale.empty());
 }
 

@@ -56,12 +56,12 @@ TEST(SentencePiece, AgreesWithSpmEncode) {
   }
   test::TempDir dir;
   test::write_file(dir.file("tok.model"), test::shipped_tokenizer());
-  const std::string text = "It is a truth universally acknowledged, that a single man in "
-                           "possession of a good fortune, must be in want of a wife.";
+  const std::string text =
+      "It is a truth universally acknowledged, that a single man in "
+      "possession of a good fortune, must be in want of a wife.";
   test::write_file(dir.file("in.txt"), text + "\n");
-  const std::string cmd = "spm_encode --model=" + dir.file("tok.model") +
-                          " --output_format=id < " + dir.file("in.txt") + " > " +
-                          dir.file("out.txt");
+  const std::string cmd = "spm_encode --model=" + dir.file("tok.model") + " --output_format=id < " +
+                          dir.file("in.txt") + " > " + dir.file("out.txt");
   MMF_ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::vector<int32_t> expected{1};  // BOS, which spm_encode does not add
   std::istringstream ids(test::read_file(dir.file("out.txt")));
