@@ -20,6 +20,9 @@ Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
   vec_buffer_ = device_->allocate(b.accel.vector_channel, vec_bytes);
   device_->write(vec_buffer_, 0, image_.vec.data(), vec_bytes);
   logits_.assign(image_.layout.vocab, 0);
+  // The banks now live on the device; the host keeps the layout and the program only.
+  image_.weights = {};
+  image_.vec = {};
 }
 
 void Accelerator::reset() {

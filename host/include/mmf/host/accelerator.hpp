@@ -37,6 +37,7 @@ class Accelerator {
   const std::vector<int32_t>& step(int32_t token);
 
   const Device& device() const { return *device_; }
+  // Layout and program of the loaded image (its banks are on the device, not kept here).
   const DeviceImage& image() const { return image_; }
   const CounterTotals& totals() const { return totals_; }
   void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
