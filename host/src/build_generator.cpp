@@ -127,6 +127,26 @@ std::string make_fragment(const BuildDescriptor& b) {
   return s.str();
 }
 
+std::string sv_package(const BuildDescriptor& b) {
+  std::ostringstream s;
+  s << banner(b, "//") << "// RTL parameters of build '" << b.name
+    << "' (the same values as mmf_config.hpp).\n"
+    << "package mmf_build_pkg;\n\n"
+    << "  localparam int unsigned Lanes = " << b.accel.lanes << ";\n"
+    << "  localparam int unsigned WeightChannels = " << b.accel.weight_channels << ";\n"
+    << "  localparam int unsigned VectorLanes = " << b.accel.vector_lanes << ";\n"
+    << "  localparam int unsigned MaxVector = " << b.accel.max_vector << ";\n"
+    << "  localparam int unsigned MaxOps = " << b.accel.max_ops << ";\n"
+    << "  localparam int unsigned ClockKhz = " << static_cast<int64_t>(b.accel.clock_mhz * 1000)
+    << ";\n\n"
+    << "  // Derived: 2 bits per trit on the weight channels' AXI data.\n"
+    << "  localparam int unsigned WeightWordBits = 2 * Lanes;\n"
+    << "  localparam logic [63:0] Fingerprint = 64'h" << std::hex << std::setw(16)
+    << std::setfill('0') << b.fingerprint() << std::dec << ";\n\n"
+    << "endpackage\n";
+  return s.str();
+}
+
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return {};
@@ -158,7 +178,8 @@ std::map<std::string, std::string> generate_build_files(const BuildDescriptor& b
   return {{dir + "mmf_config.hpp", config_header(build)},
           {dir + "mmf_kernel.cpp", kernel_source(build)},
           {dir + "connectivity.cfg", connectivity(build)},
-          {dir + "build.mk", make_fragment(build)}};
+          {dir + "build.mk", make_fragment(build)},
+          {dir + "mmf_build_pkg.sv", sv_package(build)}};
 }
 
 std::string generate_csim_index(const std::vector<BuildDescriptor>& builds) {

@@ -4,6 +4,7 @@
 //   bitstreams/generated/<build>/mmf_kernel.cpp   extern "C" Vitis top + csim entry
 //   bitstreams/generated/<build>/connectivity.cfg v++ -l connectivity and clock
 //   bitstreams/generated/<build>/build.mk         variables for Makefile.fpga
+//   bitstreams/generated/<build>/mmf_build_pkg.sv RTL parameters of the build
 //   bitstreams/generated/csim_builds.cpp          the builds compiled into the csim backend
 // Generated files say so in their first line; `mmf gen-builds --check` (run in CI) fails when a
 // committed file differs from what its YAML generates.

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Device formats for the RTL: the op descriptor, opcodes, on-chip buffers, status codes and the
+// 2-bit trit codes. It mirrors hls/include/mmf_hls/program_format.hpp and
+// models/include/mmf/ternary_pack.hpp; tests/rtl/format_pkg_test.cpp fails if the two disagree.
+package mmf_format_pkg;
+
+  // ---- Vector bank ------------------------------------------------------------------------
+  localparam int unsigned VecWordBits = 32;
+  localparam int unsigned DescriptorWords = 16;
+
+  // ---- Opcodes ----------------------------------------------------------------------------
+  typedef enum logic [31:0] {
+    OpEmbed     = 32'd1,
+    OpBitLinear = 32'd2,
+    OpMlgru     = 32'd3,
+    OpGlu       = 32'd4,
+    OpAdd       = 32'd5,
+    OpStore     = 32'd6
+  } opcode_e;
+  localparam int unsigned OpcodeMin = 1;
+  localparam int unsigned OpcodeMax = 6;
+
+  // ---- Descriptor fields (word index) -----------------------------------------------------
+  localparam int unsigned FieldOpcode = 0;
+  localparam int unsigned FieldN = 1;
+  localparam int unsigned FieldRows = 2;
+  localparam int unsigned FieldSrc0 = 3;
+  localparam int unsigned FieldSrc1 = 4;
+  localparam int unsigned FieldSrc2 = 5;
+  localparam int unsigned FieldDst = 6;
+  localparam int unsigned FieldAddr0 = 7;
+  localparam int unsigned FieldAddr1 = 8;
+  localparam int unsigned FieldAddr2 = 9;
+  localparam int unsigned FieldWeight = 10;
+  localparam int unsigned FieldMant = 11;
+  localparam int unsigned FieldExp = 12;
+  localparam int unsigned FieldReservedBegin = 13;
+
+  localparam logic [31:0] NoAddress = 32'hFFFF_FFFF;
+  localparam logic [31:0] DstMemory = 32'h0000_00FF;
+
+  // ---- On-chip buffers --------------------------------------------------------------------
+  localparam int unsigned BufX = 0;
+  localparam int unsigned BufI = 1;
+  localparam int unsigned BufF = 2;
+  localparam int unsigned BufG = 3;
+  localparam int unsigned BufA = 4;
+  localparam int unsigned BufGU = 5;
+  localparam int unsigned BufP = 6;
+  localparam int unsigned NumBuffers = 7;
+
+  localparam int unsigned MaxRows = 32'd1 << 24;
+  localparam logic [31:0] MantLimit = 32'h8000_0000;
+
+  // ---- Status register: code | op index << StatusOpShift ---------------------------------
+  typedef enum logic [7:0] {
+    StatusOk             = 8'd0,
+    StatusBadOpcode      = 8'd1,
+    StatusBadBuffer      = 8'd2,
+    StatusBadLength      = 8'd3,
+    StatusBadVecAddress  = 8'd4,
+    StatusBadWeightRange = 8'd5,
+    StatusBadToken       = 8'd6,
+    StatusBadProgram     = 8'd7,
+    StatusBadField       = 8'd8
+  } status_e;
+  localparam int unsigned StatusOpShift = 8;
+
+  // ---- Trits on the weight channels (two_bit packing) -------------------------------------
+  localparam logic [1:0] TritZero = 2'b00;
+  localparam logic [1:0] TritPlus = 2'b01;
+  localparam logic [1:0] TritMinus = 2'b11;
+
+endpackage

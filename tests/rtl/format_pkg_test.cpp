@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SystemVerilog packages against their C++ definitions: rtl/mmf_format_pkg.sv must mirror
+// program_format.hpp and the two_bit trit codes constant for constant, and every package must
+// pass `verilator --lint-only -Wall` (waivers in rtl/lint.vlt, each with its reason).
+#include <cstdio>
+#include <map>
+#include <regex>
+
+#include "common/checks.hpp"
+#include "common/temp_dir.hpp"
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf/ternary_pack.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf::test {
+namespace {
+
+using namespace mmf_hls;
+
+const std::string kSource = MMF_SOURCE_DIR;
+
+// Value of an SV constant expression of the forms the package uses: 12, 32'd1, 32'hFFFF_FFFF,
+// 2'b01, and `a << b` of those.
+uint64_t sv_value(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '_'), text.end());
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  const size_t shift = text.find("<<");
+  if (shift != std::string::npos) {
+    return sv_value(text.substr(0, shift)) << sv_value(text.substr(shift + 2));
+  }
+  const size_t tick = text.find('\'');
+  if (tick == std::string::npos) return std::stoull(text);
+  const char base = text[tick + 1];
+  const std::string digits = text.substr(tick + 2);
+  return std::stoull(digits, nullptr, base == 'h' ? 16 : (base == 'b' ? 2 : 10));
+}
+
+// name -> value of every localparam and enum member in an SV file.
+std::map<std::string, uint64_t> sv_constants(const std::string& path) {
+  const std::string text = read_file(path);
+  std::map<std::string, uint64_t> out;
+  const std::regex param(R"(localparam\s+[^=;]*?\b([A-Z]\w*)\s*=\s*([^;]+);)");
+  const std::regex member(R"(\b([A-Z]\w*)\s*=\s*(\d+'[dhb][0-9A-Fa-f_]+)\s*[,\n])");
+  for (std::sregex_iterator it(text.begin(), text.end(), param), end; it != end; ++it) {
+    out[(*it)[1]] = sv_value((*it)[2]);
+  }
+  for (std::sregex_iterator it(text.begin(), text.end(), member), end; it != end; ++it) {
+    out.emplace((*it)[1], sv_value((*it)[2]));
+  }
+  return out;
+}
+
+TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
+  using TwoBit = PackingTraits<Packing::two_bit>;
+  const std::map<std::string, uint64_t> expected = {
+      {"VecWordBits", kVecWordBytes * 8},
+      {"DescriptorWords", kDescriptorWords},
+      {"OpEmbed", kOpEmbed},
+      {"OpBitLinear", kOpBitLinear},
+      {"OpMlgru", kOpMlgru},
+      {"OpGlu", kOpGlu},
+      {"OpAdd", kOpAdd},
+      {"OpStore", kOpStore},
+      {"OpcodeMin", kOpcodeMin},
+      {"OpcodeMax", kOpcodeMax},
+      {"FieldOpcode", kFieldOpcode},
+      {"FieldN", kFieldN},
+      {"FieldRows", kFieldRows},
+      {"FieldSrc0", kFieldSrc0},
+      {"FieldSrc1", kFieldSrc1},
+      {"FieldSrc2", kFieldSrc2},
+      {"FieldDst", kFieldDst},
+      {"FieldAddr0", kFieldAddr0},
+      {"FieldAddr1", kFieldAddr1},
+      {"FieldAddr2", kFieldAddr2},
+      {"FieldWeight", kFieldWeight},
+      {"FieldMant", kFieldMant},
+      {"FieldExp", kFieldExp},
+      {"FieldReservedBegin", kFieldReservedBegin},
+      {"NoAddress", kNoAddress},
+      {"DstMemory", kDstMemory},
+      {"BufX", kBufX},
+      {"BufI", kBufI},
+      {"BufF", kBufF},
+      {"BufG", kBufG},
+      {"BufA", kBufA},
+      {"BufGU", kBufGU},
+      {"BufP", kBufP},
+      {"NumBuffers", kNumBuffers},
+      {"MaxRows", kMaxRows},
+      {"MantLimit", kMantLimit},
+      {"StatusOk", kStatusOk},
+      {"StatusBadOpcode", kStatusBadOpcode},
+      {"StatusBadBuffer", kStatusBadBuffer},
+      {"StatusBadLength", kStatusBadLength},
+      {"StatusBadVecAddress", kStatusBadVecAddress},
+      {"StatusBadWeightRange", kStatusBadWeightRange},
+      {"StatusBadToken", kStatusBadToken},
+      {"StatusBadProgram", kStatusBadProgram},
+      {"StatusBadField", kStatusBadField},
+      {"StatusOpShift", kStatusOpShift},
+      {"TritZero", TwoBit::code_zero},
+      {"TritPlus", TwoBit::code_plus},
+      {"TritMinus", TwoBit::code_minus},
+  };
+  const auto sv = sv_constants(kSource + "/rtl/mmf_format_pkg.sv");
+  for (const auto& [name, value] : expected) {
+    const auto it = sv.find(name);
+    MMF_EXPECT_TRUE(it != sv.end()) << name << " missing from mmf_format_pkg.sv";
+    if (it != sv.end()) {
+      MMF_EXPECT_EQ(it->second, value) << name;
+    }
+  }
+  for (const auto& [name, value] : sv) {
+    MMF_EXPECT_TRUE(expected.count(name) == 1)
+        << name << " (= " << value << ") has no C++ counterpart in this test";
+  }
+}
+
+// The generated build packages carry the build's values.
+TEST(BuildPackage, CarriesTheDescriptorsValues) {
+  for (const char* name : {"ci-tiny", "u280"}) {
+    const host::BuildDescriptor b = host::load_build_descriptor(host::build_descriptor_path(name));
+    const auto sv =
+        sv_constants(kSource + "/bitstreams/generated/" + std::string(name) + "/mmf_build_pkg.sv");
+    MMF_EXPECT_EQ(sv.at("Lanes"), static_cast<uint64_t>(b.accel.lanes)) << name;
+    MMF_EXPECT_EQ(sv.at("WeightChannels"), static_cast<uint64_t>(b.accel.weight_channels));
+    MMF_EXPECT_EQ(sv.at("VectorLanes"), static_cast<uint64_t>(b.accel.vector_lanes));
+    MMF_EXPECT_EQ(sv.at("MaxVector"), static_cast<uint64_t>(b.accel.max_vector));
+    MMF_EXPECT_EQ(sv.at("MaxOps"), static_cast<uint64_t>(b.accel.max_ops));
+    MMF_EXPECT_EQ(sv.at("Fingerprint"), b.fingerprint());
+  }
+}
+
+// Packages have no module of their own: a probe module reads a constant of each, so that
+// Verilator elaborates and lints them.
+class PackageLint : public testing::TestWithParam<std::string> {};
+
+TEST_P(PackageLint, VerilatorLintIsClean) {
+  if (std::system("command -v verilator >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  }
+  TempDir dir;
+  write_file(dir.file("mmf_pkg_probe.sv"),
+             "module mmf_pkg_probe (\n"
+             "  output logic [31:0] lanes_o,\n"
+             "  output logic [31:0] opcode_o,\n"
+             "  output logic [1:0]  trit_o\n"
+             ");\n"
+             "  assign lanes_o = mmf_build_pkg::Lanes;\n"
+             "  assign opcode_o = mmf_format_pkg::OpBitLinear;\n"
+             "  assign trit_o = mmf_format_pkg::TritMinus;\n"
+             "endmodule\n");
+  const std::string cmd = "verilator --lint-only -Wall " + kSource + "/rtl/lint.vlt " + kSource +
+                          "/rtl/mmf_format_pkg.sv " + kSource + "/bitstreams/generated/" +
+                          GetParam() + "/mmf_build_pkg.sv " + dir.file("mmf_pkg_probe.sv") + " > " +
+                          dir.file("lint.log") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  MMF_EXPECT_EQ(status, 0) << read_file(dir.file("lint.log"));
+  MMF_EXPECT_EQ(read_file(dir.file("lint.log")), "") << "warnings";
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, PackageLint, testing::Values("ci-tiny", "u280"),
+                         [](const auto& test_info) {
+                           std::string n = test_info.param;
+                           for (char& ch : n) ch = ch == '-' ? '_' : ch;
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace mmf::test
