@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every SystemVerilog file passes `verilator --lint-only -Wall`: each module of rtl/ as a top,
+// and the packages (the format package and each build's generated package) through a probe
+// module. Waivers live in rtl/lint.vlt, each with its reason.
+#include <filesystem>
+
+#include "common/checks.hpp"
+#include "common/temp_dir.hpp"
+
+namespace mmf::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = MMF_SOURCE_DIR;
+
+bool verilator_missing() {
+  return std::system("command -v verilator >/dev/null 2>&1") != 0;
+}
+
+// Module files of rtl/ (packages excluded), relative to the source tree, sorted.
+std::vector<std::string> module_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(kSource + "/rtl")) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() == ".sv" && name.find("_pkg.sv") == std::string::npos) {
+      out.push_back(fs::relative(e.path(), kSource).string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Runs verilator; returns its exit status and output.
+std::pair<int, std::string> lint(const std::string& args, const TempDir& dir) {
+  const std::string cmd = "verilator --lint-only -Wall " + kSource + "/rtl/lint.vlt " + kSource +
+                          "/rtl/mmf_format_pkg.sv " + args + " > " + dir.file("lint.log") + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  return {status, read_file(dir.file("lint.log"))};
+}
+
+class ModuleLint : public testing::TestWithParam<std::string> {};
+
+TEST_P(ModuleLint, IsClean) {
+  if (verilator_missing()) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  TempDir dir;
+  std::string all;
+  for (const auto& f : module_files()) all += " " + kSource + "/" + f;
+  const std::string top = fs::path(GetParam()).stem().string();
+  const auto [status, log] = lint(all + " --top-module " + top, dir);
+  MMF_EXPECT_EQ(status, 0) << log;
+  MMF_EXPECT_EQ(log, "") << "warnings";
+}
+
+INSTANTIATE_TEST_SUITE_P(Rtl, ModuleLint, testing::ValuesIn(module_files()),
+                         [](const auto& test_info) {
+                           return fs::path(test_info.param).stem().string();
+                         });
+
+class PackageLint : public testing::TestWithParam<std::string> {};
+
+// Packages have no module of their own: a probe reads a constant of each.
+TEST_P(PackageLint, IsClean) {
+  if (verilator_missing()) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  TempDir dir;
+  write_file(dir.file("mmf_pkg_probe.sv"),
+             "module mmf_pkg_probe (\n"
+             "  output logic [31:0] lanes_o,\n"
+             "  output logic [31:0] opcode_o,\n"
+             "  output logic [1:0]  trit_o\n"
+             ");\n"
+             "  assign lanes_o = mmf_build_pkg::Lanes;\n"
+             "  assign opcode_o = mmf_format_pkg::OpBitLinear;\n"
+             "  assign trit_o = mmf_format_pkg::TritMinus;\n"
+             "endmodule\n");
+  const auto [status, log] = lint(kSource + "/bitstreams/generated/" + GetParam() +
+                                      "/mmf_build_pkg.sv " + dir.file("mmf_pkg_probe.sv"),
+                                  dir);
+  MMF_EXPECT_EQ(status, 0) << log;
+  MMF_EXPECT_EQ(log, "") << "warnings";
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, PackageLint, testing::Values("ci-tiny", "u280"),
+                         [](const auto& test_info) {
+                           std::string n = test_info.param;
+                           for (char& ch : n) ch = ch == '-' ? '_' : ch;
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace mmf::test

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// rtl/mmf/mmf_ternary_acc.sv under Verilator against its HLS twin (load_codes +
+// accumulate_rows), bit for bit, with random stalls on every stream, and its throughput of one
+// weight word per cycle when nothing stalls.
+#include <deque>
+
+#include "Vmmf_ternary_acc_l16.h"
+#include "Vmmf_ternary_acc_l4.h"
+#include "Vmmf_ternary_acc_l64.h"
+#include "common/checks.hpp"
+#include "hls/unit_configs.hpp"
+#include "mmf_hls/ternary_accumulate.hpp"
+#include "rtl/verilated_unit.hpp"
+
+namespace mmf::test {
+namespace {
+
+constexpr uint32_t kMaxRowWords = 64;  // -GMaxRowWords of the Verilated models
+
+struct Job {
+  uint32_t rows, n, row_words;
+  std::vector<std::vector<uint32_t>> code_words;    // row_words words of lane-packed codes
+  std::vector<std::vector<uint32_t>> weight_words;  // rows * row_words words of packed trits
+  std::vector<int32_t> expected;                    // from the HLS unit
+};
+
+template <class Cfg>
+Job make_job(uint32_t rows, uint32_t n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> trit(-1, 1), code(-127, 127);
+  Job job{rows, n, (n + Cfg::lanes - 1) / Cfg::lanes, {}, {}, {}};
+  using TwoBit = PackingTraits<Packing::two_bit>;
+  // Codes past n are nonzero on purpose: their trits are padding (0) and must add nothing.
+  std::vector<mmf_hls::CodeWord<Cfg>> codes(job.row_words);
+  for (auto& word : codes) {
+    std::vector<uint32_t> lanes(Cfg::lanes);
+    for (int k = 0; k < Cfg::lanes; ++k) {
+      word.code[k] = static_cast<int8_t>(code(rng));
+      lanes[k] = static_cast<uint8_t>(word.code[k]);
+    }
+    job.code_words.push_back(pack_lanes(lanes, 8));
+  }
+  hls::stream<typename Cfg::weight_word_t> weights("weights");
+  for (uint32_t r = 0; r < rows; ++r) {
+    for (uint32_t w = 0; w < job.row_words; ++w) {
+      std::vector<uint32_t> lanes(Cfg::lanes, TwoBit::code_zero);
+      typename Cfg::weight_word_t word;
+      for (int k = 0; k < Cfg::lanes; ++k) {
+        if (w * Cfg::lanes + k >= n) continue;  // padding trit
+        const int t = trit(rng);
+        lanes[k] = t == 0 ? TwoBit::code_zero : (t > 0 ? TwoBit::code_plus : TwoBit::code_minus);
+        word.range(2 * k + 1, 2 * k) = lanes[k];
+      }
+      weights.write(word);
+      job.weight_words.push_back(pack_lanes(lanes, 2));
+    }
+  }
+  hls::stream<int32_t> sums("sums");
+  mmf_hls::accumulate_rows<Cfg>(weights, codes.data(), rows, job.row_words, sums);
+  while (!sums.empty()) job.expected.push_back(sums.read());
+  return job;
+}
+
+// Feeds the job through the RTL; `stall` is the probability that a valid or ready is withheld
+// in a cycle. Returns the sums and, via first/last, the cycles of the first and last weight word.
+template <class Model>
+std::vector<int32_t> run_rtl(VerilatedUnit<Model>& dut, const Job& job, double stall,
+                             std::mt19937& rng, uint64_t& first_weight, uint64_t& last_weight) {
+  std::bernoulli_distribution hold(stall);
+  Model& io = dut.io();
+  std::vector<int32_t> sums;
+  bool job_sent = false;
+  size_t codes_sent = 0, weights_sent = 0;
+  first_weight = last_weight = 0;
+  const uint64_t limit = dut.cycles() + 20 * (job.weight_words.size() + job.row_words) + 1000;
+  while (sums.size() < job.rows || !job_sent || codes_sent < job.code_words.size()) {
+    if (dut.cycles() > limit) throw std::runtime_error("mmf_ternary_acc: watchdog, no progress");
+    io.job_valid_i = !job_sent;
+    set_port(io.job_rows_i, {job.rows});
+    set_port(io.job_row_words_i, {job.row_words});
+    io.code_valid_i = codes_sent < job.code_words.size() && !hold(rng);
+    if (codes_sent < job.code_words.size()) set_port(io.code_data_i, job.code_words[codes_sent]);
+    io.weight_valid_i = weights_sent < job.weight_words.size() && !hold(rng);
+    if (weights_sent < job.weight_words.size()) {
+      set_port(io.weight_data_i, job.weight_words[weights_sent]);
+    }
+    io.sum_ready_i = !hold(rng);
+    dut.settle();
+    if (io.job_valid_i && io.job_ready_o) job_sent = true;
+    if (io.code_valid_i && io.code_ready_o) ++codes_sent;
+    if (io.weight_valid_i && io.weight_ready_o) {
+      if (weights_sent == 0) first_weight = dut.cycles();
+      last_weight = dut.cycles();
+      ++weights_sent;
+    }
+    if (io.sum_valid_o && io.sum_ready_i) sums.push_back(static_cast<int32_t>(io.sum_data_o));
+    dut.tick();
+  }
+  io.job_valid_i = io.code_valid_i = io.weight_valid_i = 0;
+  return sums;
+}
+
+class TernaryAccRtl : public testing::TestWithParam<UnitCase> {};
+
+template <class Cfg, class Model>
+void check_against_hls(const UnitCase& c) {
+  std::mt19937 rng(c.n * 7u + c.rows * 131u + static_cast<uint32_t>(Cfg::lanes));
+  VerilatedUnit<Model> dut;
+  dut.reset();
+  // Back to back on one unit: with stalls, without, and a job of no rows in between.
+  for (const double stall : {0.3, 0.0}) {
+    const Job job = make_job<Cfg>(c.rows, c.n, rng);
+    uint64_t first = 0, last = 0;
+    const std::vector<int32_t> sums = run_rtl(dut, job, stall, rng, first, last);
+    MMF_EXPECT_EQ(sums, job.expected) << "stall " << stall;
+    if (stall == 0.0 && !job.weight_words.empty()) {
+      MMF_EXPECT_EQ(last - first + 1, job.weight_words.size()) << "one weight word per cycle";
+    }
+    const Job empty = make_job<Cfg>(0, c.n, rng);
+    MMF_EXPECT_TRUE(run_rtl(dut, empty, stall, rng, first, last).empty()) << "rows = 0";
+  }
+}
+
+TEST_P(TernaryAccRtl, MatchesTheHlsUnit) {
+  const UnitCase c = GetParam();
+  switch (c.lanes) {
+    case 4:
+      return check_against_hls<Lanes4, Vmmf_ternary_acc_l4>(c);
+    case 16:
+      return check_against_hls<Lanes16, Vmmf_ternary_acc_l16>(c);
+    default:
+      return check_against_hls<Lanes64, Vmmf_ternary_acc_l64>(c);
+  }
+}
+
+std::vector<UnitCase> rtl_cases() {
+  std::vector<UnitCase> out;
+  for (const UnitCase& c : unit_cases()) {
+    // The Verilated models hold rows of up to kMaxRowWords words.
+    if (c.lanes <= 64 && (c.n + c.lanes - 1) / c.lanes <= kMaxRowWords) out.push_back(c);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, TernaryAccRtl, testing::ValuesIn(rtl_cases()), unit_case_name);
+
+}  // namespace
+}  // namespace mmf::test
