@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every SystemVerilog file passes `verilator --lint-only -Wall`: each module of rtl/ as a top,
 // and the packages (the format package and each build's generated package) through a probe
-// module. Waivers live in rtl/lint.vlt, each with its reason.
+// module. Waivers live in rtl/lint.vlt, each with its reason. Yosys elaborates every module too.
 #include <filesystem>
 
 #include "common/checks.hpp"
@@ -33,8 +33,11 @@ std::vector<std::string> module_files() {
 
 // Runs verilator; returns its exit status and output.
 std::pair<int, std::string> lint(const std::string& args, const TempDir& dir) {
-  const std::string cmd = "verilator --lint-only -Wall " + kSource + "/rtl/lint.vlt " + kSource +
-                          "/rtl/mmf_format_pkg.sv " + args + " > " + dir.file("lint.log") + " 2>&1";
+  const std::string packages = kSource + "/rtl/mmf_format_pkg.sv " + kSource +
+                               "/bitstreams/generated/mmf_lut_pkg.sv " + kSource +
+                               "/rtl/mmf_numerics_pkg.sv ";
+  const std::string cmd = "verilator --lint-only -Wall " + kSource + "/rtl/lint.vlt " + packages +
+                          args + " > " + dir.file("lint.log") + " 2>&1";
   const int status = std::system(cmd.c_str());
   return {status, read_file(dir.file("lint.log"))};
 }
@@ -50,6 +53,23 @@ TEST_P(ModuleLint, IsClean) {
   const auto [status, log] = lint(all + " --top-module " + top, dir);
   MMF_EXPECT_EQ(status, 0) << log;
   MMF_EXPECT_EQ(log, "") << "warnings";
+}
+
+// The same files are in the subset Yosys reads (resource reports run on them): it parses and
+// elaborates each module with its packages.
+TEST_P(ModuleLint, YosysElaboratesIt) {
+  if (std::system("command -v yosys >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "yosys is not installed (make deps installs it)";
+  }
+  TempDir dir;
+  std::string files = kSource + "/rtl/mmf_format_pkg.sv " + kSource +
+                      "/bitstreams/generated/mmf_lut_pkg.sv " + kSource +
+                      "/rtl/mmf_numerics_pkg.sv";
+  for (const auto& f : module_files()) files += " " + kSource + "/" + f;
+  const std::string top = fs::path(GetParam()).stem().string();
+  const std::string cmd = "yosys -q -p 'read_verilog -sv " + files + "; hierarchy -check -top " +
+                          top + "; proc' > " + dir.file("yosys.log") + " 2>&1";
+  MMF_EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(dir.file("yosys.log"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Rtl, ModuleLint, testing::ValuesIn(module_files()),

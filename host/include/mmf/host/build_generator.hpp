@@ -6,6 +6,7 @@
 //   bitstreams/generated/<build>/build.mk         variables for Makefile.fpga
 //   bitstreams/generated/<build>/mmf_build_pkg.sv RTL parameters of the build
 //   bitstreams/generated/csim_builds.cpp          the builds compiled into the csim backend
+//   bitstreams/generated/mmf_lut_pkg.sv           sigmoid and rsqrt tables for the RTL
 // Generated files say so in their first line; `mmf gen-builds --check` (run in CI) fails when a
 // committed file differs from what its YAML generates.
 #pragma once

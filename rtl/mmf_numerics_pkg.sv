@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// The fixed-point numerics for the RTL: rounding, saturation, sigmoid and SiLU, mirroring
+// models/include/mmf/numerics.hpp function for function (docs/numerics.md). The tables come from
+// the generated mmf_lut_pkg, written from the same arrays as the C++. Functions assign their
+// name instead of using `return`: Yosys 0.23 reads only that form.
+package mmf_numerics_pkg;
+
+  localparam int unsigned ActFrac = 16;   // Q16 activations
+  localparam int unsigned GateFrac = 16;  // Q0.16 gates
+  localparam int unsigned SigmoidDomainLog2 = 4;
+  localparam int unsigned SigmoidStepLog2 = 4;
+  localparam int unsigned SigmoidInterpBits = ActFrac - SigmoidStepLog2;
+  localparam int unsigned SigmoidIndexBits = SigmoidDomainLog2 + 1 + SigmoidStepLog2;
+  localparam logic signed [31:0] SigmoidHalfRange = 32'sd1 <<< (SigmoidDomainLog2 + ActFrac);
+
+  // floor((v + 2^(s-1)) / 2^s) for 0 < s < 63; s == 0 returns v.
+  function automatic logic signed [63:0] shift_round(input logic signed [63:0] v,
+                                                     input int unsigned s);
+    if (s == 0) shift_round = v;
+    else shift_round = (v + (64'sd1 <<< (s - 1))) >>> s;
+  endfunction
+
+  function automatic logic signed [31:0] saturate32(input logic signed [63:0] v);
+    if (v > 64'sd2147483647) saturate32 = 32'sh7fff_ffff;
+    else if (v < -64'sd2147483648) saturate32 = 32'sh8000_0000;
+    else saturate32 = v[31:0];
+  endfunction
+
+  // sigmoid(x) for Q16 x as Q0.16 in [0, 2^16]; inputs outside [-16, 16) are clamped.
+  function automatic logic [16:0] sigmoid_q16(input logic signed [31:0] x);
+    logic signed [31:0] clamped;
+    logic [SigmoidDomainLog2 + ActFrac:0] u;
+    logic [SigmoidIndexBits-1:0] index;
+    logic [SigmoidInterpBits-1:0] frac;
+    logic signed [63:0] lo, hi;
+    clamped = x < -SigmoidHalfRange ? -SigmoidHalfRange :
+              (x >= SigmoidHalfRange ? SigmoidHalfRange - 1 : x);
+    u = (SigmoidDomainLog2 + ActFrac + 1)'(clamped + SigmoidHalfRange);
+    index = u[SigmoidDomainLog2 + ActFrac -: SigmoidIndexBits];
+    frac = u[SigmoidInterpBits-1:0];
+    lo = 64'(mmf_lut_pkg::sigmoid_lut(10'(index)));
+    hi = 64'(mmf_lut_pkg::sigmoid_lut(10'(index) + 10'd1));
+    sigmoid_q16 = 17'(lo + shift_round((hi - lo) * 64'(frac), SigmoidInterpBits));
+  endfunction
+
+  // silu(x) = x * sigmoid(x) for Q16 x, as Q16, saturated.
+  function automatic logic signed [31:0] silu_q16(input logic signed [31:0] x);
+    silu_q16 = saturate32(shift_round(64'(x) * 64'(sigmoid_q16(x)), GateFrac));
+  endfunction
+
+endpackage
