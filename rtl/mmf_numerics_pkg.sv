@@ -26,6 +26,27 @@ package mmf_numerics_pkg;
     else saturate32 = v[31:0];
   endfunction
 
+  // |v| as an unsigned number (exact for the most negative value).
+  function automatic logic [32:0] magnitude(input logic signed [31:0] v);
+    magnitude = v < 0 ? 33'(-(64'(v))) : 33'(v);
+  endfunction
+
+  // Number of significant bits of v (0 for 0).
+  function automatic logic [6:0] bit_length(input logic [63:0] v);
+    bit_length = '0;
+    for (int unsigned i = 0; i < 64; i++) begin
+      if (v[i]) bit_length = 7'(i + 1);
+    end
+  endfunction
+
+  // Shift of block-scaled products: max(0, bitlen(max|a|) + bitlen(max|b|) - ProductBits).
+  localparam int unsigned ProductBits = 31;
+  function automatic logic [6:0] product_shift(input logic [32:0] max_a, input logic [32:0] max_b);
+    logic [7:0] bits;
+    bits = 8'(bit_length(64'(max_a))) + 8'(bit_length(64'(max_b)));
+    product_shift = bits > 8'(ProductBits) ? 7'(bits - 8'(ProductBits)) : '0;
+  endfunction
+
   // sigmoid(x) for Q16 x as Q0.16 in [0, 2^16]; inputs outside [-16, 16) are clamped.
   function automatic logic [16:0] sigmoid_q16(input logic signed [31:0] x);
     logic signed [31:0] clamped;
