@@ -21,8 +21,10 @@ std::vector<std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> beats(
   for (size_t base = 0; base < a.size(); base += kLanes) {
     std::vector<uint32_t> wa(kLanes), wb(kLanes);
     for (uint32_t k = 0; k < kLanes; ++k) {
-      wa[k] = base + k < a.size() ? static_cast<uint32_t>(a[base + k]) : static_cast<uint32_t>(rng());
-      wb[k] = base + k < b.size() ? static_cast<uint32_t>(b[base + k]) : static_cast<uint32_t>(rng());
+      wa[k] =
+          base + k < a.size() ? static_cast<uint32_t>(a[base + k]) : static_cast<uint32_t>(rng());
+      wb[k] =
+          base + k < b.size() ? static_cast<uint32_t>(b[base + k]) : static_cast<uint32_t>(rng());
     }
     out.emplace_back(wa, wb);
   }

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// rtl/mmf/mmf_mlgru_gate.sv against the element-wise part of its HLS twin (mmf_hls::mlgru: new
+// state and SiLU of the state), with and without the lower bound, over two steps, with stalls.
+#include "Vmmf_mlgru_gate_l4.h"
+#include "common/checks.hpp"
+#include "hls/unit_configs.hpp"
+#include "mmf_hls/mlgru.hpp"
+#include "rtl/verilated_unit.hpp"
+
+namespace mmf::test {
+namespace {
+
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLanes of the model
+constexpr uint32_t kLanes = Cfg::vector_lanes;
+
+class MlgruGateRtl : public testing::TestWithParam<bool> {};
+
+TEST_P(MlgruGateRtl, MatchesTheHlsUnit) {
+  const bool has_lb = GetParam();
+  const uint32_t n = 2000;
+  std::mt19937 rng(has_lb ? 11 : 12);
+  std::uniform_int_distribution<uint32_t> gate(0, 1u << 16);
+  const std::vector<int32_t> i = random_q16(rng, n), f = random_q16(rng, n), g = random_q16(rng, n);
+  std::vector<uint32_t> lb(n);
+  for (auto& v : lb) v = gate(rng);
+  std::vector<int32_t> state = random_q16(rng, n);  // the RTL's state, carried between steps
+  std::vector<int32_t> ref_state = state, ref_silu(n), p_o(n);
+
+  VerilatedUnit<Vmmf_mlgru_gate_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  std::bernoulli_distribution hold(0.3);
+  for (int step = 0; step < 2; ++step) {
+    mmf_hls::mlgru<Cfg>(i.data(), f.data(), g.data(), has_lb, lb.data(), n, ref_state.data(),
+                        ref_silu.data(), p_o.data());
+    std::vector<int32_t> got_state, got_silu;
+    size_t sent = 0;
+    const uint64_t limit = dut.cycles() + 20 * n;
+    while (got_state.size() < n) {
+      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
+      std::vector<uint32_t> wi(kLanes), wf(kLanes), ws(kLanes), wl(kLanes);
+      for (uint32_t k = 0; k < kLanes; ++k) {
+        const size_t at = (sent + k) % n;
+        wi[k] = static_cast<uint32_t>(i[at]);
+        wf[k] = static_cast<uint32_t>(f[at]);
+        ws[k] = static_cast<uint32_t>(state[at]);
+        wl[k] = lb[at];
+      }
+      set_port(io.in_i_i, wi);
+      set_port(io.in_f_i, wf);
+      set_port(io.in_state_i, ws);
+      set_port(io.in_lb_i, wl);
+      io.in_has_lb_i = has_lb;
+      io.in_valid_i = sent < n && !hold(rng);
+      io.out_ready_i = !hold(rng);
+      dut.settle();
+      if (io.in_valid_i && io.in_ready_o) sent += kLanes;
+      if (io.out_valid_o && io.out_ready_i) {
+        for (uint32_t k = 0; k < kLanes; ++k) {
+          got_state.push_back(static_cast<int32_t>(io.out_state_o[k]));
+          got_silu.push_back(static_cast<int32_t>(io.out_silu_o[k]));
+        }
+      }
+      dut.tick();
+    }
+    MMF_EXPECT_EQ(got_state, ref_state) << "step " << step;
+    MMF_EXPECT_EQ(got_silu, ref_silu) << "step " << step;
+    state = got_state;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(LowerBound, MlgruGateRtl, testing::Bool(), [](const auto& test_info) {
+  return test_info.param ? "with_lower_bound" : "layer0";
+});
+
+}  // namespace
+}  // namespace mmf::test
