@@ -47,6 +47,48 @@ package mmf_numerics_pkg;
     product_shift = bits > 8'(ProductBits) ? 7'(bits - 8'(ProductBits)) : '0;
   endfunction
 
+  // A positive number mant * 2^exp (numerics.hpp Scaled), packed as {mant[63:0], exp[15:0]}
+  // (a plain vector: Yosys 0.23 cannot size functions returning a package struct type).
+  localparam int unsigned ScaledBits = 80;
+  localparam int unsigned MantBits = 31;  // mantissa bits after normalize()
+  localparam int unsigned RsqrtMantBits = 18;
+  localparam int unsigned RsqrtInterpBits = 9;
+
+  function automatic logic [79:0] scaled(input logic [63:0] mant, input logic signed [15:0] exp);
+    scaled = {mant, exp};
+  endfunction
+
+  // Keeps at most MantBits significant bits of the mantissa (truncating), adjusting exp.
+  function automatic logic [79:0] normalize(input logic [79:0] v);
+    logic [6:0] bits, excess;
+    bits = bit_length(v[79:16]);
+    excess = bits - 7'(MantBits);
+    if (bits > 7'(MantBits)) normalize = scaled(v[79:16] >> excess, v[15:0] + 16'(excess));
+    else normalize = v;
+  endfunction
+
+  // 1/sqrt(s) for s > 0 (numerics.hpp rsqrt_u64): s = m * 2^(2j) with m in [2^16, 2^18), then
+  // the table at m / 2^16, interpolated; the mantissa has 17 bits.
+  function automatic logic [79:0] rsqrt_u64(input logic [63:0] s);
+    logic signed [7:0] two_j, j;
+    logic [63:0] m;
+    logic [17:0] offset;
+    logic [8:0] index;
+    logic [RsqrtInterpBits-1:0] frac;
+    logic signed [63:0] lo, hi;
+    two_j = 8'(bit_length(s)) - 8'(RsqrtMantBits - 1);
+    if (two_j[0]) two_j = two_j - 8'sd1;  // even, rounding toward minus infinity
+    m = two_j >= 0 ? s >> two_j : s << (-two_j);
+    offset = 18'(m - (64'd1 << (RsqrtMantBits - 2)));
+    index = offset[17:RsqrtInterpBits];
+    frac = offset[RsqrtInterpBits-1:0];
+    lo = 64'(mmf_lut_pkg::rsqrt_lut(index));
+    hi = 64'(mmf_lut_pkg::rsqrt_lut(index + 9'd1));
+    j = two_j >>> 1;
+    rsqrt_u64 = scaled(64'(lo + shift_round((hi - lo) * 64'(frac), RsqrtInterpBits)),
+                       -16'sd16 - 16'((RsqrtMantBits - 2) / 2) - 16'(j));
+  endfunction
+
   // sigmoid(x) for Q16 x as Q0.16 in [0, 2^16]; inputs outside [-16, 16) are clamped.
   function automatic logic [16:0] sigmoid_q16(input logic signed [31:0] x);
     logic signed [31:0] clamped;
