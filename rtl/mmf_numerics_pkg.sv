@@ -13,10 +13,11 @@ package mmf_numerics_pkg;
   localparam int unsigned SigmoidIndexBits = SigmoidDomainLog2 + 1 + SigmoidStepLog2;
   localparam logic signed [31:0] SigmoidHalfRange = 32'sd1 <<< (SigmoidDomainLog2 + ActFrac);
 
-  // floor((v + 2^(s-1)) / 2^s) for 0 < s < 63; s == 0 returns v.
+  // floor((v + 2^(s-1)) / 2^s); s == 0 returns v, s >= 63 returns 0.
   function automatic logic signed [63:0] shift_round(input logic signed [63:0] v,
                                                      input int unsigned s);
     if (s == 0) shift_round = v;
+    else if (s >= 63) shift_round = '0;
     else shift_round = (v + (64'sd1 <<< (s - 1))) >>> s;
   endfunction
 
@@ -87,6 +88,38 @@ package mmf_numerics_pkg;
     j = two_j >>> 1;
     rsqrt_u64 = scaled(64'(lo + shift_round((hi - lo) * 64'(frac), RsqrtInterpBits)),
                        -16'sd16 - 16'((RsqrtMantBits - 2) / 2) - 16'(j));
+  endfunction
+
+  // normalize(normalize(t) * normalize(k)): the multiplier of one BitLinear's outputs.
+  function automatic logic [79:0] combine_scales(input logic [79:0] token, input logic [79:0] k);
+    logic [79:0] t, c;
+    t = normalize(token);
+    c = normalize(k);
+    combine_scales = normalize(scaled(t[79:16] * c[79:16], t[15:0] + c[15:0]));
+  endfunction
+
+  // round(acc * mant * 2^exp), saturated to int32 (numerics.hpp apply_scale); mant has at most
+  // MantBits bits, so the product fits in 64 bits.
+  function automatic logic signed [31:0] apply_scale(input logic signed [31:0] acc,
+                                                     input logic [79:0] scale);
+    logic signed [63:0] product, limit;
+    logic signed [15:0] exp;
+    product = 64'(acc) * signed'(scale[79:16]);
+    exp = scale[15:0];
+    limit = 64'sd1 <<< (62 - 32'(exp));
+    if (exp >= 0) begin
+      if (exp > 31) begin
+        apply_scale = product == 0 ? '0 : (product > 0 ? 32'sh7fff_ffff : 32'sh8000_0000);
+      end else if (product >= limit) begin
+        apply_scale = 32'sh7fff_ffff;
+      end else if (product <= -limit) begin
+        apply_scale = 32'sh8000_0000;
+      end else begin
+        apply_scale = saturate32(product <<< exp);
+      end
+    end else begin
+      apply_scale = saturate32(shift_round(product, 32'(-(32'(exp)))));
+    end
   endfunction
 
   // sigmoid(x) for Q16 x as Q0.16 in [0, 2^16]; inputs outside [-16, 16) are clamped.
