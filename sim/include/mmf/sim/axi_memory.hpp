@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cycle-level timing model of one memory channel behind an AXI4 read port: requests are
+// accepted up to `max_outstanding`, each becomes readable `latency_cycles` after it was taken,
+// and beats leave in request order at no more than `bytes_per_cycle` on average. The one timing
+// model of a memory channel: the Verilator harness drives it with the RTL's pins and the SystemC
+// platform reuses it. Plain C++, no simulator headers.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace mmf::sim {
+
+struct ChannelTiming {
+  double bytes_per_cycle = 64.0;  // sustained rate (for HBM at 14.375 GB/s, 300 MHz: 47.9)
+  uint32_t latency_cycles = 64;   // request accepted -> first beat may leave
+  uint32_t max_outstanding = 16;  // requests in flight
+};
+
+class AxiMemoryChannel {
+ public:
+  // `memory` (size bytes) must outlive the channel; beats are beat_bytes wide.
+  AxiMemoryChannel(const ChannelTiming& timing, const uint8_t* memory, uint64_t size,
+                   uint32_t beat_bytes);
+
+  // Address channel: may a request be taken this cycle; take one (len = beats - 1).
+  bool ar_ready() const { return requests_.size() < timing_.max_outstanding; }
+  void ar_accept(uint64_t addr, uint32_t len);
+
+  // Data channel: the beat on offer this cycle (valid only if r_valid()).
+  bool r_valid() const;
+  const uint8_t* r_data() const { return beat_.data(); }
+  bool r_last() const;
+  uint8_t r_resp() const;  // 0 OKAY, 2 SLVERR (address outside the memory)
+  void r_accept();
+
+  // Advances one clock cycle.
+  void tick();
+
+  uint64_t cycles() const { return cycle_; }
+  uint64_t bytes_served() const { return bytes_served_; }
+  uint64_t errors() const { return errors_; }
+
+ private:
+  struct Request {
+    uint64_t addr;
+    uint32_t beats;
+    uint32_t sent;
+    uint64_t ready_cycle;
+  };
+  void load_beat();
+
+  ChannelTiming timing_;
+  const uint8_t* memory_;
+  uint64_t size_;
+  uint32_t beat_bytes_;
+  std::deque<Request> requests_;
+  std::vector<uint8_t> beat_;
+  double budget_ = 0.0;  // bytes the channel may still deliver (token bucket)
+  uint64_t cycle_ = 0;
+  uint64_t bytes_served_ = 0;
+  uint64_t errors_ = 0;
+};
+
+}  // namespace mmf::sim
