@@ -8,8 +8,8 @@
 
 namespace mmf::sim {
 
-AxiMemoryChannel::AxiMemoryChannel(const ChannelTiming& timing, const uint8_t* memory,
-                                   uint64_t size, uint32_t beat_bytes)
+AxiMemoryChannel::AxiMemoryChannel(const ChannelTiming& timing, uint8_t* memory, uint64_t size,
+                                   uint32_t beat_bytes)
     : timing_(timing), memory_(memory), size_(size), beat_bytes_(beat_bytes), beat_(beat_bytes) {
   if (timing.bytes_per_cycle <= 0.0 || timing.max_outstanding == 0 || beat_bytes == 0) {
     throw std::invalid_argument("AxiMemoryChannel: rate, outstanding and beat size must be > 0");
@@ -57,6 +57,56 @@ void AxiMemoryChannel::r_accept() {
   Request& r = requests_.front();
   if (++r.sent == r.beats) requests_.pop_front();
   if (!requests_.empty()) load_beat();
+}
+
+void AxiMemoryChannel::aw_accept(uint64_t addr, uint32_t len) {
+  if (!aw_ready()) throw std::logic_error("AxiMemoryChannel: write taken while not ready");
+  writes_.push_back(Write{addr, len + 1, 0, 0, false});
+}
+
+bool AxiMemoryChannel::w_ready() const {
+  // The oldest burst still taking data; it shares the channel's rate with reads.
+  for (const Write& w : writes_) {
+    if (w.taken < w.beats) return budget_ >= static_cast<double>(beat_bytes_);
+  }
+  return false;
+}
+
+void AxiMemoryChannel::w_accept(const uint8_t* data, uint64_t strb, bool last) {
+  if (!w_ready()) throw std::logic_error("AxiMemoryChannel: write beat taken while not ready");
+  for (Write& w : writes_) {
+    if (w.taken == w.beats) continue;
+    const uint64_t at = w.addr + uint64_t{w.taken} * beat_bytes_;
+    if (at + beat_bytes_ <= size_) {
+      for (uint32_t k = 0; k < beat_bytes_; ++k) {
+        if (k >= 64 || ((strb >> k) & 1) != 0) memory_[at + k] = data[k];
+      }
+    } else {
+      w.error = true;
+    }
+    if (++w.taken == w.beats) w.response_cycle = cycle_ + timing_.latency_cycles;
+    if (last != (w.taken == w.beats)) {
+      throw std::logic_error("AxiMemoryChannel: wlast does not match the burst length");
+    }
+    budget_ -= static_cast<double>(beat_bytes_);
+    bytes_served_ += beat_bytes_;
+    return;
+  }
+}
+
+bool AxiMemoryChannel::b_valid() const {
+  return !writes_.empty() && writes_.front().taken == writes_.front().beats &&
+         cycle_ >= writes_.front().response_cycle;
+}
+
+uint8_t AxiMemoryChannel::b_resp() const {
+  return b_valid() && writes_.front().error ? 2 : 0;
+}
+
+void AxiMemoryChannel::b_accept() {
+  if (!b_valid()) throw std::logic_error("AxiMemoryChannel: response taken while not valid");
+  if (writes_.front().error) ++errors_;
+  writes_.pop_front();
 }
 
 void AxiMemoryChannel::tick() {

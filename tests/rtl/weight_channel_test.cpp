@@ -62,7 +62,7 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
 
   const uint32_t latency = 40;
   sim::AxiMemoryChannel channel(sim::ChannelTiming{double{kWordBytes}, latency, 8},
-                                reinterpret_cast<const uint8_t*>(memory.data()),
+                                reinterpret_cast<uint8_t*>(memory.data()),
                                 memory.size() * kWordBytes, kWordBytes);
   VerilatedUnit<Vmmf_weight_channel> dut;
   dut.reset();

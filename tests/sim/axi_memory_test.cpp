@@ -3,6 +3,8 @@
 // the outstanding limit, data in order, and SLVERR outside the memory.
 #include "mmf/sim/axi_memory.hpp"
 
+#include <algorithm>
+
 #include "common/checks.hpp"
 
 namespace mmf::test {
@@ -33,7 +35,7 @@ std::vector<uint64_t> drain(AxiMemoryChannel& ch, size_t beats, std::vector<uint
 }
 
 TEST(AxiMemoryChannel, LatencyRateAndOrder) {
-  const auto memory = counting_memory(4096);
+  auto memory = counting_memory(4096);
   AxiMemoryChannel ch(ChannelTiming{16.0, 30, 4}, memory.data(), memory.size(), 64);
   ch.ar_accept(0, 3);    // 4 beats
   ch.ar_accept(512, 1);  // 2 beats
@@ -50,7 +52,7 @@ TEST(AxiMemoryChannel, LatencyRateAndOrder) {
 }
 
 TEST(AxiMemoryChannel, AcceptsUpToMaxOutstanding) {
-  const auto memory = counting_memory(4096);
+  auto memory = counting_memory(4096);
   AxiMemoryChannel ch(ChannelTiming{64.0, 10, 2}, memory.data(), memory.size(), 64);
   MMF_EXPECT_TRUE(ch.ar_ready());
   ch.ar_accept(0, 0);
@@ -61,7 +63,7 @@ TEST(AxiMemoryChannel, AcceptsUpToMaxOutstanding) {
 }
 
 TEST(AxiMemoryChannel, OutOfRangeReadsAnswerSlverr) {
-  const auto memory = counting_memory(256);
+  auto memory = counting_memory(256);
   AxiMemoryChannel ch(ChannelTiming{64.0, 1, 4}, memory.data(), memory.size(), 64);
   ch.ar_accept(192, 1);  // second beat is past the end
   while (!ch.r_valid()) ch.tick();
@@ -73,6 +75,50 @@ TEST(AxiMemoryChannel, OutOfRangeReadsAnswerSlverr) {
   MMF_EXPECT_TRUE(ch.r_last());
   ch.r_accept();
   MMF_EXPECT_EQ(ch.errors(), 1u);
+}
+
+TEST(AxiMemoryChannel, WritesLandAndAnswerAfterTheLatency) {
+  std::vector<uint8_t> memory(256, 0);
+  AxiMemoryChannel ch(ChannelTiming{8.0, 5, 2}, memory.data(), memory.size(), 8);
+  MMF_EXPECT_FALSE(ch.w_ready()) << "no data before its address";
+  ch.aw_accept(16, 1);  // two beats
+  const std::vector<uint8_t> beat(8, 0xAB);
+  while (!ch.w_ready()) ch.tick();
+  ch.w_accept(beat.data(), 0x0F, false);  // low four bytes only
+  ch.tick();
+  MMF_ASSERT_TRUE(ch.w_ready());
+  ch.w_accept(beat.data(), 0xFF, true);
+  const uint64_t last = ch.cycles();
+  while (!ch.b_valid()) ch.tick();
+  MMF_EXPECT_EQ(ch.cycles() - last, 5u) << "response after the latency";
+  MMF_EXPECT_EQ(static_cast<int>(ch.b_resp()), 0);
+  ch.b_accept();
+  const std::vector<uint8_t> want = {0xAB, 0xAB, 0xAB, 0xAB, 0,    0,    0,    0,
+                                     0xAB, 0xAB, 0xAB, 0xAB, 0xAB, 0xAB, 0xAB, 0xAB};
+  MMF_EXPECT_TRUE(std::equal(want.begin(), want.end(), memory.begin() + 16)) << "strobes";
+  // A wrong wlast is a protocol error of the master.
+  ch.aw_accept(0, 1);
+  ch.tick();
+  try {
+    ch.w_accept(beat.data(), 0xFF, true);
+    MMF_EXPECT_TRUE(false) << "wlast on the first of two beats was accepted";
+  } catch (const std::logic_error&) {
+    MMF_EXPECT_TRUE(true);
+  }
+}
+
+TEST(AxiMemoryChannel, OutOfRangeWritesAnswerSlverr) {
+  std::vector<uint8_t> memory(64, 0);
+  AxiMemoryChannel ch(ChannelTiming{8.0, 1, 2}, memory.data(), memory.size(), 8);
+  ch.aw_accept(64, 0);
+  const std::vector<uint8_t> beat(8, 1);
+  while (!ch.w_ready()) ch.tick();
+  ch.w_accept(beat.data(), 0xFF, true);
+  while (!ch.b_valid()) ch.tick();
+  MMF_EXPECT_EQ(static_cast<int>(ch.b_resp()), 2);
+  ch.b_accept();
+  MMF_EXPECT_EQ(ch.errors(), 1u);
+  MMF_EXPECT_TRUE(std::all_of(memory.begin(), memory.end(), [](uint8_t b) { return b == 0; }));
 }
 
 }  // namespace

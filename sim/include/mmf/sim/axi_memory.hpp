@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Cycle-level timing model of one memory channel behind an AXI4 read port: requests are
+// Cycle-level timing model of one memory channel behind an AXI4 port. Reads: requests are
 // accepted up to `max_outstanding`, each becomes readable `latency_cycles` after it was taken,
-// and beats leave in request order at no more than `bytes_per_cycle` on average. The one timing
-// model of a memory channel: the Verilator harness drives it with the RTL's pins and the SystemC
-// platform reuses it. Plain C++, no simulator headers.
+// and beats leave in request order at no more than `bytes_per_cycle` on average. Writes: bursts
+// are accepted up to `max_outstanding`, their beats are taken in order at the same rate (shared
+// with reads), and each burst's response comes `latency_cycles` after its last beat. The one
+// timing model of a memory channel: the Verilator harness drives it with the RTL's pins and the
+// SystemC platform reuses it. Plain C++, no simulator headers.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +23,7 @@ struct ChannelTiming {
 class AxiMemoryChannel {
  public:
   // `memory` (size bytes) must outlive the channel; beats are beat_bytes wide.
-  AxiMemoryChannel(const ChannelTiming& timing, const uint8_t* memory, uint64_t size,
+  AxiMemoryChannel(const ChannelTiming& timing, uint8_t* memory, uint64_t size,
                    uint32_t beat_bytes);
 
   // Address channel: may a request be taken this cycle; take one (len = beats - 1).
@@ -34,6 +36,18 @@ class AxiMemoryChannel {
   bool r_last() const;
   uint8_t r_resp() const;  // 0 OKAY, 2 SLVERR (address outside the memory)
   void r_accept();
+
+  // Write address channel: may a burst be taken; take one (len = beats - 1).
+  bool aw_ready() const { return writes_.size() < timing_.max_outstanding; }
+  void aw_accept(uint64_t addr, uint32_t len);
+  // Write data channel: may a beat be taken this cycle; take one (strb: one bit per byte, at
+  // most 64 bytes per beat here). Throws if wlast disagrees with the burst length.
+  bool w_ready() const;
+  void w_accept(const uint8_t* data, uint64_t strb, bool last);
+  // Write response channel.
+  bool b_valid() const;
+  uint8_t b_resp() const;
+  void b_accept();
 
   // Advances one clock cycle.
   void tick();
@@ -49,13 +63,21 @@ class AxiMemoryChannel {
     uint32_t sent;
     uint64_t ready_cycle;
   };
+  struct Write {
+    uint64_t addr;
+    uint32_t beats;
+    uint32_t taken;
+    uint64_t response_cycle;  // set when the last beat is taken
+    bool error;
+  };
   void load_beat();
 
   ChannelTiming timing_;
-  const uint8_t* memory_;
+  uint8_t* memory_;
   uint64_t size_;
   uint32_t beat_bytes_;
   std::deque<Request> requests_;
+  std::deque<Write> writes_;
   std::vector<uint8_t> beat_;
   double budget_ = 0.0;  // bytes the channel may still deliver (token bucket)
   uint64_t cycle_ = 0;
