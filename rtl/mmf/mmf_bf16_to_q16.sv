@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// Embedding conversion: Lanes bfloat16 values per beat to Q16 (numerics.hpp bf16_to_q16), one
+// register stage. The Embed op streams the token's embedding row through it.
+module mmf_bf16_to_q16 #(
+  parameter int unsigned Lanes = 2
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+
+  input  logic                in_valid_i,
+  output logic                in_ready_o,
+  input  logic [16*Lanes-1:0] in_data_i,   // lane k: bf16 bits in [16k+15:16k]
+
+  output logic                out_valid_o,
+  input  logic                out_ready_i,
+  output logic [32*Lanes-1:0] out_data_o   // lane k: Q16
+);
+
+  logic                valid_q;
+  logic [32*Lanes-1:0] data_q, data_d;
+
+  for (genvar k = 0; k < Lanes; k++) begin : gen_lanes
+    assign data_d[32*k +: 32] = mmf_numerics_pkg::bf16_to_q16(in_data_i[16*k +: 16]);
+  end
+
+  assign in_ready_o = !valid_q || out_ready_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q <= 1'b0;
+      data_q <= '0;
+    end else if (in_ready_o) begin
+      valid_q <= in_valid_i;
+      if (in_valid_i) data_q <= data_d;
+    end
+  end
+
+  assign out_valid_o = valid_q;
+  assign out_data_o = data_q;
+
+endmodule
