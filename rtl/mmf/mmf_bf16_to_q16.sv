@@ -16,26 +16,23 @@ module mmf_bf16_to_q16 #(
   output logic [32*Lanes-1:0] out_data_o   // lane k: Q16
 );
 
-  logic                valid_q;
-  logic [32*Lanes-1:0] data_q, data_d;
+  logic [32*Lanes-1:0] q16;
 
   for (genvar k = 0; k < Lanes; k++) begin : gen_lanes
-    assign data_d[32*k +: 32] = mmf_numerics_pkg::bf16_to_q16(in_data_i[16*k +: 16]);
+    assign q16[32*k +: 32] = mmf_numerics_pkg::bf16_to_q16(in_data_i[16*k +: 16]);
   end
 
-  assign in_ready_o = !valid_q || out_ready_i;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-      data_q <= '0;
-    end else if (in_ready_o) begin
-      valid_q <= in_valid_i;
-      if (in_valid_i) data_q <= data_d;
-    end
-  end
-
-  assign out_valid_o = valid_q;
-  assign out_data_o = data_q;
+  mmf_pipe_reg #(
+    .Width(32 * Lanes)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_data_i  (q16),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o
+  );
 
 endmodule

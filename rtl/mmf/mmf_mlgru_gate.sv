@@ -28,8 +28,7 @@ module mmf_mlgru_gate #(
 
   localparam logic signed [63:0] One = 64'sd1 <<< mmf_numerics_pkg::GateFrac;
 
-  logic                valid_q;
-  logic [32*Lanes-1:0] state_q, state_d, silu_q, silu_d;
+  logic [32*Lanes-1:0] state_d, silu_d;
 
   // The new state of one channel.
   function automatic logic [31:0] next_state(input logic [31:0] i_pre, input logic [31:0] f_pre,
@@ -55,24 +54,17 @@ module mmf_mlgru_gate #(
     assign silu_d[32*k +: 32] = mmf_numerics_pkg::silu_q16(state_d[32*k +: 32]);
   end
 
-  assign in_ready_o = !valid_q || out_ready_i;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-      state_q <= '0;
-      silu_q <= '0;
-    end else if (in_ready_o) begin
-      valid_q <= in_valid_i;
-      if (in_valid_i) begin
-        state_q <= state_d;
-        silu_q <= silu_d;
-      end
-    end
-  end
-
-  assign out_valid_o = valid_q;
-  assign out_state_o = state_q;
-  assign out_silu_o = silu_q;
+  mmf_pipe_reg #(
+    .Width(64 * Lanes)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_data_i  ({silu_d, state_d}),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o ({out_silu_o, out_state_o})
+  );
 
 endmodule

@@ -17,29 +17,24 @@ module mmf_residual_add #(
   output logic [32*Lanes-1:0] out_data_o
 );
 
-  logic                valid_q;
-  logic [32*Lanes-1:0] sum_q, sum_d;
+  logic [32*Lanes-1:0] sum;
 
-  always_comb begin
-    for (int unsigned k = 0; k < Lanes; k++) begin
-      sum_d[32*k +: 32] = mmf_numerics_pkg::saturate32(64'(signed'(in_x_i[32*k +: 32])) +
-                                                      64'(signed'(in_a_i[32*k +: 32])));
-    end
+  for (genvar k = 0; k < Lanes; k++) begin : gen_lanes
+    assign sum[32*k +: 32] = mmf_numerics_pkg::saturate32(64'(signed'(in_x_i[32*k +: 32])) +
+                                                         64'(signed'(in_a_i[32*k +: 32])));
   end
 
-  assign in_ready_o = !valid_q || out_ready_i;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-      sum_q <= '0;
-    end else if (in_ready_o) begin
-      valid_q <= in_valid_i;
-      if (in_valid_i) sum_q <= sum_d;
-    end
-  end
-
-  assign out_valid_o = valid_q;
-  assign out_data_o = sum_q;
+  mmf_pipe_reg #(
+    .Width(32 * Lanes)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_data_i  (sum),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o
+  );
 
 endmodule

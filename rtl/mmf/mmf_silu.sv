@@ -17,36 +17,25 @@ module mmf_silu #(
   output logic [17*Lanes-1:0] out_sigmoid_o  // lane k: Q0.16 in bits [17k+16:17k]
 );
 
-  logic                valid_q;
-  logic [32*Lanes-1:0] silu_q, silu_d;
-  logic [17*Lanes-1:0] sigmoid_q, sigmoid_d;
+  logic [32*Lanes-1:0] silu;
+  logic [17*Lanes-1:0] sigmoid;
 
-  always_comb begin
-    for (int unsigned k = 0; k < Lanes; k++) begin
-      silu_d[32*k +: 32] = mmf_numerics_pkg::silu_q16(in_data_i[32*k +: 32]);
-      sigmoid_d[17*k +: 17] = mmf_numerics_pkg::sigmoid_q16(in_data_i[32*k +: 32]);
-    end
+  for (genvar k = 0; k < Lanes; k++) begin : gen_lanes
+    assign silu[32*k +: 32] = mmf_numerics_pkg::silu_q16(in_data_i[32*k +: 32]);
+    assign sigmoid[17*k +: 17] = mmf_numerics_pkg::sigmoid_q16(in_data_i[32*k +: 32]);
   end
 
-  // A pipeline register: takes a new value when empty or when its value leaves.
-  assign in_ready_o = !valid_q || out_ready_i;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-      silu_q <= '0;
-      sigmoid_q <= '0;
-    end else if (in_ready_o) begin
-      valid_q <= in_valid_i;
-      if (in_valid_i) begin
-        silu_q <= silu_d;
-        sigmoid_q <= sigmoid_d;
-      end
-    end
-  end
-
-  assign out_valid_o = valid_q;
-  assign out_silu_o = silu_q;
-  assign out_sigmoid_o = sigmoid_q;
+  mmf_pipe_reg #(
+    .Width(49 * Lanes)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_data_i  ({sigmoid, silu}),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o ({out_sigmoid_o, out_silu_o})
+  );
 
 endmodule
