@@ -78,8 +78,8 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
                          static_cast<uint32_t>(b.accel.weight_channels), launch.regs.vec_words,
                          launch.regs.weight_words};
   const LaunchRegs& regs = launch.regs;
-  if (regs.num_ops == 0 || regs.num_ops > static_cast<uint32_t>(b.accel.max_ops) ||
-      uint64_t{regs.program} + uint64_t{regs.num_ops} * kDescriptorWords > regs.vec_words) {
+  if (!program_fits(regs.program, regs.num_ops, static_cast<uint32_t>(b.accel.max_ops),
+                    regs.vec_words)) {
     counters.status = make_status(kStatusBadProgram, 0);
     return counters;
   }

@@ -137,6 +137,10 @@ uint64_t channel_bytes(const BuildDescriptor& b) {
 
 }  // namespace
 
+int64_t program_ops(const ModelConfig& config) {
+  return kOpsPerLayer * config.num_layers + 2;  // Embed first, lm_head last
+}
+
 mmf_hls::DeviceLimits DeviceImage::limits() const {
   return DeviceLimits{0, static_cast<uint32_t>(lanes), static_cast<uint32_t>(weight_channels),
                       layout.vec_words, layout.weight_words};
@@ -155,7 +159,7 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
   if (2 * c.intermediate_size > max_vector) {
     fail("2 x intermediate_size", 2 * c.intermediate_size, "accelerator.max_vector", max_vector);
   }
-  const int64_t ops = 10 * c.num_layers + 2;
+  const int64_t ops = program_ops(c);
   if (ops > b.accel.max_ops) fail("the token program", ops, "accelerator.max_ops", b.accel.max_ops);
   if (c.vocab_size > static_cast<int64_t>(kMaxRows)) {
     fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
@@ -197,7 +201,7 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
   const uint32_t header = vec.alloc(kHeaderWords);
   lay.token_in = vec.alloc(1);
   lay.logits = vec.alloc(lay.vocab);
-  const auto num_ops = static_cast<uint32_t>(10 * c.num_layers + 2);
+  const auto num_ops = static_cast<uint32_t>(program_ops(c));
   lay.program = vec.alloc(uint64_t{num_ops} * kDescriptorWords);
   lay.embedding = vec.alloc(uint64_t{lay.vocab} * int16_vector_words(h));
   for (uint32_t v = 0; v < lay.vocab; ++v) {
@@ -350,9 +354,9 @@ void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
                 std::to_string((vec_bytes >> 20) + 1) + " MiB of vectors exceed " +
                 build_where(b, "board.channel_mib"));
   }
-  if (lay.num_ops == 0 || lay.num_ops != img.program.size() ||
-      lay.num_ops > static_cast<uint32_t>(b.accel.max_ops) ||
-      uint64_t{lay.program} + uint64_t{lay.num_ops} * kDescriptorWords > lay.vec_words) {
+  if (lay.num_ops != img.program.size() ||
+      !program_fits(lay.program, lay.num_ops, static_cast<uint32_t>(b.accel.max_ops),
+                    lay.vec_words)) {
     throw Error("device image: the program (" + std::to_string(lay.num_ops) +
                 " ops) does not fit the vector bank or " + build_where(b, "accelerator.max_ops"));
   }

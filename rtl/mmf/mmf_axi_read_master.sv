@@ -47,82 +47,51 @@ module mmf_axi_read_master #(
   output logic                 error_o
 );
 
-  localparam int unsigned PageBytes = 4096;
-
-  logic [AddrWidth-1:0] addr_q, addr_d;
-  logic [31:0]          beats_q, beats_d;     // beats of the current command not yet requested
-  logic                 ar_valid_q, ar_valid_d;
-  logic [AddrWidth-1:0] ar_addr_q, ar_addr_d;
-  logic [8:0]           ar_beats_q, ar_beats_d;  // beats of the pending burst (1 .. 256)
-  logic [CountW-1:0]    inflight_q, inflight_d;  // requested beats not yet received
-  logic [63:0]          bytes_q;
-  logic                 error_q;
-
-  logic [CountW-1:0]    usage;
-  logic [31:0]          to_page, burst;
-  logic                 r_fire, room;
+  logic [CountW-1:0] inflight_q;  // requested beats not yet received
+  logic [63:0]       bytes_q;
+  logic              error_q;
+  logic [CountW-1:0] usage;
+  logic [8:0]        burst;
+  logic              r_fire, room, issue;
 
   assign r_fire = r_valid_i && r_ready_o;
+  // A burst may go when the FIFO has room for it besides the beats still in flight.
+  assign room = 32'(usage) + 32'(inflight_q) + 32'(burst) <= FifoDepth;
 
-  // The next burst: limited by the command, MaxBurst and the 4 KiB boundary.
-  assign to_page = (PageBytes - 32'(addr_q[11:0])) / BeatBytes;
-  always_comb begin
-    burst = beats_q;
-    if (burst > MaxBurst) burst = MaxBurst;
-    if (burst > to_page) burst = to_page;
-  end
-  assign room = 32'(usage) + 32'(inflight_q) + burst <= FifoDepth;
-
-  assign cmd_ready_o = beats_q == '0 && !ar_valid_q;
-
-  always_comb begin
-    addr_d = addr_q;
-    beats_d = beats_q;
-    ar_valid_d = ar_valid_q && !ar_ready_i;
-    ar_addr_d = ar_addr_q;
-    ar_beats_d = ar_beats_q;
-    inflight_d = inflight_q - CountW'(r_fire);
-    if (cmd_valid_i && cmd_ready_o) begin
-      addr_d = cmd_addr_i;
-      beats_d = cmd_beats_i;
-    end else if (!ar_valid_d && beats_q != '0 && room) begin
-      // Issue the next burst (AR is free, or is taken this cycle).
-      ar_valid_d = 1'b1;
-      ar_addr_d = addr_q;
-      ar_beats_d = 9'(burst);
-      inflight_d = inflight_d + CountW'(burst);
-      addr_d = addr_q + AddrWidth'(burst * BeatBytes);
-      beats_d = beats_q - burst;
-    end
-  end
+  mmf_axi_burst_gen #(
+    .BeatBytes(BeatBytes),
+    .AddrWidth(AddrWidth),
+    .MaxBurst (MaxBurst)
+  ) u_bursts (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i,
+    .cmd_ready_o,
+    .cmd_addr_i,
+    .cmd_beats_i,
+    .allow_i      (room),
+    .burst_beats_o(burst),
+    .issue_o      (issue),
+    .a_valid_o    (ar_valid_o),
+    .a_ready_i    (ar_ready_i),
+    .a_addr_o     (ar_addr_o),
+    .a_len_o      (ar_len_o),
+    .a_size_o     (ar_size_o),
+    .a_burst_o    (ar_burst_o)
+  );
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      addr_q <= '0;
-      beats_q <= '0;
-      ar_valid_q <= 1'b0;
-      ar_addr_q <= '0;
-      ar_beats_q <= '0;
       inflight_q <= '0;
       bytes_q <= '0;
       error_q <= 1'b0;
     end else begin
-      addr_q <= addr_d;
-      beats_q <= beats_d;
-      ar_valid_q <= ar_valid_d;
-      ar_addr_q <= ar_addr_d;
-      ar_beats_q <= ar_beats_d;
-      inflight_q <= inflight_d;
+      inflight_q <= inflight_q + (issue ? CountW'(burst) : '0) - CountW'(r_fire);
       if (r_fire) bytes_q <= bytes_q + 64'(BeatBytes);
       if (r_fire && r_resp_i != 2'b00) error_q <= 1'b1;
     end
   end
 
-  assign ar_valid_o = ar_valid_q;
-  assign ar_addr_o = ar_addr_q;
-  assign ar_len_o = 8'(ar_beats_q - 1'b1);
-  assign ar_size_o = 3'($clog2(BeatBytes));
-  assign ar_burst_o = 2'b01;  // INCR
   assign bytes_o = bytes_q;
   assign error_o = error_q;
 
@@ -145,14 +114,8 @@ module mmf_axi_read_master #(
   assign unused_r_last = r_last_i;  // bursts are counted by beats; rlast is not needed
 
 `ifndef SYNTHESIS
-  ar_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      ar_valid_o && !ar_ready_i |=> ar_valid_o && $stable(ar_addr_o) && $stable(ar_len_o))
-    else $error("mmf_axi_read_master: AR changed while stalled");
   r_room_a: assert property (@(posedge clk_i) disable iff (!rst_ni) r_valid_i |-> r_ready_o)
     else $error("mmf_axi_read_master: a read beat arrived with no room reserved for it");
-  aligned_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      cmd_valid_i && cmd_ready_o |-> (32'(cmd_addr_i[11:0]) % BeatBytes) == 0 && cmd_beats_i != 0)
-    else $error("mmf_axi_read_master: command not beat-aligned or empty");
 `endif
 
 endmodule

@@ -46,57 +46,40 @@ module mmf_axi_write_master #(
   output logic                 error_o
 );
 
-  localparam int unsigned PageBytes = 4096;
-
-  logic [AddrWidth-1:0] addr_q, addr_d;
-  logic [31:0]          beats_q, beats_d;
-  logic                 aw_valid_q, aw_valid_d;
-  logic [AddrWidth-1:0] aw_addr_q, aw_addr_d;
-  logic [8:0]           aw_beats_q, aw_beats_d;
-  logic [OutW-1:0]      outstanding_q;   // bursts whose response is not back
-  logic [8:0]           w_count_q;       // beats sent of the current burst
-  logic [63:0]          bytes_q;
-  logic                 error_q;
-
-  logic [31:0]          to_page, burst;
-  logic                 w_fire, b_fire, issue;
-  logic                 len_valid, len_ready, len_push_ready;
-  logic [8:0]           cur_beats;
-  logic [OutW-1:0]      len_usage;
+  logic [OutW-1:0] outstanding_q;  // bursts whose response is not back
+  logic [8:0]      w_count_q;      // beats sent of the current burst
+  logic [63:0]     bytes_q;
+  logic            error_q;
+  logic [8:0]      burst, cur_beats;
+  logic            w_fire, b_fire, issue;
+  logic            len_valid, len_ready, len_push_ready;
+  logic [OutW-1:0] len_usage;
 
   assign w_fire = w_valid_o && w_ready_i;
   assign b_fire = b_valid_i && b_ready_o;
 
-  assign to_page = (PageBytes - 32'(addr_q[11:0])) / BeatBytes;
-  always_comb begin
-    burst = beats_q;
-    if (burst > MaxBurst) burst = MaxBurst;
-    if (burst > to_page) burst = to_page;
-  end
-
-  assign cmd_ready_o = beats_q == '0 && !aw_valid_q;
-  // A new burst needs a response slot and a place in the burst-length queue (a command is taken
-  // only when no burst is left to issue, so the two never happen together).
-  assign issue = !(aw_valid_q && !aw_ready_i) && beats_q != '0 &&
-                 32'(outstanding_q) < MaxOutstanding && len_push_ready;
-
-  always_comb begin
-    addr_d = addr_q;
-    beats_d = beats_q;
-    aw_valid_d = aw_valid_q && !aw_ready_i;
-    aw_addr_d = aw_addr_q;
-    aw_beats_d = aw_beats_q;
-    if (cmd_valid_i && cmd_ready_o) begin
-      addr_d = cmd_addr_i;
-      beats_d = cmd_beats_i;
-    end else if (issue) begin
-      aw_valid_d = 1'b1;
-      aw_addr_d = addr_q;
-      aw_beats_d = 9'(burst);
-      addr_d = addr_q + AddrWidth'(burst * BeatBytes);
-      beats_d = beats_q - burst;
-    end
-  end
+  // A new burst needs a response slot and a place in the burst-length queue.
+  mmf_axi_burst_gen #(
+    .BeatBytes(BeatBytes),
+    .AddrWidth(AddrWidth),
+    .MaxBurst (MaxBurst)
+  ) u_bursts (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i,
+    .cmd_ready_o,
+    .cmd_addr_i,
+    .cmd_beats_i,
+    .allow_i      (32'(outstanding_q) < MaxOutstanding && len_push_ready),
+    .burst_beats_o(burst),
+    .issue_o      (issue),
+    .a_valid_o    (aw_valid_o),
+    .a_ready_i    (aw_ready_i),
+    .a_addr_o     (aw_addr_o),
+    .a_len_o      (aw_len_o),
+    .a_size_o     (aw_size_o),
+    .a_burst_o    (aw_burst_o)
+  );
 
   // The W side walks the bursts in AW order.
   assign w_valid_o = in_valid_i && len_valid;
@@ -109,21 +92,11 @@ module mmf_axi_write_master #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      addr_q <= '0;
-      beats_q <= '0;
-      aw_valid_q <= 1'b0;
-      aw_addr_q <= '0;
-      aw_beats_q <= '0;
       outstanding_q <= '0;
       w_count_q <= '0;
       bytes_q <= '0;
       error_q <= 1'b0;
     end else begin
-      addr_q <= addr_d;
-      beats_q <= beats_d;
-      aw_valid_q <= aw_valid_d;
-      aw_addr_q <= aw_addr_d;
-      aw_beats_q <= aw_beats_d;
       outstanding_q <= outstanding_q + OutW'(issue) - OutW'(b_fire);
       if (w_fire) begin
         w_count_q <= w_last_o ? '0 : w_count_q + 1'b1;
@@ -141,7 +114,7 @@ module mmf_axi_write_master #(
     .rst_ni,
     .in_valid_i (issue),
     .in_ready_o (len_push_ready),
-    .in_data_i  (9'(burst)),
+    .in_data_i  (burst),
     .out_valid_o(len_valid),
     .out_ready_i(len_ready),
     .out_data_o (cur_beats),
@@ -151,19 +124,12 @@ module mmf_axi_write_master #(
   logic unused_usage;
   assign unused_usage = ^len_usage;
 
-  assign aw_valid_o = aw_valid_q;
-  assign aw_addr_o = aw_addr_q;
-  assign aw_len_o = 8'(aw_beats_q - 1'b1);
-  assign aw_size_o = 3'($clog2(BeatBytes));
-  assign aw_burst_o = 2'b01;
-  assign idle_o = beats_q == '0 && !aw_valid_q && outstanding_q == '0 && !len_valid;
+  // Every burst issued (the generator takes commands only then), answered, and its data sent.
+  assign idle_o = cmd_ready_o && outstanding_q == '0 && !len_valid;
   assign bytes_o = bytes_q;
   assign error_o = error_q;
 
 `ifndef SYNTHESIS
-  aw_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      aw_valid_o && !aw_ready_i |=> aw_valid_o && $stable(aw_addr_o) && $stable(aw_len_o))
-    else $error("mmf_axi_write_master: AW changed while stalled");
   w_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       w_valid_o && !w_ready_i |=> w_valid_o)
     else $error("mmf_axi_write_master: W valid dropped while stalled");

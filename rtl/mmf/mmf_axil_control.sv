@@ -162,7 +162,9 @@ module mmf_axil_control #(
               end
               for (int unsigned j = 0; j < NumPointers; j++) begin
                 if (32'(aw_addr_i) == PointerBase + 8 * j) pointers_q[64*j +: 32] <= w_data_i;
-                if (32'(aw_addr_i) == PointerBase + 8 * j + 4) pointers_q[64*j+32 +: 32] <= w_data_i;
+                if (32'(aw_addr_i) == PointerBase + 8 * j + 4) begin
+                  pointers_q[64*j+32 +: 32] <= w_data_i;
+                end
               end
             end
           endcase

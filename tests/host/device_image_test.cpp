@@ -24,6 +24,7 @@ TEST(DeviceImage, TinyModelLayout) {
   const host::DeviceImage img = host::compile_model(model, b);
   const ModelConfig& c = model.config;
   MMF_EXPECT_EQ(img.layout.num_ops, static_cast<uint32_t>(10 * c.num_layers + 2));
+  MMF_EXPECT_EQ(host::program_ops(c), int64_t{10} * c.num_layers + 2);
   MMF_EXPECT_EQ(img.program.front()[kFieldOpcode], static_cast<uint32_t>(kOpEmbed));
   MMF_EXPECT_EQ(img.program.back()[kFieldOpcode], static_cast<uint32_t>(kOpBitLinear));
   MMF_EXPECT_EQ(img.program.back()[kFieldDst], kDstMemory);

@@ -47,8 +47,7 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
   using mmf::fx::Scaled;
   counters = KernelCounters{};
   const DeviceLimits lim = device_limits<Cfg>(regs.vec_words, regs.weight_words);
-  if (regs.num_ops == 0 || regs.num_ops > static_cast<uint32_t>(Cfg::max_ops) ||
-      uint64_t{regs.program} + uint64_t{regs.num_ops} * kDescriptorWords > regs.vec_words) {
+  if (!program_fits(regs.program, regs.num_ops, Cfg::max_ops, regs.vec_words)) {
     counters.status = make_status(kStatusBadProgram, 0);
     return;
   }

@@ -138,6 +138,13 @@ inline bool buffer_ok(uint32_t id) {
 }
 }  // namespace detail
 
+// The program of num_ops descriptors from word `program` lies inside a vector bank of
+// vec_words words and has between 1 and max_ops ops (else kStatusBadProgram).
+inline bool program_fits(uint32_t program, uint32_t num_ops, uint32_t max_ops, uint64_t vec_words) {
+  return num_ops != 0 && num_ops <= max_ops &&
+         uint64_t{program} + uint64_t{num_ops} * kDescriptorWords <= vec_words;
+}
+
 // Checks one descriptor against the device. Returns kStatusOk or the StatusCode of the first
 // problem. The kernel runs this before each op (and stops on failure); the host compiler runs
 // it on the whole program before anything is launched.

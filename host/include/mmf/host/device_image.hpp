@@ -44,6 +44,12 @@ struct DeviceImage {
   mmf_hls::DeviceLimits limits() const;
 };
 
+// Ops of a layer: BitLinear i, f, g, MLGRU, BitLinear o, Add, BitLinear gate, GLU, BitLinear
+// down, Add.
+constexpr int64_t kOpsPerLayer = 10;
+// Length of the token program compile_model emits for a model of this shape.
+int64_t program_ops(const ModelConfig& config);
+
 // Fails (naming the build's YAML and key) when the model does not fit the build.
 void check_model_fits(const ModelConfig& config, const BuildDescriptor& build);
 
