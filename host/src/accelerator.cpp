@@ -7,18 +7,26 @@
 
 namespace mmf::host {
 
+LaunchArgs load_image(Device& device, const DeviceImage& image) {
+  LaunchArgs args;
+  for (int c = 0; c < image.weight_channels; ++c) {
+    const std::vector<uint8_t>& w = image.weights[c];
+    args.weights.push_back(device.allocate(c, w.size()));
+    device.write(args.weights.back(), 0, w.data(), w.size());
+  }
+  const uint64_t vec_bytes = image.vec.size() * sizeof(uint32_t);
+  args.vec = device.allocate(device.build().accel.vector_channel, vec_bytes);
+  device.write(args.vec, 0, image.vec.data(), vec_bytes);
+  const ImageLayout& lay = image.layout;
+  args.regs = mmf_hls::LaunchRegs{lay.program, lay.num_ops, static_cast<uint32_t>(lay.vec_words),
+                                  static_cast<uint32_t>(lay.weight_words)};
+  return args;
+}
+
 Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
     : device_(std::move(device)), image_(std::move(image)) {
-  const BuildDescriptor& b = device_->build();
-  validate_image(image_, b);
-  for (int c = 0; c < image_.weight_channels; ++c) {
-    const std::vector<uint8_t>& w = image_.weights[c];
-    weight_buffers_.push_back(device_->allocate(c, w.size()));
-    device_->write(weight_buffers_.back(), 0, w.data(), w.size());
-  }
-  const uint64_t vec_bytes = image_.vec.size() * sizeof(uint32_t);
-  vec_buffer_ = device_->allocate(b.accel.vector_channel, vec_bytes);
-  device_->write(vec_buffer_, 0, image_.vec.data(), vec_bytes);
+  validate_image(image_, device_->build());
+  launch_ = load_image(*device_, image_);
   logits_.assign(image_.layout.vocab, 0);
   // The banks now live on the device; the host keeps the layout and the program only.
   image_.weights = {};
@@ -28,7 +36,7 @@ Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
 void Accelerator::reset() {
   const ImageLayout& lay = image_.layout;
   const std::vector<uint32_t> zeros(lay.state_words, 0);
-  device_->write(vec_buffer_, uint64_t{lay.state} * sizeof(uint32_t), zeros.data(),
+  device_->write(launch_.vec, uint64_t{lay.state} * sizeof(uint32_t), zeros.data(),
                  zeros.size() * sizeof(uint32_t));
 }
 
@@ -39,13 +47,8 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
                 std::to_string(lay.vocab) + ") of the device image");
   }
   const auto id = static_cast<uint32_t>(token);
-  device_->write(vec_buffer_, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
-  LaunchArgs args;
-  args.weights = weight_buffers_;
-  args.vec = vec_buffer_;
-  args.regs = mmf_hls::LaunchRegs{lay.program, lay.num_ops, static_cast<uint32_t>(lay.vec_words),
-                                  static_cast<uint32_t>(lay.weight_words)};
-  device_->start(args);
+  device_->write(launch_.vec, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
+  device_->start(launch_);
   device_->wait(timeout_);
   const DeviceCounters c = device_->counters();
   if (c.kernel.status != mmf_hls::kStatusOk) {
@@ -62,7 +65,7 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
   totals_.weight_bytes += c.kernel.weight_bytes;
   totals_.vector_bytes += c.kernel.vector_bytes;
   if (c.cycles) totals_.cycles = totals_.cycles.value_or(0) + *c.cycles;
-  device_->read(vec_buffer_, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
+  device_->read(launch_.vec, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
                 logits_.size() * sizeof(int32_t));
   return logits_;
 }

@@ -76,17 +76,9 @@ struct RawRun {
   host::LaunchArgs args;
 
   RawRun(const std::string& backend, const BuildDescriptor& b, host::DeviceImage img)
-      : device(host::open_device(backend, b)), image(std::move(img)) {
-    for (int c = 0; c < image.weight_channels; ++c) {
-      args.weights.push_back(device->allocate(c, image.weights[c].size()));
-      device->write(args.weights.back(), 0, image.weights[c].data(), image.weights[c].size());
-    }
-    args.vec = device->allocate(b.accel.vector_channel, image.vec.size() * 4);
-    device->write(args.vec, 0, image.vec.data(), image.vec.size() * 4);
-    const auto& lay = image.layout;
-    args.regs = LaunchRegs{lay.program, lay.num_ops, static_cast<uint32_t>(lay.vec_words),
-                           static_cast<uint32_t>(lay.weight_words)};
-  }
+      : device(host::open_device(backend, b)),
+        image(std::move(img)),
+        args(host::load_image(*device, image)) {}
   void set_word(uint64_t index, uint32_t value) { device->write(args.vec, index * 4, &value, 4); }
   void patch(uint32_t op, uint32_t field, uint32_t value) {
     set_word(image.layout.program + op * kDescriptorWords + field, value);

@@ -5,6 +5,7 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
+#include "mmf/host/accelerator.hpp"
 #include "mmf/host/device_image.hpp"
 #include "mmf/model_config.hpp"
 
@@ -67,16 +68,7 @@ TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   c.num_layers = 4;
   const host::DeviceImage img = host::compile_model(make_random_model(c, 1, Packing::two_bit), b);
   auto dev = host::open_device(GetParam(), b);
-  host::LaunchArgs args;
-  for (int ch = 0; ch < img.weight_channels; ++ch) {
-    args.weights.push_back(dev->allocate(ch, img.weights[ch].size()));
-    dev->write(args.weights.back(), 0, img.weights[ch].data(), img.weights[ch].size());
-  }
-  args.vec = dev->allocate(b.accel.vector_channel, img.vec.size() * 4);
-  dev->write(args.vec, 0, img.vec.data(), img.vec.size() * 4);
-  args.regs = mmf_hls::LaunchRegs{img.layout.program, img.layout.num_ops,
-                                  static_cast<uint32_t>(img.layout.vec_words),
-                                  static_cast<uint32_t>(img.layout.weight_words)};
+  const host::LaunchArgs args = host::load_image(*dev, img);
   dev->start(args);
   MMF_EXPECT_ERROR(dev->wait(std::chrono::milliseconds(0)),
                    "the token program did not finish within 0 ms");

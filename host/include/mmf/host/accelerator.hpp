@@ -25,6 +25,11 @@ struct CounterTotals {
   std::optional<uint64_t> cycles;  // only from timed backends
 };
 
+// Allocates the image's banks on the device (weight channel c on memory channel c, the vector
+// bank on the build's vector channel), writes them and returns the launch arguments. It does not
+// validate: the Accelerator validates first, and tests use it to hand the kernel a bad image.
+LaunchArgs load_image(Device& device, const DeviceImage& image);
+
 class Accelerator {
  public:
   // Validates the image against the device's build, allocates and writes every bank.
@@ -45,8 +50,7 @@ class Accelerator {
  private:
   std::unique_ptr<Device> device_;
   DeviceImage image_;
-  std::vector<BufferHandle> weight_buffers_;
-  BufferHandle vec_buffer_;
+  LaunchArgs launch_;
   std::vector<int32_t> logits_;
   CounterTotals totals_;
   std::chrono::milliseconds timeout_{std::chrono::minutes(5)};
