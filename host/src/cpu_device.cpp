@@ -5,6 +5,7 @@
 
 #include "host_memory_device.hpp"
 #include "mmf/fixed_units.hpp"
+#include "mmf/host/device_image.hpp"
 #include "mmf/ternary_matvec.hpp"
 #include "mmf_hls/program_format.hpp"
 
@@ -73,10 +74,7 @@ void CpuDevice::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
 KernelCounters CpuDevice::execute(const HostLaunch& launch) {
   KernelCounters counters;
   const BuildDescriptor& b = build();
-  const DeviceLimits lim{static_cast<uint32_t>(b.accel.max_vector),
-                         static_cast<uint32_t>(b.accel.lanes),
-                         static_cast<uint32_t>(b.accel.weight_channels), launch.regs.vec_words,
-                         launch.regs.weight_words};
+  const DeviceLimits lim = device_limits(b, launch.regs.vec_words, launch.regs.weight_words);
   const LaunchRegs& regs = launch.regs;
   if (!program_fits(regs.program, regs.num_ops, static_cast<uint32_t>(b.accel.max_ops),
                     regs.vec_words)) {

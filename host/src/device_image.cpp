@@ -141,9 +141,11 @@ int64_t program_ops(const ModelConfig& config) {
   return kOpsPerLayer * config.num_layers + 2;  // Embed first, lm_head last
 }
 
-mmf_hls::DeviceLimits DeviceImage::limits() const {
-  return DeviceLimits{0, static_cast<uint32_t>(lanes), static_cast<uint32_t>(weight_channels),
-                      layout.vec_words, layout.weight_words};
+mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words,
+                                    uint64_t weight_words) {
+  return DeviceLimits{static_cast<uint32_t>(b.accel.max_vector),
+                      static_cast<uint32_t>(b.accel.lanes),
+                      static_cast<uint32_t>(b.accel.weight_channels), vec_words, weight_words};
 }
 
 void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
@@ -364,8 +366,7 @@ void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
       uint64_t{lay.state} + lay.state_words > lay.vec_words) {
     throw Error("device image: the I/O or state area lies outside the vector bank");
   }
-  DeviceLimits lim = img.limits();
-  lim.max_vector = static_cast<uint32_t>(b.accel.max_vector);
+  const DeviceLimits lim = device_limits(b, lay.vec_words, lay.weight_words);
   for (uint32_t k = 0; k < lay.num_ops; ++k) {
     const Descriptor& d = img.program[k];
     if (!std::equal(d.begin(), d.end(), img.vec.begin() + lay.program + k * kDescriptorWords)) {

@@ -40,9 +40,12 @@ struct DeviceImage {
   std::vector<uint32_t> vec;                  // the vector bank, program included
   std::vector<std::vector<uint8_t>> weights;  // one image per weight channel
   std::vector<Descriptor> program;            // the same descriptors, for inspection
-
-  mmf_hls::DeviceLimits limits() const;
 };
+
+// What a device of this build with banks of these sizes accepts (check_descriptor): the host's
+// counterpart of mmf_hls::device_limits<Cfg>.
+mmf_hls::DeviceLimits device_limits(const BuildDescriptor& build, uint64_t vec_words,
+                                    uint64_t weight_words);
 
 // Ops of a layer: BitLinear i, f, g, MLGRU, BitLinear o, Add, BitLinear gate, GLU, BitLinear
 // down, Add.
