@@ -16,10 +16,7 @@ using namespace mmf_hls;
 
 std::vector<int16_t> load_int16(const uint32_t* vec, uint32_t addr, uint32_t n) {
   std::vector<int16_t> out(n);
-  for (uint32_t k = 0; k < n; ++k) {
-    const uint32_t w = vec[addr + k / 2];
-    out[k] = static_cast<int16_t>(static_cast<uint16_t>((k & 1u) ? w >> 16 : w));
-  }
+  for (uint32_t k = 0; k < n; ++k) out[k] = static_cast<int16_t>(half_at(vec, addr, k));
   return out;
 }
 
@@ -103,11 +100,9 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
           counters.status = make_status(kStatusBadToken, op);
           return counters;
         }
-        const std::vector<int16_t> row = load_int16(
-            vec, static_cast<uint32_t>(d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n)),
-            n);
+        const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
         for (uint32_t k = 0; k < n; ++k) {
-          buf_[d[kFieldDst]][k] = fx::bf16_to_q16(static_cast<uint16_t>(row[k]));
+          buf_[d[kFieldDst]][k] = fx::bf16_to_q16(half_at(vec, row, k));
         }
         counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
         break;

@@ -24,16 +24,12 @@ namespace mmf_hls {
 
 namespace detail {
 
-inline int16_t int16_half(uint32_t word, uint32_t k) {
-  return static_cast<int16_t>(static_cast<uint16_t>((k & 1u) ? word >> 16 : word & 0xFFFFu));
-}
-
 // Reads n int16 values packed two per word from vec[addr..].
 inline void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* out,
                        KernelCounters& counters) {
   for (uint32_t k = 0; k < n; ++k) {
 #pragma HLS PIPELINE II = 1
-    out[k] = int16_half(vec[addr + k / 2], k);
+    out[k] = static_cast<int16_t>(half_at(vec, addr, k));
   }
   counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
 }
@@ -85,8 +81,7 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
         int32_t* x = buf[d[kFieldDst]];
         for (uint32_t k = 0; k < n; ++k) {
 #pragma HLS PIPELINE II = 1
-          const uint32_t word = vec[row + k / 2];
-          x[k] = mmf::fx::bf16_to_q16(static_cast<uint16_t>((k & 1u) ? word >> 16 : word));
+          x[k] = mmf::fx::bf16_to_q16(half_at(vec, row, k));
         }
         counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
         break;

@@ -129,6 +129,12 @@ inline uint64_t int16_vector_words(uint32_t n) {
   return ceil_div(n, 2);
 }
 
+// Value k of such a vector starting at word `addr` (norm weights, bf16 embedding rows).
+inline uint16_t half_at(const uint32_t* vec, uint64_t addr, uint32_t k) {
+  const uint32_t word = vec[addr + k / 2];
+  return static_cast<uint16_t>((k & 1u) ? word >> 16 : word & 0xFFFFu);
+}
+
 namespace detail {
 inline bool vec_range_ok(uint32_t addr, uint64_t words, const DeviceLimits& lim) {
   return uint64_t{addr} + words <= lim.vec_words;
