@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mmf synth`: Yosys resource estimates of the RTL units for a build (host::run_synth), as a
+// table or as one JSON object.
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.hpp"
+#include "mmf/host/synth_report.hpp"
+
+namespace mmf::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+struct SynthArgs {
+  host::SynthOptions options;
+  bool json = false;
+  bool list = false;
+};
+
+ordered_json counts_json(const host::ResourceCounts& c, double seconds) {
+  ordered_json j;
+  j["lut"] = c.lut;
+  j["ff"] = c.ff;
+  j["carry"] = c.carry;
+  j["bram36"] = c.bram36;
+  j["uram"] = c.uram;
+  j["dsp"] = c.dsp;
+  j["lutram"] = c.lutram;
+  ordered_json sizes;
+  for (size_t k = 0; k < c.lut_by_size.size(); ++k) {
+    sizes["LUT" + std::to_string(k + 1)] = c.lut_by_size[k];
+  }
+  j["lut_by_size"] = sizes;
+  j["cells"] = c.cells;
+  j["seconds"] = seconds;
+  return j;
+}
+
+ordered_json unit_json(const host::SynthUnit& u) {
+  ordered_json e;
+  e["unit"] = u.unit;
+  e["module"] = u.module;
+  ordered_json params = ordered_json::object();
+  for (const auto& [name, value] : u.params) params[name] = value;
+  e["params"] = params;
+  e["instances"] = u.instances;
+  if (!u.within.empty()) e["within"] = u.within;
+  if (u.kernel_top) e["kernel_top"] = true;
+  return e;
+}
+
+ordered_json report_json(const host::SynthReport& r) {
+  ordered_json j;
+  j["build"] = r.build;
+  j["part"] = r.part;
+  j["family"] = r.family;
+  j["yosys_version"] = r.yosys_version;
+  j["estimates"] = "Yosys synth_xilinx cell counts, not Vivado results";
+  j["accelerator"] = {{"lanes", r.accel.lanes},
+                      {"vector_lanes", r.accel.vector_lanes},
+                      {"weight_channels", r.accel.weight_channels},
+                      {"max_vector", r.accel.max_vector}};
+  j["units"] = ordered_json::array();
+  for (const auto& u : r.units) {
+    ordered_json e = unit_json(u.unit);
+    e.update(counts_json(u.counts, u.seconds));
+    j["units"].push_back(e);
+  }
+  j["total_method"] = r.total_method;
+  j["total"] = counts_json(r.total, r.total_seconds);
+  if (!r.total_module.empty()) j["total"]["module"] = r.total_module;
+  if (!r.work_dir.empty()) j["work_dir"] = r.work_dir;
+  return j;
+}
+
+std::string params_text(const host::SynthParams& params) {
+  std::string s;
+  for (const auto& [name, value] : params) {
+    s += (s.empty() ? "" : " ") + name + "=" + std::to_string(value);
+  }
+  return s.empty() ? "-" : s;
+}
+
+std::string bram_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+void print_row(const std::string& name, const std::string& params, const std::string& inst,
+               const host::ResourceCounts& c, double seconds) {
+  std::cout << std::left << std::setw(22) << name << std::setw(44) << params << std::right
+            << std::setw(5) << inst << std::setw(9) << c.lut << std::setw(9) << c.ff << std::setw(7)
+            << c.carry << std::setw(8) << bram_text(c.bram36) << std::setw(6) << c.uram
+            << std::setw(5) << c.dsp << std::setw(8) << c.lutram << std::setw(8) << std::fixed
+            << std::setprecision(1) << seconds << std::defaultfloat << "\n";
+}
+
+void print_table(const host::SynthReport& r) {
+  std::cout << "build " << r.build << ", part " << r.part << " (synth_xilinx -family " << r.family
+            << "), " << r.yosys_version << "\n"
+            << "Yosys synth_xilinx estimates, not Vivado results; counts per instance.\n\n"
+            << std::left << std::setw(22) << "unit" << std::setw(44) << "params" << std::right
+            << std::setw(5) << "inst" << std::setw(9) << "LUT" << std::setw(9) << "FF"
+            << std::setw(7) << "CARRY" << std::setw(8) << "BRAM36" << std::setw(6) << "URAM"
+            << std::setw(5) << "DSP" << std::setw(8) << "LUTRAM" << std::setw(8) << "s"
+            << "\n";
+  for (const auto& u : r.units) {
+    print_row(u.unit.unit, params_text(u.unit.params), std::to_string(u.unit.instances), u.counts,
+              u.seconds);
+    if (!u.unit.within.empty()) std::cout << "  (part of " << u.unit.within << ")\n";
+  }
+  const std::string label = r.total_method == "kernel_top" ? "total (" + r.total_module + ")"
+                                                           : "total (sum of units x inst)";
+  print_row(label, "", "", r.total, r.total_seconds);
+  if (!r.work_dir.empty()) std::cout << "work directory kept: " << r.work_dir << "\n";
+}
+
+// The units a run would synthesize, without running Yosys.
+void list_units(const SynthArgs& a) {
+  const host::SynthPlan plan = host::plan_synth(a.options);
+  if (a.json) {
+    ordered_json j;
+    j["build"] = plan.build.name;
+    j["part"] = plan.build.board.part;
+    j["family"] = plan.family;
+    j["units"] = ordered_json::array();
+    for (const auto& u : plan.units) j["units"].push_back(unit_json(u));
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  for (const auto& u : plan.units) {
+    std::cout << std::left << std::setw(22) << u.unit << std::setw(44) << params_text(u.params)
+              << u.instances << (u.within.empty() ? "" : " (part of " + u.within + ")")
+              << (u.kernel_top ? " (kernel top)" : "") << "\n";
+  }
+}
+
+void synth(const SynthArgs& a) {
+  if (a.list) return list_units(a);
+  const auto progress = [](int index, int count, const std::string& unit, double seconds) {
+    if (seconds < 0) {
+      std::cerr << "[" << index << "/" << count << "] " << unit << " ... " << std::flush;
+    } else {
+      std::cerr << std::fixed << std::setprecision(1) << seconds << " s\n" << std::defaultfloat;
+    }
+  };
+  const host::SynthReport r = host::run_synth(a.options, progress);
+  if (a.json) {
+    std::cout << report_json(r).dump(2) << "\n";
+  } else {
+    print_table(r);
+  }
+}
+
+}  // namespace
+
+void add_synth_command(CLI::App& app) {
+  auto a = std::make_shared<SynthArgs>();
+  a->options.build = "ci-tiny";
+  CLI::App* cmd = app.add_subcommand(
+      "synth", "Yosys resource estimates (LUT/FF/CARRY/BRAM/DSP) of the RTL units for a build");
+  cmd->add_option("--build", a->options.build,
+                  "Build descriptor: a name under bitstreams/ or a path")
+      ->capture_default_str();
+  cmd->add_option("--unit", a->options.unit, "Synthesize only this unit (e.g. mmf_rescale)");
+  cmd->add_option("--lanes", a->options.lanes, "Override accelerator.lanes (a power of two)");
+  cmd->add_option("--vector-lanes", a->options.vector_lanes,
+                  "Override accelerator.vector_lanes (a power of two)");
+  cmd->add_option("--timeout", a->options.timeout_seconds,
+                  "Stop a unit's Yosys run after this many seconds (0: no limit)");
+  cmd->add_option("--yosys", a->options.yosys, "Yosys executable")->capture_default_str();
+  cmd->add_flag("--keep", a->options.keep, "Keep the work directory (scripts, Yosys logs)");
+  cmd->add_flag("--units-only", a->options.units_only,
+                "Skip the kernel top (rtl/mmf/mmf_kernel.sv); the total is the sum of the units");
+  cmd->add_flag("--json", a->json, "Print one JSON object");
+  cmd->add_flag("--list", a->list, "List the units and their parameters; run nothing");
+  cmd->callback([a] { synth(*a); });
+}
+
+}  // namespace mmf::cli
