@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mmf synth`: the Yosys stat parsers on canned output (counts, absent cells, malformed input),
+// the unit table and scripts, the errors of the CLI, and one real Yosys run of a small unit.
+#include "mmf/host/synth_report.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/checks.hpp"
+#include "common/temp_dir.hpp"
+
+namespace mmf::test {
+namespace {
+
+namespace fs = std::filesystem;
+using host::ResourceCounts;
+
+// `stat -json` of Yosys 0.23 after synth_xilinx -family xcup of mmf_residual_add (Lanes=4),
+// with I/O buffers (the run without -noiopad), trimmed of the wire counts.
+const char* kResidualAddJson = R"json({
+   "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+   "invocation": "stat -json ",
+   "modules": {
+      "\\mmf_residual_add": {
+         "num_cells":         1015,
+         "num_cells_by_type": {
+            "BUFG": 1, "CARRY4": 52, "FDCE": 129, "IBUF": 260, "INV": 129,
+            "LUT2": 137, "LUT3": 137, "LUT6": 40, "OBUF": 130
+         }
+      }
+   },
+      "design": {
+         "num_cells":         1015,
+         "num_cells_by_type": {
+            "BUFG": 1, "CARRY4": 52, "FDCE": 129, "IBUF": 260, "INV": 129,
+            "LUT2": 137, "LUT3": 137, "LUT6": 40, "OBUF": 130
+         }
+      }
+})json";
+
+// The same run's text `stat` block, as it appears in the Yosys log.
+const char* kResidualAddText = R"(27.49. Printing statistics.
+
+=== mmf_residual_add ===
+
+   Number of wires:                218
+   Number of wire bits:           2379
+   Number of public wires:          28
+   Number of public wire bits:    1293
+   Number of memories:               0
+   Number of memory bits:            0
+   Number of processes:              0
+   Number of cells:                624
+     CARRY4                         52
+     FDCE                          129
+     INV                           129
+     LUT2                          137
+     LUT3                          137
+     LUT6                           40
+
+   Estimated number of LCs:        177
+
+27.50. Executing CHECK pass (checking for obvious problems).
+)";
+
+TEST(SynthStat, JsonCountsLutsFlipFlopsAndCarries) {
+  const ResourceCounts c = host::parse_stat_json(kResidualAddJson, "canned.json");
+  MMF_EXPECT_EQ(c.lut, 129 + 137 + 137 + 40);  // INV counts as a LUT1
+  MMF_EXPECT_EQ(c.lut_by_size[0], 129);
+  MMF_EXPECT_EQ(c.lut_by_size[1], 137);
+  MMF_EXPECT_EQ(c.lut_by_size[3], 0);
+  MMF_EXPECT_EQ(c.lut_by_size[5], 40);
+  MMF_EXPECT_EQ(c.ff, 129);
+  MMF_EXPECT_EQ(c.carry, 52);
+  // Absent resources are zero; unclassified cells stay in the cell map only.
+  MMF_EXPECT_EQ(c.bram36, 0.0);
+  MMF_EXPECT_EQ(c.uram, 0);
+  MMF_EXPECT_EQ(c.dsp, 0);
+  MMF_EXPECT_EQ(c.lutram, 0);
+  MMF_EXPECT_EQ(c.cells.at("IBUF"), 260);
+  MMF_EXPECT_EQ(c.cells.size(), 9u);
+}
+
+TEST(SynthStat, MemoriesDspsAndLutRamAreClassified) {
+  const ResourceCounts c = host::parse_stat_json(R"({"modules": {"\\top": {"num_cells_by_type": {
+      "RAMB36E2": 2, "RAMB18E2": 3, "FIFO18E2": 1, "URAM288": 4, "DSP48E2": 5, "RAM64M8": 2,
+      "RAM32M": 1, "SRLC32E": 3, "FDRE": 10, "FDSE": 1, "FDPE": 2, "CARRY8": 7, "LUT1": 1,
+      "LUT4": 2, "LUT5": 3, "MUXF7": 9}}}})",
+                                                 "one-module.json");
+  MMF_EXPECT_EQ(c.bram36, 2.0 + 0.5 * 3 + 0.5);
+  MMF_EXPECT_EQ(c.uram, 4);
+  MMF_EXPECT_EQ(c.dsp, 5);
+  MMF_EXPECT_EQ(c.lutram, 2 * 8 + 4 + 3);  // in LUTs: RAM64M8 8, RAM32M 4, SRLC32E 1
+  MMF_EXPECT_EQ(c.ff, 13);
+  MMF_EXPECT_EQ(c.carry, 7);
+  MMF_EXPECT_EQ(c.lut, 6);
+  MMF_EXPECT_EQ(c.cells.at("MUXF7"), 9);
+}
+
+TEST(SynthStat, EmptyDesignIsAllZero) {
+  const ResourceCounts c =
+      host::parse_stat_json(R"({"design": {"num_cells_by_type": {}}})", "empty.json");
+  MMF_EXPECT_EQ(c.lut, 0);
+  MMF_EXPECT_EQ(c.ff, 0);
+  MMF_EXPECT_TRUE(c.cells.empty());
+}
+
+TEST(SynthStat, TextMatchesJson) {
+  const ResourceCounts t = host::parse_stat_text(kResidualAddText, "yosys.log");
+  MMF_EXPECT_EQ(t.lut, 443);
+  MMF_EXPECT_EQ(t.ff, 129);
+  MMF_EXPECT_EQ(t.carry, 52);
+  MMF_EXPECT_EQ(t.cells.size(), 6u);
+  // The last block wins: a later stat of the same log replaces an earlier one.
+  const std::string twice = std::string(kResidualAddText) +
+                            "\n=== design hierarchy ===\n\n   Number of cells:  3\n"
+                            "     FDRE  2\n     LUT6  1\n";
+  const ResourceCounts last = host::parse_stat_text(twice, "yosys.log");
+  MMF_EXPECT_EQ(last.ff, 2);
+  MMF_EXPECT_EQ(last.lut, 1);
+}
+
+TEST(SynthStat, SumsAndInstances) {
+  ResourceCounts a = host::parse_stat_json(kResidualAddJson, "a.json");
+  const ResourceCounts three = a.times(3);
+  MMF_EXPECT_EQ(three.lut, 3 * a.lut);
+  MMF_EXPECT_EQ(three.cells.at("FDCE"), 3 * 129);
+  a += three;
+  MMF_EXPECT_EQ(a.ff, 4 * 129);
+  MMF_EXPECT_EQ(a.lut_by_size[5], 4 * 40);
+}
+
+struct BadStat {
+  const char* name;
+  bool json;
+  std::string text;
+  std::string message;
+  friend std::ostream& operator<<(std::ostream& os, const BadStat& b) { return os << b.name; }
+};
+
+class SynthStatBad : public testing::TestWithParam<BadStat> {};
+
+TEST_P(SynthStatBad, IsAnErrorNamingTheSource) {
+  const BadStat& b = GetParam();
+  if (b.json) {
+    MMF_EXPECT_ERROR(host::parse_stat_json(b.text, "unit.stat.json"), std::string("unit.stat.json"),
+                     b.message);
+  } else {
+    MMF_EXPECT_ERROR(host::parse_stat_text(b.text, "unit.log"), std::string("unit.log"), b.message);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SynthStatBad,
+    testing::Values(
+        BadStat{"NotJson", true, "Number of cells: 3", "not the JSON"},
+        BadStat{"Truncated", true, std::string(kResidualAddJson).substr(0, 300), "not the JSON"},
+        BadStat{"NoDesign", true,
+                R"({"modules": {"\\a": {"num_cells_by_type": {}},
+                                "\\b": {"num_cells_by_type": {}}}})",
+                "single module"},
+        BadStat{"NoCellTypes", true, R"({"design": {"num_cells": 3}})", "num_cells_by_type"},
+        BadStat{"NegativeCount", true, R"({"design": {"num_cells_by_type": {"LUT6": -1}}})",
+                "'LUT6'"},
+        BadStat{"FractionalCount", true, R"({"design": {"num_cells_by_type": {"FDRE": 1.5}}})",
+                "non-negative integer"},
+        BadStat{"NoCells", false, "=== top ===\n   Number of wires: 3\n", "Number of cells"},
+        BadStat{"BadCellLine", false, "   Number of cells:  2\n     LUT6  two\n",
+                "expected '<cell type> <count>'"},
+        BadStat{"ShortList", false, "   Number of cells:  5\n     LUT6  2\n\n", "sums to 2"}),
+    [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(SynthFamily, FromThePart) {
+  MMF_EXPECT_EQ(host::yosys_family("xcu280-fsvh2892-2L-e"), "xcup");
+  MMF_EXPECT_EQ(host::yosys_family("xcu55c-fsvh2892-2L-e"), "xcup");
+  MMF_EXPECT_EQ(host::yosys_family("xcvu9p-flga2104-2L-e"), "xcup");
+  MMF_EXPECT_EQ(host::yosys_family("xczu9eg-ffvb1156-2-e"), "xcup");
+  MMF_EXPECT_EQ(host::yosys_family("xcku040-ffva1156-2-e"), "xcu");
+  MMF_EXPECT_EQ(host::yosys_family("xc7a35tcpg236-1"), "xc7");
+  MMF_EXPECT_ERROR(host::yosys_family("lfe5u-85f"), "lfe5u-85f", "no Yosys synth_xilinx family");
+}
+
+host::AcceleratorSpec ci_tiny_accel() {
+  return host::load_build_descriptor(host::build_descriptor_path("ci-tiny")).accel;
+}
+
+const host::SynthUnit& unit_named(const std::vector<host::SynthUnit>& units,
+                                  const std::string& name) {
+  for (const auto& u : units) {
+    if (u.unit == name) return u;
+  }
+  throw std::runtime_error("no unit " + name);
+}
+
+TEST(SynthUnits, ParametersComeFromTheBuild) {
+  host::AcceleratorSpec a = ci_tiny_accel();
+  const auto units = host::synth_units(a);
+  const host::SynthParams weight = {{"Lanes", 16}, {"MaxRowWords", 1024}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").params, weight);
+  MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").within, "mmf_weight_channel");
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
+  const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_norm_quantize").params, vec);
+  const host::SynthParams merge = {{"Channels", 2}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_row_merge").params, merge);
+  MMF_EXPECT_TRUE(unit_named(units, "mmf_kernel").kernel_top);
+  // Rows round up: 100 values over 16 lanes are 7 words.
+  a.max_vector = 100;
+  const host::SynthParams ragged = {{"Lanes", 16}, {"MaxRowWords", 7}};
+  MMF_EXPECT_EQ(unit_named(host::synth_units(a), "mmf_weight_channel").params, ragged);
+}
+
+TEST(SynthUnits, EveryUnitIsAModuleOfRtl) {
+  const std::string rtl = std::string(MMF_SOURCE_DIR) + "/rtl";
+  for (const auto& u : host::synth_units(ci_tiny_accel())) {
+    if (u.kernel_top) continue;  // written separately; used once its file exists
+    bool found = false;
+    for (const auto& e : fs::recursive_directory_iterator(rtl)) {
+      found = found || e.path().filename() == u.module + ".sv";
+    }
+    MMF_EXPECT_TRUE(found) << u.module;
+  }
+}
+
+TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
+  const auto units = host::synth_units(ci_tiny_accel());
+  const host::SynthUnit& u = unit_named(units, "mmf_ternary_acc");
+  const std::string s =
+      host::synth_script(u, "xcup", {"/src/a pkg.sv", "/src/b.sv"}, "mmf_ternary_acc.json");
+  MMF_EXPECT_TRUE(s.find("read_verilog -defer -sv \"/src/a pkg.sv\" \"/src/b.sv\"") !=
+                  std::string::npos)
+      << s;
+  MMF_EXPECT_TRUE(s.find("hierarchy -check -top mmf_ternary_acc -chparam Lanes 16 -chparam "
+                         "MaxRowWords 1024") != std::string::npos)
+      << s;
+  MMF_EXPECT_TRUE(s.find("synth_xilinx -family xcup -top mmf_ternary_acc -flatten") !=
+                  std::string::npos);
+  MMF_EXPECT_TRUE(s.find("tee -q -o mmf_ternary_acc.json stat -json") != std::string::npos);
+  MMF_EXPECT_ERROR(host::synth_script(u, "xcup", {}, "a b.json"), "a b.json");
+}
+
+// ---- The CLI --------------------------------------------------------------------------------
+
+bool yosys_missing() {
+  return std::system("command -v yosys >/dev/null 2>&1") != 0;
+}
+
+// A stand-in for Yosys: answers -V, then fails or sleeps as `body` says.
+std::string fake_yosys(const TempDir& dir, const std::string& body) {
+  const std::string path = dir.file("fake-yosys");
+  write_file(path,
+             "#!/bin/sh\n"
+             "if [ \"$1\" = -V ]; then echo 'Yosys 0.0 (fake)'; exit 0; fi\n"
+             "log=$3\n" +
+                 body);
+  ::chmod(path.c_str(), 0755);
+  return path;
+}
+
+TEST(SynthCli, FailingYosysNamesBuildUnitAndLogTail) {
+  TempDir dir;
+  const std::string yosys =
+      fake_yosys(dir, "echo 'ERROR: syntax error near line 7' > \"$log\"\nexit 1\n");
+  const auto r = run_cli("synth --build ci-tiny --unit mmf_rescale --yosys " + yosys);
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("build 'ci-tiny', unit 'mmf_rescale'") != std::string::npos) << r.err;
+  MMF_EXPECT_TRUE(r.err.find("syntax error near line 7") != std::string::npos) << r.err;
+}
+
+TEST(SynthCli, TimeoutStopsYosys) {
+  TempDir dir;
+  const std::string yosys = fake_yosys(dir, "exec sleep 20\n");
+  const auto r = run_cli("synth --unit mmf_rescale --timeout 0.5 --yosys " + yosys);
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("--timeout") != std::string::npos) << r.err;
+}
+
+TEST(SynthCli, BadArgumentsAreClearErrors) {
+  const auto missing = run_cli("synth --unit mmf_rescale --yosys /nonexistent/yosys");
+  MMF_EXPECT_EQ(missing.exit_code, 1);
+  MMF_EXPECT_TRUE(missing.err.find("build 'ci-tiny': cannot run Yosys") != std::string::npos)
+      << missing.err;
+  const auto unit = run_cli("synth --unit mmf_nothing");
+  MMF_EXPECT_EQ(unit.exit_code, 1);
+  MMF_EXPECT_TRUE(unit.err.find("unknown unit (one of mmf_ternary_acc") != std::string::npos);
+  const auto lanes = run_cli("synth --lanes 12 --unit mmf_rescale");
+  MMF_EXPECT_EQ(lanes.exit_code, 1);
+  MMF_EXPECT_TRUE(lanes.err.find("--lanes 12") != std::string::npos);
+}
+
+// One real synthesis of a small unit with two instances in ci-tiny (one per weight channel); run
+// without mmf_weight_channel, which holds it, so the total counts it (about 12 s).
+TEST(SynthCli, TernaryAccForCiTinyIsReported) {
+  if (yosys_missing()) GTEST_SKIP() << "yosys is not installed (make deps installs it)";
+  const auto r = run_cli("synth --build ci-tiny --unit mmf_ternary_acc --json");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  MMF_EXPECT_TRUE(r.err.find("[1/1] mmf_ternary_acc ... ") != std::string::npos) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  MMF_EXPECT_EQ(j["build"], "ci-tiny");
+  MMF_EXPECT_EQ(j["part"], "xcu280-fsvh2892-2L-e");
+  MMF_EXPECT_EQ(j["family"], "xcup");
+  MMF_EXPECT_EQ(j["yosys_version"].get<std::string>().rfind("Yosys ", 0), 0u);
+  MMF_ASSERT_EQ(j["units"].size(), 1u);
+  const nlohmann::json& u = j["units"][0];
+  MMF_EXPECT_EQ(u["module"], "mmf_ternary_acc");
+  MMF_EXPECT_EQ(u["params"], nlohmann::json({{"Lanes", 16}, {"MaxRowWords", 1024}}));
+  MMF_EXPECT_EQ(u["instances"], 2);
+  for (const char* key : {"lut", "ff", "carry", "bram36", "uram", "dsp", "lutram", "seconds"}) {
+    MMF_EXPECT_TRUE(u.contains(key) && u[key].is_number()) << key;
+    MMF_EXPECT_TRUE(j["total"].contains(key) && j["total"][key].is_number()) << key;
+  }
+  MMF_EXPECT_TRUE(u["lut"].get<int64_t>() > 0);
+  MMF_EXPECT_TRUE(u["ff"].get<int64_t>() > 0);
+  MMF_EXPECT_TRUE(u["bram36"].get<double>() > 0);  // the code buffer, 1024 x 128 bits
+  MMF_EXPECT_EQ(j["total_method"], "sum_of_units");
+  MMF_EXPECT_EQ(j["total"]["lut"].get<int64_t>(), 2 * u["lut"].get<int64_t>());
+  MMF_EXPECT_EQ(j["total"]["ff"].get<int64_t>(), 2 * u["ff"].get<int64_t>());
+}
+
+}  // namespace
+}  // namespace mmf::test
