@@ -9,7 +9,7 @@ namespace mmf_hls {
 
 const CsimBuild kCsimBuilds[] = {
     {"ci-tiny", 0xbdbc818f1a8570e6ull, 2, 16, &mmf_csim_ci_tiny},
-    {"u280", 0x02ffd301af647991ull, 32, 256, &mmf_csim_u280},
+    {"u280", 0x06e83c82846c1cfbull, 31, 256, &mmf_csim_u280},
 };
 const int kNumCsimBuilds = 2;
 

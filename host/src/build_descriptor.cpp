@@ -143,14 +143,23 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
           path + ": 'accelerator.lanes' must be a power of two (the AXI data width is 2 x lanes)");
-  b.accel.weight_channels = acc.in_range<int>("weight_channels", 1, b.board.memory_channels,
-                                              "at most board.memory_channels");
+  // The control map has room for 32 pointers (0x100 .. 0x1FF): the weight channels and `vec`.
+  b.accel.weight_channels =
+      acc.in_range<int>("weight_channels", 1, std::min(b.board.memory_channels, 31),
+                        "at most board.memory_channels and 31");
   b.accel.vector_channel =
       acc.in_range<int>("vector_channel", 0, b.board.memory_channels - 1, "a board channel");
-  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 1, 64);
-  require(is_power_of_two(b.accel.vector_lanes),
-          path + ": 'accelerator.vector_lanes' must be a power of two");
+  // The vector bank's AXI data is 32 x vector_lanes bits (at most 1024); int16 vectors travel
+  // two per word, so the lane count is even.
+  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 2, 32, "the vector bank's AXI data is "
+                                           "32 x vector_lanes bits");
+  require(is_power_of_two(b.accel.vector_lanes) && b.accel.vector_lanes <= b.accel.lanes,
+          path + ": 'accelerator.vector_lanes' must be a power of two and at most lanes (" +
+              std::to_string(b.accel.lanes) + ")");
   b.accel.max_vector = acc.in_range<int>("max_vector", 2, 1 << 20);
+  require(b.accel.max_vector % b.accel.vector_lanes == 0,
+          path + ": 'accelerator.max_vector' must be a multiple of vector_lanes (" +
+              std::to_string(b.accel.vector_lanes) + ")");
   b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
   return b;
 }

@@ -11,6 +11,8 @@
 
 #include "mmf/error.hpp"
 #include "mmf/numerics.hpp"
+#include "mmf/host/rtl_kernel_xml.hpp"
+#include "rtl_kernel_top.hpp"
 
 namespace mmf::host {
 namespace {
@@ -129,6 +131,12 @@ std::string make_fragment(const BuildDescriptor& b) {
   return s.str();
 }
 
+// Weight-FIFO depth of a build: 128 KiB of weight words, between 256 and 4096 words.
+int weight_fifo_depth(const BuildDescriptor& b) {
+  const int word_bytes = b.accel.lanes / 4;
+  return std::clamp(131072 / word_bytes, 256, 4096);
+}
+
 std::string sv_package(const BuildDescriptor& b) {
   std::ostringstream s;
   s << banner(b, "//") << "// RTL parameters of build '" << b.name
@@ -143,6 +151,9 @@ std::string sv_package(const BuildDescriptor& b) {
     << ";\n\n"
     << "  // Derived: 2 bits per trit on the weight channels' AXI data.\n"
     << "  localparam int unsigned WeightWordBits = 2 * Lanes;\n"
+    << "  // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the\n"
+    << "  // memory streaming through the vector work between two BitLinears.\n"
+    << "  localparam int unsigned WeightFifoDepth = " << weight_fifo_depth(b) << ";\n"
     << "  localparam logic [63:0] Fingerprint = 64'h" << std::hex << std::setw(16)
     << std::setfill('0') << b.fingerprint() << std::dec << ";\n\n"
     << "endpackage\n";
@@ -210,7 +221,9 @@ std::map<std::string, std::string> generate_build_files(const BuildDescriptor& b
           {dir + "mmf_kernel.cpp", kernel_source(build)},
           {dir + "connectivity.cfg", connectivity(build)},
           {dir + "build.mk", make_fragment(build)},
-          {dir + "mmf_build_pkg.sv", sv_package(build)}};
+          {dir + "mmf_build_pkg.sv", sv_package(build)},
+          {dir + "mmf_kernel_top.sv", rtl_kernel_top(build)},
+          {dir + "kernel.xml", rtl_kernel_xml(build)}};
 }
 
 std::string generate_csim_index(const std::vector<BuildDescriptor>& builds) {

@@ -67,9 +67,12 @@ void HostMemoryDevice::start(const LaunchArgs& args) {
                 std::to_string(args.weights.size()) + " buffers were bound");
   }
   HostLaunch launch;
-  for (BufferHandle h : args.weights)
+  for (BufferHandle h : args.weights) {
     launch.weights.push_back(buffer(h, 0, 0, "launch").bytes.data());
+    launch.weight_bytes.push_back(buffers_[h.id].bytes.size());
+  }
   launch.vec = reinterpret_cast<uint32_t*>(buffer(args.vec, 0, 0, "launch").bytes.data());
+  launch.vec_bytes = buffers_[args.vec.id].bytes.size();
   // The kernel trusts its size registers only as far as the buffers go.
   const uint64_t vec_bytes = buffers_[args.vec.id].bytes.size();
   if (uint64_t{args.regs.vec_words} * mmf_hls::kVecWordBytes > vec_bytes) {
@@ -91,7 +94,8 @@ void HostMemoryDevice::wait(std::chrono::milliseconds timeout) {
     throw Error(backend() + ": the token program did not finish within " +
                 std::to_string(timeout.count()) + " ms");
   }
-  counters_ = DeviceCounters{running_.get(), std::nullopt};
+  const mmf_hls::KernelCounters kernel = running_.get();
+  counters_ = DeviceCounters{kernel, last_cycles()};
 }
 
 }  // namespace mmf::host

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <future>
+#include <optional>
 #include <vector>
 
 #include "mmf/host/device.hpp"
@@ -13,7 +14,9 @@ namespace mmf::host {
 // The launch with buffers resolved to host pointers.
 struct HostLaunch {
   std::vector<const uint8_t*> weights;
+  std::vector<uint64_t> weight_bytes;  // size of each weight buffer
   uint32_t* vec = nullptr;
+  uint64_t vec_bytes = 0;
   mmf_hls::LaunchRegs regs{};
 };
 
@@ -31,6 +34,8 @@ class HostMemoryDevice : public Device {
   HostMemoryDevice(std::string backend, BuildDescriptor build);
   // Runs the token program to completion on the resolved buffers.
   virtual mmf_hls::KernelCounters execute(const HostLaunch& launch) = 0;
+  // Kernel cycles of the last run, from timed backends (read after execute() returned).
+  virtual std::optional<uint64_t> last_cycles() const { return std::nullopt; }
 
  private:
   struct Buffer {

@@ -23,6 +23,7 @@ module mmf_axi_write_master #(
   input  logic                 in_valid_i,
   output logic                 in_ready_o,
   input  logic [DataWidth-1:0] in_data_i,
+  input  logic [BeatBytes-1:0] in_strb_i,   // bytes of the beat to write
 
   output logic                 aw_valid_o,
   input  logic                 aw_ready_i,
@@ -85,7 +86,7 @@ module mmf_axi_write_master #(
   assign w_valid_o = in_valid_i && len_valid;
   assign in_ready_o = w_ready_i && len_valid;
   assign w_data_o = in_data_i;
-  assign w_strb_o = '1;
+  assign w_strb_o = in_strb_i;
   assign w_last_o = w_count_q == cur_beats - 1'b1;
   assign len_ready = w_fire && w_last_o;
   assign b_ready_o = 1'b1;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // One weight channel of the accelerator (mirrors channel_matvec of
 // hls/include/mmf_hls/ternary_accumulate.hpp): an AXI4 streaming read master feeding a ternary
-// accumulate unit. A job names the channel's rows of one BitLinear (the host compiler lays them
-// out contiguously per channel); the read starts as soon as the job is taken, while the codes
-// may still be on their way, so memory latency overlaps code loading.
+// accumulate unit. Reading and accumulating are decoupled: a read command (the channel's words
+// of one BitLinear, laid out contiguously by the host compiler) may be given long before the
+// matching accumulate job, so the weights stream into the read FIFO while the vector units
+// still work on the codes. The FIFO is the only buffer between memory and the accumulator.
 module mmf_weight_channel #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned MaxRowWords = 1024,
@@ -17,10 +18,16 @@ module mmf_weight_channel #(
   input  logic                 clk_i,
   input  logic                 rst_ni,
 
-  // Job: the channel's rows (may be 0), words per row, and the byte address of its first word.
+  // Read command: `beats` (>= 1) weight words from byte address `addr`.
+  input  logic                 cmd_valid_i,
+  output logic                 cmd_ready_o,
+  input  logic [AddrWidth-1:0] cmd_addr_i,
+  input  logic [31:0]          cmd_beats_i,
+
+  // Accumulate job: the channel's rows of one BitLinear (may be 0) and words per row; it takes
+  // rows * words weight words of the commands' data, in command order.
   input  logic                 job_valid_i,
   output logic                 job_ready_o,
-  input  logic [AddrWidth-1:0] job_addr_i,
   input  logic [RowCountW-1:0] job_rows_i,
   input  logic [WordIdxW-1:0]  job_row_words_i,
 
@@ -45,18 +52,13 @@ module mmf_weight_channel #(
   input  logic [1:0]           r_resp_i,
 
   output logic [63:0]          bytes_o,
-  output logic                 error_o
+  output logic                 error_o,
+  // The accumulator waits for a weight word its FIFO does not have (memory-bound cycle).
+  output logic                 starved_o
 );
 
-  logic                 cmd_valid, cmd_ready, acc_job_ready;
-  logic [31:0]          beats;
   logic                 weight_valid, weight_ready;
   logic [DataWidth-1:0] weight_data;
-
-  // The job goes to both the reader and the accumulator; a job without rows reads nothing.
-  assign beats = 32'(job_rows_i) * 32'(job_row_words_i);
-  assign cmd_valid = job_valid_i && acc_job_ready && beats != 0;
-  assign job_ready_o = acc_job_ready && (cmd_ready || beats == 0);
 
   mmf_axi_read_master #(
     .DataWidth(DataWidth),
@@ -66,10 +68,10 @@ module mmf_weight_channel #(
   ) u_reader (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i(cmd_valid),
-    .cmd_ready_o(cmd_ready),
-    .cmd_addr_i (job_addr_i),
-    .cmd_beats_i(beats),
+    .cmd_valid_i,
+    .cmd_ready_o,
+    .cmd_addr_i,
+    .cmd_beats_i,
     .out_valid_o(weight_valid),
     .out_ready_i(weight_ready),
     .out_data_o (weight_data),
@@ -88,14 +90,16 @@ module mmf_weight_channel #(
     .error_o
   );
 
+  assign starved_o = weight_ready && !weight_valid;
+
   mmf_ternary_acc #(
     .Lanes      (Lanes),
     .MaxRowWords(MaxRowWords)
   ) u_acc (
     .clk_i,
     .rst_ni,
-    .job_valid_i    (job_valid_i && (cmd_ready || beats == 0)),
-    .job_ready_o    (acc_job_ready),
+    .job_valid_i,
+    .job_ready_o,
     .job_rows_i,
     .job_row_words_i,
     .code_valid_i,

@@ -73,13 +73,21 @@ bool AxiMemoryChannel::w_ready() const {
 }
 
 void AxiMemoryChannel::w_accept(const uint8_t* data, uint64_t strb, bool last) {
+  // Bytes past 64 have no strobe bit here: they are written.
+  std::vector<uint32_t> words((beat_bytes_ + 31) / 32 + 2, 0xFFFFFFFFu);
+  words[0] = static_cast<uint32_t>(strb);
+  words[1] = static_cast<uint32_t>(strb >> 32);
+  w_accept_wide(data, words.data(), last);
+}
+
+void AxiMemoryChannel::w_accept_wide(const uint8_t* data, const uint32_t* strb, bool last) {
   if (!w_ready()) throw std::logic_error("AxiMemoryChannel: write beat taken while not ready");
   for (Write& w : writes_) {
     if (w.taken == w.beats) continue;
     const uint64_t at = w.addr + uint64_t{w.taken} * beat_bytes_;
     if (at + beat_bytes_ <= size_) {
       for (uint32_t k = 0; k < beat_bytes_; ++k) {
-        if (k >= 64 || ((strb >> k) & 1) != 0) memory_[at + k] = data[k];
+        if (((strb[k / 32] >> (k % 32)) & 1) != 0) memory_[at + k] = data[k];
       }
     } else {
       w.error = true;

@@ -23,8 +23,10 @@ std::string shipped(const std::string& name) {
 TEST(BuildDescriptor, ShippedBuildsLoad) {
   const BuildDescriptor u280 = host::load_build_descriptor(host::build_descriptor_path("u280"));
   MMF_EXPECT_EQ(u280.kernel_name(), "mmf_u280");
-  MMF_EXPECT_EQ(u280.accel.weight_channels, 32);
+  // 31 weight channels; the vector bank has the 32nd pseudo-channel to itself.
+  MMF_EXPECT_EQ(u280.accel.weight_channels, 31);
   MMF_EXPECT_EQ(u280.board.memory_channels, 32);
+  MMF_EXPECT_EQ(u280.accel.vector_channel, 31);
   // The weight streamers can take what HBM gives: lanes and clock are chosen for it.
   MMF_EXPECT_GE(u280.streamer_bytes_per_second(), u280.board.channel_gbps * 1e9);
   const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));

@@ -52,6 +52,7 @@ TEST_P(AxiWriteMasterRtl, WritesLandIntactAndInOrder) {
     }
     io.in_valid_i = sent < data.size() && !hold(rng);
     io.in_data_i = sent < data.size() ? data[sent] : 0;
+    io.in_strb_i = 0xF;
     io.aw_ready_i = channel.aw_ready();
     io.w_ready_i = channel.w_ready();
     io.b_valid_i = channel.b_valid();

@@ -67,14 +67,19 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
   VerilatedUnit<Vmmf_weight_channel> dut;
   dut.reset();
   auto& io = dut.io();
-  bool job_sent = false;
+  // The read command goes first and the accumulate job later, as the kernel's prefetcher
+  // does; a job without rows reads nothing.
+  const uint32_t beats = c.rows * row_words;
+  bool cmd_sent = beats == 0, job_sent = false;
   size_t codes_sent = 0;
   std::vector<int32_t> got;
   const uint64_t start = dut.cycles();
   while (got.size() < expected.size()) {
     MMF_ASSERT_TRUE(dut.cycles() < start + 10 * memory.size() + 1000) << "watchdog";
-    io.job_valid_i = !job_sent;
-    io.job_addr_i = uint64_t{first} * kWordBytes;
+    io.cmd_valid_i = !cmd_sent;
+    io.cmd_addr_i = uint64_t{first} * kWordBytes;
+    io.cmd_beats_i = beats;
+    io.job_valid_i = !job_sent && dut.cycles() > start + 3;
     io.job_rows_i = c.rows;
     set_port(io.job_row_words_i, {row_words});
     io.code_valid_i = codes_sent < code_beats.size();
@@ -88,6 +93,7 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
     io.r_last_i = channel.r_last();
     io.r_resp_i = channel.r_resp();
     dut.settle();
+    if (io.cmd_valid_i && io.cmd_ready_o) cmd_sent = true;
     if (io.job_valid_i && io.job_ready_o) job_sent = true;
     if (io.code_valid_i && io.code_ready_o) ++codes_sent;
     if (io.ar_valid_o && io.ar_ready_i) channel.ar_accept(io.ar_addr_o, io.ar_len_o);

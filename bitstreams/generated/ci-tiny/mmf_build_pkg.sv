@@ -11,6 +11,9 @@ package mmf_build_pkg;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.
   localparam int unsigned WeightWordBits = 2 * Lanes;
+  // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the
+  // memory streaming through the vector work between two BitLinears.
+  localparam int unsigned WeightFifoDepth = 4096;
   localparam logic [63:0] Fingerprint = 64'hbdbc818f1a8570e6;
 
 endpackage

@@ -3,14 +3,17 @@
 package mmf_build_pkg;
 
   localparam int unsigned Lanes = 256;
-  localparam int unsigned WeightChannels = 32;
-  localparam int unsigned VectorLanes = 8;
+  localparam int unsigned WeightChannels = 31;
+  localparam int unsigned VectorLanes = 32;
   localparam int unsigned MaxVector = 16384;
   localparam int unsigned MaxOps = 512;
   localparam int unsigned ClockKhz = 300000;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.
   localparam int unsigned WeightWordBits = 2 * Lanes;
-  localparam logic [63:0] Fingerprint = 64'h02ffd301af647991;
+  // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the
+  // memory streaming through the vector work between two BitLinears.
+  localparam int unsigned WeightFifoDepth = 2048;
+  localparam logic [63:0] Fingerprint = 64'h06e83c82846c1cfb;
 
 endpackage

@@ -9,10 +9,10 @@
 namespace mmf_build_u280 {
 
 constexpr char kBuildName[] = "u280";
-constexpr uint64_t kFingerprint = 0x02ffd301af647991ull;
+constexpr uint64_t kFingerprint = 0x06e83c82846c1cfbull;
 constexpr double kClockMhz = 300;
 
-using Config = mmf_hls::AccelTraits</*Lanes=*/256, /*WeightChannels=*/32, /*VectorLanes=*/8,
+using Config = mmf_hls::AccelTraits</*Lanes=*/256, /*WeightChannels=*/31, /*VectorLanes=*/32,
                                    /*MaxVector=*/16384, /*MaxOps=*/512>;
 
 }  // namespace mmf_build_u280

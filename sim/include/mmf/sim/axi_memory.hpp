@@ -44,6 +44,8 @@ class AxiMemoryChannel {
   // most 64 bytes per beat here). Throws if wlast disagrees with the burst length.
   bool w_ready() const;
   void w_accept(const uint8_t* data, uint64_t strb, bool last);
+  // The same for beats of any width: strobe bit k (byte k) is bit k % 32 of strb_words[k / 32].
+  void w_accept_wide(const uint8_t* data, const uint32_t* strb_words, bool last);
   // Write response channel.
   bool b_valid() const;
   uint8_t b_resp() const;

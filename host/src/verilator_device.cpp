@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `verilator` backend: the RTL kernel (rtl/) of the build, cycle-accurate under Verilator,
+// with every memory channel behind the timing model of sim/ (the build's channel rate). Device
+// memory is host memory; the kernel sees it through its AXI masters.
+#include <sstream>
+
+#include "host_memory_device.hpp"
+#include "mmf/error.hpp"
+#include "mmf/sim/kernel_sim.hpp"
+
+namespace mmf::host {
+namespace {
+
+const sim::CompiledKernel& find_kernel(const BuildDescriptor& build) {
+  std::string compiled;
+  for (const sim::CompiledKernel& k : sim::compiled_kernels()) {
+    if (k.build == build.name) {
+      if (k.fingerprint != build.fingerprint()) {
+        throw Error(build.path + " differs from the build '" + build.name +
+                    "' Verilated into this binary: run `make gen` and rebuild");
+      }
+      return k;
+    }
+    compiled += std::string(compiled.empty() ? "" : ", ") + k.build;
+  }
+  throw Error("--backend verilator: build '" + build.name + "' (" + build.path +
+              ") has no Verilated kernel in this binary (compiled: " +
+              (compiled.empty() ? std::string("none; is verilator installed?") : compiled) + ")");
+}
+
+// Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
+sim::SimOptions sim_options(const BuildDescriptor& build) {
+  sim::SimOptions o;
+  o.weight_timing.bytes_per_cycle = build.board.channel_gbps * 1000.0 / build.accel.clock_mhz;
+  o.weight_timing.latency_cycles = 64;
+  o.weight_timing.max_outstanding = 16;
+  o.vec_timing = o.weight_timing;
+  o.watchdog_cycles = 200'000'000;
+  return o;
+}
+
+class VerilatorDevice final : public HostMemoryDevice {
+ public:
+  explicit VerilatorDevice(BuildDescriptor build)
+      : HostMemoryDevice("verilator", std::move(build)),
+        sim_(find_kernel(this->build()).make(sim_options(this->build()))) {}
+
+ protected:
+  mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
+    sim::KernelLaunch l;
+    for (size_t c = 0; c < launch.weights.size(); ++c) {
+      l.weights.push_back(
+          sim::BankView{const_cast<uint8_t*>(launch.weights[c]), launch.weight_bytes[c]});
+    }
+    l.vec = sim::BankView{reinterpret_cast<uint8_t*>(launch.vec), launch.vec_bytes};
+    l.program = launch.regs.program;
+    l.num_ops = launch.regs.num_ops;
+    l.vec_words = launch.regs.vec_words;
+    l.weight_words = launch.regs.weight_words;
+    const sim::LaunchResult r = sim_->run(l);
+    cycles_ = r.cycles;
+    mmf_hls::KernelCounters k;
+    k.status = static_cast<uint32_t>(r.regs.status);
+    k.ops_done = static_cast<uint32_t>(r.regs.ops_done);
+    k.ternary_ops = r.regs.ternary_ops;
+    k.weight_bytes = r.regs.weight_bytes;
+    k.vector_bytes = r.regs.vector_bytes;
+    return k;
+  }
+  std::optional<uint64_t> last_cycles() const override { return cycles_; }
+
+ private:
+  std::unique_ptr<sim::KernelSim> sim_;
+  uint64_t cycles_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build) {
+  return std::make_unique<VerilatorDevice>(build);
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Realigns a beat stream: a job names `n` lanes starting `off` lanes into the first input beat;
+// the output carries those lanes from lane 0, ceil(n / Lanes) beats, tail lanes of the last
+// beat unspecified. It takes ceil((off + n) / Lanes) input beats. Used wherever a vector starts
+// inside a beat (unaligned vector-bank reads, the up half of [gate | up]).
+module mmf_stream_align #(
+  parameter int unsigned Width = 32,   // bits per lane
+  parameter int unsigned Lanes = 4,
+  localparam int unsigned OffW = (Lanes > 1) ? $clog2(Lanes) : 1,
+  localparam int unsigned BeatW = Width * Lanes
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+
+  input  logic                   job_valid_i,
+  output logic                   job_ready_o,
+  input  logic [OffW-1:0]        job_off_i,
+  input  logic [31:0]            job_n_i,      // >= 1
+
+  input  logic                   in_valid_i,
+  output logic                   in_ready_o,
+  input  logic [Width*Lanes-1:0] in_data_i,
+
+  output logic                   out_valid_o,
+  input  logic                   out_ready_i,
+  output logic [Width*Lanes-1:0] out_data_o
+);
+
+  logic [Width*Lanes-1:0]   prev_q;
+  logic [2*Width*Lanes-1:0] pair;
+  logic [OffW-1:0]          off_q;
+  logic [31:0]              in_left_q, out_left_q;
+  logic                     have_prev_q;
+  logic                     out_fire, take_next;
+
+  // Each output beat joins the held beat with the next one (none after the last input beat).
+  assign pair = {(in_left_q != 0) ? in_data_i : '0, prev_q};
+  assign out_data_o = BeatW'(pair >> (Width * 32'(off_q)));
+  assign out_valid_o = have_prev_q && out_left_q != 0 && (in_valid_i || in_left_q == 0);
+  assign out_fire = out_valid_o && out_ready_i;
+  // An input beat is taken to fill the holding register, or as the next beat of an output.
+  assign take_next = in_left_q != 0 && (!have_prev_q || out_fire);
+  assign in_ready_o = take_next;
+  assign job_ready_o = out_left_q == 0 && in_left_q == 0;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prev_q <= '0;
+      off_q <= '0;
+      in_left_q <= '0;
+      out_left_q <= '0;
+      have_prev_q <= 1'b0;
+    end else begin
+      if (job_valid_i && job_ready_o) begin
+        off_q <= job_off_i;
+        in_left_q <= (32'(job_off_i) + job_n_i + Lanes - 1) / Lanes;
+        out_left_q <= (job_n_i + Lanes - 1) / Lanes;
+        have_prev_q <= 1'b0;
+      end else begin
+        if (in_valid_i && take_next) begin
+          prev_q <= in_data_i;
+          in_left_q <= in_left_q - 1;
+          have_prev_q <= 1'b1;
+        end
+        if (out_fire) begin
+          out_left_q <= out_left_q - 1;
+          if (out_left_q == 1) have_prev_q <= 1'b0;
+        end
+      end
+    end
+  end
+
+endmodule

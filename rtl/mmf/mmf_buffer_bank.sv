@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel's on-chip vectors (the HLS controller's buf[], state, lower bound, scratch and
+// norm weights): NumSlots RAMs of Rows rows, each row Lanes 32-bit values. A pass job streams
+// rows start .. start + rows - 1 of up to four slots side by side (ports a..d), `passes` times,
+// one beat per cycle; a port in half mode reads an int16 vector packed two per word, beat b
+// taking the low or high half of row start + b/2. Two write ports, each with a lane mask so a
+// short last row leaves the lanes past the vector untouched.
+module mmf_buffer_bank #(
+  parameter int unsigned Lanes = 4,
+  parameter int unsigned Rows = 4096,      // MaxVector / Lanes
+  parameter int unsigned NumSlots = 13,
+  localparam int unsigned RowW = $clog2(Rows + 1),
+  localparam int unsigned IdxW = (Rows > 1) ? $clog2(Rows) : 1,
+  localparam int unsigned SlotW = $clog2(NumSlots),
+  localparam int unsigned BeatW = 32 * Lanes
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+
+  // Pass job: slots of ports a..d in [4*SlotW-1:0] (port p at [SlotW*p +: SlotW]), half-mode
+  // flags one bit per port, rows per pass (>= 1), passes (>= 1), start row.
+  input  logic                  job_valid_i,
+  output logic                  job_ready_o,
+  input  logic [4*SlotW-1:0]    job_slots_i,
+  input  logic [3:0]            job_half_i,
+  input  logic [RowW-1:0]       job_rows_i,
+  input  logic [1:0]            job_passes_i,
+  input  logic [RowW-1:0]       job_start_i,
+
+  output logic                  out_valid_o,
+  input  logic                  out_ready_i,
+  output logic [4*BeatW-1:0]    out_data_o,   // port p in [BeatW*p +: BeatW]
+
+  // Write ports 0 and 1 (port 1 wins if both name the same slot and row).
+  input  logic [1:0]            we_i,
+  input  logic [2*SlotW-1:0]    wslot_i,
+  input  logic [2*RowW-1:0]     wrow_i,
+  input  logic [2*BeatW-1:0]    wdata_i,
+  input  logic [2*Lanes-1:0]    wmask_i
+);
+
+  localparam int unsigned FifoDepth = 4;
+
+  // ---- Pass sequencing: reads issue while the output FIFO has room for their data.
+  logic [4*SlotW-1:0] slots_q;
+  logic [3:0]         half_q;
+  logic [RowW-1:0]    rows_q, start_q, beat_q;
+  logic [1:0]         passes_left_q;
+  logic               issue, read_valid_q;
+  logic [3:0]         read_odd_q;  // the half each port takes from the row being read
+  logic [$clog2(FifoDepth+1)-1:0] usage;
+  logic               fifo_ready;
+
+  assign job_ready_o = passes_left_q == '0 && !read_valid_q && usage == '0;
+  assign issue = passes_left_q != '0 && 32'(usage) + 32'(read_valid_q) < FifoDepth;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      slots_q <= '0;
+      half_q <= '0;
+      rows_q <= '0;
+      start_q <= '0;
+      beat_q <= '0;
+      passes_left_q <= '0;
+      read_valid_q <= 1'b0;
+      read_odd_q <= '0;
+    end else begin
+      read_valid_q <= issue;
+      read_odd_q <= {4{beat_q[0]}} & half_q;
+      if (job_valid_i && job_ready_o) begin
+        slots_q <= job_slots_i;
+        half_q <= job_half_i;
+        rows_q <= job_rows_i;
+        start_q <= job_start_i;
+        beat_q <= '0;
+        passes_left_q <= job_passes_i;
+      end else if (issue) begin
+        if (beat_q == rows_q - 1'b1) begin
+          beat_q <= '0;
+          passes_left_q <= passes_left_q - 1'b1;
+        end else begin
+          beat_q <= beat_q + 1'b1;
+        end
+      end
+    end
+  end
+
+  // ---- The RAMs: one synchronous read per slot per cycle at the pass's row.
+  logic [BeatW-1:0] rdata [NumSlots];
+  for (genvar s = 0; s < NumSlots; s++) begin : g_slot
+    logic [BeatW-1:0] mem [Rows];
+    logic [IdxW-1:0]  raddr;
+    logic             half_reader;
+
+    always_comb begin
+      half_reader = 1'b0;
+      for (int unsigned p = 0; p < 4; p++) begin
+        if (32'(slots_q[SlotW*p +: SlotW]) == s && half_q[p]) half_reader = 1'b1;
+      end
+      raddr = IdxW'(start_q + (half_reader ? beat_q >> 1 : beat_q));
+    end
+
+    always_ff @(posedge clk_i) begin
+      for (int unsigned w = 0; w < 2; w++) begin
+        if (we_i[w] && 32'(wslot_i[SlotW*w +: SlotW]) == s) begin
+          for (int unsigned k = 0; k < Lanes; k++) begin
+            if (wmask_i[Lanes*w + k]) begin
+              mem[wrow_i[RowW*w +: IdxW]][32*k +: 32] <= wdata_i[BeatW*w + 32*k +: 32];
+            end
+          end
+        end
+      end
+      if (issue) rdata[s] <= mem[raddr];
+    end
+  end
+
+  // ---- Port selection (and int16 half selection) on the data read last cycle.
+  logic [4*BeatW-1:0] read_beat;
+  logic [BeatW/2-1:0] half;
+  always_comb begin
+    half = '0;
+    for (int unsigned p = 0; p < 4; p++) begin
+      read_beat[BeatW*p +: BeatW] = rdata[slots_q[SlotW*p +: SlotW]];
+      if (half_q[p]) begin
+        half = read_odd_q[p] ? rdata[slots_q[SlotW*p +: SlotW]][BeatW-1:BeatW/2] :
+                               rdata[slots_q[SlotW*p +: SlotW]][BeatW/2-1:0];
+        read_beat[BeatW*p +: BeatW] = BeatW'(half);
+      end
+    end
+  end
+
+  logic unused_fifo_ready;
+  assign unused_fifo_ready = fifo_ready;
+
+  mmf_fifo #(
+    .Width(4 * BeatW),
+    .Depth(FifoDepth)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (read_valid_q),
+    .in_ready_o (fifo_ready),
+    .in_data_i  (read_beat),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o,
+    .usage_o    (usage)
+  );
+
+endmodule

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// Weight prefetcher: walks the token program ahead of the controller and gives every weight
+// channel the read command of each BitLinear as soon as the channel takes it, so the weight
+// streams never wait for vector work (the weights do not depend on data). It keeps its own copy
+// of the checked descriptors, written during the controller's program load, and goes no
+// further than `limit` (the ops before the first bad descriptor). It does not pass an Embed
+// op before the controller has done it: an Embed can still stop the run (bad token), and
+// weights read for ops that never run would be left in the FIFOs.
+module mmf_weight_prefetch #(
+  parameter int unsigned Lanes = 16,
+  parameter int unsigned Channels = 2,
+  parameter int unsigned MaxOps = 512,
+  parameter int unsigned AddrWidth = 64,
+  localparam int unsigned OpW = $clog2(MaxOps + 1),
+  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+
+  // Program load (from the controller): descriptor `waddr` arrives.
+  input  logic                          we_i,
+  input  logic [OpW-1:0]                waddr_i,
+  input  logic [DescW-1:0]              wdata_i,
+
+  // A launch: starts walking once `limit_valid` (the load is over); `ops_done` is the
+  // controller's progress. `start` clears the walk.
+  input  logic                          start_i,
+  input  logic                          limit_valid_i,
+  input  logic [OpW-1:0]                limit_i,
+  input  logic [OpW-1:0]                ops_done_i,
+  input  logic [AddrWidth*Channels-1:0] bases_i,   // weight pointer of channel c
+
+  output logic [Channels-1:0]           cmd_valid_o,
+  input  logic [Channels-1:0]           cmd_ready_i,
+  output logic [AddrWidth*Channels-1:0] cmd_addr_o,
+  output logic [32*Channels-1:0]        cmd_beats_o
+);
+
+  localparam int unsigned WordBytesU = Lanes / 4;
+  localparam logic [AddrWidth-1:0] WordBytes = AddrWidth'(WordBytesU);  // 2 bits a trit
+
+  typedef enum logic [1:0] {StIdle, StRead, StDecide, StIssue} state_e;
+  state_e               state_q;
+  logic [OpW-1:0]       op_q;
+  logic [DescW-1:0]     desc;
+  logic [Channels-1:0]  pending_q;   // channels still to take the current command
+  logic [31:0]          rows, row_words, weight;
+  logic [31:0]          base_rows, extra_rows;
+  logic                 unused;
+  assign unused = ^{waddr_i, desc};  // the RAM is MaxOps deep; other fields are not needed
+
+  prim_ram_1r1w #(
+    .Width(DescW),
+    .Depth(MaxOps)
+  ) u_desc (
+    .clk_i,
+    .we_i,
+    .waddr_i(waddr_i[$clog2(MaxOps)-1:0]),
+    .wdata_i,
+    .raddr_i(op_q[$clog2(MaxOps)-1:0]),
+    .rdata_o(desc)
+  );
+
+  assign rows = desc[32*mmf_format_pkg::FieldRows +: 32];
+  assign weight = desc[32*mmf_format_pkg::FieldWeight +: 32];
+  assign row_words = (desc[32*mmf_format_pkg::FieldN +: 32] + Lanes - 1) / Lanes;
+  assign base_rows = rows / Channels;
+  assign extra_rows = rows % Channels;
+
+  // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
+  // remainder; a channel without rows gets no command.
+  logic [AddrWidth*Channels-1:0] addr_q;
+  logic [32*Channels-1:0]        beats_q;
+  assign cmd_valid_o = (state_q == StIssue) ? pending_q : '0;
+  assign cmd_addr_o = addr_q;
+  assign cmd_beats_o = beats_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= StIdle;
+      op_q <= '0;
+      pending_q <= '0;
+      addr_q <= '0;
+      beats_q <= '0;
+    end else if (start_i) begin
+      state_q <= StIdle;
+      op_q <= '0;
+      pending_q <= '0;
+    end else begin
+      unique case (state_q)
+        StIdle: if (limit_valid_i && op_q < limit_i) state_q <= StRead;
+        StRead: state_q <= StDecide;  // the descriptor RAM answers next cycle
+        StDecide: begin
+          if (desc[31:0] == mmf_format_pkg::OpEmbed && ops_done_i <= op_q) begin
+            state_q <= StDecide;       // wait for the controller to get past the Embed
+          end else if (desc[31:0] == mmf_format_pkg::OpBitLinear) begin
+            for (int unsigned c = 0; c < Channels; c++) begin
+              beats_q[32*c +: 32] <= (base_rows + 32'(c < extra_rows)) * row_words;
+              addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] +
+                  AddrWidth'(weight) * WordBytes;
+              pending_q[c] <= base_rows + 32'(c < extra_rows) != 0;
+            end
+            state_q <= StIssue;
+          end else begin
+            op_q <= op_q + 1'b1;
+            state_q <= StIdle;
+          end
+        end
+        default: begin  // StIssue
+          pending_q <= pending_q & ~cmd_ready_i;
+          if ((pending_q & ~cmd_ready_i) == '0) begin
+            op_q <= op_q + 1'b1;
+            state_q <= StIdle;
+          end
+        end
+      endcase
+    end
+  end
+
+endmodule

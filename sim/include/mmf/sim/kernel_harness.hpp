@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+// Verilator harness of the kernel (rtl/mmf/mmf_kernel.sv), templated on the Verilated model of
+// one build. It owns its VerilatedContext, drives s_axi_control as an AXI4-Lite master, serves
+// every weight channel and the vector bank from an AxiMemoryChannel (the one timing model of a
+// memory channel), stops a hung run with the controller state named, and optionally writes an
+// FST waveform. Include only from a translation unit that compiles a Verilated model.
+#pragma once
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <sstream>
+#include <type_traits>
+
+#include "mmf/sim/kernel_sim.hpp"
+
+namespace mmf::sim {
+
+namespace port {
+
+// Bits [lsb, lsb + width) of a port of any Verilator type, width <= 64.
+template <class P>
+uint64_t get(const P& p, unsigned lsb, unsigned width) {
+  uint64_t v = 0;
+  if constexpr (std::is_integral_v<P>) {
+    v = static_cast<uint64_t>(p) >> lsb;
+  } else {
+    for (unsigned k = 0; k < width; ++k) {
+      const unsigned b = lsb + k;
+      v |= uint64_t{(p[b / 32] >> (b % 32)) & 1u} << k;
+    }
+  }
+  return width >= 64 ? v : v & ((uint64_t{1} << width) - 1);
+}
+
+template <class P>
+void set(P& p, unsigned lsb, unsigned width, uint64_t v) {
+  if constexpr (std::is_integral_v<P>) {
+    const uint64_t mask = (width >= 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1) << lsb;
+    p = static_cast<P>((static_cast<uint64_t>(p) & ~mask) | ((v << lsb) & mask));
+  } else {
+    for (unsigned k = 0; k < width; ++k) {
+      const unsigned b = lsb + k;
+      const uint32_t bit = 1u << (b % 32);
+      p[b / 32] = ((v >> k) & 1) != 0 ? (p[b / 32] | bit) : (p[b / 32] & ~bit);
+    }
+  }
+}
+
+// Bytes of a port from bit `lsb` (a multiple of 8), for beats of any width.
+template <class P>
+void copy_in(P& p, unsigned lsb, const uint8_t* bytes, unsigned n) {
+  for (unsigned k = 0; k < n; ++k) set(p, lsb + 8 * k, 8, bytes[k]);
+}
+template <class P>
+void copy_out(const P& p, unsigned lsb, uint8_t* bytes, unsigned n) {
+  for (unsigned k = 0; k < n; ++k) bytes[k] = static_cast<uint8_t>(get(p, lsb + 8 * k, 8));
+}
+
+}  // namespace port
+
+template <class Model>
+class KernelHarness final : public KernelSim {
+ public:
+  // Channels, Lanes and VectorLanes must be the parameters the model was Verilated with.
+  KernelHarness(const SimOptions& options, unsigned channels, unsigned lanes,
+                unsigned vector_lanes)
+      : options_(options),
+        channels_(channels),
+        weight_beat_(lanes / 4),
+        vec_beat_(4 * vector_lanes),
+        context_(std::make_unique<VerilatedContext>()) {
+    context_->randReset(2);
+    if (!options_.trace_path.empty()) context_->traceEverOn(true);
+    model_ = std::make_unique<Model>(context_.get(), "kernel");
+    if (!options_.trace_path.empty()) {
+      trace_ = std::make_unique<VerilatedFstC>();
+      model_->trace(trace_.get(), 99);
+      trace_->open(options_.trace_path.c_str());
+    }
+    Model& m = *model_;
+    m.rst_ni = 0;
+    for (int k = 0; k < 4; ++k) tick();
+    m.rst_ni = 1;
+    settle();
+  }
+
+  ~KernelHarness() override {
+    if (trace_) trace_->close();
+    model_->final();
+  }
+
+  uint64_t total_cycles() const override { return cycles_; }
+
+  LaunchResult run(const KernelLaunch& launch) override {
+    const auto wall_start = std::chrono::steady_clock::now();
+    if (launch.weights.size() != channels_) {
+      throw SimError("kernel simulation: " + std::to_string(launch.weights.size()) +
+                     " weight banks for a kernel of " + std::to_string(channels_) + " channels");
+    }
+    weights_.clear();
+    for (const BankView& b : launch.weights) {
+      weights_.push_back(std::make_unique<AxiMemoryChannel>(options_.weight_timing, b.data,
+                                                            b.bytes, weight_beat_));
+    }
+    vec_ = std::make_unique<AxiMemoryChannel>(options_.vec_timing, launch.vec.data,
+                                              launch.vec.bytes, vec_beat_);
+    // Arguments: scalars from 0x10, pointers from 0x100 (each bank is its own address space
+    // starting at 0 here), then ap_start.
+    const uint32_t scalars[4] = {launch.program, launch.num_ops, launch.vec_words,
+                                 launch.weight_words};
+    for (uint32_t i = 0; i < 4; ++i) write_reg(0x10 + 8 * i, scalars[i]);
+    for (uint32_t j = 0; j <= channels_; ++j) {
+      write_reg(0x100 + 8 * j, 0);
+      write_reg(0x104 + 8 * j, 0);
+    }
+    const uint64_t start = cycles_;
+    write_reg(0x00, 1);
+    // Poll ap_done (bit 1, clear on read) like a host would; between polls the kernel runs.
+    const uint64_t limit = options_.watchdog_cycles;
+    while (true) {
+      for (int k = 0; k < 64; ++k) cycle();
+      if ((read_reg(0x00) & 0x2) != 0) break;
+      if (limit != 0 && cycles_ - start > limit) {
+        std::ostringstream s;
+        s << "kernel simulation: no ap_done after " << (cycles_ - start)
+          << " cycles (watchdog); the controller is in state "
+          << controller_state_name(model_->dbg_state_o) << " at op "
+          << read_counter(1);
+        throw SimError(s.str());
+      }
+    }
+    LaunchResult r;
+    r.cycles = cycles_ - start;
+    write_reg(0x00, 0x10);  // ap_continue: ap_ctrl_chain starts no new run before it
+    r.regs = read_counters();
+    r.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return r;
+  }
+
+ private:
+  void settle() {
+    model_->clk_i = 0;
+    model_->eval();
+  }
+
+  void tick() {
+    settle();
+    if (trace_) trace_->dump(context_->time());
+    context_->timeInc(1);
+    model_->clk_i = 1;
+    model_->eval();
+    if (trace_) trace_->dump(context_->time());
+    context_->timeInc(1);
+    ++cycles_;
+  }
+
+  // One clock cycle with the memories served: inputs from the channels' state, outputs
+  // settled, handshakes recorded, then the edge.
+  void cycle() {
+    if (weights_.empty()) {  // no launch yet: nothing to serve
+      tick();
+      return;
+    }
+    for (unsigned c = 0; c < channels_; ++c) drive_weight(c);
+    drive_vec();
+    settle();
+    for (unsigned c = 0; c < channels_; ++c) accept_weight(c);
+    accept_vec();
+    tick();
+    for (auto& ch : weights_) ch->tick();
+    vec_->tick();
+  }
+
+  void drive_weight(unsigned c) {
+    Model& m = *model_;
+    AxiMemoryChannel& ch = *weights_[c];
+    port::set(m.w_ar_ready_i, c, 1, ch.ar_ready());
+    port::set(m.w_r_valid_i, c, 1, ch.r_valid());
+    port::set(m.w_r_last_i, c, 1, ch.r_valid() && ch.r_last());
+    port::set(m.w_r_resp_i, 2 * c, 2, ch.r_valid() ? ch.r_resp() : 0);
+    if (ch.r_valid()) port::copy_in(m.w_r_data_i, 8 * weight_beat_ * c, ch.r_data(), weight_beat_);
+  }
+
+  void accept_weight(unsigned c) {
+    Model& m = *model_;
+    AxiMemoryChannel& ch = *weights_[c];
+    if (port::get(m.w_ar_valid_o, c, 1) && ch.ar_ready()) {
+      ch.ar_accept(port::get(m.w_ar_addr_o, 64 * c, 64),
+                   static_cast<uint32_t>(port::get(m.w_ar_len_o, 8 * c, 8)));
+    }
+    if (ch.r_valid() && port::get(m.w_r_ready_o, c, 1)) ch.r_accept();
+  }
+
+  void drive_vec() {
+    Model& m = *model_;
+    AxiMemoryChannel& ch = *vec_;
+    m.v_ar_ready_i = ch.ar_ready();
+    m.v_r_valid_i = ch.r_valid();
+    m.v_r_last_i = ch.r_valid() && ch.r_last();
+    m.v_r_resp_i = ch.r_valid() ? ch.r_resp() : 0;
+    if (ch.r_valid()) port::copy_in(m.v_r_data_i, 0, ch.r_data(), vec_beat_);
+    m.v_aw_ready_i = ch.aw_ready();
+    m.v_w_ready_i = ch.w_ready();
+    m.v_b_valid_i = ch.b_valid();
+    m.v_b_resp_i = ch.b_valid() ? ch.b_resp() : 0;
+  }
+
+  void accept_vec() {
+    Model& m = *model_;
+    AxiMemoryChannel& ch = *vec_;
+    if (m.v_ar_valid_o && ch.ar_ready()) ch.ar_accept(m.v_ar_addr_o, m.v_ar_len_o);
+    if (ch.r_valid() && m.v_r_ready_o) ch.r_accept();
+    if (m.v_aw_valid_o && ch.aw_ready()) ch.aw_accept(m.v_aw_addr_o, m.v_aw_len_o);
+    if (m.v_w_valid_o && ch.w_ready()) {
+      beat_.resize(vec_beat_);
+      port::copy_out(m.v_w_data_o, 0, beat_.data(), vec_beat_);
+      strb_.assign((vec_beat_ + 31) / 32, 0);
+      for (unsigned k = 0; k < vec_beat_; ++k) {
+        if (port::get(m.v_w_strb_o, k, 1)) strb_[k / 32] |= 1u << (k % 32);
+      }
+      ch.w_accept_wide(beat_.data(), strb_.data(), m.v_w_last_o);
+    }
+    if (ch.b_valid() && m.v_b_ready_o) ch.b_accept();
+  }
+
+  // AXI4-Lite master: one write (address and data together), one read.
+  void write_reg(uint32_t addr, uint32_t data) {
+    Model& m = *model_;
+    m.ctl_aw_valid_i = 1;
+    m.ctl_aw_addr_i = addr;
+    m.ctl_w_valid_i = 1;
+    m.ctl_w_data_i = data;
+    m.ctl_w_strb_i = 0xF;
+    m.ctl_b_ready_i = 1;
+    bool aw = false, w = false;
+    for (int guard = 0; guard < 1000; ++guard) {
+      settle();
+      const bool aw_fire = m.ctl_aw_valid_i && m.ctl_aw_ready_o;
+      const bool w_fire = m.ctl_w_valid_i && m.ctl_w_ready_o;
+      const bool b_fire = m.ctl_b_valid_o && (aw || w);
+      cycle();  // the kernel may be running: memories are served
+      aw = aw || aw_fire;
+      w = w || w_fire;
+      if (aw_fire) m.ctl_aw_valid_i = 0;
+      if (w_fire) m.ctl_w_valid_i = 0;
+      if (b_fire) {
+        m.ctl_b_ready_i = 0;
+        return;
+      }
+    }
+    throw SimError("kernel simulation: s_axi_control write to 0x" + hex(addr) +
+                   " got no response");
+  }
+
+  uint32_t read_reg(uint32_t addr) {
+    Model& m = *model_;
+    m.ctl_ar_valid_i = 1;
+    m.ctl_ar_addr_i = addr;
+    m.ctl_r_ready_i = 1;
+    for (int guard = 0; guard < 1000; ++guard) {
+      settle();
+      const bool ar_fire = m.ctl_ar_valid_i && m.ctl_ar_ready_o;
+      const bool r_fire = m.ctl_r_valid_o && !m.ctl_ar_valid_i;
+      const uint32_t data = m.ctl_r_data_o;
+      cycle();  // the kernel may be running: memories are served
+      if (ar_fire) m.ctl_ar_valid_i = 0;
+      if (r_fire) {
+        m.ctl_r_ready_i = 0;
+        return data;
+      }
+    }
+    throw SimError("kernel simulation: s_axi_control read of 0x" + hex(addr) +
+                   " got no response");
+  }
+
+  uint64_t read_counter(unsigned k) {
+    const uint64_t lo = read_reg(0x200 + 8 * k);
+    const uint64_t hi = read_reg(0x204 + 8 * k);
+    return lo | (hi << 32);
+  }
+
+  KernelRegisters read_counters() {
+    KernelRegisters r;
+    uint64_t* fixed[] = {&r.status,         &r.ops_done,          &r.ternary_ops,
+                         &r.weight_bytes,   &r.vector_bytes,      &r.busy_cycles,
+                         &r.pass_cycles,    &r.vec_wait_cycles,   &r.starved_cycles,
+                         &r.accumulate_cycles, &r.vec_read_bytes, &r.vec_write_bytes,
+                         &r.axi_errors};
+    unsigned k = 0;
+    for (uint64_t* f : fixed) *f = read_counter(k++);
+    for (unsigned c = 0; c < channels_; ++c) r.channel_bytes.push_back(read_counter(k++));
+    return r;
+  }
+
+  static std::string hex(uint32_t v) {
+    std::ostringstream s;
+    s << std::hex << v;
+    return s.str();
+  }
+
+  SimOptions options_;
+  unsigned channels_;
+  unsigned weight_beat_, vec_beat_;
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<VerilatedFstC> trace_;
+  std::vector<std::unique_ptr<AxiMemoryChannel>> weights_;
+  std::unique_ptr<AxiMemoryChannel> vec_;
+  std::vector<uint8_t> beat_;
+  std::vector<uint32_t> strb_;
+  uint64_t cycles_ = 0;
+};
+
+}  // namespace mmf::sim

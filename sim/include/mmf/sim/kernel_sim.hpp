@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// A cycle-accurate simulation of the accelerator kernel (the RTL of rtl/ under Verilator) behind
+// a simulator-free interface: the host's `verilator` backend talks to this, never to a
+// Verilated model. One launch = the program of one token, run to ap_done.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mmf/sim/axi_memory.hpp"
+
+namespace mmf::sim {
+
+// One memory bank as the kernel sees it: host memory behind a timed AXI channel.
+struct BankView {
+  uint8_t* data = nullptr;
+  uint64_t bytes = 0;
+};
+
+struct KernelLaunch {
+  std::vector<BankView> weights;  // one per weight channel
+  BankView vec;
+  uint32_t program = 0, num_ops = 0, vec_words = 0, weight_words = 0;
+};
+
+// Counter registers of the kernel (0x200 + 8k), in register order.
+struct KernelRegisters {
+  uint64_t status = 0, ops_done = 0, ternary_ops = 0, weight_bytes = 0, vector_bytes = 0;
+  uint64_t busy_cycles = 0, pass_cycles = 0, vec_wait_cycles = 0, starved_cycles = 0;
+  uint64_t accumulate_cycles = 0, vec_read_bytes = 0, vec_write_bytes = 0, axi_errors = 0;
+  std::vector<uint64_t> channel_bytes;
+};
+
+struct LaunchResult {
+  KernelRegisters regs;
+  uint64_t cycles = 0;        // ap_start written .. ap_done seen
+  double wall_seconds = 0.0;  // of the simulation
+};
+
+struct SimOptions {
+  ChannelTiming weight_timing;  // each weight channel
+  ChannelTiming vec_timing;     // the vector bank
+  uint64_t watchdog_cycles = 0; // 0: no limit
+  std::string trace_path;       // FST waveform of every launch when not empty
+};
+
+class KernelSim {
+ public:
+  virtual ~KernelSim() = default;
+  // Runs one launch; throws mmf::sim::SimError on a hang (naming the controller state).
+  virtual LaunchResult run(const KernelLaunch& launch) = 0;
+  virtual uint64_t total_cycles() const = 0;
+};
+
+class SimError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The Verilated kernels compiled into this binary (CI builds), by build name; the fingerprint
+// of the build descriptor the model was made from, to refuse a stale one.
+struct CompiledKernel {
+  const char* build;
+  uint64_t fingerprint;
+  std::unique_ptr<KernelSim> (*make)(const SimOptions&);
+};
+const std::vector<CompiledKernel>& compiled_kernels();
+
+// Names of the controller states (rtl/mmf/mmf_kernel.sv state_e), for hang reports.
+const char* controller_state_name(unsigned state);
+
+}  // namespace mmf::sim
