@@ -11,11 +11,12 @@ namespace mmf::host {
 // Defined by the backends (host/src/*_device.cpp).
 std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
+std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build);
 
 namespace {
 
 const std::vector<std::string>& available_backends() {
-  static const std::vector<std::string> names = {"cpu", "csim"};
+  static const std::vector<std::string> names = {"cpu", "csim", "verilator"};
   return names;
 }
 
@@ -40,6 +41,7 @@ bool backend_available(const std::string& backend) {
 std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build) {
   if (backend == "cpu") return make_cpu_device(build);
   if (backend == "csim") return make_csim_device(build);
+  if (backend == "verilator") return make_verilator_device(build);
   const auto& known = known_backends();
   if (std::find(known.begin(), known.end(), backend) != known.end()) {
     throw Error("--backend " + backend +

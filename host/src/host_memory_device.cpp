@@ -30,7 +30,10 @@ BufferHandle HostMemoryDevice::allocate(int bank, uint64_t bytes) {
                 " bytes free of " + std::to_string(board.channel_mib) + " MiB)");
   }
   bank_used_[bank] += bytes;
-  buffers_.push_back(Buffer{bank, std::vector<uint8_t>(bytes, 0)});
+  // Storage in whole 4 KiB pages, as XRT allocates device buffers: a kernel reading whole AXI
+  // beats past the end of a buffer stays inside its page.
+  constexpr uint64_t kPage = 4096;
+  buffers_.push_back(Buffer{bank, bytes, std::vector<uint8_t>((bytes + kPage - 1) / kPage * kPage, 0)});
   return BufferHandle{static_cast<int>(buffers_.size()) - 1};
 }
 
@@ -40,10 +43,10 @@ HostMemoryDevice::Buffer& HostMemoryDevice::buffer(BufferHandle h, uint64_t offs
     throw Error(backend() + ": " + what + " of an unknown buffer");
   }
   Buffer& b = buffers_[h.id];
-  if (offset > b.bytes.size() || bytes > b.bytes.size() - offset) {
+  if (offset > b.size || bytes > b.size - offset) {
     throw Error(backend() + ": " + what + " of " + std::to_string(bytes) + " bytes at offset " +
                 std::to_string(offset) + " runs past a buffer of " +
-                std::to_string(b.bytes.size()) + " bytes");
+                std::to_string(b.size) + " bytes");
   }
   if (running_.valid()) throw Error(backend() + ": " + what + " while the device is running");
   return b;
@@ -74,12 +77,12 @@ void HostMemoryDevice::start(const LaunchArgs& args) {
   launch.vec = reinterpret_cast<uint32_t*>(buffer(args.vec, 0, 0, "launch").bytes.data());
   launch.vec_bytes = buffers_[args.vec.id].bytes.size();
   // The kernel trusts its size registers only as far as the buffers go.
-  const uint64_t vec_bytes = buffers_[args.vec.id].bytes.size();
+  const uint64_t vec_bytes = buffers_[args.vec.id].size;
   if (uint64_t{args.regs.vec_words} * mmf_hls::kVecWordBytes > vec_bytes) {
     throw Error(backend() + ": vec_words register exceeds the vector buffer");
   }
   for (BufferHandle h : args.weights) {
-    const uint64_t words = buffers_[h.id].bytes.size() / build().weight_word_bytes();
+    const uint64_t words = buffers_[h.id].size / build().weight_word_bytes();
     if (args.regs.weight_words > words) {
       throw Error(backend() + ": weight_words register exceeds a weight buffer");
     }

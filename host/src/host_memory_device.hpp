@@ -40,7 +40,8 @@ class HostMemoryDevice : public Device {
  private:
   struct Buffer {
     int bank;
-    std::vector<uint8_t> bytes;
+    uint64_t size;               // as allocated
+    std::vector<uint8_t> bytes;  // whole pages
   };
   Buffer& buffer(BufferHandle h, uint64_t offset, uint64_t bytes, const char* what);
 

@@ -11,6 +11,12 @@
 namespace mmf::host {
 namespace {
 
+std::string hex(uint64_t v) {
+  std::ostringstream s;
+  s << std::hex << v;
+  return s.str();
+}
+
 const sim::CompiledKernel& find_kernel(const BuildDescriptor& build) {
   std::string compiled;
   for (const sim::CompiledKernel& k : sim::compiled_kernels()) {
@@ -59,6 +65,11 @@ class VerilatorDevice final : public HostMemoryDevice {
     l.weight_words = launch.regs.weight_words;
     const sim::LaunchResult r = sim_->run(l);
     cycles_ = r.cycles;
+    if (r.regs.axi_errors != 0) {
+      // Bits: weight channel c at bit c, then vector-bank read, then vector-bank write.
+      throw Error("verilator: the kernel got an AXI error response (error bits 0x" +
+                  hex(r.regs.axi_errors) + "): an access past a memory bank");
+    }
     mmf_hls::KernelCounters k;
     k.status = static_cast<uint32_t>(r.regs.status);
     k.ops_done = static_cast<uint32_t>(r.regs.ops_done);

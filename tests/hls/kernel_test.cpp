@@ -155,7 +155,8 @@ std::vector<KernelCase> kernel_cases() {
   return {{"csim", "ci-tiny"},
           {"csim", "u280"},
           {"cpu", "ci-tiny"},
-          {"cpu", "u280"}};
+          {"cpu", "u280"},
+          {"verilator", "ci-tiny"}};
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, Kernel, testing::ValuesIn(kernel_cases()),

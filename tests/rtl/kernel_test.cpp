@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// The RTL kernel (rtl/mmf/mmf_kernel.sv, Verilated for the CI builds) op by op: every prefix
+// of a token program, ended by a Store of the last op's result, leaves the same vector in the
+// bank as the cpu backend (the golden units). A whole-token mismatch points at one op here.
+#include "common/checks.hpp"
+#include "common/hf_checkpoint.hpp"
+#include "mmf/host/accelerator.hpp"
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/device_image.hpp"
+
+namespace mmf::test {
+namespace {
+
+using namespace mmf_hls;
+
+ModelConfig ragged_config() {
+  ModelConfig c = small_test_config();
+  c.name = "ragged";
+  c.vocab_size = 300;
+  c.hidden_size = 90;
+  c.intermediate_size = 170;
+  c.num_layers = 2;
+  return c;
+}
+
+// Runs ops [0, k] of the image's program followed by a Store of op k's result buffer into the
+// logits area; returns the stored words.
+std::vector<uint32_t> run_prefix(const std::string& backend, const host::BuildDescriptor& b,
+                                 const host::DeviceImage& image, uint32_t k, uint32_t n,
+                                 uint32_t buffer, uint32_t token) {
+  auto device = host::open_device(backend, b);
+  host::LaunchArgs args = host::load_image(*device, image);
+  const uint32_t store = image.layout.program + (k + 1) * kDescriptorWords;
+  std::vector<uint32_t> d(kDescriptorWords, 0);
+  d[kFieldOpcode] = kOpStore;
+  d[kFieldN] = n;
+  d[kFieldSrc0] = buffer;
+  d[kFieldAddr0] = image.layout.logits;
+  device->write(args.vec, uint64_t{store} * 4, d.data(), d.size() * 4);
+  device->write(args.vec, uint64_t{image.layout.token_in} * 4, &token, 4);
+  args.regs.num_ops = k + 2;
+  device->start(args);
+  device->wait(std::chrono::minutes(2));
+  const KernelCounters c = device->counters().kernel;
+  EXPECT_EQ(c.status, 0u) << backend << " op " << k;
+  std::vector<uint32_t> out(n);
+  device->read(args.vec, uint64_t{image.layout.logits} * 4, out.data(), n * 4);
+  return out;
+}
+
+class KernelRtl : public testing::TestWithParam<std::string> {};
+
+TEST_P(KernelRtl, EveryOpLeavesWhatTheCpuBackendLeaves) {
+  if (!host::backend_available("verilator")) GTEST_SKIP() << "no Verilated kernel in this build";
+  const Model model = make_random_model(ragged_config(), 11, Packing::two_bit);
+  const host::BuildDescriptor b =
+      host::load_build_descriptor(host::build_descriptor_path(GetParam()));
+  const host::DeviceImage image = host::compile_model(model, b);
+  for (uint32_t k = 0; k + 1 < image.program.size(); ++k) {
+    const host::Descriptor& op = image.program[k];
+    const uint32_t opcode = op[kFieldOpcode];
+    if (opcode == kOpStore || op[kFieldDst] == kDstMemory) continue;
+    const uint32_t n = opcode == kOpBitLinear ? op[kFieldRows] : op[kFieldN];
+    const uint32_t dst = op[kFieldDst];
+    const auto want = run_prefix("cpu", b, image, k, n, dst, 7);
+    const auto got = run_prefix("verilator", b, image, k, n, dst, 7);
+    MMF_EXPECT_EQ(got, want) << "op " << k << " (opcode " << opcode << ")";
+    if (got != want) break;
+  }
+  // The last BitLinear (lm_head, normally to the vector bank) into a buffer instead.
+  {
+    host::DeviceImage img2 = image;
+    const uint32_t last = static_cast<uint32_t>(image.program.size()) - 1;
+    img2.vec[image.layout.program + last * kDescriptorWords + kFieldDst] = kBufA;
+    const uint32_t rows = image.program[last][kFieldRows];
+    const auto want = run_prefix("cpu", b, img2, last, rows, kBufA, 7);
+    const auto got = run_prefix("verilator", b, img2, last, rows, kBufA, 7);
+    MMF_EXPECT_EQ(got, want) << "lm_head into a buffer";
+  }
+  // The whole program: the logits.
+  std::vector<uint32_t> logits[2];
+  const char* backends[2] = {"cpu", "verilator"};
+  for (int i = 0; i < 2; ++i) {
+    auto device = host::open_device(backends[i], b);
+    host::LaunchArgs args = host::load_image(*device, image);
+    const uint32_t token = 7;
+    device->write(args.vec, uint64_t{image.layout.token_in} * 4, &token, 4);
+    device->start(args);
+    device->wait(std::chrono::minutes(2));
+    MMF_EXPECT_EQ(device->counters().kernel.status, 0u) << backends[i];
+    logits[i].resize(image.layout.vocab);
+    device->read(args.vec, uint64_t{image.layout.logits} * 4, logits[i].data(),
+                 logits[i].size() * 4);
+  }
+  MMF_EXPECT_EQ(logits[1], logits[0]) << "logits";
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, KernelRtl, testing::Values("ci-tiny"),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           for (char& c : s) c = c == '-' ? '_' : c;
+                           return s;
+                         });
+
+}  // namespace
+}  // namespace mmf::test
