@@ -15,7 +15,8 @@ namespace {
 
 struct RunArgs {
   std::string model = "tiny";
-  std::string backend = "cpu";
+  std::string backend = "verilator";
+  std::string trace;
   std::string build = "ci-tiny";
   int64_t timeout_ms = 300000;
   std::string prompt = "The meaning of life is";
@@ -44,14 +45,28 @@ void add_device_fields(const host::Accelerator& acc, nlohmann::json& j) {
                    {"weight_bytes", t.weight_bytes},
                    {"vector_bytes", t.vector_bytes},
                    {"source", "kernel counter registers, summed over launches"}};
-  // Untimed backends (cpu, csim) have no cycle counter: the field stays absent.
-  if (t.cycles) j["cycles"] = *t.cycles;
+  // Untimed backends (cpu, csim) have no cycle counter: the fields stay absent.
+  if (t.cycles) {
+    const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
+    const double per_token = static_cast<double>(*t.cycles) / launches;
+    j["cycles"] = *t.cycles;
+    j["cycles_per_token"] = per_token;
+    j["weight_bound_cycles_per_token"] =
+        static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle();
+    j["clock_mhz"] = b.accel.clock_mhz;
+    j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
+    j["tok_per_s_device_source"] =
+        "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
+        "board.channel_gbps)";
+  }
 }
 
-void run(const RunArgs& a) {
+void run(RunArgs a, bool backend_given) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
+  // The float reference exists on the cpu backend only: it is the default there.
+  if (numerics == host::Numerics::floating && !backend_given) a.backend = "cpu";
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
-  const host::EngineOptions engine{a.backend, a.build, numerics};
+  const host::EngineOptions engine{a.backend, a.build, numerics, a.trace};
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   if (session.accelerator() != nullptr) {
@@ -102,7 +117,13 @@ void run(const RunArgs& a) {
                "not the accelerator's speed)"
              : "measured (wall clock of this process, decode phase)"},
     };
-    if (const host::Accelerator* acc = session.accelerator()) add_device_fields(*acc, j);
+    if (const host::Accelerator* acc = session.accelerator()) {
+      add_device_fields(*acc, j);
+      if (acc->totals().cycles && seconds > 0) {
+        j["sim_cycles_per_s"] = static_cast<double>(*acc->totals().cycles) / seconds;
+        j["sim_cycles_per_s_source"] = "measured (simulated cycles per wall-clock second)";
+      }
+    }
     // Generated text can hold invalid UTF-8 (byte tokens of random models): replace, not fail.
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
@@ -129,7 +150,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
   cmd->add_option("--backend", a->backend,
-                  "cpu | csim (verilator, systemc and xrt come with later builds)")
+                  "verilator (the RTL, cycle-accurate) | csim (HLS C++) | cpu (golden units); "
+                  "systemc and xrt come with later builds")
       ->capture_default_str();
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
@@ -148,7 +170,8 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
-  cmd->callback([a] { run(*a); });
+  cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
+  cmd->callback([a, cmd] { run(*a, cmd->count("--backend") > 0); });
 }
 
 }  // namespace mmf::cli

@@ -2,6 +2,7 @@
 // Build descriptor loading and validation.
 #include "mmf/host/build_descriptor.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -90,6 +91,11 @@ std::string BuildDescriptor::kernel_name() const {
 
 double BuildDescriptor::streamer_bytes_per_second() const {
   return accel.clock_mhz * 1e6 * weight_word_bytes();
+}
+
+double BuildDescriptor::weight_bytes_per_cycle() const {
+  return accel.weight_channels *
+         std::min(channel_bytes_per_cycle(), static_cast<double>(weight_word_bytes()));
 }
 
 uint64_t BuildDescriptor::fingerprint() const {

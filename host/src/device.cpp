@@ -11,7 +11,8 @@ namespace mmf::host {
 // Defined by the backends (host/src/*_device.cpp).
 std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
-std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build);
+std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
+                                              const DeviceOptions& options);
 
 namespace {
 
@@ -38,10 +39,14 @@ bool backend_available(const std::string& backend) {
   return std::find(a.begin(), a.end(), backend) != a.end();
 }
 
-std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build) {
+std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
+                                    const DeviceOptions& options) {
+  if (!options.trace_path.empty() && backend != "verilator") {
+    throw Error("--trace: waveforms come from the verilator backend, not '" + backend + "'");
+  }
   if (backend == "cpu") return make_cpu_device(build);
   if (backend == "csim") return make_csim_device(build);
-  if (backend == "verilator") return make_verilator_device(build);
+  if (backend == "verilator") return make_verilator_device(build, options);
   const auto& known = known_backends();
   if (std::find(known.begin(), known.end(), backend) != known.end()) {
     throw Error("--backend " + backend +

@@ -62,7 +62,11 @@ void check_float_backend(const EngineOptions& options) {
 void preflight(const std::string& model_spec, const EngineOptions& options) {
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
-  open_device(options.backend, build);
+  open_device(options.backend, build, DeviceOptions{});
+  if (!options.trace_path.empty() && options.backend != "verilator") {
+    throw Error("--trace: waveforms come from the verilator backend, not '" + options.backend +
+                "'");
+  }
   check_model_fits(resolve_config(model_spec), build);
 }
 
@@ -72,7 +76,8 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
     return make_reference_engine(model, options.numerics);
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
-  std::unique_ptr<Device> device = open_device(options.backend, build);
+  std::unique_ptr<Device> device =
+      open_device(options.backend, build, DeviceOptions{options.trace_path});
   return std::make_unique<DeviceModel>(
       std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
 }

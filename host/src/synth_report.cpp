@@ -152,93 +152,136 @@ ResourceCounts parse_stat_text(const std::string& text, const std::string& sourc
 
 // ---- Units of the kernel ---------------------------------------------------------------------
 
+BuildPackage parse_build_package(const std::string& text, const std::string& source) {
+  // Lines "  localparam int unsigned <Name> = <integer>;"; derived ones written as expressions
+  // (WeightWordBits = 2 * Lanes) and the logic-typed fingerprint are left out.
+  BuildPackage out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string localparam, type, sign, name, eq, value;
+    if (!(words >> localparam >> type >> sign >> name >> eq >> value) ||
+        localparam != "localparam" || type != "int" || sign != "unsigned" || eq != "=") {
+      continue;
+    }
+    std::string rest;
+    if (value.empty() || value.back() != ';' || (words >> rest)) continue;
+    value.pop_back();
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) continue;
+    out[name] = std::stoll(value);
+  }
+  if (out.empty()) throw Error(source + ": no integer localparam (not an mmf_build_pkg?)");
+  return out;
+}
+
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
+// A parameter of the build package; the error names it (an older generated package lacks it).
+int64_t need(const BuildPackage& p, const char* name) {
+  const auto it = p.find(name);
+  if (it == p.end()) {
+    throw Error(std::string("mmf_build_pkg has no localparam ") + name + " (run `make gen`?)");
+  }
+  return it->second;
 }
 
-// Parameter sets, each computed from the build.
-SynthParams no_params(const AcceleratorSpec&) {
+// Parameter sets, each from the build package, as mmf_kernel sets them.
+SynthParams no_params(const BuildPackage&) {
   return {};
 }
-SynthParams weight_params(const AcceleratorSpec& a) {
-  return {{"Lanes", a.lanes}, {"MaxRowWords", ceil_div(a.max_vector, a.lanes)}};
+SynthParams weight_params(const BuildPackage& p) {
+  const int64_t lanes = need(p, "Lanes");
+  return {{"Lanes", lanes}, {"MaxRowWords", (need(p, "MaxVector") + lanes - 1) / lanes}};
 }
-SynthParams vector_params(const AcceleratorSpec& a) {
-  return {{"Lanes", a.vector_lanes}};
+SynthParams channel_params(const BuildPackage& p) {
+  SynthParams out = weight_params(p);
+  out.emplace_back("FifoDepth", need(p, "WeightFifoDepth"));
+  return out;
 }
-SynthParams vector_pass_params(const AcceleratorSpec& a) {
-  return {{"Lanes", a.vector_lanes}, {"MaxN", a.max_vector}};
+SynthParams vector_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "VectorLanes")}};
 }
-SynthParams merge_params(const AcceleratorSpec& a) {
-  return {{"Channels", a.weight_channels}};
+SynthParams vector_pass_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "VectorLanes")}, {"MaxN", need(p, "MaxVector")}};
 }
-SynthParams check_params(const AcceleratorSpec& a) {
-  return {{"MaxVector", a.max_vector}, {"Lanes", a.lanes}, {"WeightChannels", a.weight_channels}};
+SynthParams merge_params(const BuildPackage& p) {
+  return {{"Channels", need(p, "WeightChannels")}};
 }
-// The kernel's s_axi_control: the four launch scalars of mmf_hls::LaunchRegs, one pointer per
-// weight channel plus the vector bank, the five outputs of mmf_hls::KernelCounters.
-SynthParams control_params(const AcceleratorSpec& a) {
-  return {{"NumScalars", 4}, {"NumPointers", a.weight_channels + 1}, {"NumCounters", 5}};
+SynthParams check_params(const BuildPackage& p) {
+  return {{"MaxVector", need(p, "MaxVector")},
+          {"Lanes", need(p, "Lanes")},
+          {"WeightChannels", need(p, "WeightChannels")}};
 }
-// The vector bank's masters move one vector of VectorLanes 32-bit values per beat.
-SynthParams vector_bank_params(const AcceleratorSpec& a) {
-  return {{"DataWidth", 32 * int64_t{a.vector_lanes}}};
+// s_axi_control: the four launch scalars, one pointer per weight channel plus the vector bank,
+// 13 + WeightChannels counters (mmf_kernel's NumCounters).
+SynthParams control_params(const BuildPackage& p) {
+  const int64_t channels = need(p, "WeightChannels");
+  return {{"NumScalars", 4}, {"NumPointers", channels + 1}, {"NumCounters", 13 + channels}};
 }
-SynthParams kernel_params(const AcceleratorSpec& a) {
-  return {{"Lanes", a.lanes},
-          {"Channels", a.weight_channels},
-          {"VectorLanes", a.vector_lanes},
-          {"MaxVector", a.max_vector},
-          {"MaxOps", a.max_ops}};
+// The vector bank's masters (inside mmf_vec_reader/_writer): one vector of VectorLanes 32-bit
+// values per beat, bursts of 16, a 64-beat read FIFO.
+SynthParams vector_read_params(const BuildPackage& p) {
+  return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}, {"FifoDepth", 64}};
+}
+SynthParams vector_write_params(const BuildPackage& p) {
+  return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}};
+}
+SynthParams kernel_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "Lanes")},
+          {"Channels", need(p, "WeightChannels")},
+          {"VectorLanes", need(p, "VectorLanes")},
+          {"MaxVector", need(p, "MaxVector")},
+          {"MaxOps", need(p, "MaxOps")},
+          {"WeightFifoDepth", need(p, "WeightFifoDepth")}};
 }
 
-int64_t one(const AcceleratorSpec&) {
+int64_t none(const BuildPackage&) {
+  return 0;
+}
+int64_t one(const BuildPackage&) {
   return 1;
 }
-int64_t per_weight_channel(const AcceleratorSpec& a) {
-  return a.weight_channels;
+int64_t per_weight_channel(const BuildPackage& p) {
+  return need(p, "WeightChannels");
 }
 
 struct UnitRow {
   const char* unit;
   const char* module;
-  SynthParams (*params)(const AcceleratorSpec&);
-  int64_t (*instances)(const AcceleratorSpec&);
+  SynthParams (*params)(const BuildPackage&);
+  int64_t (*instances)(const BuildPackage&);
   const char* within;  // "" or the unit whose netlist holds these instances
   bool kernel_top;
 };
 
-// THE unit table. Instances are the kernel's (planned) count: one vector datapath; one weight
-// channel, with its rescale, per weight streamer. The weight channels' own read masters are
-// inside mmf_weight_channel; mmf_axi_read_master/_write_master here are the vector bank's.
-// mmf_kernel (rtl/mmf/mmf_kernel.sv) is the whole kernel: while its file does not exist the row
-// is skipped and the total is the sum of the units.
+// THE unit table, instances as in mmf_kernel: one vector datapath; per weight channel an
+// mmf_weight_channel (its own read master inside) and an mmf_rescale. mmf_row_merge is not in
+// the kernel (mmf_row_gather restores row order there): 0 instances, listed for its size.
+// The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
 constexpr UnitRow kUnits[] = {
     {"mmf_ternary_acc", "mmf_ternary_acc", weight_params, per_weight_channel, "mmf_weight_channel",
      false},
-    {"mmf_weight_channel", "mmf_weight_channel", weight_params, per_weight_channel, "", false},
+    {"mmf_weight_channel", "mmf_weight_channel", channel_params, per_weight_channel, "", false},
     {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false},
     {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false},
-    {"mmf_silu", "mmf_silu", vector_params, one, "", false},  // the GLU's activation
+    {"mmf_silu", "mmf_silu", vector_params, one, "", false},
     {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false},
     {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false},
     {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false},
-    {"mmf_row_merge", "mmf_row_merge", merge_params, one, "", false},
+    {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false},
     {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false},
-    {"mmf_axi_read_master", "mmf_axi_read_master", vector_bank_params, one, "", false},
-    {"mmf_axi_write_master", "mmf_axi_write_master", vector_bank_params, one, "", false},
+    {"mmf_axi_read_master", "mmf_axi_read_master", vector_read_params, one, "", false},
+    {"mmf_axi_write_master", "mmf_axi_write_master", vector_write_params, one, "", false},
     {"mmf_kernel", "mmf_kernel", kernel_params, one, "", true},
 };
 
 }  // namespace
 
-std::vector<SynthUnit> synth_units(const AcceleratorSpec& accel) {
+std::vector<SynthUnit> synth_units(const BuildPackage& package) {
   std::vector<SynthUnit> out;
   for (const UnitRow& row : kUnits) {
-    out.push_back({row.unit, row.module, row.params(accel), row.instances(accel), row.within,
+    out.push_back({row.unit, row.module, row.params(package), row.instances(package), row.within,
                    row.kernel_top});
   }
   return out;

@@ -303,9 +303,12 @@ SynthPlan plan_synth(const SynthOptions& options) {
   plan.build = load_build_descriptor(build_descriptor_path(options.build));
   apply_overrides(options, plan.build.accel);
   plan.family = yosys_family(plan.build.board.part);
+  // The build package as `mmf gen-builds` writes it to bitstreams/generated/<build>/ (CI keeps
+  // the two equal), rendered here so that --lanes and YAMLs outside bitstreams/ get theirs.
+  plan.build_package = generate_build_files(plan.build).at(plan.build.name + "/mmf_build_pkg.sv");
   plan.module_files = module_files(rtl_dir());
-  plan.units = select_units(synth_units(plan.build.accel), plan.module_files, plan.build.name,
-                            options.unit, options.units_only);
+  plan.units = select_units(synth_units(parse_build_package(plan.build_package, "mmf_build_pkg")),
+                            plan.module_files, plan.build.name, options.unit, options.units_only);
   return plan;
 }
 
@@ -323,10 +326,8 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   WorkDir work(options.work_parent.empty() ? default_work_parent() : fs::path(options.work_parent),
                options.keep);
   if (options.keep) report.work_dir = work.path().string();
-  // The build package as `mmf gen-builds` writes it to bitstreams/generated/<build>/ (CI keeps
-  // the two equal), rendered here so that --lanes and YAMLs outside bitstreams/ get theirs.
   const fs::path build_pkg = work.path() / "mmf_build_pkg.sv";
-  write_text(build_pkg, generate_build_files(build).at(build.name + "/mmf_build_pkg.sv"));
+  write_text(build_pkg, plan.build_package);
   const fs::path rtl = rtl_dir();
   const std::vector<std::string> packages = {
       (rtl / "mmf_format_pkg.sv").string(),

@@ -35,21 +35,22 @@ const sim::CompiledKernel& find_kernel(const BuildDescriptor& build) {
 }
 
 // Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
-sim::SimOptions sim_options(const BuildDescriptor& build) {
+sim::SimOptions sim_options(const BuildDescriptor& build, const DeviceOptions& options) {
   sim::SimOptions o;
-  o.weight_timing.bytes_per_cycle = build.board.channel_gbps * 1000.0 / build.accel.clock_mhz;
+  o.weight_timing.bytes_per_cycle = build.channel_bytes_per_cycle();
   o.weight_timing.latency_cycles = 64;
   o.weight_timing.max_outstanding = 16;
   o.vec_timing = o.weight_timing;
   o.watchdog_cycles = 200'000'000;
+  o.trace_path = options.trace_path;
   return o;
 }
 
 class VerilatorDevice final : public HostMemoryDevice {
  public:
-  explicit VerilatorDevice(BuildDescriptor build)
+  VerilatorDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("verilator", std::move(build)),
-        sim_(find_kernel(this->build()).make(sim_options(this->build()))) {}
+        sim_(find_kernel(this->build()).make(sim_options(this->build(), options))) {}
 
  protected:
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
@@ -87,8 +88,9 @@ class VerilatorDevice final : public HostMemoryDevice {
 
 }  // namespace
 
-std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build) {
-  return std::make_unique<VerilatorDevice>(build);
+std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
+                                              const DeviceOptions& options) {
+  return std::make_unique<VerilatorDevice>(build, options);
 }
 
 }  // namespace mmf::host

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// End to end through the CLI: `mmf run --backend csim` (the HLS kernel compiled with g++) gives
-// the same greedy tokens as `--backend cpu` on the tiny model and random models of several
-// shapes, reports its build and counters, and bad backend/build choices fail clearly.
+// End to end through the CLI: `mmf run --backend csim` (the HLS kernel compiled with g++) and
+// `--backend verilator` (the RTL kernel, cycle-accurate) give the same greedy tokens as
+// `--backend cpu` on the tiny model and random models of several shapes, report their build
+// and counters (and cycles, from the RTL), and bad backend/build choices fail clearly.
 #include <nlohmann/json.hpp>
 
 #include "common/checks.hpp"
@@ -19,6 +20,7 @@ struct BackendCase {
   std::string build;
   std::string prompt;
   int tokens;
+  bool verilator;  // also on the RTL (builds with a Verilated kernel in the binary)
   friend std::ostream& operator<<(std::ostream& os, const BackendCase& c) { return os << c.name; }
 };
 
@@ -35,9 +37,9 @@ json run_json(const std::string& args) {
   return json::parse(r.out);
 }
 
-class CsimMatchesCpu : public testing::TestWithParam<BackendCase> {};
+class DevicesMatchCpu : public testing::TestWithParam<BackendCase> {};
 
-TEST_P(CsimMatchesCpu, GreedyTokenIds) {
+TEST_P(DevicesMatchCpu, GreedyTokenIds) {
   const BackendCase& c = GetParam();
   TempDir dir;
   std::string model = c.model;
@@ -60,15 +62,30 @@ TEST_P(CsimMatchesCpu, GreedyTokenIds) {
   MMF_EXPECT_EQ(csim["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
   MMF_EXPECT_TRUE(csim["counters"]["launches"].get<uint64_t>() > 0);
   MMF_EXPECT_FALSE(csim.contains("cycles")) << "csim is untimed";
+  if (!c.verilator) return;
+  const json rtl = run_json(args + "verilator");
+  MMF_EXPECT_EQ(rtl["token_ids"], cpu["token_ids"]);
+  MMF_EXPECT_EQ(rtl["text"], cpu["text"]);
+  MMF_EXPECT_EQ(rtl["backend"], "verilator");
+  MMF_EXPECT_EQ(rtl["counters"]["ternary_ops"], cpu["counters"]["ternary_ops"]);
+  MMF_EXPECT_EQ(rtl["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
+  MMF_EXPECT_EQ(rtl["counters"]["vector_bytes"], cpu["counters"]["vector_bytes"]);
+  // Timed: cycles per token above the weight-streaming bound, device speed from the clock.
+  const double per_token = rtl["cycles_per_token"].get<double>();
+  const double bound = rtl["weight_bound_cycles_per_token"].get<double>();
+  MMF_EXPECT_GE(per_token, bound);
+  MMF_EXPECT_LT(0.0, bound);
+  MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token, 1e-6 * 300e6 / per_token);
+  MMF_EXPECT_LT(0.0, rtl["sim_cycles_per_s"].get<double>());
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Models, CsimMatchesCpu,
-    testing::Values(BackendCase{"tiny", "tiny", "ci-tiny", "The meaning of life is", 12},
-                    BackendCase{"tiny_u280", "tiny", "u280", "Once upon a time", 6},
-                    BackendCase{"random_tiny", "random:tiny", "ci-tiny", "Hello", 6},
-                    BackendCase{"random_ragged", "random:@ragged", "ci-tiny", "Hi there", 6},
-                    BackendCase{"random_370m", "random:370m", "ci-tiny", "Hi", 2}),
+    Models, DevicesMatchCpu,
+    testing::Values(BackendCase{"tiny", "tiny", "ci-tiny", "The meaning of life is", 12, true},
+                    BackendCase{"tiny_u280", "tiny", "u280", "Once upon a time", 6, false},
+                    BackendCase{"random_tiny", "random:tiny", "ci-tiny", "Hello", 6, true},
+                    BackendCase{"random_ragged", "random:@ragged", "ci-tiny", "Hi there", 6, true},
+                    BackendCase{"random_370m", "random:370m", "ci-tiny", "Hi", 2, false}),
     [](const auto& test_info) { return test_info.param.name; });
 
 struct BadRun {
@@ -110,8 +127,11 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadRuns,
     testing::Values(
         BadRun{"backend_not_built",
-               "run --json --backend verilator",
-               {"--backend verilator", "not part of this build yet", "cpu, csim"}},
+               "run --json --backend systemc",
+               {"--backend systemc", "not part of this build yet", "cpu, csim, verilator"}},
+        BadRun{"trace_without_rtl",
+               "run --json --backend cpu --trace @dir/x.fst",
+               {"--trace", "verilator backend", "'cpu'"}},
         BadRun{"backend_unknown", "run --json --backend gpu", {"unknown backend 'gpu'"}},
         BadRun{"float_on_device",
                "run --json --backend csim --numerics float",

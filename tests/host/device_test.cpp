@@ -80,7 +80,7 @@ TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   MMF_EXPECT_EQ(dev->counters().kernel.ops_done, img.layout.num_ops);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DeviceInterface, testing::Values("cpu", "csim"));
+INSTANTIATE_TEST_SUITE_P(Backends, DeviceInterface, testing::Values("cpu", "csim", "verilator"));
 
 }  // namespace
 }  // namespace mmf::test

@@ -43,6 +43,12 @@ struct BuildDescriptor {
   int weight_word_bytes() const { return accel.lanes / 4; }
   // Peak bytes/s one weight streamer can consume at the build's clock.
   double streamer_bytes_per_second() const;
+  // Bytes of one memory channel per kernel cycle (board.channel_gbps at the build's clock).
+  double channel_bytes_per_cycle() const { return board.channel_gbps * 1e3 / accel.clock_mhz; }
+  // Weight bytes all channels can deliver per cycle: each channel gives the lesser of its
+  // memory's rate and its streamer's. The weight-streaming bound of a token is its packed
+  // weight bytes over this.
+  double weight_bytes_per_cycle() const;
   // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
   // refuses a YAML whose fingerprint differs from the build compiled into it.
   uint64_t fingerprint() const;

@@ -67,8 +67,14 @@ class Device {
 const std::vector<std::string>& known_backends();
 bool backend_available(const std::string& backend);
 
+// Options of simulated devices.
+struct DeviceOptions {
+  std::string trace_path;  // verilator: FST waveform of every launch
+};
+
 // Opens a device of the named backend for the build. Errors name the backend and say which
 // backends exist and which this build has.
-std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build);
+std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
+                                    const DeviceOptions& options = {});
 
 }  // namespace mmf::host

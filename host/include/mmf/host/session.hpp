@@ -25,6 +25,7 @@ struct EngineOptions {
   std::string backend = "cpu";
   std::string build = "ci-tiny";  // build name under bitstreams/ or a descriptor path
   Numerics numerics = Numerics::fixed;
+  std::string trace_path;  // verilator backend: FST waveform of the run
 };
 
 struct GenerateOptions {

@@ -65,8 +65,15 @@ struct SynthUnit {
   bool kernel_top = false;
 };
 
-// The unit table for a build's accelerator parameters (one place: add a unit here).
-std::vector<SynthUnit> synth_units(const AcceleratorSpec& accel);
+// The integer localparams of a build's mmf_build_pkg (Lanes, WeightChannels, VectorLanes,
+// MaxVector, MaxOps, WeightFifoDepth, ...): the RTL parameters of the build, from the one
+// generator. Throws mmf::Error naming `source` when the text has none.
+using BuildPackage = std::map<std::string, int64_t>;
+BuildPackage parse_build_package(const std::string& text, const std::string& source);
+
+// The unit table with parameters and instance counts from a build package (one place: add a
+// unit here). Throws mmf::Error when the package lacks a parameter a unit needs.
+std::vector<SynthUnit> synth_units(const BuildPackage& package);
 
 // Yosys synth_xilinx family of an FPGA part: xc7*, xcku/xcvu (UltraScale, "xcu") and their
 // "p" parts, xczu* and the Alveo xcu<digits> parts (UltraScale+, "xcup"). Throws mmf::Error
@@ -98,6 +105,7 @@ struct SynthOptions {
 // rtl/ and the units to synthesize (the kernel top only when its file exists).
 struct SynthPlan {
   BuildDescriptor build;
+  std::string build_package;  // mmf_build_pkg.sv text of the build (after overrides)
   std::string family;
   std::vector<std::string> module_files;
   std::vector<SynthUnit> units;
