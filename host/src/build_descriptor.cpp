@@ -98,6 +98,10 @@ double BuildDescriptor::weight_bytes_per_cycle() const {
          std::min(channel_bytes_per_cycle(), static_cast<double>(weight_word_bytes()));
 }
 
+int BuildDescriptor::weight_fifo_words() const {
+  return std::clamp(131072 / weight_word_bytes(), 256, 4096);
+}
+
 uint64_t BuildDescriptor::fingerprint() const {
   std::ostringstream canon;
   canon.precision(17);

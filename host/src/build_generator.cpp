@@ -131,12 +131,6 @@ std::string make_fragment(const BuildDescriptor& b) {
   return s.str();
 }
 
-// Weight-FIFO depth of a build: 128 KiB of weight words, between 256 and 4096 words.
-int weight_fifo_depth(const BuildDescriptor& b) {
-  const int word_bytes = b.accel.lanes / 4;
-  return std::clamp(131072 / word_bytes, 256, 4096);
-}
-
 std::string sv_package(const BuildDescriptor& b) {
   std::ostringstream s;
   s << banner(b, "//") << "// RTL parameters of build '" << b.name
@@ -153,7 +147,7 @@ std::string sv_package(const BuildDescriptor& b) {
     << "  localparam int unsigned WeightWordBits = 2 * Lanes;\n"
     << "  // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the\n"
     << "  // memory streaming through the vector work between two BitLinears.\n"
-    << "  localparam int unsigned WeightFifoDepth = " << weight_fifo_depth(b) << ";\n"
+    << "  localparam int unsigned WeightFifoDepth = " << b.weight_fifo_words() << ";\n"
     << "  localparam logic [63:0] Fingerprint = 64'h" << std::hex << std::setw(16)
     << std::setfill('0') << b.fingerprint() << std::dec << ";\n\n"
     << "endpackage\n";

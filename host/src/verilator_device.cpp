@@ -7,6 +7,7 @@
 #include "host_memory_device.hpp"
 #include "mmf/error.hpp"
 #include "mmf/sim/kernel_sim.hpp"
+#include "verilator_kernel_cache.hpp"
 
 namespace mmf::host {
 namespace {
@@ -17,21 +18,13 @@ std::string hex(uint64_t v) {
   return s.str();
 }
 
-const sim::CompiledKernel& find_kernel(const BuildDescriptor& build) {
-  std::string compiled;
+// The kernel compiled into the binary (CI builds), else one built on first use.
+std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
+                                            const sim::SimOptions& options) {
   for (const sim::CompiledKernel& k : sim::compiled_kernels()) {
-    if (k.build == build.name) {
-      if (k.fingerprint != build.fingerprint()) {
-        throw Error(build.path + " differs from the build '" + build.name +
-                    "' Verilated into this binary: run `make gen` and rebuild");
-      }
-      return k;
-    }
-    compiled += std::string(compiled.empty() ? "" : ", ") + k.build;
+    if (k.build == build.name && k.fingerprint == build.fingerprint()) return k.make(options);
   }
-  throw Error("--backend verilator: build '" + build.name + "' (" + build.path +
-              ") has no Verilated kernel in this binary (compiled: " +
-              (compiled.empty() ? std::string("none; is verilator installed?") : compiled) + ")");
+  return cached_kernel_sim(build, options);
 }
 
 // Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
@@ -50,7 +43,7 @@ class VerilatorDevice final : public HostMemoryDevice {
  public:
   VerilatorDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("verilator", std::move(build)),
-        sim_(find_kernel(this->build()).make(sim_options(this->build(), options))) {}
+        sim_(open_kernel(this->build(), sim_options(this->build(), options))) {}
 
  protected:
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override {

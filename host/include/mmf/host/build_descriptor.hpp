@@ -49,6 +49,10 @@ struct BuildDescriptor {
   // memory's rate and its streamer's. The weight-streaming bound of a token is its packed
   // weight bytes over this.
   double weight_bytes_per_cycle() const;
+  // Weight words each channel's read FIFO holds in the RTL: about 128 KiB, between 256 and
+  // 4096 words, enough to keep the memory streaming through the vector work between two
+  // BitLinears.
+  int weight_fifo_words() const;
   // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
   // refuses a YAML whose fingerprint differs from the build compiled into it.
   uint64_t fingerprint() const;
