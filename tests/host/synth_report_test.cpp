@@ -10,6 +10,7 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
+#include "mmf/host/build_generator.hpp"
 
 namespace mmf::test {
 namespace {
@@ -182,8 +183,30 @@ TEST(SynthFamily, FromThePart) {
   MMF_EXPECT_ERROR(host::yosys_family("lfe5u-85f"), "lfe5u-85f", "no Yosys synth_xilinx family");
 }
 
-host::AcceleratorSpec ci_tiny_accel() {
-  return host::load_build_descriptor(host::build_descriptor_path("ci-tiny")).accel;
+TEST(SynthUnits, BuildPackageParameters) {
+  const host::BuildPackage p = host::parse_build_package(
+      "package mmf_build_pkg;\n"
+      "  localparam int unsigned Lanes = 16;\n"
+      "  localparam int unsigned WeightChannels = 2;\n"
+      "  localparam int unsigned WeightWordBits = 2 * Lanes;\n"
+      "  localparam logic [63:0] Fingerprint = 64'hbdbc818f1a8570e6;\n"
+      "endpackage\n",
+      "pkg.sv");
+  MMF_EXPECT_EQ(p.size(), 2u);  // expressions and the fingerprint are not integers
+  MMF_EXPECT_EQ(p.at("Lanes"), 16);
+  MMF_EXPECT_EQ(p.at("WeightChannels"), 2);
+  MMF_EXPECT_ERROR(host::parse_build_package("module m; endmodule\n", "m.sv"), "m.sv");
+  // A unit needing a parameter the package lacks names it.
+  MMF_EXPECT_ERROR(host::synth_units(p), "no localparam");
+}
+
+host::BuildDescriptor ci_tiny() {
+  return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+}
+
+host::BuildPackage package_of(const host::BuildDescriptor& b) {
+  return host::parse_build_package(host::generate_build_files(b).at(b.name + "/mmf_build_pkg.sv"),
+                                   b.name);
 }
 
 const host::SynthUnit& unit_named(const std::vector<host::SynthUnit>& units,
@@ -195,27 +218,32 @@ const host::SynthUnit& unit_named(const std::vector<host::SynthUnit>& units,
 }
 
 TEST(SynthUnits, ParametersComeFromTheBuild) {
-  host::AcceleratorSpec a = ci_tiny_accel();
-  const auto units = host::synth_units(a);
-  const host::SynthParams weight = {{"Lanes", 16}, {"MaxRowWords", 1024}};
-  MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").params, weight);
+  host::BuildDescriptor b = ci_tiny();
+  const host::BuildPackage p = package_of(b);
+  const auto units = host::synth_units(p);
+  const host::SynthParams acc = {{"Lanes", 16}, {"MaxRowWords", 1024}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").params, acc);
   MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").within, "mmf_weight_channel");
+  const host::SynthParams channel = {
+      {"Lanes", 16}, {"MaxRowWords", 1024}, {"FifoDepth", p.at("WeightFifoDepth")}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").params, channel);
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
+  MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
   const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_norm_quantize").params, vec);
   const host::SynthParams merge = {{"Channels", 2}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_row_merge").params, merge);
   MMF_EXPECT_TRUE(unit_named(units, "mmf_kernel").kernel_top);
   // Rows round up: 100 values over 16 lanes are 7 words.
-  a.max_vector = 100;
+  b.accel.max_vector = 100;
   const host::SynthParams ragged = {{"Lanes", 16}, {"MaxRowWords", 7}};
-  MMF_EXPECT_EQ(unit_named(host::synth_units(a), "mmf_weight_channel").params, ragged);
+  const auto ragged_units = host::synth_units(package_of(b));
+  MMF_EXPECT_EQ(unit_named(ragged_units, "mmf_ternary_acc").params, ragged);
 }
 
 TEST(SynthUnits, EveryUnitIsAModuleOfRtl) {
   const std::string rtl = std::string(MMF_SOURCE_DIR) + "/rtl";
-  for (const auto& u : host::synth_units(ci_tiny_accel())) {
-    if (u.kernel_top) continue;  // written separately; used once its file exists
+  for (const auto& u : host::synth_units(package_of(ci_tiny()))) {
     bool found = false;
     for (const auto& e : fs::recursive_directory_iterator(rtl)) {
       found = found || e.path().filename() == u.module + ".sv";
@@ -225,7 +253,7 @@ TEST(SynthUnits, EveryUnitIsAModuleOfRtl) {
 }
 
 TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
-  const auto units = host::synth_units(ci_tiny_accel());
+  const auto units = host::synth_units(package_of(ci_tiny()));
   const host::SynthUnit& u = unit_named(units, "mmf_ternary_acc");
   const std::string s =
       host::synth_script(u, "xcup", {"/src/a pkg.sv", "/src/b.sv"}, "mmf_ternary_acc.json");
