@@ -5,914 +5,132 @@ package mmf_lut_pkg;
   localparam int unsigned SigmoidLutSize = 513;
   localparam int unsigned RsqrtLutSize = 385;
 
+  localparam logic [8720:0] SigmoidTable = {
+    17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536, 17'd65536,
+    17'd65536, 17'd65536, 17'd65536, 17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535,
+    17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535,
+    17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65535, 17'd65534, 17'd65534, 17'd65534,
+    17'd65534, 17'd65534, 17'd65534, 17'd65534, 17'd65534, 17'd65533, 17'd65533, 17'd65533,
+    17'd65533, 17'd65533, 17'd65532, 17'd65532, 17'd65532, 17'd65532, 17'd65531, 17'd65531,
+    17'd65531, 17'd65530, 17'd65530, 17'd65530, 17'd65529, 17'd65529, 17'd65528, 17'd65528,
+    17'd65527, 17'd65527, 17'd65526, 17'd65526, 17'd65525, 17'd65524, 17'd65523, 17'd65523,
+    17'd65522, 17'd65521, 17'd65520, 17'd65519, 17'd65518, 17'd65517, 17'd65515, 17'd65514,
+    17'd65513, 17'd65511, 17'd65509, 17'd65508, 17'd65506, 17'd65504, 17'd65502, 17'd65500,
+    17'd65497, 17'd65495, 17'd65492, 17'd65489, 17'd65486, 17'd65483, 17'd65480, 17'd65476,
+    17'd65472, 17'd65468, 17'd65464, 17'd65459, 17'd65454, 17'd65449, 17'd65444, 17'd65438,
+    17'd65431, 17'd65425, 17'd65417, 17'd65410, 17'd65402, 17'd65393, 17'd65384, 17'd65374,
+    17'd65364, 17'd65352, 17'd65341, 17'd65328, 17'd65315, 17'd65300, 17'd65285, 17'd65269,
+    17'd65252, 17'd65234, 17'd65215, 17'd65194, 17'd65172, 17'd65149, 17'd65124, 17'd65097,
+    17'd65069, 17'd65039, 17'd65008, 17'd64974, 17'd64938, 17'd64900, 17'd64859, 17'd64816,
+    17'd64770, 17'd64721, 17'd64669, 17'd64614, 17'd64556, 17'd64494, 17'd64427, 17'd64357,
+    17'd64283, 17'd64203, 17'd64119, 17'd64030, 17'd63935, 17'd63835, 17'd63728, 17'd63615,
+    17'd63495, 17'd63368, 17'd63233, 17'd63090, 17'd62938, 17'd62778, 17'd62608, 17'd62428,
+    17'd62238, 17'd62036, 17'd61823, 17'd61598, 17'd61360, 17'd61109, 17'd60844, 17'd60565,
+    17'd60270, 17'd59959, 17'd59632, 17'd59287, 17'd58925, 17'd58544, 17'd58144, 17'd57724,
+    17'd57284, 17'd56822, 17'd56339, 17'd55834, 17'd55306, 17'd54754, 17'd54179, 17'd53581,
+    17'd52957, 17'd52310, 17'd51638, 17'd50941, 17'd50220, 17'd49474, 17'd48704, 17'd47911,
+    17'd47094, 17'd46254, 17'd45393, 17'd44511, 17'd43608, 17'd42687, 17'd41748, 17'd40793,
+    17'd39824, 17'd38841, 17'd37847, 17'd36843, 17'd35831, 17'd34813, 17'd33792, 17'd32768,
+    17'd31744, 17'd30723, 17'd29705, 17'd28693, 17'd27689, 17'd26695, 17'd25712, 17'd24743,
+    17'd23788, 17'd22849, 17'd21928, 17'd21025, 17'd20143, 17'd19282, 17'd18442, 17'd17625,
+    17'd16832, 17'd16062, 17'd15316, 17'd14595, 17'd13898, 17'd13226, 17'd12579, 17'd11955,
+    17'd11357, 17'd10782, 17'd10230, 17'd9702, 17'd9197, 17'd8714, 17'd8252, 17'd7812,
+    17'd7392, 17'd6992, 17'd6611, 17'd6249, 17'd5904, 17'd5577, 17'd5266, 17'd4971,
+    17'd4692, 17'd4427, 17'd4176, 17'd3938, 17'd3713, 17'd3500, 17'd3298, 17'd3108,
+    17'd2928, 17'd2758, 17'd2598, 17'd2446, 17'd2303, 17'd2168, 17'd2041, 17'd1921,
+    17'd1808, 17'd1701, 17'd1601, 17'd1506, 17'd1417, 17'd1333, 17'd1253, 17'd1179,
+    17'd1109, 17'd1042, 17'd980, 17'd922, 17'd867, 17'd815, 17'd766, 17'd720,
+    17'd677, 17'd636, 17'd598, 17'd562, 17'd528, 17'd497, 17'd467, 17'd439,
+    17'd412, 17'd387, 17'd364, 17'd342, 17'd321, 17'd302, 17'd284, 17'd267,
+    17'd251, 17'd236, 17'd221, 17'd208, 17'd195, 17'd184, 17'd172, 17'd162,
+    17'd152, 17'd143, 17'd134, 17'd126, 17'd119, 17'd111, 17'd105, 17'd98,
+    17'd92, 17'd87, 17'd82, 17'd77, 17'd72, 17'd68, 17'd64, 17'd60,
+    17'd56, 17'd53, 17'd50, 17'd47, 17'd44, 17'd41, 17'd39, 17'd36,
+    17'd34, 17'd32, 17'd30, 17'd28, 17'd27, 17'd25, 17'd23, 17'd22,
+    17'd21, 17'd19, 17'd18, 17'd17, 17'd16, 17'd15, 17'd14, 17'd13,
+    17'd13, 17'd12, 17'd11, 17'd10, 17'd10, 17'd9, 17'd9, 17'd8,
+    17'd8, 17'd7, 17'd7, 17'd6, 17'd6, 17'd6, 17'd5, 17'd5,
+    17'd5, 17'd4, 17'd4, 17'd4, 17'd4, 17'd3, 17'd3, 17'd3,
+    17'd3, 17'd3, 17'd2, 17'd2, 17'd2, 17'd2, 17'd2, 17'd2,
+    17'd2, 17'd2, 17'd1, 17'd1, 17'd1, 17'd1, 17'd1, 17'd1,
+    17'd1, 17'd1, 17'd1, 17'd1, 17'd1, 17'd1, 17'd1, 17'd1,
+    17'd1, 17'd1, 17'd1, 17'd1, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0,
+    17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0, 17'd0
+  };
+
   function automatic logic [16:0] sigmoid_lut(input logic [9:0] index);
-    unique case (index)
-      10'd0: sigmoid_lut = 17'd0;
-      10'd1: sigmoid_lut = 17'd0;
-      10'd2: sigmoid_lut = 17'd0;
-      10'd3: sigmoid_lut = 17'd0;
-      10'd4: sigmoid_lut = 17'd0;
-      10'd5: sigmoid_lut = 17'd0;
-      10'd6: sigmoid_lut = 17'd0;
-      10'd7: sigmoid_lut = 17'd0;
-      10'd8: sigmoid_lut = 17'd0;
-      10'd9: sigmoid_lut = 17'd0;
-      10'd10: sigmoid_lut = 17'd0;
-      10'd11: sigmoid_lut = 17'd0;
-      10'd12: sigmoid_lut = 17'd0;
-      10'd13: sigmoid_lut = 17'd0;
-      10'd14: sigmoid_lut = 17'd0;
-      10'd15: sigmoid_lut = 17'd0;
-      10'd16: sigmoid_lut = 17'd0;
-      10'd17: sigmoid_lut = 17'd0;
-      10'd18: sigmoid_lut = 17'd0;
-      10'd19: sigmoid_lut = 17'd0;
-      10'd20: sigmoid_lut = 17'd0;
-      10'd21: sigmoid_lut = 17'd0;
-      10'd22: sigmoid_lut = 17'd0;
-      10'd23: sigmoid_lut = 17'd0;
-      10'd24: sigmoid_lut = 17'd0;
-      10'd25: sigmoid_lut = 17'd0;
-      10'd26: sigmoid_lut = 17'd0;
-      10'd27: sigmoid_lut = 17'd0;
-      10'd28: sigmoid_lut = 17'd0;
-      10'd29: sigmoid_lut = 17'd0;
-      10'd30: sigmoid_lut = 17'd0;
-      10'd31: sigmoid_lut = 17'd0;
-      10'd32: sigmoid_lut = 17'd0;
-      10'd33: sigmoid_lut = 17'd0;
-      10'd34: sigmoid_lut = 17'd0;
-      10'd35: sigmoid_lut = 17'd0;
-      10'd36: sigmoid_lut = 17'd0;
-      10'd37: sigmoid_lut = 17'd0;
-      10'd38: sigmoid_lut = 17'd0;
-      10'd39: sigmoid_lut = 17'd0;
-      10'd40: sigmoid_lut = 17'd0;
-      10'd41: sigmoid_lut = 17'd0;
-      10'd42: sigmoid_lut = 17'd0;
-      10'd43: sigmoid_lut = 17'd0;
-      10'd44: sigmoid_lut = 17'd0;
-      10'd45: sigmoid_lut = 17'd0;
-      10'd46: sigmoid_lut = 17'd0;
-      10'd47: sigmoid_lut = 17'd0;
-      10'd48: sigmoid_lut = 17'd0;
-      10'd49: sigmoid_lut = 17'd0;
-      10'd50: sigmoid_lut = 17'd0;
-      10'd51: sigmoid_lut = 17'd0;
-      10'd52: sigmoid_lut = 17'd0;
-      10'd53: sigmoid_lut = 17'd0;
-      10'd54: sigmoid_lut = 17'd0;
-      10'd55: sigmoid_lut = 17'd0;
-      10'd56: sigmoid_lut = 17'd0;
-      10'd57: sigmoid_lut = 17'd0;
-      10'd58: sigmoid_lut = 17'd0;
-      10'd59: sigmoid_lut = 17'd0;
-      10'd60: sigmoid_lut = 17'd0;
-      10'd61: sigmoid_lut = 17'd0;
-      10'd62: sigmoid_lut = 17'd0;
-      10'd63: sigmoid_lut = 17'd0;
-      10'd64: sigmoid_lut = 17'd0;
-      10'd65: sigmoid_lut = 17'd0;
-      10'd66: sigmoid_lut = 17'd0;
-      10'd67: sigmoid_lut = 17'd0;
-      10'd68: sigmoid_lut = 17'd1;
-      10'd69: sigmoid_lut = 17'd1;
-      10'd70: sigmoid_lut = 17'd1;
-      10'd71: sigmoid_lut = 17'd1;
-      10'd72: sigmoid_lut = 17'd1;
-      10'd73: sigmoid_lut = 17'd1;
-      10'd74: sigmoid_lut = 17'd1;
-      10'd75: sigmoid_lut = 17'd1;
-      10'd76: sigmoid_lut = 17'd1;
-      10'd77: sigmoid_lut = 17'd1;
-      10'd78: sigmoid_lut = 17'd1;
-      10'd79: sigmoid_lut = 17'd1;
-      10'd80: sigmoid_lut = 17'd1;
-      10'd81: sigmoid_lut = 17'd1;
-      10'd82: sigmoid_lut = 17'd1;
-      10'd83: sigmoid_lut = 17'd1;
-      10'd84: sigmoid_lut = 17'd1;
-      10'd85: sigmoid_lut = 17'd1;
-      10'd86: sigmoid_lut = 17'd2;
-      10'd87: sigmoid_lut = 17'd2;
-      10'd88: sigmoid_lut = 17'd2;
-      10'd89: sigmoid_lut = 17'd2;
-      10'd90: sigmoid_lut = 17'd2;
-      10'd91: sigmoid_lut = 17'd2;
-      10'd92: sigmoid_lut = 17'd2;
-      10'd93: sigmoid_lut = 17'd2;
-      10'd94: sigmoid_lut = 17'd3;
-      10'd95: sigmoid_lut = 17'd3;
-      10'd96: sigmoid_lut = 17'd3;
-      10'd97: sigmoid_lut = 17'd3;
-      10'd98: sigmoid_lut = 17'd3;
-      10'd99: sigmoid_lut = 17'd4;
-      10'd100: sigmoid_lut = 17'd4;
-      10'd101: sigmoid_lut = 17'd4;
-      10'd102: sigmoid_lut = 17'd4;
-      10'd103: sigmoid_lut = 17'd5;
-      10'd104: sigmoid_lut = 17'd5;
-      10'd105: sigmoid_lut = 17'd5;
-      10'd106: sigmoid_lut = 17'd6;
-      10'd107: sigmoid_lut = 17'd6;
-      10'd108: sigmoid_lut = 17'd6;
-      10'd109: sigmoid_lut = 17'd7;
-      10'd110: sigmoid_lut = 17'd7;
-      10'd111: sigmoid_lut = 17'd8;
-      10'd112: sigmoid_lut = 17'd8;
-      10'd113: sigmoid_lut = 17'd9;
-      10'd114: sigmoid_lut = 17'd9;
-      10'd115: sigmoid_lut = 17'd10;
-      10'd116: sigmoid_lut = 17'd10;
-      10'd117: sigmoid_lut = 17'd11;
-      10'd118: sigmoid_lut = 17'd12;
-      10'd119: sigmoid_lut = 17'd13;
-      10'd120: sigmoid_lut = 17'd13;
-      10'd121: sigmoid_lut = 17'd14;
-      10'd122: sigmoid_lut = 17'd15;
-      10'd123: sigmoid_lut = 17'd16;
-      10'd124: sigmoid_lut = 17'd17;
-      10'd125: sigmoid_lut = 17'd18;
-      10'd126: sigmoid_lut = 17'd19;
-      10'd127: sigmoid_lut = 17'd21;
-      10'd128: sigmoid_lut = 17'd22;
-      10'd129: sigmoid_lut = 17'd23;
-      10'd130: sigmoid_lut = 17'd25;
-      10'd131: sigmoid_lut = 17'd27;
-      10'd132: sigmoid_lut = 17'd28;
-      10'd133: sigmoid_lut = 17'd30;
-      10'd134: sigmoid_lut = 17'd32;
-      10'd135: sigmoid_lut = 17'd34;
-      10'd136: sigmoid_lut = 17'd36;
-      10'd137: sigmoid_lut = 17'd39;
-      10'd138: sigmoid_lut = 17'd41;
-      10'd139: sigmoid_lut = 17'd44;
-      10'd140: sigmoid_lut = 17'd47;
-      10'd141: sigmoid_lut = 17'd50;
-      10'd142: sigmoid_lut = 17'd53;
-      10'd143: sigmoid_lut = 17'd56;
-      10'd144: sigmoid_lut = 17'd60;
-      10'd145: sigmoid_lut = 17'd64;
-      10'd146: sigmoid_lut = 17'd68;
-      10'd147: sigmoid_lut = 17'd72;
-      10'd148: sigmoid_lut = 17'd77;
-      10'd149: sigmoid_lut = 17'd82;
-      10'd150: sigmoid_lut = 17'd87;
-      10'd151: sigmoid_lut = 17'd92;
-      10'd152: sigmoid_lut = 17'd98;
-      10'd153: sigmoid_lut = 17'd105;
-      10'd154: sigmoid_lut = 17'd111;
-      10'd155: sigmoid_lut = 17'd119;
-      10'd156: sigmoid_lut = 17'd126;
-      10'd157: sigmoid_lut = 17'd134;
-      10'd158: sigmoid_lut = 17'd143;
-      10'd159: sigmoid_lut = 17'd152;
-      10'd160: sigmoid_lut = 17'd162;
-      10'd161: sigmoid_lut = 17'd172;
-      10'd162: sigmoid_lut = 17'd184;
-      10'd163: sigmoid_lut = 17'd195;
-      10'd164: sigmoid_lut = 17'd208;
-      10'd165: sigmoid_lut = 17'd221;
-      10'd166: sigmoid_lut = 17'd236;
-      10'd167: sigmoid_lut = 17'd251;
-      10'd168: sigmoid_lut = 17'd267;
-      10'd169: sigmoid_lut = 17'd284;
-      10'd170: sigmoid_lut = 17'd302;
-      10'd171: sigmoid_lut = 17'd321;
-      10'd172: sigmoid_lut = 17'd342;
-      10'd173: sigmoid_lut = 17'd364;
-      10'd174: sigmoid_lut = 17'd387;
-      10'd175: sigmoid_lut = 17'd412;
-      10'd176: sigmoid_lut = 17'd439;
-      10'd177: sigmoid_lut = 17'd467;
-      10'd178: sigmoid_lut = 17'd497;
-      10'd179: sigmoid_lut = 17'd528;
-      10'd180: sigmoid_lut = 17'd562;
-      10'd181: sigmoid_lut = 17'd598;
-      10'd182: sigmoid_lut = 17'd636;
-      10'd183: sigmoid_lut = 17'd677;
-      10'd184: sigmoid_lut = 17'd720;
-      10'd185: sigmoid_lut = 17'd766;
-      10'd186: sigmoid_lut = 17'd815;
-      10'd187: sigmoid_lut = 17'd867;
-      10'd188: sigmoid_lut = 17'd922;
-      10'd189: sigmoid_lut = 17'd980;
-      10'd190: sigmoid_lut = 17'd1042;
-      10'd191: sigmoid_lut = 17'd1109;
-      10'd192: sigmoid_lut = 17'd1179;
-      10'd193: sigmoid_lut = 17'd1253;
-      10'd194: sigmoid_lut = 17'd1333;
-      10'd195: sigmoid_lut = 17'd1417;
-      10'd196: sigmoid_lut = 17'd1506;
-      10'd197: sigmoid_lut = 17'd1601;
-      10'd198: sigmoid_lut = 17'd1701;
-      10'd199: sigmoid_lut = 17'd1808;
-      10'd200: sigmoid_lut = 17'd1921;
-      10'd201: sigmoid_lut = 17'd2041;
-      10'd202: sigmoid_lut = 17'd2168;
-      10'd203: sigmoid_lut = 17'd2303;
-      10'd204: sigmoid_lut = 17'd2446;
-      10'd205: sigmoid_lut = 17'd2598;
-      10'd206: sigmoid_lut = 17'd2758;
-      10'd207: sigmoid_lut = 17'd2928;
-      10'd208: sigmoid_lut = 17'd3108;
-      10'd209: sigmoid_lut = 17'd3298;
-      10'd210: sigmoid_lut = 17'd3500;
-      10'd211: sigmoid_lut = 17'd3713;
-      10'd212: sigmoid_lut = 17'd3938;
-      10'd213: sigmoid_lut = 17'd4176;
-      10'd214: sigmoid_lut = 17'd4427;
-      10'd215: sigmoid_lut = 17'd4692;
-      10'd216: sigmoid_lut = 17'd4971;
-      10'd217: sigmoid_lut = 17'd5266;
-      10'd218: sigmoid_lut = 17'd5577;
-      10'd219: sigmoid_lut = 17'd5904;
-      10'd220: sigmoid_lut = 17'd6249;
-      10'd221: sigmoid_lut = 17'd6611;
-      10'd222: sigmoid_lut = 17'd6992;
-      10'd223: sigmoid_lut = 17'd7392;
-      10'd224: sigmoid_lut = 17'd7812;
-      10'd225: sigmoid_lut = 17'd8252;
-      10'd226: sigmoid_lut = 17'd8714;
-      10'd227: sigmoid_lut = 17'd9197;
-      10'd228: sigmoid_lut = 17'd9702;
-      10'd229: sigmoid_lut = 17'd10230;
-      10'd230: sigmoid_lut = 17'd10782;
-      10'd231: sigmoid_lut = 17'd11357;
-      10'd232: sigmoid_lut = 17'd11955;
-      10'd233: sigmoid_lut = 17'd12579;
-      10'd234: sigmoid_lut = 17'd13226;
-      10'd235: sigmoid_lut = 17'd13898;
-      10'd236: sigmoid_lut = 17'd14595;
-      10'd237: sigmoid_lut = 17'd15316;
-      10'd238: sigmoid_lut = 17'd16062;
-      10'd239: sigmoid_lut = 17'd16832;
-      10'd240: sigmoid_lut = 17'd17625;
-      10'd241: sigmoid_lut = 17'd18442;
-      10'd242: sigmoid_lut = 17'd19282;
-      10'd243: sigmoid_lut = 17'd20143;
-      10'd244: sigmoid_lut = 17'd21025;
-      10'd245: sigmoid_lut = 17'd21928;
-      10'd246: sigmoid_lut = 17'd22849;
-      10'd247: sigmoid_lut = 17'd23788;
-      10'd248: sigmoid_lut = 17'd24743;
-      10'd249: sigmoid_lut = 17'd25712;
-      10'd250: sigmoid_lut = 17'd26695;
-      10'd251: sigmoid_lut = 17'd27689;
-      10'd252: sigmoid_lut = 17'd28693;
-      10'd253: sigmoid_lut = 17'd29705;
-      10'd254: sigmoid_lut = 17'd30723;
-      10'd255: sigmoid_lut = 17'd31744;
-      10'd256: sigmoid_lut = 17'd32768;
-      10'd257: sigmoid_lut = 17'd33792;
-      10'd258: sigmoid_lut = 17'd34813;
-      10'd259: sigmoid_lut = 17'd35831;
-      10'd260: sigmoid_lut = 17'd36843;
-      10'd261: sigmoid_lut = 17'd37847;
-      10'd262: sigmoid_lut = 17'd38841;
-      10'd263: sigmoid_lut = 17'd39824;
-      10'd264: sigmoid_lut = 17'd40793;
-      10'd265: sigmoid_lut = 17'd41748;
-      10'd266: sigmoid_lut = 17'd42687;
-      10'd267: sigmoid_lut = 17'd43608;
-      10'd268: sigmoid_lut = 17'd44511;
-      10'd269: sigmoid_lut = 17'd45393;
-      10'd270: sigmoid_lut = 17'd46254;
-      10'd271: sigmoid_lut = 17'd47094;
-      10'd272: sigmoid_lut = 17'd47911;
-      10'd273: sigmoid_lut = 17'd48704;
-      10'd274: sigmoid_lut = 17'd49474;
-      10'd275: sigmoid_lut = 17'd50220;
-      10'd276: sigmoid_lut = 17'd50941;
-      10'd277: sigmoid_lut = 17'd51638;
-      10'd278: sigmoid_lut = 17'd52310;
-      10'd279: sigmoid_lut = 17'd52957;
-      10'd280: sigmoid_lut = 17'd53581;
-      10'd281: sigmoid_lut = 17'd54179;
-      10'd282: sigmoid_lut = 17'd54754;
-      10'd283: sigmoid_lut = 17'd55306;
-      10'd284: sigmoid_lut = 17'd55834;
-      10'd285: sigmoid_lut = 17'd56339;
-      10'd286: sigmoid_lut = 17'd56822;
-      10'd287: sigmoid_lut = 17'd57284;
-      10'd288: sigmoid_lut = 17'd57724;
-      10'd289: sigmoid_lut = 17'd58144;
-      10'd290: sigmoid_lut = 17'd58544;
-      10'd291: sigmoid_lut = 17'd58925;
-      10'd292: sigmoid_lut = 17'd59287;
-      10'd293: sigmoid_lut = 17'd59632;
-      10'd294: sigmoid_lut = 17'd59959;
-      10'd295: sigmoid_lut = 17'd60270;
-      10'd296: sigmoid_lut = 17'd60565;
-      10'd297: sigmoid_lut = 17'd60844;
-      10'd298: sigmoid_lut = 17'd61109;
-      10'd299: sigmoid_lut = 17'd61360;
-      10'd300: sigmoid_lut = 17'd61598;
-      10'd301: sigmoid_lut = 17'd61823;
-      10'd302: sigmoid_lut = 17'd62036;
-      10'd303: sigmoid_lut = 17'd62238;
-      10'd304: sigmoid_lut = 17'd62428;
-      10'd305: sigmoid_lut = 17'd62608;
-      10'd306: sigmoid_lut = 17'd62778;
-      10'd307: sigmoid_lut = 17'd62938;
-      10'd308: sigmoid_lut = 17'd63090;
-      10'd309: sigmoid_lut = 17'd63233;
-      10'd310: sigmoid_lut = 17'd63368;
-      10'd311: sigmoid_lut = 17'd63495;
-      10'd312: sigmoid_lut = 17'd63615;
-      10'd313: sigmoid_lut = 17'd63728;
-      10'd314: sigmoid_lut = 17'd63835;
-      10'd315: sigmoid_lut = 17'd63935;
-      10'd316: sigmoid_lut = 17'd64030;
-      10'd317: sigmoid_lut = 17'd64119;
-      10'd318: sigmoid_lut = 17'd64203;
-      10'd319: sigmoid_lut = 17'd64283;
-      10'd320: sigmoid_lut = 17'd64357;
-      10'd321: sigmoid_lut = 17'd64427;
-      10'd322: sigmoid_lut = 17'd64494;
-      10'd323: sigmoid_lut = 17'd64556;
-      10'd324: sigmoid_lut = 17'd64614;
-      10'd325: sigmoid_lut = 17'd64669;
-      10'd326: sigmoid_lut = 17'd64721;
-      10'd327: sigmoid_lut = 17'd64770;
-      10'd328: sigmoid_lut = 17'd64816;
-      10'd329: sigmoid_lut = 17'd64859;
-      10'd330: sigmoid_lut = 17'd64900;
-      10'd331: sigmoid_lut = 17'd64938;
-      10'd332: sigmoid_lut = 17'd64974;
-      10'd333: sigmoid_lut = 17'd65008;
-      10'd334: sigmoid_lut = 17'd65039;
-      10'd335: sigmoid_lut = 17'd65069;
-      10'd336: sigmoid_lut = 17'd65097;
-      10'd337: sigmoid_lut = 17'd65124;
-      10'd338: sigmoid_lut = 17'd65149;
-      10'd339: sigmoid_lut = 17'd65172;
-      10'd340: sigmoid_lut = 17'd65194;
-      10'd341: sigmoid_lut = 17'd65215;
-      10'd342: sigmoid_lut = 17'd65234;
-      10'd343: sigmoid_lut = 17'd65252;
-      10'd344: sigmoid_lut = 17'd65269;
-      10'd345: sigmoid_lut = 17'd65285;
-      10'd346: sigmoid_lut = 17'd65300;
-      10'd347: sigmoid_lut = 17'd65315;
-      10'd348: sigmoid_lut = 17'd65328;
-      10'd349: sigmoid_lut = 17'd65341;
-      10'd350: sigmoid_lut = 17'd65352;
-      10'd351: sigmoid_lut = 17'd65364;
-      10'd352: sigmoid_lut = 17'd65374;
-      10'd353: sigmoid_lut = 17'd65384;
-      10'd354: sigmoid_lut = 17'd65393;
-      10'd355: sigmoid_lut = 17'd65402;
-      10'd356: sigmoid_lut = 17'd65410;
-      10'd357: sigmoid_lut = 17'd65417;
-      10'd358: sigmoid_lut = 17'd65425;
-      10'd359: sigmoid_lut = 17'd65431;
-      10'd360: sigmoid_lut = 17'd65438;
-      10'd361: sigmoid_lut = 17'd65444;
-      10'd362: sigmoid_lut = 17'd65449;
-      10'd363: sigmoid_lut = 17'd65454;
-      10'd364: sigmoid_lut = 17'd65459;
-      10'd365: sigmoid_lut = 17'd65464;
-      10'd366: sigmoid_lut = 17'd65468;
-      10'd367: sigmoid_lut = 17'd65472;
-      10'd368: sigmoid_lut = 17'd65476;
-      10'd369: sigmoid_lut = 17'd65480;
-      10'd370: sigmoid_lut = 17'd65483;
-      10'd371: sigmoid_lut = 17'd65486;
-      10'd372: sigmoid_lut = 17'd65489;
-      10'd373: sigmoid_lut = 17'd65492;
-      10'd374: sigmoid_lut = 17'd65495;
-      10'd375: sigmoid_lut = 17'd65497;
-      10'd376: sigmoid_lut = 17'd65500;
-      10'd377: sigmoid_lut = 17'd65502;
-      10'd378: sigmoid_lut = 17'd65504;
-      10'd379: sigmoid_lut = 17'd65506;
-      10'd380: sigmoid_lut = 17'd65508;
-      10'd381: sigmoid_lut = 17'd65509;
-      10'd382: sigmoid_lut = 17'd65511;
-      10'd383: sigmoid_lut = 17'd65513;
-      10'd384: sigmoid_lut = 17'd65514;
-      10'd385: sigmoid_lut = 17'd65515;
-      10'd386: sigmoid_lut = 17'd65517;
-      10'd387: sigmoid_lut = 17'd65518;
-      10'd388: sigmoid_lut = 17'd65519;
-      10'd389: sigmoid_lut = 17'd65520;
-      10'd390: sigmoid_lut = 17'd65521;
-      10'd391: sigmoid_lut = 17'd65522;
-      10'd392: sigmoid_lut = 17'd65523;
-      10'd393: sigmoid_lut = 17'd65523;
-      10'd394: sigmoid_lut = 17'd65524;
-      10'd395: sigmoid_lut = 17'd65525;
-      10'd396: sigmoid_lut = 17'd65526;
-      10'd397: sigmoid_lut = 17'd65526;
-      10'd398: sigmoid_lut = 17'd65527;
-      10'd399: sigmoid_lut = 17'd65527;
-      10'd400: sigmoid_lut = 17'd65528;
-      10'd401: sigmoid_lut = 17'd65528;
-      10'd402: sigmoid_lut = 17'd65529;
-      10'd403: sigmoid_lut = 17'd65529;
-      10'd404: sigmoid_lut = 17'd65530;
-      10'd405: sigmoid_lut = 17'd65530;
-      10'd406: sigmoid_lut = 17'd65530;
-      10'd407: sigmoid_lut = 17'd65531;
-      10'd408: sigmoid_lut = 17'd65531;
-      10'd409: sigmoid_lut = 17'd65531;
-      10'd410: sigmoid_lut = 17'd65532;
-      10'd411: sigmoid_lut = 17'd65532;
-      10'd412: sigmoid_lut = 17'd65532;
-      10'd413: sigmoid_lut = 17'd65532;
-      10'd414: sigmoid_lut = 17'd65533;
-      10'd415: sigmoid_lut = 17'd65533;
-      10'd416: sigmoid_lut = 17'd65533;
-      10'd417: sigmoid_lut = 17'd65533;
-      10'd418: sigmoid_lut = 17'd65533;
-      10'd419: sigmoid_lut = 17'd65534;
-      10'd420: sigmoid_lut = 17'd65534;
-      10'd421: sigmoid_lut = 17'd65534;
-      10'd422: sigmoid_lut = 17'd65534;
-      10'd423: sigmoid_lut = 17'd65534;
-      10'd424: sigmoid_lut = 17'd65534;
-      10'd425: sigmoid_lut = 17'd65534;
-      10'd426: sigmoid_lut = 17'd65534;
-      10'd427: sigmoid_lut = 17'd65535;
-      10'd428: sigmoid_lut = 17'd65535;
-      10'd429: sigmoid_lut = 17'd65535;
-      10'd430: sigmoid_lut = 17'd65535;
-      10'd431: sigmoid_lut = 17'd65535;
-      10'd432: sigmoid_lut = 17'd65535;
-      10'd433: sigmoid_lut = 17'd65535;
-      10'd434: sigmoid_lut = 17'd65535;
-      10'd435: sigmoid_lut = 17'd65535;
-      10'd436: sigmoid_lut = 17'd65535;
-      10'd437: sigmoid_lut = 17'd65535;
-      10'd438: sigmoid_lut = 17'd65535;
-      10'd439: sigmoid_lut = 17'd65535;
-      10'd440: sigmoid_lut = 17'd65535;
-      10'd441: sigmoid_lut = 17'd65535;
-      10'd442: sigmoid_lut = 17'd65535;
-      10'd443: sigmoid_lut = 17'd65535;
-      10'd444: sigmoid_lut = 17'd65535;
-      10'd445: sigmoid_lut = 17'd65536;
-      10'd446: sigmoid_lut = 17'd65536;
-      10'd447: sigmoid_lut = 17'd65536;
-      10'd448: sigmoid_lut = 17'd65536;
-      10'd449: sigmoid_lut = 17'd65536;
-      10'd450: sigmoid_lut = 17'd65536;
-      10'd451: sigmoid_lut = 17'd65536;
-      10'd452: sigmoid_lut = 17'd65536;
-      10'd453: sigmoid_lut = 17'd65536;
-      10'd454: sigmoid_lut = 17'd65536;
-      10'd455: sigmoid_lut = 17'd65536;
-      10'd456: sigmoid_lut = 17'd65536;
-      10'd457: sigmoid_lut = 17'd65536;
-      10'd458: sigmoid_lut = 17'd65536;
-      10'd459: sigmoid_lut = 17'd65536;
-      10'd460: sigmoid_lut = 17'd65536;
-      10'd461: sigmoid_lut = 17'd65536;
-      10'd462: sigmoid_lut = 17'd65536;
-      10'd463: sigmoid_lut = 17'd65536;
-      10'd464: sigmoid_lut = 17'd65536;
-      10'd465: sigmoid_lut = 17'd65536;
-      10'd466: sigmoid_lut = 17'd65536;
-      10'd467: sigmoid_lut = 17'd65536;
-      10'd468: sigmoid_lut = 17'd65536;
-      10'd469: sigmoid_lut = 17'd65536;
-      10'd470: sigmoid_lut = 17'd65536;
-      10'd471: sigmoid_lut = 17'd65536;
-      10'd472: sigmoid_lut = 17'd65536;
-      10'd473: sigmoid_lut = 17'd65536;
-      10'd474: sigmoid_lut = 17'd65536;
-      10'd475: sigmoid_lut = 17'd65536;
-      10'd476: sigmoid_lut = 17'd65536;
-      10'd477: sigmoid_lut = 17'd65536;
-      10'd478: sigmoid_lut = 17'd65536;
-      10'd479: sigmoid_lut = 17'd65536;
-      10'd480: sigmoid_lut = 17'd65536;
-      10'd481: sigmoid_lut = 17'd65536;
-      10'd482: sigmoid_lut = 17'd65536;
-      10'd483: sigmoid_lut = 17'd65536;
-      10'd484: sigmoid_lut = 17'd65536;
-      10'd485: sigmoid_lut = 17'd65536;
-      10'd486: sigmoid_lut = 17'd65536;
-      10'd487: sigmoid_lut = 17'd65536;
-      10'd488: sigmoid_lut = 17'd65536;
-      10'd489: sigmoid_lut = 17'd65536;
-      10'd490: sigmoid_lut = 17'd65536;
-      10'd491: sigmoid_lut = 17'd65536;
-      10'd492: sigmoid_lut = 17'd65536;
-      10'd493: sigmoid_lut = 17'd65536;
-      10'd494: sigmoid_lut = 17'd65536;
-      10'd495: sigmoid_lut = 17'd65536;
-      10'd496: sigmoid_lut = 17'd65536;
-      10'd497: sigmoid_lut = 17'd65536;
-      10'd498: sigmoid_lut = 17'd65536;
-      10'd499: sigmoid_lut = 17'd65536;
-      10'd500: sigmoid_lut = 17'd65536;
-      10'd501: sigmoid_lut = 17'd65536;
-      10'd502: sigmoid_lut = 17'd65536;
-      10'd503: sigmoid_lut = 17'd65536;
-      10'd504: sigmoid_lut = 17'd65536;
-      10'd505: sigmoid_lut = 17'd65536;
-      10'd506: sigmoid_lut = 17'd65536;
-      10'd507: sigmoid_lut = 17'd65536;
-      10'd508: sigmoid_lut = 17'd65536;
-      10'd509: sigmoid_lut = 17'd65536;
-      10'd510: sigmoid_lut = 17'd65536;
-      10'd511: sigmoid_lut = 17'd65536;
-      10'd512: sigmoid_lut = 17'd65536;
-      default: sigmoid_lut = '0;
-    endcase
+    sigmoid_lut = (32'(index) < 513) ? SigmoidTable[17 * 32'(index) +: 17] : '0;
   endfunction
 
+  localparam logic [6544:0] RsqrtTable = {
+    17'd32768,
+    17'd32800, 17'd32832, 17'd32864, 17'd32897, 17'd32929, 17'd32962, 17'd32994, 17'd33027,
+    17'd33060, 17'd33093, 17'd33126, 17'd33159, 17'd33192, 17'd33225, 17'd33259, 17'd33292,
+    17'd33326, 17'd33360, 17'd33393, 17'd33427, 17'd33461, 17'd33496, 17'd33530, 17'd33564,
+    17'd33599, 17'd33633, 17'd33668, 17'd33703, 17'd33737, 17'd33772, 17'd33807, 17'd33843,
+    17'd33878, 17'd33913, 17'd33949, 17'd33985, 17'd34020, 17'd34056, 17'd34092, 17'd34128,
+    17'd34164, 17'd34201, 17'd34237, 17'd34274, 17'd34310, 17'd34347, 17'd34384, 17'd34421,
+    17'd34458, 17'd34496, 17'd34533, 17'd34571, 17'd34608, 17'd34646, 17'd34684, 17'd34722,
+    17'd34760, 17'd34798, 17'd34837, 17'd34875, 17'd34914, 17'd34953, 17'd34991, 17'd35030,
+    17'd35070, 17'd35109, 17'd35148, 17'd35188, 17'd35228, 17'd35267, 17'd35307, 17'd35347,
+    17'd35388, 17'd35428, 17'd35469, 17'd35509, 17'd35550, 17'd35591, 17'd35632, 17'd35673,
+    17'd35715, 17'd35756, 17'd35798, 17'd35840, 17'd35882, 17'd35924, 17'd35966, 17'd36008,
+    17'd36051, 17'd36093, 17'd36136, 17'd36179, 17'd36222, 17'd36266, 17'd36309, 17'd36353,
+    17'd36397, 17'd36441, 17'd36485, 17'd36529, 17'd36573, 17'd36618, 17'd36663, 17'd36708,
+    17'd36753, 17'd36798, 17'd36843, 17'd36889, 17'd36935, 17'd36980, 17'd37027, 17'd37073,
+    17'd37119, 17'd37166, 17'd37213, 17'd37260, 17'd37307, 17'd37354, 17'd37401, 17'd37449,
+    17'd37497, 17'd37545, 17'd37593, 17'd37642, 17'd37690, 17'd37739, 17'd37788, 17'd37837,
+    17'd37887, 17'd37936, 17'd37986, 17'd38036, 17'd38086, 17'd38136, 17'd38187, 17'd38238,
+    17'd38289, 17'd38340, 17'd38391, 17'd38443, 17'd38494, 17'd38546, 17'd38599, 17'd38651,
+    17'd38704, 17'd38756, 17'd38810, 17'd38863, 17'd38916, 17'd38970, 17'd39024, 17'd39078,
+    17'd39133, 17'd39187, 17'd39242, 17'd39297, 17'd39352, 17'd39408, 17'd39464, 17'd39520,
+    17'd39576, 17'd39632, 17'd39689, 17'd39746, 17'd39803, 17'd39861, 17'd39919, 17'd39977,
+    17'd40035, 17'd40093, 17'd40152, 17'd40211, 17'd40270, 17'd40330, 17'd40390, 17'd40450,
+    17'd40510, 17'd40571, 17'd40631, 17'd40693, 17'd40754, 17'd40816, 17'd40878, 17'd40940,
+    17'd41003, 17'd41065, 17'd41129, 17'd41192, 17'd41256, 17'd41320, 17'd41384, 17'd41449,
+    17'd41514, 17'd41579, 17'd41644, 17'd41710, 17'd41776, 17'd41843, 17'd41910, 17'd41977,
+    17'd42044, 17'd42112, 17'd42180, 17'd42248, 17'd42317, 17'd42386, 17'd42456, 17'd42525,
+    17'd42595, 17'd42666, 17'd42737, 17'd42808, 17'd42879, 17'd42951, 17'd43024, 17'd43096,
+    17'd43169, 17'd43243, 17'd43316, 17'd43390, 17'd43465, 17'd43540, 17'd43615, 17'd43691,
+    17'd43767, 17'd43843, 17'd43920, 17'd43997, 17'd44075, 17'd44153, 17'd44232, 17'd44310,
+    17'd44390, 17'd44470, 17'd44550, 17'd44630, 17'd44711, 17'd44793, 17'd44875, 17'd44957,
+    17'd45040, 17'd45124, 17'd45207, 17'd45292, 17'd45376, 17'd45462, 17'd45547, 17'd45633,
+    17'd45720, 17'd45807, 17'd45895, 17'd45983, 17'd46072, 17'd46161, 17'd46251, 17'd46341,
+    17'd46432, 17'd46523, 17'd46615, 17'd46707, 17'd46800, 17'd46894, 17'd46988, 17'd47082,
+    17'd47178, 17'd47273, 17'd47370, 17'd47467, 17'd47564, 17'd47663, 17'd47761, 17'd47861,
+    17'd47961, 17'd48061, 17'd48163, 17'd48265, 17'd48367, 17'd48470, 17'd48574, 17'd48679,
+    17'd48784, 17'd48890, 17'd48997, 17'd49104, 17'd49212, 17'd49321, 17'd49430, 17'd49541,
+    17'd49652, 17'd49763, 17'd49876, 17'd49989, 17'd50103, 17'd50218, 17'd50333, 17'd50450,
+    17'd50567, 17'd50685, 17'd50804, 17'd50923, 17'd51044, 17'd51165, 17'd51288, 17'd51411,
+    17'd51535, 17'd51660, 17'd51785, 17'd51912, 17'd52040, 17'd52169, 17'd52298, 17'd52429,
+    17'd52560, 17'd52693, 17'd52826, 17'd52961, 17'd53097, 17'd53233, 17'd53371, 17'd53510,
+    17'd53650, 17'd53791, 17'd53933, 17'd54076, 17'd54221, 17'd54366, 17'd54513, 17'd54661,
+    17'd54810, 17'd54960, 17'd55112, 17'd55265, 17'd55419, 17'd55574, 17'd55731, 17'd55889,
+    17'd56049, 17'd56210, 17'd56372, 17'd56535, 17'd56700, 17'd56867, 17'd57035, 17'd57205,
+    17'd57376, 17'd57548, 17'd57722, 17'd57898, 17'd58075, 17'd58254, 17'd58435, 17'd58617,
+    17'd58801, 17'd58987, 17'd59175, 17'd59364, 17'd59555, 17'd59748, 17'd59943, 17'd60140,
+    17'd60339, 17'd60540, 17'd60742, 17'd60947, 17'd61154, 17'd61363, 17'd61575, 17'd61788,
+    17'd62004, 17'd62222, 17'd62442, 17'd62664, 17'd62889, 17'd63117, 17'd63347, 17'd63579,
+    17'd63814, 17'd64052, 17'd64292, 17'd64535, 17'd64781, 17'd65030, 17'd65281, 17'd65536
+  };
+
   function automatic logic [16:0] rsqrt_lut(input logic [8:0] index);
-    unique case (index)
-      9'd0: rsqrt_lut = 17'd65536;
-      9'd1: rsqrt_lut = 17'd65281;
-      9'd2: rsqrt_lut = 17'd65030;
-      9'd3: rsqrt_lut = 17'd64781;
-      9'd4: rsqrt_lut = 17'd64535;
-      9'd5: rsqrt_lut = 17'd64292;
-      9'd6: rsqrt_lut = 17'd64052;
-      9'd7: rsqrt_lut = 17'd63814;
-      9'd8: rsqrt_lut = 17'd63579;
-      9'd9: rsqrt_lut = 17'd63347;
-      9'd10: rsqrt_lut = 17'd63117;
-      9'd11: rsqrt_lut = 17'd62889;
-      9'd12: rsqrt_lut = 17'd62664;
-      9'd13: rsqrt_lut = 17'd62442;
-      9'd14: rsqrt_lut = 17'd62222;
-      9'd15: rsqrt_lut = 17'd62004;
-      9'd16: rsqrt_lut = 17'd61788;
-      9'd17: rsqrt_lut = 17'd61575;
-      9'd18: rsqrt_lut = 17'd61363;
-      9'd19: rsqrt_lut = 17'd61154;
-      9'd20: rsqrt_lut = 17'd60947;
-      9'd21: rsqrt_lut = 17'd60742;
-      9'd22: rsqrt_lut = 17'd60540;
-      9'd23: rsqrt_lut = 17'd60339;
-      9'd24: rsqrt_lut = 17'd60140;
-      9'd25: rsqrt_lut = 17'd59943;
-      9'd26: rsqrt_lut = 17'd59748;
-      9'd27: rsqrt_lut = 17'd59555;
-      9'd28: rsqrt_lut = 17'd59364;
-      9'd29: rsqrt_lut = 17'd59175;
-      9'd30: rsqrt_lut = 17'd58987;
-      9'd31: rsqrt_lut = 17'd58801;
-      9'd32: rsqrt_lut = 17'd58617;
-      9'd33: rsqrt_lut = 17'd58435;
-      9'd34: rsqrt_lut = 17'd58254;
-      9'd35: rsqrt_lut = 17'd58075;
-      9'd36: rsqrt_lut = 17'd57898;
-      9'd37: rsqrt_lut = 17'd57722;
-      9'd38: rsqrt_lut = 17'd57548;
-      9'd39: rsqrt_lut = 17'd57376;
-      9'd40: rsqrt_lut = 17'd57205;
-      9'd41: rsqrt_lut = 17'd57035;
-      9'd42: rsqrt_lut = 17'd56867;
-      9'd43: rsqrt_lut = 17'd56700;
-      9'd44: rsqrt_lut = 17'd56535;
-      9'd45: rsqrt_lut = 17'd56372;
-      9'd46: rsqrt_lut = 17'd56210;
-      9'd47: rsqrt_lut = 17'd56049;
-      9'd48: rsqrt_lut = 17'd55889;
-      9'd49: rsqrt_lut = 17'd55731;
-      9'd50: rsqrt_lut = 17'd55574;
-      9'd51: rsqrt_lut = 17'd55419;
-      9'd52: rsqrt_lut = 17'd55265;
-      9'd53: rsqrt_lut = 17'd55112;
-      9'd54: rsqrt_lut = 17'd54960;
-      9'd55: rsqrt_lut = 17'd54810;
-      9'd56: rsqrt_lut = 17'd54661;
-      9'd57: rsqrt_lut = 17'd54513;
-      9'd58: rsqrt_lut = 17'd54366;
-      9'd59: rsqrt_lut = 17'd54221;
-      9'd60: rsqrt_lut = 17'd54076;
-      9'd61: rsqrt_lut = 17'd53933;
-      9'd62: rsqrt_lut = 17'd53791;
-      9'd63: rsqrt_lut = 17'd53650;
-      9'd64: rsqrt_lut = 17'd53510;
-      9'd65: rsqrt_lut = 17'd53371;
-      9'd66: rsqrt_lut = 17'd53233;
-      9'd67: rsqrt_lut = 17'd53097;
-      9'd68: rsqrt_lut = 17'd52961;
-      9'd69: rsqrt_lut = 17'd52826;
-      9'd70: rsqrt_lut = 17'd52693;
-      9'd71: rsqrt_lut = 17'd52560;
-      9'd72: rsqrt_lut = 17'd52429;
-      9'd73: rsqrt_lut = 17'd52298;
-      9'd74: rsqrt_lut = 17'd52169;
-      9'd75: rsqrt_lut = 17'd52040;
-      9'd76: rsqrt_lut = 17'd51912;
-      9'd77: rsqrt_lut = 17'd51785;
-      9'd78: rsqrt_lut = 17'd51660;
-      9'd79: rsqrt_lut = 17'd51535;
-      9'd80: rsqrt_lut = 17'd51411;
-      9'd81: rsqrt_lut = 17'd51288;
-      9'd82: rsqrt_lut = 17'd51165;
-      9'd83: rsqrt_lut = 17'd51044;
-      9'd84: rsqrt_lut = 17'd50923;
-      9'd85: rsqrt_lut = 17'd50804;
-      9'd86: rsqrt_lut = 17'd50685;
-      9'd87: rsqrt_lut = 17'd50567;
-      9'd88: rsqrt_lut = 17'd50450;
-      9'd89: rsqrt_lut = 17'd50333;
-      9'd90: rsqrt_lut = 17'd50218;
-      9'd91: rsqrt_lut = 17'd50103;
-      9'd92: rsqrt_lut = 17'd49989;
-      9'd93: rsqrt_lut = 17'd49876;
-      9'd94: rsqrt_lut = 17'd49763;
-      9'd95: rsqrt_lut = 17'd49652;
-      9'd96: rsqrt_lut = 17'd49541;
-      9'd97: rsqrt_lut = 17'd49430;
-      9'd98: rsqrt_lut = 17'd49321;
-      9'd99: rsqrt_lut = 17'd49212;
-      9'd100: rsqrt_lut = 17'd49104;
-      9'd101: rsqrt_lut = 17'd48997;
-      9'd102: rsqrt_lut = 17'd48890;
-      9'd103: rsqrt_lut = 17'd48784;
-      9'd104: rsqrt_lut = 17'd48679;
-      9'd105: rsqrt_lut = 17'd48574;
-      9'd106: rsqrt_lut = 17'd48470;
-      9'd107: rsqrt_lut = 17'd48367;
-      9'd108: rsqrt_lut = 17'd48265;
-      9'd109: rsqrt_lut = 17'd48163;
-      9'd110: rsqrt_lut = 17'd48061;
-      9'd111: rsqrt_lut = 17'd47961;
-      9'd112: rsqrt_lut = 17'd47861;
-      9'd113: rsqrt_lut = 17'd47761;
-      9'd114: rsqrt_lut = 17'd47663;
-      9'd115: rsqrt_lut = 17'd47564;
-      9'd116: rsqrt_lut = 17'd47467;
-      9'd117: rsqrt_lut = 17'd47370;
-      9'd118: rsqrt_lut = 17'd47273;
-      9'd119: rsqrt_lut = 17'd47178;
-      9'd120: rsqrt_lut = 17'd47082;
-      9'd121: rsqrt_lut = 17'd46988;
-      9'd122: rsqrt_lut = 17'd46894;
-      9'd123: rsqrt_lut = 17'd46800;
-      9'd124: rsqrt_lut = 17'd46707;
-      9'd125: rsqrt_lut = 17'd46615;
-      9'd126: rsqrt_lut = 17'd46523;
-      9'd127: rsqrt_lut = 17'd46432;
-      9'd128: rsqrt_lut = 17'd46341;
-      9'd129: rsqrt_lut = 17'd46251;
-      9'd130: rsqrt_lut = 17'd46161;
-      9'd131: rsqrt_lut = 17'd46072;
-      9'd132: rsqrt_lut = 17'd45983;
-      9'd133: rsqrt_lut = 17'd45895;
-      9'd134: rsqrt_lut = 17'd45807;
-      9'd135: rsqrt_lut = 17'd45720;
-      9'd136: rsqrt_lut = 17'd45633;
-      9'd137: rsqrt_lut = 17'd45547;
-      9'd138: rsqrt_lut = 17'd45462;
-      9'd139: rsqrt_lut = 17'd45376;
-      9'd140: rsqrt_lut = 17'd45292;
-      9'd141: rsqrt_lut = 17'd45207;
-      9'd142: rsqrt_lut = 17'd45124;
-      9'd143: rsqrt_lut = 17'd45040;
-      9'd144: rsqrt_lut = 17'd44957;
-      9'd145: rsqrt_lut = 17'd44875;
-      9'd146: rsqrt_lut = 17'd44793;
-      9'd147: rsqrt_lut = 17'd44711;
-      9'd148: rsqrt_lut = 17'd44630;
-      9'd149: rsqrt_lut = 17'd44550;
-      9'd150: rsqrt_lut = 17'd44470;
-      9'd151: rsqrt_lut = 17'd44390;
-      9'd152: rsqrt_lut = 17'd44310;
-      9'd153: rsqrt_lut = 17'd44232;
-      9'd154: rsqrt_lut = 17'd44153;
-      9'd155: rsqrt_lut = 17'd44075;
-      9'd156: rsqrt_lut = 17'd43997;
-      9'd157: rsqrt_lut = 17'd43920;
-      9'd158: rsqrt_lut = 17'd43843;
-      9'd159: rsqrt_lut = 17'd43767;
-      9'd160: rsqrt_lut = 17'd43691;
-      9'd161: rsqrt_lut = 17'd43615;
-      9'd162: rsqrt_lut = 17'd43540;
-      9'd163: rsqrt_lut = 17'd43465;
-      9'd164: rsqrt_lut = 17'd43390;
-      9'd165: rsqrt_lut = 17'd43316;
-      9'd166: rsqrt_lut = 17'd43243;
-      9'd167: rsqrt_lut = 17'd43169;
-      9'd168: rsqrt_lut = 17'd43096;
-      9'd169: rsqrt_lut = 17'd43024;
-      9'd170: rsqrt_lut = 17'd42951;
-      9'd171: rsqrt_lut = 17'd42879;
-      9'd172: rsqrt_lut = 17'd42808;
-      9'd173: rsqrt_lut = 17'd42737;
-      9'd174: rsqrt_lut = 17'd42666;
-      9'd175: rsqrt_lut = 17'd42595;
-      9'd176: rsqrt_lut = 17'd42525;
-      9'd177: rsqrt_lut = 17'd42456;
-      9'd178: rsqrt_lut = 17'd42386;
-      9'd179: rsqrt_lut = 17'd42317;
-      9'd180: rsqrt_lut = 17'd42248;
-      9'd181: rsqrt_lut = 17'd42180;
-      9'd182: rsqrt_lut = 17'd42112;
-      9'd183: rsqrt_lut = 17'd42044;
-      9'd184: rsqrt_lut = 17'd41977;
-      9'd185: rsqrt_lut = 17'd41910;
-      9'd186: rsqrt_lut = 17'd41843;
-      9'd187: rsqrt_lut = 17'd41776;
-      9'd188: rsqrt_lut = 17'd41710;
-      9'd189: rsqrt_lut = 17'd41644;
-      9'd190: rsqrt_lut = 17'd41579;
-      9'd191: rsqrt_lut = 17'd41514;
-      9'd192: rsqrt_lut = 17'd41449;
-      9'd193: rsqrt_lut = 17'd41384;
-      9'd194: rsqrt_lut = 17'd41320;
-      9'd195: rsqrt_lut = 17'd41256;
-      9'd196: rsqrt_lut = 17'd41192;
-      9'd197: rsqrt_lut = 17'd41129;
-      9'd198: rsqrt_lut = 17'd41065;
-      9'd199: rsqrt_lut = 17'd41003;
-      9'd200: rsqrt_lut = 17'd40940;
-      9'd201: rsqrt_lut = 17'd40878;
-      9'd202: rsqrt_lut = 17'd40816;
-      9'd203: rsqrt_lut = 17'd40754;
-      9'd204: rsqrt_lut = 17'd40693;
-      9'd205: rsqrt_lut = 17'd40631;
-      9'd206: rsqrt_lut = 17'd40571;
-      9'd207: rsqrt_lut = 17'd40510;
-      9'd208: rsqrt_lut = 17'd40450;
-      9'd209: rsqrt_lut = 17'd40390;
-      9'd210: rsqrt_lut = 17'd40330;
-      9'd211: rsqrt_lut = 17'd40270;
-      9'd212: rsqrt_lut = 17'd40211;
-      9'd213: rsqrt_lut = 17'd40152;
-      9'd214: rsqrt_lut = 17'd40093;
-      9'd215: rsqrt_lut = 17'd40035;
-      9'd216: rsqrt_lut = 17'd39977;
-      9'd217: rsqrt_lut = 17'd39919;
-      9'd218: rsqrt_lut = 17'd39861;
-      9'd219: rsqrt_lut = 17'd39803;
-      9'd220: rsqrt_lut = 17'd39746;
-      9'd221: rsqrt_lut = 17'd39689;
-      9'd222: rsqrt_lut = 17'd39632;
-      9'd223: rsqrt_lut = 17'd39576;
-      9'd224: rsqrt_lut = 17'd39520;
-      9'd225: rsqrt_lut = 17'd39464;
-      9'd226: rsqrt_lut = 17'd39408;
-      9'd227: rsqrt_lut = 17'd39352;
-      9'd228: rsqrt_lut = 17'd39297;
-      9'd229: rsqrt_lut = 17'd39242;
-      9'd230: rsqrt_lut = 17'd39187;
-      9'd231: rsqrt_lut = 17'd39133;
-      9'd232: rsqrt_lut = 17'd39078;
-      9'd233: rsqrt_lut = 17'd39024;
-      9'd234: rsqrt_lut = 17'd38970;
-      9'd235: rsqrt_lut = 17'd38916;
-      9'd236: rsqrt_lut = 17'd38863;
-      9'd237: rsqrt_lut = 17'd38810;
-      9'd238: rsqrt_lut = 17'd38756;
-      9'd239: rsqrt_lut = 17'd38704;
-      9'd240: rsqrt_lut = 17'd38651;
-      9'd241: rsqrt_lut = 17'd38599;
-      9'd242: rsqrt_lut = 17'd38546;
-      9'd243: rsqrt_lut = 17'd38494;
-      9'd244: rsqrt_lut = 17'd38443;
-      9'd245: rsqrt_lut = 17'd38391;
-      9'd246: rsqrt_lut = 17'd38340;
-      9'd247: rsqrt_lut = 17'd38289;
-      9'd248: rsqrt_lut = 17'd38238;
-      9'd249: rsqrt_lut = 17'd38187;
-      9'd250: rsqrt_lut = 17'd38136;
-      9'd251: rsqrt_lut = 17'd38086;
-      9'd252: rsqrt_lut = 17'd38036;
-      9'd253: rsqrt_lut = 17'd37986;
-      9'd254: rsqrt_lut = 17'd37936;
-      9'd255: rsqrt_lut = 17'd37887;
-      9'd256: rsqrt_lut = 17'd37837;
-      9'd257: rsqrt_lut = 17'd37788;
-      9'd258: rsqrt_lut = 17'd37739;
-      9'd259: rsqrt_lut = 17'd37690;
-      9'd260: rsqrt_lut = 17'd37642;
-      9'd261: rsqrt_lut = 17'd37593;
-      9'd262: rsqrt_lut = 17'd37545;
-      9'd263: rsqrt_lut = 17'd37497;
-      9'd264: rsqrt_lut = 17'd37449;
-      9'd265: rsqrt_lut = 17'd37401;
-      9'd266: rsqrt_lut = 17'd37354;
-      9'd267: rsqrt_lut = 17'd37307;
-      9'd268: rsqrt_lut = 17'd37260;
-      9'd269: rsqrt_lut = 17'd37213;
-      9'd270: rsqrt_lut = 17'd37166;
-      9'd271: rsqrt_lut = 17'd37119;
-      9'd272: rsqrt_lut = 17'd37073;
-      9'd273: rsqrt_lut = 17'd37027;
-      9'd274: rsqrt_lut = 17'd36980;
-      9'd275: rsqrt_lut = 17'd36935;
-      9'd276: rsqrt_lut = 17'd36889;
-      9'd277: rsqrt_lut = 17'd36843;
-      9'd278: rsqrt_lut = 17'd36798;
-      9'd279: rsqrt_lut = 17'd36753;
-      9'd280: rsqrt_lut = 17'd36708;
-      9'd281: rsqrt_lut = 17'd36663;
-      9'd282: rsqrt_lut = 17'd36618;
-      9'd283: rsqrt_lut = 17'd36573;
-      9'd284: rsqrt_lut = 17'd36529;
-      9'd285: rsqrt_lut = 17'd36485;
-      9'd286: rsqrt_lut = 17'd36441;
-      9'd287: rsqrt_lut = 17'd36397;
-      9'd288: rsqrt_lut = 17'd36353;
-      9'd289: rsqrt_lut = 17'd36309;
-      9'd290: rsqrt_lut = 17'd36266;
-      9'd291: rsqrt_lut = 17'd36222;
-      9'd292: rsqrt_lut = 17'd36179;
-      9'd293: rsqrt_lut = 17'd36136;
-      9'd294: rsqrt_lut = 17'd36093;
-      9'd295: rsqrt_lut = 17'd36051;
-      9'd296: rsqrt_lut = 17'd36008;
-      9'd297: rsqrt_lut = 17'd35966;
-      9'd298: rsqrt_lut = 17'd35924;
-      9'd299: rsqrt_lut = 17'd35882;
-      9'd300: rsqrt_lut = 17'd35840;
-      9'd301: rsqrt_lut = 17'd35798;
-      9'd302: rsqrt_lut = 17'd35756;
-      9'd303: rsqrt_lut = 17'd35715;
-      9'd304: rsqrt_lut = 17'd35673;
-      9'd305: rsqrt_lut = 17'd35632;
-      9'd306: rsqrt_lut = 17'd35591;
-      9'd307: rsqrt_lut = 17'd35550;
-      9'd308: rsqrt_lut = 17'd35509;
-      9'd309: rsqrt_lut = 17'd35469;
-      9'd310: rsqrt_lut = 17'd35428;
-      9'd311: rsqrt_lut = 17'd35388;
-      9'd312: rsqrt_lut = 17'd35347;
-      9'd313: rsqrt_lut = 17'd35307;
-      9'd314: rsqrt_lut = 17'd35267;
-      9'd315: rsqrt_lut = 17'd35228;
-      9'd316: rsqrt_lut = 17'd35188;
-      9'd317: rsqrt_lut = 17'd35148;
-      9'd318: rsqrt_lut = 17'd35109;
-      9'd319: rsqrt_lut = 17'd35070;
-      9'd320: rsqrt_lut = 17'd35030;
-      9'd321: rsqrt_lut = 17'd34991;
-      9'd322: rsqrt_lut = 17'd34953;
-      9'd323: rsqrt_lut = 17'd34914;
-      9'd324: rsqrt_lut = 17'd34875;
-      9'd325: rsqrt_lut = 17'd34837;
-      9'd326: rsqrt_lut = 17'd34798;
-      9'd327: rsqrt_lut = 17'd34760;
-      9'd328: rsqrt_lut = 17'd34722;
-      9'd329: rsqrt_lut = 17'd34684;
-      9'd330: rsqrt_lut = 17'd34646;
-      9'd331: rsqrt_lut = 17'd34608;
-      9'd332: rsqrt_lut = 17'd34571;
-      9'd333: rsqrt_lut = 17'd34533;
-      9'd334: rsqrt_lut = 17'd34496;
-      9'd335: rsqrt_lut = 17'd34458;
-      9'd336: rsqrt_lut = 17'd34421;
-      9'd337: rsqrt_lut = 17'd34384;
-      9'd338: rsqrt_lut = 17'd34347;
-      9'd339: rsqrt_lut = 17'd34310;
-      9'd340: rsqrt_lut = 17'd34274;
-      9'd341: rsqrt_lut = 17'd34237;
-      9'd342: rsqrt_lut = 17'd34201;
-      9'd343: rsqrt_lut = 17'd34164;
-      9'd344: rsqrt_lut = 17'd34128;
-      9'd345: rsqrt_lut = 17'd34092;
-      9'd346: rsqrt_lut = 17'd34056;
-      9'd347: rsqrt_lut = 17'd34020;
-      9'd348: rsqrt_lut = 17'd33985;
-      9'd349: rsqrt_lut = 17'd33949;
-      9'd350: rsqrt_lut = 17'd33913;
-      9'd351: rsqrt_lut = 17'd33878;
-      9'd352: rsqrt_lut = 17'd33843;
-      9'd353: rsqrt_lut = 17'd33807;
-      9'd354: rsqrt_lut = 17'd33772;
-      9'd355: rsqrt_lut = 17'd33737;
-      9'd356: rsqrt_lut = 17'd33703;
-      9'd357: rsqrt_lut = 17'd33668;
-      9'd358: rsqrt_lut = 17'd33633;
-      9'd359: rsqrt_lut = 17'd33599;
-      9'd360: rsqrt_lut = 17'd33564;
-      9'd361: rsqrt_lut = 17'd33530;
-      9'd362: rsqrt_lut = 17'd33496;
-      9'd363: rsqrt_lut = 17'd33461;
-      9'd364: rsqrt_lut = 17'd33427;
-      9'd365: rsqrt_lut = 17'd33393;
-      9'd366: rsqrt_lut = 17'd33360;
-      9'd367: rsqrt_lut = 17'd33326;
-      9'd368: rsqrt_lut = 17'd33292;
-      9'd369: rsqrt_lut = 17'd33259;
-      9'd370: rsqrt_lut = 17'd33225;
-      9'd371: rsqrt_lut = 17'd33192;
-      9'd372: rsqrt_lut = 17'd33159;
-      9'd373: rsqrt_lut = 17'd33126;
-      9'd374: rsqrt_lut = 17'd33093;
-      9'd375: rsqrt_lut = 17'd33060;
-      9'd376: rsqrt_lut = 17'd33027;
-      9'd377: rsqrt_lut = 17'd32994;
-      9'd378: rsqrt_lut = 17'd32962;
-      9'd379: rsqrt_lut = 17'd32929;
-      9'd380: rsqrt_lut = 17'd32897;
-      9'd381: rsqrt_lut = 17'd32864;
-      9'd382: rsqrt_lut = 17'd32832;
-      9'd383: rsqrt_lut = 17'd32800;
-      9'd384: rsqrt_lut = 17'd32768;
-      default: rsqrt_lut = '0;
-    endcase
+    rsqrt_lut = (32'(index) < 385) ? RsqrtTable[17 * 32'(index) +: 17] : '0;
   endfunction
 
 endpackage

@@ -155,17 +155,22 @@ std::string sv_package(const BuildDescriptor& b) {
 }
 
 // A table as a function of its index: a ROM that Verilator and Yosys both read (Yosys 0.23
-// has no `return`, so the function name is assigned).
-void sv_table_function(std::ostringstream& s, const char* name, const uint32_t* table, int size,
-                       int value_bits) {
+// has no `return`, so the function name is assigned). The entries are one packed constant
+// (entry k at bits [bits*k +: bits]) read with an indexed part-select: Verilator compiles that
+// to one array read per call, where a case statement per call site would repeat the table in
+// the generated C++ for every lane. Indices past the table read zero.
+void sv_table_function(std::ostringstream& s, const char* name, const char* constant,
+                       const uint32_t* table, int size, int value_bits) {
   const int index_bits = static_cast<int>(std::ceil(std::log2(size)));
-  s << "  function automatic logic [" << value_bits - 1 << ":0] " << name << "(input logic ["
-    << index_bits - 1 << ":0] index);\n    unique case (index)\n";
-  for (int k = 0; k < size; ++k) {
-    s << "      " << index_bits << "'d" << k << ": " << name << " = " << value_bits << "'d"
-      << table[k] << ";\n";
+  s << "  localparam logic [" << size * value_bits - 1 << ":0] " << constant << " = {\n";
+  for (int k = size - 1; k >= 0; --k) {
+    s << (k % 8 == 7 || k == size - 1 ? "    " : "") << value_bits << "'d" << table[k]
+      << (k > 0 ? "," : "") << (k % 8 == 0 || k == 0 ? "\n" : " ");
   }
-  s << "      default: " << name << " = '0;\n    endcase\n  endfunction\n";
+  s << "  };\n\n  function automatic logic [" << value_bits - 1 << ":0] " << name
+    << "(input logic [" << index_bits - 1 << ":0] index);\n    " << name << " = (32'(index) < "
+    << size << ") ? " << constant << "[" << value_bits << " * 32'(index) +: " << value_bits
+    << "] : '0;\n  endfunction\n";
 }
 
 // The fixed-point tables for the RTL, from the same arrays the C++ engines read.
@@ -176,9 +181,9 @@ std::string lut_package() {
     << "package mmf_lut_pkg;\n\n"
     << "  localparam int unsigned SigmoidLutSize = " << fx::kSigmoidLutSize << ";\n"
     << "  localparam int unsigned RsqrtLutSize = " << fx::kRsqrtLutSize << ";\n\n";
-  sv_table_function(s, "sigmoid_lut", fx::kSigmoidLut, fx::kSigmoidLutSize, 17);
+  sv_table_function(s, "sigmoid_lut", "SigmoidTable", fx::kSigmoidLut, fx::kSigmoidLutSize, 17);
   s << "\n";
-  sv_table_function(s, "rsqrt_lut", fx::kRsqrtLut, fx::kRsqrtLutSize, 17);
+  sv_table_function(s, "rsqrt_lut", "RsqrtTable", fx::kRsqrtLut, fx::kRsqrtLutSize, 17);
   s << "\nendpackage\n";
   return s.str();
 }

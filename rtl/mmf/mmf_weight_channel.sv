@@ -90,6 +90,10 @@ module mmf_weight_channel #(
     .error_o
   );
 
+  // One class for every channel in the Verilated model (31 identical channels on u280): keeps
+  // the generated C++ small enough to compile in minutes.
+  /* verilator no_inline_module */
+
   assign starved_o = weight_ready && !weight_valid;
 
   mmf_ternary_acc #(
