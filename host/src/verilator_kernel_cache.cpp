@@ -136,15 +136,18 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
             << ");\n}\n";
     }
     const std::string vroot = "$(verilator --getenv VERILATOR_ROOT)";
-    run_step("linking the simulation library",
+    run_step("compiling the Verilator runtime and the harness into a shared object",
              "g++ -std=c++20 -O2 -fPIC -shared -w -Wl,-Bsymbolic -o '" + (work / "lib.so").string() +
                  "' '" + (work / "entry.cpp").string() + "' '" +
                  (root / "sim/src/axi_memory.cpp").string() + "' '" +
-                 (root / "sim/src/controller_states.cpp").string() + "' -I'" +
+                 (root / "sim/src/controller_states.cpp").string() + "' " + vroot +
+                 "/include/verilated.cpp " + vroot + "/include/verilated_threads.cpp " + vroot +
+                 "/include/verilated_fst_c.cpp -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 "
+                 "-DVM_SC=0 -I'" +
                  (work / "obj").string() + "' -I'" + (root / "sim/include").string() + "' -I" +
                  vroot + "/include -I" + vroot + "/include/vltstd -Wl,--whole-archive '" +
-                 (work / "obj/Vmmf_kernel_dyn__ALL.a").string() + "' '" +
-                 (work / "obj/libverilated.a").string() + "' -Wl,--no-whole-archive -lz -pthread",
+                 (work / "obj/Vmmf_kernel_dyn__ALL.a").string() +
+                 "' -Wl,--no-whole-archive -lz -pthread",
              work / "link.log");
     fs::rename(work / "lib.so", work / "libmmf_kernel.so");
     fs::remove_all(dir);
