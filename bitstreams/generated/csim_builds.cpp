@@ -9,7 +9,7 @@ namespace mmf_hls {
 
 const CsimBuild kCsimBuilds[] = {
     {"ci-tiny", 0xbdbc818f1a8570e6ull, 2, 16, &mmf_csim_ci_tiny},
-    {"u280", 0x06e83c82846c1cfbull, 31, 256, &mmf_csim_u280},
+    {"u280", 0xe995cc2e70a3d12cull, 31, 512, &mmf_csim_u280},
 };
 const int kNumCsimBuilds = 2;
 

@@ -2,7 +2,7 @@
 // RTL parameters of build 'u280' (the same values as mmf_config.hpp).
 package mmf_build_pkg;
 
-  localparam int unsigned Lanes = 256;
+  localparam int unsigned Lanes = 512;
   localparam int unsigned WeightChannels = 31;
   localparam int unsigned VectorLanes = 32;
   localparam int unsigned MaxVector = 16384;
@@ -13,7 +13,7 @@ package mmf_build_pkg;
   localparam int unsigned WeightWordBits = 2 * Lanes;
   // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the
   // memory streaming through the vector work between two BitLinears.
-  localparam int unsigned WeightFifoDepth = 2048;
-  localparam logic [63:0] Fingerprint = 64'h06e83c82846c1cfb;
+  localparam int unsigned WeightFifoDepth = 1024;
+  localparam logic [63:0] Fingerprint = 64'he995cc2e70a3d12c;
 
 endpackage
