@@ -100,6 +100,22 @@ TEST_P(PackageLint, IsClean) {
   MMF_EXPECT_EQ(log, "") << "warnings";
 }
 
+// Each build's generated Vitis top, with the whole kernel under it at the build's parameters.
+TEST_P(PackageLint, KernelTopIsClean) {
+  if (verilator_missing()) GTEST_SKIP() << "verilator is not installed (make deps installs it)";
+  TempDir dir;
+  const std::string gen = kSource + "/bitstreams/generated/" + GetParam();
+  std::string modules;
+  for (const auto& f : module_files()) modules += " " + kSource + "/" + f;
+  std::string top = "mmf_" + GetParam();
+  for (char& ch : top) ch = ch == '-' ? '_' : ch;
+  const auto [status, log] = lint(gen + "/mmf_build_pkg.sv" + modules + " " + gen +
+                                      "/mmf_kernel_top.sv --top-module " + top,
+                                  dir);
+  MMF_EXPECT_EQ(status, 0) << log;
+  MMF_EXPECT_EQ(log, "") << "warnings";
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, PackageLint, testing::Values("ci-tiny", "u280"),
                          [](const auto& test_info) {
                            std::string n = test_info.param;
