@@ -94,7 +94,7 @@ std::string bram_text(double v) {
 
 void print_row(const std::string& name, const std::string& params, const std::string& inst,
                const host::ResourceCounts& c, double seconds) {
-  std::cout << std::left << std::setw(22) << name << std::setw(44) << params << std::right
+  std::cout << std::left << std::setw(22) << name << std::setw(44) << params + " " << std::right
             << std::setw(5) << inst << std::setw(9) << c.lut << std::setw(9) << c.ff << std::setw(7)
             << c.carry << std::setw(8) << bram_text(c.bram36) << std::setw(6) << c.uram
             << std::setw(5) << c.dsp << std::setw(8) << c.lutram << std::setw(8) << std::fixed
@@ -135,8 +135,9 @@ void list_units(const SynthArgs& a) {
     return;
   }
   for (const auto& u : plan.units) {
-    std::cout << std::left << std::setw(22) << u.unit << std::setw(44) << params_text(u.params)
-              << u.instances << (u.within.empty() ? "" : " (part of " + u.within + ")")
+    std::cout << std::left << std::setw(22) << u.unit << std::setw(44)
+              << params_text(u.params) + " " << u.instances
+              << (u.within.empty() ? "" : " (part of " + u.within + ")")
               << (u.kernel_top ? " (kernel top)" : "") << "\n";
   }
 }
@@ -174,6 +175,9 @@ void add_synth_command(CLI::App& app) {
                   "Override accelerator.vector_lanes (a power of two)");
   cmd->add_option("--timeout", a->options.timeout_seconds,
                   "Stop a unit's Yosys run after this many seconds (0: no limit)");
+  cmd->add_option("--max-memory", a->options.max_memory_gib,
+                  "Address-space limit of each Yosys run in GiB (default: half the physical "
+                  "memory; 0: no limit)");
   cmd->add_option("--yosys", a->options.yosys, "Yosys executable")->capture_default_str();
   cmd->add_flag("--keep", a->options.keep, "Keep the work directory (scripts, Yosys logs)");
   cmd->add_flag("--units-only", a->options.units_only,

@@ -85,7 +85,18 @@ ResourceCounts parse_stat_json(const std::string& text, const std::string& sourc
   try {
     j = json::parse(text);
   } catch (const json::exception& e) {
-    throw Error(source + ": not the JSON of Yosys `stat -json` (" + e.what() + ")");
+    // Yosys 0.23 prints the design hierarchy of `stat -top X -json` as text lines ("  name  1")
+    // into the JSON; without them it parses.
+    std::string cleaned;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_of("\"{}[]") != std::string::npos) cleaned += line + "\n";
+    }
+    try {
+      j = json::parse(cleaned);
+    } catch (const json::exception&) {
+      throw Error(source + ": not the JSON of Yosys `stat -json` (" + e.what() + ")");
+    }
   }
   const json* section = nullptr;
   if (j.is_object() && j.contains("design")) {
@@ -320,14 +331,17 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
   for (const auto& f : sources) s << " " << quoted(f);
   s << "\nhierarchy -check -top " << unit.module;
   for (const auto& [name, value] : unit.params) s << " -chparam " << name << " " << value;
-  // Units are not chip tops: no I/O buffers, no clock buffer. Flattened, so that `stat`
-  // counts one netlist.
+  // Units are not chip tops: no I/O buffers, no clock buffer. A unit is flattened (one netlist,
+  // optimized across its submodules); the kernel top is not: flattened, Yosys 0.23 needed more
+  // than 18 GB for ci-tiny's, and hierarchically each distinct module is synthesized once
+  // (31 weight channels cost one). `stat -top` then sums the hierarchy.
   s << "\nsynth_xilinx -family " << family << " -top " << unit.module
-    << " -flatten -noiopad -noclkbuf\n"
+    << (unit.kernel_top ? "" : " -flatten")
+    << " -noiopad -noclkbuf\n"
     // Yosys 0.23 leaves one INV per flip-flop on an active-low asynchronous reset, where Vivado
     // uses one inverted net; merging identical cells removes those copies.
     << "opt_merge -share_all\nopt_clean\n"
-    << "tee -q -o " << stat_json << " stat -json\n";
+    << "tee -q -o " << stat_json << " stat -top " << unit.module << " -json\n";
   return s.str();
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -86,7 +88,8 @@ class WorkDir {
 struct RunOutcome {
   bool started = false;  // false: the executable was not found or not runnable
   bool timed_out = false;
-  int status = 0;  // exit status, or 128 + signal
+  bool out_of_memory = false;  // failed with std::bad_alloc (the address-space limit)
+  int status = 0;              // exit status, or 128 + signal
 };
 
 // The signal that asked mmf to stop while a child ran. A global because a signal handler can
@@ -118,11 +121,34 @@ class StopSignals {
   std::array<struct sigaction, 3> old_{};
 };
 
+// While alive: the soft address-space limit of this process is `bytes` (0: unchanged), so that
+// a child spawned meanwhile inherits it; restored afterwards. mmf itself is single-threaded and
+// small, so the limit does not bind it.
+class AddressSpaceLimit {
+ public:
+  explicit AddressSpaceLimit(uint64_t bytes) {
+    if (bytes == 0 || ::getrlimit(RLIMIT_AS, &old_) != 0) return;
+    struct rlimit limit = old_;
+    limit.rlim_cur = std::min<rlim_t>(bytes, old_.rlim_max);
+    active_ = ::setrlimit(RLIMIT_AS, &limit) == 0;
+  }
+  ~AddressSpaceLimit() {
+    if (active_) ::setrlimit(RLIMIT_AS, &old_);
+  }
+  AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+  AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+
+ private:
+  struct rlimit old_ {};
+  bool active_ = false;
+};
+
 // Runs argv[0] (looked up in PATH) in directory `cwd` and in a process group of its own, with
-// stdout and stderr into `console`. Stops the whole group after `timeout_seconds` (when > 0)
-// or when mmf is asked to stop (then throws mmf::Error).
+// stdout and stderr into `console` and at most `memory_bytes` of address space (0: no limit).
+// Stops the whole group after `timeout_seconds` (when > 0) or when mmf is asked to stop (then
+// throws mmf::Error).
 RunOutcome run_process(const std::vector<std::string>& args, const fs::path& console,
-                       double timeout_seconds, const fs::path& cwd) {
+                       const fs::path& cwd, double timeout_seconds, uint64_t memory_bytes) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -139,7 +165,11 @@ RunOutcome run_process(const std::vector<std::string>& args, const fs::path& con
   posix_spawnattr_setpgroup(&attr, 0);
   const StopSignals stop_signals;
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  int rc = 0;
+  {
+    const AddressSpaceLimit limit(memory_bytes);
+    rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   RunOutcome out;
@@ -170,7 +200,22 @@ RunOutcome run_process(const std::vector<std::string>& args, const fs::path& con
     out.started = false;
   }
   out.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  out.out_of_memory = out.status != 0 && read_text(console).find("bad_alloc") != std::string::npos;
   return out;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// The address-space limit of one Yosys run: as asked, or half the physical memory.
+uint64_t memory_limit_bytes(double gib) {
+  if (gib == 0) return 0;
+  if (gib > 0) return static_cast<uint64_t>(gib * 1073741824.0);
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : 0;
 }
 
 std::string missing_yosys(const std::string& context, const std::string& yosys) {
@@ -341,7 +386,7 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   const std::string kept =
       options.keep ? "\n(work directory kept: " + work.path().string() + ")" : "";
   const fs::path version_log = work.path() / "yosys-version.txt";
-  const RunOutcome v = run_process({options.yosys, "-V"}, version_log, 60, work.path());
+  const RunOutcome v = run_process({options.yosys, "-V"}, version_log, work.path(), 60, 0);
   if (!v.started) throw Error(missing_yosys(context, options.yosys));
   if (v.status != 0 || v.timed_out) {
     throw Error(context + ": `" + options.yosys + " -V` failed:" + tail_of(version_log, 5));
@@ -349,6 +394,7 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   std::istringstream version(read_text(version_log));
   std::getline(version >> std::ws, report.yosys_version);
 
+  const uint64_t memory_bytes = memory_limit_bytes(options.max_memory_gib);
   bool has_top = false;
   for (size_t k = 0; k < units.size(); ++k) {
     const SynthUnit& u = units[k];
@@ -365,15 +411,21 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
     const fs::path console = work.path() / (u.unit + ".console.txt");
     const RunOutcome r =
         run_process({options.yosys, "-q", "-l", log.string(), "-s", script.string()}, console,
-                    options.timeout_seconds, work.path());
+                    work.path(), options.timeout_seconds, memory_bytes);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (progress)
       progress(static_cast<int>(k) + 1, static_cast<int>(units.size()), u.unit, seconds);
     if (!r.started) throw Error(missing_yosys(where, options.yosys));
     if (r.timed_out) {
-      throw Error(where + ": Yosys ran longer than " + std::to_string(options.timeout_seconds) +
+      throw Error(where + ": Yosys ran longer than " + number_text(options.timeout_seconds) +
                   " s (--timeout) and was stopped; last lines of its log:" + tail_of(log, 10) +
                   kept);
+    }
+    if (r.out_of_memory) {
+      throw Error(where + ": Yosys ran out of memory (limit " +
+                  number_text(static_cast<double>(memory_bytes) / 1073741824.0) +
+                  " GiB, --max-memory)" + (u.kernel_top ? "; --units-only sums the units" : "") +
+                  "; last lines of its log:" + tail_of(log, 5) + kept);
     }
     if (r.status != 0) {
       throw Error(where + ": Yosys failed (exit status " + std::to_string(r.status) +

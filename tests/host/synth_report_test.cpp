@@ -100,6 +100,34 @@ TEST(SynthStat, MemoriesDspsAndLutRamAreClassified) {
   MMF_EXPECT_EQ(c.cells.at("MUXF7"), 9);
 }
 
+// Yosys 0.23 writes the hierarchy of `stat -top X -json` as text lines into the JSON; the
+// "design" section (the whole hierarchy) is read all the same.
+TEST(SynthStat, HierarchyLinesInTheJsonAreSkipped) {
+  const ResourceCounts c = host::parse_stat_json(R"json({
+   "modules": {
+      "\\mmf_weight_channel": {
+         "num_cells":         3,
+         "num_cells_by_type": {
+            "$paramod$c005741e\\mmf_ternary_acc": 1,
+            "LUT2": 1
+         }
+      }
+   },
+       $paramod$e54e21ff\prim_ram_1r1w      1
+       $paramod$57f8285f\mmf_fifo      1
+      "design": {
+         "num_cells":         6,
+         "num_cells_by_type": {
+            "FDCE": 396, "LUT6": 876, "RAMB36E2": 4
+         }
+      }
+})json",
+                                                 "hier.json");
+  MMF_EXPECT_EQ(c.ff, 396);
+  MMF_EXPECT_EQ(c.lut, 876);
+  MMF_EXPECT_EQ(c.bram36, 4.0);
+}
+
 TEST(SynthStat, EmptyDesignIsAllZero) {
   const ResourceCounts c =
       host::parse_stat_json(R"({"design": {"num_cells_by_type": {}}})", "empty.json");
@@ -265,8 +293,14 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
       << s;
   MMF_EXPECT_TRUE(s.find("synth_xilinx -family xcup -top mmf_ternary_acc -flatten") !=
                   std::string::npos);
-  MMF_EXPECT_TRUE(s.find("tee -q -o mmf_ternary_acc.json stat -json") != std::string::npos);
+  MMF_EXPECT_TRUE(s.find("tee -q -o mmf_ternary_acc.json stat -top mmf_ternary_acc -json") !=
+                  std::string::npos);
   MMF_EXPECT_ERROR(host::synth_script(u, "xcup", {}, "a b.json"), "a b.json");
+  // The kernel top keeps its hierarchy (each distinct module synthesized once).
+  const std::string k = host::synth_script(unit_named(units, "mmf_kernel"), "xcup", {}, "k.json");
+  MMF_EXPECT_TRUE(k.find("synth_xilinx -family xcup -top mmf_kernel -noiopad") != std::string::npos)
+      << k;
+  MMF_EXPECT_TRUE(k.find("-chparam WeightFifoDepth ") != std::string::npos) << k;
 }
 
 // ---- The CLI --------------------------------------------------------------------------------
@@ -295,6 +329,18 @@ TEST(SynthCli, FailingYosysNamesBuildUnitAndLogTail) {
   MMF_EXPECT_EQ(r.exit_code, 1);
   MMF_EXPECT_TRUE(r.err.find("build 'ci-tiny', unit 'mmf_rescale'") != std::string::npos) << r.err;
   MMF_EXPECT_TRUE(r.err.find("syntax error near line 7") != std::string::npos) << r.err;
+}
+
+TEST(SynthCli, OutOfMemoryIsNamed) {
+  TempDir dir;
+  const std::string yosys =
+      fake_yosys(dir,
+                 "echo \"terminate called after throwing an instance of 'std::bad_alloc'\" >&2\n"
+                 "kill -ABRT $$\n");
+  const auto r = run_cli("synth --unit mmf_rescale --max-memory 2 --yosys " + yosys);
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("ran out of memory (limit 2 GiB, --max-memory)") != std::string::npos)
+      << r.err;
 }
 
 TEST(SynthCli, TimeoutStopsYosys) {

@@ -42,8 +42,9 @@ struct ResourceCounts {
 // ...) stay in `cells` only.
 ResourceCounts count_cells(const std::map<std::string, int64_t>& cells);
 
-// Parses `stat -json` (Yosys 0.23): the "design" section, or the one module when there is no
-// design section. Throws mmf::Error naming `source` on malformed input.
+// Parses `stat -json` (Yosys 0.23): the "design" section (the whole hierarchy under -top), or
+// the one module when there is no design section. Tolerates the hierarchy text lines Yosys 0.23
+// writes into the JSON of `stat -top`. Throws mmf::Error naming `source` on malformed input.
 ResourceCounts parse_stat_json(const std::string& text, const std::string& source);
 // Parses the text of `stat`: the cell list of the last "=== module ===" or "design hierarchy"
 // block. Throws mmf::Error naming `source` when there is none or a line is malformed.
@@ -82,8 +83,9 @@ std::string yosys_family(const std::string& part);
 
 // The Yosys script for one unit: read `sources` (the packages first: format, LUT tables,
 // numerics, the build's; then the unit's module files); elaborate `unit` with its parameters;
-// synth_xilinx; merge duplicate cells; `stat -json` into the file `stat_json`, a name without
-// spaces relative to Yosys's working directory (`tee -o` takes no quotes).
+// synth_xilinx (flattened, except the kernel top); merge duplicate cells; `stat -json` into the
+// file `stat_json`, a name without spaces relative to Yosys's working directory (`tee -o` takes
+// no quotes).
 std::string synth_script(const SynthUnit& unit, const std::string& family,
                          const std::vector<std::string>& sources, const std::string& stat_json);
 
@@ -97,6 +99,7 @@ struct SynthOptions {
   std::string yosys = "yosys";  // executable, looked up in PATH
   std::string work_parent;      // the temporary work directory is created in here
   double timeout_seconds = 0;   // > 0: stop a Yosys run that takes longer
+  double max_memory_gib = -1;   // address-space limit per Yosys run; < 0: half the RAM, 0: none
   bool keep = false;            // keep the work directory (scripts, logs)
   bool units_only = false;      // skip the kernel top even when rtl/ has it: total = sum
 };
