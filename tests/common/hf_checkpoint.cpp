@@ -38,6 +38,16 @@ ModelConfig small_test_config() {
   return c;
 }
 
+ModelConfig ragged_test_config(int num_layers) {
+  ModelConfig c = small_test_config();
+  c.name = "ragged";
+  c.vocab_size = 300;
+  c.hidden_size = 90;
+  c.intermediate_size = 170;
+  c.num_layers = num_layers;
+  return c;
+}
+
 HfCheckpoint make_hf_checkpoint(const ModelConfig& c, uint64_t seed) {
   std::mt19937_64 rng(seed);
   HfCheckpoint ck;

@@ -28,6 +28,9 @@ struct HfCheckpoint {
 
 // A small config: vocab 4096 (the shipped tokenizer), hidden 64, 2 layers, intermediate 192.
 ModelConfig small_test_config();
+// A model with ragged sizes (vocab 300, hidden 90, intermediate 170): multiples of no lane
+// count, so every kernel meets short last beats and unaligned vectors.
+ModelConfig ragged_test_config(int num_layers);
 // Random latent weights N(0, 0.02) (norms around 1, lower bounds N(0, 1)) as BF16.
 HfCheckpoint make_hf_checkpoint(const ModelConfig& config, uint64_t seed);
 // Writes to `dir`; shards > 1 splits tensors round-robin and writes the index json.

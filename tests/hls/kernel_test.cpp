@@ -16,17 +16,6 @@ namespace {
 using namespace mmf_hls;
 using host::BuildDescriptor;
 
-// A model with ragged sizes: hidden and intermediate are not multiples of any lane count.
-ModelConfig ragged_config() {
-  ModelConfig c = small_test_config();
-  c.name = "ragged";
-  c.vocab_size = 300;
-  c.hidden_size = 90;
-  c.intermediate_size = 170;
-  c.num_layers = 3;
-  return c;
-}
-
 struct KernelCase {
   std::string backend;
   std::string build;
@@ -43,7 +32,7 @@ class Kernel : public testing::TestWithParam<KernelCase> {
 };
 
 TEST_P(Kernel, WholeTokensMatchTheFixedPointReferenceBitForBit) {
-  const Model model = make_random_model(ragged_config(), 11, Packing::five_trit);
+  const Model model = make_random_model(ragged_test_config(3), 11, Packing::five_trit);
   const BuildDescriptor b = build();
   host::Accelerator acc(host::open_device(GetParam().backend, b), host::compile_model(model, b));
   FixedModel reference(model);
@@ -100,7 +89,7 @@ struct Corruption {
 };
 
 TEST_P(Kernel, FlagsIllegalDescriptorsInTheStatusRegister) {
-  const Model model = make_random_model(ragged_config(), 5, Packing::two_bit);
+  const Model model = make_random_model(ragged_test_config(3), 5, Packing::two_bit);
   const BuildDescriptor b = build();
   const host::DeviceImage image = host::compile_model(model, b);
   const uint32_t vec_words = static_cast<uint32_t>(image.layout.vec_words);
@@ -168,7 +157,7 @@ INSTANTIATE_TEST_SUITE_P(Builds, Kernel, testing::ValuesIn(kernel_cases()),
 
 // Both executors of the program agree on the counters too.
 TEST(Kernel, CsimAndCpuCountTheSameWork) {
-  const Model model = make_random_model(ragged_config(), 3, Packing::two_bit);
+  const Model model = make_random_model(ragged_test_config(3), 3, Packing::two_bit);
   const BuildDescriptor b = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
   host::Accelerator cpu(host::open_device("cpu", b), host::compile_model(model, b));
   host::Accelerator csim(host::open_device("csim", b), host::compile_model(model, b));

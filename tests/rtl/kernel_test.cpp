@@ -14,16 +14,6 @@ namespace {
 
 using namespace mmf_hls;
 
-ModelConfig ragged_config() {
-  ModelConfig c = small_test_config();
-  c.name = "ragged";
-  c.vocab_size = 300;
-  c.hidden_size = 90;
-  c.intermediate_size = 170;
-  c.num_layers = 2;
-  return c;
-}
-
 // Runs ops [0, k] of the image's program followed by a Store of op k's result buffer into the
 // logits area; returns the stored words.
 std::vector<uint32_t> run_prefix(const std::string& backend, const host::BuildDescriptor& b,
@@ -53,7 +43,7 @@ class KernelRtl : public testing::TestWithParam<std::string> {};
 
 TEST_P(KernelRtl, EveryOpLeavesWhatTheCpuBackendLeaves) {
   if (!host::backend_available("verilator")) GTEST_SKIP() << "no Verilated kernel in this build";
-  const Model model = make_random_model(ragged_config(), 11, Packing::two_bit);
+  const Model model = make_random_model(ragged_test_config(2), 11, Packing::two_bit);
   const host::BuildDescriptor b =
       host::load_build_descriptor(host::build_descriptor_path(GetParam()));
   const host::DeviceImage image = host::compile_model(model, b);
