@@ -138,6 +138,15 @@ void run(RunArgs a, bool backend_given) {
                 << " launches, per token " << static_cast<double>(t.weight_bytes) / launches / 1e6
                 << " MB of weights, " << static_cast<double>(t.ternary_ops) / launches / 1e6
                 << " M ternary ops (kernel counters)\n";
+      if (t.cycles) {
+        const host::BuildDescriptor& b = acc->device().build();
+        const double per_token = static_cast<double>(*t.cycles) / launches;
+        std::cerr << "[mmf] simulated: " << per_token << " cycles per token (weight-streaming "
+                  << "bound " << static_cast<double>(t.weight_bytes) / launches /
+                         b.weight_bytes_per_cycle()
+                  << "), " << b.accel.clock_mhz * 1e6 / per_token << " tok/s at "
+                  << b.accel.clock_mhz << " MHz\n";
+      }
     }
   }
 }
