@@ -88,6 +88,19 @@ INSTANTIATE_TEST_SUITE_P(
                     BackendCase{"random_370m", "random:370m", "ci-tiny", "Hi", 2, false}),
     [](const auto& test_info) { return test_info.param.name; });
 
+// --trace writes an FST waveform of the RTL run (one launch here: BOS only, no new token).
+TEST(VerilatorTrace, WritesAnFstWaveform) {
+  TempDir dir;
+  const std::string fst = dir.file("run.fst");
+  const json j = run_json("run --model tiny --prompt '' -n 0 --json --trace " + fst);
+  MMF_EXPECT_EQ(j["backend"], "verilator");
+  MMF_EXPECT_EQ(j["counters"]["launches"], 1);
+  const std::string bytes = read_file(fst);
+  // An FST file opens with its header block (block type 0) and holds every cycle's changes.
+  MMF_EXPECT_LT(size_t{100000}, bytes.size());
+  MMF_EXPECT_EQ(static_cast<int>(bytes.empty() ? -1 : bytes[0]), 0);
+}
+
 struct BadRun {
   std::string name;
   std::string args;
