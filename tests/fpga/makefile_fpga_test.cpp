@@ -181,7 +181,8 @@ class MakefileFpga : public ::testing::Test {
     const TempDir out;
     const std::string cmd =
         "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEFILES -u BOARD -u TARGET -u KERNEL"
-        " -u GEN_DIR -u BUILD_DIR -u VPP -u EMCONFIGUTIL -u VIVADO PATH=" +
+        " -u GEN_DIR -u BUILD_DIR -u VPP -u EMCONFIGUTIL -u VIVADO -u MMF -u MODEL -u PROMPT"
+        " -u TOKENS -u DEVICE -u XCL_EMULATION_MODE -u EMCONFIG_PATH PATH=" +
         sh_quote(path) + " " + sh_quote(make_) + " --no-print-directory " + make_args + " >" +
         sh_quote(out.file("log")) + " 2>&1 </dev/null";
     const int status = std::system(cmd.c_str());
@@ -505,6 +506,49 @@ TEST_F(MakefileFpga, EmconfigDescribesTheEmulatedPlatform) {
   MMF_EXPECT_TRUE(fs::exists(build_dir() + "/emconfig.json"));
 }
 
+// Stand-in for the host CLI: logs its arguments and the emulation variables XRT reads.
+constexpr const char* kStandInHost = R"sh(#!/bin/sh
+log="$(dirname "$0")/$(basename "$0").log"
+printf 'XCL_EMULATION_MODE=%s EMCONFIG_PATH=%s %s\n' "$XCL_EMULATION_MODE" "$EMCONFIG_PATH" "$*" \
+  >> "$log"
+exit 0
+)sh";
+
+// `run` and `bench` build what the target needs, then hand the .xclbin to the host's xrt backend:
+// in XRT's hardware emulation for hw_emu (with the emconfig.json beside it), on the board for hw.
+TEST_F(MakefileFpga, RunHandsTheXclbinToTheXrtBackend) {
+  const GeneratedBuild gen = read_generated("u280");
+  MMF_ASSERT_TRUE(!gen.kernel.empty()) << gen.dir << "/build.mk is missing or incomplete";
+  const std::string host = tools_.file("mmf");
+  test::write_file(host, kStandInHost);
+  fs::permissions(host, fs::perms::owner_all, fs::perm_options::add);
+
+  const auto emu = run_flow("run BOARD=u280 TARGET=hw_emu MODEL=random:tiny TOKENS=3 MMF=" + host);
+  MMF_ASSERT_EQ(emu.exit_code, 0) << emu.output;
+  MMF_EXPECT_EQ(split_lines(tool_log("emconfigutil")).size(), 1u);
+  const auto bench = run_flow("bench BOARD=u280 TARGET=hw DEVICE=0000:65:00.1 MMF=" + host);
+  MMF_ASSERT_EQ(bench.exit_code, 0) << bench.output;
+
+  const auto calls = split_lines(tool_log("mmf"));
+  MMF_ASSERT_EQ(calls.size(), 2u) << tool_log("mmf");
+  const auto run_words = split_words(calls[0]);
+  MMF_EXPECT_EQ(run_words[0], "XCL_EMULATION_MODE=hw_emu");
+  MMF_EXPECT_EQ(run_words[1], "EMCONFIG_PATH=" + build_dir());
+  MMF_EXPECT_EQ(run_words[2], "run");
+  MMF_EXPECT_EQ(value_after(run_words, "--backend"), "xrt");
+  MMF_EXPECT_EQ(value_after(run_words, "--build"), "u280");
+  MMF_EXPECT_EQ(value_after(run_words, "--xclbin"), build_dir() + "/" + gen.kernel + ".xclbin");
+  MMF_EXPECT_EQ(value_after(run_words, "--model"), "random:tiny");
+  MMF_EXPECT_EQ(value_after(run_words, "-n"), "3");
+
+  const auto bench_words = split_words(calls[1]);
+  MMF_EXPECT_EQ(bench_words[0], "XCL_EMULATION_MODE=");  // hw: the board, no emulation
+  MMF_EXPECT_EQ(bench_words[2], "bench");
+  MMF_EXPECT_EQ(value_after(bench_words, "--device"), "0000:65:00.1");
+  MMF_EXPECT_TRUE(std::find(bench_words.begin(), bench_words.end(), "--json") !=
+                  bench_words.end());
+}
+
 // Without Vitis on PATH, a build goal says what to install and source, and builds nothing.
 TEST_F(MakefileFpga, MissingVitisToolsAreNamed) {
   for (const char* dir : {"/usr/bin", "/bin"}) {
@@ -601,7 +645,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "xclbin BOARD=u280 KERNEL=rtl GEN_DIR=@RTL_GEN_WITHOUT_XML@",
                    {"kernel.xml", "make gen"}},
         BadRequest{"EmconfigForHardware", "emconfig BOARD=u280 TARGET=hw", {"emconfig", "hw_emu"}},
-        BadRequest{"RunOnBoard", "run BOARD=u280", {"mmf run --backend xrt", "not part of"}}),
+        BadRequest{"RunWithoutHost",
+                   "run BOARD=u280 TARGET=hw MMF=/nonexistent/mmf",
+                   {"/nonexistent/mmf is not built", "make build"}},
+        BadRequest{"RunBogusTarget", "run BOARD=u280 TARGET=bogus", {"TARGET=bogus"}}),
     [](const ::testing::TestParamInfo<BadRequest>& p) { return std::string(p.param.name); });
 
 TEST_F(MakefileFpga, HelpIsTheDefaultAndCleanRemovesBuildDir) {
