@@ -3,6 +3,7 @@
 #include "mmf/host/build_descriptor.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -61,6 +62,7 @@ class Section {
     }
     return v;
   }
+  const std::string& path() const { return path_; }
   std::string where(const std::string& key) const {
     return prefix_.empty() ? key : (key.empty() ? prefix_ : prefix_ + "." + key);
   }
@@ -77,6 +79,34 @@ bool is_power_of_two(int v) {
 
 void require(bool ok, const std::string& message) {
   if (!ok) throw Error(message);
+}
+
+// One entry of `energy:`: {value, unit, source, tag}. The unit is fixed by the key (the model
+// multiplies in those units), the source must say where the value comes from, and the tag
+// how far to trust it (DESIGN.md §5).
+EnergyCoefficient energy_coefficient(const Section& energy, const std::string& key,
+                                     const std::string& unit) {
+  const Section e = energy.child(key, {"value", "unit", "source", "tag"});
+  EnergyCoefficient c;
+  c.name = key;
+  c.value = e.get<double>("value");
+  if (!std::isfinite(c.value) || c.value < 0) {
+    std::ostringstream msg;
+    msg << "'" << e.where("value") << "' is " << c.value << "; expected a finite value >= 0";
+    throw Error(e.path() + ": " + msg.str());
+  }
+  c.unit = e.get<std::string>("unit");
+  require(c.unit == unit, e.path() + ": '" + e.where("unit") + "' is '" + c.unit + "'; expected " +
+                              unit + " (the model computes in it)");
+  c.source = e.get<std::string>("source");
+  require(c.source.find_first_not_of(" \t\n") != std::string::npos,
+          e.path() + ": '" + e.where("source") +
+              "' is empty; expected where the value comes from (paper, datasheet, measurement)");
+  c.tag = e.get<std::string>("tag");
+  require(c.tag == "measured" || c.tag == "derived" || c.tag == "recalled",
+          e.path() + ": '" + e.where("tag") + "' is '" + c.tag +
+              "'; expected measured, derived or recalled");
+  return c;
 }
 
 }  // namespace
@@ -122,7 +152,7 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
   const YAML::Node root = load_yaml_file(path, "build descriptor");
   BuildDescriptor b;
   b.path = path;
-  const Section top(root, path, "", {"name", "description", "board", "accelerator"});
+  const Section top(root, path, "", {"name", "description", "board", "accelerator", "energy"});
   b.name = top.get<std::string>("name");
   b.description = top.optional_string("description");
   const std::string stem = fs::path(path).stem().string();
@@ -171,6 +201,15 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
           path + ": 'accelerator.max_vector' must be a multiple of vector_lanes (" +
               std::to_string(b.accel.vector_lanes) + ")");
   b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
+
+  const Section energy =
+      top.child("energy", {"memory_pj_per_bit", "ternary_op_pj", "on_chip_pj_per_byte",
+                           "vector_pj_per_word", "static_w"});
+  b.energy.memory_pj_per_bit = energy_coefficient(energy, "memory_pj_per_bit", "pJ/bit");
+  b.energy.ternary_op_pj = energy_coefficient(energy, "ternary_op_pj", "pJ/op");
+  b.energy.on_chip_pj_per_byte = energy_coefficient(energy, "on_chip_pj_per_byte", "pJ/byte");
+  b.energy.vector_pj_per_word = energy_coefficient(energy, "vector_pj_per_word", "pJ/word");
+  b.energy.static_w = energy_coefficient(energy, "static_w", "W");
   return b;
 }
 

@@ -86,8 +86,77 @@ INSTANTIATE_TEST_SUITE_P(
                       {"accelerator.clock_mhz", "wrong type"}},
         BadDescriptor{"name_differs", "name: ci-tiny", "name: other", {"'name' is 'other'"}},
         BadDescriptor{"bad_memory", "memory: hbm", "memory: sram", {"board.memory", "hbm or ddr"}},
-        BadDescriptor{"not_yaml", "name: ci-tiny", "name: [ci-tiny", {"not valid YAML"}}),
+        BadDescriptor{"not_yaml", "name: ci-tiny", "name: [ci-tiny", {"not valid YAML"}},
+        BadDescriptor{"energy_bad_tag",
+                      "tag: measured",
+                      "tag: guessed",
+                      {"energy.static_w.tag", "'guessed'", "measured, derived or recalled"}},
+        BadDescriptor{
+            "energy_negative", "value: 40", "value: -40", {"energy.static_w.value", "-40", ">= 0"}},
+        BadDescriptor{"energy_wrong_unit",
+                      "unit: pJ/bit",
+                      "unit: nJ/bit",
+                      {"energy.memory_pj_per_bit.unit", "'nJ/bit'", "expected pJ/bit"}},
+        BadDescriptor{"energy_not_a_number",
+                      "value: 3.9",
+                      "value: cheap",
+                      {"energy.memory_pj_per_bit.value", "wrong type"}},
+        BadDescriptor{"energy_unknown_entry_key",
+                      "    tag: recalled",
+                      "    tag: recalled\n    confidence: high",
+                      {"unknown key 'energy.memory_pj_per_bit.confidence'"}},
+        BadDescriptor{"energy_unknown_coefficient",
+                      "  static_w:",
+                      "  leakage_w: 1\n  static_w:",
+                      {"unknown key 'energy.leakage_w'"}}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
+
+// The energy section sits last in ci-tiny.yaml and static_w's source last in it: cutting the
+// file's tail removes them.
+TEST(BuildDescriptor, EnergySectionAndSourcesAreRequired) {
+  const std::string text = shipped("ci-tiny");
+  const size_t section = text.find("\nenergy:\n");
+  const size_t source = text.rfind("    source:");
+  MMF_ASSERT_TRUE(section != std::string::npos && source != std::string::npos && section < source);
+  MMF_ASSERT_TRUE(text.find("static_w:") < source);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {text.substr(0, section + 1), {"missing required section 'energy'"}},
+      {text.substr(0, source), {"missing required key 'energy.static_w.source'"}},
+      {text.substr(0, source) + "    source: \"\"\n", {"'energy.static_w.source' is empty"}},
+  };
+  for (const auto& [yaml, message] : cases) {
+    TempDir dir;
+    const std::string path = dir.file("ci-tiny.yaml");
+    write_file(path, yaml);
+    try {
+      host::load_build_descriptor(path);
+      MMF_EXPECT_TRUE(false) << "accepted: " << message[0];
+    } catch (const Error& e) {
+      MMF_EXPECT_TRUE(std::string(e.what()).find(path) != std::string::npos) << e.what();
+      for (const auto& m : message) {
+        MMF_EXPECT_TRUE(std::string(e.what()).find(m) != std::string::npos) << e.what();
+      }
+    }
+  }
+}
+
+// Energy coefficients load with provenance and do not change the fingerprint.
+TEST(BuildDescriptor, EnergyIsReadButNotFingerprinted) {
+  const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.value, 3.9);
+  MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.unit, "pJ/bit");
+  MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.tag, "recalled");
+  MMF_EXPECT_TRUE(ci.energy.memory_pj_per_bit.source.find("MICRO-50") != std::string::npos);
+  MMF_EXPECT_EQ(ci.energy.static_w.tag, "measured");
+  MMF_EXPECT_EQ(ci.energy.all().size(), 5u);
+  std::string text = shipped("ci-tiny");
+  text.replace(text.find("value: 40"), 9, "value: 55");
+  TempDir dir;
+  write_file(dir.file("ci-tiny.yaml"), text);
+  const BuildDescriptor hotter = host::load_build_descriptor(dir.file("ci-tiny.yaml"));
+  MMF_EXPECT_EQ(hotter.energy.static_w.value, 55.0);
+  MMF_EXPECT_EQ(hotter.fingerprint(), ci.fingerprint());
+}
 
 TEST(BuildDescriptor, UnknownBuildNameListsTheKnownOnes) {
   MMF_EXPECT_ERROR(host::build_descriptor_path("nope"), "--build", "'nope'", "ci-tiny", "u280");

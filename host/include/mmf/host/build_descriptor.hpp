@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mmf::host {
 
@@ -30,12 +31,37 @@ struct AcceleratorSpec {
   int max_ops = 0;          // longest token program
 };
 
+// One coefficient of the energy model, with where it came from (DESIGN.md §5, docs/power.md).
+struct EnergyCoefficient {
+  std::string name;  // the key under `energy:`, e.g. "memory_pj_per_bit"
+  double value = 0.0;
+  std::string unit;    // fixed per coefficient: pJ/bit, pJ/op, pJ/byte, pJ/word, W
+  std::string source;  // the paper, datasheet or measurement the value comes from
+  std::string tag;     // measured | derived | recalled
+};
+
+// The `energy:` section: coefficients of the energy model of the simulated backends. They
+// describe the board and fabric, not the kernel, so they are not part of fingerprint().
+struct EnergySpec {
+  EnergyCoefficient memory_pj_per_bit;    // off-chip memory access, per bit moved
+  EnergyCoefficient ternary_op_pj;        // one trit x activation add/subtract in LUT fabric
+  EnergyCoefficient on_chip_pj_per_byte;  // one BRAM/URAM/FIFO write or read, per byte
+  EnergyCoefficient vector_pj_per_word;   // vector-unit arithmetic per 32-bit word through them
+  EnergyCoefficient static_w;             // the card's power with the shell loaded and idle
+
+  // The five in declaration order.
+  std::vector<EnergyCoefficient> all() const {
+    return {memory_pj_per_bit, ternary_op_pj, on_chip_pj_per_byte, vector_pj_per_word, static_w};
+  }
+};
+
 struct BuildDescriptor {
   std::string name;  // must equal the file's stem
   std::string description;
   std::string path;  // the YAML it came from
   BoardSpec board;
   AcceleratorSpec accel;
+  EnergySpec energy;
 
   // mmf_<name> with '-' -> '_': the kernel's symbol and XRT name.
   std::string kernel_name() const;
@@ -54,7 +80,8 @@ struct BuildDescriptor {
   // BitLinears.
   int weight_fifo_words() const;
   // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
-  // refuses a YAML whose fingerprint differs from the build compiled into it.
+  // refuses a YAML whose fingerprint differs from the build compiled into it. `energy` is left
+  // out: it does not shape the kernel.
   uint64_t fingerprint() const;
 };
 
