@@ -8,7 +8,9 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/bench.hpp"
 #include "mmf/host/session.hpp"
+#include "report_fields.hpp"
 
 namespace mmf::cli {
 namespace {
@@ -17,6 +19,8 @@ struct RunArgs {
   std::string model = "tiny";
   std::string backend = "verilator";
   std::string trace;
+  std::string xclbin;
+  std::string device = "0";
   std::string build = "ci-tiny";
   int64_t timeout_ms = 300000;
   std::string prompt = "The meaning of life is";
@@ -30,43 +34,15 @@ struct RunArgs {
   bool ignore_eos = false;
 };
 
-// Build and kernel counters of a device engine, summed over every launch of the run.
-void add_device_fields(const host::Accelerator& acc, nlohmann::json& j) {
-  const host::BuildDescriptor& b = acc.device().build();
-  const host::CounterTotals& t = acc.totals();
-  j["build"] = {{"name", b.name},
-                {"descriptor", b.path},
-                {"lanes", b.accel.lanes},
-                {"weight_channels", b.accel.weight_channels},
-                {"clock_mhz", b.accel.clock_mhz}};
-  j["counters"] = {{"launches", t.launches},
-                   {"ops", t.ops},
-                   {"ternary_ops", t.ternary_ops},
-                   {"weight_bytes", t.weight_bytes},
-                   {"vector_bytes", t.vector_bytes},
-                   {"source", "kernel counter registers, summed over launches"}};
-  // Untimed backends (cpu, csim) have no cycle counter: the fields stay absent.
-  if (t.cycles) {
-    const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
-    const double per_token = static_cast<double>(*t.cycles) / launches;
-    j["cycles"] = *t.cycles;
-    j["cycles_per_token"] = per_token;
-    j["weight_bound_cycles_per_token"] =
-        static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle();
-    j["clock_mhz"] = b.accel.clock_mhz;
-    j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
-    j["tok_per_s_device_source"] =
-        "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
-        "board.channel_gbps)";
-  }
-}
-
 void run(RunArgs a, bool backend_given) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   // The float reference exists on the cpu backend only: it is the default there.
   if (numerics == host::Numerics::floating && !backend_given) a.backend = "cpu";
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
-  const host::EngineOptions engine{a.backend, a.build, numerics, a.trace};
+  host::EngineOptions engine{a.backend, a.build, numerics, {}};
+  engine.device.trace_path = a.trace;
+  engine.device.xclbin_path = a.xclbin;
+  engine.device.device = a.device;
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   if (session.accelerator() != nullptr) {
@@ -88,8 +64,26 @@ void run(RunArgs a, bool backend_given) {
     }
   };
   if (!a.json) std::cout << a.prompt << std::flush;
+  // Power over the whole generation: the session's meter, with no idle-floor measurement
+  // (`mmf bench` measures one); the counters of the same launches drive the energy model.
+  host::PowerOptions power;
+  power.idle_window = std::chrono::milliseconds(0);
+  std::unique_ptr<host::PowerMeter> meter = host::session_power_meter(session, power);
+  const host::Accelerator* acc = session.accelerator();
+  const host::CounterTotals before = acc ? acc->totals() : host::CounterTotals{};
+  meter->begin();
+  const auto t0 = std::chrono::steady_clock::now();
   const host::GenerateResult r =
       session.generate(a.prompt, options, a.json ? host::TokenCallback() : stream);
+  host::BenchResult metered;
+  metered.prompt_tokens = static_cast<int64_t>(r.prompt_ids.size());
+  metered.decode_tokens = static_cast<int64_t>(r.token_ids.size());
+  metered.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (acc) metered.activity = host::counters_between(before, acc->totals());
+  metered.launches = acc ? static_cast<int64_t>(metered.activity.launches)
+                         : metered.prompt_tokens + std::max<int64_t>(metered.decode_tokens - 1, 0);
+  metered.power = meter->end(metered.activity, metered.wall_seconds);
   const double seconds = r.prefill_seconds + r.decode_seconds;
   const auto generated = static_cast<double>(r.token_ids.size());
   const double tok_per_s = r.decode_seconds > 0 ? generated / r.decode_seconds : 0.0;
@@ -117,8 +111,9 @@ void run(RunArgs a, bool backend_given) {
                "not the accelerator's speed)"
              : "measured (wall clock of this process, decode phase)"},
     };
-    if (const host::Accelerator* acc = session.accelerator()) {
-      add_device_fields(*acc, j);
+    add_power_fields(metered, j);
+    if (acc) {
+      add_device_fields(acc->device().build(), acc->totals(), j);
       if (acc->totals().cycles && seconds > 0) {
         j["sim_cycles_per_s"] = static_cast<double>(*acc->totals().cycles) / seconds;
         j["sim_cycles_per_s_source"] = "measured (simulated cycles per wall-clock second)";
@@ -131,7 +126,7 @@ void run(RunArgs a, bool backend_given) {
     std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.backend << " ("
               << host::numerics_name(numerics) << "), " << tok_per_s << " tok/s decode, "
               << r.prompt_ids.size() << " prompt tokens in " << r.prefill_seconds << " s\n";
-    if (const host::Accelerator* acc = session.accelerator()) {
+    if (acc) {
       const host::CounterTotals& t = acc->totals();
       const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
       std::cerr << "[mmf] build " << acc->device().build().name << ": " << t.launches
@@ -148,6 +143,7 @@ void run(RunArgs a, bool backend_given) {
                   << b.accel.clock_mhz << " MHz\n";
       }
     }
+    std::cerr << "[mmf] " << power_summary(metered) << "\n";
   }
 }
 
@@ -159,8 +155,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
   cmd->add_option("--backend", a->backend,
-                  "verilator (the RTL, cycle-accurate) | csim (HLS C++) | cpu (golden units); "
-                  "systemc and xrt come with later builds")
+                  "verilator (the RTL, cycle-accurate) | csim (HLS C++) | cpu (golden units) | "
+                  "xrt (an Alveo board, or XRT emulation; needs --xclbin)")
       ->capture_default_str();
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
@@ -180,6 +176,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
+  cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
+  cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->callback([a, cmd] { run(*a, cmd->count("--backend") > 0); });
 }
 

@@ -8,6 +8,7 @@
 namespace mmf::cli {
 
 void add_run_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_eval_command(CLI::App& app);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mmf: ternary MatMul-free language models on FPGA accelerators"};
   app.require_subcommand(1);
   mmf::cli::add_run_command(app);
+  mmf::cli::add_bench_command(app);
   mmf::cli::add_info_command(app);
   mmf::cli::add_convert_command(app);
   mmf::cli::add_eval_command(app);

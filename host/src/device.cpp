@@ -13,11 +13,19 @@ std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
                                               const DeviceOptions& options);
+#ifdef MMF_HAVE_XRT
+std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build,
+                                        const DeviceOptions& options);
+#endif
 
 namespace {
 
 const std::vector<std::string>& available_backends() {
-  static const std::vector<std::string> names = {"cpu", "csim", "verilator"};
+  static const std::vector<std::string> names = {"cpu", "csim", "verilator",
+#ifdef MMF_HAVE_XRT
+                                                  "xrt"
+#endif
+  };
   return names;
 }
 
@@ -44,9 +52,15 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
   if (!options.trace_path.empty() && backend != "verilator") {
     throw Error("--trace: waveforms come from the verilator backend, not '" + backend + "'");
   }
+  if (!options.xclbin_path.empty() && backend != "xrt") {
+    throw Error("--xclbin: an .xclbin is loaded by the xrt backend, not '" + backend + "'");
+  }
   if (backend == "cpu") return make_cpu_device(build);
   if (backend == "csim") return make_csim_device(build);
   if (backend == "verilator") return make_verilator_device(build, options);
+#ifdef MMF_HAVE_XRT
+  if (backend == "xrt") return make_xrt_device(build, options);
+#endif
   const auto& known = known_backends();
   if (std::find(known.begin(), known.end(), backend) != known.end()) {
     throw Error("--backend " + backend +

@@ -37,6 +37,13 @@ BufferHandle HostMemoryDevice::allocate(int bank, uint64_t bytes) {
   return BufferHandle{static_cast<int>(buffers_.size()) - 1};
 }
 
+int HostMemoryDevice::buffer_bank(BufferHandle h) const {
+  if (h.id < 0 || h.id >= static_cast<int>(buffers_.size())) {
+    throw Error(backend() + ": unknown buffer " + std::to_string(h.id));
+  }
+  return buffers_[h.id].bank;
+}
+
 HostMemoryDevice::Buffer& HostMemoryDevice::buffer(BufferHandle h, uint64_t offset, uint64_t bytes,
                                                    const char* what) {
   if (h.id < 0 || static_cast<size_t>(h.id) >= buffers_.size()) {

@@ -24,6 +24,7 @@ class HostMemoryDevice : public Device {
  public:
   ~HostMemoryDevice() override;
   BufferHandle allocate(int bank, uint64_t bytes) override;
+  int buffer_bank(BufferHandle buffer) const override;
   void write(BufferHandle buffer, uint64_t offset, const void* data, uint64_t bytes) override;
   void read(BufferHandle buffer, uint64_t offset, void* data, uint64_t bytes) override;
   void start(const LaunchArgs& args) override;

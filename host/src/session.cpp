@@ -62,11 +62,8 @@ void check_float_backend(const EngineOptions& options) {
 void preflight(const std::string& model_spec, const EngineOptions& options) {
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
-  open_device(options.backend, build, DeviceOptions{});
-  if (!options.trace_path.empty() && options.backend != "verilator") {
-    throw Error("--trace: waveforms come from the verilator backend, not '" + options.backend +
-                "'");
-  }
+  // Opening the device checks its options too (--trace, --xclbin and the xclbin itself).
+  open_device(options.backend, build, options.device);
   check_model_fits(resolve_config(model_spec), build);
 }
 
@@ -77,7 +74,7 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   std::unique_ptr<Device> device =
-      open_device(options.backend, build, DeviceOptions{options.trace_path});
+      open_device(options.backend, build, options.device);
   return std::make_unique<DeviceModel>(
       std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
 }

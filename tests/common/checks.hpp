@@ -46,6 +46,10 @@ int& check_count();
   if ((MMF_COUNT_CHECK(), false)) { \
   } else                            \
     EXPECT_GE(a, b)
+#define MMF_EXPECT_GT(a, b)         \
+  if ((MMF_COUNT_CHECK(), false)) { \
+  } else                            \
+    EXPECT_GT(a, b)
 #define MMF_EXPECT_NEAR(a, b, tol)  \
   if ((MMF_COUNT_CHECK(), false)) { \
   } else                            \

@@ -18,6 +18,20 @@ struct KernelCounters {
   uint64_t vector_bytes = 0;    // bytes read or written in the vector bank
 };
 
+// Where a host reads the counters of the RTL kernel (rtl/mmf/mmf_axil_control.sv): counter k
+// is a 64-bit register at kCounterRegBase + kCounterRegStride * k in s_axi_control, low word
+// first, in this order (the HLS top returns the first five as output scalars instead).
+constexpr uint32_t kCounterRegBase = 0x200;
+constexpr uint32_t kCounterRegStride = 8;
+enum CounterReg : uint32_t {
+  kRegStatus = 0,
+  kRegOpsDone = 1,
+  kRegTernaryOps = 2,
+  kRegWeightBytes = 3,
+  kRegVectorBytes = 4,
+  kRegBusyCycles = 5,  // ap_start .. ap_done, in kernel clock cycles
+};
+
 // Scalar arguments of one launch (the s_axilite argument registers).
 struct LaunchRegs {
   uint32_t program;       // word offset of the first descriptor in the vector bank

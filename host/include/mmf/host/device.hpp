@@ -45,6 +45,9 @@ class Device {
 
   // `bank` is a memory channel of the board (0 .. board.memory_channels - 1).
   virtual BufferHandle allocate(int bank, uint64_t bytes) = 0;
+  // The memory bank a buffer was placed in: `bank` of allocate() on host-memory backends, the
+  // memory group the xclbin's connectivity chose on xrt.
+  virtual int buffer_bank(BufferHandle buffer) const = 0;
   virtual void write(BufferHandle buffer, uint64_t offset, const void* data, uint64_t bytes) = 0;
   virtual void read(BufferHandle buffer, uint64_t offset, void* data, uint64_t bytes) = 0;
   // Starts the token program; returns at once.
@@ -53,6 +56,10 @@ class Device {
   virtual void wait(std::chrono::milliseconds timeout) = 0;
   // Counters of the last completed run.
   virtual DeviceCounters counters() const = 0;
+  // Board telemetry, for power meters (power.hpp): XRT's electrical report (JSON) and the
+  // card's PCIe address. Only the xrt backend has a board; the others return nothing.
+  virtual std::optional<std::string> electrical_report() const { return std::nullopt; }
+  virtual std::string pci_bdf() const { return {}; }
 
  protected:
   Device(std::string backend, BuildDescriptor build)
@@ -69,7 +76,9 @@ bool backend_available(const std::string& backend);
 
 // Options of simulated devices.
 struct DeviceOptions {
-  std::string trace_path;  // verilator: FST waveform of every launch
+  std::string trace_path;   // verilator: FST waveform of every launch
+  std::string xclbin_path;  // xrt: the .xclbin Makefile.fpga built for the build
+  std::string device = "0"; // xrt: device index or PCIe BDF (0000:65:00.1)
 };
 
 // Opens a device of the named backend for the build. Errors name the backend and say which

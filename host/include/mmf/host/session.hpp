@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mmf/host/accelerator.hpp"
+#include "mmf/host/device.hpp"
 #include "mmf/host/model_source.hpp"
 #include "mmf/host/sampler.hpp"
 #include "mmf/language_model.hpp"
@@ -25,7 +26,7 @@ struct EngineOptions {
   std::string backend = "cpu";
   std::string build = "ci-tiny";  // build name under bitstreams/ or a descriptor path
   Numerics numerics = Numerics::fixed;
-  std::string trace_path;  // verilator backend: FST waveform of the run
+  DeviceOptions device;  // trace (verilator), xclbin and device id (xrt)
 };
 
 struct GenerateOptions {

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mmf bench`: prefill and decode tokens/s, joules per token and tokens/s per watt of one
+// engine, each with where it came from (measured, simulated, modeled or none).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "mmf/error.hpp"
+#include "mmf/host/bench.hpp"
+#include "report_fields.hpp"
+
+namespace mmf::cli {
+namespace {
+
+struct BenchArgs {
+  std::string model = "tiny";
+  std::string backend = "verilator";
+  std::string build = "ci-tiny";
+  std::string prompt = "The meaning of life is";
+  std::string packing = "2bit";
+  std::string xclbin;
+  std::string device = "0";
+  int32_t tokens = 16;
+  int32_t warmup = 1;
+  int64_t timeout_ms = 300000;
+  int64_t sample_ms = 100;
+  int64_t idle_ms = 1000;
+  bool json = false;
+  std::string csv;
+};
+
+std::string csv_field(const nlohmann::json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  }
+  return v.dump();
+}
+
+// One header line and one row; written to a temporary file and renamed, so a failed run
+// leaves no partial CSV behind.
+void write_csv(const std::string& path, const nlohmann::json& j) {
+  const char* columns[] = {"model",           "backend",          "build",
+                           "prompt_tokens",   "tokens",           "prefill_tok_per_s",
+                           "tok_per_s",       "tok_per_s_device", "joules_per_token",
+                           "power_w",         "tok_per_s_per_w",  "tok_per_s_per_w_dynamic",
+                           "power_source",    "power_meter"};
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw Error("--csv " + path + ": cannot write (does its directory exist?)");
+    std::string header, row;
+    for (const char* c : columns) {
+      header += (header.empty() ? "" : ",") + std::string(c);
+      nlohmann::json v = nullptr;
+      if (std::string(c) == "build") {
+        v = j.contains("build") ? j["build"]["name"] : nlohmann::json(nullptr);
+      } else if (j.contains(c)) {
+        v = j[c];
+      }
+      row += (c == columns[0] ? "" : ",") + csv_field(v);
+    }
+    out << header << "\n" << row << "\n";
+    if (!out.flush()) throw Error("--csv " + path + ": write failed");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void bench(const BenchArgs& a) {
+  if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
+  if (a.sample_ms <= 0) throw Error("--sample-ms must be > 0");
+  if (a.idle_ms < 0) throw Error("--idle-ms must be >= 0");
+  host::EngineOptions engine{a.backend, a.build, host::Numerics::fixed, {}};
+  engine.device.xclbin_path = a.xclbin;
+  engine.device.device = a.device;
+  host::preflight(a.model, engine);
+  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
+  session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
+
+  host::BenchOptions options;
+  options.prompt = a.prompt;
+  options.tokens = a.tokens;
+  options.warmup = a.warmup;
+  options.power.sample_period = std::chrono::milliseconds(a.sample_ms);
+  options.power.idle_window = std::chrono::milliseconds(a.idle_ms);
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  if (tty) {
+    options.progress = [](int64_t done, int64_t total) {
+      std::cerr << "\r[mmf bench] token " << done << "/" << total << std::flush;
+    };
+  }
+  const host::BenchResult r = host::run_bench(session, options);
+  if (tty) std::cerr << "\n";
+
+  const host::BuildDescriptor& b = session.accelerator()->device().build();
+  nlohmann::json j = {
+      {"model", a.model},
+      {"model_source", session.loaded().model.source},
+      {"backend", a.backend},
+      {"prompt_tokens", r.prompt_tokens},
+      {"tokens", r.decode_tokens},
+      {"warmup", a.warmup},
+      {"prefill_seconds", r.prefill_seconds},
+      {"decode_seconds", r.decode_seconds},
+      {"prefill_tok_per_s", r.prefill_tok_per_s()},
+      {"tok_per_s", r.tok_per_s()},
+      {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
+  };
+  add_device_fields(b, r.activity, j);
+  if (!j.contains("tok_per_s_device")) j["tok_per_s_device"] = nullptr;
+  add_power_fields(r, j);
+
+  if (!a.csv.empty()) write_csv(a.csv, j);
+  if (a.json) {
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return;
+  }
+  std::cout << "model " << a.model << " on " << a.backend << " (build " << b.name << "): "
+            << r.prompt_tokens << " prompt + " << r.decode_tokens << " decode tokens\n"
+            << "  prefill  " << r.prefill_tok_per_s() << " tok/s (measured, wall clock)\n"
+            << "  decode   " << r.tok_per_s() << " tok/s (measured, wall clock)\n";
+  if (const auto d = r.tok_per_s_device(b.accel.clock_mhz)) {
+    std::cout << "  device   " << *d << " tok/s (simulated cycles at " << b.accel.clock_mhz
+              << " MHz)\n";
+  }
+  std::cout << "  " << power_summary(r) << "\n";
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto a = std::make_shared<BenchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Tokens/s, joules per token and tokens/s per watt of one backend and build");
+  cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
+      ->capture_default_str();
+  cmd->add_option("--backend", a->backend, "verilator | csim | cpu | xrt")->capture_default_str();
+  cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
+      ->capture_default_str();
+  cmd->add_option("-n,--tokens", a->tokens, "Decode tokens to measure")->capture_default_str();
+  cmd->add_option("--warmup", a->warmup, "Decode tokens run before measuring")
+      ->capture_default_str();
+  cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
+      ->capture_default_str();
+  cmd->add_option("--packing", a->packing, "Packing of random: models (2bit | 1.6bit)")
+      ->capture_default_str();
+  cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
+  cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
+  cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")
+      ->capture_default_str();
+  cmd->add_option("--sample-ms", a->sample_ms, "Power sampling period of instruments")
+      ->capture_default_str();
+  cmd->add_option("--idle-ms", a->idle_ms,
+                  "Idle-floor measurement before the run, instruments only (0: none)")
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print one JSON object");
+  cmd->add_option("--csv", a->csv, "Also write the figures as a one-row CSV file");
+  cmd->callback([a] { bench(*a); });
+}
+
+}  // namespace mmf::cli
