@@ -13,6 +13,7 @@
 #include "mmf/host/accelerator.hpp"
 #include "mmf/host/build_descriptor.hpp"
 #include "mmf/host/device.hpp"
+#include "mmf/host/power.hpp"
 
 #ifdef MMF_TEST_HAVE_XRT
 #include "common/synthetic_xclbin.hpp"
@@ -148,6 +149,16 @@ TEST_F(XrtDeviceTest, BoardTelemetryIsAbsentOnNoop) {
   MMF_ASSERT_TRUE(report.has_value());
   MMF_EXPECT_TRUE(report->find("power_rails") != std::string::npos);
   MMF_EXPECT_EQ(dev->pci_bdf(), "");
+  // So the board meter has no source, says what it tried, and reports no number.
+  PowerOptions po;
+  po.idle_window = std::chrono::milliseconds(0);
+  auto meter = select_power_meter(*dev, po);
+  meter->begin();
+  const PowerReport p = meter->end(CounterTotals{}, 0.01);
+  MMF_EXPECT_EQ(p.source, PowerSource::none);
+  MMF_EXPECT_TRUE(p.reason.find("XRT electrical report gives N/A") != std::string::npos)
+      << p.reason;
+  MMF_EXPECT_EQ(p.joules, 0.0);
 }
 
 // The CLI end to end: `mmf run --backend xrt` loads the image, launches, and stops with the

@@ -172,17 +172,10 @@ class XrtDevice final : public Device {
                   std::to_string(build().accel.weight_channels) + " weight arguments");
     }
     try {
-      run_ = xrt::run(kernel_);
-      for (int c = 0; c < build().accel.weight_channels; ++c) {
-        run_->set_arg(arg_index("w" + std::to_string(c)), find(args.weights[c], 0, 0, "launch").bo);
-      }
-      run_->set_arg(arg_index("vec"), find(args.vec, 0, 0, "launch").bo);
-      const uint32_t scalars[] = {args.regs.program, args.regs.num_ops, args.regs.vec_words,
-                                  args.regs.weight_words};
-      for (size_t i = 0; i < std::size(kScalarArgs); ++i) {
-        run_->set_arg(arg_index(kScalarArgs[i]), scalars[i]);
-      }
+      // One run object per set of arguments: the per-token launch only restarts it.
+      if (!run_ || !same_launch(args, prepared_)) prepare(args);
       run_->start();
+      running_ = true;
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
@@ -191,8 +184,33 @@ class XrtDevice final : public Device {
     }
   }
 
+  void prepare(const LaunchArgs& args) {
+    run_.reset();
+    run_ = xrt::run(kernel_);
+    for (int c = 0; c < build().accel.weight_channels; ++c) {
+      run_->set_arg(arg_index("w" + std::to_string(c)), find(args.weights[c], 0, 0, "launch").bo);
+    }
+    run_->set_arg(arg_index("vec"), find(args.vec, 0, 0, "launch").bo);
+    const uint32_t scalars[] = {args.regs.program, args.regs.num_ops, args.regs.vec_words,
+                                args.regs.weight_words};
+    for (size_t i = 0; i < std::size(kScalarArgs); ++i) {
+      run_->set_arg(arg_index(kScalarArgs[i]), scalars[i]);
+    }
+    prepared_ = args;
+  }
+
+  static bool same_launch(const LaunchArgs& a, const LaunchArgs& b) {
+    if (a.weights.size() != b.weights.size() || a.vec.id != b.vec.id) return false;
+    for (size_t c = 0; c < a.weights.size(); ++c) {
+      if (a.weights[c].id != b.weights[c].id) return false;
+    }
+    return a.regs.program == b.regs.program && a.regs.num_ops == b.regs.num_ops &&
+           a.regs.vec_words == b.regs.vec_words && a.regs.weight_words == b.regs.weight_words;
+  }
+
   void wait(std::chrono::milliseconds timeout) override {
-    if (!run_) throw Error("xrt: wait() without a started run");
+    if (!running_) throw Error("xrt: wait() without a started run");
+    running_ = false;
     // Polls the run's state instead of blocking in run.wait(timeout): XRT's shims differ in
     // whether that wait honours its timeout (the noop shim's does not), and a device that
     // never finishes must give an error within the timeout, not a hang.
@@ -208,10 +226,7 @@ class XrtDevice final : public Device {
       run_.reset();
       throw Error("xrt: waiting for kernel '" + build().kernel_name() + "' failed: " + e.what());
     }
-    if (state == ERT_CMD_STATE_COMPLETED) {
-      run_.reset();
-      return;
-    }
+    if (state == ERT_CMD_STATE_COMPLETED) return;
     const bool pending = is_pending(state) || state == ERT_CMD_STATE_TIMEOUT;
     if (pending) {
       // Best effort: a kernel that ignores the abort leaves the device to `xbutil reset`.
@@ -395,7 +410,9 @@ class XrtDevice final : public Device {
   std::map<std::string, uint64_t> arg_sizes_;    // register bytes by argument name
   bool hls_counters_ = false;
   std::vector<Buffer> buffers_;
-  std::optional<xrt::run> run_;
+  std::optional<xrt::run> run_;  // prepared with `prepared_`; dropped after a failed run
+  LaunchArgs prepared_;
+  bool running_ = false;         // started and not yet waited for
 };
 
 }  // namespace
