@@ -188,6 +188,21 @@ TEST_F(XrtDeviceTest, CliRunsOnNoopAndTimesOut) {
   MMF_EXPECT_TRUE(slow.out.empty() || slow.out.find("{") == std::string::npos);
 }
 
+// Without the noop shim and without a board, opening the device is an error that says what to
+// do, before any model is loaded.
+TEST_F(XrtDeviceTest, NoBoardIsAClearError) {
+  const std::string path = xclbin();
+  ::unsetenv("XCL_EMULATION_MODE");
+  const test::CliResult r = test::run_cli("run --backend xrt --xclbin " + path + " -n 1");
+  ::setenv("XCL_EMULATION_MODE", "noop", 1);
+  if (r.err.find("xrt: cannot open device 0") == std::string::npos) {
+    GTEST_SKIP() << "device 0 opened, so this machine has a board: " << r.err;
+  }
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("XCL_EMULATION_MODE=noop") != std::string::npos) << r.err;
+  MMF_EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 #endif  // MMF_TEST_HAVE_XRT
 
 TEST_F(XrtDeviceTest, IsAvailable) {
