@@ -8,17 +8,27 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/bench.hpp"
+#include "mmf/host/cpu/microbench.hpp"
 #include "report_fields.hpp"
 
 namespace mmf::cli {
 namespace {
 
 struct BenchArgs {
+  std::string op = "model";
+  int64_t rows = 16384;
+  int64_t cols = 16384;
+  int threads = 0;  // 0: every core of this machine
+  std::string isa = "auto";
+  uint64_t bytes = uint64_t{1} << 30;
+  double min_seconds = 1.0;
+  bool compare_bandwidth = false;
   std::string model = "tiny";
   std::string backend = "verilator";
   std::string build = "ci-tiny";
@@ -76,13 +86,89 @@ void write_csv(const std::string& path, const nlohmann::json& j) {
   std::filesystem::rename(tmp, path);
 }
 
+int thread_count(int requested) {
+  if (requested < 0) throw Error("--threads must be >= 0 (0: every core)");
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// --op matvec: one ternary matrix-vector product of the cpu kernels.
+void bench_matvec(const BenchArgs& a) {
+  const cpu::MatvecBench b =
+      cpu::bench_matvec(a.rows, a.cols, parse_packing(a.packing, "--packing"),
+                        cpu::parse_isa(a.isa, "--isa"), thread_count(a.threads), a.min_seconds,
+                        a.compare_bandwidth);
+  const nlohmann::json j = {
+      {"op", "matvec"},
+      {"rows", b.rows},
+      {"cols", b.cols},
+      {"packing", packing_name(b.packing)},
+      {"isa", cpu::isa_name(b.isa)},
+      {"threads", b.threads},
+      {"weight_bytes", b.weight_bytes},
+      {"iterations", b.iterations},
+      {"us", b.us},
+      {"gops", b.gops},
+      {"gbps", b.gbps},
+      {"source",
+       "measured (median wall clock of one matvec in this process; gops = rows x cols ternary "
+       "multiply-accumulates, gbps = packed weight bytes)"},
+  };
+  nlohmann::json out = j;
+  if (a.compare_bandwidth) {
+    out["bandwidth_gbps"] = b.bandwidth_gbps;
+    out["bandwidth_fraction"] = b.bandwidth_fraction;
+    out["bandwidth_source"] =
+        "measured in the same run: median of 1 GiB read passes between the matvecs";
+  }
+  if (a.json) {
+    std::cout << out.dump(2) << "\n";
+  } else {
+    if (a.compare_bandwidth) {
+      std::cout << "read bandwidth in the same run: " << b.bandwidth_gbps << " GB/s; the matvec "
+                << "streams " << 100.0 * b.bandwidth_fraction << "% of it\n";
+    }
+    std::cout << "matvec " << b.rows << "x" << b.cols << " " << packing_name(b.packing) << " ("
+              << cpu::isa_name(b.isa) << ", " << b.threads << " threads): " << b.us << " us, "
+              << b.gops << " GOPS, " << b.gbps << " GB/s of packed weights\n";
+  }
+}
+
+// --op bandwidth: the read bandwidth the matvec is bound by.
+void bench_bandwidth(const BenchArgs& a) {
+  const cpu::BandwidthBench b =
+      cpu::bench_read_bandwidth(a.bytes, thread_count(a.threads), a.min_seconds);
+  const nlohmann::json j = {
+      {"op", "bandwidth"},
+      {"bytes", b.bytes},
+      {"threads", b.threads},
+      {"passes", b.passes},
+      {"gbps", b.gbps},
+      {"source", "measured (median wall clock of whole read passes over the buffer)"},
+  };
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "read bandwidth, " << b.bytes << " bytes, " << b.threads
+              << " threads: " << b.gbps << " GB/s\n";
+  }
+}
+
 void bench(const BenchArgs& a) {
+  if (a.min_seconds <= 0) throw Error("--min-seconds must be > 0");
+  if (a.op == "matvec") return bench_matvec(a);
+  if (a.op == "bandwidth") return bench_bandwidth(a);
+  if (a.op != "model") {
+    throw Error("--op: unknown benchmark '" + a.op + "' (expected model, matvec or bandwidth)");
+  }
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   if (a.sample_ms <= 0) throw Error("--sample-ms must be > 0");
   if (a.idle_ms < 0) throw Error("--idle-ms must be >= 0");
   host::EngineOptions engine{a.backend, a.build, host::Numerics::fixed, {}};
   engine.device.xclbin_path = a.xclbin;
   engine.device.device = a.device;
+  engine.device.threads = thread_count(a.threads);
+  engine.device.isa = a.isa;
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
@@ -142,9 +228,22 @@ void add_bench_command(CLI::App& app) {
   auto a = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Tokens/s, joules per token and tokens/s per watt of one backend and build");
+  cmd->add_option("--op", a->op,
+                  "model (generation on a backend) | matvec (the cpu kernels) | bandwidth "
+                  "(this machine's read bandwidth)")
+      ->capture_default_str();
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
   cmd->add_option("--backend", a->backend, "verilator | csim | cpu | xrt")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "cpu backend, matvec, bandwidth: threads (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--isa", a->isa, "cpu backend, matvec: auto | scalar | avx2 | avx512")
+      ->capture_default_str();
+  cmd->add_option("--rows", a->rows, "matvec: rows")->capture_default_str();
+  cmd->add_option("--cols", a->cols, "matvec: columns")->capture_default_str();
+  cmd->add_option("--bytes", a->bytes, "bandwidth: buffer size")->capture_default_str();
+  cmd->add_option("--min-seconds", a->min_seconds, "matvec, bandwidth: least time to measure")
+      ->capture_default_str();
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
   cmd->add_option("-n,--tokens", a->tokens, "Decode tokens to measure")->capture_default_str();
@@ -152,7 +251,7 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing, "Packing of random: models (2bit | 1.6bit)")
+  cmd->add_option("--packing", a->packing, "random: models and matvec: 2bit | 1.6bit")
       ->capture_default_str();
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
@@ -163,6 +262,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--idle-ms", a->idle_ms,
                   "Idle-floor measurement before the run, instruments only (0: none)")
       ->capture_default_str();
+  cmd->add_flag("--compare-bandwidth", a->compare_bandwidth,
+                "matvec: also measure the read bandwidth in the same run (1 GiB passes between "
+                "matvecs) and report the matvec's fraction of it");
   cmd->add_flag("--json", a->json, "Print one JSON object");
   cmd->add_option("--csv", a->csv, "Also write the figures as a one-row CSV file");
   cmd->callback([a] { bench(*a); });

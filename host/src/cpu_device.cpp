@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `cpu` backend: executes the token program on the device image with the golden units
-// (fixed_units.hpp). A straightforward interpreter; the fast kernels come separately.
+// The `cpu` backend: executes the token program on the device image. BitLinear rows go through
+// the SIMD matvec kernels (mmf/host/cpu/ternary_kernels.hpp) on the Session's thread pool, the
+// vector ops through the golden units (fixed_units.hpp): bit-exact with the fixed-point model.
+// Every buffer is allocated once, when the device is made; a token allocates nothing.
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "host_memory_device.hpp"
 #include "mmf/fixed_units.hpp"
+#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/device_image.hpp"
-#include "mmf/ternary_matvec.hpp"
 #include "mmf_hls/program_format.hpp"
 
 namespace mmf::host {
@@ -14,15 +19,66 @@ namespace {
 
 using namespace mmf_hls;
 
-std::vector<int16_t> load_int16(const uint32_t* vec, uint32_t addr, uint32_t n) {
-  std::vector<int16_t> out(n);
+void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* out) {
   for (uint32_t k = 0; k < n; ++k) out[k] = static_cast<int16_t>(half_at(vec, addr, k));
-  return out;
+}
+
+// Rows of one BitLinear handed to the pool: row r lives in channel r % channels, the rows of a
+// channel back to back from its word d[kFieldWeight].
+struct BitLinearJob {
+  const HostLaunch* launch;
+  const uint32_t* d;
+  const cpu::PreparedCodes* codes;
+  fx::Scaled scale;
+  int64_t channels;
+  uint64_t word_bytes;
+  uint64_t row_bytes;  // the row stride in a channel: row_words x word_bytes
+  int32_t* dst_buf;    // an on-chip buffer, or null when the rows go to the vector bank
+};
+
+// Rows [begin, end) of the job: per channel, its rows in that range, in chunks through a small
+// stack buffer, then scaled and stored. Shares write disjoint rows.
+void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
+  constexpr int64_t kChunk = 64;
+  int32_t acc[kChunk];
+  const uint32_t* d = j.d;
+  const int64_t rows = d[kFieldRows], n = d[kFieldN], channels = j.channels;
+  for (int64_t c = 0; c < channels && c < rows; ++c) {
+    const cpu::TernaryRows m{j.launch->weights[c] + d[kFieldWeight] * j.word_bytes, j.row_bytes,
+                             (rows - c + channels - 1) / channels, n, Packing::two_bit};
+    // Channel row i is row c + i * channels: those in [begin, end).
+    const int64_t first = begin <= c ? 0 : (begin - c + channels - 1) / channels;
+    const int64_t last = end <= c ? 0 : (end - c + channels - 1) / channels;
+    for (int64_t i = first; i < last; i += kChunk) {
+      const int64_t len = std::min(kChunk, last - i);
+      cpu::ternary_matvec(m, *j.codes, i, i + len, acc);
+      for (int64_t k = 0; k < len; ++k) {
+        const int64_t r = c + (i + k) * channels;
+        const int32_t v = fx::apply_scale(acc[k], j.scale);
+        if (j.dst_buf != nullptr) {
+          j.dst_buf[r] = v;
+        } else {
+          j.launch->vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
+        }
+      }
+    }
+  }
 }
 
 class CpuDevice final : public HostMemoryDevice {
  public:
-  explicit CpuDevice(BuildDescriptor build) : HostMemoryDevice("cpu", std::move(build)) {}
+  CpuDevice(BuildDescriptor build, const DeviceOptions& options)
+      : HostMemoryDevice("cpu", std::move(build)),
+        isa_(cpu::parse_isa(options.isa, "--isa")),
+        own_pool_(options.pool ? nullptr : std::make_unique<cpu::ThreadPool>(options.threads)),
+        pool_(options.pool ? options.pool : own_pool_.get()) {
+    const auto max_vector = static_cast<size_t>(this->build().accel.max_vector);
+    buf_.assign(kNumBuffers, std::vector<int32_t>(max_vector, 0));
+    codes_.assign(max_vector, 0);
+    scratch_.assign(max_vector, 0);
+    w_rms_.assign(max_vector, 0);
+    w_code_.assign(max_vector, 0);
+  }
 
  protected:
   KernelCounters execute(const HostLaunch& launch) override;
@@ -30,8 +86,14 @@ class CpuDevice final : public HostMemoryDevice {
  private:
   void bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters);
 
+  cpu::Isa isa_;
+  std::unique_ptr<cpu::ThreadPool> own_pool_;
+  cpu::ThreadPool* pool_;
+  cpu::PreparedCodes prepared_;
   std::vector<std::vector<int32_t>> buf_;
   std::vector<int8_t> codes_;
+  std::vector<int32_t> scratch_;
+  std::vector<int16_t> w_rms_, w_code_;
 };
 
 void CpuDevice::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters) {
@@ -40,28 +102,26 @@ void CpuDevice::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   const auto lanes = static_cast<uint32_t>(build().accel.lanes);
   const uint64_t word_bytes = build().weight_word_bytes();
   const bool has_rms = d[kFieldAddr0] != kNoAddress;
-  const std::vector<int16_t> w_rms =
-      has_rms ? load_int16(launch.vec, d[kFieldAddr0], n) : std::vector<int16_t>();
-  const std::vector<int16_t> w_code = load_int16(launch.vec, d[kFieldAddr1], n);
+  if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
+  load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
   const fx::Quantized q =
-      fx::quantize_activations(buf_[d[kFieldSrc0]].data(), has_rms ? w_rms.data() : nullptr,
-                               w_code.data(), n, codes_.data());
-  const fx::Scaled scale = fx::combine_scales(
-      q.token_scale, fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])});
+      fx::quantize_activations(buf_[d[kFieldSrc0]].data(), has_rms ? w_rms_.data() : nullptr,
+                               w_code_.data(), n, codes_.data());
+  prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
   const uint64_t row_words = ceil_div(n, lanes);
   const bool to_memory = d[kFieldDst] == kDstMemory;
-  for (uint32_t r = 0; r < rows; ++r) {
-    // Row r lives in channel r % channels at word weight + (r / channels) * row_words.
-    const uint8_t* row =
-        launch.weights[r % channels] + (d[kFieldWeight] + (r / channels) * row_words) * word_bytes;
-    const int32_t v =
-        fx::apply_scale(ternary_row_dot(row, Packing::two_bit, n, codes_.data()), scale);
-    if (to_memory) {
-      launch.vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
-    } else {
-      buf_[d[kFieldDst]][r] = v;
-    }
-  }
+  BitLinearJob job{&launch,
+                   d,
+                   &prepared_,
+                   fx::combine_scales(q.token_scale,
+                                      fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])}),
+                   channels,
+                   word_bytes,
+                   row_words * word_bytes,
+                   to_memory ? nullptr : buf_[d[kFieldDst]].data()};
+  // Shares of whole channel groups, so each channel's rows come in runs for the row blocking.
+  auto share = [&job](int64_t begin, int64_t end) { run_rows(job, begin, end); };
+  pool_->parallel_for(rows, int64_t{channels} * 16, share);
   counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
   if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
   counters.ternary_ops += uint64_t{rows} * n;
@@ -78,10 +138,6 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
     counters.status = make_status(kStatusBadProgram, 0);
     return counters;
   }
-  const auto max_vector = static_cast<size_t>(b.accel.max_vector);
-  buf_.assign(kNumBuffers, std::vector<int32_t>(max_vector, 0));
-  codes_.assign(max_vector, 0);
-  std::vector<int32_t> scratch(max_vector), state(max_vector);
   uint32_t* vec = launch.vec;
   for (uint32_t op = 0; op < regs.num_ops; ++op) {
     const uint32_t* d = vec + regs.program + op * kDescriptorWords;
@@ -115,12 +171,12 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
         int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
         fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
                   buf_[d[kFieldSrc2]].data(), has_lb ? vec + d[kFieldAddr1] : nullptr, n, s,
-                  scratch.data(), buf_[d[kFieldDst]].data());
+                  scratch_.data(), buf_[d[kFieldDst]].data());
         counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
         break;
       }
       case kOpGlu:
-        fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch.data(), buf_[d[kFieldDst]].data());
+        fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch_.data(), buf_[d[kFieldDst]].data());
         break;
       case kOpAdd:
         fx::residual_add(buf_[d[kFieldDst]].data(), buf_[d[kFieldSrc0]].data(), n);
@@ -139,8 +195,9 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
 
 }  // namespace
 
-std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build) {
-  return std::make_unique<CpuDevice>(build);
+std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build,
+                                        const DeviceOptions& options) {
+  return std::make_unique<CpuDevice>(build, options);
 }
 
 }  // namespace mmf::host

@@ -9,7 +9,8 @@
 namespace mmf::host {
 
 // Defined by the backends (host/src/*_device.cpp).
-std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build);
+std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build,
+                                        const DeviceOptions& options);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
                                               const DeviceOptions& options);
@@ -55,7 +56,7 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
   if (!options.xclbin_path.empty() && backend != "xrt") {
     throw Error("--xclbin: an .xclbin is loaded by the xrt backend, not '" + backend + "'");
   }
-  if (backend == "cpu") return make_cpu_device(build);
+  if (backend == "cpu") return make_cpu_device(build, options);
   if (backend == "csim") return make_csim_device(build);
   if (backend == "verilator") return make_verilator_device(build, options);
 #ifdef MMF_HAVE_XRT

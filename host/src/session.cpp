@@ -79,8 +79,26 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
       std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
 }
 
+namespace {
+
+// The Session's pool for the cpu backend's kernels; none for the other engines.
+std::unique_ptr<cpu::ThreadPool> make_pool(const EngineOptions& options) {
+  if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
+  return std::make_unique<cpu::ThreadPool>(options.device.threads);
+}
+
+EngineOptions with_pool(EngineOptions options, cpu::ThreadPool* pool) {
+  options.device.pool = pool;
+  return options;
+}
+
+}  // namespace
+
 Session::Session(LoadedModel model, const EngineOptions& options)
-    : model_(std::move(model)), options_(options), engine_(make_engine(model_.model, options)) {}
+    : model_(std::move(model)),
+      options_(options),
+      pool_(make_pool(options)),
+      engine_(make_engine(model_.model, with_pool(options, pool_.get()))) {}
 
 const Accelerator* Session::accelerator() const {
   const auto* device_model = dynamic_cast<const DeviceModel*>(engine_.get());

@@ -13,6 +13,10 @@
 #include "mmf/host/build_descriptor.hpp"
 #include "mmf_hls/kernel_regs.hpp"
 
+namespace mmf::cpu {
+class ThreadPool;
+}
+
 namespace mmf::host {
 
 // A device buffer; valid until the device is destroyed.
@@ -79,6 +83,9 @@ struct DeviceOptions {
   std::string trace_path;   // verilator: FST waveform of every launch
   std::string xclbin_path;  // xrt: the .xclbin Makefile.fpga built for the build
   std::string device = "0"; // xrt: device index or PCIe BDF (0000:65:00.1)
+  int threads = 1;           // cpu: matvec threads (the Session's pool when `pool` is set)
+  std::string isa = "auto";  // cpu: auto | scalar | avx2 | avx512
+  cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
 };
 
 // Opens a device of the named backend for the build. Errors name the backend and say which

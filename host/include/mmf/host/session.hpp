@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mmf/host/accelerator.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/device.hpp"
 #include "mmf/host/model_source.hpp"
 #include "mmf/host/sampler.hpp"
@@ -26,7 +27,7 @@ struct EngineOptions {
   std::string backend = "cpu";
   std::string build = "ci-tiny";  // build name under bitstreams/ or a descriptor path
   Numerics numerics = Numerics::fixed;
-  DeviceOptions device;  // trace (verilator), xclbin and device id (xrt)
+  DeviceOptions device;  // trace (verilator), xclbin and device id (xrt), threads and isa (cpu)
 };
 
 struct GenerateOptions {
@@ -81,6 +82,8 @@ class Session {
  private:
   LoadedModel model_;
   EngineOptions options_;
+  // The cpu backend's matvec threads: made before the engine, destroyed after it.
+  std::unique_ptr<cpu::ThreadPool> pool_;
   std::unique_ptr<LanguageModel> engine_;
 };
 

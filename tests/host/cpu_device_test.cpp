@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// The cpu backend on every instruction set and thread count equals the fixed-point reference
+// bit for bit, on a ragged model (widths that are not multiples of any block or lane count) and
+// on builds whose rows interleave over 2 and 31 channels.
+#include <string>
+#include <tuple>
+
+#include "common/checks.hpp"
+#include "common/hf_checkpoint.hpp"
+#include "mmf/fixed_model.hpp"
+#include "mmf/host/accelerator.hpp"
+#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/device_image.hpp"
+
+namespace mmf::host {
+namespace {
+
+using Param = std::tuple<cpu::Isa, int, std::string>;  // isa, threads, build
+
+class CpuDevice : public ::testing::TestWithParam<Param> {};
+
+TEST_P(CpuDevice, MatchesTheFixedPointReference) {
+  const auto [isa, threads, build_name] = GetParam();
+  if (!cpu::isa_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << cpu::isa_name(isa);
+  const Model model = make_random_model(test::ragged_test_config(2), 5, Packing::two_bit);
+  const BuildDescriptor b = load_build_descriptor(build_descriptor_path(build_name));
+  cpu::ThreadPool pool(threads);
+  DeviceOptions o;
+  o.isa = cpu::isa_name(isa);
+  o.pool = &pool;
+  Accelerator acc(open_device("cpu", b, o), compile_model(model, b));
+  FixedModel reference(model);
+  acc.reset();
+  reference.reset();
+  for (int32_t token : {1, 9, 0, 77, 77}) {
+    const std::vector<int32_t>& got = acc.step(token);
+    reference.step(token);
+    MMF_EXPECT_EQ(got, reference.logits_q16()) << "token " << token;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    IsaThreadsBuild, CpuDevice,
+    ::testing::Combine(::testing::Values(cpu::Isa::scalar, cpu::Isa::avx2, cpu::Isa::avx512),
+                       ::testing::Values(1, 2, 3), ::testing::Values("ci-tiny", "u280")),
+    [](const ::testing::TestParamInfo<Param>& p) {
+      std::string name = std::string(cpu::isa_name(std::get<0>(p.param))) + "_" +
+                         std::to_string(std::get<1>(p.param)) + "threads_" +
+                         std::get<2>(p.param);
+      for (char& c : name) c = c == '-' ? '_' : c;
+      return name;
+    });
+
+TEST(CpuDeviceOptions, RefuseBadThreadsAndIsa) {
+  const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));
+  DeviceOptions o;
+  o.threads = 0;
+  MMF_EXPECT_ERROR(open_device("cpu", b, o), "--threads must be >= 1");
+  o.threads = 1;
+  o.isa = "neon";
+  MMF_EXPECT_ERROR(open_device("cpu", b, o), "--isa: unknown instruction set 'neon'");
+}
+
+TEST(ThreadPool, CoversTheRangeOnceAndRethrows) {
+  for (int threads : {1, 2, 5}) {
+    cpu::ThreadPool pool(threads);
+    std::vector<int> hits(1003, 0);
+    auto mark = [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) ++hits[static_cast<size_t>(i)];
+    };
+    for (int round = 0; round < 50; ++round) pool.parallel_for(1003, 8, mark);
+    int wrong = 0;
+    for (int h : hits) wrong += h != 50;
+    MMF_EXPECT_EQ(wrong, 0) << threads << " threads";
+    auto fail = [](int64_t b, int64_t) {
+      if (b > 0) throw Error("share failed");
+    };
+    if (threads > 1) MMF_EXPECT_ERROR(pool.parallel_for(100, 1, fail), "share failed");
+    pool.parallel_for(10, 1, mark);  // still usable after an exception
+  }
+}
+
+}  // namespace
+}  // namespace mmf::host
