@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -185,8 +186,16 @@ void bench(const BenchArgs& a) {
       std::cerr << "\r[mmf bench] token " << done << "/" << total << std::flush;
     };
   }
+  // The roofline beside the decode rate: read bandwidth measured right before and after it
+  // (the host is shared, so only a same-run figure means much) over the weight bytes per token.
+  std::optional<double> bandwidth;
+  const int pool_threads = thread_count(a.threads);
+  if (a.compare_bandwidth) bandwidth = cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps;
   const host::BenchResult r = host::run_bench(session, options);
   if (tty) std::cerr << "\n";
+  if (bandwidth) {
+    *bandwidth = (*bandwidth + cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps) / 2;
+  }
 
   const host::BuildDescriptor& b = session.accelerator()->device().build();
   nlohmann::json j = {
@@ -203,6 +212,16 @@ void bench(const BenchArgs& a) {
       {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
   };
   add_device_fields(b, r.activity, j);
+  if (bandwidth && r.activity.launches > 0) {
+    const double bytes_per_token = static_cast<double>(r.activity.weight_bytes) /
+                                   static_cast<double>(r.activity.launches);
+    j["bandwidth_gbps"] = *bandwidth;
+    j["roofline_tok_per_s"] = *bandwidth * 1e9 / bytes_per_token;
+    j["roofline_fraction"] = r.tok_per_s() / (*bandwidth * 1e9 / bytes_per_token);
+    j["roofline_source"] =
+        "measured read bandwidth of this host (1 GiB passes, mean of before and after the run) "
+        "over the packed weight bytes per token";
+  }
   if (!j.contains("tok_per_s_device")) j["tok_per_s_device"] = nullptr;
   add_power_fields(r, j);
 
@@ -218,6 +237,12 @@ void bench(const BenchArgs& a) {
   if (const auto d = r.tok_per_s_device(b.accel.clock_mhz)) {
     std::cout << "  device   " << *d << " tok/s (simulated cycles at " << b.accel.clock_mhz
               << " MHz)\n";
+  }
+  if (j.contains("roofline_tok_per_s")) {
+    std::cout << "  roofline " << j["roofline_tok_per_s"].get<double>() << " tok/s ("
+              << j["bandwidth_gbps"].get<double>() << " GB/s measured in this run over the "
+              << "weight bytes per token): decode at "
+              << 100.0 * j["roofline_fraction"].get<double>() << "%\n";
   }
   std::cout << "  " << power_summary(r) << "\n";
 }
@@ -263,8 +288,8 @@ void add_bench_command(CLI::App& app) {
                   "Idle-floor measurement before the run, instruments only (0: none)")
       ->capture_default_str();
   cmd->add_flag("--compare-bandwidth", a->compare_bandwidth,
-                "matvec: also measure the read bandwidth in the same run (1 GiB passes between "
-                "matvecs) and report the matvec's fraction of it");
+                "matvec, model: also measure the read bandwidth in the same run and report the "
+                "fraction of it the matvec streams, or the model's roofline tok/s");
   cmd->add_flag("--json", a->json, "Print one JSON object");
   cmd->add_option("--csv", a->csv, "Also write the figures as a one-row CSV file");
   cmd->callback([a] { bench(*a); });

@@ -4,6 +4,7 @@
 // vector ops through the golden units (fixed_units.hpp): bit-exact with the fixed-point model.
 // Every buffer is allocated once, when the device is made; a token allocates nothing.
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -65,6 +66,13 @@ void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
   }
 }
 
+// max into an atomic, for the quantizer's per-share maxima.
+void atomic_max(std::atomic<uint64_t>& m, uint64_t v) {
+  uint64_t seen = m.load(std::memory_order_relaxed);
+  while (v > seen && !m.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+  }
+}
+
 class CpuDevice final : public HostMemoryDevice {
  public:
   CpuDevice(BuildDescriptor build, const DeviceOptions& options)
@@ -78,6 +86,8 @@ class CpuDevice final : public HostMemoryDevice {
     scratch_.assign(max_vector, 0);
     w_rms_.assign(max_vector, 0);
     w_code_.assign(max_vector, 0);
+    products_a_.assign(max_vector, 0);
+    products_u_.assign(max_vector, 0);
   }
 
  protected:
@@ -85,6 +95,9 @@ class CpuDevice final : public HostMemoryDevice {
 
  private:
   void bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters);
+  // fx::quantize_activations of buf src0 (norm weights in w_rms_, w_code_) into codes_, its
+  // three passes split over the pool.
+  fx::Quantized quantize(const uint32_t* d);
 
   cpu::Isa isa_;
   std::unique_ptr<cpu::ThreadPool> own_pool_;
@@ -93,8 +106,41 @@ class CpuDevice final : public HostMemoryDevice {
   std::vector<std::vector<int32_t>> buf_;
   std::vector<int8_t> codes_;
   std::vector<int32_t> scratch_;
+  std::vector<int32_t> products_a_, products_u_;  // the quantizer's two products per element
   std::vector<int16_t> w_rms_, w_code_;
 };
+
+fx::Quantized CpuDevice::quantize(const uint32_t* d) {
+  const int64_t n = d[kFieldN];
+  const bool has_rms = d[kFieldAddr0] != kNoAddress;
+  const int32_t* p = buf_[d[kFieldSrc0]].data();
+  int32_t* a = products_a_.data();
+  int32_t* u = products_u_.data();
+  constexpr int64_t kGrain = 256;  // elements: keeps each share's sums worth a thread
+  std::atomic<uint64_t> a_max{0}, u_max{0}, sum_sq{0};
+  auto products = [&](int64_t begin, int64_t end) {
+    const fx::QuantizeMaxima m = fx::quantize_products(
+        p, has_rms ? w_rms_.data() : nullptr, w_code_.data(), begin, end, a, u);
+    atomic_max(a_max, m.a_max);
+    atomic_max(u_max, m.u_max);
+  };
+  pool_->parallel_for(n, kGrain, products);
+  if (a_max == 0 || u_max == 0) {
+    std::fill(codes_.begin(), codes_.begin() + n, int8_t{0});
+    return fx::Quantized{fx::Scaled{0, 0}};
+  }
+  const int sh = fx::quantize_shift(a_max);
+  auto squares = [&](int64_t begin, int64_t end) {
+    sum_sq.fetch_add(fx::quantize_sum_sq(a, sh, begin, end), std::memory_order_relaxed);
+  };
+  pool_->parallel_for(n, kGrain, squares);
+  const uint64_t recip = fx::quantize_recip(u_max);
+  auto codes = [&](int64_t begin, int64_t end) {
+    fx::quantize_codes(u, recip, begin, end, codes_.data());
+  };
+  pool_->parallel_for(n, kGrain, codes);
+  return fx::Quantized{fx::quantize_scale(u_max, sum_sq, sh)};
+}
 
 void CpuDevice::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters) {
   const uint32_t n = d[kFieldN], rows = d[kFieldRows];
@@ -104,9 +150,7 @@ void CpuDevice::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   const bool has_rms = d[kFieldAddr0] != kNoAddress;
   if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
   load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
-  const fx::Quantized q =
-      fx::quantize_activations(buf_[d[kFieldSrc0]].data(), has_rms ? w_rms_.data() : nullptr,
-                               w_code_.data(), n, codes_.data());
+  const fx::Quantized q = quantize(d);
   prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
   const uint64_t row_words = ceil_div(n, lanes);
   const bool to_memory = d[kFieldDst] == kDstMemory;

@@ -15,7 +15,54 @@ int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
   return w == nullptr ? p : saturate32(shift_round(int64_t{p} * w[k], kNormWeightFrac));
 }
 
+// The signed code of one product: round(|u| * 127 / u_max) with the sign of u.
+int32_t code_of(int32_t u, uint64_t recip) {
+  const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (kCodeShift - 1))) >> kCodeShift;
+  const int32_t code = static_cast<int32_t>(std::min<uint64_t>(q, kCodeMax));
+  return u < 0 ? -code : code;
+}
+
 }  // namespace
+
+QuantizeMaxima quantize_products(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
+                                 int64_t begin, int64_t end, int32_t* a, int32_t* u) {
+  QuantizeMaxima m;
+  for (int64_t k = begin; k < end; ++k) {
+    a[k] = weight_product(p[k], w_rms, k);
+    u[k] = weight_product(p[k], w_code, k);
+    m.a_max = std::max(m.a_max, magnitude(a[k]));
+    m.u_max = std::max(m.u_max, magnitude(u[k]));
+  }
+  return m;
+}
+
+int quantize_shift(uint64_t a_max) {
+  return std::max(0, bit_length(a_max) - kSquareBits);
+}
+
+uint64_t quantize_sum_sq(const int32_t* a, int sh, int64_t begin, int64_t end) {
+  uint64_t sum_sq = 0;
+  for (int64_t k = begin; k < end; ++k) {
+    const int64_t v = int64_t{a[k]} >> sh;
+    sum_sq += static_cast<uint64_t>(v * v);
+  }
+  return sum_sq;
+}
+
+// One reciprocal per vector; |u| <= u_max keeps |u| * recip below 127 * 2^32.
+uint64_t quantize_recip(uint64_t u_max) {
+  return (uint64_t{kCodeMax} << kCodeShift) / u_max;
+}
+
+void quantize_codes(const int32_t* u, uint64_t recip, int64_t begin, int64_t end, int8_t* codes) {
+  for (int64_t k = begin; k < end; ++k) codes[k] = static_cast<int8_t>(code_of(u[k], recip));
+}
+
+// sum_sq > 0 here: the largest |a| survives the shift with at least 14 bits (or is >= 1).
+Scaled quantize_scale(uint64_t u_max, uint64_t sum_sq, int sh) {
+  const Scaled r = rsqrt_u64(sum_sq);
+  return normalize(Scaled{u_max * r.mant, r.exp - sh});
+}
 
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                int64_t n, int8_t* codes) {
@@ -28,23 +75,17 @@ Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int
     std::fill(codes, codes + n, int8_t{0});
     return Quantized{Scaled{0, 0}};
   }
-  const int sh = std::max(0, bit_length(a_max) - kSquareBits);
+  const int sh = quantize_shift(a_max);
   uint64_t sum_sq = 0;
   for (int64_t k = 0; k < n; ++k) {
     const int64_t a = int64_t{weight_product(p[k], w_rms, k)} >> sh;
     sum_sq += static_cast<uint64_t>(a * a);
   }
-  // One reciprocal per vector; |u| <= u_max keeps |u| * recip below 127 * 2^32.
-  const uint64_t recip = (uint64_t{kCodeMax} << kCodeShift) / u_max;
+  const uint64_t recip = quantize_recip(u_max);
   for (int64_t k = 0; k < n; ++k) {
-    const int32_t u = weight_product(p[k], w_code, k);
-    const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (kCodeShift - 1))) >> kCodeShift;
-    const int32_t code = static_cast<int32_t>(std::min<uint64_t>(q, kCodeMax));
-    codes[k] = static_cast<int8_t>(u < 0 ? -code : code);
+    codes[k] = static_cast<int8_t>(code_of(weight_product(p[k], w_code, k), recip));
   }
-  // sum_sq > 0 here: the largest |a| survives the shift with at least 14 bits (or is >= 1).
-  const Scaled r = rsqrt_u64(sum_sq);
-  return Quantized{normalize(Scaled{u_max * r.mant, r.exp - sh})};
+  return Quantized{quantize_scale(u_max, sum_sq, sh)};
 }
 
 Scaled combine_scales(Scaled token_scale, Scaled tensor_constant) {

@@ -115,6 +115,43 @@ TEST_P(QuantizeUnit, CodesAndScaleFollowTheDefinition) {
   MMF_EXPECT_NEAR(real(q.token_scale) / expected_scale, 1.0, 2e-4);
 }
 
+// The three passes composed over an arbitrary split equal the one-call quantizer exactly.
+TEST_P(QuantizeUnit, PassesOverAnySplitEqualTheWholeQuantizer) {
+  const int n = GetParam();
+  std::mt19937 rng(static_cast<unsigned>(n) * 7u);
+  std::vector<int32_t> p(static_cast<size_t>(n)), a(p.size()), u(p.size());
+  std::vector<int16_t> w_rms(p.size()), w_code(p.size());
+  for (size_t k = 0; k < p.size(); ++k) {
+    p[k] = static_cast<int32_t>(rng() % 2000001) - 1000000;
+    w_rms[k] = static_cast<int16_t>(rng() % 65536 - 32768);
+    w_code[k] = static_cast<int16_t>(rng() % 65536 - 32768);
+  }
+  const int16_t* const norms[] = {w_rms.data(), nullptr};  // with and without a norm
+  for (const int16_t* rms : norms) {
+    std::vector<int8_t> want(p.size()), got(p.size());
+    const Quantized q = quantize_activations(p.data(), rms, w_code.data(), n, want.data());
+    std::vector<int64_t> cuts{0, n / 3, n / 3 + 1, n};
+    QuantizeMaxima m;
+    for (size_t c = 0; c + 1 < cuts.size(); ++c) {
+      const QuantizeMaxima part =
+          quantize_products(p.data(), rms, w_code.data(), cuts[c], cuts[c + 1], a.data(), u.data());
+      m.a_max = std::max(m.a_max, part.a_max);
+      m.u_max = std::max(m.u_max, part.u_max);
+    }
+    MMF_ASSERT_TRUE(m.a_max > 0 && m.u_max > 0);
+    const int sh = quantize_shift(m.a_max);
+    uint64_t sum_sq = 0;
+    for (size_t c = 0; c + 1 < cuts.size(); ++c) {
+      sum_sq += quantize_sum_sq(a.data(), sh, cuts[c], cuts[c + 1]);
+      quantize_codes(u.data(), quantize_recip(m.u_max), cuts[c], cuts[c + 1], got.data());
+    }
+    const Scaled s = quantize_scale(m.u_max, sum_sq, sh);
+    MMF_EXPECT_EQ(got, want);
+    MMF_EXPECT_EQ(s.mant, q.token_scale.mant);
+    MMF_EXPECT_EQ(s.exp, q.token_scale.exp);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Lengths, QuantizeUnit, ::testing::Values(1, 7, 64, 250, 1000, 5632));
 
 TEST(QuantizeUnit, ZeroInputGivesZeroCodesAndScale) {

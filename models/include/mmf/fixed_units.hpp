@@ -22,6 +22,25 @@ struct Quantized {
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                int64_t n, int8_t* codes);
 
+// The same quantizer in its three passes, for engines that split them over threads (the cpu
+// backend); quantize_activations is exactly their composition over [0, n):
+//   1. quantize_products over every range: a = p * w_rms, u = p * w_code, and their maxima;
+//   2. if either maximum is 0: codes 0, token_scale 0; else sh = quantize_shift(a_max),
+//      sum_sq = sum of quantize_sum_sq over every range;
+//   3. quantize_codes over every range with recip = quantize_recip(u_max);
+//      token_scale = quantize_scale(u_max, sum_sq, sh).
+// Maxima and sums are exact integers, so any split gives the same result.
+struct QuantizeMaxima {
+  uint64_t a_max = 0, u_max = 0;
+};
+QuantizeMaxima quantize_products(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
+                                 int64_t begin, int64_t end, int32_t* a, int32_t* u);
+int quantize_shift(uint64_t a_max);
+uint64_t quantize_sum_sq(const int32_t* a, int sh, int64_t begin, int64_t end);
+uint64_t quantize_recip(uint64_t u_max);
+void quantize_codes(const int32_t* u, uint64_t recip, int64_t begin, int64_t end, int8_t* codes);
+Scaled quantize_scale(uint64_t u_max, uint64_t sum_sq, int sh);
+
 // Combines the token scale with the tensor constant: normalize(normalize(t) * k).
 Scaled combine_scales(Scaled token_scale, Scaled tensor_constant);
 
