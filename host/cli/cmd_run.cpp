@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -21,6 +22,8 @@ struct RunArgs {
   std::string trace;
   std::string xclbin;
   std::string device = "0";
+  int threads = 0;  // cpu backend: 0 = every core
+  std::string isa = "auto";
   std::string build = "ci-tiny";
   int64_t timeout_ms = 300000;
   std::string prompt = "The meaning of life is";
@@ -43,6 +46,10 @@ void run(RunArgs a, bool backend_given) {
   engine.device.trace_path = a.trace;
   engine.device.xclbin_path = a.xclbin;
   engine.device.device = a.device;
+  if (a.threads < 0) throw Error("--threads must be >= 0 (0: every core)");
+  engine.device.threads =
+      a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  engine.device.isa = a.isa;
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   if (session.accelerator() != nullptr) {
@@ -178,6 +185,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "cpu: matvec threads (0: every core)")
+      ->capture_default_str();
+  cmd->add_option("--isa", a->isa, "cpu: auto | scalar | avx2 | avx512")->capture_default_str();
   cmd->callback([a, cmd] { run(*a, cmd->count("--backend") > 0); });
 }
 
