@@ -3,6 +3,7 @@
 #include "host_memory_device.hpp"
 
 #include <cstring>
+#include <utility>
 
 #include "mmf/error.hpp"
 
@@ -10,11 +11,39 @@ namespace mmf::host {
 
 HostMemoryDevice::HostMemoryDevice(std::string backend, BuildDescriptor build)
     : Device(std::move(backend), std::move(build)),
-      bank_used_(static_cast<size_t>(this->build().board.memory_channels), 0) {}
+      bank_used_(static_cast<size_t>(this->build().board.memory_channels), 0),
+      runner_([this] { run_launches(); }) {}
+
+void HostMemoryDevice::run_launches() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stop_ || state_ == RunState::queued; });
+    if (stop_) return;
+    state_ = RunState::running;
+    lock.unlock();
+    mmf_hls::KernelCounters result;
+    std::exception_ptr error;
+    try {
+      result = execute(launch_);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    result_ = result;
+    error_ = error;
+    state_ = RunState::done;
+    changed_.notify_all();
+  }
+}
 
 HostMemoryDevice::~HostMemoryDevice() {
   // A run still in flight (after a timeout) must finish before its buffers go away.
-  if (running_.valid()) running_.wait();
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return state_ != RunState::queued && state_ != RunState::running; });
+  stop_ = true;
+  lock.unlock();
+  changed_.notify_all();
+  runner_.join();
 }
 
 BufferHandle HostMemoryDevice::allocate(int bank, uint64_t bytes) {
@@ -55,7 +84,7 @@ HostMemoryDevice::Buffer& HostMemoryDevice::buffer(BufferHandle h, uint64_t offs
                 std::to_string(offset) + " runs past a buffer of " +
                 std::to_string(b.size) + " bytes");
   }
-  if (running_.valid()) throw Error(backend() + ": " + what + " while the device is running");
+  if (in_flight()) throw Error(backend() + ": " + what + " while the device is running");
   return b;
 }
 
@@ -70,13 +99,15 @@ void HostMemoryDevice::read(BufferHandle h, uint64_t offset, void* data, uint64_
 }
 
 void HostMemoryDevice::start(const LaunchArgs& args) {
-  if (running_.valid()) throw Error(backend() + ": start while a run is in flight");
+  if (in_flight()) throw Error(backend() + ": start while a run is in flight");
   if (args.weights.size() != static_cast<size_t>(build().accel.weight_channels)) {
     throw Error(backend() + ": the kernel of build '" + build().name + "' has " +
                 std::to_string(build().accel.weight_channels) + " weight ports, " +
                 std::to_string(args.weights.size()) + " buffers were bound");
   }
-  HostLaunch launch;
+  HostLaunch& launch = launch_;  // the runner is idle: its launch is ours to fill
+  launch.weights.clear();       // (clear keeps the capacity: no allocation after the first)
+  launch.weight_bytes.clear();
   for (BufferHandle h : args.weights) {
     launch.weights.push_back(buffer(h, 0, 0, "launch").bytes.data());
     launch.weight_bytes.push_back(buffers_[h.id].bytes.size());
@@ -95,17 +126,28 @@ void HostMemoryDevice::start(const LaunchArgs& args) {
     }
   }
   launch.regs = args.regs;
-  running_ = std::async(std::launch::async, [this, launch] { return execute(launch); });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state_ = RunState::queued;
+  }
+  changed_.notify_all();
+}
+
+bool HostMemoryDevice::in_flight() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return state_ == RunState::queued || state_ == RunState::running || state_ == RunState::done;
 }
 
 void HostMemoryDevice::wait(std::chrono::milliseconds timeout) {
-  if (!running_.valid()) throw Error(backend() + ": wait without a run");
-  if (running_.wait_for(timeout) != std::future_status::ready) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (state_ == RunState::idle) throw Error(backend() + ": wait without a run");
+  if (!changed_.wait_for(lock, timeout, [this] { return state_ == RunState::done; })) {
     throw Error(backend() + ": the token program did not finish within " +
                 std::to_string(timeout.count()) + " ms");
   }
-  const mmf_hls::KernelCounters kernel = running_.get();
-  counters_ = DeviceCounters{kernel, last_cycles()};
+  state_ = RunState::idle;
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  counters_ = DeviceCounters{result_, last_cycles()};
 }
 
 }  // namespace mmf::host

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Base of the backends whose device memory is host memory (cpu, csim): buffers per bank with
-// the board's channel capacity, and an asynchronous run with a timed wait.
+// Base of the backends whose device memory is host memory (cpu, csim, verilator): buffers per
+// bank with the board's channel capacity, and an asynchronous run with a timed wait on one
+// runner thread kept for the device's life (a launch allocates nothing).
 #pragma once
 
-#include <future>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <vector>
 
@@ -45,11 +49,22 @@ class HostMemoryDevice : public Device {
     std::vector<uint8_t> bytes;  // whole pages
   };
   Buffer& buffer(BufferHandle h, uint64_t offset, uint64_t bytes, const char* what);
+  void run_launches();
+  bool in_flight();  // started and not yet waited for
 
   std::vector<Buffer> buffers_;
   std::vector<uint64_t> bank_used_;
-  std::future<mmf_hls::KernelCounters> running_;
   DeviceCounters counters_;
+  // The runner: start() hands it launch_ (queued); it runs execute() and reports done.
+  enum class RunState { idle, queued, running, done };
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  RunState state_ = RunState::idle;
+  bool stop_ = false;
+  HostLaunch launch_;
+  mmf_hls::KernelCounters result_;
+  std::exception_ptr error_;
+  std::thread runner_;
 };
 
 }  // namespace mmf::host
