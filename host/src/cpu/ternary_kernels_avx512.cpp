@@ -110,28 +110,22 @@ void rows_five_trit(const uint8_t* const* row, const int8_t* codes, int32_t code
   for (int r = 0; r < R; ++r) out[r] = _mm512_reduce_add_epi32(acc[r]) - code_sum;
 }
 
-template <int R>
-void rows(const TernaryRows& w, const int8_t* codes, int32_t code_sum, int64_t blocks,
-          int64_t first, int32_t* out) {
-  const uint8_t* row[R];
-  for (int r = 0; r < R; ++r) row[r] = w.data + static_cast<size_t>(first + r) * w.row_stride;
-  const auto row_bytes = static_cast<int64_t>(packed_row_bytes(w.cols, w.packing));
-  if (w.packing == Packing::two_bit) {
-    rows_2bit<R>(row, codes, code_sum, blocks, row_bytes, prefetch_ahead(w.row_stride, R), out);
-  } else {
-    rows_five_trit<R>(row, codes, code_sum, blocks, row_bytes, out);
+struct Avx512Path {
+  template <int R>
+  static void two_bit(const RowBlock& b, int32_t* out) {
+    rows_2bit<R>(b.row, b.codes, b.code_sum, b.blocks, b.row_bytes, prefetch_ahead(b.row_stride, R), out);
   }
-}
+  template <int R>
+  static void five_trit(const RowBlock& b, int32_t* out) {
+    rows_five_trit<R>(b.row, b.codes, b.code_sum, b.blocks, b.row_bytes, out);
+  }
+};
 
 }  // namespace
 
 void dots_avx512(const TernaryRows& w, const int8_t* codes, int32_t code_sum, int64_t blocks,
                  int64_t begin, int64_t end, int32_t* acc) {
-  int64_t r = begin;
-  for (; r + kRowBlock <= end; r += kRowBlock) {
-    rows<kRowBlock>(w, codes, code_sum, blocks, r, acc + r - begin);
-  }
-  for (; r < end; ++r) rows<1>(w, codes, code_sum, blocks, r, acc + r - begin);
+  dots_by_row_blocks<Avx512Path, kRowBlock>(w, codes, code_sum, blocks, begin, end, acc);
 }
 
 }  // namespace mmf::cpu::detail
