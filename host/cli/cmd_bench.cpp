@@ -272,7 +272,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
   cmd->add_option("-n,--tokens", a->tokens, "Decode tokens to measure")->capture_default_str();
-  cmd->add_option("--warmup", a->warmup, "Decode tokens run before measuring")
+  cmd->add_option("--warmup", a->warmup, "Launches run before measuring (BOS, then tokens)")
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();

@@ -150,6 +150,29 @@ TEST(BenchCli, BadArgumentsFailClearlyAndWriteNothing) {
   MMF_EXPECT_TRUE(backend.err.find("unknown backend 'gpu'") != std::string::npos) << backend.err;
 }
 
+TEST(BenchCli, MatvecAndBandwidthOpsReportMeasuredThroughput) {
+  const auto m = test::run_cli(
+      "bench --op matvec --rows 64 --cols 100 --threads 2 --min-seconds 0.01 --json");
+  MMF_ASSERT_EQ(m.exit_code, 0) << m.err;
+  const json jm = json::parse(m.out);
+  MMF_EXPECT_EQ(jm["rows"], 64);
+  MMF_EXPECT_EQ(jm["weight_bytes"], 64 * 25);
+  MMF_EXPECT_GT(jm["us"].get<double>(), 0.0);
+  // gbps and gops are the same time over bytes and over rows x cols.
+  MMF_EXPECT_NEAR(jm["gops"].get<double>() / jm["gbps"].get<double>(), 64.0 * 100 / (64 * 25),
+                  1e-9);
+  const auto b = test::run_cli("bench --op bandwidth --bytes 4194304 --min-seconds 0.01 --json");
+  MMF_ASSERT_EQ(b.exit_code, 0) << b.err;
+  MMF_EXPECT_GT(json::parse(b.out)["gbps"].get<double>(), 0.0);
+  for (const char* bad : {"--op nope", "--op matvec --rows 0", "--op matvec --isa neon",
+                          "--op bandwidth --bytes 100", "--op matvec --min-seconds 0"}) {
+    const auto r = test::run_cli(std::string("bench ") + bad);
+    MMF_EXPECT_EQ(r.exit_code, 1) << bad;
+    MMF_EXPECT_TRUE(r.err.find("mmf: error: ") == 0) << bad << ": " << r.err;
+    MMF_EXPECT_TRUE(r.out.empty()) << bad;
+  }
+}
+
 TEST(RunCli, JsonCarriesThePowerFields) {
   const auto r = test::run_cli("run --model random:tiny -n 2 --json");
   MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
