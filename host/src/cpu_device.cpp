@@ -89,6 +89,7 @@ class CpuDevice final : public HostMemoryDevice {
     products_a_.assign(max_vector, 0);
     products_u_.assign(max_vector, 0);
   }
+  ~CpuDevice() override { drain(); }
 
  protected:
   KernelCounters execute(const HostLaunch& launch) override;

@@ -33,6 +33,7 @@ class CsimDevice final : public HostMemoryDevice {
  public:
   explicit CsimDevice(BuildDescriptor build)
       : HostMemoryDevice("csim", std::move(build)), kernel_(find_csim_build(this->build())) {}
+  ~CsimDevice() override { drain(); }
 
  protected:
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override {

@@ -14,6 +14,11 @@ HostMemoryDevice::HostMemoryDevice(std::string backend, BuildDescriptor build)
       bank_used_(static_cast<size_t>(this->build().board.memory_channels), 0),
       runner_([this] { run_launches(); }) {}
 
+void HostMemoryDevice::drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return state_ != RunState::queued && state_ != RunState::running; });
+}
+
 void HostMemoryDevice::run_launches() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
@@ -38,8 +43,8 @@ void HostMemoryDevice::run_launches() {
 
 HostMemoryDevice::~HostMemoryDevice() {
   // A run still in flight (after a timeout) must finish before its buffers go away.
+  drain();
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return state_ != RunState::queued && state_ != RunState::running; });
   stop_ = true;
   lock.unlock();
   changed_.notify_all();

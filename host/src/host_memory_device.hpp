@@ -37,6 +37,9 @@ class HostMemoryDevice : public Device {
 
  protected:
   HostMemoryDevice(std::string backend, BuildDescriptor build);
+  // Waits until no run is queued or running. Every derived destructor calls it first: a run
+  // left going by a timeout uses the derived object's state, which must outlive it.
+  void drain();
   // Runs the token program to completion on the resolved buffers.
   virtual mmf_hls::KernelCounters execute(const HostLaunch& launch) = 0;
   // Kernel cycles of the last run, from timed backends (read after execute() returned).

@@ -44,6 +44,7 @@ class VerilatorDevice final : public HostMemoryDevice {
   VerilatorDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("verilator", std::move(build)),
         sim_(open_kernel(this->build(), sim_options(this->build(), options))) {}
+  ~VerilatorDevice() override { drain(); }
 
  protected:
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
