@@ -165,7 +165,9 @@ TEST(BenchCli, MatvecAndBandwidthOpsReportMeasuredThroughput) {
   MMF_ASSERT_EQ(b.exit_code, 0) << b.err;
   MMF_EXPECT_GT(json::parse(b.out)["gbps"].get<double>(), 0.0);
   for (const char* bad : {"--op nope", "--op matvec --rows 0", "--op matvec --isa neon",
-                          "--op bandwidth --bytes 100", "--op matvec --min-seconds 0"}) {
+                          "--op bandwidth --bytes 100", "--op matvec --min-seconds 0",
+                          "--op matvec --threads 100000", "--op bandwidth --bytes 100000000000000",
+                          "--op matvec --rows 1000000000 --cols 1000000"}) {
     const auto r = test::run_cli(std::string("bench ") + bad);
     MMF_EXPECT_EQ(r.exit_code, 1) << bad;
     MMF_EXPECT_TRUE(r.err.find("mmf: error: ") == 0) << bad << ": " << r.err;

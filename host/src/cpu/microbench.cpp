@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mmf/host/cpu/microbench.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "mmf/error.hpp"
@@ -15,6 +18,17 @@ namespace mmf::cpu {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Half the physical memory: a benchmark buffer past it would swap or fail, not measure.
+void check_fits(uint64_t bytes, const std::string& what) {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return;
+  const uint64_t limit = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2;
+  if (bytes > limit) {
+    throw Error(what + ": " + std::to_string(bytes) + " bytes is more than half of this "
+                "machine's memory (" + std::to_string(limit) + " bytes)");
+  }
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -82,7 +96,11 @@ MatvecBench bench_matvec(int64_t rows, int64_t cols, Packing packing, Isa isa, i
   MatvecBench b;
   b.rows = rows, b.cols = cols, b.packing = packing, b.isa = isa, b.threads = threads;
   const size_t row_bytes = packed_row_bytes(static_cast<size_t>(cols), packing);
+  if (static_cast<uint64_t>(rows) > (uint64_t{1} << 40) / row_bytes) {
+    throw Error("--rows x --cols: the matrix is too large");
+  }
   b.weight_bytes = row_bytes * static_cast<uint64_t>(rows);
+  check_fits(b.weight_bytes, "--rows x --cols");
   std::mt19937 rng(1);
   std::vector<uint8_t> w(b.weight_bytes);
   std::vector<int8_t> trits(static_cast<size_t>(cols));
@@ -128,6 +146,7 @@ MatvecBench bench_matvec(int64_t rows, int64_t cols, Packing packing, Isa isa, i
 
 BandwidthBench bench_read_bandwidth(uint64_t bytes, int threads, double min_seconds) {
   if (bytes < 4096) throw Error("--bytes must be >= 4096");
+  check_fits(bytes, "--bytes");
   ThreadPool pool(threads);
   ReadPass pass(bytes, pool);
   const std::vector<double> runs = time_runs(min_seconds, 5, [&] {

@@ -21,7 +21,10 @@ inline void relax() {
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  if (threads < 1) throw Error("--threads must be >= 1 (got " + std::to_string(threads) + ")");
+  if (threads < 1 || threads > kMaxThreads) {
+    throw Error("--threads must be between 1 and " + std::to_string(kMaxThreads) + " (got " +
+                std::to_string(threads) + ")");
+  }
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
 }
 

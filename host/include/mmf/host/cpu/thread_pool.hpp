@@ -19,7 +19,9 @@ namespace mmf::cpu {
 
 class ThreadPool {
  public:
-  // threads >= 1; throws mmf::Error otherwise.
+  // More threads than this is a typo, not a machine: refused before any is made.
+  static constexpr int kMaxThreads = 256;
+  // 1 <= threads <= kMaxThreads; throws mmf::Error otherwise.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
