@@ -57,7 +57,7 @@ TEST(CpuDeviceOptions, RefuseBadThreadsAndIsa) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));
   DeviceOptions o;
   o.threads = 0;
-  MMF_EXPECT_ERROR(open_device("cpu", b, o), "--threads must be >= 1");
+  MMF_EXPECT_ERROR(open_device("cpu", b, o), "--threads must be between 1 and 256 (got 0)");
   o.threads = 1;
   o.isa = "neon";
   MMF_EXPECT_ERROR(open_device("cpu", b, o), "--isa: unknown instruction set 'neon'");
