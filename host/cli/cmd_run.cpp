@@ -38,6 +38,9 @@ struct RunArgs {
 };
 
 void run(RunArgs a, bool backend_given) {
+  // Every option is checked before anything is loaded or printed: a bad one leaves no output.
+  if (a.tokens < 0) throw Error("-n must be >= 0");
+  host::Sampler check_sampler(host::SamplerOptions{a.temperature, a.top_k, a.seed});
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   // The float reference exists on the cpu backend only: it is the default there.
   if (numerics == host::Numerics::floating && !backend_given) a.backend = "cpu";

@@ -94,6 +94,7 @@ TEST_P(CliBadInput, FailsWithAClearMessage) {
   MMF_EXPECT_NE(r.exit_code, 0);
   MMF_EXPECT_TRUE(r.err.find(GetParam().expected) != std::string::npos);
   MMF_EXPECT_TRUE(r.err.find("internal error") == std::string::npos);
+  MMF_EXPECT_EQ(r.out, "");  // no partial output (not even the prompt)
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -106,6 +107,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"BadNumerics", "run --numerics double", "unknown value 'double'"},
         BadCli{"NegativeTemperature", "run --temperature -1", "--temperature"},
         BadCli{"NegativeTokens", "run -n -3", "-n must be >= 0"},
+        BadCli{"NegativeTopK", "run --top-k -3", "--top-k must be >= 0"},
+        BadCli{"TooManyThreads", "run --backend cpu --threads 100000", "--threads must be"},
+        BadCli{"XclbinOnCpu", "run --backend cpu --xclbin x.xclbin", "loaded by the xrt backend"},
         BadCli{"UnknownConfig", "run --model random:huge", "'huge' not found"},
         BadCli{"MissingText", "eval --text /nonexistent/t.txt", "/nonexistent/t.txt"},
         BadCli{"NotAModel", "info /nonexistent/x.safetensors", "/nonexistent/x.safetensors"},
