@@ -211,7 +211,7 @@ void bench(const BenchArgs& a) {
       {"tok_per_s", r.tok_per_s()},
       {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
   };
-  add_device_fields(b, r.activity, j);
+  add_device_fields(a.backend, b, r.activity, j);
   if (bandwidth && r.activity.launches > 0) {
     const double bytes_per_token = static_cast<double>(r.activity.weight_bytes) /
                                    static_cast<double>(r.activity.launches);

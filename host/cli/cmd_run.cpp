@@ -123,7 +123,7 @@ void run(RunArgs a, bool backend_given) {
     };
     add_power_fields(metered, j);
     if (acc) {
-      add_device_fields(acc->device().build(), acc->totals(), j);
+      add_device_fields(a.backend, acc->device().build(), acc->totals(), j);
       if (acc->totals().cycles && seconds > 0) {
         j["sim_cycles_per_s"] = static_cast<double>(*acc->totals().cycles) / seconds;
         j["sim_cycles_per_s_source"] = "measured (simulated cycles per wall-clock second)";
@@ -146,7 +146,8 @@ void run(RunArgs a, bool backend_given) {
       if (t.cycles) {
         const host::BuildDescriptor& b = acc->device().build();
         const double per_token = static_cast<double>(*t.cycles) / launches;
-        std::cerr << "[mmf] simulated: " << per_token << " cycles per token (weight-streaming "
+        std::cerr << "[mmf] " << (a.backend == "xrt" ? "measured on the board" : "simulated")
+                  << ": " << per_token << " cycles per token (weight-streaming "
                   << "bound " << static_cast<double>(t.weight_bytes) / launches /
                          b.weight_bytes_per_cycle()
                   << "), " << b.accel.clock_mhz * 1e6 / per_token << " tok/s at "

@@ -6,8 +6,8 @@
 
 namespace mmf::cli {
 
-void add_device_fields(const host::BuildDescriptor& b, const host::CounterTotals& t,
-                       nlohmann::json& j) {
+void add_device_fields(const std::string& backend, const host::BuildDescriptor& b,
+                       const host::CounterTotals& t, nlohmann::json& j) {
   j["build"] = {{"name", b.name},
                 {"descriptor", b.path},
                 {"lanes", b.accel.lanes},
@@ -30,8 +30,10 @@ void add_device_fields(const host::BuildDescriptor& b, const host::CounterTotals
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
     j["tok_per_s_device_source"] =
-        "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
-        "board.channel_gbps)";
+        backend == "xrt"
+            ? "measured (the kernel's busy-cycle counter on the board, at the build's clock)"
+            : "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
+              "board.channel_gbps)";
   }
 }
 

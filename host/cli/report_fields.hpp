@@ -10,9 +10,10 @@
 namespace mmf::cli {
 
 // build, counters and (timed backends) cycles, cycles_per_token, weight-bound cycles and
-// tok_per_s_device with its source, over the counters `t`.
-void add_device_fields(const host::BuildDescriptor& b, const host::CounterTotals& t,
-                       nlohmann::json& j);
+// tok_per_s_device with its source, over the counters `t` of `backend`: simulated cycles on
+// verilator, the kernel's own busy-cycle counter on a board (xrt).
+void add_device_fields(const std::string& backend, const host::BuildDescriptor& b,
+                       const host::CounterTotals& t, nlohmann::json& j);
 
 // power_source, power_meter, power_w, joules_per_token, tok_per_s_per_w(_dynamic), idle_w,
 // energy_breakdown and coefficients; null numbers and a reason when the source is none.
