@@ -62,8 +62,18 @@ class VerilatorDevice final : public HostMemoryDevice {
     cycles_ = r.cycles;
     if (r.regs.axi_errors != 0) {
       // Bits: weight channel c at bit c, then vector-bank read, then vector-bank write.
-      throw Error("verilator: the kernel got an AXI error response (error bits 0x" +
-                  hex(r.regs.axi_errors) + "): an access past a memory bank");
+      const size_t channels = launch.weights.size();
+      std::string where;
+      for (size_t bit = 0; bit < channels + 2; ++bit) {
+        if (((r.regs.axi_errors >> bit) & 1) == 0) continue;
+        where += (where.empty() ? "" : ", ") +
+                 (bit < channels       ? "weight channel " + std::to_string(bit)
+                  : bit == channels    ? std::string("vector-bank read")
+                                       : std::string("vector-bank write"));
+      }
+      throw Error("verilator: the kernel got an AXI error response on " + where +
+                  " (error bits 0x" + hex(r.regs.axi_errors) +
+                  "): an access past a memory bank, or a memory fault");
     }
     mmf_hls::KernelCounters k;
     k.status = static_cast<uint32_t>(r.regs.status);

@@ -24,6 +24,8 @@ void AxiMemoryChannel::ar_accept(uint64_t addr, uint32_t len) {
 
 bool AxiMemoryChannel::r_valid() const {
   // A beat may leave once its request's latency has passed and the rate allows a whole beat.
+  const uint64_t stall = timing_.faults.stall_after_beats;
+  if (stall != 0 && read_beats_ >= stall) return false;  // injected: the memory stops answering
   return !requests_.empty() && cycle_ >= requests_.front().ready_cycle &&
          budget_ >= static_cast<double>(beat_bytes_);
 }
@@ -34,6 +36,9 @@ bool AxiMemoryChannel::r_last() const {
 
 uint8_t AxiMemoryChannel::r_resp() const {
   if (requests_.empty()) return 0;
+  if (timing_.faults.read_error_beat != 0 && read_beats_ + 1 == timing_.faults.read_error_beat) {
+    return timing_.faults.read_error_resp;
+  }
   const Request& r = requests_.front();
   const uint64_t at = r.addr + uint64_t{r.sent} * beat_bytes_;
   return at + beat_bytes_ <= size_ ? 0 : 2;
@@ -52,6 +57,7 @@ void AxiMemoryChannel::load_beat() {
 void AxiMemoryChannel::r_accept() {
   if (!r_valid()) throw std::logic_error("AxiMemoryChannel: beat taken while not valid");
   if (r_resp() != 0) ++errors_;
+  ++read_beats_;
   budget_ -= static_cast<double>(beat_bytes_);
   bytes_served_ += beat_bytes_;
   Request& r = requests_.front();

@@ -108,6 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"NegativeTemperature", "run --temperature -1", "--temperature"},
         BadCli{"NegativeTokens", "run -n -3", "-n must be >= 0"},
         BadCli{"NegativeTopK", "run --top-k -3", "--top-k must be >= 0"},
+        BadCli{"ZeroTimeout", "run --timeout-ms 0", "--timeout-ms must be > 0"},
+        BadCli{"UnknownBuild", "run --build nonexistent", "no build descriptor 'nonexistent'"},
         BadCli{"TooManyThreads", "run --backend cpu --threads 100000", "--threads must be"},
         BadCli{"XclbinOnCpu", "run --backend cpu --xclbin x.xclbin", "loaded by the xrt backend"},
         BadCli{"UnknownConfig", "run --model random:huge", "'huge' not found"},

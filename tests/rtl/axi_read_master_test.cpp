@@ -31,7 +31,7 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
   std::vector<uint8_t> memory(1 << 16);
   std::mt19937 rng(1);
   for (auto& b : memory) b = static_cast<uint8_t>(rng());
-  sim::AxiMemoryChannel channel(sim::ChannelTiming{t.bytes_per_cycle, t.latency, t.outstanding},
+  sim::AxiMemoryChannel channel(sim::ChannelTiming{t.bytes_per_cycle, t.latency, t.outstanding, {}},
                                 memory.data(), memory.size(), kBeatBytes);
   // (byte address, beats): page crossings, a single beat, a long run.
   const std::vector<std::pair<uint32_t, uint32_t>> commands = {

@@ -61,7 +61,7 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
   while (!sums.empty()) expected.push_back(sums.read());
 
   const uint32_t latency = 40;
-  sim::AxiMemoryChannel channel(sim::ChannelTiming{double{kWordBytes}, latency, 8},
+  sim::AxiMemoryChannel channel(sim::ChannelTiming{double{kWordBytes}, latency, 8, {}},
                                 reinterpret_cast<uint8_t*>(memory.data()),
                                 memory.size() * kWordBytes, kWordBytes);
   VerilatedUnit<Vmmf_weight_channel> dut;

@@ -36,7 +36,7 @@ std::vector<uint64_t> drain(AxiMemoryChannel& ch, size_t beats, std::vector<uint
 
 TEST(AxiMemoryChannel, LatencyRateAndOrder) {
   auto memory = counting_memory(4096);
-  AxiMemoryChannel ch(ChannelTiming{16.0, 30, 4}, memory.data(), memory.size(), 64);
+  AxiMemoryChannel ch(ChannelTiming{16.0, 30, 4, {}}, memory.data(), memory.size(), 64);
   ch.ar_accept(0, 3);    // 4 beats
   ch.ar_accept(512, 1);  // 2 beats
   std::vector<uint8_t> data;
@@ -53,7 +53,7 @@ TEST(AxiMemoryChannel, LatencyRateAndOrder) {
 
 TEST(AxiMemoryChannel, AcceptsUpToMaxOutstanding) {
   auto memory = counting_memory(4096);
-  AxiMemoryChannel ch(ChannelTiming{64.0, 10, 2}, memory.data(), memory.size(), 64);
+  AxiMemoryChannel ch(ChannelTiming{64.0, 10, 2, {}}, memory.data(), memory.size(), 64);
   MMF_EXPECT_TRUE(ch.ar_ready());
   ch.ar_accept(0, 0);
   ch.ar_accept(64, 0);
@@ -64,7 +64,7 @@ TEST(AxiMemoryChannel, AcceptsUpToMaxOutstanding) {
 
 TEST(AxiMemoryChannel, OutOfRangeReadsAnswerSlverr) {
   auto memory = counting_memory(256);
-  AxiMemoryChannel ch(ChannelTiming{64.0, 1, 4}, memory.data(), memory.size(), 64);
+  AxiMemoryChannel ch(ChannelTiming{64.0, 1, 4, {}}, memory.data(), memory.size(), 64);
   ch.ar_accept(192, 1);  // second beat is past the end
   while (!ch.r_valid()) ch.tick();
   MMF_EXPECT_EQ(static_cast<int>(ch.r_resp()), 0);
@@ -79,7 +79,7 @@ TEST(AxiMemoryChannel, OutOfRangeReadsAnswerSlverr) {
 
 TEST(AxiMemoryChannel, WritesLandAndAnswerAfterTheLatency) {
   std::vector<uint8_t> memory(256, 0);
-  AxiMemoryChannel ch(ChannelTiming{8.0, 5, 2}, memory.data(), memory.size(), 8);
+  AxiMemoryChannel ch(ChannelTiming{8.0, 5, 2, {}}, memory.data(), memory.size(), 8);
   MMF_EXPECT_FALSE(ch.w_ready()) << "no data before its address";
   ch.aw_accept(16, 1);  // two beats
   const std::vector<uint8_t> beat(8, 0xAB);
@@ -109,7 +109,7 @@ TEST(AxiMemoryChannel, WritesLandAndAnswerAfterTheLatency) {
 
 TEST(AxiMemoryChannel, OutOfRangeWritesAnswerSlverr) {
   std::vector<uint8_t> memory(64, 0);
-  AxiMemoryChannel ch(ChannelTiming{8.0, 1, 2}, memory.data(), memory.size(), 8);
+  AxiMemoryChannel ch(ChannelTiming{8.0, 1, 2, {}}, memory.data(), memory.size(), 8);
   ch.aw_accept(64, 0);
   const std::vector<uint8_t> beat(8, 1);
   while (!ch.w_ready()) ch.tick();
@@ -119,6 +119,40 @@ TEST(AxiMemoryChannel, OutOfRangeWritesAnswerSlverr) {
   ch.b_accept();
   MMF_EXPECT_EQ(ch.errors(), 1u);
   MMF_EXPECT_TRUE(std::all_of(memory.begin(), memory.end(), [](uint8_t b) { return b == 0; }));
+}
+
+}  // namespace
+}  // namespace mmf::test
+
+namespace mmf::test {
+namespace {
+
+// Injected faults: the chosen beat answers the chosen error and counts it; a stall stops the
+// beats for good.
+TEST(AxiMemoryChannel, InjectsReadErrorsAndStalls) {
+  auto memory = counting_memory(4096);
+  sim::ChannelTiming t{64.0, 2, 4, {}};
+  t.faults.read_error_beat = 3;
+  t.faults.read_error_resp = 3;  // DECERR
+  AxiMemoryChannel ch(t, memory.data(), memory.size(), 64);
+  ch.ar_accept(0, 4);  // 5 beats
+  std::vector<uint8_t> resp;
+  while (resp.size() < 5 && ch.cycles() < 1000) {
+    if (ch.r_valid()) {
+      resp.push_back(ch.r_resp());
+      ch.r_accept();
+    }
+    ch.tick();
+  }
+  MMF_EXPECT_EQ(resp, (std::vector<uint8_t>{0, 0, 3, 0, 0}));
+  MMF_EXPECT_EQ(ch.errors(), 1u);
+
+  sim::ChannelTiming s{64.0, 2, 4, {}};
+  s.faults.stall_after_beats = 2;
+  AxiMemoryChannel stalled(s, memory.data(), memory.size(), 64);
+  stalled.ar_accept(0, 7);  // 8 beats, only 2 come
+  MMF_EXPECT_EQ(drain(stalled, 8, nullptr, 64).size(), 2u);
+  MMF_EXPECT_EQ(stalled.cycles(), 100000u);  // drain gave up
 }
 
 }  // namespace

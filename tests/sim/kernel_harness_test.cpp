@@ -55,6 +55,43 @@ TEST(KernelHarness, WatchdogNamesTheControllerState) {
   }
 }
 
+// Faults injected into the memory model: an error response sets the channel's bit of the
+// kernel's AXI-error register (weight channel c: bit c; vector-bank read: bit channels), and a
+// memory that stops answering ends in the watchdog, naming the controller state.
+TEST(KernelHarness, ReportsInjectedMemoryFaults) {
+  const sim::CompiledKernel* k = ci_tiny_kernel();
+  if (k == nullptr) GTEST_SKIP() << "no Verilated ci-tiny kernel (verilator missing at build time)";
+  Fixture f;
+  const uint64_t channels = f.weights.size();
+  {
+    sim::SimOptions o;
+    o.weight_timing.faults.read_error_beat = 20;  // SLVERR, on each weight channel
+    const sim::LaunchResult r = k->make(o)->run(f.launch());
+    MMF_EXPECT_EQ(r.regs.axi_errors & ((uint64_t{1} << channels) - 1),
+                  (uint64_t{1} << channels) - 1);
+  }
+  {
+    sim::SimOptions o;
+    o.vec_timing.faults.read_error_beat = 3;
+    o.vec_timing.faults.read_error_resp = 3;  // DECERR
+    const sim::LaunchResult r = k->make(o)->run(f.launch());
+    MMF_EXPECT_EQ(r.regs.axi_errors, uint64_t{1} << channels);
+  }
+  {
+    sim::SimOptions o;
+    o.weight_timing.faults.stall_after_beats = 10;
+    o.watchdog_cycles = 20000;
+    try {
+      k->make(o)->run(f.launch());
+      MMF_EXPECT_TRUE(false) << "a stalled memory did not end in the watchdog";
+    } catch (const sim::SimError& e) {
+      const std::string what = e.what();
+      MMF_EXPECT_TRUE(what.find("watchdog") != std::string::npos) << what;
+      MMF_EXPECT_TRUE(what.find("state St") != std::string::npos) << what;
+    }
+  }
+}
+
 TEST(KernelHarness, ReadsThePerformanceRegisters) {
   const sim::CompiledKernel* k = ci_tiny_kernel();
   if (k == nullptr) GTEST_SKIP() << "no Verilated ci-tiny kernel (verilator missing at build time)";

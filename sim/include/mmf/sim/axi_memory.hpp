@@ -14,10 +14,18 @@
 
 namespace mmf::sim {
 
+// Faults a channel can inject, for reliability tests; all off by default.
+struct ChannelFaults {
+  uint64_t read_error_beat = 0;  // the n-th read beat (from 1) answers read_error_resp; 0: none
+  uint8_t read_error_resp = 2;   // 2 SLVERR, 3 DECERR
+  uint64_t stall_after_beats = 0;  // after this many read beats no beat comes again; 0: never
+};
+
 struct ChannelTiming {
   double bytes_per_cycle = 64.0;  // sustained rate (for HBM at 14.375 GB/s, 300 MHz: 47.9)
   uint32_t latency_cycles = 64;   // request accepted -> first beat may leave
   uint32_t max_outstanding = 16;  // requests in flight
+  ChannelFaults faults;
 };
 
 class AxiMemoryChannel {
@@ -34,7 +42,8 @@ class AxiMemoryChannel {
   bool r_valid() const;
   const uint8_t* r_data() const { return beat_.data(); }
   bool r_last() const;
-  uint8_t r_resp() const;  // 0 OKAY, 2 SLVERR (address outside the memory)
+  // 0 OKAY; 2 SLVERR for an address outside the memory; an injected fault's response.
+  uint8_t r_resp() const;
   void r_accept();
 
   // Write address channel: may a burst be taken; take one (len = beats - 1).
@@ -85,6 +94,7 @@ class AxiMemoryChannel {
   uint64_t cycle_ = 0;
   uint64_t bytes_served_ = 0;
   uint64_t errors_ = 0;
+  uint64_t read_beats_ = 0;  // read beats taken
 };
 
 }  // namespace mmf::sim
