@@ -9,7 +9,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -85,12 +84,6 @@ void write_csv(const std::string& path, const nlohmann::json& j) {
     if (!out.flush()) throw Error("--csv " + path + ": write failed");
   }
   std::filesystem::rename(tmp, path);
-}
-
-int thread_count(int requested) {
-  if (requested < 0) throw Error("--threads must be >= 0 (0: every core)");
-  if (requested > 0) return requested;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 // --op matvec: one ternary matrix-vector product of the cpu kernels.

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -49,9 +48,7 @@ void run(RunArgs a, bool backend_given) {
   engine.device.trace_path = a.trace;
   engine.device.xclbin_path = a.xclbin;
   engine.device.device = a.device;
-  if (a.threads < 0) throw Error("--threads must be >= 0 (0: every core)");
-  engine.device.threads =
-      a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
@@ -78,22 +75,10 @@ void run(RunArgs a, bool backend_given) {
   // (`mmf bench` measures one); the counters of the same launches drive the energy model.
   host::PowerOptions power;
   power.idle_window = std::chrono::milliseconds(0);
-  std::unique_ptr<host::PowerMeter> meter = host::session_power_meter(session, power);
+  host::GenerateResult r;
+  const host::BenchResult metered = host::metered_generate(
+      session, a.prompt, options, a.json ? host::TokenCallback() : stream, power, &r);
   const host::Accelerator* acc = session.accelerator();
-  const host::CounterTotals before = acc ? acc->totals() : host::CounterTotals{};
-  meter->begin();
-  const auto t0 = std::chrono::steady_clock::now();
-  const host::GenerateResult r =
-      session.generate(a.prompt, options, a.json ? host::TokenCallback() : stream);
-  host::BenchResult metered;
-  metered.prompt_tokens = static_cast<int64_t>(r.prompt_ids.size());
-  metered.decode_tokens = static_cast<int64_t>(r.token_ids.size());
-  metered.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (acc) metered.activity = host::counters_between(before, acc->totals());
-  metered.launches = acc ? static_cast<int64_t>(metered.activity.launches)
-                         : metered.prompt_tokens + std::max<int64_t>(metered.decode_tokens - 1, 0);
-  metered.power = meter->end(metered.activity, metered.wall_seconds);
   const double seconds = r.prefill_seconds + r.decode_seconds;
   const auto generated = static_cast<double>(r.token_ids.size());
   const double tok_per_s = r.decode_seconds > 0 ? generated / r.decode_seconds : 0.0;

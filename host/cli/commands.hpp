@@ -17,6 +17,10 @@ void add_synth_command(CLI::App& app);
 // Options and callback of gen-builds on `cmd` (a subcommand, or the app of mmf-gen-builds).
 void configure_gen_builds(CLI::App* cmd);
 
+// --threads of the cpu backend and the benchmarks: `requested`, or every core for 0; throws
+// mmf::Error on a negative count.
+int thread_count(int requested);
+
 // Reads a whole text file; throws mmf::Error naming it when it is missing or empty.
 std::string read_text_file(const std::string& path);
 

@@ -3,11 +3,19 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
+#include <algorithm>
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
 
 namespace mmf::cli {
+
+int thread_count(int requested) {
+  if (requested < 0) throw Error("--threads must be >= 0 (0: every core)");
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

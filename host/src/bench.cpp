@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mmf/host/bench.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "mmf/error.hpp"
 
@@ -53,35 +55,15 @@ std::optional<double> BenchResult::tok_per_s_per_w_dynamic() const {
   return static_cast<double>(launches) / dynamic;
 }
 
-BenchResult run_bench(Session& session, const BenchOptions& options) {
-  if (options.tokens < 1) throw Error("--tokens must be >= 1");
-  if (options.warmup < 0) throw Error("--warmup must be >= 0");
-  GenerateOptions gen;
-  gen.stop_at_eos = false;  // a fixed amount of work
-  if (options.warmup > 0) {
-    // W launches: BOS alone (an empty prompt) then W - 1 tokens; the prompt itself when the
-    // tokenizer has no BOS.
-    const bool bos = !session.loaded().tokenizer->encode("").empty();
-    gen.max_new_tokens = options.warmup;
-    session.generate(bos ? "" : options.prompt, gen);
-  }
-
+BenchResult metered_generate(Session& session, const std::string& prompt,
+                             const GenerateOptions& options, const TokenCallback& on_token,
+                             const PowerOptions& power, GenerateResult* generated) {
   const Accelerator* acc = session.accelerator();
   const CounterTotals before = acc ? acc->totals() : CounterTotals{};
-  std::unique_ptr<PowerMeter> meter = session_power_meter(session, options.power);
-  gen.max_new_tokens = options.tokens;
-  int64_t total = 0;
-  const TokenCallback on_token = [&](const GenerateResult& r) {
-    if (options.progress) {
-      options.progress(static_cast<int64_t>(r.prompt_ids.size() + r.token_ids.size()), total);
-    }
-  };
-  total = static_cast<int64_t>(session.loaded().tokenizer->encode(options.prompt).size()) +
-          options.tokens;
-
+  std::unique_ptr<PowerMeter> meter = session_power_meter(session, power);
   meter->begin();
   const auto t0 = std::chrono::steady_clock::now();
-  const GenerateResult r = session.generate(options.prompt, gen, on_token);
+  GenerateResult r = session.generate(prompt, options, on_token);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   BenchResult out;
@@ -95,7 +77,33 @@ BenchResult run_bench(Session& session, const BenchOptions& options) {
   out.launches = acc ? static_cast<int64_t>(out.activity.launches)
                      : out.prompt_tokens + std::max<int64_t>(out.decode_tokens - 1, 0);
   out.power = meter->end(out.activity, wall);
+  if (generated != nullptr) *generated = std::move(r);
   return out;
+}
+
+BenchResult run_bench(Session& session, const BenchOptions& options) {
+  if (options.tokens < 1) throw Error("--tokens must be >= 1");
+  if (options.warmup < 0) throw Error("--warmup must be >= 0");
+  GenerateOptions gen;
+  gen.stop_at_eos = false;  // a fixed amount of work
+  if (options.warmup > 0) {
+    // W launches: BOS alone (an empty prompt) then W - 1 tokens; the prompt itself when the
+    // tokenizer has no BOS.
+    const bool bos = !session.loaded().tokenizer->encode("").empty();
+    gen.max_new_tokens = options.warmup;
+    session.generate(bos ? "" : options.prompt, gen);
+  }
+
+  gen.max_new_tokens = options.tokens;
+  const int64_t total =
+      static_cast<int64_t>(session.loaded().tokenizer->encode(options.prompt).size()) +
+      options.tokens;
+  const TokenCallback on_token = [&](const GenerateResult& r) {
+    if (options.progress) {
+      options.progress(static_cast<int64_t>(r.prompt_ids.size() + r.token_ids.size()), total);
+    }
+  };
+  return metered_generate(session, options.prompt, gen, on_token, options.power);
 }
 
 }  // namespace mmf::host

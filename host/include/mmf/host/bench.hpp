@@ -55,6 +55,12 @@ struct BenchResult {
   static double per_s(int64_t n, double s) { return s > 0 ? static_cast<double>(n) / s : 0.0; }
 };
 
+// One generation under the session's meter: the counters of its launches, its wall time and
+// its power report. `generated` (optional) receives the generation itself.
+BenchResult metered_generate(Session& session, const std::string& prompt,
+                             const GenerateOptions& options, const TokenCallback& on_token,
+                             const PowerOptions& power, GenerateResult* generated = nullptr);
+
 // Warms up, then runs the prompt and `tokens` greedy decode tokens under the session's meter.
 BenchResult run_bench(Session& session, const BenchOptions& options);
 
