@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/bench.hpp"
 #include "mmf/host/session.hpp"
@@ -70,6 +71,7 @@ void run(RunArgs a, bool backend_given) {
       printed = text.size();
     }
   };
+  session.encode_prompt(a.prompt, a.tokens);  // limits, before the prompt is printed
   if (!a.json) std::cout << a.prompt << std::flush;
   // Power over the whole generation: the session's meter, with no idle-floor measurement
   // (`mmf bench` measures one); the counters of the same launches drive the energy model.
@@ -109,6 +111,9 @@ void run(RunArgs a, bool backend_given) {
     add_power_fields(metered, j);
     if (acc) {
       add_device_fields(a.backend, acc->device().build(), acc->totals(), j);
+      // What the loaded image was made from (docs/device-format.md, header words 4..7).
+      j["image_model_id"] = hex64_string(acc->image().identity.model_id);
+      j["image_build_fingerprint"] = hex64_string(acc->image().identity.build_fingerprint);
       if (acc->totals().cycles && seconds > 0) {
         j["sim_cycles_per_s"] = static_cast<double>(*acc->totals().cycles) / seconds;
         j["sim_cycles_per_s_source"] = "measured (simulated cycles per wall-clock second)";

@@ -2,6 +2,9 @@
 // Image loading and per-token launches on any device backend.
 #include "mmf/host/accelerator.hpp"
 
+#include <algorithm>
+
+#include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/numerics.hpp"
 
@@ -23,10 +26,51 @@ LaunchArgs load_image(Device& device, const DeviceImage& image) {
   return args;
 }
 
+namespace {
+
+// CRC32C of the first `bytes` of a device buffer, read back in slices so that a large bank
+// needs no second copy on the host.
+uint32_t device_crc(Device& device, BufferHandle buffer, uint64_t bytes) {
+  constexpr uint64_t kSlice = uint64_t{16} << 20;
+  std::vector<uint8_t> slice(static_cast<size_t>(std::min(bytes, kSlice)));
+  uint32_t crc = 0;
+  for (uint64_t at = 0; at < bytes; at += kSlice) {
+    const uint64_t n = std::min(kSlice, bytes - at);
+    device.read(buffer, at, slice.data(), n);
+    crc = crc32c(slice.data(), n, crc);
+  }
+  return crc;
+}
+
+}  // namespace
+
+void verify_upload(Device& device, const LaunchArgs& args, const DeviceImage& image) {
+  const ImageIdentity& id = image.identity;
+  for (size_t c = 0; c < args.weights.size(); ++c) {
+    const uint64_t bytes = image.layout.weight_words * image.weight_word_bytes;
+    const uint32_t crc = device_crc(device, args.weights[c], bytes);
+    if (crc != id.weight_crc.at(c)) {
+      throw Error(device.backend() + ": weight channel " + std::to_string(c) +
+                  " reads back from the device as " + crc32c_string(crc) + ", but " +
+                  crc32c_string(id.weight_crc[c]) +
+                  " was written: the upload was corrupted; nothing was run");
+    }
+  }
+  std::vector<uint32_t> vec(image.layout.vec_words);
+  device.read(args.vec, 0, vec.data(), vec.size() * sizeof(uint32_t));
+  const uint32_t crc = vector_bank_crc(vec.data(), image.layout);
+  if (crc != id.vec_crc) {
+    throw Error(device.backend() + ": the vector bank reads back from the device as " +
+                crc32c_string(crc) + ", but " + crc32c_string(id.vec_crc) +
+                " was written: the upload was corrupted; nothing was run");
+  }
+}
+
 Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
     : device_(std::move(device)), image_(std::move(image)) {
   validate_image(image_, device_->build());
   launch_ = load_image(*device_, image_);
+  verify_upload(*device_, launch_, image_);
   logits_.assign(image_.layout.vocab, 0);
   // The banks now live on the device; the host keeps the layout and the program only.
   image_.weights = {};

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/shipped_dir.hpp"
 #include "mmf/yaml_file.hpp"
@@ -140,12 +141,7 @@ uint64_t BuildDescriptor::fingerprint() const {
         << accel.clock_mhz << '|' << accel.lanes << '|' << accel.weight_channels << '|'
         << accel.vector_channel << '|' << accel.vector_lanes << '|' << accel.max_vector << '|'
         << accel.max_ops;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : canon.str()) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
+  return fnv1a64(canon.str());
 }
 
 BuildDescriptor load_build_descriptor(const std::string& path) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/fixed_params.hpp"
 
@@ -15,8 +16,7 @@ namespace {
 using namespace mmf_hls;
 
 constexpr uint32_t kImageMagic = 0x49464D4Du;  // "MMFI" little-endian, word 0 of the bank
-constexpr uint32_t kImageVersion = 1;
-constexpr uint32_t kHeaderWords = 16;
+constexpr uint32_t kImageVersion = 2;  // 2: identity and checksums in words 4..9
 
 uint32_t to_u32(int64_t v) {
   return static_cast<uint32_t>(v);
@@ -254,15 +254,18 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
               vec.words().begin() + lay.program + k * kDescriptorWords);
   }
   std::vector<uint32_t>& words = vec.words();
-  words[header + 0] = kImageMagic;
-  words[header + 1] = kImageVersion;
-  words[header + 2] = lay.program;
-  words[header + 3] = num_ops;
+  words[header + kHeaderMagic] = kImageMagic;
+  words[header + kHeaderVersion] = kImageVersion;
+  words[header + kHeaderProgram] = lay.program;
+  words[header + kHeaderNumOps] = num_ops;
   lay.vec_words = words.size();
   lay.weight_words = std::max<uint64_t>(weights.words(), 1);
-  img.vec = std::move(words);
   img.weights = std::move(weights.images());
   for (auto& w : img.weights) w.resize(lay.weight_words * img.weight_word_bytes, 0);
+  img.vec = std::move(words);
+  img.identity.build_fingerprint = b.fingerprint();
+  img.identity.model_id = model_id(model);
+  seal_image(img);
   validate_image(img, b);
   return img;
 }
@@ -328,15 +331,98 @@ std::string describe_status(uint32_t status, const std::vector<Descriptor>& prog
   }() + "]";
 }
 
+uint32_t vector_bank_crc(const uint32_t* words, const ImageLayout& lay) {
+  // Word ranges the checksum skips, in address order.
+  std::vector<std::pair<uint64_t, uint64_t>> skip = {
+      {kHeaderVecCrc, kHeaderVecCrc + 1},
+      {lay.token_in, uint64_t{lay.token_in} + 1},
+      {lay.logits, uint64_t{lay.logits} + lay.vocab},
+      {lay.state, uint64_t{lay.state} + lay.state_words}};
+  std::sort(skip.begin(), skip.end());
+  uint32_t crc = 0;
+  uint64_t at = 0;
+  for (const auto& [begin, end] : skip) {
+    const uint64_t stop = std::min<uint64_t>(begin, lay.vec_words);
+    if (stop > at) crc = crc32c(words + at, (stop - at) * sizeof(uint32_t), crc);
+    at = std::max(at, end);
+  }
+  if (lay.vec_words > at) crc = crc32c(words + at, (lay.vec_words - at) * sizeof(uint32_t), crc);
+  return crc;
+}
+
+void seal_image(DeviceImage& img) {
+  ImageIdentity& id = img.identity;
+  if (img.vec.size() < kHeaderWords || img.vec.size() != img.layout.vec_words) {
+    throw Error("device image: the vector bank has no header or differs from the layout's size");
+  }
+  uint32_t* header = img.vec.data();
+  header[kHeaderBuildLo] = static_cast<uint32_t>(id.build_fingerprint);
+  header[kHeaderBuildHi] = static_cast<uint32_t>(id.build_fingerprint >> 32);
+  header[kHeaderModelLo] = static_cast<uint32_t>(id.model_id);
+  header[kHeaderModelHi] = static_cast<uint32_t>(id.model_id >> 32);
+  id.weight_crc.clear();
+  uint32_t all_weights = 0;
+  for (const auto& w : img.weights) {
+    id.weight_crc.push_back(crc32c(w.data(), w.size()));
+    all_weights = crc32c(w.data(), w.size(), all_weights);
+  }
+  header[kHeaderWeightCrc] = all_weights;
+  id.vec_crc = vector_bank_crc(img.vec.data(), img.layout);
+  header[kHeaderVecCrc] = id.vec_crc;
+}
+
+namespace {
+
+// The image was made for this build: same name and fingerprint.
+void check_build(const DeviceImage& img, const BuildDescriptor& b) {
+  const ImageIdentity& id = img.identity;
+  if (img.build != b.name || id.build_fingerprint != b.fingerprint()) {
+    throw Error("device image was compiled for build '" + img.build + "' (fingerprint " +
+                hex64_string(id.build_fingerprint) + "), but the device runs build '" + b.name +
+                "' (fingerprint " + hex64_string(b.fingerprint()) + ", " + b.path +
+                "); compile the model for the loaded build");
+  }
+}
+
+// The banks still hold what the compiler wrote (sizes are checked before).
+void check_checksums(const DeviceImage& img) {
+  const ImageIdentity& id = img.identity;
+  const ImageLayout& lay = img.layout;
+  const uint32_t* header = img.vec.data();
+  const auto word64 = [&](uint32_t lo) { return header[lo] | uint64_t{header[lo + 1]} << 32; };
+  if (header[kHeaderMagic] != kImageMagic || header[kHeaderVersion] != kImageVersion ||
+      word64(kHeaderBuildLo) != id.build_fingerprint || word64(kHeaderModelLo) != id.model_id ||
+      header[kHeaderVecCrc] != id.vec_crc) {
+    throw Error("device image: the header of the vector bank does not match the image's identity");
+  }
+  const uint32_t vec_crc = vector_bank_crc(img.vec.data(), lay);
+  if (vec_crc != id.vec_crc) {
+    throw Error("device image: the vector bank is corrupted (" + crc32c_string(vec_crc) +
+                ", compiled as " + crc32c_string(id.vec_crc) + ")");
+  }
+  if (id.weight_crc.size() != img.weights.size()) {
+    throw Error("device image: one checksum per weight channel expected");
+  }
+  for (size_t c = 0; c < img.weights.size(); ++c) {
+    const uint32_t crc = crc32c(img.weights[c].data(), img.weights[c].size());
+    if (crc != id.weight_crc[c]) {
+      throw Error("device image: weight channel " + std::to_string(c) + " is corrupted (" +
+                  crc32c_string(crc) + ", compiled as " + crc32c_string(id.weight_crc[c]) + ")");
+    }
+  }
+}
+
+}  // namespace
+
 void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
   const ImageLayout& lay = img.layout;
-  if (img.build != b.name) {
-    throw Error("device image was compiled for build '" + img.build + "', not '" + b.name + "'");
+  check_build(img, b);
+  if (img.vec.size() != lay.vec_words || lay.vec_words < kHeaderWords) {
+    throw Error("device image: vector bank size mismatch");
   }
   if (img.lanes != b.accel.lanes || img.weight_channels != b.accel.weight_channels) {
     throw Error("device image: lanes/channels differ from " + build_where(b, "accelerator"));
   }
-  if (img.vec.size() != lay.vec_words) throw Error("device image: vector bank size mismatch");
   if (img.weights.size() != static_cast<size_t>(img.weight_channels)) {
     throw Error("device image: one weight image per channel expected");
   }
@@ -345,6 +431,7 @@ void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
       throw Error("device image: weight channel size mismatch");
     }
   }
+  check_checksums(img);
   const uint64_t cap = channel_bytes(b);
   const uint64_t weight_bytes = lay.weight_words * img.weight_word_bytes;
   const uint64_t vec_bytes = lay.vec_words * kVecWordBytes;

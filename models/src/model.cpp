@@ -8,6 +8,7 @@
 #include <random>
 
 #include "mmf/bf16.hpp"
+#include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/safetensors.hpp"
 
@@ -92,6 +93,48 @@ void read_converted_header(const SafetensorsFile& file, ModelConfig& config, Pac
   packing = parse_packing(meta_get("packing"), path + " (metadata packing)");
 }
 
+// Every tensor must have a CRC32C in the metadata 'checksums' (written by save_converted) and
+// match it, and every checksum must belong to a tensor: a flipped bit anywhere in the data
+// section is found here, named by its tensor, before any value is used.
+void verify_checksums(const SafetensorsFile& file) {
+  const std::string& path = file.path();
+  const auto it = file.metadata().find("checksums");
+  if (it == file.metadata().end()) {
+    throw Error(path + ": metadata has no 'checksums' (convert the checkpoint again with "
+                       "`mmf convert`)");
+  }
+  json sums;
+  try {
+    sums = json::parse(it->second);
+  } catch (const json::exception& e) {
+    throw Error(path + ": metadata 'checksums' is not valid JSON (" + e.what() + ")");
+  }
+  if (!sums.is_object()) {
+    throw Error(path + ": metadata 'checksums' must be a JSON object of tensor name to crc32c");
+  }
+  for (const TensorInfo& t : file.tensors()) {
+    const auto entry = sums.find(t.name);
+    if (entry == sums.end() || !entry->is_string()) {
+      throw Error(path + ": tensor '" + t.name + "' has no checksum in the metadata");
+    }
+    const std::string actual = crc32c_string(crc32c(file.data(t), t.bytes()));
+    if (entry->get<std::string>() != actual) {
+      throw Error(path + ": tensor '" + t.name + "' is corrupted: its bytes give " + actual +
+                  ", the file records " + entry->get<std::string>() +
+                  " (the file changed after `mmf convert` wrote it; convert the checkpoint "
+                  "again or restore the file)");
+    }
+  }
+  if (sums.size() != file.tensors().size()) {
+    for (const auto& [name, crc] : sums.items()) {
+      if (file.find(name) == nullptr) {
+        throw Error(path + ": metadata 'checksums' names tensor '" + name +
+                    "', which the file does not hold");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ModelConfig load_converted_config(const std::string& path) {
@@ -105,6 +148,7 @@ Model load_converted(const std::string& path) {
   const auto file = SafetensorsFile::open(path);
   Model m;
   read_converted_header(*file, m.config, m.packing);
+  verify_checksums(*file);
   const auto& meta = file->metadata();
   m.source = meta.count("source") ? meta.at("source") : path;
 
@@ -154,36 +198,69 @@ Model load_converted(const std::string& path) {
   return m;
 }
 
-void save_converted(const Model& model, const std::string& path) {
-  SafetensorsWriter w;
+namespace {
+
+// Every tensor of a converted model in file order: (name, dtype, shape, bytes). The writer and
+// model_id() share it, so the id is built from the same bytes the file's checksums cover.
+template <class Fn>
+void for_each_stored_tensor(const Model& model, Fn fn) {
   const ModelConfig& c = model.config;
-  w.add("model.embeddings.weight", DType::BF16, {c.vocab_size, c.hidden_size},
-        to_bytes(model.embedding));
-  w.add("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size},
-        to_bytes(model.lower_bounds));
+  const auto raw = [](const auto& v) {
+    return std::pair<const void*, size_t>(v.data(), v.size() * sizeof(v[0]));
+  };
+  fn("model.embeddings.weight", DType::BF16, std::vector<int64_t>{c.vocab_size, c.hidden_size},
+     raw(model.embedding));
+  fn("model.lower_bounds", DType::F32, std::vector<int64_t>{c.num_layers, c.hidden_size},
+     raw(model.lower_bounds));
   visit_tensors(
       model,
       [&](const std::string& name, const BitLinearWeights& bl, int64_t rows, int64_t cols) {
-        w.add(name + ".norm.weight", DType::F32, {cols}, to_bytes(bl.norm));
-        w.add(name + ".weight", DType::U8, {rows, static_cast<int64_t>(bl.weight.row_bytes())},
-              bl.weight.packed);
-        std::vector<uint8_t> scale(sizeof(float));
-        std::memcpy(scale.data(), &bl.weight.scale, sizeof(float));
-        w.add(name + ".scale", DType::F32, {}, std::move(scale));
+        fn(name + ".norm.weight", DType::F32, std::vector<int64_t>{cols}, raw(bl.norm));
+        fn(name + ".weight", DType::U8,
+           std::vector<int64_t>{rows, static_cast<int64_t>(bl.weight.row_bytes())},
+           raw(bl.weight.packed));
+        fn(name + ".scale", DType::F32, std::vector<int64_t>{},
+           std::pair<const void*, size_t>(&bl.weight.scale, sizeof(float)));
       },
       [&](const std::string& name, const std::vector<float>& v, int64_t n) {
-        w.add(name, DType::F32, {n}, to_bytes(v));
+        fn(name, DType::F32, std::vector<int64_t>{n}, raw(v));
       });
   if (!model.tokenizer_model.empty()) {
-    w.add("tokenizer.model", DType::U8, {static_cast<int64_t>(model.tokenizer_model.size())},
-          std::vector<uint8_t>(model.tokenizer_model.begin(), model.tokenizer_model.end()));
+    fn("tokenizer.model", DType::U8,
+       std::vector<int64_t>{static_cast<int64_t>(model.tokenizer_model.size())},
+       raw(model.tokenizer_model));
   }
+}
+
+}  // namespace
+
+void save_converted(const Model& model, const std::string& path) {
+  SafetensorsWriter w;
+  json checksums = json::object();
+  for_each_stored_tensor(model, [&](const std::string& name, DType dtype,
+                                    const std::vector<int64_t>& shape,
+                                    std::pair<const void*, size_t> bytes) {
+    const auto* p = static_cast<const uint8_t*>(bytes.first);
+    checksums[name] = crc32c_string(crc32c(p, bytes.second));
+    w.add(name, dtype, shape, std::vector<uint8_t>(p, p + bytes.second));
+  });
   w.set_metadata("format", kConvertedFormatName);
   w.set_metadata("format_version", std::to_string(kConvertedFormatVersion));
-  w.set_metadata("config", config_to_json(c).dump());
+  w.set_metadata("config", config_to_json(model.config).dump());
   w.set_metadata("packing", packing_name(model.packing));
   w.set_metadata("source", model.source);
+  w.set_metadata("checksums", checksums.dump());
   w.write(path);
+}
+
+uint64_t model_id(const Model& model) {
+  uint64_t h = fnv1a64(config_to_json(model.config).dump());
+  h = fnv1a64(packing_name(model.packing), h);
+  for_each_stored_tensor(model, [&](const std::string& name, DType, const std::vector<int64_t>&,
+                                    std::pair<const void*, size_t> bytes) {
+    h = fnv1a64(name + "=" + crc32c_string(crc32c(bytes.first, bytes.second)) + ";", h);
+  });
+  return h;
 }
 
 Model make_random_model(const ModelConfig& config, uint64_t seed, Packing packing) {

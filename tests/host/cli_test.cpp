@@ -113,7 +113,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"TooManyThreads", "run --backend cpu --threads 100000", "--threads must be"},
         BadCli{"XclbinOnCpu", "run --backend cpu --xclbin x.xclbin", "loaded by the xrt backend"},
         BadCli{"UnknownConfig", "run --model random:huge", "'huge' not found"},
+        // random: models encode bytes, so "ab" is BOS + 2 tokens of a 2048-token context.
+        BadCli{"TokensPastTheContext", "run --model random:tiny --prompt ab -n 2046",
+               "at most 2045 new tokens fit"},
+        BadCli{"TokensBeyondInt32", "run -n 99999999999", "--tokens = 99999999999"},
         BadCli{"MissingText", "eval --text /nonexistent/t.txt", "/nonexistent/t.txt"},
+        BadCli{"EmptyText", "eval --text /dev/null", "/dev/null: the text file is empty"},
         BadCli{"NotAModel", "info /nonexistent/x.safetensors", "/nonexistent/x.safetensors"},
         BadCli{"ConvertMissingDir", "convert /nonexistent/hf -o /tmp/never.safetensors",
                "/nonexistent/hf"}),
@@ -147,6 +152,50 @@ TEST(CliRun, CorruptModelFileIsAnErrorNotACrash) {
   const auto r = run_cli("run --model " + dir.file("half.safetensors"));
   MMF_EXPECT_EQ(r.exit_code, 1);
   MMF_EXPECT_TRUE(r.err.find("half.safetensors") != std::string::npos);
+}
+
+TEST(CliRun, APromptLongerThanTheContextIsRefusedBeforeAnythingRuns) {
+  const std::string prompt(2100, 'x');  // 2101 byte tokens with BOS
+  const auto r = run_cli("run --backend cpu --model random:tiny -n 1 --prompt " + prompt);
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("prompt: 2101 tokens (BOS included) is longer than allowed: model "
+                             "'tiny' has a context of 2048 tokens") != std::string::npos)
+      << r.err;
+  MMF_EXPECT_EQ(r.out, "");
+  // Exactly at the context: runs.
+  const auto fits = run_cli("run --backend cpu --model random:tiny -n 1 --json --prompt " +
+                               prompt.substr(0, 2046));
+  MMF_EXPECT_EQ(fits.exit_code, 0) << fits.err;
+}
+
+TEST(CliRun, APromptThatIsNotUtf8RunsAsDocumented) {
+  // docs/reliability.md: SentencePiece maps invalid bytes to pieces of its own (unknown or byte
+  // fallback); the byte tokenizer of random: models takes every byte as it is.
+  const std::string bad = "'caf\xe9 \xff\xfe end'";
+  for (const char* model : {"tiny", "random:tiny"}) {
+    const auto r = run_cli(std::string("run --backend cpu --model ") + model +
+                           " -n 2 --json --prompt \"$(printf " + bad + ")\"");
+    MMF_EXPECT_EQ(r.exit_code, 0) << model << ": " << r.err;
+    MMF_EXPECT_TRUE(json::parse(r.out)["prompt_token_ids"].size() > 1) << model;
+  }
+}
+
+TEST(CliRun, AFlippedBitInTheShippedModelIsNamedAtLoad) {
+  TempDir dir;
+  std::string bytes = test::read_file(test::shipped_tiny_model());
+  uint64_t header_len = 0;
+  for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | static_cast<uint8_t>(bytes[i]);
+  const json header = json::parse(bytes.substr(8, header_len));
+  const std::string tensor = "model.layers.2.mlp.down_proj.weight";
+  const uint64_t at = 8 + header_len + header[tensor]["data_offsets"][0].get<uint64_t>() + 1000;
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x01);  // 00 <-> 01: still a valid 2-bit code
+  test::write_file(dir.file("flipped.safetensors"), bytes);
+  const auto r = run_cli("run --model " + dir.file("flipped.safetensors") + " -n 3");
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("flipped.safetensors: tensor '" + tensor + "' is corrupted") !=
+                  std::string::npos)
+      << r.err;
+  MMF_EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/host/accelerator.hpp"
+#include "mmf/checksum.hpp"
 #include "mmf/host/model_source.hpp"
 
 namespace mmf::test {
@@ -62,10 +63,12 @@ class MalformedProgram : public testing::Test {
       : model_(make_random_model(small_test_config(), 2, Packing::two_bit)),
         build_(ci_tiny()),
         image_(host::compile_model(model_, build_)) {}
-  // Changes one field of one op, in the program and in the vector bank alike.
+  // Changes one field of one op, in the program and in the vector bank alike, and reseals the
+  // image so that the program checks, not the checksum, judge the change.
   void patch(uint32_t op, uint32_t field, uint32_t value) {
     image_.program[op][field] = value;
     image_.vec[image_.layout.program + op * kDescriptorWords + field] = value;
+    host::seal_image(image_);
   }
   Model model_;
   BuildDescriptor build_;
@@ -90,12 +93,98 @@ TEST_F(MalformedProgram, OutOfRangeWeightAddress) {
 
 TEST_F(MalformedProgram, ProgramAndBankDisagree) {
   image_.vec[image_.layout.program + 2 * kDescriptorWords + kFieldN] += 1;
+  host::seal_image(image_);
   MMF_EXPECT_ERROR(host::validate_image(image_, build_), "op 2 differs");
 }
 
 TEST_F(MalformedProgram, ImageForAnotherBuild) {
   const BuildDescriptor u280 = host::load_build_descriptor(host::build_descriptor_path("u280"));
   MMF_EXPECT_ERROR(host::validate_image(image_, u280), "compiled for build 'ci-tiny'", "u280");
+}
+
+TEST_F(MalformedProgram, ImageForAnotherVersionOfTheSameBuild) {
+  BuildDescriptor edited = build_;
+  edited.accel.clock_mhz = 250;  // same name, other kernel: another fingerprint
+  MMF_EXPECT_ERROR(host::validate_image(image_, edited), std::string("compiled for build 'ci-tiny'"),
+                   hex64_string(build_.fingerprint()), hex64_string(edited.fingerprint()),
+                   std::string("compile the model for the loaded"));
+}
+
+TEST_F(MalformedProgram, RecordsTheModelAndBuildInTheHeader) {
+  const auto word64 = [&](uint32_t lo) {
+    return image_.vec[lo] | uint64_t{image_.vec[lo + 1]} << 32;
+  };
+  MMF_EXPECT_EQ(word64(host::kHeaderBuildLo), build_.fingerprint());
+  MMF_EXPECT_EQ(word64(host::kHeaderModelLo), model_id(model_));
+  MMF_EXPECT_EQ(image_.vec[host::kHeaderVersion], 2u);
+  MMF_EXPECT_EQ(image_.vec[host::kHeaderVecCrc],
+                host::vector_bank_crc(image_.vec.data(), image_.layout));
+  MMF_EXPECT_EQ(image_.identity.weight_crc.size(), image_.weights.size());
+}
+
+TEST_F(MalformedProgram, AFlippedBitInTheVectorBankIsFound) {
+  image_.vec[image_.layout.embedding + 17] ^= 1u << 9;
+  MMF_EXPECT_ERROR(host::validate_image(image_, build_), "the vector bank is corrupted");
+  // The words the device writes (token, logits, state) are outside the checksum.
+  image_.vec[image_.layout.embedding + 17] ^= 1u << 9;
+  image_.vec[image_.layout.state + 3] = 12345;
+  image_.vec[image_.layout.logits] = 7;
+  image_.vec[image_.layout.token_in] = 2;
+  host::validate_image(image_, build_);
+  MMF_COUNT_CHECK();
+}
+
+TEST_F(MalformedProgram, AFlippedBitInAWeightChannelIsNamed) {
+  image_.weights[1][40] ^= 0x10;
+  MMF_EXPECT_ERROR(host::validate_image(image_, build_), "weight channel 1 is corrupted");
+}
+
+// Forwards to a real device but flips one bit of what is written to one bank, as a faulty link
+// or memory would: the accelerator must find it when it reads the banks back.
+class CorruptingDevice final : public host::Device {
+ public:
+  CorruptingDevice(std::unique_ptr<host::Device> inner, int bank)
+      : host::Device(inner->backend(), inner->build()), inner_(std::move(inner)), bank_(bank) {}
+  host::BufferHandle allocate(int bank, uint64_t bytes) override {
+    return inner_->allocate(bank, bytes);
+  }
+  int buffer_bank(host::BufferHandle b) const override { return inner_->buffer_bank(b); }
+  void write(host::BufferHandle b, uint64_t offset, const void* data, uint64_t bytes) override {
+    inner_->write(b, offset, data, bytes);
+    if (buffer_bank(b) == bank_ && bytes > 100) {  // the upload, not a token id
+      // The middle of a bank: weights, or the embedding table of the vector bank.
+      uint8_t byte = 0;
+      inner_->read(b, offset + bytes / 2, &byte, 1);
+      byte ^= 0x04;
+      inner_->write(b, offset + bytes / 2, &byte, 1);
+    }
+  }
+  void read(host::BufferHandle b, uint64_t offset, void* data, uint64_t bytes) override {
+    inner_->read(b, offset, data, bytes);
+  }
+  void start(const host::LaunchArgs& args) override { inner_->start(args); }
+  void wait(std::chrono::milliseconds timeout) override { inner_->wait(timeout); }
+  host::DeviceCounters counters() const override { return inner_->counters(); }
+
+ private:
+  std::unique_ptr<host::Device> inner_;
+  int bank_;
+};
+
+TEST_F(MalformedProgram, ACorruptedUploadIsFoundBeforeAnythingRuns) {
+  MMF_EXPECT_ERROR(
+      host::Accelerator(std::make_unique<CorruptingDevice>(host::open_device("cpu", build_), 1),
+                        image_),
+      "cpu: weight channel 1 reads back from the device as", "the upload was corrupted");
+  // ci-tiny keeps the vector bank on channel 2 of its own (vector_channel).
+  MMF_EXPECT_ERROR(
+      host::Accelerator(std::make_unique<CorruptingDevice>(host::open_device(
+                                                               "cpu", build_),
+                                                           build_.accel.vector_channel),
+                        image_),
+      "cpu: the vector bank reads back from the device as");
+  host::Accelerator clean(host::open_device("cpu", build_), image_);
+  MMF_EXPECT_EQ(clean.image().identity.model_id, model_id(model_));
 }
 
 TEST_F(MalformedProgram, TruncatedWeightImage) {

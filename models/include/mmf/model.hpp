@@ -13,8 +13,9 @@
 
 namespace mmf {
 
-// Version of the converted-model file format, stored in its metadata.
-constexpr int kConvertedFormatVersion = 1;
+// Version of the converted-model file format, stored in its metadata. Version 2 added the
+// per-tensor CRC32C checksums (metadata 'checksums'); version 1 files must be converted again.
+constexpr int kConvertedFormatVersion = 2;
 constexpr const char* kConvertedFormatName = "mmf-converted";
 
 // W ~= trits * scale, with scale = max(mean|W_latent|, 1e-5) (the released absmean rule).
@@ -58,16 +59,21 @@ struct Model {
   std::string source;           // where it came from, for reports
 };
 
-// Reads a converted model, validating format, version, every tensor's dtype and shape and every
-// packed byte. Errors name the file and the tensor.
+// Reads a converted model, validating format, version, every tensor's checksum, dtype and shape
+// and every packed byte. Errors name the file and the tensor.
 Model load_converted(const std::string& path);
 // Only the config of a converted model, with the same format and version checks.
 ModelConfig load_converted_config(const std::string& path);
-// Writes atomically (temporary name, then rename): no partial file on failure.
+// Writes atomically (temporary name, then rename): no partial file on failure. Records a CRC32C
+// per tensor in the metadata ('checksums').
 void save_converted(const Model& model, const std::string& path);
 // Seeded random ternary weights (about 1/3 each of -1, 0, +1), unit norms, small embedding.
 // For throughput work; `tokenizer_model` stays empty.
 Model make_random_model(const ModelConfig& config, uint64_t seed, Packing packing);
+
+// Identity of a model's contents: FNV-1a over its config, packing and the CRC32C of every tensor
+// as save_converted would store it. Equal models have equal ids; a device image records it.
+uint64_t model_id(const Model& model);
 
 // Per-layer forget-gate lower bounds of the released code: p = softmax(raw, over layers),
 // LB = cumsum(p) - p[0]; returns [L, H]. LB[0] is 0.

@@ -29,10 +29,14 @@ struct CounterTotals {
 // bank on the build's vector channel), writes them and returns the launch arguments. It does not
 // validate: the Accelerator validates first, and tests use it to hand the kernel a bad image.
 LaunchArgs load_image(Device& device, const DeviceImage& image);
+// Reads every bank back from the device and compares its CRC32C with the image's (the vector
+// bank's constant contents, each weight channel whole); throws an Error naming the bank.
+void verify_upload(Device& device, const LaunchArgs& args, const DeviceImage& image);
 
 class Accelerator {
  public:
-  // Validates the image against the device's build, allocates and writes every bank.
+  // Validates the image against the device's build (its fingerprint and checksums included),
+  // allocates and writes every bank, and verifies the banks read back (verify_upload).
   Accelerator(std::unique_ptr<Device> device, DeviceImage image);
 
   // Zeroes the recurrent state (a new sequence).

@@ -31,8 +31,34 @@ struct ImageLayout {
   uint32_t vocab = 0;
 };
 
+// Words of the vector bank's header (docs/device-format.md).
+enum ImageHeaderWord : uint32_t {
+  kHeaderMagic = 0,      // "MMFI"
+  kHeaderVersion = 1,
+  kHeaderProgram = 2,    // word offset of the program
+  kHeaderNumOps = 3,
+  kHeaderBuildLo = 4,    // BuildDescriptor::fingerprint(), low word first
+  kHeaderBuildHi = 5,
+  kHeaderModelLo = 6,    // mmf::model_id(), low word first
+  kHeaderModelHi = 7,
+  kHeaderVecCrc = 8,     // vector_bank_crc()
+  kHeaderWeightCrc = 9,  // CRC32C of all weight channels in channel order
+  kHeaderWords = 16,     // words 10..15 are zero
+};
+
+// What an image was made from and checksums of what it holds, also written into the header of
+// its vector bank (docs/device-format.md). validate_image() checks them against the banks and
+// the build; the Accelerator checks them again on what it reads back after the upload.
+struct ImageIdentity {
+  uint64_t build_fingerprint = 0;  // BuildDescriptor::fingerprint() of the build
+  uint64_t model_id = 0;           // mmf::model_id() of the model
+  uint32_t vec_crc = 0;            // vector_bank_crc() of the bank as compiled
+  std::vector<uint32_t> weight_crc;  // CRC32C of each weight channel's image
+};
+
 struct DeviceImage {
   std::string build;  // descriptor name
+  ImageIdentity identity;
   int lanes = 0;
   int weight_channels = 0;
   int weight_word_bytes = 0;
@@ -59,7 +85,17 @@ void check_model_fits(const ModelConfig& config, const BuildDescriptor& build);
 // Compiles `model` for `build`; validates the result before returning it.
 DeviceImage compile_model(const Model& model, const BuildDescriptor& build);
 
-// Checks every descriptor against the image's banks (check_descriptor) and the layout against
+// CRC32C of the vector bank's constant contents: every word except the token, the logits, the
+// recurrent state (which the device writes) and the checksum word of the header itself.
+uint32_t vector_bank_crc(const uint32_t* words, const ImageLayout& layout);
+
+// Writes the identity into the header and recomputes every checksum from the banks as they are.
+// compile_model() ends with it; a tool that edits an image on purpose (a test, a fuzzer) calls
+// it so that validate_image() judges the edit rather than the checksum.
+void seal_image(DeviceImage& image);
+
+// Checks the identity and checksums (the build's fingerprint, the bank CRCs), then every
+// descriptor against the image's banks (check_descriptor) and the layout against
 // the build; throws an Error naming the op, its opcode and the problem. Run before any launch.
 void validate_image(const DeviceImage& image, const BuildDescriptor& build);
 
