@@ -110,16 +110,37 @@ Accelerator* Session::accelerator_mut() {
   return device_model != nullptr ? &device_model->accelerator() : nullptr;
 }
 
-GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
-                                 const TokenCallback& on_token) {
-  if (options.max_new_tokens < 0) throw Error("-n must be >= 0");
-  Sampler sampler(options.sampler);
-  GenerateResult r;
-  r.prompt_ids = model_.tokenizer->encode(prompt);
-  if (r.prompt_ids.empty()) {
+std::vector<int32_t> Session::encode_prompt(const std::string& prompt,
+                                            int32_t max_new_tokens) const {
+  if (max_new_tokens < 0) throw Error("-n must be >= 0");
+  std::vector<int32_t> ids = model_.tokenizer->encode(prompt);
+  if (ids.empty()) {
     throw Error("prompt: nothing to feed the model (empty prompt and a tokenizer without BOS)");
   }
-  for (int32_t id : r.prompt_ids) check_token_id(id, model_.model.config);
+  const ModelConfig& c = model_.model.config;
+  for (int32_t id : ids) check_token_id(id, c);
+  const auto prompt_tokens = static_cast<int64_t>(ids.size());
+  const std::string context = "model '" + c.name + "' has a context of " +
+                              std::to_string(c.max_position_embeddings) +
+                              " tokens (max_position_embeddings)";
+  if (prompt_tokens > c.max_position_embeddings) {
+    throw Error("prompt: " + std::to_string(prompt_tokens) + " tokens (BOS included) is longer " +
+                "than allowed: " + context);
+  }
+  if (prompt_tokens + max_new_tokens > c.max_position_embeddings) {
+    throw Error("-n " + std::to_string(max_new_tokens) + " after a " +
+                std::to_string(prompt_tokens) + "-token prompt runs past the context: " + context +
+                ", so at most " + std::to_string(c.max_position_embeddings - prompt_tokens) +
+                " new tokens fit");
+  }
+  return ids;
+}
+
+GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
+                                 const TokenCallback& on_token) {
+  Sampler sampler(options.sampler);
+  GenerateResult r;
+  r.prompt_ids = encode_prompt(prompt, options.max_new_tokens);
   engine_->reset();
   auto start = Clock::now();
   const std::vector<float>* logits = nullptr;

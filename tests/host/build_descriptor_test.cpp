@@ -85,6 +85,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "clock_mhz: fast",
                       {"accelerator.clock_mhz", "wrong type"}},
         BadDescriptor{"name_differs", "name: ci-tiny", "name: other", {"'name' is 'other'"}},
+        // A key that is a sequence escaped as a yaml-cpp exception (found with
+        // fuzz_build_descriptor: tests/fuzz/regressions/fuzz_build_descriptor/).
+        BadDescriptor{"sequence_key",
+                      "  max_ops: 512",
+                      "  max_ops: 512\n  ? [a, b]\n  : 1",
+                      {"a key of 'accelerator' is not a plain name"}},
         BadDescriptor{"bad_memory", "memory: hbm", "memory: sram", {"board.memory", "hbm or ddr"}},
         BadDescriptor{"not_yaml", "name: ci-tiny", "name: [ci-tiny", {"not valid YAML"}},
         BadDescriptor{"energy_bad_tag",
@@ -110,6 +116,13 @@ INSTANTIATE_TEST_SUITE_P(
                       "  leakage_w: 1\n  static_w:",
                       {"unknown key 'energy.leakage_w'"}}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(BuildDescriptor, AnEmptyFileIsAnErrorNamingIt) {
+  TempDir dir;
+  const std::string path = dir.file("ci-tiny.yaml");
+  write_file(path, "");
+  MMF_EXPECT_ERROR(host::load_build_descriptor(path), path);
+}
 
 // The energy section sits last in ci-tiny.yaml and static_w's source last in it: cutting the
 // file's tail removes them.

@@ -71,7 +71,11 @@ class Session {
   const Accelerator* accelerator() const;
   Accelerator* accelerator_mut();
 
-  // Encodes the prompt (BOS prepended), feeds it, then samples up to max_new_tokens.
+  // The prompt's token ids (BOS first), checked before anything runs: at least one id, every
+  // id inside the vocabulary, and prompt + max_new_tokens within the model's context
+  // (max_position_embeddings, the length it was trained on). Errors say what fits.
+  std::vector<int32_t> encode_prompt(const std::string& prompt, int32_t max_new_tokens) const;
+  // Encodes the prompt (encode_prompt), feeds it, then samples up to max_new_tokens.
   // `on_token` (optional) sees the result so far each time a token is generated.
   GenerateResult generate(const std::string& prompt, const GenerateOptions& options,
                           const TokenCallback& on_token = {});
