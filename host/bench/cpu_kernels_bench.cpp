@@ -2,13 +2,14 @@
 // Google Benchmark microbenchmarks of the cpu backend's kernels (build/bin/mmf-microbench):
 // the ternary matvec per instruction set, packing and thread count on the 1.3B shapes and a
 // DRAM-resident 16384 x 16384, the code preparation, and the golden quantizer the backend runs
-// before every BitLinear. Throughput counters: bytes_per_second = packed weight bytes,
+// before every BitLinear, and the CRC32C of the load-time integrity checks. Throughput counters: bytes_per_second = packed weight bytes,
 // items_per_second = ternary multiply-accumulates. Timings are of this (shared) host.
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
 
+#include "mmf/checksum.hpp"
 #include "mmf/fixed_units.hpp"
 #include "mmf/host/cpu/ternary_kernels.hpp"
 #include "mmf/host/cpu/thread_pool.hpp"
@@ -119,6 +120,21 @@ void BM_Quantize(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 BENCHMARK(BM_Quantize)->Arg(2048)->Arg(5632);
+
+// The load-time integrity check: CRC32C over a model's tensors (hardware and table paths), which
+// every converted-model load and every device upload runs once (docs/reliability.md).
+void BM_Crc32c(benchmark::State& state) {
+  const bool hardware = state.range(0) != 0;
+  std::vector<uint8_t> bytes(static_cast<size_t>(state.range(1)));
+  std::mt19937 rng(5);
+  for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(hardware ? mmf::crc32c(bytes.data(), bytes.size())
+                                      : mmf::crc32c_portable(bytes.data(), bytes.size()));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+}
+BENCHMARK(BM_Crc32c)->ArgNames({"hw", "bytes"})->Args({1, 64 << 20})->Args({0, 64 << 20});
 
 }  // namespace
 
