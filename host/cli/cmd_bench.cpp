@@ -15,6 +15,7 @@
 #include "mmf/error.hpp"
 #include "mmf/host/bench.hpp"
 #include "mmf/host/cpu/microbench.hpp"
+#include "mmf/host/device.hpp"
 #include "report_fields.hpp"
 
 namespace mmf::cli {
@@ -30,7 +31,7 @@ struct BenchArgs {
   double min_seconds = 1.0;
   bool compare_bandwidth = false;
   std::string model = "tiny";
-  std::string backend = "verilator";
+  std::string backend = host::default_backend();
   std::string build = "ci-tiny";
   std::string prompt = "The meaning of life is";
   std::string packing = "2bit";

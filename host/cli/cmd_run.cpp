@@ -10,6 +10,7 @@
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/bench.hpp"
+#include "mmf/host/device.hpp"
 #include "mmf/host/session.hpp"
 #include "report_fields.hpp"
 
@@ -18,7 +19,7 @@ namespace {
 
 struct RunArgs {
   std::string model = "tiny";
-  std::string backend = "verilator";
+  std::string backend = host::default_backend();
   std::string trace;
   std::string xclbin;
   std::string device = "0";

@@ -22,7 +22,10 @@ std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build,
 namespace {
 
 const std::vector<std::string>& available_backends() {
-  static const std::vector<std::string> names = {"cpu", "csim", "verilator",
+  static const std::vector<std::string> names = {"cpu", "csim",
+#ifdef MMF_HAVE_VERILATOR
+                                                  "verilator",
+#endif
 #ifdef MMF_HAVE_XRT
                                                   "xrt"
 #endif
@@ -48,6 +51,10 @@ bool backend_available(const std::string& backend) {
   return std::find(a.begin(), a.end(), backend) != a.end();
 }
 
+std::string default_backend() {
+  return backend_available("verilator") ? "verilator" : "cpu";
+}
+
 std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
                                     const DeviceOptions& options) {
   if (!options.trace_path.empty() && backend != "verilator") {
@@ -58,7 +65,15 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
   }
   if (backend == "cpu") return make_cpu_device(build, options);
   if (backend == "csim") return make_csim_device(build);
-  if (backend == "verilator") return make_verilator_device(build, options);
+  if (backend == "verilator") {
+#ifdef MMF_HAVE_VERILATOR
+    return make_verilator_device(build, options);
+#else
+    throw Error("--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
+                "the sanitizer build is), so it has no Verilated kernel (available: " +
+                join(available_backends()) + ")");
+#endif
+  }
 #ifdef MMF_HAVE_XRT
   if (backend == "xrt") return make_xrt_device(build, options);
 #endif

@@ -2,6 +2,7 @@
 // The HLS kernel top of every generated build, compiled natively (the csim backend), against
 // the fixed-point reference on whole tokens; and its status register on illegal descriptors.
 // The cpu backend runs the same images as a second, independent executor of the program.
+#include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/fixed_model.hpp"
@@ -26,6 +27,9 @@ struct KernelCase {
 
 class Kernel : public testing::TestWithParam<KernelCase> {
  protected:
+  void SetUp() override {
+    if (GetParam().backend == "verilator") MMF_SKIP_WITHOUT_VERILATOR();
+  }
   BuildDescriptor build() const {
     return host::load_build_descriptor(host::build_descriptor_path(GetParam().build));
   }

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/host/bench.hpp"
@@ -66,6 +67,7 @@ TEST(BenchResult, CountersBetweenSnapshots) {
 }
 
 TEST(BenchCli, VerilatorReportsModeledPowerWithItsBreakdownAndSources) {
+  MMF_SKIP_WITHOUT_VERILATOR();
   const auto r = test::run_cli(
       "bench --model random:tiny --backend verilator --build ci-tiny -n 2 --warmup 1 --json");
   MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -119,6 +121,7 @@ TEST(BenchCli, CpuBackendNamesItsPowerSourceAndInventsNothing) {
 }
 
 TEST(BenchCli, CsvHasAHeaderAndOneRow) {
+  MMF_SKIP_WITHOUT_VERILATOR();
   const test::TempDir dir;
   const std::string csv = dir.file("bench.csv");
   const auto r = test::run_cli("bench --model random:tiny --backend verilator -n 1 --warmup 0 --csv " +
@@ -176,6 +179,7 @@ TEST(BenchCli, MatvecAndBandwidthOpsReportMeasuredThroughput) {
 }
 
 TEST(RunCli, JsonCarriesThePowerFields) {
+  MMF_SKIP_WITHOUT_VERILATOR();
   const auto r = test::run_cli("run --model random:tiny -n 2 --json");
   MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);

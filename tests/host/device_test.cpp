@@ -3,6 +3,7 @@
 // reads and writes, launches with the wrong ports, and waiting with a timeout.
 #include "mmf/host/device.hpp"
 
+#include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/host/accelerator.hpp"
@@ -18,7 +19,12 @@ host::BuildDescriptor ci_tiny() {
   return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
 }
 
-class DeviceInterface : public testing::TestWithParam<std::string> {};
+class DeviceInterface : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "verilator") MMF_SKIP_WITHOUT_VERILATOR();
+  }
+};
 
 TEST_P(DeviceInterface, BanksHaveTheBoardsChannelsAndCapacity) {
   const host::BuildDescriptor b = ci_tiny();
@@ -82,6 +88,17 @@ TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   dev->wait(std::chrono::minutes(1));
   MMF_EXPECT_EQ(dev->counters().kernel.status, 0u);
   MMF_EXPECT_EQ(dev->counters().kernel.ops_done, img.layout.num_ops);
+}
+
+// A build without Verilator (make sanitize's) says so, and runs the CLI on cpu by default.
+TEST(Backends, VerilatorLeftOutIsAClearError) {
+  if (host::backend_available("verilator")) {
+    MMF_EXPECT_EQ(host::default_backend(), "verilator");
+    GTEST_SKIP() << "this build has the verilator backend";
+  }
+  MMF_EXPECT_EQ(host::default_backend(), "cpu");
+  MMF_EXPECT_ERROR(host::open_device("verilator", ci_tiny()), "--backend verilator",
+                   "MMF_WITH_VERILATOR=OFF", "available: cpu, csim");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceInterface, testing::Values("cpu", "csim", "verilator"));

@@ -77,6 +77,9 @@ class Device {
 // Backends of the runtime, and which of them this build can open.
 const std::vector<std::string>& known_backends();
 bool backend_available(const std::string& backend);
+// What `mmf run` and `mmf bench` use without --backend: verilator (the RTL) when the build has
+// it, else cpu (a build configured with MMF_WITH_VERILATOR=OFF, such as make sanitize's).
+std::string default_backend();
 
 // Options of simulated devices.
 struct DeviceOptions {
