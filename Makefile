@@ -6,8 +6,9 @@ JOBS ?= 2
 MMF := $(BUILD_DIR)/bin/mmf
 PROMPT ?= The meaning of life is
 TOKENS ?= 40
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build run test gen clean format
+.PHONY: all deps configure build run test sanitize fuzz gen clean format
 
 all: build
 
@@ -34,6 +35,14 @@ run: deps
 test: deps
 	$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+## sanitize: deps + ASan/UBSan build in build/asan (g++, no Verilator) + most tests under it
+sanitize: deps
+	JOBS=$(JOBS) bash scripts/sanitize.sh
+
+## fuzz: deps + libFuzzer targets in build/fuzz (clang), each FUZZ_SECONDS s; fails on a crash
+fuzz: deps
+	JOBS=$(JOBS) FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 ## gen: regenerate bitstreams/generated/ after editing a build descriptor (bitstreams/*.yaml)
 gen: configure

@@ -26,6 +26,11 @@ class Section {
       : node_(node), path_(std::move(path)), prefix_(std::move(prefix)) {
     if (!node_.IsMap()) throw Error(path_ + ": '" + where("") + "' must be a mapping");
     for (const auto& kv : node_) {
+      // YAML allows any node as a key ({[a, b]: 1}); only names are keys here.
+      if (!kv.first.IsScalar()) {
+        throw Error(path_ + ": a key " + (prefix_.empty() ? "" : "of '" + prefix_ + "' ") +
+                    "is not a plain name");
+      }
       const auto key = kv.first.as<std::string>();
       if (!keys.count(key)) {
         std::string expected;

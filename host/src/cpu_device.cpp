@@ -185,7 +185,11 @@ KernelCounters CpuDevice::execute(const HostLaunch& launch) {
   }
   uint32_t* vec = launch.vec;
   for (uint32_t op = 0; op < regs.num_ops; ++op) {
-    const uint32_t* d = vec + regs.program + op * kDescriptorWords;
+    // The op runs on a copy of its descriptor, as the kernel latches it: an op that writes the
+    // vector bank (Store, BitLinear to memory) may overwrite its own descriptor, whose fields
+    // must not change after check_descriptor passed them.
+    uint32_t d[kDescriptorWords];
+    std::copy_n(vec + regs.program + uint64_t{op} * kDescriptorWords, kDescriptorWords, d);
     counters.vector_bytes += kDescriptorWords * kVecWordBytes;
     const uint32_t check = check_descriptor(d, lim);
     if (check != kStatusOk) {

@@ -14,7 +14,11 @@ std::string shipped_dir(const char* env_var, const std::string& name, const char
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     const fs::path candidate = exe.parent_path().parent_path().parent_path() / name;
-    if (fs::is_directory(candidate)) return candidate.string();
+    // A tree nested in build/ (build/asan/bin/mmf) finds build/<name> there: CMake's binary
+    // directory of the main tree, not the shipped one.
+    if (fs::is_directory(candidate) && !fs::exists(candidate / "CMakeFiles")) {
+      return candidate.string();
+    }
   }
   return fallback;
 }

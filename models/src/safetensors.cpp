@@ -151,6 +151,10 @@ std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::string& 
       if (!d.is_number_unsigned())
         throw fail(where + "shape entries must be non-negative integers");
       const uint64_t dim = d.get<uint64_t>();
+      // Shapes are int64 (TensorInfo); a zero dimension elsewhere keeps numel from overflowing.
+      if (dim > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        throw fail(where + "shape entry " + std::to_string(dim) + " exceeds 2^63 - 1");
+      }
       if (dim != 0 && numel > std::numeric_limits<uint64_t>::max() / dim / 8) {
         throw fail(where + "shape overflows");
       }

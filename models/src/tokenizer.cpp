@@ -33,7 +33,9 @@ class SentencePieceTokenizer final : public Tokenizer {
   std::string decode(const std::vector<int32_t>& ids) const override {
     std::vector<int> kept;
     for (int32_t id : ids) {
-      if (id != bos_ && id != eos_ && id >= 0 && id < sp_.GetPieceSize()) kept.push_back(id);
+      if (id < 0) throw Error("tokenizer: cannot decode the negative id " + std::to_string(id));
+      // Ids past the pieces are kept out: a model's vocabulary may be padded past them.
+      if (id != bos_ && id != eos_ && id < sp_.GetPieceSize()) kept.push_back(id);
     }
     std::string text;
     const auto status = sp_.Decode(kept, &text);
@@ -65,6 +67,10 @@ class ByteTokenizer final : public Tokenizer {
   std::string decode(const std::vector<int32_t>& ids) const override {
     std::string text;
     for (int32_t id : ids) {
+      if (id < 0 || id >= vocab_) {
+        throw Error("byte tokenizer: cannot decode id " + std::to_string(id) +
+                    " (the vocabulary has ids 0 to " + std::to_string(vocab_ - 1) + ")");
+      }
       if (id >= kFirstByte && id < kFirstByte + 256) {
         text.push_back(static_cast<char>(id - kFirstByte));
       } else if (id > 2) {

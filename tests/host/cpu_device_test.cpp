@@ -2,6 +2,7 @@
 // The cpu backend on every instruction set and thread count equals the fixed-point reference
 // bit for bit, on a ragged model (widths that are not multiples of any block or lane count) and
 // on builds whose rows interleave over 2 and 31 channels.
+#include <chrono>
 #include <string>
 #include <tuple>
 
@@ -52,6 +53,39 @@ INSTANTIATE_TEST_SUITE_P(
       for (char& c : name) c = c == '-' ? '_' : c;
       return name;
     });
+
+// An op that overwrites its own descriptor runs as it was checked, as the kernel, which latches
+// the descriptor, runs it. The cpu backend used to read the fields again while running: a Store
+// over itself took its source buffer id from the data it had just written (found with
+// fuzz_token_program: tests/fuzz/regressions/fuzz_token_program/).
+TEST(CpuDeviceProgram, AnOpOverwritingItsOwnDescriptorRunsAsChecked) {
+  const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));
+  const DeviceImage img =
+      compile_model(make_random_model(test::ragged_test_config(1), 3, Packing::two_bit), b);
+  const ImageLayout& lay = img.layout;
+  // Op 0 is the compiled Embed (into buffer X); op 1 stores X over op 1's own 16 words.
+  const uint32_t own = lay.program + mmf_hls::kDescriptorWords;
+  Descriptor store{};
+  store[mmf_hls::kFieldOpcode] = mmf_hls::kOpStore;
+  store[mmf_hls::kFieldN] = mmf_hls::kDescriptorWords;
+  store[mmf_hls::kFieldSrc0] = mmf_hls::kBufX;
+  store[mmf_hls::kFieldAddr0] = own;
+  std::vector<std::vector<uint32_t>> stored;
+  for (const std::string backend : {"cpu", "csim"}) {
+    auto dev = open_device(backend, b);
+    LaunchArgs args = load_image(*dev, img);
+    dev->write(args.vec, uint64_t{own} * 4, store.data(), sizeof(store));
+    args.regs.num_ops = 2;
+    dev->start(args);
+    dev->wait(std::chrono::minutes(1));
+    MMF_EXPECT_EQ(dev->counters().kernel.status, 0u) << backend;
+    MMF_EXPECT_EQ(dev->counters().kernel.ops_done, 2u) << backend;
+    stored.emplace_back(mmf_hls::kDescriptorWords);
+    dev->read(args.vec, uint64_t{own} * 4, stored.back().data(), sizeof(store));
+  }
+  MMF_EXPECT_EQ(stored[0], stored[1]) << "cpu and csim store the same values";
+  MMF_EXPECT_NE(stored[0], std::vector<uint32_t>(store.begin(), store.end()));
+}
 
 TEST(CpuDeviceOptions, RefuseBadThreadsAndIsa) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));

@@ -109,6 +109,14 @@ const CorruptCase kCorruptCases[] = {
        return raw_file(R"({"t":{"dtype":"U8","shape":[-1],"data_offsets":[0,1]}})", "a");
      },
      "non-negative"},
+    // A dimension past int64 beside a zero one: no overflow in numel, but not a valid shape
+    // (it read back as -1; found with fuzz_safetensors).
+    {"DimensionPastInt64",
+     [](const std::string&) {
+       return raw_file(
+           R"({"t":{"dtype":"U8","shape":[0,18446744073709551615],"data_offsets":[0,0]}})", "");
+     },
+     "exceeds 2^63 - 1"},
     {"Overlap",
      [](const std::string&) {
        return raw_file(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},)"

@@ -86,5 +86,22 @@ TEST(ByteTokenizer, RoundTripsBytes) {
   MMF_EXPECT_EQ(tok->decode({5000}), "<5000>");
 }
 
+// Ids no model of that vocabulary can produce are a clear error, not text.
+TEST(ByteTokenizer, RejectsIdsOutsideItsVocabulary) {
+  const auto tok = make_byte_tokenizer(300, 1);
+  MMF_EXPECT_EQ(tok->decode({3 + 'a', 299}), "a<299>");
+  MMF_EXPECT_ERROR(tok->decode({3 + 'a', 300}), "byte tokenizer", "id 300", "0 to 299");
+  MMF_EXPECT_ERROR(tok->decode({-5}), "id -5");
+}
+
+TEST(SentencePiece, RejectsNegativeIdsAndDropsIdsPastItsPieces) {
+  const auto tok = make_sentencepiece_tokenizer(test::shipped_tokenizer(), "tiny");
+  const std::vector<int32_t> ids = tok->encode("Hello");
+  std::vector<int32_t> padded = ids;
+  padded.push_back(tok->vocab_size());  // a padded vocabulary's id: no text
+  MMF_EXPECT_EQ(tok->decode(padded), tok->decode(ids));
+  MMF_EXPECT_ERROR(tok->decode({ids[1], -1}), "negative id -1");
+}
+
 }  // namespace
 }  // namespace mmf

@@ -15,7 +15,9 @@ class Tokenizer {
   virtual ~Tokenizer() = default;
   // Encodes text with BOS prepended, as the released tokenizer does (add_bos_token = true).
   virtual std::vector<int32_t> encode(const std::string& text) const = 0;
-  // Decodes ids (BOS/EOS are dropped) to text.
+  // Decodes ids (BOS/EOS are dropped) to text. A negative id, or one at or past the vocabulary
+  // of the byte tokenizer, is an mmf::Error; SentencePiece drops ids past its pieces, which a
+  // model whose vocabulary is padded past them can produce.
   virtual std::string decode(const std::vector<int32_t>& ids) const = 0;
   // Text that `continuation` adds after `context` (SentencePiece drops a leading space when
   // decoding a sequence on its own, so decode(context + continuation) minus decode(context)).

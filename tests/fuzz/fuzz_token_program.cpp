@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzz target: the token program decoder. A fuzzed program goes through the descriptor checks
+// (check_descriptor in hls/include/mmf_hls/program_format.hpp), the host's validate_image and
+// describe_status (host/include/mmf/host/device_image.hpp), and runs on the cpu backend's
+// interpreter and the csim backend's HLS kernel over a compiled tiny image. Neither may read
+// or write outside its banks, and both must report the same status.
+//
+// Input: word 0 is the token id written to the I/O area, word 1 a status value for
+// describe_status, then whole 16-word descriptors (little-endian), at most as many as the
+// compiled program has; they replace it.
+#include <cstring>
+#include <stdexcept>
+
+#include "fuzz_targets.hpp"
+#include "mmf/error.hpp"
+#include "mmf/host/accelerator.hpp"
+#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/device_image.hpp"
+#include "seed_model.hpp"
+
+namespace mmf::fuzz {
+namespace {
+
+using host::Descriptor;
+
+constexpr size_t kHeaderWords = 2;
+
+// The compiled image and one device per backend with it loaded: made once per process.
+struct Rig {
+  host::BuildDescriptor build = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  host::DeviceImage image = host::compile_model(make_seed_model(1), build);
+  std::unique_ptr<host::Device> cpu = host::open_device("cpu", build);
+  std::unique_ptr<host::Device> csim = host::open_device("csim", build);
+  host::LaunchArgs cpu_args = host::load_image(*cpu, image);
+  host::LaunchArgs csim_args = host::load_image(*csim, image);
+};
+
+const Rig& rig() {
+  static const Rig r;
+  return r;
+}
+
+// Runs `program` on a device whose banks hold the image, after restoring its vector bank.
+mmf_hls::KernelCounters run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t token,
+                            const std::vector<Descriptor>& program) {
+  const host::ImageLayout& lay = r.image.layout;
+  std::vector<uint32_t> vec = r.image.vec;
+  vec[lay.token_in] = token;
+  for (size_t k = 0; k < program.size(); ++k) {
+    std::memcpy(&vec[lay.program + k * mmf_hls::kDescriptorWords], program[k].data(),
+                sizeof(Descriptor));
+  }
+  dev.write(args.vec, 0, vec.data(), vec.size() * sizeof(uint32_t));
+  args.regs.num_ops = static_cast<uint32_t>(program.size());
+  dev.start(args);
+  // Longer than libFuzzer's -timeout, so that a hang is reported as one, not as an Error.
+  dev.wait(std::chrono::minutes(2));
+  return dev.counters().kernel;
+}
+
+}  // namespace
+
+void fuzz_token_program(const uint8_t* data, size_t size) {
+  const Rig& r = rig();
+  const host::ImageLayout& lay = r.image.layout;
+  uint32_t header[kHeaderWords] = {};
+  std::memcpy(header, data, std::min(size, sizeof(header)));
+  std::vector<Descriptor> program;
+  for (size_t at = sizeof(header); at + sizeof(Descriptor) <= size && program.size() < lay.num_ops;
+       at += sizeof(Descriptor)) {
+    program.emplace_back();
+    std::memcpy(program.back().data(), data + at, sizeof(Descriptor));
+  }
+
+  // The checks alone, and the status text of every outcome.
+  const mmf_hls::DeviceLimits lim = host::device_limits(r.build, lay.vec_words, lay.weight_words);
+  for (size_t k = 0; k < program.size(); ++k) {
+    const uint32_t code = mmf_hls::check_descriptor(program[k].data(), lim);
+    host::describe_status(mmf_hls::make_status(code, static_cast<uint32_t>(k)), program);
+  }
+  host::describe_status(header[1], program);
+  try {
+    host::DeviceImage image = r.image;
+    image.program = program;
+    image.layout.num_ops = static_cast<uint32_t>(program.size());
+    for (size_t k = 0; k < program.size(); ++k) {
+      std::memcpy(&image.vec[lay.program + k * mmf_hls::kDescriptorWords], program[k].data(),
+                  sizeof(Descriptor));
+    }
+    host::validate_image(image, r.build);
+  } catch (const Error&) {
+  }
+
+  // The two interpreters of the program: same checks, same status, same ops done.
+  const mmf_hls::KernelCounters cpu = run(*r.cpu, r.cpu_args, r, header[0], program);
+  const mmf_hls::KernelCounters csim = run(*r.csim, r.csim_args, r, header[0], program);
+  host::describe_status(cpu.status, program);
+  if (cpu.status != csim.status || cpu.ops_done != csim.ops_done) {
+    throw std::logic_error("cpu and csim disagree: status " + std::to_string(cpu.status) + " vs " +
+                           std::to_string(csim.status) + ", ops done " +
+                           std::to_string(cpu.ops_done) + " vs " + std::to_string(csim.ops_done));
+  }
+}
+
+}  // namespace mmf::fuzz
