@@ -28,7 +28,9 @@ struct KernelCase {
 class Kernel : public testing::TestWithParam<KernelCase> {
  protected:
   void SetUp() override {
-    if (GetParam().backend == "verilator") MMF_SKIP_WITHOUT_VERILATOR();
+    if (GetParam().backend == "verilator") {
+      MMF_SKIP_WITHOUT_VERILATOR();
+    }
   }
   BuildDescriptor build() const {
     return host::load_build_descriptor(host::build_descriptor_path(GetParam().build));

@@ -22,7 +22,9 @@ host::BuildDescriptor ci_tiny() {
 class DeviceInterface : public testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "verilator") MMF_SKIP_WITHOUT_VERILATOR();
+    if (GetParam() == "verilator") {
+      MMF_SKIP_WITHOUT_VERILATOR();
+    }
   }
 };
 
