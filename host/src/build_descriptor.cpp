@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -115,6 +116,41 @@ EnergyCoefficient energy_coefficient(const Section& energy, const std::string& k
   return c;
 }
 
+// `board.host_link`: {kind, gbps, launch_us}.
+HostLink host_link(const Section& link) {
+  HostLink l;
+  l.kind = link.get<std::string>("kind");
+  static const std::regex kKind("pcie-gen[1-6]x(1|2|4|8|16)|axi-soc");
+  require(std::regex_match(l.kind, kKind),
+          link.path() + ": '" + link.where("kind") + "' is '" + l.kind +
+              "'; expected pcie-gen<g>x<w> (e.g. pcie-gen3x16) or axi-soc");
+  l.gbps = link.in_range<double>("gbps", 0.001, 1000.0, "GB/s per direction");
+  l.launch_us = link.in_range<double>("launch_us", 0.001, 1e6, "microseconds per kernel launch");
+  return l;
+}
+
+// `board.resources`: the device's counts. AMD and Intel fabrics have different blocks, so the
+// keys depend on the vendor; each count is of the whole device.
+BoardResources resources(const Section& board, const std::string& vendor) {
+  const bool amd = vendor == "amd";
+  const Section r = amd ? board.child("resources", {"lut", "ff", "dsp", "bram_36k", "uram"})
+                        : board.child("resources", {"alm", "ff", "dsp", "m20k"});
+  constexpr int64_t kMax = int64_t{1} << 32;
+  const std::string why = "a count of the whole device";
+  BoardResources out;
+  out.ff = r.in_range<int64_t>("ff", 1, kMax, why);
+  out.dsp = r.in_range<int64_t>("dsp", 1, kMax, why);
+  if (amd) {
+    out.lut = r.in_range<int64_t>("lut", 1, kMax, why);
+    out.bram_36k = r.in_range<int64_t>("bram_36k", 1, kMax, why);
+    out.uram = r.in_range<int64_t>("uram", 0, kMax, why + "; 0 on parts without UltraRAM");
+  } else {
+    out.alm = r.in_range<int64_t>("alm", 1, kMax, why);
+    out.m20k = r.in_range<int64_t>("m20k", 1, kMax, why);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string BuildDescriptor::kernel_name() const {
@@ -164,9 +200,14 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
             path + ": 'name' may hold letters, digits, '-' and '_' only");
   }
 
-  const Section board = top.child("board", {"name", "part", "platform", "memory", "memory_channels",
-                                            "channel_gbps", "channel_mib", "pcie"});
+  const Section board =
+      top.child("board", {"name", "vendor", "part", "platform", "memory", "memory_channels",
+                          "channel_gbps", "channel_mib", "host_link", "resources"});
   b.board.name = board.get<std::string>("name");
+  b.board.vendor = board.get<std::string>("vendor");
+  require(b.board.vendor == "amd" || b.board.vendor == "intel",
+          path + ": 'board.vendor' is '" + b.board.vendor +
+              "'; expected amd or intel (the tool flow that builds for the board)");
   b.board.part = board.get<std::string>("part");
   b.board.platform = board.get<std::string>("platform");
   b.board.memory = board.get<std::string>("memory");
@@ -175,7 +216,8 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
   b.board.memory_channels = board.in_range<int>("memory_channels", 1, 64);
   b.board.channel_gbps = board.in_range<double>("channel_gbps", 0.1, 1000.0);
   b.board.channel_mib = board.in_range<int64_t>("channel_mib", 1, int64_t{1} << 20);
-  b.board.pcie = board.get<std::string>("pcie");
+  b.board.host_link = host_link(board.child("host_link", {"kind", "gbps", "launch_us"}));
+  b.board.resources = resources(board, b.board.vendor);
 
   const Section acc =
       top.child("accelerator", {"clock_mhz", "lanes", "weight_channels", "vector_channel",
@@ -190,6 +232,13 @@ BuildDescriptor load_build_descriptor(const std::string& path) {
                         "at most board.memory_channels and 31");
   b.accel.vector_channel =
       acc.in_range<int>("vector_channel", 0, b.board.memory_channels - 1, "a board channel");
+  // On a SoC every AXI master of the kernel (the weight channels and `vec`) gets its own
+  // high-performance port of the processing system into the shared DDR (build_generator.cpp).
+  require(!b.board.is_soc() || b.accel.weight_channels + 1 <= kSocHpPorts,
+          path + ": 'accelerator.weight_channels' is " + std::to_string(b.accel.weight_channels) +
+              "; an axi-soc board has " + std::to_string(kSocHpPorts) +
+              " HP ports for the weight channels and the vector bank, so at most " +
+              std::to_string(kSocHpPorts - 1));
   // The vector bank's AXI data is 32 x vector_lanes bits (at most 1024); int16 vectors travel
   // two per word, so the lane count is even.
   b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 2, 32, "the vector bank's AXI data is "

@@ -10,15 +10,47 @@
 
 namespace mmf::host {
 
+// High-performance AXI ports from the programmable logic into the processing system's DDR of a
+// Zynq UltraScale+ SoC (S_AXI_HP0..HP3, UG1085). An axi-soc build gives each of its kernel's AXI
+// masters (the weight channels and `vec`) one of them.
+constexpr int kSocHpPorts = 4;
+
+// How the host reaches the board: it bounds uploads, per-token transfers and launches.
+struct HostLink {
+  std::string kind;        // "pcie-gen<g>x<w>" (a card in a PCIe slot) or "axi-soc" (the host
+                           // CPU is on the FPGA's die and shares its memory over AXI)
+  double gbps = 0.0;       // nominal GB/s (1e9 bytes/s) per direction
+  double launch_us = 0.0;  // host-side cost of one kernel launch, start to done seen, in us
+};
+
+// Logic and memory blocks of the whole device (not the part a shell leaves free), for the
+// design-space sweep's resource check. Which counts a board has depends on its vendor.
+struct BoardResources {
+  // Both vendors.
+  int64_t ff = 0;   // flip-flops (AMD) or ALM registers (Intel)
+  int64_t dsp = 0;  // DSP slices (AMD) or DSP blocks (Intel)
+  // AMD only (0 on an Intel board).
+  int64_t lut = 0;       // CLB LUTs
+  int64_t bram_36k = 0;  // 36 Kb block RAMs
+  int64_t uram = 0;      // 288 Kb UltraRAMs (0 on parts without)
+  // Intel only (0 on an AMD board).
+  int64_t alm = 0;   // adaptive logic modules
+  int64_t m20k = 0;  // 20 Kb memory blocks
+};
+
 struct BoardSpec {
   std::string name;           // e.g. "Alveo U280"
+  std::string vendor;         // "amd" or "intel": which tool flow can build for it
   std::string part;           // FPGA part number
-  std::string platform;       // Vitis platform (xpfm name)
+  std::string platform;       // vendor platform: Vitis xpfm name (amd), BSP/FIM name (intel)
   std::string memory;         // "hbm" or "ddr"
   int memory_channels = 0;    // channels the platform exposes
   double channel_gbps = 0.0;  // peak GB/s (1e9 bytes/s) of one channel
   int64_t channel_mib = 0;    // capacity of one channel in MiB
-  std::string pcie;           // e.g. "gen3x16"
+  HostLink host_link;
+  BoardResources resources;
+
+  bool is_soc() const { return host_link.kind == "axi-soc"; }
 };
 
 struct AcceleratorSpec {
@@ -80,8 +112,8 @@ struct BuildDescriptor {
   // BitLinears.
   int weight_fifo_words() const;
   // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
-  // refuses a YAML whose fingerprint differs from the build compiled into it. `energy` is left
-  // out: it does not shape the kernel.
+  // refuses a YAML whose fingerprint differs from the build compiled into it. `energy` and the
+  // board's vendor, host link and resources are left out: they do not shape the kernel.
   uint64_t fingerprint() const;
 };
 
