@@ -21,7 +21,7 @@ void gen_builds(const GenArgs& a) {
   const std::string dir = a.dir.empty() ? host::bitstreams_dir() : a.dir;
   const host::GenerateOutcome out = host::generate_builds(dir, a.check);
   for (const auto& s : out.stale) {
-    std::cerr << "mmf gen-builds: " << s << " has no descriptor; delete it\n";
+    std::cerr << "mmf gen-builds: " << s << " is not generated from any descriptor; delete it\n";
   }
   if (a.check) {
     if (!out.written.empty() || !out.stale.empty()) {

@@ -50,14 +50,26 @@ std::string config_header(const BuildDescriptor& b) {
   return s.str();
 }
 
+bool is_amd(const BuildDescriptor& b) {
+  return b.board.vendor == "amd";
+}
+
 std::string kernel_source(const BuildDescriptor& b) {
   const int channels = b.accel.weight_channels;
   const std::string kernel = b.kernel_name();
   const std::string ns = "mmf_build_" + kernel.substr(4);
   std::ostringstream s;
-  s << banner(b, "//") << "// Vitis kernel top of build '" << b.name << "': " << channels
-    << " weight channel(s) of " << b.accel.lanes << " trits, one vector bank.\n"
-    << "#include <ap_int.h>\n\n#include <cstdint>\n\n"
+  s << banner(b, "//");
+  if (is_amd(b)) {
+    s << "// Vitis kernel top of build '" << b.name << "': " << channels << " weight channel(s) of "
+      << b.accel.lanes << " trits, one vector bank.\n";
+  } else {
+    s << "// C++ kernel top of build '" << b.name << "': " << channels << " weight channel(s) of "
+      << b.accel.lanes << " trits, one vector bank.\n// The board's vendor is " << b.board.vendor
+      << " and mmf has no tool flow for it: this top serves the csim\n// backend only and carries "
+         "no Vitis interface pragmas.\n";
+  }
+  s << "#include <ap_int.h>\n\n#include <cstdint>\n\n"
     << "#include \"mmf_config.hpp\"\n#include \"mmf_hls/controller.hpp\"\n"
     << "#include \"mmf_hls/csim_launch.hpp\"\n\n"
     << "namespace {\n\nusing Cfg = " << ns << "::Config;\nusing Word = Cfg::weight_word_t;\n\n"
@@ -68,17 +80,19 @@ std::string kernel_source(const BuildDescriptor& b) {
   s << "    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,\n"
     << "    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,\n"
     << "    uint64_t* weight_bytes, uint64_t* vector_bytes) {\n";
-  for (int c = 0; c < channels; ++c) {
-    s << "#pragma HLS INTERFACE m_axi port=" << channel_port(c) << " bundle=" << channel_port(c)
-      << " offset=slave max_read_burst_length=64 num_read_outstanding=32\n";
+  if (is_amd(b)) {
+    for (int c = 0; c < channels; ++c) {
+      s << "#pragma HLS INTERFACE m_axi port=" << channel_port(c) << " bundle=" << channel_port(c)
+        << " offset=slave max_read_burst_length=64 num_read_outstanding=32\n";
+    }
+    s << "#pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave\n";
+    for (const char* reg : {"program_offset", "num_ops", "vec_words", "weight_words", "status",
+                            "ops_done", "ternary_ops", "weight_bytes", "vector_bytes", "return"}) {
+      s << "#pragma HLS INTERFACE s_axilite port=" << reg << " bundle=control\n";
+    }
+    s << "#pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control\n";
   }
-  s << "#pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave\n";
-  for (const char* reg : {"program_offset", "num_ops", "vec_words", "weight_words", "status",
-                          "ops_done", "ternary_ops", "weight_bytes", "vector_bytes", "return"}) {
-    s << "#pragma HLS INTERFACE s_axilite port=" << reg << " bundle=control\n";
-  }
-  s << "#pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control\n"
-    << "  // One pointer per channel; the units index it with constants after unrolling.\n"
+  s << "  // One pointer per channel; the units index it with constants after unrolling.\n"
     << "  const Word* const weights[Cfg::weight_channels] = {";
   for (int c = 0; c < channels; ++c) {
     s << (c == 0 ? "" : (c % 10 == 0 ? ",\n      " : ", ")) << channel_port(c);
@@ -112,7 +126,22 @@ std::string connectivity(const BuildDescriptor& b) {
   const std::string kernel = b.kernel_name();
   const std::string cu = kernel + "_1";
   std::ostringstream s;
-  s << banner(b, "#") << "# v++ --link configuration: one compute unit, weight channel c on "
+  s << banner(b, "#");
+  if (b.board.is_soc()) {
+    // On a Zynq the memory channel is the processing system's DDR, which the logic reaches
+    // through the HP ports; an embedded platform names those ports, not the memory (sp=...:HP0,
+    // as in Vitis_Embedded_Platform_Source's platform bandwidth test). One port per master, so
+    // the weight stream and the vector bank do not queue behind each other.
+    s << "# v++ --link configuration: one compute unit, weight channel c on HP port c and the\n"
+      << "# vector bank on the next (all reach the one DDR of the processing system).\n"
+      << "[connectivity]\nnk=" << kernel << ":1:" << cu << "\n";
+    for (int c = 0; c < b.accel.weight_channels; ++c) {
+      s << "sp=" << cu << "." << channel_port(c) << ":HP" << c << "\n";
+    }
+    s << "sp=" << cu << ".vec:HP" << b.accel.weight_channels << "\n";
+    return s.str();
+  }
+  s << "# v++ --link configuration: one compute unit, weight channel c on "
     << "memory channel c.\n[connectivity]\nnk=" << kernel << ":1:" << cu << "\n";
   for (int c = 0; c < b.accel.weight_channels; ++c) {
     s << "sp=" << cu << "." << channel_port(c) << ":" << memory_tag(b, c) << "\n";
@@ -124,7 +153,16 @@ std::string connectivity(const BuildDescriptor& b) {
 
 std::string make_fragment(const BuildDescriptor& b) {
   std::ostringstream s;
-  s << banner(b, "#") << "MMF_KERNEL_NAME := " << b.kernel_name() << "\n"
+  s << banner(b, "#");
+  if (!is_amd(b)) {
+    // Only the vendor, so that Makefile.fpga can refuse the build by name instead of reporting
+    // the Vitis files it lacks.
+    s << "# Board vendor " << b.board.vendor << ": Makefile.fpga drives the AMD Vitis flow only "
+      << "and refuses this build.\nMMF_VENDOR := " << b.board.vendor << "\n";
+    return s.str();
+  }
+  s << "MMF_VENDOR := " << b.board.vendor << "\n"
+    << "MMF_KERNEL_NAME := " << b.kernel_name() << "\n"
     << "MMF_PLATFORM := " << b.board.platform << "\n"
     << "MMF_PART := " << b.board.part << "\n"
     << "MMF_CLOCK_MHZ := " << b.accel.clock_mhz << "\n";
@@ -216,13 +254,18 @@ void write_text_atomic(const fs::path& p, const std::string& text) {
 
 std::map<std::string, std::string> generate_build_files(const BuildDescriptor& build) {
   const std::string dir = build.name + "/";
-  return {{dir + "mmf_config.hpp", config_header(build)},
-          {dir + "mmf_kernel.cpp", kernel_source(build)},
-          {dir + "connectivity.cfg", connectivity(build)},
-          {dir + "build.mk", make_fragment(build)},
-          {dir + "mmf_build_pkg.sv", sv_package(build)},
-          {dir + "mmf_kernel_top.sv", rtl_kernel_top(build)},
-          {dir + "kernel.xml", rtl_kernel_xml(build)}};
+  std::map<std::string, std::string> files = {{dir + "mmf_config.hpp", config_header(build)},
+                                              {dir + "mmf_kernel.cpp", kernel_source(build)},
+                                              {dir + "build.mk", make_fragment(build)},
+                                              {dir + "mmf_build_pkg.sv", sv_package(build)}};
+  // The link configuration, the RTL kernel's Vitis top and its kernel.xml are Vitis files: an
+  // Intel board (Quartus, OFS) has no use for them, and mmf has no Intel flow to write instead.
+  if (is_amd(build)) {
+    files[dir + "connectivity.cfg"] = connectivity(build);
+    files[dir + "mmf_kernel_top.sv"] = rtl_kernel_top(build);
+    files[dir + "kernel.xml"] = rtl_kernel_xml(build);
+  }
+  return files;
 }
 
 std::string generate_csim_index(const std::vector<BuildDescriptor>& builds) {
@@ -272,6 +315,14 @@ GenerateOutcome generate_builds(const std::string& dir, bool check) {
       const bool known =
           std::any_of(builds.begin(), builds.end(), [&](const auto& b) { return b.name == name; });
       if (e.is_directory() && !known) out.stale.push_back(e.path().string());
+      if (!e.is_directory() || !known) continue;
+      // A file a build no longer generates (e.g. connectivity.cfg after its board became an
+      // Intel one).
+      for (const auto& f : fs::directory_iterator(e.path())) {
+        if (!files.count(name + "/" + f.path().filename().string())) {
+          out.stale.push_back(f.path().string());
+        }
+      }
     }
   }
   return out;

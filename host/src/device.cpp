@@ -63,6 +63,14 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
   if (!options.xclbin_path.empty() && backend != "xrt") {
     throw Error("--xclbin: an .xclbin is loaded by the xrt backend, not '" + backend + "'");
   }
+  // XRT loads AMD .xclbin files; an Intel board's bitstream is built and run by other tools,
+  // which mmf does not drive.
+  if (backend == "xrt" && build.board.vendor != "amd") {
+    throw Error("--backend xrt: build '" + build.name + "' is for an " + build.board.vendor +
+                " board (board.vendor in " + build.path +
+                "); the xrt backend runs AMD .xclbin files only. Use --backend cpu or csim, "
+                "which run any build");
+  }
   if (backend == "cpu") return make_cpu_device(build, options);
   if (backend == "csim") return make_csim_device(build);
   if (backend == "verilator") {

@@ -347,6 +347,10 @@ SynthPlan plan_synth(const SynthOptions& options) {
   SynthPlan plan;
   plan.build = load_build_descriptor(build_descriptor_path(options.build));
   apply_overrides(options, plan.build.accel);
+  if (plan.build.board.vendor != "amd") {
+    throw Error(plan.build.path + ": board.vendor is " + plan.build.board.vendor +
+                ": mmf synth runs Yosys synth_xilinx, which maps to AMD cells only");
+  }
   plan.family = yosys_family(plan.build.board.part);
   // The build package as `mmf gen-builds` writes it to bitstreams/generated/<build>/ (CI keeps
   // the two equal), rendered here so that --lanes and YAMLs outside bitstreams/ get theirs.
