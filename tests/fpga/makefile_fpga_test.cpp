@@ -644,6 +644,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{"RtlMissingKernelXml",
                    "xclbin BOARD=u280 KERNEL=rtl GEN_DIR=@RTL_GEN_WITHOUT_XML@",
                    {"kernel.xml", "make gen"}},
+        // An Intel board has no Vitis files: the refusal names the vendor, not missing files.
+        BadRequest{"IntelBoard",
+                   "xclbin BOARD=d5005",
+                   {"BOARD=d5005 is an Intel board", "board.vendor: intel", "--backend csim"}},
+        BadRequest{"IntelBoardRtl",
+                   "xo BOARD=d5005 KERNEL=rtl",
+                   {"BOARD=d5005 is an Intel board", "AMD Vitis flow"}},
         BadRequest{"EmconfigForHardware", "emconfig BOARD=u280 TARGET=hw", {"emconfig", "hw_emu"}},
         BadRequest{"RunWithoutHost",
                    "run BOARD=u280 TARGET=hw MMF=/nonexistent/mmf",

@@ -3,7 +3,9 @@
 // and the key, and the generated files match their YAML (the drift check CI relies on).
 #include "mmf/host/build_descriptor.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
@@ -32,6 +34,69 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
   MMF_EXPECT_EQ(ci.kernel_name(), "mmf_ci_tiny");
   MMF_EXPECT_NE(ci.fingerprint(), u280.fingerprint());
+}
+
+// Every descriptor shipped in bitstreams/, each checked alone.
+const std::vector<std::string> kShipped = {"ci-tiny", "d5005", "kv260", "u250", "u280", "u55c"};
+
+class ShippedDescriptors : public testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedDescriptors, LoadWithPositiveResourcesAndLinkFigures) {
+  const BuildDescriptor b = host::load_build_descriptor(host::build_descriptor_path(GetParam()));
+  MMF_EXPECT_EQ(b.name, GetParam());
+  const auto& r = b.board.resources;
+  MMF_EXPECT_GT(r.ff, 0);
+  MMF_EXPECT_GT(r.dsp, 0);
+  if (b.board.vendor == "amd") {
+    MMF_EXPECT_GT(r.lut, 0);
+    MMF_EXPECT_GT(r.bram_36k, 0);
+    MMF_EXPECT_GT(r.uram, 0);  // every shipped AMD part has UltraRAM
+    MMF_EXPECT_EQ(r.alm + r.m20k, 0);
+  } else {
+    MMF_EXPECT_EQ(b.board.vendor, "intel");
+    MMF_EXPECT_GT(r.alm, 0);
+    MMF_EXPECT_GT(r.m20k, 0);
+    MMF_EXPECT_EQ(r.lut + r.bram_36k + r.uram, 0);
+  }
+  MMF_EXPECT_TRUE(b.board.host_link.kind == "axi-soc" ||
+                  b.board.host_link.kind.rfind("pcie-gen", 0) == 0)
+      << b.board.host_link.kind;
+  MMF_EXPECT_GT(b.board.host_link.gbps, 0.0);
+  MMF_EXPECT_GT(b.board.host_link.launch_us, 0.0);
+  // Each board has its own idle floor, with a source.
+  MMF_EXPECT_GT(b.energy.static_w.value, 0.0);
+  MMF_EXPECT_FALSE(b.energy.static_w.source.empty());
+  MMF_EXPECT_GT(b.weight_bytes_per_cycle(), 0.0);
+}
+
+// A weight streamer takes at least what its memory channel gives, except on the builds whose
+// description says why not: ci-tiny (small on purpose), d5005 (the paper's 60 MHz) and kv260
+// (one 128-bit HP port per master).
+TEST_P(ShippedDescriptors, StreamersKeepUpWithTheirChannelOrSayWhyNot) {
+  const BuildDescriptor b = host::load_build_descriptor(host::build_descriptor_path(GetParam()));
+  const bool slower = b.streamer_bytes_per_second() < b.board.channel_gbps * 1e9;
+  const bool explained = GetParam() == "ci-tiny" || GetParam() == "d5005" || GetParam() == "kv260";
+  MMF_EXPECT_EQ(slower, explained)
+      << GetParam() << ": streamer " << b.streamer_bytes_per_second() / 1e9 << " GB/s, channel "
+      << b.board.channel_gbps << " GB/s";
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, ShippedDescriptors, testing::ValuesIn(kShipped),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+TEST(BuildDescriptor, EveryShippedDescriptorIsChecked) {
+  int yamls = 0;
+  for (const auto& e : fs::directory_iterator(host::bitstreams_dir())) {
+    if (e.path().extension() != ".yaml") continue;
+    ++yamls;
+    MMF_EXPECT_TRUE(std::count(kShipped.begin(), kShipped.end(), e.path().stem().string()) == 1)
+        << e.path() << " is missing from kShipped";
+  }
+  MMF_EXPECT_EQ(yamls, static_cast<int>(kShipped.size()));
 }
 
 struct BadDescriptor {
@@ -111,6 +176,59 @@ INSTANTIATE_TEST_SUITE_P(
                       "    tag: recalled",
                       "    tag: recalled\n    confidence: high",
                       {"unknown key 'energy.memory_pj_per_bit.confidence'"}},
+        BadDescriptor{"bad_vendor",
+                      "vendor: amd",
+                      "vendor: xilinx",
+                      {"board.vendor", "'xilinx'", "amd or intel"}},
+        BadDescriptor{
+            "missing_vendor", "  vendor: amd\n", "", {"missing required key 'board.vendor'"}},
+        BadDescriptor{"missing_resources",
+                      "  resources:\n    lut: 1303680\n    ff: 2607360\n    dsp: 9024\n"
+                      "    bram_36k: 2016\n    uram: 960\n",
+                      "",
+                      {"missing required section 'board.resources'"}},
+        BadDescriptor{"missing_resource_count",
+                      "    uram: 960\n",
+                      "",
+                      {"missing required key 'board.resources.uram'"}},
+        BadDescriptor{"zero_resource",
+                      "dsp: 9024",
+                      "dsp: 0",
+                      {"board.resources.dsp", "is 0", "count of the whole device"}},
+        BadDescriptor{"negative_resource",
+                      "lut: 1303680",
+                      "lut: -1303680",
+                      {"board.resources.lut", "-1303680"}},
+        // The keys follow the vendor: an AMD board has LUTs, not ALMs.
+        BadDescriptor{"intel_resources_on_amd",
+                      "bram_36k: 2016",
+                      "m20k: 2016",
+                      {"unknown key 'board.resources.m20k'", "bram_36k"}},
+        BadDescriptor{"amd_resources_on_intel",
+                      "vendor: amd",
+                      "vendor: intel",
+                      {"unknown key 'board.resources.", "alm, dsp, ff, m20k"}},
+        BadDescriptor{"negative_link_rate",
+                      "gbps: 15.75",
+                      "gbps: -15.75",
+                      {"board.host_link.gbps", "-15.75", "GB/s per direction"}},
+        BadDescriptor{"negative_launch_latency",
+                      "launch_us: 75",
+                      "launch_us: -75",
+                      {"board.host_link.launch_us", "-75", "microseconds"}},
+        BadDescriptor{"missing_launch_latency",
+                      "    launch_us: 75\n",
+                      "",
+                      {"missing required key 'board.host_link.launch_us'"}},
+        BadDescriptor{"bad_link_kind",
+                      "kind: pcie-gen3x16",
+                      "kind: pcie-gen3x13",
+                      {"board.host_link.kind", "'pcie-gen3x13'", "axi-soc"}},
+        // The link replaced the old `pcie` key.
+        BadDescriptor{"old_pcie_key",
+                      "  host_link:",
+                      "  pcie: gen3x16\n  host_link:",
+                      {"unknown key 'board.pcie'"}},
         BadDescriptor{"energy_unknown_coefficient",
                       "  static_w:",
                       "  leakage_w: 1\n  static_w:",
@@ -171,6 +289,41 @@ TEST(BuildDescriptor, EnergyIsReadButNotFingerprinted) {
   MMF_EXPECT_EQ(hotter.fingerprint(), ci.fingerprint());
 }
 
+// The board's vendor, host link and resources do not shape the kernel: editing them keeps the
+// fingerprint, so the csim backend and the committed generated files still match.
+TEST(BuildDescriptor, BoardFactsAreNotFingerprinted) {
+  const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  std::string text = shipped("ci-tiny");
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"gbps: 15.75", "gbps: 31.5"},
+                                                        {"launch_us: 75", "launch_us: 5"},
+                                                        {"kind: pcie-gen3x16", "kind: pcie-gen4x8"},
+                                                        {"dsp: 9024", "dsp: 1"}}) {
+    text.replace(text.find(from), from.size(), to);
+  }
+  TempDir dir;
+  write_file(dir.file("ci-tiny.yaml"), text);
+  const BuildDescriptor other = host::load_build_descriptor(dir.file("ci-tiny.yaml"));
+  MMF_EXPECT_EQ(other.board.host_link.gbps, 31.5);
+  MMF_EXPECT_EQ(other.board.resources.dsp, 1);
+  MMF_EXPECT_EQ(other.fingerprint(), ci.fingerprint());
+}
+
+// On a SoC each kernel master has its own HP port: the weight channels and `vec` must fit.
+TEST(BuildDescriptor, SocBuildsFitTheirHpPorts) {
+  std::string text = shipped("ci-tiny");
+  text.replace(text.find("kind: pcie-gen3x16"), 18, "kind: axi-soc");
+  TempDir dir;
+  write_file(dir.file("ci-tiny.yaml"), text);
+  MMF_EXPECT_TRUE(host::load_build_descriptor(dir.file("ci-tiny.yaml")).board.is_soc());
+  text.replace(text.find("weight_channels: 2"), 18, "weight_channels: 4");
+  write_file(dir.file("ci-tiny.yaml"), text);
+  const std::string path = dir.file("ci-tiny.yaml");
+  MMF_EXPECT_ERROR(host::load_build_descriptor(path), path,
+                   std::string("'accelerator.weight_channels' is 4"), std::string("axi-soc"),
+                   std::string("at most 3"));
+}
+
 TEST(BuildDescriptor, UnknownBuildNameListsTheKnownOnes) {
   MMF_EXPECT_ERROR(host::build_descriptor_path("nope"), "--build", "'nope'", "ci-tiny", "u280");
 }
@@ -206,6 +359,57 @@ TEST(BuildGenerator, DetectsDriftAndRegenerates) {
   fs::remove(dir.file("ci-tiny.yaml"));
   const host::GenerateOutcome stale = host::generate_builds(dir.path(), true);
   MMF_EXPECT_EQ(stale.stale.size(), 1u);
+}
+
+// An AMD board gets the Vitis files; an Intel board gets the traits, the SV package and a
+// C++ top without Vitis pragmas for the csim backend, plus a build.mk that only names the
+// vendor so that Makefile.fpga refuses it.
+TEST(BuildGenerator, VitisFilesOnlyForAmdBoards) {
+  const auto files_of = [](const std::string& build) {
+    const auto files =
+        host::generate_build_files(host::load_build_descriptor(host::build_descriptor_path(build)));
+    std::set<std::string> names;
+    for (const auto& [name, text] : files) names.insert(name.substr(name.find('/') + 1));
+    return std::make_pair(names, files);
+  };
+  const auto [amd, amd_files] = files_of("u250");
+  MMF_EXPECT_EQ(
+      amd, (std::set<std::string>{"build.mk", "connectivity.cfg", "kernel.xml", "mmf_build_pkg.sv",
+                                  "mmf_config.hpp", "mmf_kernel.cpp", "mmf_kernel_top.sv"}));
+  MMF_EXPECT_TRUE(amd_files.at("u250/build.mk").find("MMF_VENDOR := amd\n") != std::string::npos);
+  MMF_EXPECT_TRUE(amd_files.at("u250/mmf_kernel.cpp").find("#pragma HLS INTERFACE") !=
+                  std::string::npos);
+  // The vector bank shares DDR bank 3 with the last weight channel.
+  MMF_EXPECT_TRUE(amd_files.at("u250/connectivity.cfg").find("sp=mmf_u250_1.vec:DDR[3]\n") !=
+                  std::string::npos);
+
+  const auto [intel, intel_files] = files_of("d5005");
+  MMF_EXPECT_EQ(intel, (std::set<std::string>{"build.mk", "mmf_build_pkg.sv", "mmf_config.hpp",
+                                              "mmf_kernel.cpp"}));
+  const std::string& mk = intel_files.at("d5005/build.mk");
+  MMF_EXPECT_TRUE(mk.find("MMF_VENDOR := intel\n") != std::string::npos) << mk;
+  MMF_EXPECT_TRUE(mk.find("MMF_PLATFORM") == std::string::npos) << mk;
+  const std::string& top = intel_files.at("d5005/mmf_kernel.cpp");
+  MMF_EXPECT_TRUE(top.find("#pragma") == std::string::npos) << top;
+  MMF_EXPECT_TRUE(top.find("void mmf_csim_d5005(") != std::string::npos) << top;
+
+  // A SoC's masters go to the processing system's HP ports, one each.
+  const auto [soc, soc_files] = files_of("kv260");
+  MMF_EXPECT_EQ(soc_files.at("kv260/connectivity.cfg")
+                    .substr(soc_files.at("kv260/connectivity.cfg").find("sp=")),
+                "sp=mmf_kv260_1.w0:HP0\nsp=mmf_kv260_1.vec:HP1\n");
+}
+
+// A file that its build no longer generates (the Vitis files of a board that became Intel's)
+// is reported, like a directory without a descriptor.
+TEST(BuildGenerator, FilesABuildNoLongerGeneratesAreStale) {
+  TempDir dir;
+  fs::copy(host::bitstreams_dir(), dir.path(), fs::copy_options::recursive);
+  write_file(dir.file("generated/d5005/connectivity.cfg"), "[connectivity]\n");
+  const host::GenerateOutcome out = host::generate_builds(dir.path(), true);
+  MMF_EXPECT_TRUE(out.written.empty());
+  MMF_EXPECT_EQ(out.stale,
+                (std::vector<std::string>{dir.file("generated/d5005/connectivity.cfg")}));
 }
 
 TEST(BuildGenerator, CliCheckPassesOnTheShippedTree) {

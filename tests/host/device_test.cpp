@@ -103,6 +103,18 @@ TEST(Backends, VerilatorLeftOutIsAClearError) {
                    "MMF_WITH_VERILATOR=OFF", "available: cpu, csim");
 }
 
+// The xrt backend loads AMD .xclbin files: an Intel board's build is refused by name, whether or
+// not this binary has XRT; the untimed backends run it.
+TEST(Backends, XrtRefusesAnIntelBoard) {
+  const host::BuildDescriptor d5005 =
+      host::load_build_descriptor(host::build_descriptor_path("d5005"));
+  MMF_EXPECT_EQ(d5005.board.vendor, "intel");
+  MMF_EXPECT_ERROR(host::open_device("xrt", d5005), "--backend xrt", "'d5005'", "intel",
+                   "board.vendor", "AMD .xclbin");
+  MMF_EXPECT_EQ(host::open_device("csim", d5005)->backend(), "csim");
+  MMF_EXPECT_EQ(host::open_device("cpu", d5005)->backend(), "cpu");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceInterface, testing::Values("cpu", "csim", "verilator"));
 
 }  // namespace

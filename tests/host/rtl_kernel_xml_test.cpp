@@ -422,7 +422,8 @@ TEST_P(RtlKernelXmlShipped, MatchesTheLinkConfigAndTheHlsTop) {
       << "only the outputs (counter registers in the RTL) are not arguments";
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, RtlKernelXmlShipped, testing::Values("ci-tiny", "u280"),
+INSTANTIATE_TEST_SUITE_P(Builds, RtlKernelXmlShipped,
+                         testing::Values("ci-tiny", "u280", "u55c", "u250", "kv260"),
                          [](const testing::TestParamInfo<const char*>& p) {
                            std::string n = p.param;
                            for (char& c : n) c = (c == '-') ? '_' : c;
