@@ -82,8 +82,8 @@ TEST_P(ShippedDescriptors, StreamersKeepUpWithTheirChannelOrSayWhyNot) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, ShippedDescriptors, testing::ValuesIn(kShipped),
-                         [](const auto& info) {
-                           std::string n = info.param;
+                         [](const testing::TestParamInfo<std::string>& p) {
+                           std::string n = p.param;
                            std::replace(n.begin(), n.end(), '-', '_');
                            return n;
                          });
