@@ -187,6 +187,17 @@ TEST_F(MalformedProgram, ACorruptedUploadIsFoundBeforeAnythingRuns) {
   MMF_EXPECT_EQ(clean.image().identity.model_id, model_id(model_));
 }
 
+TEST_F(MalformedProgram, ATokenIdOutsideTheVocabularyIsRefusedByTheHost) {
+  // The host checks before writing the id; the kernel's own check (status kStatusBadToken) is
+  // tested in hls_kernel_test, for a program run without this host.
+  host::Accelerator acc(host::open_device("cpu", build_), image_);
+  const auto vocab = static_cast<int32_t>(model_.config.vocab_size);
+  MMF_EXPECT_ERROR(acc.step(vocab), "token id " + std::to_string(vocab),
+                   "is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+  MMF_EXPECT_ERROR(acc.step(-1), "token id -1 is outside the vocabulary");
+  MMF_EXPECT_EQ(acc.step(vocab - 1).size(), static_cast<size_t>(vocab));
+}
+
 TEST_F(MalformedProgram, TruncatedWeightImage) {
   image_.weights[1].resize(image_.weights[1].size() - 4);
   MMF_EXPECT_ERROR(host::validate_image(image_, build_), "weight channel size mismatch");
