@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   mmf::cli::add_eval_command(app);
   mmf::cli::add_gen_builds_command(app);
   mmf::cli::add_synth_command(app);
+  mmf::cli::add_calibrate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -29,9 +29,13 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
         static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle();
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
+    if (t.link_cycles) j["link_cycles_per_token"] = static_cast<double>(*t.link_cycles) / launches;
     j["tok_per_s_device_source"] =
         backend == "xrt"
             ? "measured (the kernel's busy-cycle counter on the board, at the build's clock)"
+        : backend == "systemc"
+            ? "simulated (SystemC platform: the accelerator's approximately-timed model, memory "
+              "channels at board.channel_gbps and the host link, at the build's clock)"
             : "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
               "board.channel_gbps)";
   }

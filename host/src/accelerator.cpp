@@ -103,12 +103,14 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
     throw Error(device_->backend() + ": the kernel completed " + std::to_string(c.kernel.ops_done) +
                 " of " + std::to_string(lay.num_ops) + " ops without reporting an error");
   }
+  last_ = c;
   ++totals_.launches;
   totals_.ops += c.kernel.ops_done;
   totals_.ternary_ops += c.kernel.ternary_ops;
   totals_.weight_bytes += c.kernel.weight_bytes;
   totals_.vector_bytes += c.kernel.vector_bytes;
   if (c.cycles) totals_.cycles = totals_.cycles.value_or(0) + *c.cycles;
+  if (c.link_cycles) totals_.link_cycles = totals_.link_cycles.value_or(0) + *c.link_cycles;
   device_->read(launch_.vec, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
                 logits_.size() * sizeof(int32_t));
   return logits_;

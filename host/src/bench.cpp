@@ -17,6 +17,7 @@ CounterTotals counters_between(const CounterTotals& before, const CounterTotals&
   d.weight_bytes = after.weight_bytes - before.weight_bytes;
   d.vector_bytes = after.vector_bytes - before.vector_bytes;
   if (after.cycles) d.cycles = *after.cycles - before.cycles.value_or(0);
+  if (after.link_cycles) d.link_cycles = *after.link_cycles - before.link_cycles.value_or(0);
   return d;
 }
 

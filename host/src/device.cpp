@@ -14,6 +14,10 @@ std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build,
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
                                               const DeviceOptions& options);
+#ifdef MMF_HAVE_SYSTEMC
+std::unique_ptr<Device> make_systemc_device(const BuildDescriptor& build,
+                                            const DeviceOptions& options);
+#endif
 #ifdef MMF_HAVE_XRT
 std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build,
                                         const DeviceOptions& options);
@@ -25,6 +29,9 @@ const std::vector<std::string>& available_backends() {
   static const std::vector<std::string> names = {"cpu", "csim",
 #ifdef MMF_HAVE_VERILATOR
                                                   "verilator",
+#endif
+#ifdef MMF_HAVE_SYSTEMC
+                                                  "systemc",
 #endif
 #ifdef MMF_HAVE_XRT
                                                   "xrt"
@@ -79,6 +86,15 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
 #else
     throw Error("--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
                 "the sanitizer build is), so it has no Verilated kernel (available: " +
+                join(available_backends()) + ")");
+#endif
+  }
+  if (backend == "systemc") {
+#ifdef MMF_HAVE_SYSTEMC
+    return make_systemc_device(build, options);
+#else
+    throw Error("--backend systemc: this build was configured with MMF_WITH_SYSTEMC=OFF (as the "
+                "sanitizer and fuzzing builds are), so it has no SystemC platform (available: " +
                 join(available_backends()) + ")");
 #endif
   }

@@ -152,7 +152,7 @@ void HostMemoryDevice::wait(std::chrono::milliseconds timeout) {
   }
   state_ = RunState::idle;
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-  counters_ = DeviceCounters{result_, last_cycles()};
+  counters_ = DeviceCounters{result_, last_cycles(), last_op_cycles(), last_link_cycles()};
 }
 
 }  // namespace mmf::host

@@ -44,6 +44,9 @@ class HostMemoryDevice : public Device {
   virtual mmf_hls::KernelCounters execute(const HostLaunch& launch) = 0;
   // Kernel cycles of the last run, from timed backends (read after execute() returned).
   virtual std::optional<uint64_t> last_cycles() const { return std::nullopt; }
+  // Per-op cycles of the last run, from timed backends; host-link cycles from the platform.
+  virtual std::vector<OpCycles> last_op_cycles() const { return {}; }
+  virtual std::optional<uint64_t> last_link_cycles() const { return std::nullopt; }
 
  private:
   struct Buffer {

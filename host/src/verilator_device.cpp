@@ -2,9 +2,12 @@
 // The `verilator` backend: the RTL kernel (rtl/) of the build, cycle-accurate under Verilator,
 // with every memory channel behind the timing model of sim/ (the build's channel rate). Device
 // memory is host memory; the kernel sees it through its AXI masters.
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "host_memory_device.hpp"
+#include "sim_channel_timing.hpp"
 #include "mmf/error.hpp"
 #include "mmf/sim/kernel_sim.hpp"
 #include "verilator_kernel_cache.hpp"
@@ -30,13 +33,26 @@ std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
 // Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
 sim::SimOptions sim_options(const BuildDescriptor& build, const DeviceOptions& options) {
   sim::SimOptions o;
-  o.weight_timing.bytes_per_cycle = build.channel_bytes_per_cycle();
-  o.weight_timing.latency_cycles = 64;
-  o.weight_timing.max_outstanding = 16;
+  o.weight_timing = sim_channel_timing(build);
   o.vec_timing = o.weight_timing;
   o.watchdog_cycles = 200'000'000;
   o.trace_path = options.trace_path;
   return o;
+}
+
+// Op k runs from the controller's k-th entry into StFetch to the next StFetch (or StDone):
+// fetch, decode, its steps, StNext.
+std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
+  constexpr uint8_t kStFetch = 2, kStDone = 4;  // state_e of rtl/mmf/mmf_kernel.sv
+  std::vector<OpCycles> ops;
+  for (const sim::StateEntry& e : states) {
+    if (e.state != kStFetch && e.state != kStDone) continue;
+    if (!ops.empty()) ops.back().end = e.cycle;
+    if (e.state == kStFetch) ops.push_back(OpCycles{e.cycle, e.cycle});
+  }
+  // The last StFetch finds the program over (or a bad op): it is no op.
+  if (!ops.empty()) ops.pop_back();
+  return ops;
 }
 
 class VerilatorDevice final : public HostMemoryDevice {
@@ -60,6 +76,7 @@ class VerilatorDevice final : public HostMemoryDevice {
     l.weight_words = launch.regs.weight_words;
     const sim::LaunchResult r = sim_->run(l);
     cycles_ = r.cycles;
+    ops_ = op_cycles(r.states);
     if (r.regs.axi_errors != 0) {
       // Bits: weight channel c at bit c, then vector-bank read, then vector-bank write.
       const size_t channels = launch.weights.size();
@@ -84,10 +101,12 @@ class VerilatorDevice final : public HostMemoryDevice {
     return k;
   }
   std::optional<uint64_t> last_cycles() const override { return cycles_; }
+  std::vector<OpCycles> last_op_cycles() const override { return ops_; }
 
  private:
   std::unique_ptr<sim::KernelSim> sim_;
   uint64_t cycles_ = 0;
+  std::vector<OpCycles> ops_;
 };
 
 }  // namespace

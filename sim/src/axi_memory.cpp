@@ -131,4 +131,29 @@ void AxiMemoryChannel::tick() {
                      static_cast<double>(beat_bytes_) + timing_.bytes_per_cycle);
 }
 
+ChannelTimeline::ChannelTimeline(const ChannelTiming& timing, uint32_t beat_bytes)
+    : timing_(timing),
+      beat_bytes_(beat_bytes),
+      rate_(std::min(timing.bytes_per_cycle, static_cast<double>(beat_bytes))) {
+  if (timing.bytes_per_cycle <= 0.0 || beat_bytes == 0) {
+    throw std::invalid_argument("ChannelTimeline: rate and beat size must be > 0");
+  }
+}
+
+double ChannelTimeline::read(double at, uint32_t beats) {
+  // A channel that waited has a whole beat ready (the bucket of AxiMemoryChannel): the first
+  // beat leaves once the latency has passed, the others at the rate; each is taken on the
+  // next edge.
+  const double per_beat = beat_bytes_ / rate_;
+  const double begin = std::max(at + timing_.latency_cycles, free_);
+  free_ = begin + static_cast<double>(beats) * per_beat;
+  return begin + static_cast<double>(beats - 1) * per_beat + 1.0;
+}
+
+double ChannelTimeline::write(double at, uint32_t beats) {
+  const double begin = std::max(at, free_);
+  free_ = begin + static_cast<double>(beats) * beat_bytes_ / rate_;
+  return free_ + timing_.latency_cycles;
+}
+
 }  // namespace mmf::sim

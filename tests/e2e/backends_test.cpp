@@ -63,6 +63,18 @@ TEST_P(DevicesMatchCpu, GreedyTokenIds) {
   MMF_EXPECT_EQ(csim["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
   MMF_EXPECT_TRUE(csim["counters"]["launches"].get<uint64_t>() > 0);
   MMF_EXPECT_FALSE(csim.contains("cycles")) << "csim is untimed";
+  // The SystemC platform: the cpu engine's data, the timed model's cycles.
+  json platform;
+  if (host::backend_available("systemc")) {
+    platform = run_json(args + "systemc");
+    MMF_EXPECT_EQ(platform["token_ids"], cpu["token_ids"]);
+    MMF_EXPECT_EQ(platform["backend"], "systemc");
+    MMF_EXPECT_EQ(platform["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
+    MMF_EXPECT_EQ(platform["counters"]["vector_bytes"], cpu["counters"]["vector_bytes"]);
+    MMF_EXPECT_GE(platform["cycles_per_token"].get<double>(),
+                  platform["weight_bound_cycles_per_token"].get<double>());
+    MMF_EXPECT_LT(0.0, platform["link_cycles_per_token"].get<double>()) << "the host link";
+  }
   // The RTL leg needs the verilator backend (left out of MMF_WITH_VERILATOR=OFF builds).
   if (!c.verilator || !host::backend_available("verilator")) return;
   const json rtl = run_json(args + "verilator");
@@ -79,6 +91,11 @@ TEST_P(DevicesMatchCpu, GreedyTokenIds) {
   MMF_EXPECT_LT(0.0, bound);
   MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token, 1e-6 * 300e6 / per_token);
   MMF_EXPECT_LT(0.0, rtl["sim_cycles_per_s"].get<double>());
+  if (platform.is_null()) return;
+  // The timed model's kernel cycles within the 5% of its calibration (host_calibration_test).
+  const double timed = platform["cycles_per_token"].get<double>() -
+                       platform["link_cycles_per_token"].get<double>();
+  MMF_EXPECT_NEAR(timed, per_token, 0.05 * per_token);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -142,9 +159,9 @@ TEST_P(BadRuns, FailWithAClearError) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadRuns,
     testing::Values(
-        BadRun{"backend_not_built",
-               "run --json --backend systemc",
-               {"--backend systemc", "not part of this build yet", "(available: cpu, csim"}},
+        BadRun{"xclbin_off_the_board",
+               "run --json --backend systemc --xclbin @dir/k.xclbin",
+               {"--xclbin", "xrt backend", "'systemc'"}},
         BadRun{"trace_without_rtl",
                "run --json --backend cpu --trace @dir/x.fst",
                {"--trace", "verilator backend", "'cpu'"}},

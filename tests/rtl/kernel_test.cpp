@@ -87,8 +87,8 @@ TEST_P(KernelRtl, EveryOpLeavesWhatTheCpuBackendLeaves) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, KernelRtl, testing::Values("ci-tiny"),
-                         [](const auto& info) {
-                           std::string s = info.param;
+                         [](const auto& test_info) {
+                           std::string s = test_info.param;
                            for (char& c : s) c = c == '-' ? '_' : c;
                            return s;
                          });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The memory-channel timing model on its own: first beat after the latency, sustained rate,
-// the outstanding limit, data in order, and SLVERR outside the memory.
+// the outstanding limit, data in order, and SLVERR outside the memory; and its transaction-level
+// form (ChannelTimeline, the SystemC platform's) against it.
 #include "mmf/sim/axi_memory.hpp"
 
 #include <algorithm>
@@ -154,6 +155,41 @@ TEST(AxiMemoryChannel, InjectsReadErrorsAndStalls) {
   MMF_EXPECT_EQ(drain(stalled, 8, nullptr, 64).size(), 2u);
   MMF_EXPECT_EQ(stalled.cycles(), 100000u);  // drain gave up
 }
+
+
+// The transaction-level timeline gives the cycle of a stream's last beat within two cycles of
+// the beat-level model, for channels faster and slower than a beat a cycle.
+struct TimelineCase {
+  const char* name;
+  double bytes_per_cycle;
+  uint32_t latency, beat_bytes, bursts, beats_per_burst;
+};
+
+class ChannelTimelineMatches : public testing::TestWithParam<TimelineCase> {};
+
+TEST_P(ChannelTimelineMatches, TheBeatLevelModel) {
+  const TimelineCase& c = GetParam();
+  const ChannelTiming timing{c.bytes_per_cycle, c.latency, c.bursts, {}};
+  auto memory = counting_memory(size_t{c.bursts} * c.beats_per_burst * c.beat_bytes);
+  AxiMemoryChannel beats(timing, memory.data(), memory.size(), c.beat_bytes);
+  sim::ChannelTimeline bursts(timing, c.beat_bytes);
+  double last = 0.0;
+  for (uint32_t b = 0; b < c.bursts; ++b) {
+    beats.ar_accept(uint64_t{b} * c.beats_per_burst * c.beat_bytes, c.beats_per_burst - 1);
+    last = bursts.read(0.0, c.beats_per_burst);
+  }
+  const auto at = drain(beats, size_t{c.bursts} * c.beats_per_burst, nullptr, c.beat_bytes);
+  MMF_ASSERT_EQ(at.size(), size_t{c.bursts} * c.beats_per_burst);
+  MMF_EXPECT_NEAR(last, static_cast<double>(at.back()), 2.0) << c.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Streams, ChannelTimelineMatches,
+    testing::Values(TimelineCase{"one_burst", 47.9, 64, 16, 1, 16},
+                    TimelineCase{"hbm_wide_beats", 47.9, 64, 128, 8, 32},
+                    TimelineCase{"beat_bound", 47.9, 64, 4, 4, 64},
+                    TimelineCase{"slow_channel", 8.0, 30, 64, 4, 16}),
+    [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace
 }  // namespace mmf::test

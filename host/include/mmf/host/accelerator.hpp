@@ -22,7 +22,8 @@ struct CounterTotals {
   uint64_t ternary_ops = 0;
   uint64_t weight_bytes = 0;
   uint64_t vector_bytes = 0;
-  std::optional<uint64_t> cycles;  // only from timed backends
+  std::optional<uint64_t> cycles;       // only from timed backends
+  std::optional<uint64_t> link_cycles;  // of those, the host link's (systemc)
 };
 
 // Allocates the image's banks on the device (weight channel c on memory channel c, the vector
@@ -49,6 +50,8 @@ class Accelerator {
   // Layout and program of the loaded image (its banks are on the device, not kept here).
   const DeviceImage& image() const { return image_; }
   const CounterTotals& totals() const { return totals_; }
+  // The device's counters after the last step (per-op cycles on the timed backends).
+  const DeviceCounters& last_counters() const { return last_; }
   void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
 
  private:
@@ -57,6 +60,7 @@ class Accelerator {
   LaunchArgs launch_;
   std::vector<int32_t> logits_;
   CounterTotals totals_;
+  DeviceCounters last_;
   std::chrono::milliseconds timeout_{std::chrono::minutes(5)};
 };
 

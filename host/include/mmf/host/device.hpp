@@ -32,10 +32,20 @@ struct LaunchArgs {
   mmf_hls::LaunchRegs regs{};
 };
 
-// The kernel's counter registers after a run; `cycles` only from timed backends.
+// Cycles of one op of a timed run, counted from ap_start: [start, end). The program load
+// comes before ops[0].start; the ops are back to back.
+struct OpCycles {
+  uint64_t start = 0, end = 0;
+};
+
+// The kernel's counter registers after a run. Only from timed backends: `cycles` (the launch,
+// ap_start to ap_done; on systemc the host link too, `link_cycles` of them) and `ops` (one per
+// op that ran: verilator from the controller's state changes, systemc from its timed model).
 struct DeviceCounters {
   mmf_hls::KernelCounters kernel;
   std::optional<uint64_t> cycles;
+  std::vector<OpCycles> ops;
+  std::optional<uint64_t> link_cycles;
 };
 
 class Device {

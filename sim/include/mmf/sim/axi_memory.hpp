@@ -97,4 +97,27 @@ class AxiMemoryChannel {
   uint64_t read_beats_ = 0;  // read beats taken
 };
 
+// The same channel at transaction level, for the SystemC platform: bursts instead of beats.
+// A read burst requested at cycle `at` may start `latency_cycles` later; bursts share the data
+// path in request order at the channel's rate, one beat a cycle at most (as AxiMemoryChannel).
+// The initiator keeps at most `max_outstanding` bursts in flight, as the RTL's masters do.
+class ChannelTimeline {
+ public:
+  ChannelTimeline(const ChannelTiming& timing, uint32_t beat_bytes);
+  // Bytes per cycle the data path sustains.
+  double rate() const { return rate_; }
+  // A read burst of `beats`: the cycle (fractional) its last beat has been delivered.
+  double read(double at, uint32_t beats);
+  // A write burst of `beats` whose data is ready from cycle `at`: the cycle of its response.
+  double write(double at, uint32_t beats);
+  uint32_t beat_bytes() const { return beat_bytes_; }
+  const ChannelTiming& timing() const { return timing_; }
+
+ private:
+  ChannelTiming timing_;
+  uint32_t beat_bytes_;
+  double rate_;
+  double free_ = 0.0;  // the cycle the data path is free from
+};
+
 }  // namespace mmf::sim

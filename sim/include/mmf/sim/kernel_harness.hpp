@@ -118,6 +118,9 @@ class KernelHarness final : public KernelSim {
       write_reg(0x104 + 8 * j, 0);
     }
     const uint64_t start = cycles_;
+    launch_start_ = start;
+    states_.clear();
+    last_state_ = model_->dbg_state_o;
     write_reg(0x00, 1);
     // Poll ap_done (bit 1, clear on read) like a host would; between polls the kernel runs.
     const uint64_t limit = options_.watchdog_cycles;
@@ -137,6 +140,8 @@ class KernelHarness final : public KernelSim {
     r.cycles = cycles_ - start;
     write_reg(0x00, 0x10);  // ap_continue: ap_ctrl_chain starts no new run before it
     r.regs = read_counters();
+    r.states = std::move(states_);
+    states_.clear();
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return r;
@@ -174,6 +179,10 @@ class KernelHarness final : public KernelSim {
     tick();
     for (auto& ch : weights_) ch->tick();
     vec_->tick();
+    if (model_->dbg_state_o != last_state_) {
+      last_state_ = model_->dbg_state_o;
+      states_.push_back(StateEntry{last_state_, cycles_ - launch_start_});
+    }
   }
 
   void drive_weight(unsigned c) {
@@ -314,6 +323,9 @@ class KernelHarness final : public KernelSim {
   std::vector<uint8_t> beat_;
   std::vector<uint32_t> strb_;
   uint64_t cycles_ = 0;
+  uint64_t launch_start_ = 0;
+  uint8_t last_state_ = 0;
+  std::vector<StateEntry> states_;
 };
 
 }  // namespace mmf::sim

@@ -34,10 +34,19 @@ struct KernelRegisters {
   std::vector<uint64_t> channel_bytes;
 };
 
+// The controller entered `state` (state_e of rtl/mmf/mmf_kernel.sv) at `cycle` of the launch.
+struct StateEntry {
+  uint8_t state;
+  uint64_t cycle;
+};
+
 struct LaunchResult {
   KernelRegisters regs;
   uint64_t cycles = 0;        // ap_start written .. ap_done seen
   double wall_seconds = 0.0;  // of the simulation
+  // Every state change of the controller, in order: per-op and per-step timing for the
+  // calibration of the timed platform model (sim/include/mmf/sim/timed_kernel.hpp).
+  std::vector<StateEntry> states;
 };
 
 struct SimOptions {

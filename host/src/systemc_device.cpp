@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `systemc` backend: the SystemC/TLM-2.0 platform of the build's board
+// (mmf/sim/platform.hpp) times every launch (the host link, the memory channels and the
+// accelerator as an approximately-timed model) while the CPU engine computes its data on the
+// device image, so its outputs are bit-exact with every other backend. Cycles are the
+// platform's: the kernel's plus the host link's, at the kernel clock.
+#include <algorithm>
+
+#include "cpu_engine.hpp"
+#include "mmf/sim/platform.hpp"
+#include "sim_channel_timing.hpp"
+
+namespace mmf::host {
+namespace {
+
+sim::PlatformParams platform_params(const BuildDescriptor& b) {
+  sim::PlatformParams p;
+  p.clock_mhz = b.accel.clock_mhz;
+  sim::TimedKernelParams& k = p.kernel;
+  k.lanes = static_cast<uint32_t>(b.accel.lanes);
+  k.channels = static_cast<uint32_t>(b.accel.weight_channels);
+  k.vector_lanes = static_cast<uint32_t>(b.accel.vector_lanes);
+  k.fifo_words = static_cast<uint32_t>(b.weight_fifo_words());
+  k.weight_timing = sim_channel_timing(b);
+  k.vec_timing = k.weight_timing;
+  p.link.gbps = b.board.host_link.gbps;
+  p.link.launch_us = b.board.host_link.launch_us;
+  return p;
+}
+
+class SystemcDevice final : public HostMemoryDevice {
+ public:
+  SystemcDevice(BuildDescriptor build, const DeviceOptions& options)
+      : HostMemoryDevice("systemc", std::move(build)),
+        engine_(this->build(), options),
+        platform_(sim::make_platform(platform_params(this->build()))) {}
+  ~SystemcDevice() override { drain(); }
+
+  // The host's transfers between launches cross the link: writes before a launch and reads
+  // after the previous one count toward it. The image upload and its check, before the first
+  // launch, are setup and do not.
+  void write(BufferHandle buffer, uint64_t offset, const void* data, uint64_t bytes) override {
+    HostMemoryDevice::write(buffer, offset, data, bytes);
+    if (launched_) to_device_ += bytes;
+  }
+  void read(BufferHandle buffer, uint64_t offset, void* data, uint64_t bytes) override {
+    HostMemoryDevice::read(buffer, offset, data, bytes);
+    if (launched_) to_host_ += bytes;
+  }
+  void start(const LaunchArgs& args) override {
+    launched_ = true;
+    HostMemoryDevice::start(args);
+  }
+
+ protected:
+  mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
+    // The descriptors as loaded, before the program runs (an op may overwrite its own).
+    const mmf_hls::LaunchRegs& regs = launch.regs;
+    sim::PlatformLaunch l;
+    l.num_ops = regs.num_ops;
+    if (mmf_hls::program_fits(regs.program, regs.num_ops,
+                              static_cast<uint32_t>(build().accel.max_ops), regs.vec_words)) {
+      for (uint32_t op = 0; op < regs.num_ops; ++op) {
+        const uint32_t* d = launch.vec + regs.program + uint64_t{op} * mmf_hls::kDescriptorWords;
+        std::copy_n(d, mmf_hls::kDescriptorWords, l.ops_run.emplace_back().begin());
+      }
+    }
+    const mmf_hls::KernelCounters counters = engine_.run(launch);
+    l.ops_run.resize(std::min<size_t>(l.ops_run.size(), counters.ops_done));
+    l.host_to_device_bytes = to_device_;
+    l.device_to_host_bytes = to_host_;
+    to_device_ = to_host_ = 0;
+    const sim::PlatformResult r = platform_->run(l);
+    cycles_ = r.kernel_cycles + r.link_cycles;
+    link_cycles_ = r.link_cycles;
+    ops_.clear();
+    for (const sim::PlatformOpCycles& o : r.ops) ops_.push_back(OpCycles{o.start, o.end});
+    return counters;
+  }
+  std::optional<uint64_t> last_cycles() const override { return cycles_; }
+  std::vector<OpCycles> last_op_cycles() const override { return ops_; }
+  std::optional<uint64_t> last_link_cycles() const override { return link_cycles_; }
+
+ private:
+  CpuEngine engine_;
+  std::unique_ptr<sim::Platform> platform_;
+  bool launched_ = false;
+  uint64_t to_device_ = 0, to_host_ = 0;
+  uint64_t cycles_ = 0, link_cycles_ = 0;
+  std::vector<OpCycles> ops_;
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_systemc_device(const BuildDescriptor& build,
+                                            const DeviceOptions& options) {
+  return std::make_unique<SystemcDevice>(build, options);
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SystemC/TLM-2.0 virtual platform of one board, behind a simulator-free interface (only
+// sim/src/platform/ includes SystemC): the host link (PCIe or an SoC bus), the device memory
+// channels (each a TLM target timed by the one channel model of axi_memory.hpp) and an
+// approximately-timed model of the accelerator, whose controller walks the token program
+// step by step like the RTL's and whose weight channels prefetch into their FIFOs while the
+// vector units work. The platform times a launch; the data of the launch is computed by the
+// caller (the systemc backend runs the program on the cpu engine, bit-exact).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "mmf/sim/axi_memory.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf::sim {
+
+// Fixed cycles of the accelerator's steps, beyond what their data movement takes. They stand
+// for pipeline fill, handshakes and state changes of rtl/mmf/mmf_kernel.sv; their values and
+// how they were obtained are in docs/platform.md (the calibration against the RTL).
+struct StepCosts {
+  uint32_t op = 0;          // StFetch + StDecode + StNext of every op
+  uint32_t read_step = 0;   // a vector-bank read into the slots (or the program load)
+  uint32_t skipped_step = 0;  // the state of a read the op does not have (no w_rms, no bound)
+  uint32_t pass_step = 0;   // a pass of the slots through a vector unit
+  uint32_t store_step = 0;  // a pass of a slot to the vector bank (writer drained)
+  uint32_t embed = 0;       // the token read and check of an Embed
+  uint32_t norm = 0;        // norm/quantize: from the run's start to the first code
+  uint32_t row = 0;         // per row of a weight channel (accumulator turnaround)
+  uint32_t tail = 0;        // BitLinear: from the last weight word to the step's end
+  uint32_t done = 0;        // the end of the program to ap_done seen by the host
+};
+StepCosts default_step_costs();
+
+struct TimedKernelParams {
+  uint32_t lanes = 16;          // trits per weight word (weight beat = lanes / 4 bytes)
+  uint32_t channels = 2;        // weight channels
+  uint32_t vector_lanes = 4;    // 32-bit words per vector beat
+  uint32_t fifo_words = 4096;   // weight FIFO depth per channel, in weight words
+  uint32_t max_burst = 64;      // beats per AXI burst (bursts never cross 4 KiB)
+  ChannelTiming weight_timing;  // each weight channel's memory
+  ChannelTiming vec_timing;     // the vector bank's memory
+  StepCosts costs = default_step_costs();
+};
+
+struct HostLinkParams {
+  double gbps = 12.0;       // sustained bytes per ns each way
+  double launch_us = 10.0;  // per launch: start, interrupt or poll, completion
+};
+
+struct PlatformParams {
+  TimedKernelParams kernel;
+  HostLinkParams link;
+  double clock_mhz = 300.0;  // the kernel clock
+};
+
+// One launch: the descriptors of the ops that ran (a run stopped by a bad op times the ops
+// before it), and the bytes the host moved over the link before the start and after the end.
+struct PlatformLaunch {
+  uint32_t num_ops = 0;  // ops of the program (all are loaded and checked)
+  std::vector<std::array<uint32_t, mmf_hls::kDescriptorWords>> ops_run;
+  uint64_t host_to_device_bytes = 0;
+  uint64_t device_to_host_bytes = 0;
+};
+
+struct PlatformOpCycles {
+  uint64_t start = 0, end = 0;
+};
+
+struct PlatformResult {
+  uint64_t kernel_cycles = 0;  // ap_start .. ap_done
+  uint64_t link_cycles = 0;    // host link transfers and launch overhead, at the kernel clock
+  std::vector<PlatformOpCycles> ops;  // from ap_start
+  uint64_t weight_bytes = 0;          // read by the weight channels
+  uint64_t starved_cycles = 0;        // cycles any accumulator waited for its FIFO
+  double wall_seconds = 0.0;          // of the simulation
+};
+
+class Platform {
+ public:
+  virtual ~Platform() = default;
+  virtual PlatformResult run(const PlatformLaunch& launch) = 0;
+};
+
+// SystemC elaborates once per process: every Platform shares one elaborated board model with
+// up to kMaxChannels weight channels, run on one thread of its own; runs are serialized.
+constexpr uint32_t kMaxPlatformChannels = 64;
+std::unique_ptr<Platform> make_platform(const PlatformParams& params);
+
+}  // namespace mmf::sim

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "host_link.hpp"
+
+namespace mmf::sim {
+
+HostLink::HostLink(const sc_core::sc_module_name& name)
+    : sc_core::sc_module(name), from_host("from_host"), to_device("to_device") {
+  from_host.register_b_transport(this, &HostLink::b_transport);
+}
+
+void HostLink::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  // gbps is bytes per ns.
+  delay += sc_core::sc_time(static_cast<double>(trans.get_data_length()) / params_.gbps,
+                            sc_core::SC_NS);
+  to_device->b_transport(trans, delay);
+}
+
+}  // namespace mmf::sim

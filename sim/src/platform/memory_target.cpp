@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "memory_target.hpp"
+
+#include <cstring>
+
+namespace mmf::sim {
+
+MemoryTarget::MemoryTarget(const sc_core::sc_module_name& name)
+    : sc_core::sc_module(name), socket("socket") {
+  socket.register_b_transport(this, &MemoryTarget::b_transport);
+}
+
+void MemoryTarget::configure(const ChannelTiming& timing, uint32_t beat_bytes,
+                             const KernelClock& clock, uint8_t* bytes, uint64_t size) {
+  timeline_.emplace(timing, beat_bytes);
+  clock_ = clock;
+  bytes_ = bytes;
+  size_ = size;
+  bytes_moved_ = 0;
+}
+
+void MemoryTarget::b_transport(int /*port*/, tlm::tlm_generic_payload& trans,
+                               sc_core::sc_time& delay) {
+  const uint64_t addr = trans.get_address();
+  const uint32_t len = trans.get_data_length();
+  const tlm::tlm_command cmd = trans.get_command();
+  const bool move_data = bytes_ != nullptr && trans.get_extension<TimingOnly>() == nullptr;
+  if (move_data) {
+    if (addr > size_ || len > size_ - addr) {
+      trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    if (cmd == tlm::TLM_READ_COMMAND) std::memcpy(trans.get_data_ptr(), bytes_ + addr, len);
+    if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(bytes_ + addr, trans.get_data_ptr(), len);
+  }
+  const uint32_t beat = timeline_->beat_bytes();
+  const auto beats = static_cast<uint32_t>((len + beat - 1) / beat);
+  const double at = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
+  const double done = cmd == tlm::TLM_WRITE_COMMAND ? timeline_->write(at, beats)
+                                                     : timeline_->read(at, beats);
+  delay = clock_.cycles(done) - sc_core::sc_time_stamp();
+  bytes_moved_ += len;
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace mmf::sim

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// One device memory channel as a TLM-2.0 target: b_transport times a burst with the channel's
+// ChannelTimeline (axi_memory.hpp, the timing model the Verilator harness uses beat by beat)
+// and annotates the delay. Reads and writes move data to or from the bank's bytes, unless the
+// payload carries the TimingOnly extension (the accelerator model's streams: the data of a
+// launch is computed by the caller, bit-exact, and only the time is the platform's).
+#pragma once
+
+#include <optional>
+
+#include "mmf/sim/axi_memory.hpp"
+#include "systemc.hpp"
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+namespace mmf::sim {
+
+// Marks a payload whose bytes are not moved: only its command and length count.
+struct TimingOnly : tlm::tlm_extension<TimingOnly> {
+  tlm::tlm_extension_base* clone() const override { return new TimingOnly(*this); }
+  void copy_from(const tlm::tlm_extension_base&) override {}
+};
+
+class MemoryTarget : public sc_core::sc_module {
+ public:
+  // The accelerator's port and, for the vector bank, the host link too.
+  tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
+
+  explicit MemoryTarget(const sc_core::sc_module_name& name);
+  // Before a run: the channel's timing and beat width, and its bytes (may be null: timing only).
+  void configure(const ChannelTiming& timing, uint32_t beat_bytes, const KernelClock& clock,
+                 uint8_t* bytes, uint64_t size);
+  uint64_t bytes_moved() const { return bytes_moved_; }
+
+ private:
+  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+
+  std::optional<ChannelTimeline> timeline_;
+  KernelClock clock_;
+  uint8_t* bytes_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t bytes_moved_ = 0;
+};
+
+}  // namespace mmf::sim

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+// The platform's top (host, link, memories, accelerator) and the one SystemC simulation of the
+// process. SystemC elaborates a module tree once per process and its kernel is not
+// thread-safe, so one board model with kMaxPlatformChannels weight channels is elaborated on
+// first use, on a thread of its own that runs every launch; make_platform() hands launches to
+// it one at a time. It lives until the process ends (never destroyed: SystemC has no clean
+// teardown of an elaborated design).
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "host_link.hpp"
+#include "memory_target.hpp"
+#include "timed_accelerator.hpp"
+
+// libsystemc's own main() calls sc_main; mmf has its own main, so this is never called.
+int sc_main(int /*argc*/, char* /*argv*/[]) { return 1; }
+
+namespace mmf::sim {
+namespace {
+
+class PlatformTop : public sc_core::sc_module {
+ public:
+  HostLink link;
+  MemoryTarget vec_memory;
+  sc_core::sc_vector<MemoryTarget> weight_memory;
+  TimedAccelerator accelerator;
+  tlm_utils::simple_initiator_socket<PlatformTop> host_socket;
+
+  explicit PlatformTop(const sc_core::sc_module_name& name)
+      : sc_core::sc_module(name), link("link"), vec_memory("vec_memory"),
+        weight_memory("weight_memory", kMaxPlatformChannels), accelerator("accelerator"),
+        host_socket("host_socket") {
+    host_socket.bind(link.from_host);
+    link.to_device.bind(vec_memory.socket);
+    accelerator.vec_socket.bind(vec_memory.socket);
+    for (uint32_t c = 0; c < kMaxPlatformChannels; ++c) {
+      accelerator.weight_sockets[c].bind(weight_memory[c].socket);
+    }
+    sc_core::sc_spawn(sc_bind(&PlatformTop::host, this));
+  }
+
+  void configure(const PlatformParams& p) {
+    params_ = p;
+    const KernelClock clock(p.clock_mhz);
+    const TimedKernelParams& k = p.kernel;
+    link.configure(p.link);
+    vec_memory.configure(k.vec_timing, 4 * k.vector_lanes, clock, nullptr, 0);
+    for (uint32_t c = 0; c < k.channels; ++c) {
+      weight_memory[c].configure(k.weight_timing, k.lanes / 4, clock, nullptr, 0);
+    }
+    accelerator.configure(k, clock);
+  }
+
+  // Starts a launch; it has run when sc_start() returns.
+  void launch(const PlatformLaunch& l, PlatformResult& r) {
+    launch_ = &l;
+    result_ = &r;
+    go_.notify(sc_core::SC_ZERO_TIME);
+  }
+
+ private:
+  // The host's side of one token: the input over the link, the launch, the output back.
+  void host() {
+    for (;;) {
+      wait(go_);
+      const KernelClock clock(params_.clock_mhz);
+      const double t0 = clock.now();
+      transfer(tlm::TLM_WRITE_COMMAND, launch_->host_to_device_bytes);
+      wait(sc_core::sc_time(params_.link.launch_us, sc_core::SC_US));
+      accelerator.run(*launch_, *result_);
+      transfer(tlm::TLM_READ_COMMAND, launch_->device_to_host_bytes);
+      const double total = clock.now() - t0;
+      result_->link_cycles =
+          static_cast<uint64_t>(std::max(0.0, total - static_cast<double>(result_->kernel_cycles)) + 0.5);
+    }
+  }
+
+  void transfer(tlm::tlm_command cmd, uint64_t bytes) {
+    if (bytes == 0) return;
+    tlm::tlm_generic_payload p;
+    TimingOnly timing_only;
+    p.set_command(cmd);
+    p.set_address(0);
+    p.set_data_ptr(nullptr);
+    p.set_data_length(static_cast<uint32_t>(bytes));
+    p.set_extension(&timing_only);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    host_socket->b_transport(p, delay);
+    p.clear_extension(&timing_only);
+    wait(delay);
+  }
+
+  PlatformParams params_;
+  const PlatformLaunch* launch_ = nullptr;
+  PlatformResult* result_ = nullptr;
+  sc_core::sc_event go_;
+};
+
+class Simulation {
+ public:
+  static Simulation& instance() {
+    static Simulation* s = new Simulation;  // never destroyed, see the file comment
+    return *s;
+  }
+
+  PlatformResult run(const PlatformParams& params, const PlatformLaunch& launch) {
+    std::lock_guard<std::mutex> one_run(run_mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    params_ = &params;
+    launch_ = &launch;
+    result_ = PlatformResult{};
+    error_ = nullptr;
+    pending_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return !pending_; });
+    if (error_) std::rethrow_exception(error_);
+    return result_;
+  }
+
+ private:
+  Simulation() : thread_([this] { main(); }) { thread_.detach(); }
+
+  void main() {
+    // No banner on stdout (mmf run --json owns it); SystemC errors become exceptions.
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+    std::unique_ptr<PlatformTop> top;
+    std::exception_ptr elaboration_error;
+    try {
+      top = std::make_unique<PlatformTop>("platform");
+      // Elaboration ends and every process runs to its first wait, so the first launch's
+      // notification finds the host process waiting.
+      sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    } catch (...) {
+      elaboration_error = std::current_exception();
+    }
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return pending_; });
+      try {
+        if (elaboration_error) std::rethrow_exception(elaboration_error);
+        top->configure(*params_);
+        top->launch(*launch_, result_);
+        const auto wall = std::chrono::steady_clock::now();
+        sc_core::sc_start();
+        result_.wall_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      pending_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  std::mutex run_mutex_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool pending_ = false;
+  const PlatformParams* params_ = nullptr;
+  const PlatformLaunch* launch_ = nullptr;
+  PlatformResult result_;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+class SystemcPlatform final : public Platform {
+ public:
+  explicit SystemcPlatform(const PlatformParams& params) : params_(params) {
+    if (params.kernel.channels == 0 || params.kernel.channels > kMaxPlatformChannels) {
+      throw std::invalid_argument("platform: " + std::to_string(params.kernel.channels) +
+                                  " weight channels (the platform models 1 to " +
+                                  std::to_string(kMaxPlatformChannels) + ")");
+    }
+  }
+  PlatformResult run(const PlatformLaunch& launch) override {
+    return Simulation::instance().run(params_, launch);
+  }
+
+ private:
+  PlatformParams params_;
+};
+
+}  // namespace
+
+StepCosts default_step_costs() {
+  // Read off the controller's state trace of the ci-tiny kernel (docs/platform.md).
+  StepCosts c;
+  c.op = 3;          // StFetch, StDecode, StNext
+  c.read_step = 6;
+  c.skipped_step = 2;
+  c.pass_step = 6;
+  c.store_step = 6;
+  c.embed = 16;      // StEmbCheck and the row read's start
+  c.norm = 0;
+  c.row = 0;
+  c.tail = 28;
+  c.done = 11;
+  return c;
+}
+
+std::unique_ptr<Platform> make_platform(const PlatformParams& params) {
+  return std::make_unique<SystemcPlatform>(params);
+}
+
+}  // namespace mmf::sim

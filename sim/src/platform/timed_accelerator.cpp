@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "timed_accelerator.hpp"
+
+#include <algorithm>
+
+#include "memory_target.hpp"
+
+namespace mmf::sim {
+namespace {
+
+using namespace mmf_hls;
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+// A burst counts as arrived this close to its cycle: SystemC time has 1 ps resolution.
+constexpr double kSlack = 1e-3;
+
+}  // namespace
+
+TimedAccelerator::TimedAccelerator(const sc_core::sc_module_name& name)
+    : sc_core::sc_module(name), vec_socket("vec_socket"),
+      weight_sockets("weight_socket", kMaxPlatformChannels) {
+  for (uint32_t c = 0; c < kMaxPlatformChannels; ++c) {
+    channels_.push_back(std::make_unique<Channel>());
+    sc_core::sc_spawn(sc_bind(&TimedAccelerator::prefetcher, this, c));
+    sc_core::sc_spawn(sc_bind(&TimedAccelerator::accumulator, this, c));
+  }
+  sc_core::sc_spawn(sc_bind(&TimedAccelerator::controller, this));
+}
+
+void TimedAccelerator::configure(const TimedKernelParams& params, const KernelClock& clock) {
+  params_ = params;
+  clock_ = clock;
+  // Bursts of at most max_burst beats that never cross 4 KiB (mmf_axi_read_master).
+  const uint32_t beat = params.lanes / 4;
+  burst_words_ = std::max<uint32_t>(1, std::min<uint32_t>(params.max_burst, 4096 / beat));
+}
+
+void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result) {
+  launch_ = &launch;
+  result_ = &result;
+  // Every BitLinear that will run, to each channel's prefetcher, gated by the Embed before it.
+  int64_t last_embed = -1;
+  const uint32_t channels = params_.channels;
+  for (size_t k = 0; k < launch.ops_run.size(); ++k) {
+    const uint32_t* d = launch.ops_run[k].data();
+    if (d[kFieldOpcode] == kOpEmbed) last_embed = static_cast<int64_t>(k);
+    if (d[kFieldOpcode] != kOpBitLinear) continue;
+    const uint64_t row_words = ceil_div(d[kFieldN], params_.lanes);
+    for (uint32_t c = 0; c < channels; ++c) {
+      const uint64_t rows = d[kFieldRows] / channels + (c < d[kFieldRows] % channels ? 1 : 0);
+      if (rows != 0) channels_[c]->jobs.push_back(Job{rows * row_words, last_embed});
+    }
+  }
+  ops_done_ = -1;
+  start_.notify(sc_core::SC_ZERO_TIME);
+  wait(done_);
+}
+
+void TimedAccelerator::notify_channels() {
+  for (uint32_t c = 0; c < params_.channels; ++c) channels_[c]->changed.notify(sc_core::SC_ZERO_TIME);
+}
+
+double TimedAccelerator::vec_burst(tlm::tlm_command cmd, double at, uint64_t beats) {
+  tlm::tlm_generic_payload p;
+  TimingOnly timing_only;
+  p.set_command(cmd);
+  p.set_address(0);
+  p.set_data_ptr(nullptr);
+  p.set_data_length(static_cast<uint32_t>(beats * 4 * params_.vector_lanes));
+  p.set_extension(&timing_only);
+  sc_core::sc_time delay = clock_.cycles(std::max(0.0, at - clock_.now()));
+  vec_socket->b_transport(p, delay);
+  p.clear_extension(&timing_only);
+  return clock_.to_cycles(sc_core::sc_time_stamp() + delay);
+}
+
+double TimedAccelerator::vec_read(uint64_t beats, double cycles_per_beat) {
+  constexpr uint64_t kBurst = 16, kWindow = 64;  // mmf_vec_reader: MaxBurst, FifoDepth
+  std::deque<std::pair<uint64_t, double>> open;  // bursts not yet consumed: (beats, end)
+  uint64_t in_window = 0;
+  double issue = clock_.now() - 1.0, end = clock_.now();
+  for (uint64_t left = beats; left > 0;) {
+    const uint64_t b = std::min(kBurst, left);
+    issue += 1.0;  // one request a cycle
+    // Room for the whole burst: wait for the consumer to finish the oldest ones.
+    while (in_window + b > kWindow) {
+      issue = std::max(issue, open.front().second);
+      in_window -= open.front().first;
+      open.pop_front();
+    }
+    const double last = vec_burst(tlm::TLM_READ_COMMAND, issue, b);
+    end = std::max(end + static_cast<double>(b) * cycles_per_beat, last + cycles_per_beat);
+    open.emplace_back(b, end);
+    in_window += b;
+    left -= b;
+  }
+  return end;
+}
+
+double TimedAccelerator::vec_write(uint64_t beats) {
+  constexpr uint64_t kBurst = 16, kOutstanding = 8;  // mmf_vec_writer
+  std::deque<double> responses;
+  double data = clock_.now(), done = clock_.now();
+  for (uint64_t left = beats; left > 0;) {
+    const uint64_t b = std::min(kBurst, left);
+    if (responses.size() == kOutstanding) {
+      data = std::max(data, responses.front());
+      responses.pop_front();
+    }
+    data += static_cast<double>(b);  // the burst's beats, one a cycle
+    done = vec_burst(tlm::TLM_WRITE_COMMAND, data - static_cast<double>(b), b);
+    responses.push_back(done);
+    left -= b;
+  }
+  return done;
+}
+
+void TimedAccelerator::read_step(uint64_t words, double cycles_per_beat) {
+  const double end = vec_read(ceil_div(words, params_.vector_lanes), cycles_per_beat);
+  wait_cycles(end - clock_.now() + params_.costs.read_step);
+}
+
+void TimedAccelerator::optional_read_step(bool present, uint64_t words) {
+  if (present) {
+    read_step(words);
+  } else {
+    wait_cycles(params_.costs.skipped_step);
+  }
+}
+
+void TimedAccelerator::pass_step(uint64_t beats) {
+  wait_cycles(static_cast<double>(beats) + params_.costs.pass_step);
+}
+
+void TimedAccelerator::store_step(uint64_t words) {
+  const double end = vec_write(ceil_div(words, params_.vector_lanes));
+  wait_cycles(end - clock_.now() + params_.costs.store_step);
+}
+
+void TimedAccelerator::bitlinear(const uint32_t* d) {
+  const uint64_t n = d[kFieldN], rows = d[kFieldRows];
+  const uint64_t half_words = ceil_div(n, 2), n_beats = ceil_div(n, params_.vector_lanes);
+  optional_read_step(d[kFieldAddr0] != kNoAddress, half_words);
+  read_step(half_words);
+  // Norm/quantize: two passes for the statistics, then codes a beat a cycle; each channel
+  // takes its rows once its first code word is there.
+  wait_cycles(2.0 * static_cast<double>(n_beats) + params_.costs.norm);
+  const uint32_t row_words = static_cast<uint32_t>(ceil_div(n, params_.lanes));
+  accumulating_ = 0;
+  for (uint32_t c = 0; c < params_.channels; ++c) {
+    Channel& ch = *channels_[c];
+    ch.rows = rows / params_.channels + (c < rows % params_.channels ? 1 : 0);
+    ch.row_words = row_words;
+    ch.code_cycles = static_cast<uint32_t>(n_beats);
+    ++accumulating_;
+    ch.start.notify(sc_core::SC_ZERO_TIME);
+  }
+  wait(accumulated_);
+  double tail = params_.costs.tail;
+  if (d[kFieldDst] == kDstMemory) {
+    // The results stream to the vector bank as they come; the last burst's response ends it.
+    tail += params_.vec_timing.latency_cycles;
+  }
+  wait_cycles(tail);
+  result_->weight_bytes += rows * row_words * (params_.lanes / 4);
+}
+
+void TimedAccelerator::controller() {
+  for (;;) {
+    wait(start_);
+    const double t0 = clock_.now();
+    const PlatformLaunch& launch = *launch_;
+    const uint64_t program_words = uint64_t{launch.num_ops} * kDescriptorWords;
+    read_step(program_words);
+    ops_done_ = 0;
+    notify_channels();
+    const StepCosts& cost = params_.costs;
+    for (const auto& desc : launch.ops_run) {
+      const uint32_t* d = desc.data();
+      const double op_start = clock_.now() - t0;
+      const uint64_t n = d[kFieldN], n_beats = ceil_div(n, params_.vector_lanes);
+      wait_cycles(cost.op);
+      switch (d[kFieldOpcode]) {
+        case kOpEmbed:
+          read_step(1);
+          wait_cycles(cost.embed);
+          // A read beat holds 2 x vector_lanes bf16 values; the converter takes vector_lanes
+          // a cycle.
+          read_step(ceil_div(n, 2), 2.0);
+          break;
+        case kOpBitLinear:
+          bitlinear(d);
+          break;
+        case kOpMlgru:
+          read_step(n);
+          optional_read_step(d[kFieldAddr1] != kNoAddress, n);
+          pass_step(n_beats);
+          store_step(n);
+          pass_step(2 * n_beats);
+          break;
+        case kOpGlu: {
+          const uint64_t up_rows = ceil_div(n % params_.vector_lanes + n, params_.vector_lanes);
+          pass_step(n_beats);
+          pass_step(up_rows);
+          pass_step(2 * n_beats);
+          break;
+        }
+        case kOpAdd:
+          pass_step(n_beats);
+          break;
+        default:  // kOpStore
+          store_step(n);
+          break;
+      }
+      ++ops_done_;
+      notify_channels();
+      const double op_end = clock_.now() - t0;
+      result_->ops.push_back(PlatformOpCycles{static_cast<uint64_t>(op_start + 0.5),
+                                              static_cast<uint64_t>(op_end + 0.5)});
+    }
+    result_->kernel_cycles = static_cast<uint64_t>(clock_.now() - t0 + cost.done + 0.5);
+    done_.notify(clock_.cycles(cost.done));
+  }
+}
+
+void TimedAccelerator::absorb(Channel& ch) const {
+  const double now = clock_.now() + kSlack;
+  while (!ch.inflight.empty() && ch.inflight.front().first <= now) {
+    ch.fifo += ch.inflight.front().second;
+    ch.inflight.pop_front();
+  }
+}
+
+void TimedAccelerator::prefetcher(uint32_t c) {
+  Channel& ch = *channels_[c];
+  const uint32_t beat_bytes = params_.lanes / 4;
+  for (;;) {
+    while (ch.jobs.empty() || ops_done_ < 0 || ops_done_ <= ch.jobs.front().gate_op) {
+      wait(ch.changed);
+    }
+    Job& job = ch.jobs.front();
+    const uint64_t burst = std::min<uint64_t>(burst_words_, job.words);
+    // Room in the FIFO for the whole burst (counting what is in flight) and an AXI slot.
+    for (;;) {
+      absorb(ch);
+      const bool room = ch.reserved + burst <= params_.fifo_words;
+      const bool slot = ch.inflight.size() < params_.weight_timing.max_outstanding;
+      if (room && slot) break;
+      if (!room || ch.inflight.empty()) {
+        wait(ch.changed);
+      } else {
+        wait(clock_.cycles(ch.inflight.front().first - clock_.now() + kSlack), ch.changed);
+      }
+    }
+    tlm::tlm_generic_payload p;
+    TimingOnly timing_only;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(0);
+    p.set_data_ptr(nullptr);
+    p.set_data_length(static_cast<uint32_t>(burst * beat_bytes));
+    p.set_extension(&timing_only);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    weight_sockets[c]->b_transport(p, delay);
+    p.clear_extension(&timing_only);
+    ch.inflight.emplace_back(clock_.to_cycles(sc_core::sc_time_stamp() + delay), burst);
+    ch.reserved += burst;
+    ch.changed.notify(sc_core::SC_ZERO_TIME);
+    job.words -= burst;
+    if (job.words == 0) ch.jobs.pop_front();
+    wait_cycles(1);  // one read request a cycle
+  }
+}
+
+void TimedAccelerator::take(Channel& ch, uint64_t words) {
+  while (words > 0) {
+    absorb(ch);
+    if (ch.fifo == 0) {
+      if (ch.inflight.empty()) {
+        wait(ch.changed);
+      } else {
+        wait(clock_.cycles(ch.inflight.front().first - clock_.now() + kSlack));
+      }
+      continue;
+    }
+    const uint64_t k = std::min({words, ch.fifo, uint64_t{burst_words_}});
+    wait_cycles(static_cast<double>(k));
+    ch.fifo -= k;
+    ch.reserved -= k;
+    words -= k;
+    ch.changed.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void TimedAccelerator::accumulator(uint32_t c) {
+  Channel& ch = *channels_[c];
+  for (;;) {
+    wait(ch.start);
+    if (ch.rows != 0) {
+      // The first row waits for the codes, which come at vector_lanes a cycle.
+      const double codes_done = clock_.now() + ch.code_cycles;
+      take(ch, ch.row_words);
+      if (clock_.now() < codes_done) wait_cycles(codes_done - clock_.now());
+      for (uint64_t r = 1; r < ch.rows; ++r) {
+        take(ch, ch.row_words);
+        if (params_.costs.row != 0) wait_cycles(params_.costs.row);
+      }
+    }
+    if (--accumulating_ == 0) accumulated_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+}  // namespace mmf::sim

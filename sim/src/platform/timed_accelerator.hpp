@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// The approximately-timed model of the accelerator (rtl/mmf/mmf_kernel.sv): a controller
+// process walks the token program step by step (vector-bank reads into the slots, passes
+// through a vector unit, writes back), and each weight channel has two processes, a prefetcher
+// that streams every BitLinear's words into the channel's FIFO as soon as there is room (from
+// the program load on, never past an Embed the controller has not done) and an accumulator that
+// drains the FIFO a word a cycle during the BitLinear's run. Memory traffic goes through TLM
+// sockets to the MemoryTargets, so the overlap of weight streaming with vector work, FIFO
+// starvation and bursts in flight come from the same channel timing as the RTL's harness.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <utility>
+
+#include "mmf/sim/platform.hpp"
+#include "systemc.hpp"
+
+namespace mmf::sim {
+
+class TimedAccelerator : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<TimedAccelerator> vec_socket;
+  sc_core::sc_vector<tlm_utils::simple_initiator_socket<TimedAccelerator>> weight_sockets;
+
+  explicit TimedAccelerator(const sc_core::sc_module_name& name);
+  void configure(const TimedKernelParams& params, const KernelClock& clock);
+  // Runs one launch; called from a SystemC thread, returns when the kernel is done. Fills the
+  // result's kernel cycles, per-op cycles and weight bytes.
+  void run(const PlatformLaunch& launch, PlatformResult& result);
+
+ private:
+  struct Job {
+    uint64_t words;   // this channel's words of one BitLinear
+    int64_t gate_op;  // prefetch only once the controller has done this op (an Embed); -1: none
+  };
+  struct Channel {
+    std::deque<Job> jobs;                          // the prefetcher's, in program order
+    std::deque<std::pair<double, uint64_t>> inflight;  // bursts: (arrival cycle, words)
+    uint64_t fifo = 0;      // words arrived, not yet taken
+    uint64_t reserved = 0;  // words in flight or in the FIFO
+    sc_core::sc_event changed;  // room made, a burst issued, the controller moved on
+    sc_core::sc_event start;    // an accumulate job
+    uint64_t rows = 0;
+    uint32_t row_words = 0, code_cycles = 0;
+  };
+
+  void controller();
+  void prefetcher(uint32_t c);
+  void accumulator(uint32_t c);
+
+  // Steps of the controller; each waits for its own time.
+  void read_step(uint64_t words, double cycles_per_beat = 1.0);
+  // A read of norm weights or a lower bound the op may not have.
+  void optional_read_step(bool present, uint64_t words);
+  void pass_step(uint64_t beats);
+  void store_step(uint64_t words);
+  void bitlinear(const uint32_t* d);
+  // A vector-bank read of `beats` through the reader (bursts of at most 16 beats, issued one a
+  // cycle while its 64-beat FIFO has room), taken by a consumer at `cycles_per_beat`: the
+  // cycle (absolute) the consumer has its last beat.
+  double vec_read(uint64_t beats, double cycles_per_beat);
+  // A vector-bank write of `beats` produced one a cycle from now through the writer (bursts
+  // of 16, at most 8 in flight): the cycle (absolute) of the last response.
+  double vec_write(uint64_t beats);
+  // One burst to the vector bank issued at cycle `at`: its last beat's (read) or its
+  // response's (write) cycle, from the memory target.
+  double vec_burst(tlm::tlm_command cmd, double at, uint64_t beats);
+  // Moves bursts that have arrived into the FIFO.
+  void absorb(Channel& ch) const;
+  // Takes `words` from channel c's FIFO at one word a cycle, waiting for data.
+  void take(Channel& ch, uint64_t words);
+  void wait_cycles(double n) { wait(clock_.cycles(n)); }
+  void notify_channels();
+
+  TimedKernelParams params_;
+  KernelClock clock_;
+  std::vector<std::unique_ptr<Channel>> channels_;  // kMaxPlatformChannels, made at elaboration
+  uint32_t burst_words_ = 64;
+  const PlatformLaunch* launch_ = nullptr;
+  PlatformResult* result_ = nullptr;
+  int64_t ops_done_ = -1;  // -1 while the program loads
+  uint32_t accumulating_ = 0;
+  sc_core::sc_event start_, done_, accumulated_;
+};
+
+}  // namespace mmf::sim

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CI gate of the SystemC platform's timed model (issue 7): on the CI build, every token's
+// kernel cycles within 5% of the RTL's, for the shipped model and for ragged shapes; the same
+// ops on both, each op's cycles reported.
+#include "mmf/host/calibration.hpp"
+
+#include "common/backends.hpp"
+#include "common/checks.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/model_source.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf::test {
+namespace {
+
+struct CalibrationCase {
+  const char* name;
+  ModelConfig config;  // hidden_size 0: the shipped tiny model
+};
+
+ModelConfig ragged(int64_t hidden, int64_t intermediate, int64_t vocab, int64_t layers) {
+  ModelConfig c;
+  c.name = "ragged";
+  c.hidden_size = hidden;
+  c.intermediate_size = intermediate;
+  c.vocab_size = vocab;
+  c.num_layers = layers;
+  return c;
+}
+
+class TimedModel : public testing::TestWithParam<CalibrationCase> {};
+
+TEST_P(TimedModel, IsWithinFivePercentOfTheRtlPerToken) {
+  MMF_SKIP_WITHOUT_VERILATOR();
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  const CalibrationCase& c = GetParam();
+  const Model model = c.config.hidden_size == 0
+                          ? host::load_model("tiny").model
+                          : make_random_model(c.config, 7, Packing::two_bit);
+  const host::BuildDescriptor build =
+      host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  const host::CalibrationReport r = host::calibrate(model, build, {1, 5, 9});
+  MMF_ASSERT_EQ(r.tokens.size(), size_t{3});
+  const size_t ops = static_cast<size_t>(10 * model.config.num_layers + 2);
+  for (const host::CalibratedToken& t : r.tokens) {
+    MMF_EXPECT_EQ(t.ops.size(), ops);
+    MMF_EXPECT_LT(0u, t.rtl);
+    MMF_EXPECT_LE(std::abs(t.error()), 0.05)
+        << c.name << ": rtl " << t.rtl << " cycles, model " << t.model;
+    uint64_t sum = 0;
+    for (const host::CalibratedOp& o : t.ops) sum += o.rtl;
+    MMF_EXPECT_LE(sum, t.rtl) << "ops lie inside the launch";
+  }
+  // Every BitLinear op (most of a token) within 5% on its own.
+  for (const host::CalibratedOp& o : r.tokens[0].ops) {
+    if (o.opcode != mmf_hls::kOpBitLinear) continue;
+    MMF_EXPECT_LE(std::abs(o.error()), 0.05) << "op " << o.op << ": " << o.rtl << " vs " << o.model;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CiTiny, TimedModel,
+    testing::Values(CalibrationCase{"tiny", ModelConfig{}},
+                    CalibrationCase{"ragged", ragged(200, 330, 777, 3)},
+                    CalibrationCase{"narrow", ragged(90, 170, 300, 2)}),
+    [](const auto& test_info) { return std::string(test_info.param.name); });
+
+}  // namespace
+}  // namespace mmf::test
