@@ -26,7 +26,7 @@ start=$(date +%s)
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,$sanitizers -fno-omit-frame-pointer $no_recover" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=$sanitizers" \
-  -DMMF_FUZZ=ON -DMMF_WITH_VERILATOR=OFF -DBUILD_TESTING=OFF >/dev/null
+  -DMMF_FUZZ=ON -DMMF_WITH_VERILATOR=OFF -DMMF_WITH_SYSTEMC=OFF -DBUILD_TESTING=OFF >/dev/null
 
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export ASAN_OPTIONS="detect_leaks=1:print_stacktrace=1"
