@@ -69,9 +69,17 @@ int run_calibrate(const CalibrateArgs& a) {
     j["wall_seconds_rtl"] = r.wall_rtl;
     j["wall_seconds_model"] = r.wall_model;
     for (const host::CalibratedToken& t : r.tokens) {
+      nlohmann::json ops = nlohmann::json::array();
+      for (const host::CalibratedOp& o : t.ops) {
+        ops.push_back({{"op", o.op},
+                       {"opcode", host::opcode_name(o.opcode)},
+                       {"rtl_cycles", o.rtl},
+                       {"model_cycles", o.model}});
+      }
       j["tokens"].push_back({{"rtl_cycles", t.rtl},
                              {"model_cycles", t.model},
-                             {"error_pct", 100.0 * t.error()}});
+                             {"error_pct", 100.0 * t.error()},
+                             {"ops", ops}});
     }
     for (const auto& [opcode, s] : by_opcode) {
       j["ops"].push_back({{"opcode", host::opcode_name(opcode)},

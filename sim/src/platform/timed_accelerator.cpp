@@ -234,7 +234,6 @@ void TimedAccelerator::absorb(Channel& ch) const {
 
 void TimedAccelerator::prefetcher(uint32_t c) {
   Channel& ch = *channels_[c];
-  const uint32_t beat_bytes = params_.lanes / 4;
   for (;;) {
     while (ch.jobs.empty() || ops_done_ < 0 || ops_done_ <= ch.jobs.front().gate_op) {
       wait(ch.changed);
@@ -258,7 +257,7 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     p.set_command(tlm::TLM_READ_COMMAND);
     p.set_address(0);
     p.set_data_ptr(nullptr);
-    p.set_data_length(static_cast<uint32_t>(burst * beat_bytes));
+    p.set_data_length(static_cast<uint32_t>(burst * (params_.lanes / 4)));  // of this launch
     p.set_extension(&timing_only);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     weight_sockets[c]->b_transport(p, delay);
