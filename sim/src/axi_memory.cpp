@@ -140,19 +140,20 @@ ChannelTimeline::ChannelTimeline(const ChannelTiming& timing, uint32_t beat_byte
   }
 }
 
-double ChannelTimeline::read(double at, uint32_t beats) {
+double ChannelTimeline::read_bytes(double at, uint32_t beats, uint32_t beat_bytes) {
   // A channel that waited has a whole beat ready (the bucket of AxiMemoryChannel): the first
   // beat leaves once the latency has passed, the others at the rate; each is taken on the
   // next edge.
-  const double per_beat = beat_bytes_ / rate_;
+  const double per_beat = beat_bytes / std::min(timing_.bytes_per_cycle, double(beat_bytes));
   const double begin = std::max(at + timing_.latency_cycles, free_);
   free_ = begin + static_cast<double>(beats) * per_beat;
   return begin + static_cast<double>(beats - 1) * per_beat + 1.0;
 }
 
-double ChannelTimeline::write(double at, uint32_t beats) {
+double ChannelTimeline::write_bytes(double at, uint32_t beats, uint32_t beat_bytes) {
+  const double per_beat = beat_bytes / std::min(timing_.bytes_per_cycle, double(beat_bytes));
   const double begin = std::max(at, free_);
-  free_ = begin + static_cast<double>(beats) * beat_bytes_ / rate_;
+  free_ = begin + static_cast<double>(beats) * per_beat;
   return free_ + timing_.latency_cycles;
 }
 

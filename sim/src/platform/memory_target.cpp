@@ -19,7 +19,12 @@ void MemoryTarget::configure(const ChannelTiming& timing, uint32_t beat_bytes,
   bytes_moved_ = 0;
 }
 
-void MemoryTarget::b_transport(int /*port*/, tlm::tlm_generic_payload& trans,
+void MemoryTarget::set_port_beat(int port, uint32_t beat_bytes) {
+  if (port_beat_.size() <= static_cast<size_t>(port)) port_beat_.resize(port + 1, 0);
+  port_beat_[port] = beat_bytes;
+}
+
+void MemoryTarget::b_transport(int port, tlm::tlm_generic_payload& trans,
                                sc_core::sc_time& delay) {
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
@@ -33,11 +38,12 @@ void MemoryTarget::b_transport(int /*port*/, tlm::tlm_generic_payload& trans,
     if (cmd == tlm::TLM_READ_COMMAND) std::memcpy(trans.get_data_ptr(), bytes_ + addr, len);
     if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(bytes_ + addr, trans.get_data_ptr(), len);
   }
-  const uint32_t beat = timeline_->beat_bytes();
+  const bool own = static_cast<size_t>(port) >= port_beat_.size() || port_beat_[port] == 0;
+  const uint32_t beat = own ? timeline_->beat_bytes() : port_beat_[port];
   const auto beats = static_cast<uint32_t>((len + beat - 1) / beat);
   const double at = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
-  const double done = cmd == tlm::TLM_WRITE_COMMAND ? timeline_->write(at, beats)
-                                                     : timeline_->read(at, beats);
+  const double done = cmd == tlm::TLM_WRITE_COMMAND ? timeline_->write_bytes(at, beats, beat)
+                                                     : timeline_->read_bytes(at, beats, beat);
   delay = clock_.cycles(done) - sc_core::sc_time_stamp();
   bytes_moved_ += len;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "mmf/sim/axi_memory.hpp"
 #include "systemc.hpp"
@@ -29,6 +30,8 @@ class MemoryTarget : public sc_core::sc_module {
   // Before a run: the channel's timing and beat width, and its bytes (may be null: timing only).
   void configure(const ChannelTiming& timing, uint32_t beat_bytes, const KernelClock& clock,
                  uint8_t* bytes, uint64_t size);
+  // Beats of the initiator bound to `port` (in binding order), when not the channel's own.
+  void set_port_beat(int port, uint32_t beat_bytes);
   uint64_t bytes_moved() const { return bytes_moved_; }
 
  private:
@@ -39,6 +42,7 @@ class MemoryTarget : public sc_core::sc_module {
   uint8_t* bytes_ = nullptr;
   uint64_t size_ = 0;
   uint64_t bytes_moved_ = 0;
+  std::vector<uint32_t> port_beat_;  // 0: the channel's own beat
 };
 
 }  // namespace mmf::sim

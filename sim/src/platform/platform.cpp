@@ -48,6 +48,8 @@ class PlatformTop : public sc_core::sc_module {
     const TimedKernelParams& k = p.kernel;
     link.configure(p.link);
     vec_memory.configure(k.vec_timing, 4 * k.vector_lanes, clock, nullptr, 0);
+    // Port 0 is the host link's: the shell's DMA engine moves 512-bit beats.
+    vec_memory.set_port_beat(0, 64);
     for (uint32_t c = 0; c < k.channels; ++c) {
       weight_memory[c].configure(k.weight_timing, k.lanes / 4, clock, nullptr, 0);
     }

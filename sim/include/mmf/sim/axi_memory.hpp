@@ -107,16 +107,20 @@ class ChannelTimeline {
   // Bytes per cycle the data path sustains.
   double rate() const { return rate_; }
   // A read burst of `beats`: the cycle (fractional) its last beat has been delivered.
-  double read(double at, uint32_t beats);
+  double read(double at, uint32_t beats) { return read_bytes(at, beats, beat_bytes_); }
   // A write burst of `beats` whose data is ready from cycle `at`: the cycle of its response.
-  double write(double at, uint32_t beats);
+  double write(double at, uint32_t beats) { return write_bytes(at, beats, beat_bytes_); }
+  // The same for another initiator of the channel whose beats are `beat_bytes` wide (the
+  // shell's DMA engine behind the host link).
+  double read_bytes(double at, uint32_t beats, uint32_t beat_bytes);
+  double write_bytes(double at, uint32_t beats, uint32_t beat_bytes);
   uint32_t beat_bytes() const { return beat_bytes_; }
   const ChannelTiming& timing() const { return timing_; }
 
  private:
   ChannelTiming timing_;
   uint32_t beat_bytes_;
-  double rate_;
+  double rate_;        // of the channel's own beats
   double free_ = 0.0;  // the cycle the data path is free from
 };
 
