@@ -253,7 +253,7 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
-  cmd->add_option("--backend", a->backend, "verilator | csim | cpu | xrt")->capture_default_str();
+  cmd->add_option("--backend", a->backend, "verilator | systemc | csim | cpu | xrt")->capture_default_str();
   cmd->add_option("--threads", a->threads, "cpu backend, matvec, bandwidth: threads (0: all cores)")
       ->capture_default_str();
   cmd->add_option("--isa", a->isa, "cpu backend, matvec: auto | scalar | avx2 | avx512")

@@ -158,6 +158,7 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--backend", a->backend,
                   "verilator (the RTL, cycle-accurate) | csim (HLS C++) | cpu (golden units) | "
+                  "systemc (the board's virtual platform, timed) | "
                   "xrt (an Alveo board, or XRT emulation; needs --xclbin)")
       ->capture_default_str();
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
