@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "cpu_engine.hpp"
+#include "mmf/error.hpp"
 #include "mmf/sim/platform.hpp"
 #include "sim_channel_timing.hpp"
 
@@ -14,6 +15,11 @@ namespace mmf::host {
 namespace {
 
 sim::PlatformParams platform_params(const BuildDescriptor& b) {
+  if (b.accel.weight_channels > static_cast<int>(sim::kMaxPlatformChannels)) {
+    throw Error("--backend systemc: build '" + b.name + "' (" + b.path + ") has " +
+                std::to_string(b.accel.weight_channels) + " weight channels; the platform " +
+                "models at most " + std::to_string(sim::kMaxPlatformChannels));
+  }
   sim::PlatformParams p;
   p.clock_mhz = b.accel.clock_mhz;
   sim::TimedKernelParams& k = p.kernel;

@@ -21,6 +21,23 @@ struct TimingOnly : tlm::tlm_extension<TimingOnly> {
   void copy_from(const tlm::tlm_extension_base&) override {}
 };
 
+// Sends a timing-only payload of `bytes` through `socket` (any initiator socket) with the
+// delay annotated so far; returns the delay after the target's.
+template <class Socket>
+sc_core::sc_time transport_timing_only(Socket& socket, tlm::tlm_command cmd, uint64_t bytes,
+                                       sc_core::sc_time delay) {
+  tlm::tlm_generic_payload p;
+  TimingOnly timing_only;
+  p.set_command(cmd);
+  p.set_address(0);
+  p.set_data_ptr(nullptr);
+  p.set_data_length(static_cast<uint32_t>(bytes));
+  p.set_extension(&timing_only);
+  socket->b_transport(p, delay);
+  p.clear_extension(&timing_only);
+  return delay;
+}
+
 class MemoryTarget : public sc_core::sc_module {
  public:
   // The accelerator's port and, for the vector bank, the host link too.

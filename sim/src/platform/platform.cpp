@@ -82,16 +82,8 @@ class PlatformTop : public sc_core::sc_module {
 
   void transfer(tlm::tlm_command cmd, uint64_t bytes) {
     if (bytes == 0) return;
-    tlm::tlm_generic_payload p;
-    TimingOnly timing_only;
-    p.set_command(cmd);
-    p.set_address(0);
-    p.set_data_ptr(nullptr);
-    p.set_data_length(static_cast<uint32_t>(bytes));
-    p.set_extension(&timing_only);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    host_socket->b_transport(p, delay);
-    p.clear_extension(&timing_only);
+    const sc_core::sc_time delay =
+        transport_timing_only(host_socket, cmd, bytes, sc_core::SC_ZERO_TIME);
     wait(delay);
   }
 

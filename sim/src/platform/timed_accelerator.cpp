@@ -62,16 +62,9 @@ void TimedAccelerator::notify_channels() {
 }
 
 double TimedAccelerator::vec_burst(tlm::tlm_command cmd, double at, uint64_t beats) {
-  tlm::tlm_generic_payload p;
-  TimingOnly timing_only;
-  p.set_command(cmd);
-  p.set_address(0);
-  p.set_data_ptr(nullptr);
-  p.set_data_length(static_cast<uint32_t>(beats * 4 * params_.vector_lanes));
-  p.set_extension(&timing_only);
-  sc_core::sc_time delay = clock_.cycles(std::max(0.0, at - clock_.now()));
-  vec_socket->b_transport(p, delay);
-  p.clear_extension(&timing_only);
+  const sc_core::sc_time delay = transport_timing_only(
+      vec_socket, cmd, beats * 4 * params_.vector_lanes,
+      clock_.cycles(std::max(0.0, at - clock_.now())));
   return clock_.to_cycles(sc_core::sc_time_stamp() + delay);
 }
 
@@ -252,16 +245,9 @@ void TimedAccelerator::prefetcher(uint32_t c) {
         wait(clock_.cycles(ch.inflight.front().first - clock_.now() + kSlack), ch.changed);
       }
     }
-    tlm::tlm_generic_payload p;
-    TimingOnly timing_only;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(0);
-    p.set_data_ptr(nullptr);
-    p.set_data_length(static_cast<uint32_t>(burst * (params_.lanes / 4)));  // of this launch
-    p.set_extension(&timing_only);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    weight_sockets[c]->b_transport(p, delay);
-    p.clear_extension(&timing_only);
+    const sc_core::sc_time delay =
+        transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
+                              burst * (params_.lanes / 4), sc_core::SC_ZERO_TIME);
     ch.inflight.emplace_back(clock_.to_cycles(sc_core::sc_time_stamp() + delay), burst);
     ch.reserved += burst;
     ch.changed.notify(sc_core::SC_ZERO_TIME);
