@@ -15,6 +15,7 @@ void add_eval_command(CLI::App& app);
 void add_gen_builds_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
 // Options and callback of gen-builds on `cmd` (a subcommand, or the app of mmf-gen-builds).
 void configure_gen_builds(CLI::App* cmd);
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   mmf::cli::add_gen_builds_command(app);
   mmf::cli::add_synth_command(app);
   mmf::cli::add_calibrate_command(app);
+  mmf::cli::add_sweep_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -186,7 +186,18 @@ uint64_t BuildDescriptor::fingerprint() const {
 }
 
 BuildDescriptor load_build_descriptor(const std::string& path) {
-  const YAML::Node root = load_yaml_file(path, "build descriptor");
+  return load_build_descriptor(path, AcceleratorOverrides{});
+}
+
+BuildDescriptor load_build_descriptor(const std::string& path, const AcceleratorOverrides& o) {
+  YAML::Node root = load_yaml_file(path, "build descriptor");
+  if (root.IsMap() && root["accelerator"].IsMap()) {
+    YAML::Node acc = root["accelerator"];
+    if (o.clock_mhz) acc["clock_mhz"] = *o.clock_mhz;
+    if (o.lanes) acc["lanes"] = *o.lanes;
+    if (o.weight_channels) acc["weight_channels"] = *o.weight_channels;
+    if (o.vector_lanes) acc["vector_lanes"] = *o.vector_lanes;
+  }
   BuildDescriptor b;
   b.path = path;
   const Section top(root, path, "", {"name", "description", "board", "accelerator", "energy"});

@@ -22,46 +22,66 @@ uint32_t to_u32(int64_t v) {
   return static_cast<uint32_t>(v);
 }
 
-// Appends regions to the vector bank.
+// Appends regions to the vector bank. Without data it only counts words (a plan).
 class VecBuilder {
  public:
+  explicit VecBuilder(bool with_data) : with_data_(with_data) {}
   uint32_t alloc(uint64_t words) {
-    const uint64_t at = words_.size();
+    const uint64_t at = size_;
     if (at + words > UINT32_MAX) throw Error("device image: the vector bank exceeds 2^32 words");
-    words_.resize(at + words, 0);
+    size_ += words;
+    if (with_data_) words_.resize(size_, 0);
     return static_cast<uint32_t>(at);
   }
-  // n int16 values, two per word, low half first.
+  // n int16 values, two per word, low half first; `v` null in a plan.
   uint32_t put_int16(const int16_t* v, size_t n) {
     const uint32_t at = alloc(int16_vector_words(static_cast<uint32_t>(n)));
-    for (size_t k = 0; k < n; ++k) set_half(at, k, static_cast<uint16_t>(v[k]));
+    if (with_data_) {
+      for (size_t k = 0; k < n; ++k) set_half(at, k, static_cast<uint16_t>(v[k]));
+    }
     return at;
   }
   void set_half(uint32_t at, size_t k, uint16_t v) {
     uint32_t& w = words_[at + k / 2];
     w = (k & 1) ? ((w & 0xFFFFu) | (uint32_t{v} << 16)) : ((w & 0xFFFF0000u) | v);
   }
+  bool with_data() const { return with_data_; }
+  uint64_t size() const { return size_; }
   std::vector<uint32_t>& words() { return words_; }
 
  private:
+  bool with_data_;
+  uint64_t size_ = 0;
   std::vector<uint32_t> words_;
 };
 
 // Lays out ternary tensors in the weight channels in the order the streamers read them.
+// Without data (a plan) it only advances the cursor.
 class WeightBuilder {
  public:
-  WeightBuilder(int channels, int lanes) : lanes_(lanes), images_(channels) {}
+  WeightBuilder(int channels, int lanes, bool with_data)
+      : lanes_(lanes), channels_(to_u32(channels)), with_data_(with_data) {
+    if (with_data) images_.resize(channels_);
+  }
   int word_bytes() const { return lanes_ / 4; }
 
-  // Returns the tensor's first weight word (the same in every channel).
-  uint32_t put(const TernaryTensor& t) {
-    const auto channels = static_cast<uint32_t>(images_.size());
-    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols);
-    const uint64_t row_words = ceil_div(n, static_cast<uint64_t>(lanes_));
-    const uint64_t per_channel = bitlinear_channel_words(rows, n, to_u32(lanes_), channels);
+  // Returns the first weight word (the same in every channel) of a rows x n tensor; `t` is
+  // that tensor, or null in a plan.
+  uint32_t put(uint32_t rows, uint32_t n, const TernaryTensor* t) {
+    const uint64_t per_channel = bitlinear_channel_words(rows, n, to_u32(lanes_), channels_);
     const uint64_t first = cursor_;
     if (first + per_channel > UINT32_MAX) throw Error("device image: weight channel too large");
     cursor_ += per_channel;
+    if (with_data_) write(first, *t);
+    return static_cast<uint32_t>(first);
+  }
+  uint64_t words() const { return cursor_; }
+  std::vector<std::vector<uint8_t>>& images() { return images_; }
+
+ private:
+  void write(uint64_t first, const TernaryTensor& t) {
+    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols), channels = channels_;
+    const uint64_t row_words = ceil_div(n, static_cast<uint64_t>(lanes_));
     const size_t row_bytes = row_words * word_bytes();
     for (auto& img : images_) img.resize(cursor_ * word_bytes(), 0);
     std::vector<int8_t> trits(n);
@@ -75,13 +95,11 @@ class WeightBuilder {
       std::memset(dst, 0, row_bytes);
       pack_row(trits.data(), n, Packing::two_bit, dst);
     }
-    return static_cast<uint32_t>(first);
   }
-  uint64_t words() const { return cursor_; }
-  std::vector<std::vector<uint8_t>>& images() { return images_; }
 
- private:
   int lanes_;
+  uint32_t channels_;
+  bool with_data_;
   uint64_t cursor_ = 0;
   std::vector<std::vector<uint8_t>> images_;
 };
@@ -93,23 +111,31 @@ Descriptor op(uint32_t opcode, uint32_t n) {
   return d;
 }
 
+// A BitLinear to emit: its shape, and its compiled parameters when the image carries data.
+struct BitLinearShape {
+  uint32_t rows = 0, n = 0;
+  bool has_rms = true;                  // a norm weight before it (all but down_proj)
+  const FixedBitLinear* data = nullptr;  // null in a plan
+};
+
 class ProgramBuilder {
  public:
   ProgramBuilder(VecBuilder& vec, WeightBuilder& weights) : vec_(vec), weights_(weights) {}
 
-  void bitlinear(const FixedBitLinear& bl, uint32_t src, uint32_t dst, uint32_t out_addr = 0) {
-    const TernaryTensor& w = *bl.weight;
-    Descriptor d = op(kOpBitLinear, to_u32(w.cols));
-    d[kFieldRows] = to_u32(w.rows);
+  void bitlinear(const BitLinearShape& s, uint32_t src, uint32_t dst, uint32_t out_addr = 0) {
+    const FixedBitLinear* bl = s.data;
+    Descriptor d = op(kOpBitLinear, s.n);
+    d[kFieldRows] = s.rows;
     d[kFieldSrc0] = src;
     d[kFieldDst] = dst;
-    d[kFieldAddr0] =
-        bl.w_rms.empty() ? kNoAddress : vec_.put_int16(bl.w_rms.data(), bl.w_rms.size());
-    d[kFieldAddr1] = vec_.put_int16(bl.w_code.data(), bl.w_code.size());
+    d[kFieldAddr0] = s.has_rms ? vec_.put_int16(bl ? bl->w_rms.data() : nullptr, s.n) : kNoAddress;
+    d[kFieldAddr1] = vec_.put_int16(bl ? bl->w_code.data() : nullptr, s.n);
     d[kFieldAddr2] = out_addr;
-    d[kFieldWeight] = weights_.put(w);
-    d[kFieldMant] = static_cast<uint32_t>(bl.constant.mant);
-    d[kFieldExp] = static_cast<uint32_t>(static_cast<int32_t>(bl.constant.exp));
+    d[kFieldWeight] = weights_.put(s.rows, s.n, bl ? bl->weight : nullptr);
+    if (bl) {
+      d[kFieldMant] = static_cast<uint32_t>(bl->constant.mant);
+      d[kFieldExp] = static_cast<uint32_t>(static_cast<int32_t>(bl->constant.exp));
+    }
     ops.push_back(d);
   }
   void vector_op(uint32_t opcode, uint32_t n, uint32_t src, uint32_t dst) {
@@ -184,35 +210,35 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
   }
 }
 
-DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
-  const ModelConfig& c = model.config;
-  check_model_fits(c, b);
-  const FixedParams params = compile_fixed_params(model);
+namespace {
+
+// Lays out the vector bank and the weight channels and emits the token program of a model of
+// shape `c` on build `b`. The one layout of compile_model (model and params given: data
+// written) and plan_program (null: shapes and addresses only). Returns the header's offset.
+uint32_t emit_program(const ModelConfig& c, const Model* model, const FixedParams* params,
+                      VecBuilder& vec, WeightBuilder& weights, ProgramPlan& plan) {
   const uint32_t h = to_u32(c.hidden_size), inter = to_u32(c.intermediate_size);
-
-  DeviceImage img;
-  img.build = b.name;
-  img.lanes = b.accel.lanes;
-  img.weight_channels = b.accel.weight_channels;
-  img.weight_word_bytes = b.weight_word_bytes();
-  ImageLayout& lay = img.layout;
+  ImageLayout& lay = plan.layout;
   lay.vocab = to_u32(c.vocab_size);
-
-  VecBuilder vec;
-  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes);
   const uint32_t header = vec.alloc(kHeaderWords);
   lay.token_in = vec.alloc(1);
   lay.logits = vec.alloc(lay.vocab);
   const auto num_ops = static_cast<uint32_t>(program_ops(c));
   lay.program = vec.alloc(uint64_t{num_ops} * kDescriptorWords);
   lay.embedding = vec.alloc(uint64_t{lay.vocab} * int16_vector_words(h));
-  for (uint32_t v = 0; v < lay.vocab; ++v) {
-    const uint32_t row = lay.embedding + v * to_u32(int16_vector_words(h));
-    for (uint32_t k = 0; k < h; ++k) vec.set_half(row, k, model.embedding[size_t{v} * h + k]);
+  if (model != nullptr) {
+    for (uint32_t v = 0; v < lay.vocab; ++v) {
+      const uint32_t row = lay.embedding + v * to_u32(int16_vector_words(h));
+      for (uint32_t k = 0; k < h; ++k) vec.set_half(row, k, model->embedding[size_t{v} * h + k]);
+    }
   }
   lay.state_words = to_u32(c.num_layers) * h;
   lay.state = vec.alloc(lay.state_words);
 
+  const auto shape = [&](uint32_t rows, uint32_t n, bool has_rms, const FixedBitLinear* data) {
+    return BitLinearShape{rows, n, has_rms, data};
+  };
+  const auto layer_data = [&](size_t l) { return params ? &params->layers[l] : nullptr; };
   ProgramBuilder prog(vec, weights);
   Descriptor embed = op(kOpEmbed, h);
   embed[kFieldRows] = lay.vocab;
@@ -220,11 +246,11 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
   embed[kFieldAddr0] = lay.embedding;
   embed[kFieldAddr1] = lay.token_in;
   prog.ops.push_back(embed);
-  for (size_t l = 0; l < params.layers.size(); ++l) {
-    const FixedLayer& w = params.layers[l];
-    prog.bitlinear(w.i_proj, kBufX, kBufI);
-    prog.bitlinear(w.f_proj, kBufX, kBufF);
-    prog.bitlinear(w.g_proj, kBufX, kBufG);
+  for (size_t l = 0; l < static_cast<size_t>(c.num_layers); ++l) {
+    const FixedLayer* w = layer_data(l);
+    prog.bitlinear(shape(h, h, true, w ? &w->i_proj : nullptr), kBufX, kBufI);
+    prog.bitlinear(shape(h, h, true, w ? &w->f_proj : nullptr), kBufX, kBufF);
+    prog.bitlinear(shape(h, h, true, w ? &w->g_proj : nullptr), kBufX, kBufG);
     Descriptor gru = op(kOpMlgru, h);
     gru[kFieldSrc0] = kBufI;
     gru[kFieldSrc1] = kBufF;
@@ -232,34 +258,97 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
     gru[kFieldDst] = kBufP;
     gru[kFieldAddr0] = lay.state + to_u32(static_cast<int64_t>(l)) * h;
     gru[kFieldAddr1] = kNoAddress;
-    if (!w.lower_bound.empty()) {
+    // Every layer but the first has a forget-gate lower bound (compile_fixed_params).
+    if (l > 0) {
       gru[kFieldAddr1] = vec.alloc(h);
-      std::copy(w.lower_bound.begin(), w.lower_bound.end(), vec.words().begin() + gru[kFieldAddr1]);
+      if (w) {
+        std::copy(w->lower_bound.begin(), w->lower_bound.end(),
+                  vec.words().begin() + gru[kFieldAddr1]);
+      }
     }
     prog.ops.push_back(gru);
-    prog.bitlinear(w.o_proj, kBufP, kBufA);
+    prog.bitlinear(shape(h, h, true, w ? &w->o_proj : nullptr), kBufP, kBufA);
     prog.vector_op(kOpAdd, h, kBufA, kBufX);
-    prog.bitlinear(w.gate_proj, kBufX, kBufGU);
+    prog.bitlinear(shape(2 * inter, h, true, w ? &w->gate_proj : nullptr), kBufX, kBufGU);
     prog.vector_op(kOpGlu, inter, kBufGU, kBufP);
-    prog.bitlinear(w.down_proj, kBufP, kBufA);
+    prog.bitlinear(shape(h, inter, false, w ? &w->down_proj : nullptr), kBufP, kBufA);
     prog.vector_op(kOpAdd, h, kBufA, kBufX);
   }
-  prog.bitlinear(params.lm_head, kBufX, kDstMemory, lay.logits);
+  prog.bitlinear(shape(lay.vocab, h, true, params ? &params->lm_head : nullptr), kBufX,
+                 kDstMemory, lay.logits);
   if (prog.ops.size() != num_ops) throw Error("device image: program length mismatch (bug)");
-
-  img.program = std::move(prog.ops);
+  plan.program = std::move(prog.ops);
   lay.num_ops = num_ops;
-  for (uint32_t k = 0; k < num_ops; ++k) {
-    std::copy(img.program[k].begin(), img.program[k].end(),
-              vec.words().begin() + lay.program + k * kDescriptorWords);
+  lay.vec_words = vec.size();
+  lay.weight_words = std::max<uint64_t>(weights.words(), 1);
+  return header;
+}
+
+// The shapes compile_model assumes of the compiled parameters: a model whose own shapes
+// differ would get a layout that does not describe its data.
+void check_shapes(const Model& model, const FixedParams& params) {
+  const ModelConfig& c = model.config;
+  const auto same = [&](const FixedBitLinear& bl, int64_t rows, int64_t n, bool has_rms) {
+    const bool ok = bl.weight != nullptr && bl.weight->rows == rows && bl.weight->cols == n &&
+                    static_cast<int64_t>(bl.w_code.size()) == n &&
+                    (has_rms ? static_cast<int64_t>(bl.w_rms.size()) == n : bl.w_rms.empty());
+    if (!ok) throw Error("device image: model '" + c.name + "' has a BitLinear of another shape "
+                         "than its config");
+  };
+  const int64_t h = c.hidden_size, inter = c.intermediate_size;
+  if (static_cast<int64_t>(params.layers.size()) != c.num_layers) {
+    throw Error("device image: model '" + c.name + "' has another number of layers than its config");
   }
+  for (size_t l = 0; l < params.layers.size(); ++l) {
+    const FixedLayer& w = params.layers[l];
+    for (const FixedBitLinear* bl : {&w.i_proj, &w.f_proj, &w.g_proj, &w.o_proj}) same(*bl, h, h, true);
+    same(w.gate_proj, 2 * inter, h, true);
+    same(w.down_proj, h, inter, false);
+    if (w.lower_bound.size() != (l > 0 ? static_cast<size_t>(h) : 0)) {
+      throw Error("device image: model '" + c.name + "' has a lower bound of another shape");
+    }
+  }
+  same(params.lm_head, c.vocab_size, h, true);
+}
+
+}  // namespace
+
+ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b) {
+  check_model_fits(c, b);
+  VecBuilder vec(false);
+  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, false);
+  ProgramPlan plan;
+  emit_program(c, nullptr, nullptr, vec, weights, plan);
+  return plan;
+}
+
+DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
+  const ModelConfig& c = model.config;
+  check_model_fits(c, b);
+  const FixedParams params = compile_fixed_params(model);
+  check_shapes(model, params);
+
+  DeviceImage img;
+  img.build = b.name;
+  img.lanes = b.accel.lanes;
+  img.weight_channels = b.accel.weight_channels;
+  img.weight_word_bytes = b.weight_word_bytes();
+  VecBuilder vec(true);
+  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, true);
+  ProgramPlan plan;
+  const uint32_t header = emit_program(c, &model, &params, vec, weights, plan);
+  img.layout = plan.layout;
+  img.program = std::move(plan.program);
+  const ImageLayout& lay = img.layout;
   std::vector<uint32_t>& words = vec.words();
+  for (uint32_t k = 0; k < lay.num_ops; ++k) {
+    std::copy(img.program[k].begin(), img.program[k].end(),
+              words.begin() + lay.program + k * kDescriptorWords);
+  }
   words[header + kHeaderMagic] = kImageMagic;
   words[header + kHeaderVersion] = kImageVersion;
   words[header + kHeaderProgram] = lay.program;
-  words[header + kHeaderNumOps] = num_ops;
-  lay.vec_words = words.size();
-  lay.weight_words = std::max<uint64_t>(weights.words(), 1);
+  words[header + kHeaderNumOps] = lay.num_ops;
   img.weights = std::move(weights.images());
   for (auto& w : img.weights) w.resize(lay.weight_words * img.weight_word_bytes, 0);
   img.vec = std::move(words);

@@ -14,32 +14,12 @@
 namespace mmf::host {
 namespace {
 
-sim::PlatformParams platform_params(const BuildDescriptor& b) {
-  if (b.accel.weight_channels > static_cast<int>(sim::kMaxPlatformChannels)) {
-    throw Error("--backend systemc: build '" + b.name + "' (" + b.path + ") has " +
-                std::to_string(b.accel.weight_channels) + " weight channels; the platform " +
-                "models at most " + std::to_string(sim::kMaxPlatformChannels));
-  }
-  sim::PlatformParams p;
-  p.clock_mhz = b.accel.clock_mhz;
-  sim::TimedKernelParams& k = p.kernel;
-  k.lanes = static_cast<uint32_t>(b.accel.lanes);
-  k.channels = static_cast<uint32_t>(b.accel.weight_channels);
-  k.vector_lanes = static_cast<uint32_t>(b.accel.vector_lanes);
-  k.fifo_words = static_cast<uint32_t>(b.weight_fifo_words());
-  k.weight_timing = sim_channel_timing(b);
-  k.vec_timing = k.weight_timing;
-  p.link.gbps = b.board.host_link.gbps;
-  p.link.launch_us = b.board.host_link.launch_us;
-  return p;
-}
-
 class SystemcDevice final : public HostMemoryDevice {
  public:
   SystemcDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("systemc", std::move(build)),
         engine_(this->build(), options),
-        platform_(sim::make_platform(platform_params(this->build()))) {}
+        platform_(sim::make_platform(platform_params(this->build(), "--backend systemc"))) {}
   ~SystemcDevice() override { drain(); }
 
   // The host's transfers between launches cross the link: writes before a launch and reads

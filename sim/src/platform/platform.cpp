@@ -51,7 +51,7 @@ class PlatformTop : public sc_core::sc_module {
     // Port 0 is the host link's: the shell's DMA engine moves 512-bit beats.
     vec_memory.set_port_beat(0, 64);
     for (uint32_t c = 0; c < k.channels; ++c) {
-      weight_memory[c].configure(k.weight_timing, k.lanes / 4, clock, nullptr, 0);
+      weight_memory[c].configure(k.weight_timing, k.weight_word_bytes(), clock, nullptr, 0);
     }
     accelerator.configure(k, clock);
   }

@@ -32,7 +32,7 @@ void TimedAccelerator::configure(const TimedKernelParams& params, const KernelCl
   params_ = params;
   clock_ = clock;
   // Bursts of at most max_burst beats that never cross 4 KiB (mmf_axi_read_master).
-  const uint32_t beat = params.lanes / 4;
+  const uint32_t beat = params.weight_word_bytes();
   burst_words_ = std::max<uint32_t>(1, std::min<uint32_t>(params.max_burst, 4096 / beat));
 }
 
@@ -156,7 +156,7 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
     tail += params_.vec_timing.latency_cycles;
   }
   wait_cycles(tail);
-  result_->weight_bytes += rows * row_words * (params_.lanes / 4);
+  result_->weight_bytes += rows * row_words * params_.weight_word_bytes();
 }
 
 void TimedAccelerator::controller() {
@@ -247,7 +247,7 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     }
     const sc_core::sc_time delay =
         transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
-                              burst * (params_.lanes / 4), sc_core::SC_ZERO_TIME);
+                              burst * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME);
     ch.inflight.emplace_back(clock_.to_cycles(sc_core::sc_time_stamp() + delay), burst);
     ch.reserved += burst;
     ch.changed.notify(sc_core::SC_ZERO_TIME);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,14 @@ struct BuildDescriptor {
 
 // Reads and validates one descriptor; errors name the file, the key and what was expected.
 BuildDescriptor load_build_descriptor(const std::string& path);
+
+// Values that replace the YAML's `accelerator:` keys before validation (a sweep's grid): each
+// is checked as if the file held it.
+struct AcceleratorOverrides {
+  std::optional<double> clock_mhz;
+  std::optional<int> lanes, weight_channels, vector_lanes;
+};
+BuildDescriptor load_build_descriptor(const std::string& path, const AcceleratorOverrides& o);
 
 // Resolves --build: a path to a YAML, or a build name under the shipped bitstreams/ directory.
 std::string build_descriptor_path(const std::string& spec);

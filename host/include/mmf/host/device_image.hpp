@@ -85,6 +85,15 @@ void check_model_fits(const ModelConfig& config, const BuildDescriptor& build);
 // Compiles `model` for `build`; validates the result before returning it.
 DeviceImage compile_model(const Model& model, const BuildDescriptor& build);
 
+// The layout and token program compile_model gives a model of this shape, every descriptor
+// and address the same, without compiling weights or writing any bank (a BitLinear's
+// constant is 0): what a timing model needs, in microseconds even for 2.7B (the sweep).
+struct ProgramPlan {
+  ImageLayout layout;
+  std::vector<Descriptor> program;
+};
+ProgramPlan plan_program(const ModelConfig& config, const BuildDescriptor& build);
+
 // CRC32C of the vector bank's constant contents: every word except the token, the logits, the
 // recurrent state (which the device writes) and the checksum word of the header itself.
 uint32_t vector_bank_crc(const uint32_t* words, const ImageLayout& layout);

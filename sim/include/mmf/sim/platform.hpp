@@ -36,7 +36,11 @@ struct StepCosts {
 StepCosts default_step_costs();
 
 struct TimedKernelParams {
-  uint32_t lanes = 16;          // trits per weight word (weight beat = lanes / 4 bytes)
+  uint32_t weight_word_bytes() const { return word_bytes != 0 ? word_bytes : lanes / 4; }
+
+  uint32_t lanes = 16;          // trits per weight word
+  uint32_t word_bytes = 0;      // bytes of a weight word on the channel: lanes / 4 (2-bit,
+                                // the RTL's packing) when 0; ceil(lanes / 5) models 1.6-bit
   uint32_t channels = 2;        // weight channels
   uint32_t vector_lanes = 4;    // 32-bit words per vector beat
   uint32_t fifo_words = 4096;   // weight FIFO depth per channel, in weight words
