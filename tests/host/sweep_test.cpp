@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+// The design-space sweep (issue 7): the plan is the compiled program without its data, its
+// counters are the kernel's, a point times what the systemc backend times, bad specs are
+// refused before anything runs, and a sweep resumes without redoing finished points.
+#include "mmf/host/sweep.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/checks.hpp"
+#include "common/temp_dir.hpp"
+#include "mmf/host/accelerator.hpp"
+#include "mmf/host/device.hpp"
+#include "mmf/host/model_source.hpp"
+
+namespace mmf::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace mmf_hls;
+
+host::BuildDescriptor build(const std::string& name) {
+  return host::load_build_descriptor(host::build_descriptor_path(name));
+}
+
+ModelConfig ragged() {
+  ModelConfig c;
+  c.name = "ragged";
+  c.hidden_size = 40;
+  c.intermediate_size = 72;
+  c.vocab_size = 300;
+  c.num_layers = 3;
+  return c;
+}
+
+struct PlanCase {
+  const char* name;
+  const char* build;
+  bool tiny;  // the shipped tiny model, else a ragged random one
+};
+
+class Plan : public testing::TestWithParam<PlanCase> {
+ protected:
+  Model model() const {
+    return GetParam().tiny ? host::load_model("tiny").model
+                           : make_random_model(ragged(), 3, Packing::two_bit);
+  }
+};
+
+TEST_P(Plan, IsTheCompiledProgramWithoutItsConstants) {
+  const Model m = model();
+  const host::BuildDescriptor b = build(GetParam().build);
+  const host::DeviceImage img = host::compile_model(m, b);
+  const host::ProgramPlan plan = host::plan_program(m.config, b);
+  MMF_ASSERT_EQ(plan.program.size(), img.program.size());
+  for (size_t k = 0; k < plan.program.size(); ++k) {
+    host::Descriptor d = img.program[k];
+    d[kFieldMant] = d[kFieldExp] = 0;  // the plan has no weights to derive them from
+    MMF_EXPECT_TRUE(plan.program[k] == d) << "op " << k;
+  }
+  const host::ImageLayout &p = plan.layout, &c = img.layout;
+  MMF_EXPECT_EQ(p.vec_words, c.vec_words);
+  MMF_EXPECT_EQ(p.weight_words, c.weight_words);
+  MMF_EXPECT_EQ(p.token_in, c.token_in);
+  MMF_EXPECT_EQ(p.logits, c.logits);
+  MMF_EXPECT_EQ(p.program, c.program);
+  MMF_EXPECT_EQ(p.state, c.state);
+  MMF_EXPECT_EQ(p.vocab, c.vocab);
+}
+
+TEST_P(Plan, CountersAreTheKernelsCounters) {
+  const Model m = model();
+  const host::BuildDescriptor b = build(GetParam().build);
+  host::Accelerator acc(host::open_device("cpu", b), host::compile_model(m, b));
+  acc.step(1);
+  const KernelCounters run = acc.last_counters().kernel;
+  const KernelCounters plan = host::planned_counters(
+      host::plan_program(m.config, b), b, static_cast<uint32_t>(b.weight_word_bytes()));
+  MMF_EXPECT_EQ(plan.ops_done, run.ops_done);
+  MMF_EXPECT_EQ(plan.ternary_ops, run.ternary_ops);
+  MMF_EXPECT_EQ(plan.weight_bytes, run.weight_bytes);
+  MMF_EXPECT_EQ(plan.vector_bytes, run.vector_bytes);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, Plan,
+                         testing::Values(PlanCase{"tiny_ci_tiny", "ci-tiny", true},
+                                         PlanCase{"ragged_ci_tiny", "ci-tiny", false},
+                                         PlanCase{"ragged_u280", "u280", false}),
+                         [](const testing::TestParamInfo<PlanCase>& i) { return i.param.name; });
+
+TEST(PlanProgram, RefusesAModelTheBuildCannotHold) {
+  const ModelConfig big = host::resolve_config("2.7b");
+  MMF_EXPECT_ERROR(host::plan_program(big, build("ci-tiny")), "does not fit", "ci-tiny");
+}
+
+// Writes a spec into `dir` and returns its path.
+std::string spec_file(const TempDir& dir, const std::string& text,
+                      const std::string& name = "spec.yaml") {
+  write_file(dir.file(name), text);
+  return dir.file(name);
+}
+
+const char* kTinySpec =
+    "name: tiny\n"
+    "models: [tiny]\n"
+    "boards: [ci-tiny]\n"
+    "grid: {clock_mhz: [150, 300], packing: [2bit]}\n"
+    "points:\n"
+    "  - {board: ci-tiny, model: tiny, lanes: 32, packing: 1.6bit}\n";
+
+TEST(SweepSpec, ExpandsTheGridAndTheList) {
+  TempDir dir;
+  const host::SweepSpec s = host::load_sweep_spec(spec_file(dir, kTinySpec));
+  MMF_ASSERT_EQ(s.points.size(), size_t{3});
+  MMF_EXPECT_EQ(s.points[0].build.accel.clock_mhz, 150.0);
+  MMF_EXPECT_EQ(s.points[1].build.accel.clock_mhz, 300.0);
+  MMF_EXPECT_EQ(s.points[2].build.accel.lanes, 32);
+  MMF_EXPECT_TRUE(s.points[2].packing == host::SweepPacking::one_six);
+  MMF_EXPECT_EQ(s.points[2].build.accel.clock_mhz, build("ci-tiny").accel.clock_mhz);
+  MMF_EXPECT_EQ(s.points[0].key(),
+                "ci-tiny tiny lanes=16 clock_mhz=150 weight_channels=2 vector_lanes=4 "
+                "packing=2bit");
+}
+
+TEST(SweepSpec, AllChannelsIsWhatTheBoardAllows) {
+  TempDir dir;
+  const host::SweepSpec s = host::load_sweep_spec(spec_file(
+      dir, "models: [1.3b]\nboards: {u250: {weight_channels: all}, u280: {weight_channels: all}}\n"));
+  MMF_ASSERT_EQ(s.points.size(), size_t{2});
+  MMF_EXPECT_EQ(s.points[0].build.accel.weight_channels, 4);
+  MMF_EXPECT_EQ(s.points[1].build.accel.weight_channels, 31);
+}
+
+struct BadSpec {
+  const char* name;
+  const char* text;
+  std::vector<std::string> message;
+};
+
+class BadSpecs : public testing::TestWithParam<BadSpec> {};
+
+TEST_P(BadSpecs, AreRefusedBeforeAnyPointRuns) {
+  TempDir dir;
+  const std::string path = spec_file(dir, GetParam().text);
+  try {
+    host::load_sweep_spec(path);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    MMF_EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    for (const std::string& s : GetParam().message) {
+      MMF_EXPECT_NE(msg.find(s), std::string::npos) << msg << " lacks " << s;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadSpecs,
+    testing::Values(
+        BadSpec{"unknown_key", "models: [tiny]\nboards: [ci-tiny]\nsteps: 3\n",
+                {"'steps'", "unknown key"}},
+        BadSpec{"unknown_grid_key", "models: [tiny]\nboards: [ci-tiny]\ngrid: {lane: [16]}\n",
+                {"grid.lane", "unknown key"}},
+        BadSpec{"lanes_not_power_of_two", "models: [tiny]\nboards: [ci-tiny]\ngrid: {lanes: [48]}\n",
+                {"grid.lanes", "48", "power of two"}},
+        BadSpec{"clock_zero", "models: [tiny]\nboards: {ci-tiny: {clock_mhz: 0}}\n",
+                {"boards.ci-tiny.clock_mhz", "1 to 1000"}},
+        BadSpec{"packing", "models: [tiny]\nboards: [ci-tiny]\ngrid: {packing: [3bit]}\n",
+                {"3bit", "2bit or 1.6bit"}},
+        BadSpec{"channels_beyond_the_board",
+                "models: [1.3b]\nboards: {u250: {weight_channels: [2, 8]}}\n",
+                {"point 1", "u250", "accelerator.weight_channels", "8"}},
+        BadSpec{"vector_lanes_above_lanes",
+                "models: [tiny]\nboards: {ci-tiny: {vector_lanes: 32, lanes: 16}}\n",
+                {"accelerator.vector_lanes"}},
+        BadSpec{"model_too_big", "models: [tiny, 2.7b]\nboards: [ci-tiny]\n",
+                {"point 1", "2.7b", "does not fit"}},
+        BadSpec{"model_too_big_for_memory",
+                "models: [2.7b]\nboards: {u280: {weight_channels: 2}}\n",
+                {"does not fit", "board.channel_mib"}},
+        BadSpec{"unknown_model", "models: [9b]\nboards: [ci-tiny]\n", {"models", "9b"}},
+        BadSpec{"unknown_board", "models: [tiny]\nboards: [u999]\n", {"u999"}},
+        BadSpec{"repeated_point",
+                "models: [tiny]\nboards: [ci-tiny]\npoints:\n  - {board: ci-tiny, model: tiny}\n",
+                {"point 1", "repeats point 0"}},
+        BadSpec{"no_models", "boards: [ci-tiny]\n", {"models"}},
+        BadSpec{"utilization", "models: [tiny]\nboards: [ci-tiny]\nmax_utilization: 1.5\n",
+                {"max_utilization"}}),
+    [](const testing::TestParamInfo<BadSpec>& i) { return i.param.name; });
+
+TEST(SweepResources, TheShippedU280IsOverTheDeviceOnYosysEstimates) {
+  const host::ResourceEstimate u280 = host::estimate_resources(build("u280"), 0.7);
+  MMF_EXPECT_FALSE(u280.fits);
+  MMF_EXPECT_NE(u280.limit.find("LUT"), std::string::npos);
+  MMF_EXPECT_TRUE(host::estimate_resources(build("ci-tiny"), 0.7).fits);
+  MMF_EXPECT_TRUE(host::estimate_resources(build("kv260"), 0.7).fits);
+  // Intel boards are counted in ALMs and M20Ks.
+  const host::ResourceEstimate d5005 = host::estimate_resources(build("d5005"), 1.0);
+  MMF_EXPECT_GT(d5005.lut_share, 0.0);
+  MMF_EXPECT_GT(d5005.bram_share, 0.0);
+}
+
+TEST(SweepPareto, KeepsThePointsNoOtherBeats) {
+  std::vector<host::SweepRow> rows(5);
+  const double speed[] = {100, 200, 150, 300, 400}, eff[] = {10, 8, 12, 5, 50};
+  const bool fits[] = {true, true, true, true, false};
+  for (size_t k = 0; k < rows.size(); ++k) {
+    rows[k].result.tok_per_s = speed[k];
+    rows[k].result.tok_per_s_per_w = eff[k];
+    rows[k].result.resources.fits = fits[k];
+  }
+  // 400 does not fit; 300 is fastest; 200 beats it on efficiency; 150 beats both; 100 loses
+  // to 150 on both.
+  MMF_EXPECT_TRUE(host::pareto_front(rows) == (std::vector<size_t>{3, 1, 2}));
+}
+
+TEST(SweepPoint, TimesWhatTheSystemcBackendTimes) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  TempDir dir;
+  const host::SweepSpec s = host::load_sweep_spec(
+      spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\n"));
+  MMF_ASSERT_EQ(s.points.size(), size_t{1});
+  const host::PointResult r = host::evaluate_point(s.points[0], s.max_utilization);
+  const host::BuildDescriptor b = build("ci-tiny");
+  host::Accelerator acc(host::open_device("systemc", b),
+                        host::compile_model(host::load_model("tiny").model, b));
+  acc.step(1);
+  acc.step(5);  // a steady-state token: the previous logits crossed the link before it
+  const host::DeviceCounters c = acc.last_counters();
+  MMF_EXPECT_EQ(r.kernel_cycles + r.link_cycles, *c.cycles);
+  MMF_EXPECT_EQ(r.link_cycles, *c.link_cycles);
+  MMF_EXPECT_EQ(r.weight_bytes, c.kernel.weight_bytes);
+  MMF_EXPECT_NEAR(r.tok_per_s, b.accel.clock_mhz * 1e6 / static_cast<double>(*c.cycles), 1e-6);
+  MMF_EXPECT_GT(r.tok_per_s_per_w, 0.0);
+}
+
+TEST(SweepPoint, OneSixBitPackingMovesFewerBytes) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  TempDir dir;
+  const host::SweepSpec s = host::load_sweep_spec(spec_file(
+      dir, "models: [tiny]\nboards: {ci-tiny: {lanes: 64, vector_lanes: 4}}\n"
+           "grid: {packing: [2bit, 1.6bit]}\n"));
+  MMF_ASSERT_EQ(s.points.size(), size_t{2});
+  const host::PointResult two = host::evaluate_point(s.points[0], 0.7);
+  const host::PointResult six = host::evaluate_point(s.points[1], 0.7);
+  // 64 trits: 16 bytes in 2-bit words, 13 in 1.6-bit ones.
+  MMF_EXPECT_EQ(six.weight_bytes * 16, two.weight_bytes * 13);
+  MMF_EXPECT_LT(six.joules_per_token, two.joules_per_token);
+  MMF_EXPECT_LE(six.kernel_cycles, two.kernel_cycles);
+}
+
+size_t lines(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string l; std::getline(in, l);) ++n;
+  return n;
+}
+
+TEST(SweepCli, WritesResultsAndResumesWithoutRedoingFinishedPoints) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  TempDir dir;
+  const std::string spec = spec_file(dir, kTinySpec), out = dir.file("out");
+  const CliResult first = run_cli("sweep " + spec + " -o " + out + " -j 2 --no-plot");
+  MMF_ASSERT_EQ(first.exit_code, 0) << first.err;
+  MMF_EXPECT_NE(first.err.find("[3/3]"), std::string::npos) << first.err;
+  MMF_EXPECT_EQ(lines(out + "/results.csv"), size_t{4});
+  MMF_EXPECT_NE(read_file(out + "/manifest.json").find("\"state\": \"complete\""),
+                std::string::npos);
+  // A sweep stopped after two points: the third point's file is gone.
+  const std::string kept = read_file(out + "/points/0.json");
+  fs::remove(out + "/points/2.json");
+  fs::remove(out + "/results.csv");
+  const CliResult again = run_cli("sweep " + spec + " -o " + out + " --no-plot");
+  MMF_ASSERT_EQ(again.exit_code, 0) << again.err;
+  MMF_EXPECT_NE(again.err.find("2 done before, 1 to run"), std::string::npos) << again.err;
+  MMF_EXPECT_EQ(read_file(out + "/points/0.json"), kept);  // not run again
+  MMF_EXPECT_EQ(lines(out + "/results.csv"), size_t{4});
+  // A point file of another point (the spec changed) is not taken as done.
+  write_file(out + "/points/1.json", "{\"key\": \"something else\", \"status\": \"ok\"}");
+  const CliResult third = run_cli("sweep " + spec + " -o " + out + " --no-plot");
+  MMF_EXPECT_NE(third.err.find("2 done before, 1 to run"), std::string::npos) << third.err;
+}
+
+TEST(SweepCli, EmitSlurmWritesAJobArrayAndRunsNothing) {
+  TempDir dir;
+  const std::string spec = spec_file(dir, kTinySpec), out = dir.file("out");
+  const CliResult r = run_cli("sweep " + spec + " -o " + out + " --emit-slurm");
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string job = read_file(out + "/sweep.sbatch");
+  MMF_EXPECT_NE(job.find("#SBATCH --array=0-2"), std::string::npos) << job;
+  MMF_EXPECT_NE(job.find("sweep-point"), std::string::npos);
+  MMF_EXPECT_NE(job.find("$SLURM_ARRAY_TASK_ID"), std::string::npos);
+  MMF_EXPECT_FALSE(fs::exists(out + "/points/0.json"));
+}
+
+TEST(SweepCli, ABadSpecFailsBeforeWritingAnything) {
+  TempDir dir;
+  const std::string spec = spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\ngrid: {lanes: 3}\n");
+  const CliResult r = run_cli("sweep " + spec + " -o " + dir.file("out"));
+  MMF_EXPECT_NE(r.exit_code, 0);
+  MMF_EXPECT_NE(r.err.find("grid.lanes"), std::string::npos) << r.err;
+  MMF_EXPECT_FALSE(fs::exists(dir.file("out")));
+  const CliResult missing = run_cli("sweep " + dir.file("nope.yaml") + " -o " + dir.file("out"));
+  MMF_EXPECT_NE(missing.exit_code, 0);
+  MMF_EXPECT_NE(missing.err.find("nope.yaml"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace mmf::test
