@@ -164,6 +164,7 @@ void bench(const BenchArgs& a) {
   engine.device.device = a.device;
   engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
+  engine.device.channel_packing = parse_packing(a.packing, "--packing");
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
@@ -270,7 +271,8 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing, "random: models and matvec: 2bit | 1.6bit")
+  cmd->add_option("--packing", a->packing, "random: models, matvec, and the weight words the systemc platform times: 2bit | "
+                  "1.6bit (modeled only on systemc: the RTL decodes 2-bit words)")
       ->capture_default_str();
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();

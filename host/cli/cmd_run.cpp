@@ -52,6 +52,7 @@ void run(RunArgs a, bool backend_given) {
   engine.device.device = a.device;
   engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
+  engine.device.channel_packing = parse_packing(a.packing, "--packing");
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   if (session.accelerator() != nullptr) {
@@ -174,7 +175,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Sampling seed")->capture_default_str();
   cmd->add_option("--numerics", a->numerics, "fixed | float (CPU reference engines)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing, "Packing of random: models (2bit | 1.6bit)")
+  cmd->add_option("--packing", a->packing, "Packing of random: models and of the weight words the systemc platform "
+                  "times (2bit | 1.6bit; modeled only on systemc)")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");

@@ -19,7 +19,10 @@ class SystemcDevice final : public HostMemoryDevice {
   SystemcDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("systemc", std::move(build)),
         engine_(this->build(), options),
-        platform_(sim::make_platform(platform_params(this->build(), "--backend systemc"))) {}
+        platform_(sim::make_platform(platform_params(
+            this->build(), "--backend systemc",
+            static_cast<uint32_t>(packed_row_bytes(static_cast<size_t>(this->build().accel.lanes),
+                                                   options.channel_packing))))) {}
   ~SystemcDevice() override { drain(); }
 
   // The host's transfers between launches cross the link: writes before a launch and reads
@@ -51,12 +54,15 @@ class SystemcDevice final : public HostMemoryDevice {
         std::copy_n(d, mmf_hls::kDescriptorWords, l.ops_run.emplace_back().begin());
       }
     }
-    const mmf_hls::KernelCounters counters = engine_.run(launch);
+    mmf_hls::KernelCounters counters = engine_.run(launch);
     l.ops_run.resize(std::min<size_t>(l.ops_run.size(), counters.ops_done));
     l.host_to_device_bytes = to_device_;
     l.device_to_host_bytes = to_host_;
     to_device_ = to_host_ = 0;
     const sim::PlatformResult r = platform_->run(l);
+    // The bytes the channels moved in the packing the platform times (the same as the
+    // engine's count for the RTL's 2-bit words).
+    counters.weight_bytes = r.weight_bytes;
     cycles_ = r.kernel_cycles + r.link_cycles;
     link_cycles_ = r.link_cycles;
     ops_.clear();

@@ -115,7 +115,7 @@ TEST(SweepSpec, ExpandsTheGridAndTheList) {
   MMF_EXPECT_EQ(s.points[0].build.accel.clock_mhz, 150.0);
   MMF_EXPECT_EQ(s.points[1].build.accel.clock_mhz, 300.0);
   MMF_EXPECT_EQ(s.points[2].build.accel.lanes, 32);
-  MMF_EXPECT_TRUE(s.points[2].packing == host::SweepPacking::one_six);
+  MMF_EXPECT_TRUE(s.points[2].packing == Packing::five_trit);
   MMF_EXPECT_EQ(s.points[2].build.accel.clock_mhz, build("ci-tiny").accel.clock_mhz);
   MMF_EXPECT_EQ(s.points[0].key(),
                 "ci-tiny tiny lanes=16 clock_mhz=150 weight_channels=2 vector_lanes=4 "

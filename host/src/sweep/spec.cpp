@@ -158,11 +158,8 @@ int all_channels(const BuildDescriptor& b) {
 
 }  // namespace
 
-const char* packing_name(SweepPacking p) { return p == SweepPacking::two_bit ? "2bit" : "1.6bit"; }
-
-uint32_t packed_word_bytes(int lanes, SweepPacking packing) {
-  const auto n = static_cast<uint32_t>(lanes);
-  return packing == SweepPacking::two_bit ? n / 4 : (n + 4) / 5;
+uint32_t packed_word_bytes(int lanes, Packing packing) {
+  return static_cast<uint32_t>(packed_row_bytes(static_cast<size_t>(lanes), packing));
 }
 
 std::string SweepPoint::key() const {
@@ -303,7 +300,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
       o.weight_channels = *v == "all" ? all_channels(base) : std::stoi(*v);
     }
     if (const auto* v = get("packing")) {
-      pt.packing = *v == "2bit" ? SweepPacking::two_bit : SweepPacking::one_six;
+      pt.packing = parse_packing(*v, where);
     }
     try {
       pt.build = load_build_descriptor(file, o);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mmf/host/build_descriptor.hpp"
+#include "mmf/ternary_pack.hpp"
 #include "mmf_hls/kernel_regs.hpp"
 
 namespace mmf::cpu {
@@ -99,6 +100,10 @@ struct DeviceOptions {
   int threads = 1;           // cpu: matvec threads (the Session's pool when `pool` is set)
   std::string isa = "auto";  // cpu: auto | scalar | avx2 | avx512
   cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
+  // systemc: the packing of the weight words the platform streams and times. five_trit
+  // (1.6-bit) is modeled only: the RTL and HLS kernels decode two_bit, and the data is still
+  // computed from the 2-bit image, so the outputs do not change.
+  Packing channel_packing = Packing::two_bit;
 };
 
 // Opens a device of the named backend for the build. Errors name the backend and say which

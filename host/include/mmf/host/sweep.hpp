@@ -18,19 +18,16 @@
 
 namespace mmf::host {
 
-// How ternary weights are packed on the memory channels. The RTL decodes two_bit; one_six
-// (5 trits per byte) is modeled only: the platform moves ceil(lanes / 5) bytes per word.
-enum class SweepPacking { two_bit, one_six };
-const char* packing_name(SweepPacking p);  // "2bit", "1.6bit"
-// Bytes of a weight word of `lanes` trits on a channel.
-uint32_t packed_word_bytes(int lanes, SweepPacking packing);
+// Bytes of a weight word of `lanes` trits on a channel in `packing`. The RTL decodes
+// two_bit; five_trit (1.6-bit) is modeled only: the platform moves ceil(lanes / 5) bytes a word.
+uint32_t packed_word_bytes(int lanes, Packing packing);
 
 // One point: a board's build with accelerator values replaced, a model shape, a packing.
 struct SweepPoint {
   int index = 0;
   std::string board;     // the build's name (the YAML's stem)
   std::string model;     // as the spec names it (370m, 1.3b, a path)
-  SweepPacking packing = SweepPacking::two_bit;
+  Packing packing = Packing::two_bit;
   BuildDescriptor build;  // after the point's values
   ModelConfig config;
   std::string key() const;  // "u280 1.3b lanes=512 clock_mhz=300 weight_channels=31 ..."
