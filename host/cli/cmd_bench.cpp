@@ -36,6 +36,7 @@ struct BenchArgs {
   std::string prompt = "The meaning of life is";
   std::string packing = "2bit";
   std::string xclbin;
+  std::string accelerator = "timed";
   std::string device = "0";
   int32_t tokens = 16;
   int32_t warmup = 1;
@@ -161,6 +162,7 @@ void bench(const BenchArgs& a) {
   if (a.idle_ms < 0) throw Error("--idle-ms must be >= 0");
   host::EngineOptions engine{a.backend, a.build, host::Numerics::fixed, {}};
   engine.device.xclbin_path = a.xclbin;
+  engine.device.platform_accelerator = a.accelerator;
   engine.device.device = a.device;
   engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
@@ -275,6 +277,10 @@ void add_bench_command(CLI::App& app) {
                   "1.6bit (modeled only on systemc: the RTL decodes 2-bit words)")
       ->capture_default_str();
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
+  cmd->add_option("--accelerator", a->accelerator,
+                  "systemc: the platform's accelerator, timed (approximately-timed model) or rtl "
+                  "(the Verilated RTL, cycle-accurate)")
+      ->capture_default_str();
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")
       ->capture_default_str();

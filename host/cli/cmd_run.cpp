@@ -22,6 +22,7 @@ struct RunArgs {
   std::string backend = host::default_backend();
   std::string trace;
   std::string xclbin;
+  std::string accelerator = "timed";
   std::string device = "0";
   int threads = 0;  // cpu backend: 0 = every core
   std::string isa = "auto";
@@ -49,6 +50,7 @@ void run(RunArgs a, bool backend_given) {
   host::EngineOptions engine{a.backend, a.build, numerics, {}};
   engine.device.trace_path = a.trace;
   engine.device.xclbin_path = a.xclbin;
+  engine.device.platform_accelerator = a.accelerator;
   engine.device.device = a.device;
   engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
@@ -182,6 +184,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
+  cmd->add_option("--accelerator", a->accelerator,
+                  "systemc: the platform's accelerator, timed (approximately-timed model) or rtl "
+                  "(the Verilated RTL, cycle-accurate)")
+      ->capture_default_str();
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->add_option("--threads", a->threads, "cpu: matvec threads (0: every core)")
       ->capture_default_str();

@@ -64,6 +64,10 @@ std::string default_backend() {
 
 std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
                                     const DeviceOptions& options) {
+  if (options.platform_accelerator != "timed" && backend != "systemc") {
+    throw Error("--accelerator: the form of the platform's accelerator is a systemc backend "
+                "option, not '" + backend + "'");
+  }
   if (!options.trace_path.empty() && backend != "verilator") {
     throw Error("--trace: waveforms come from the verilator backend, not '" + backend + "'");
   }

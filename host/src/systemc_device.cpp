@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `systemc` backend: the SystemC/TLM-2.0 platform of the build's board
-// (mmf/sim/platform.hpp) times every launch (the host link, the memory channels and the
-// accelerator as an approximately-timed model) while the CPU engine computes its data on the
-// device image, so its outputs are bit-exact with every other backend. Cycles are the
-// platform's: the kernel's plus the host link's, at the kernel clock.
+// (mmf/sim/platform.hpp) times every launch: the host link, the memory channels and the
+// accelerator in one of two forms. The timed form is an approximately-timed model while the
+// CPU engine computes the data on the device image; the rtl form is the build's Verilated
+// RTL, which computes the data itself, cycle by cycle. Either way the outputs are bit-exact
+// with every other backend. Cycles are the platform's: the kernel's plus the host link's, at
+// the kernel clock.
 #include <algorithm>
 
 #include "cpu_engine.hpp"
 #include "mmf/error.hpp"
 #include "mmf/sim/platform.hpp"
+#include "rtl_kernel_run.hpp"
 #include "sim_channel_timing.hpp"
 
 namespace mmf::host {
@@ -18,6 +21,7 @@ class SystemcDevice final : public HostMemoryDevice {
  public:
   SystemcDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("systemc", std::move(build)),
+        rtl_(open_rtl(this->build(), options)),
         engine_(this->build(), options),
         platform_(sim::make_platform(platform_params(
             this->build(), "--backend systemc",
@@ -54,15 +58,26 @@ class SystemcDevice final : public HostMemoryDevice {
         std::copy_n(d, mmf_hls::kDescriptorWords, l.ops_run.emplace_back().begin());
       }
     }
-    mmf_hls::KernelCounters counters = engine_.run(launch);
-    l.ops_run.resize(std::min<size_t>(l.ops_run.size(), counters.ops_done));
+    mmf_hls::KernelCounters counters;
+    if (rtl_) {
+      // The RTL runs inside the platform's launch, on the banks, as the accelerator.
+      l.rtl = [&] {
+        counters = rtl_->run(launch);
+        sim::RtlLaunchCycles c{rtl_->cycles(), {}};
+        for (const OpCycles& o : rtl_->ops()) c.ops.push_back(sim::PlatformOpCycles{o.start, o.end});
+        return c;
+      };
+    } else {
+      counters = engine_.run(launch);
+      l.ops_run.resize(std::min<size_t>(l.ops_run.size(), counters.ops_done));
+    }
     l.host_to_device_bytes = to_device_;
     l.device_to_host_bytes = to_host_;
     to_device_ = to_host_ = 0;
     const sim::PlatformResult r = platform_->run(l);
     // The bytes the channels moved in the packing the platform times (the same as the
-    // engine's count for the RTL's 2-bit words).
-    counters.weight_bytes = r.weight_bytes;
+    // engine's count for the RTL's 2-bit words; the RTL counts its own).
+    if (!rtl_) counters.weight_bytes = r.weight_bytes;
     cycles_ = r.kernel_cycles + r.link_cycles;
     link_cycles_ = r.link_cycles;
     ops_.clear();
@@ -74,6 +89,20 @@ class SystemcDevice final : public HostMemoryDevice {
   std::optional<uint64_t> last_link_cycles() const override { return link_cycles_; }
 
  private:
+  static std::unique_ptr<RtlKernelRun> open_rtl(const BuildDescriptor& b, const DeviceOptions& o) {
+    if (o.platform_accelerator == "timed") return nullptr;
+    if (o.platform_accelerator != "rtl") {
+      throw Error("--accelerator: unknown form '" + o.platform_accelerator +
+                  "' of the platform's accelerator (expected timed or rtl)");
+    }
+    if (o.channel_packing != Packing::two_bit) {
+      throw Error("--packing 1.6bit: the RTL decodes 2-bit weight words; 1.6-bit is modeled by "
+                  "the timed form only (--accelerator timed)");
+    }
+    return std::make_unique<RtlKernelRun>(b, o, "systemc");
+  }
+
+  std::unique_ptr<RtlKernelRun> rtl_;  // the rtl form; null: the timed form
   CpuEngine engine_;
   std::unique_ptr<sim::Platform> platform_;
   bool launched_ = false;

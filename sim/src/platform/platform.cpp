@@ -10,6 +10,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "host_link.hpp"
 #include "memory_target.hpp"
@@ -56,6 +57,9 @@ class PlatformTop : public sc_core::sc_module {
     accelerator.configure(k, clock);
   }
 
+  // The RTL form's error in the last launch, taken once.
+  std::exception_ptr take_rtl_error() { return std::exchange(rtl_error_, nullptr); }
+
   // Starts a launch; it has run when sc_start() returns.
   void launch(const PlatformLaunch& l, PlatformResult& r) {
     launch_ = &l;
@@ -72,12 +76,33 @@ class PlatformTop : public sc_core::sc_module {
       const double t0 = clock.now();
       transfer(tlm::TLM_WRITE_COMMAND, launch_->host_to_device_bytes);
       wait(sc_core::sc_time(params_.link.launch_us, sc_core::SC_US));
-      accelerator.run(*launch_, *result_);
+      if (launch_->rtl) {
+        run_rtl(clock);
+      } else {
+        accelerator.run(*launch_, *result_);
+      }
       transfer(tlm::TLM_READ_COMMAND, launch_->device_to_host_bytes);
       const double total = clock.now() - t0;
       result_->link_cycles =
           static_cast<uint64_t>(std::max(0.0, total - static_cast<double>(result_->kernel_cycles)) + 0.5);
     }
+  }
+
+  // The RTL form: the Verilated kernel runs the whole launch (nothing else in the platform
+  // moves while a kernel runs: the host's transfers cross the link between launches), then
+  // the platform's time advances by its cycles.
+  void run_rtl(const KernelClock& clock) {
+    RtlLaunchCycles r;
+    try {
+      r = launch_->rtl();
+    } catch (...) {
+      // Kept for the caller: an exception must not leave a SystemC process.
+      rtl_error_ = std::current_exception();
+      return;
+    }
+    result_->kernel_cycles = r.cycles;
+    result_->ops = std::move(r.ops);
+    wait(clock.cycles(static_cast<double>(r.cycles)));
   }
 
   void transfer(tlm::tlm_command cmd, uint64_t bytes) {
@@ -90,6 +115,7 @@ class PlatformTop : public sc_core::sc_module {
   PlatformParams params_;
   const PlatformLaunch* launch_ = nullptr;
   PlatformResult* result_ = nullptr;
+  std::exception_ptr rtl_error_;
   sc_core::sc_event go_;
 };
 
@@ -142,6 +168,7 @@ class Simulation {
         top->launch(*launch_, result_);
         const auto wall = std::chrono::steady_clock::now();
         sc_core::sc_start();
+        if (std::exception_ptr e = top->take_rtl_error()) std::rethrow_exception(e);
         result_.wall_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
       } catch (...) {

@@ -104,6 +104,10 @@ struct DeviceOptions {
   // (1.6-bit) is modeled only: the RTL and HLS kernels decode two_bit, and the data is still
   // computed from the 2-bit image, so the outputs do not change.
   Packing channel_packing = Packing::two_bit;
+  // systemc: the form of the accelerator inside the platform. "timed": the approximately
+  // timed model, the data from the cpu engine (fast); "rtl": the build's Verilated RTL,
+  // cycle-accurate, the data from the RTL itself (as slow as the verilator backend).
+  std::string platform_accelerator = "timed";
 };
 
 // Opens a device of the named backend for the build. Errors name the backend and say which

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -61,6 +62,21 @@ struct PlatformParams {
   double clock_mhz = 300.0;  // the kernel clock
 };
 
+struct PlatformOpCycles {
+  uint64_t start = 0, end = 0;
+};
+
+// The accelerator's second form: the Verilated RTL of the build runs the launch cycle by
+// cycle on the launch's banks (behind the harness's AXI channel models) and returns its
+// kernel cycles and the spans of its ops. The platform calls it in the accelerator's place
+// and advances its time by those cycles, so the host link around it is the same as the
+// timed form's.
+struct RtlLaunchCycles {
+  uint64_t cycles = 0;
+  std::vector<PlatformOpCycles> ops;
+};
+using RtlAccelerator = std::function<RtlLaunchCycles()>;
+
 // One launch: the descriptors of the ops that ran (a run stopped by a bad op times the ops
 // before it), and the bytes the host moved over the link before the start and after the end.
 struct PlatformLaunch {
@@ -68,17 +84,14 @@ struct PlatformLaunch {
   std::vector<std::array<uint32_t, mmf_hls::kDescriptorWords>> ops_run;
   uint64_t host_to_device_bytes = 0;
   uint64_t device_to_host_bytes = 0;
-};
-
-struct PlatformOpCycles {
-  uint64_t start = 0, end = 0;
+  RtlAccelerator rtl;  // set: the RTL form runs the launch instead of the timed model
 };
 
 struct PlatformResult {
   uint64_t kernel_cycles = 0;  // ap_start .. ap_done
   uint64_t link_cycles = 0;    // host link transfers and launch overhead, at the kernel clock
   std::vector<PlatformOpCycles> ops;  // from ap_start
-  uint64_t weight_bytes = 0;          // read by the weight channels
+  uint64_t weight_bytes = 0;          // read by the weight channels (timed form only)
   uint64_t starved_cycles = 0;        // cycles any accumulator waited for its FIFO
   double wall_seconds = 0.0;          // of the simulation
 };

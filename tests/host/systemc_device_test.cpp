@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The systemc backend's two forms of the accelerator (issue 7): the rtl form runs the build's
+// Verilated RTL inside the platform, so its logits and kernel cycles are the verilator
+// backend's and its host link is the timed form's; bad options name what is wrong.
+#include "common/backends.hpp"
+#include "common/checks.hpp"
+#include "mmf/error.hpp"
+#include "mmf/host/accelerator.hpp"
+#include "mmf/host/model_source.hpp"
+
+namespace mmf::test {
+namespace {
+
+host::BuildDescriptor ci_tiny() {
+  return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+}
+
+std::unique_ptr<host::Accelerator> accelerator(const std::string& backend,
+                                               const std::string& form = "timed") {
+  const host::BuildDescriptor b = ci_tiny();
+  host::DeviceOptions o;
+  o.platform_accelerator = form;
+  return std::make_unique<host::Accelerator>(
+      host::open_device(backend, b, o), host::compile_model(host::load_model("tiny").model, b));
+}
+
+TEST(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
+  MMF_SKIP_WITHOUT_VERILATOR();
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  auto rtl = accelerator("systemc", "rtl");
+  auto timed = accelerator("systemc", "timed");
+  auto verilator = accelerator("verilator");
+  for (int32_t token : {1, 5, 9}) {
+    const std::vector<int32_t> logits = rtl->step(token);
+    MMF_EXPECT_TRUE(logits == verilator->step(token)) << "token " << token;
+    MMF_EXPECT_TRUE(logits == timed->step(token)) << "token " << token;
+    const host::DeviceCounters r = rtl->last_counters(), v = verilator->last_counters(),
+                               t = timed->last_counters();
+    MMF_ASSERT_TRUE(r.cycles && r.link_cycles && v.cycles && t.link_cycles);
+    MMF_EXPECT_EQ(*r.cycles - *r.link_cycles, *v.cycles);
+    MMF_EXPECT_EQ(*r.link_cycles, *t.link_cycles);
+    MMF_EXPECT_EQ(r.kernel.weight_bytes, v.kernel.weight_bytes);
+    MMF_EXPECT_EQ(r.kernel.vector_bytes, v.kernel.vector_bytes);
+    MMF_ASSERT_EQ(r.ops.size(), v.ops.size());
+    for (size_t k = 0; k < r.ops.size(); ++k) {
+      MMF_EXPECT_EQ(r.ops[k].start, v.ops[k].start);
+      MMF_EXPECT_EQ(r.ops[k].end, v.ops[k].end);
+    }
+  }
+}
+
+TEST(SystemcRtlForm, BadOptionsAreClearErrors) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  const host::BuildDescriptor b = ci_tiny();
+  host::DeviceOptions o;
+  o.platform_accelerator = "gates";
+  MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "--accelerator", "gates", "timed or rtl");
+  o.platform_accelerator = "rtl";
+  MMF_EXPECT_ERROR(host::open_device("cpu", b, o), "--accelerator", "'cpu'");
+  o.channel_packing = Packing::five_trit;
+  MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "1.6bit", "--accelerator timed");
+}
+
+}  // namespace
+}  // namespace mmf::test
