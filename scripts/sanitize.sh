@@ -13,14 +13,14 @@ cd "$(dirname "$0")/.."
 dir=${ASAN_DIR:-build/asan}
 jobs=${JOBS:-2}
 # The test executables of the run (each one's tests carry its name as ctest label): the model
-# readers, the host image compiler, the cpu and csim backends, the CLI and sessions, power, bench
-# and the fuzz regressions. Left out: the HLS unit and ternary kernel sweeps and the float and
+# readers, the host image compiler and sweep specs, the cpu and csim backends, the CLI and
+# sessions, power, bench and the fuzz regressions. Left out: the HLS unit and ternary kernel sweeps and the float and
 # fixed model comparisons (pure arithmetic, minutes under ASan), the RTL tests (no Verilator
 # here), xrt (XRT's shim) and synth (yosys).
 tests=(models_safetensors_test models_model_config_test models_convert_test models_tokenizer_test
        models_ternary_pack_test models_numerics_test host_sampler_test host_cli_test
-       host_build_descriptor_test host_device_image_test host_device_test host_bench_test
-       host_cpu_device_test host_cpu_alloc_test host_power_test sim_axi_memory_test
+       host_build_descriptor_test host_device_image_test host_sweep_test host_device_test
+       host_bench_test host_cpu_device_test host_cpu_alloc_test host_power_test sim_axi_memory_test
        e2e_backends_test hls_kernel_test fuzz_regressions_test)
 labels=${SANITIZE_LABELS:-"^($(IFS='|'; echo "${tests[*]}"))\$"}
 # Tests left out by name: the 370M-parameter model on two backends (minutes under ASan; the
