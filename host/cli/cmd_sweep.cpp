@@ -34,6 +34,7 @@ std::string self_exe() {
 }
 
 void run_sweep_command(const SweepArgs& a) {
+  if (a.jobs < 0) throw Error("--jobs must be >= 0 (0: every core)");
   const host::SweepSpec spec = host::load_sweep_spec(a.spec);
   host::SweepRunOptions o;
   o.out_dir = a.out;
