@@ -51,6 +51,8 @@ package mmf_format_pkg;
 
   localparam int unsigned MaxRows = 32'd1 << 24;
   localparam logic [31:0] MantLimit = 32'h8000_0000;
+  // A BitLinear constant's exponent lies in [-ExpLimit, ExpLimit] (program_format.hpp).
+  localparam int ExpLimit = 1024;
 
   // ---- Status register: code | op index << StatusOpShift ---------------------------------
   typedef enum logic [7:0] {

@@ -69,7 +69,9 @@ module mmf_descriptor_check #(
           end else if (rows == 0 || rows > mmf_format_pkg::MaxRows ||
                        (!to_memory && rows > MaxVector)) begin
             status_o = mmf_format_pkg::StatusBadLength;
-          end else if (word(mmf_format_pkg::FieldMant) >= mmf_format_pkg::MantLimit) begin
+          end else if (word(mmf_format_pkg::FieldMant) >= mmf_format_pkg::MantLimit ||
+                       $signed(word(mmf_format_pkg::FieldExp)) < -mmf_format_pkg::ExpLimit ||
+                       $signed(word(mmf_format_pkg::FieldExp)) > mmf_format_pkg::ExpLimit) begin
             status_o = mmf_format_pkg::StatusBadField;
           end else if ((64'(word(mmf_format_pkg::FieldAddr0)) != NoAddress &&
                         !vec_ok(word(mmf_format_pkg::FieldAddr0), norm_words)) ||

@@ -112,6 +112,10 @@ TEST_P(Kernel, FlagsIllegalDescriptorsInTheStatusRegister) {
        kStatusBadWeightRange},
       {"reserved field", 1, kFieldReservedBegin, 1, kStatusBadField},
       {"mantissa too wide", 1, kFieldMant, 0x80000000u, kStatusBadField},
+      {"exponent above the limit", 1, kFieldExp, static_cast<uint32_t>(kExpLimit + 1),
+       kStatusBadField},
+      // fuzz_token_program: INT32_MIN overflowed the exponent sum of combine_scales (UB).
+      {"exponent INT32_MIN", 1, kFieldExp, 0x80000000u, kStatusBadField},
   };
   for (const Corruption& k : cases) {
     RawRun raw(GetParam().backend, b, image);

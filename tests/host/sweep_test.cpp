@@ -184,6 +184,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "models: [tiny]\nboards: [ci-tiny]\npoints:\n  - {board: ci-tiny, model: tiny}\n",
                 {"point 1", "repeats point 0"}},
         BadSpec{"no_models", "boards: [ci-tiny]\n", {"models"}},
+        BadSpec{"board_is_a_map",
+                "models: [tiny]\npoints:\n  - {board: {name: ci-tiny}, model: tiny}\n",
+                {"wrong type"}},
         BadSpec{"utilization", "models: [tiny]\nboards: [ci-tiny]\nmax_utilization: 1.5\n",
                 {"max_utilization"}}),
     [](const testing::TestParamInfo<BadSpec>& i) { return i.param.name; });

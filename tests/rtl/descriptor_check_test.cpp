@@ -55,7 +55,9 @@ std::array<uint32_t, kDescriptorWords> random_descriptor(std::mt19937& rng, uint
     if (f == kFieldN || f == kFieldRows) limit = kMaxVector;
     if (f >= kFieldSrc0 && f <= kFieldDst) limit = rng() % 2 ? kNumBuffers : kDstMemory;
     if (f == kFieldMant) limit = kMantLimit;
+    if (f == kFieldExp) limit = static_cast<uint32_t>(kExpLimit);
     d[f] = edgy(rng, limit);
+    if (f == kFieldExp && rng() % 2) d[f] = static_cast<uint32_t>(-static_cast<int64_t>(d[f]));
     if ((f == kFieldAddr0 || f == kFieldAddr1) && rng() % 4 == 0) d[f] = kNoAddress;
   }
   return d;

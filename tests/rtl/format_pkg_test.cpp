@@ -88,6 +88,7 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"NumBuffers", kNumBuffers},
       {"MaxRows", kMaxRows},
       {"MantLimit", kMantLimit},
+      {"ExpLimit", static_cast<uint64_t>(kExpLimit)},
       {"StatusOk", kStatusOk},
       {"StatusBadOpcode", kStatusBadOpcode},
       {"StatusBadBuffer", kStatusBadBuffer},

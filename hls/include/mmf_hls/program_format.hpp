@@ -84,6 +84,10 @@ enum Buffer : uint32_t {
 constexpr uint32_t kMaxRows = 1u << 24;
 // The mantissa of a BitLinear constant has at most 31 bits (numerics.hpp kMantBits).
 constexpr uint32_t kMantLimit = 1u << 31;
+// Its exponent (kFieldExp, an int32) lies in [-kExpLimit, kExpLimit]. The RTL carries scale
+// exponents in 16 bits, and the sum with a token's exponent must stay far inside them (the
+// compiler's constants are within about +-64). Larger ones are refused, not wrapped.
+constexpr int32_t kExpLimit = 1024;
 
 // ---- Status register -------------------------------------------------------------------------
 // status = code | (index of the offending op << 8); 0 after a clean run.
@@ -181,7 +185,10 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
       if (rows == 0 || rows > kMaxRows || (!to_memory && rows > lim.max_vector)) {
         return kStatusBadLength;
       }
-      if (d[kFieldMant] >= kMantLimit) return kStatusBadField;
+      const auto exp = static_cast<int32_t>(d[kFieldExp]);
+      if (d[kFieldMant] >= kMantLimit || exp < -kExpLimit || exp > kExpLimit) {
+        return kStatusBadField;
+      }
       const uint64_t norm_words = int16_vector_words(n);
       if ((d[kFieldAddr0] != kNoAddress && !vec_range_ok(d[kFieldAddr0], norm_words, lim)) ||
           !vec_range_ok(d[kFieldAddr1], norm_words, lim) ||

@@ -276,7 +276,10 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepRunOptions& o) {
 
   std::vector<json> rows;
   for (const SweepPoint& p : spec.points) {
-    if (auto j = finished(o.out_dir, p)) rows.push_back(std::move(*j));
+    if (auto j = finished(o.out_dir, p)) {
+      (*j)["index"] = p.index;  // the spec's, whatever the file says
+      rows.push_back(std::move(*j));
+    }
   }
   write_sweep_results(spec, o, rows, s);
   write_manifest(spec, o, s, s.failed == 0 ? "complete" : "incomplete", started);

@@ -170,7 +170,9 @@ std::string SweepPoint::key() const {
   return s.str();
 }
 
-SweepSpec load_sweep_spec(const std::string& path) {
+namespace {
+
+SweepSpec read_sweep_spec(const std::string& path) {
   const YAML::Node root = load_yaml_file(path, "sweep spec");
   const SpecReader r(path);
   r.check_keys(root, "", kTopKeys);
@@ -315,6 +317,17 @@ SweepSpec load_sweep_spec(const std::string& path) {
     spec.points.push_back(std::move(pt));
   }
   return spec;
+}
+
+}  // namespace
+
+SweepSpec load_sweep_spec(const std::string& path) {
+  try {
+    return read_sweep_spec(path);
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong kind where the reader asked for another (a map for a name).
+    throw Error(path + ": a value has the wrong type (" + e.msg + ")");
+  }
 }
 
 }  // namespace mmf::host
