@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/bench.hpp"
+#include "mmf/host/csv.hpp"
 #include "mmf/host/cpu/microbench.hpp"
 #include "mmf/host/device.hpp"
 #include "report_fields.hpp"
@@ -49,13 +50,7 @@ struct BenchArgs {
 
 std::string csv_field(const nlohmann::json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) {
-    std::string s = v.get<std::string>();
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  }
+  if (v.is_string()) return host::csv_escape(v.get<std::string>());
   return v.dump();
 }
 

@@ -88,7 +88,7 @@ void add_sweep_command(CLI::App& app) {
   point->add_option("-o,--out", a->out, "Sweep output directory")->required();
   point->add_option("--index", a->index, "Point index")->required();
   point->callback([a] {
-    host::run_sweep_point(host::load_sweep_spec(a->spec), a->index, a->out);
+    host::run_sweep_point(a->spec, a->index, a->out);
   });
 }
 

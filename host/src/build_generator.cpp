@@ -11,6 +11,7 @@
 
 #include "mmf/error.hpp"
 #include "mmf/numerics.hpp"
+#include "mmf/host/atomic_file.hpp"
 #include "mmf/host/rtl_kernel_xml.hpp"
 #include "rtl_kernel_top.hpp"
 
@@ -234,22 +235,6 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-void write_text_atomic(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  const fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(tmp.string() + ": cannot write");
-  }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error(p.string() + ": cannot move the generated file into place");
-  }
-}
-
 }  // namespace
 
 std::map<std::string, std::string> generate_build_files(const BuildDescriptor& build) {
@@ -307,7 +292,7 @@ GenerateOutcome generate_builds(const std::string& dir, bool check) {
     const fs::path p = gen / name;
     if (read_text(p) == text) continue;
     out.written.push_back(p.string());
-    if (!check) write_text_atomic(p, text);
+    if (!check) write_text_atomically(p.string(), text);
   }
   if (fs::is_directory(gen)) {
     for (const auto& e : fs::directory_iterator(gen)) {

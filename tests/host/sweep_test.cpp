@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/checks.hpp"
+#include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/host/accelerator.hpp"
 #include "mmf/host/device.hpp"
@@ -23,16 +24,6 @@ host::BuildDescriptor build(const std::string& name) {
   return host::load_build_descriptor(host::build_descriptor_path(name));
 }
 
-ModelConfig ragged() {
-  ModelConfig c;
-  c.name = "ragged";
-  c.hidden_size = 40;
-  c.intermediate_size = 72;
-  c.vocab_size = 300;
-  c.num_layers = 3;
-  return c;
-}
-
 struct PlanCase {
   const char* name;
   const char* build;
@@ -43,7 +34,7 @@ class Plan : public testing::TestWithParam<PlanCase> {
  protected:
   Model model() const {
     return GetParam().tiny ? host::load_model("tiny").model
-                           : make_random_model(ragged(), 3, Packing::two_bit);
+                           : make_random_model(ragged_test_config(3), 3, Packing::two_bit);
   }
 };
 

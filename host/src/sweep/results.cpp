@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
+#include "mmf/host/csv.hpp"
 #include "sweep_files.hpp"
 
 namespace mmf::host {
@@ -31,13 +32,7 @@ const std::vector<std::string> kColumns = {
     "fits",         "limit",         "sim_seconds"};
 
 std::string csv_field(const json& v) {
-  if (v.is_string()) {
-    const auto s = v.get<std::string>();
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  }
+  if (v.is_string()) return csv_escape(v.get<std::string>());
   if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
   if (v.is_number_float()) {
     std::ostringstream s;
@@ -107,7 +102,7 @@ std::vector<std::string> plot_model(const std::string& dir, const std::string& m
     ++block;
   }
   if (block == 0) return {};
-  write_atomically((fs::path(dir) / (stem + ".dat")).string(), data.str());
+  write_text_atomically((fs::path(dir) / (stem + ".dat")).string(), data.str());
   std::ostringstream gp;
   gp << "# Drawn by mmf sweep; rerun: cd " << "<sweep dir> && gnuplot " << stem << ".gp\n"
      << "set title '" << model << ": " << rows.size()
@@ -120,7 +115,7 @@ std::vector<std::string> plot_model(const std::string& dir, const std::string& m
     gp << "set terminal " << term << "\nset output '" << stem << "." << ext << "'\n"
        << plot.str() << "\n";
   }
-  write_atomically((fs::path(dir) / (stem + ".gp")).string(), gp.str());
+  write_text_atomically((fs::path(dir) / (stem + ".gp")).string(), gp.str());
   const std::string cmd = "cd '" + dir + "' && gnuplot '" + stem + ".gp' > '" + stem +
                           ".gnuplot.log' 2>&1";
   if (std::system(cmd.c_str()) != 0) {
@@ -131,18 +126,6 @@ std::vector<std::string> plot_model(const std::string& dir, const std::string& m
 }
 
 }  // namespace
-
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(tmp + ": cannot write");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw Error(path + ": cannot write (" + ec.message() + ")");
-}
 
 void write_sweep_results(const SweepSpec& spec, const SweepRunOptions& o,
                          const std::vector<json>& rows_in, SweepSummary& summary) {
@@ -170,7 +153,7 @@ void write_sweep_results(const SweepSpec& spec, const SweepRunOptions& o,
     for (size_t c = 0; c < kColumns.size(); ++c) csv << (c ? "," : "") << csv_field(r[kColumns[c]]);
     csv << "," << csv_field(r["pareto"]) << "\n";
   }
-  write_atomically((fs::path(o.out_dir) / "results.csv").string(), csv.str());
+  write_text_atomically((fs::path(o.out_dir) / "results.csv").string(), csv.str());
   if (!o.plot) return;
   if (!have_program("gnuplot")) {
     std::cerr << "mmf sweep: gnuplot is not installed: no Pareto plots (make deps installs it)\n";

@@ -129,7 +129,7 @@ void write_manifest(const SweepSpec& spec, const SweepRunOptions& o, const Sweep
                   {"energy", "modeled (each build's energy: coefficients)"},
                   {"resources", "estimated (Yosys per-unit costs, docs/resources.md)"},
                   {"keys", points}};
-  write_atomically((fs::path(o.out_dir) / "manifest.json").string(), m.dump(2) + "\n");
+  write_text_atomically((fs::path(o.out_dir) / "manifest.json").string(), m.dump(2) + "\n");
 }
 
 struct Running {
@@ -167,23 +167,20 @@ std::string log_tail(const std::string& dir, int index) {
 
 }  // namespace
 
-void run_sweep_point(const SweepSpec& spec, int index, const std::string& out_dir) {
-  if (index < 0 || index >= static_cast<int>(spec.points.size())) {
-    throw Error("--index " + std::to_string(index) + ": the spec " + spec.path + " has points 0.." +
-                std::to_string(spec.points.size() - 1));
-  }
-  const SweepPoint& p = spec.points[static_cast<size_t>(index)];
+void run_sweep_point(const std::string& spec_path, int index, const std::string& out_dir) {
+  if (index < 0) throw Error("--index " + std::to_string(index) + ": expected a point index >= 0");
+  const SweepSpec spec = load_sweep_spec(spec_path, index);
+  const SweepPoint& p = spec.points.front();
   if (finished(out_dir, p)) return;  // done already (a resumed Slurm array)
-  fs::create_directories(fs::path(out_dir) / "points");
   json j;
   try {
     j = result_json(p, evaluate_point(p, spec.max_utilization));
   } catch (const Error& e) {
     j = {{"index", p.index}, {"key", p.key()}, {"status", "failed"}, {"error", e.what()}};
-    write_atomically(point_file(out_dir, index), j.dump(2) + "\n");
+    write_text_atomically(point_file(out_dir, index), j.dump(2) + "\n");
     throw;
   }
-  write_atomically(point_file(out_dir, index), j.dump(2) + "\n");
+  write_text_atomically(point_file(out_dir, index), j.dump(2) + "\n");
 }
 
 SweepSummary run_sweep(const SweepSpec& spec, const SweepRunOptions& o) {
@@ -312,7 +309,7 @@ std::string write_slurm_array(const SweepSpec& spec, const SweepRunOptions& o) {
     << "exec \"$MMF\" sweep-point '" << spec_path << "' -o '" << dir
     << "' --index \"$SLURM_ARRAY_TASK_ID\"\n";
   const std::string path = (fs::path(o.out_dir) / "sweep.sbatch").string();
-  write_atomically(path, s.str());
+  write_text_atomically(path, s.str());
   fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
   return path;
 }

@@ -172,7 +172,7 @@ std::string SweepPoint::key() const {
 
 namespace {
 
-SweepSpec read_sweep_spec(const std::string& path) {
+SweepSpec read_sweep_spec(const std::string& path, int only_point) {
   const YAML::Node root = load_yaml_file(path, "sweep spec");
   const SpecReader r(path);
   r.check_keys(root, "", kTopKeys);
@@ -271,12 +271,18 @@ SweepSpec read_sweep_spec(const std::string& path) {
   }
   if (raws.empty()) r.fail("points", "the spec gives no point");
 
+  if (only_point >= static_cast<int>(raws.size())) {
+    throw Error("--index " + std::to_string(only_point) + ": the spec " + path + " has points 0.." +
+                std::to_string(raws.size() - 1));
+  }
   // Each point's build as the validator sees it, and the model on it.
   std::map<std::string, BuildDescriptor> bases;
   std::map<std::string, int> seen;
-  for (const Raw& raw : raws) {
+  for (size_t k = 0; k < raws.size(); ++k) {
+    if (only_point >= 0 && k != static_cast<size_t>(only_point)) continue;
+    const Raw& raw = raws[k];
     SweepPoint pt;
-    pt.index = static_cast<int>(spec.points.size());
+    pt.index = static_cast<int>(k);
     pt.model = raw.model;
     pt.config = configs.at(raw.model);
     const std::string where = path + ": point " + std::to_string(pt.index) + " (" + raw.where +
@@ -321,9 +327,9 @@ SweepSpec read_sweep_spec(const std::string& path) {
 
 }  // namespace
 
-SweepSpec load_sweep_spec(const std::string& path) {
+SweepSpec load_sweep_spec(const std::string& path, int only_point) {
   try {
-    return read_sweep_spec(path);
+    return read_sweep_spec(path, only_point);
   } catch (const YAML::Exception& e) {
     // A value of the wrong kind where the reader asked for another (a map for a name).
     throw Error(path + ": a value has the wrong type (" + e.msg + ")");

@@ -6,13 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "mmf/host/atomic_file.hpp"
 #include "mmf/host/sweep.hpp"
 
 namespace mmf::host {
-
-// Writes `text` to `path` through a temporary file and a rename: a reader sees the old file
-// or the whole new one, never a part.
-void write_atomically(const std::string& path, const std::string& text);
 
 // results.csv (one row per finished point, in point order, with its Pareto flag) and, when
 // gnuplot is installed and options.plot is set, pareto-<model>.png and .svg per model;

@@ -50,7 +50,9 @@ struct SweepSpec {
 // Reads the spec, expands its grid and list into points and checks every one (unknown keys,
 // impossible values, each point's build as the YAML validator would, the model fitting the
 // build's memory and buffers) before anything runs; errors name the file, key or point.
-SweepSpec load_sweep_spec(const std::string& path);
+// only_point >= 0 builds and checks that point alone (what its process needs; the pool
+// checked them all): `points` then holds just it.
+SweepSpec load_sweep_spec(const std::string& path, int only_point = -1);
 
 // Yosys-based resource estimate of a point's kernel (docs/resources.md, docs/sweep.md): AMD
 // counts, or the Intel equivalents on an Intel board. A lower bound: the MLGRU gate and SiLU
@@ -106,8 +108,8 @@ struct SweepSummary {
   std::vector<std::string> plots;  // files written
 };
 SweepSummary run_sweep(const SweepSpec& spec, const SweepRunOptions& options);
-// The child's work: evaluates point `index` and writes its file (atomically).
-void run_sweep_point(const SweepSpec& spec, int index, const std::string& out_dir);
+// The child's work: evaluates point `index` of the spec and writes its file (atomically).
+void run_sweep_point(const std::string& spec_path, int index, const std::string& out_dir);
 // Writes DIR/sweep.sbatch, a Slurm job array of the points not done yet; returns its path.
 std::string write_slurm_array(const SweepSpec& spec, const SweepRunOptions& options);
 
