@@ -185,8 +185,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
   cmd->add_option("--accelerator", a->accelerator,
-                  "systemc: the platform's accelerator, timed (approximately-timed model) or rtl "
-                  "(the Verilated RTL, cycle-accurate)")
+                  "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
+                  "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
+                  "Verilated C++ model; any build)")
       ->capture_default_str();
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->add_option("--threads", a->threads, "cpu: matvec threads (0: every core)")

@@ -34,8 +34,9 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
         backend == "xrt"
             ? "measured (the kernel's busy-cycle counter on the board, at the build's clock)"
         : backend == "systemc"
-            ? "simulated (SystemC platform: the accelerator's approximately-timed model, memory "
-              "channels at board.channel_gbps and the host link, at the build's clock)"
+            ? "simulated (SystemC platform: the accelerator as --accelerator chose, its "
+              "approximately-timed model or its RTL; memory channels at board.channel_gbps and "
+              "the host link, at the build's clock)"
             : "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
               "board.channel_gbps)";
   }

@@ -25,16 +25,6 @@ std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
   return cached_kernel_sim(build, options);
 }
 
-// Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
-sim::SimOptions sim_options(const BuildDescriptor& build, const DeviceOptions& options) {
-  sim::SimOptions o;
-  o.weight_timing = sim_channel_timing(build);
-  o.vec_timing = o.weight_timing;
-  o.watchdog_cycles = 200'000'000;
-  o.trace_path = options.trace_path;
-  return o;
-}
-
 // Op k runs from the controller's k-th entry into StFetch to the next StFetch (or StDone):
 // fetch, decode, its steps, StNext.
 std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
@@ -52,9 +42,23 @@ std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
 
 }  // namespace
 
+// Memory timing of the build's channels: the pseudo-channel's rate at the kernel clock.
+sim::SimOptions RtlKernelRun::sim_options(const BuildDescriptor& build,
+                                          const DeviceOptions& options) {
+  sim::SimOptions o;
+  o.weight_timing = sim_channel_timing(build);
+  o.vec_timing = o.weight_timing;
+  o.watchdog_cycles = 200'000'000;
+  o.trace_path = options.trace_path;
+  return o;
+}
+
 RtlKernelRun::RtlKernelRun(const BuildDescriptor& build, const DeviceOptions& options,
                            std::string backend)
     : sim_(open_kernel(build, sim_options(build, options))), backend_(std::move(backend)) {}
+
+RtlKernelRun::RtlKernelRun(std::unique_ptr<sim::KernelSim> sim, std::string backend)
+    : sim_(std::move(sim)), backend_(std::move(backend)) {}
 
 mmf_hls::KernelCounters RtlKernelRun::run(const HostLaunch& launch) {
   sim::KernelLaunch l;

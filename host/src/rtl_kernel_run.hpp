@@ -13,9 +13,13 @@ namespace mmf::host {
 
 class RtlKernelRun {
  public:
-  // The kernel compiled into the binary (CI builds), else one built on first use; `backend`
-  // names the caller in errors.
+  // The Verilated C++ model: the one compiled into the binary (CI builds), else one built on
+  // first use; `backend` names the caller in errors.
   RtlKernelRun(const BuildDescriptor& build, const DeviceOptions& options, std::string backend);
+  // A kernel simulation the caller made with sim_options() (the platform's SystemC module).
+  RtlKernelRun(std::unique_ptr<sim::KernelSim> sim, std::string backend);
+  // Memory timing of the build's channels, the watchdog and the waveform of `options`.
+  static sim::SimOptions sim_options(const BuildDescriptor& build, const DeviceOptions& options);
   // Runs the launch to ap_done: the kernel's counter registers; an AXI error response is an
   // Error naming the channel.
   mmf_hls::KernelCounters run(const HostLaunch& launch);

@@ -3,7 +3,8 @@
 // (mmf/sim/platform.hpp) times every launch: the host link, the memory channels and the
 // accelerator in one of two forms. The timed form is an approximately-timed model while the
 // CPU engine computes the data on the device image; the rtl form is the build's Verilated
-// RTL, which computes the data itself, cycle by cycle. Either way the outputs are bit-exact
+// RTL, which computes the data itself, cycle by cycle: as a SystemC module of the platform
+// (Verilator --sc, `rtl`) or as the C++ model the platform calls (`rtl-cpp`). Either way the outputs are bit-exact
 // with every other backend. Cycles are the platform's: the kernel's plus the host link's, at
 // the kernel clock.
 #include <algorithm>
@@ -89,17 +90,35 @@ class SystemcDevice final : public HostMemoryDevice {
   std::optional<uint64_t> last_link_cycles() const override { return link_cycles_; }
 
  private:
+  // timed: null. rtl: the build's Verilator --sc module, elaborated in the platform (the
+  // builds compiled into the binary). rtl-cpp: its Verilated C++ model, called by the platform
+  // (any build; built on first use).
   static std::unique_ptr<RtlKernelRun> open_rtl(const BuildDescriptor& b, const DeviceOptions& o) {
-    if (o.platform_accelerator == "timed") return nullptr;
-    if (o.platform_accelerator != "rtl") {
-      throw Error("--accelerator: unknown form '" + o.platform_accelerator +
-                  "' of the platform's accelerator (expected timed or rtl)");
+    const std::string& form = o.platform_accelerator;
+    if (form == "timed") return nullptr;
+    if (form != "rtl" && form != "rtl-cpp") {
+      throw Error("--accelerator: unknown form '" + form +
+                  "' of the platform's accelerator (expected timed, rtl or rtl-cpp)");
     }
     if (o.channel_packing != Packing::two_bit) {
       throw Error("--packing 1.6bit: the RTL decodes 2-bit weight words; 1.6-bit is modeled by "
                   "the timed form only (--accelerator timed)");
     }
-    return std::make_unique<RtlKernelRun>(b, o, "systemc");
+    if (form == "rtl-cpp") return std::make_unique<RtlKernelRun>(b, o, "systemc");
+    std::unique_ptr<sim::KernelSim> k = sim::make_platform_rtl_kernel(
+        b.name, b.fingerprint(), RtlKernelRun::sim_options(b, o));
+    if (!k) {
+      std::string builds;
+      for (const std::string& name : sim::platform_rtl_builds()) {
+        builds += (builds.empty() ? "" : ", ") + name;
+      }
+      throw Error("--accelerator rtl: this binary has the RTL as a SystemC module for " +
+                  (builds.empty() ? std::string("no build (configured without Verilator)")
+                                  : "build " + builds + " as shipped") +
+                  ", not for build '" + b.name + "' (" + b.path +
+                  "); --accelerator rtl-cpp runs its Verilated C++ model in the platform");
+    }
+    return std::make_unique<RtlKernelRun>(std::move(k), "systemc");
   }
 
   std::unique_ptr<RtlKernelRun> rtl_;  // the rtl form; null: the timed form

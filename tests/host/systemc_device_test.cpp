@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The systemc backend's two forms of the accelerator (issue 7): the rtl form runs the build's
-// Verilated RTL inside the platform, so its logits and kernel cycles are the verilator
-// backend's and its host link is the timed form's; bad options name what is wrong.
+// The systemc backend's forms of the accelerator (issue 7): the rtl forms run the build's
+// Verilated RTL inside the platform (the Verilator --sc module, or the C++ model), so their
+// logits and kernel cycles are the verilator backend's and their host link is the timed
+// form's; bad options name what is wrong.
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "mmf/error.hpp"
@@ -24,12 +25,16 @@ std::unique_ptr<host::Accelerator> accelerator(const std::string& backend,
       host::open_device(backend, b, o), host::compile_model(host::load_model("tiny").model, b));
 }
 
-TEST(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
+// rtl: the Verilator --sc module clocked inside the platform (its absence for ci-tiny is an
+// error here); rtl-cpp: the C++ model the platform calls.
+class SystemcRtlForm : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
   MMF_SKIP_WITHOUT_VERILATOR();
   if (!host::backend_available("systemc")) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
-  auto rtl = accelerator("systemc", "rtl");
+  auto rtl = accelerator("systemc", GetParam());
   auto timed = accelerator("systemc", "timed");
   auto verilator = accelerator("verilator");
   for (int32_t token : {1, 5, 9}) {
@@ -51,6 +56,9 @@ TEST(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Forms, SystemcRtlForm, ::testing::Values("rtl", "rtl-cpp"),
+                         [](const auto& info) { return info.param == "rtl" ? "ScModule" : "CppModel"; });
+
 TEST(SystemcRtlForm, BadOptionsAreClearErrors) {
   if (!host::backend_available("systemc")) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
@@ -58,9 +66,15 @@ TEST(SystemcRtlForm, BadOptionsAreClearErrors) {
   const host::BuildDescriptor b = ci_tiny();
   host::DeviceOptions o;
   o.platform_accelerator = "gates";
-  MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "--accelerator", "gates", "timed or rtl");
+  MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "--accelerator", "gates",
+                   "timed, rtl or rtl-cpp");
   o.platform_accelerator = "rtl";
   MMF_EXPECT_ERROR(host::open_device("cpu", b, o), "--accelerator", "'cpu'");
+  // A build the binary has no SystemC module for: named, with the form that runs it.
+  const host::BuildDescriptor u280 =
+      host::load_build_descriptor(host::build_descriptor_path("u280"));
+  MMF_EXPECT_ERROR(host::open_device("systemc", u280, o), "--accelerator rtl", "'u280'",
+                   "rtl-cpp");
   o.channel_packing = Packing::five_trit;
   MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "1.6bit", "--accelerator timed");
 }

@@ -14,6 +14,7 @@
 
 #include "host_link.hpp"
 #include "memory_target.hpp"
+#include "rtl_sc_kernels.hpp"
 #include "timed_accelerator.hpp"
 
 // libsystemc's own main() calls sc_main; mmf has its own main, so this is never called.
@@ -40,7 +41,21 @@ class PlatformTop : public sc_core::sc_module {
     for (uint32_t c = 0; c < kMaxPlatformChannels; ++c) {
       accelerator.weight_sockets[c].bind(weight_memory[c].socket);
     }
+    for (const CompiledScKernel& k : compiled_sc_kernels()) {
+      rtl_kernels_.push_back(k.make(("rtl_" + std::string(k.build)).c_str()));
+    }
     sc_core::sc_spawn(sc_bind(&PlatformTop::host, this));
+  }
+
+  // The Verilator --sc kernel of a build compiled into the binary; null if there is none.
+  PlatformRtlKernel* rtl_kernel(const std::string& build, uint64_t fingerprint) {
+    const std::vector<CompiledScKernel>& compiled = compiled_sc_kernels();
+    for (size_t k = 0; k < compiled.size(); ++k) {
+      if (compiled[k].build == build && compiled[k].fingerprint == fingerprint) {
+        return rtl_kernels_[k].get();
+      }
+    }
+    return nullptr;
   }
 
   void configure(const PlatformParams& p) {
@@ -55,6 +70,7 @@ class PlatformTop : public sc_core::sc_module {
       weight_memory[c].configure(k.weight_timing, k.weight_word_bytes(), clock, nullptr, 0);
     }
     accelerator.configure(k, clock);
+    for (auto& rtl : rtl_kernels_) rtl->set_period(clock.cycles(1));
   }
 
   // The RTL form's error in the last launch, taken once.
@@ -73,25 +89,29 @@ class PlatformTop : public sc_core::sc_module {
     for (;;) {
       wait(go_);
       const KernelClock clock(params_.clock_mhz);
+      // The link's share: the transfers and the launch overhead, whatever the kernel took.
       const double t0 = clock.now();
       transfer(tlm::TLM_WRITE_COMMAND, launch_->host_to_device_bytes);
       wait(sc_core::sc_time(params_.link.launch_us, sc_core::SC_US));
+      double link = clock.now() - t0;
       if (launch_->rtl) {
         run_rtl(clock);
       } else {
         accelerator.run(*launch_, *result_);
       }
+      const double t1 = clock.now();
       transfer(tlm::TLM_READ_COMMAND, launch_->device_to_host_bytes);
-      const double total = clock.now() - t0;
-      result_->link_cycles =
-          static_cast<uint64_t>(std::max(0.0, total - static_cast<double>(result_->kernel_cycles)) + 0.5);
+      link += clock.now() - t1;
+      result_->link_cycles = static_cast<uint64_t>(link + 0.5);
     }
   }
 
-  // The RTL form: the Verilated kernel runs the whole launch (nothing else in the platform
-  // moves while a kernel runs: the host's transfers cross the link between launches), then
-  // the platform's time advances by its cycles.
+  // The RTL form: the kernel runs the whole launch (nothing else in the platform moves while
+  // a kernel runs: the host's transfers cross the link between launches). The Verilator --sc
+  // module advances the platform's time itself, by the cycles of the launch and of its
+  // register accesses; for the C++ model the platform's time advances by the kernel cycles.
   void run_rtl(const KernelClock& clock) {
+    const double t0 = clock.now();
     RtlLaunchCycles r;
     try {
       r = launch_->rtl();
@@ -102,7 +122,8 @@ class PlatformTop : public sc_core::sc_module {
     }
     result_->kernel_cycles = r.cycles;
     result_->ops = std::move(r.ops);
-    wait(clock.cycles(static_cast<double>(r.cycles)));
+    const double left = static_cast<double>(r.cycles) - (clock.now() - t0);
+    if (left > 0) wait(clock.cycles(left));
   }
 
   void transfer(tlm::tlm_command cmd, uint64_t bytes) {
@@ -117,6 +138,7 @@ class PlatformTop : public sc_core::sc_module {
   PlatformResult* result_ = nullptr;
   std::exception_ptr rtl_error_;
   sc_core::sc_event go_;
+  std::vector<std::unique_ptr<PlatformRtlKernel>> rtl_kernels_;  // compiled_sc_kernels() order
 };
 
 class Simulation {
@@ -140,6 +162,14 @@ class Simulation {
     return result_;
   }
 
+  // The --sc kernel of a build in the elaborated platform; null if the binary has none.
+  PlatformRtlKernel* rtl_kernel(const std::string& build, uint64_t fingerprint) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return elaborated_; });
+    if (elaboration_error_) std::rethrow_exception(elaboration_error_);
+    return top_->rtl_kernel(build, fingerprint);
+  }
+
  private:
   Simulation() : thread_([this] { main(); }) { thread_.detach(); }
 
@@ -159,6 +189,13 @@ class Simulation {
     } catch (...) {
       elaboration_error = std::current_exception();
     }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      top_ = top.get();
+      elaboration_error_ = elaboration_error;
+      elaborated_ = true;
+    }
+    changed_.notify_all();
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait(lock, [this] { return pending_; });
@@ -183,6 +220,9 @@ class Simulation {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool pending_ = false;
+  bool elaborated_ = false;
+  PlatformTop* top_ = nullptr;  // set once elaborated; lives as long as the process
+  std::exception_ptr elaboration_error_;
   const PlatformParams* params_ = nullptr;
   const PlatformLaunch* launch_ = nullptr;
   PlatformResult result_;
@@ -227,6 +267,19 @@ StepCosts default_step_costs() {
 
 std::unique_ptr<Platform> make_platform(const PlatformParams& params) {
   return std::make_unique<SystemcPlatform>(params);
+}
+
+std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build,
+                                                    uint64_t fingerprint,
+                                                    const SimOptions& options) {
+  PlatformRtlKernel* k = Simulation::instance().rtl_kernel(build, fingerprint);
+  return k != nullptr ? k->harness(options) : nullptr;
+}
+
+std::vector<std::string> platform_rtl_builds() {
+  std::vector<std::string> builds;
+  for (const CompiledScKernel& k : compiled_sc_kernels()) builds.emplace_back(k.build);
+  return builds;
 }
 
 }  // namespace mmf::sim

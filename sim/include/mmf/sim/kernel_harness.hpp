@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Verilator harness of the kernel (rtl/mmf/mmf_kernel.sv), templated on the Verilated model of
-// one build. It owns its VerilatedContext, drives s_axi_control as an AXI4-Lite master, serves
-// every weight channel and the vector bank from an AxiMemoryChannel (the one timing model of a
-// memory channel), stops a hung run with the controller state named, and optionally writes an
-// FST waveform. Include only from a translation unit that compiles a Verilated model.
+// Harness of the kernel (rtl/mmf/mmf_kernel.sv), templated on how its pins are reached: the
+// Verilated C++ model (verilated_cpp_pins.hpp, the verilator backend) or the Verilator --sc
+// SystemC module inside the platform (sim/src/platform/verilated_sc_pins.hpp). It drives
+// s_axi_control as an AXI4-Lite master, serves every weight channel and the vector bank from
+// an AxiMemoryChannel (the one timing model of a memory channel) and stops a hung run with the
+// controller state named.
+//
+// Pins provides ports() (an object with the kernel's port names as members: integers, or
+// arrays of 32-bit words for ports over 64 bits), settle() (inputs applied with the clock low,
+// outputs updated) and tick() (settle, then one rising edge).
 #pragma once
-
-#include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include <chrono>
 #include <cstring>
@@ -62,41 +64,25 @@ void copy_out(const P& p, unsigned lsb, uint8_t* bytes, unsigned n) {
 
 }  // namespace port
 
-template <class Model>
+template <class Pins>
 class KernelHarness final : public KernelSim {
  public:
-  // Channels, Lanes and VectorLanes must be the parameters the model was Verilated with.
-  KernelHarness(const SimOptions& options, unsigned channels, unsigned lanes,
-                unsigned vector_lanes)
-      : options_(options),
+  // Channels, Lanes and VectorLanes must be the parameters the model was Verilated with. The
+  // kernel is reset before the first launch and after a launch that failed.
+  KernelHarness(std::shared_ptr<Pins> pins, const SimOptions& options, unsigned channels,
+                unsigned lanes, unsigned vector_lanes)
+      : pins_(std::move(pins)),
+        options_(options),
         channels_(channels),
         weight_beat_(lanes / 4),
-        vec_beat_(4 * vector_lanes),
-        context_(std::make_unique<VerilatedContext>()) {
-    context_->randReset(2);
-    if (!options_.trace_path.empty()) context_->traceEverOn(true);
-    model_ = std::make_unique<Model>(context_.get(), "kernel");
-    if (!options_.trace_path.empty()) {
-      trace_ = std::make_unique<VerilatedFstC>();
-      model_->trace(trace_.get(), 99);
-      trace_->open(options_.trace_path.c_str());
-    }
-    Model& m = *model_;
-    m.rst_ni = 0;
-    for (int k = 0; k < 4; ++k) tick();
-    m.rst_ni = 1;
-    settle();
-  }
-
-  ~KernelHarness() override {
-    if (trace_) trace_->close();
-    model_->final();
-  }
+        vec_beat_(4 * vector_lanes) {}
 
   uint64_t total_cycles() const override { return cycles_; }
 
   LaunchResult run(const KernelLaunch& launch) override {
     const auto wall_start = std::chrono::steady_clock::now();
+    if (needs_reset_) reset();
+    needs_reset_ = true;  // until this launch ends well
     if (launch.weights.size() != channels_) {
       throw SimError("kernel simulation: " + std::to_string(launch.weights.size()) +
                      " weight banks for a kernel of " + std::to_string(channels_) + " channels");
@@ -120,7 +106,7 @@ class KernelHarness final : public KernelSim {
     const uint64_t start = cycles_;
     launch_start_ = start;
     states_.clear();
-    last_state_ = model_->dbg_state_o;
+    last_state_ = pins_->ports().dbg_state_o;
     write_reg(0x00, 1);
     // Poll ap_done (bit 1, clear on read) like a host would; between polls the kernel runs.
     const uint64_t limit = options_.watchdog_cycles;
@@ -131,7 +117,7 @@ class KernelHarness final : public KernelSim {
         std::ostringstream s;
         s << "kernel simulation: no ap_done after " << (cycles_ - start)
           << " cycles (watchdog); the controller is in state "
-          << controller_state_name(model_->dbg_state_o) << " at op "
+          << controller_state_name(pins_->ports().dbg_state_o) << " at op "
           << read_counter(1);
         throw SimError(s.str());
       }
@@ -144,23 +130,28 @@ class KernelHarness final : public KernelSim {
     states_.clear();
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    needs_reset_ = false;
     return r;
   }
 
  private:
-  void settle() {
-    model_->clk_i = 0;
-    model_->eval();
+  // Four cycles of reset with every input idle, no memory served.
+  void reset() {
+    auto& m = pins_->ports();
+    weights_.clear();
+    vec_.reset();
+    m.rst_ni = 0;
+    m.ctl_aw_valid_i = m.ctl_w_valid_i = m.ctl_ar_valid_i = 0;
+    m.ctl_b_ready_i = m.ctl_r_ready_i = 0;
+    for (int k = 0; k < 4; ++k) tick();
+    m.rst_ni = 1;
+    settle();
   }
 
+  void settle() { pins_->settle(); }
+
   void tick() {
-    settle();
-    if (trace_) trace_->dump(context_->time());
-    context_->timeInc(1);
-    model_->clk_i = 1;
-    model_->eval();
-    if (trace_) trace_->dump(context_->time());
-    context_->timeInc(1);
+    pins_->tick();
     ++cycles_;
   }
 
@@ -179,14 +170,14 @@ class KernelHarness final : public KernelSim {
     tick();
     for (auto& ch : weights_) ch->tick();
     vec_->tick();
-    if (model_->dbg_state_o != last_state_) {
-      last_state_ = model_->dbg_state_o;
+    if (pins_->ports().dbg_state_o != last_state_) {
+      last_state_ = pins_->ports().dbg_state_o;
       states_.push_back(StateEntry{last_state_, cycles_ - launch_start_});
     }
   }
 
   void drive_weight(unsigned c) {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     AxiMemoryChannel& ch = *weights_[c];
     port::set(m.w_ar_ready_i, c, 1, ch.ar_ready());
     port::set(m.w_r_valid_i, c, 1, ch.r_valid());
@@ -196,7 +187,7 @@ class KernelHarness final : public KernelSim {
   }
 
   void accept_weight(unsigned c) {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     AxiMemoryChannel& ch = *weights_[c];
     if (port::get(m.w_ar_valid_o, c, 1) && ch.ar_ready()) {
       ch.ar_accept(port::get(m.w_ar_addr_o, 64 * c, 64),
@@ -206,7 +197,7 @@ class KernelHarness final : public KernelSim {
   }
 
   void drive_vec() {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     AxiMemoryChannel& ch = *vec_;
     m.v_ar_ready_i = ch.ar_ready();
     m.v_r_valid_i = ch.r_valid();
@@ -220,7 +211,7 @@ class KernelHarness final : public KernelSim {
   }
 
   void accept_vec() {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     AxiMemoryChannel& ch = *vec_;
     if (m.v_ar_valid_o && ch.ar_ready()) ch.ar_accept(m.v_ar_addr_o, m.v_ar_len_o);
     if (ch.r_valid() && m.v_r_ready_o) ch.r_accept();
@@ -239,7 +230,7 @@ class KernelHarness final : public KernelSim {
 
   // AXI4-Lite master: one write (address and data together), one read.
   void write_reg(uint32_t addr, uint32_t data) {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     m.ctl_aw_valid_i = 1;
     m.ctl_aw_addr_i = addr;
     m.ctl_w_valid_i = 1;
@@ -267,7 +258,7 @@ class KernelHarness final : public KernelSim {
   }
 
   uint32_t read_reg(uint32_t addr) {
-    Model& m = *model_;
+    auto& m = pins_->ports();
     m.ctl_ar_valid_i = 1;
     m.ctl_ar_addr_i = addr;
     m.ctl_r_ready_i = 1;
@@ -312,12 +303,11 @@ class KernelHarness final : public KernelSim {
     return s.str();
   }
 
+  std::shared_ptr<Pins> pins_;
   SimOptions options_;
   unsigned channels_;
   unsigned weight_beat_, vec_beat_;
-  std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Model> model_;
-  std::unique_ptr<VerilatedFstC> trace_;
+  bool needs_reset_ = true;
   std::vector<std::unique_ptr<AxiMemoryChannel>> weights_;
   std::unique_ptr<AxiMemoryChannel> vec_;
   std::vector<uint8_t> beat_;

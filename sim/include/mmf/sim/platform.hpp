@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mmf/sim/axi_memory.hpp"
+#include "mmf/sim/kernel_sim.hpp"
 #include "mmf_hls/program_format.hpp"
 
 namespace mmf::sim {
@@ -68,9 +70,10 @@ struct PlatformOpCycles {
 
 // The accelerator's second form: the Verilated RTL of the build runs the launch cycle by
 // cycle on the launch's banks (behind the harness's AXI channel models) and returns its
-// kernel cycles and the spans of its ops. The platform calls it in the accelerator's place
-// and advances its time by those cycles, so the host link around it is the same as the
-// timed form's.
+// kernel cycles and the spans of its ops. The platform calls it in the accelerator's place,
+// inside its simulation: the Verilator --sc module (make_platform_rtl_kernel) is clocked in
+// the platform's time; the Verilated C++ model runs outside it, and the platform's time then
+// advances by its cycles. The host link around either is the same as the timed form's.
 struct RtlLaunchCycles {
   uint64_t cycles = 0;
   std::vector<PlatformOpCycles> ops;
@@ -106,5 +109,15 @@ class Platform {
 // up to kMaxChannels weight channels, run on one thread of its own; runs are serialized.
 constexpr uint32_t kMaxPlatformChannels = 64;
 std::unique_ptr<Platform> make_platform(const PlatformParams& params);
+
+// The accelerator's RTL as a SystemC module of the platform (the Verilator --sc model), for
+// the builds compiled into this binary (the CI builds): a harness on the module, with the
+// memory timing of `options`. Its run() must be called from a launch's RtlAccelerator, inside
+// the platform's simulation. Null when this binary has no such module for the build (by name
+// and descriptor fingerprint).
+std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build,
+                                                    uint64_t fingerprint,
+                                                    const SimOptions& options);
+std::vector<std::string> platform_rtl_builds();  // the builds it has one for
 
 }  // namespace mmf::sim
