@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "mmf/error.hpp"
+#include "mmf/host/join_list.hpp"
 
 namespace mmf::host {
 
@@ -38,12 +39,6 @@ const std::vector<std::string>& available_backends() {
 #endif
   };
   return names;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 }  // namespace
@@ -90,7 +85,7 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
 #else
     throw Error("--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
                 "the sanitizer build is), so it has no Verilated kernel (available: " +
-                join(available_backends()) + ")");
+                join_list(available_backends()) + ")");
 #endif
   }
   if (backend == "systemc") {
@@ -99,7 +94,7 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
 #else
     throw Error("--backend systemc: this build was configured with MMF_WITH_SYSTEMC=OFF (as the "
                 "sanitizer and fuzzing builds are), so it has no SystemC platform (available: " +
-                join(available_backends()) + ")");
+                join_list(available_backends()) + ")");
 #endif
   }
 #ifdef MMF_HAVE_XRT
@@ -109,9 +104,9 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
   if (std::find(known.begin(), known.end(), backend) != known.end()) {
     throw Error("--backend " + backend +
                 ": this backend is not part of this build yet (available: " +
-                join(available_backends()) + ")");
+                join_list(available_backends()) + ")");
   }
-  throw Error("--backend: unknown backend '" + backend + "' (expected " + join(known) + ")");
+  throw Error("--backend: unknown backend '" + backend + "' (expected " + join_list(known) + ")");
 }
 
 }  // namespace mmf::host

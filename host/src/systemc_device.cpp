@@ -4,13 +4,14 @@
 // accelerator in one of two forms. The timed form is an approximately-timed model while the
 // CPU engine computes the data on the device image; the rtl form is the build's Verilated
 // RTL, which computes the data itself, cycle by cycle: as a SystemC module of the platform
-// (Verilator --sc, `rtl`) or as the C++ model the platform calls (`rtl-cpp`). Either way the outputs are bit-exact
-// with every other backend. Cycles are the platform's: the kernel's plus the host link's, at
-// the kernel clock.
+// (Verilator --sc, `rtl`) or as the C++ model the platform calls (`rtl-cpp`). Either way the
+// outputs are bit-exact with every other backend. Cycles are the platform's: the kernel's
+// plus the host link's, at the kernel clock.
 #include <algorithm>
 
 #include "cpu_engine.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/join_list.hpp"
 #include "mmf/sim/platform.hpp"
 #include "rtl_kernel_run.hpp"
 #include "sim_channel_timing.hpp"
@@ -108,10 +109,7 @@ class SystemcDevice final : public HostMemoryDevice {
     std::unique_ptr<sim::KernelSim> k = sim::make_platform_rtl_kernel(
         b.name, b.fingerprint(), RtlKernelRun::sim_options(b, o));
     if (!k) {
-      std::string builds;
-      for (const std::string& name : sim::platform_rtl_builds()) {
-        builds += (builds.empty() ? "" : ", ") + name;
-      }
+      const std::string builds = join_list(sim::platform_rtl_builds());
       throw Error("--accelerator rtl: this binary has the RTL as a SystemC module for " +
                   (builds.empty() ? std::string("no build (configured without Verilator)")
                                   : "build " + builds + " as shipped") +

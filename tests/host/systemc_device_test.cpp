@@ -57,9 +57,11 @@ TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, SystemcRtlForm, ::testing::Values("rtl", "rtl-cpp"),
-                         [](const auto& info) { return info.param == "rtl" ? "ScModule" : "CppModel"; });
+                         [](const testing::TestParamInfo<std::string>& p) {
+                           return p.param == "rtl" ? "ScModule" : "CppModel";
+                         });
 
-TEST(SystemcRtlForm, BadOptionsAreClearErrors) {
+TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
   if (!host::backend_available("systemc")) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }

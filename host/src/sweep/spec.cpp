@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
+#include "mmf/host/join_list.hpp"
 #include "mmf/host/model_source.hpp"
 #include "mmf/host/sweep.hpp"
 #include "mmf/yaml_file.hpp"
@@ -19,12 +20,6 @@ const std::set<std::string> kTopKeys = {"name", "models", "boards", "grid", "poi
 // The parameters a grid or a point may set; any left out keeps the build's value.
 const std::vector<std::string> kParams = {"lanes", "clock_mhz", "weight_channels", "vector_lanes",
                                           "packing"};
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 bool power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
 
@@ -43,7 +38,7 @@ class SpecReader {
       const std::string key = kv.first.IsScalar() ? kv.first.as<std::string>() : "?";
       if (!keys.count(key)) {
         fail(where.empty() ? key : where + "." + key,
-             "is an unknown key (expected " + joined({keys.begin(), keys.end()}) + ")");
+             "is an unknown key (expected " + join_list({keys.begin(), keys.end()}) + ")");
       }
     }
   }

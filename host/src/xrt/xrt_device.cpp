@@ -25,6 +25,7 @@
 
 #include "mmf/error.hpp"
 #include "mmf/host/device.hpp"
+#include "mmf/host/join_list.hpp"
 
 namespace mmf::host {
 namespace {
@@ -34,9 +35,7 @@ namespace fs = std::filesystem;
 const char* const kScalarArgs[] = {"program_offset", "num_ops", "vec_words", "weight_words"};
 
 std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out.empty() ? "none" : out;
+  return v.empty() ? "none" : join_list(v);
 }
 
 std::string state_name(ert_cmd_state s) {
