@@ -54,6 +54,10 @@ int& check_count();
   if ((MMF_COUNT_CHECK(), false)) { \
   } else                            \
     EXPECT_NEAR(a, b, tol)
+#define MMF_EXPECT_DEATH(stmt, re)  \
+  if ((MMF_COUNT_CHECK(), false)) { \
+  } else                            \
+    EXPECT_DEATH(stmt, re)
 #define MMF_ASSERT_TRUE(c)          \
   if ((MMF_COUNT_CHECK(), false)) { \
   } else                            \

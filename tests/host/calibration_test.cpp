@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// The CI gate of the SystemC platform's timed model (issue 7): on the CI build, every token's
-// kernel cycles within 5% of the RTL's, for the shipped model and for ragged shapes; the same
-// ops on both, each op's cycles reported.
+// The CI gate of the SystemC platform's timed model: every token's kernel cycles, and every
+// BitLinear op's, within the gate (common/timed_model_gate.hpp) of the RTL's, on the CI build
+// for the shipped model (whose trace set the timed model's step costs) and for shapes that set
+// none, and on a build that set none (kv260: one channel of 64 lanes, its Verilated kernel
+// built on first use); the same ops on both.
 #include "mmf/host/calibration.hpp"
 
 #include "common/backends.hpp"
 #include "common/checks.hpp"
+#include "common/timed_model_gate.hpp"
 #include "mmf/host/device.hpp"
 #include "mmf/host/model_source.hpp"
 #include "mmf_hls/program_format.hpp"
@@ -15,6 +18,7 @@ namespace {
 
 struct CalibrationCase {
   const char* name;
+  const char* build;
   ModelConfig config;  // hidden_size 0: the shipped tiny model
 };
 
@@ -30,7 +34,7 @@ ModelConfig ragged(int64_t hidden, int64_t intermediate, int64_t vocab, int64_t 
 
 class TimedModel : public testing::TestWithParam<CalibrationCase> {};
 
-TEST_P(TimedModel, IsWithinFivePercentOfTheRtlPerToken) {
+TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
   MMF_SKIP_WITHOUT_VERILATOR();
   if (!host::backend_available("systemc")) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
@@ -40,31 +44,32 @@ TEST_P(TimedModel, IsWithinFivePercentOfTheRtlPerToken) {
                           ? host::load_model("tiny").model
                           : make_random_model(c.config, 7, Packing::two_bit);
   const host::BuildDescriptor build =
-      host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+      host::load_build_descriptor(host::build_descriptor_path(c.build));
   const host::CalibrationReport r = host::calibrate(model, build, {1, 5, 9});
   MMF_ASSERT_EQ(r.tokens.size(), size_t{3});
   const size_t ops = static_cast<size_t>(10 * model.config.num_layers + 2);
   for (const host::CalibratedToken& t : r.tokens) {
     MMF_EXPECT_EQ(t.ops.size(), ops);
     MMF_EXPECT_LT(0u, t.rtl);
-    MMF_EXPECT_LE(std::abs(t.error()), 0.05)
+    MMF_EXPECT_LE(std::abs(t.error()), kTimedTokenGate)
         << c.name << ": rtl " << t.rtl << " cycles, model " << t.model;
     uint64_t sum = 0;
     for (const host::CalibratedOp& o : t.ops) sum += o.rtl;
     MMF_EXPECT_LE(sum, t.rtl) << "ops lie inside the launch";
   }
-  // Every BitLinear op (most of a token) within 5% on its own.
+  // Every BitLinear op (most of a token) within its gate on its own.
   for (const host::CalibratedOp& o : r.tokens[0].ops) {
     if (o.opcode != mmf_hls::kOpBitLinear) continue;
-    MMF_EXPECT_LE(std::abs(o.error()), 0.05) << "op " << o.op << ": " << o.rtl << " vs " << o.model;
+    MMF_EXPECT_LE(std::abs(o.error()), kTimedBitLinearGate) << "op " << o.op << ": " << o.rtl << " vs " << o.model;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    CiTiny, TimedModel,
-    testing::Values(CalibrationCase{"tiny", ModelConfig{}},
-                    CalibrationCase{"ragged", ragged(200, 330, 777, 3)},
-                    CalibrationCase{"narrow", ragged(90, 170, 300, 2)}),
+    Builds, TimedModel,
+    testing::Values(CalibrationCase{"tiny", "ci-tiny", ModelConfig{}},
+                    CalibrationCase{"ragged", "ci-tiny", ragged(200, 330, 777, 3)},
+                    CalibrationCase{"narrow", "ci-tiny", ragged(90, 170, 300, 2)},
+                    CalibrationCase{"kv260_tiny", "kv260", ModelConfig{}}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace

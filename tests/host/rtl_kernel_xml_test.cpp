@@ -213,14 +213,14 @@ class RtlKernelXml : public testing::TestWithParam<BuildCase> {
     build_ = GetParam().make();
     xml_ = host::rtl_kernel_xml(build_);
     XmlChecker checker;
-    ASSERT_TRUE(checker.parse(xml_, root_)) << checker.error() << "\n" << xml_;
+    MMF_ASSERT_TRUE(checker.parse(xml_, root_)) << checker.error() << "\n" << xml_;
     const auto kernels = root_.all("kernel");
-    ASSERT_EQ(kernels.size(), 1u) << xml_;
+    MMF_ASSERT_EQ(kernels.size(), 1u) << xml_;
     kernel_ = kernels.front();
     const auto ports = kernel_->all("ports");
     const auto args = kernel_->all("args");
-    ASSERT_EQ(ports.size(), 1u);
-    ASSERT_EQ(args.size(), 1u);
+    MMF_ASSERT_EQ(ports.size(), 1u);
+    MMF_ASSERT_EQ(args.size(), 1u);
     ports_ = ports.front()->all("port");
     args_ = args.front()->all("arg");
   }

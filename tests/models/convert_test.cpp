@@ -69,8 +69,8 @@ TEST_P(ConvertCheckpoint, TernarizesOnceAndRuns) {
     const float mean = static_cast<float>(sum / static_cast<double>(latent.size()));
     MMF_EXPECT_EQ(bl.weight.scale, mean);
     std::vector<int8_t> trits;
-    ASSERT_TRUE(unpack_matrix(bl.weight.packed, static_cast<size_t>(bl.weight.rows),
-                              static_cast<size_t>(bl.weight.cols), packing, trits));
+    MMF_ASSERT_TRUE(unpack_matrix(bl.weight.packed, static_cast<size_t>(bl.weight.rows),
+                                  static_cast<size_t>(bl.weight.cols), packing, trits));
     int mismatches = 0;
     for (size_t k = 0; k < latent.size(); ++k) {
       const float q = std::nearbyint(latent[k] * (1.0f / mean));

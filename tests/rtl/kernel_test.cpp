@@ -33,7 +33,7 @@ std::vector<uint32_t> run_prefix(const std::string& backend, const host::BuildDe
   device->start(args);
   device->wait(std::chrono::minutes(2));
   const KernelCounters c = device->counters().kernel;
-  EXPECT_EQ(c.status, 0u) << backend << " op " << k;
+  MMF_EXPECT_EQ(c.status, 0u) << backend << " op " << k;
   std::vector<uint32_t> out(n);
   device->read(args.vec, uint64_t{image.layout.logits} * 4, out.data(), n * 4);
   return out;

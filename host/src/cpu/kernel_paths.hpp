@@ -17,6 +17,9 @@ struct BlockShape {
 };
 BlockShape block_shape(Isa isa, Packing packing);
 
+// sum_k t_k x_k over one packed row, decoded by arithmetic (the scalar path; unprepared codes).
+int32_t scalar_row_dot(const uint8_t* row, Packing packing, int64_t cols, const int8_t* x);
+
 // acc[r - begin] = sum_k t_k c_k over the prepared codes (`code_sum`: their sum).
 void dots_avx2(const TernaryRows& w, const int8_t* codes, int32_t code_sum, int64_t blocks,
                int64_t begin, int64_t end, int32_t* acc);

@@ -6,7 +6,6 @@
 
 #include "kernel_paths.hpp"
 #include "mmf/error.hpp"
-#include "mmf/ternary_matvec.hpp"
 
 namespace mmf::cpu {
 
@@ -20,6 +19,41 @@ BlockShape block_shape(Isa isa, Packing packing) {
   // 64-bit lanes and shifted.
   if (packing == Packing::two_bit && isa == Isa::avx2) return {8, fields};
   return {isa == Isa::avx512 ? 64 : 32, fields};
+}
+
+// The scalar path decodes each byte by arithmetic on the format's definition
+// (mmf/ternary_pack.hpp), not through the golden model's decode table, so the golden
+// ternary_row_dot is a second implementation it is tested against, not itself.
+int32_t scalar_row_dot(const uint8_t* row, Packing packing, int64_t cols, const int8_t* x) {
+  // Blocks of trits decoded into a local buffer, then a plain dot the compiler vectorizes.
+  // 240 is a multiple of 4 and 5, so a block's bytes decode into it whole.
+  constexpr int64_t kBlock = 240;
+  const int per = trits_per_byte(packing);
+  int8_t t[kBlock];
+  int32_t sum = 0;
+  for (int64_t k0 = 0; k0 < cols; k0 += kBlock) {
+    const int64_t n = std::min(kBlock, cols - k0);
+    const uint8_t* bytes = row + k0 / per;
+    const int64_t nbytes = (n + per - 1) / per;
+    if (packing == Packing::two_bit) {
+      // Field j of a byte: bit 2j set means nonzero, bit 2j+1 then the sign (0b01 = +1,
+      // 0b11 = -1): t = (f & 1) * (1 - (f & 2)).
+      for (int64_t b = 0; b < nbytes; ++b) {
+        for (int j = 0; j < 4; ++j) {
+          const int f = (bytes[b] >> (2 * j)) & 3;
+          t[4 * b + j] = static_cast<int8_t>((f & 1) * (1 - (f & 2)));
+        }
+      }
+    } else {
+      // five_trit: byte = sum_j (t_j + 1) * 3^j; the base-3 digits, least significant first.
+      for (int64_t b = 0; b < nbytes; ++b) {
+        int v = bytes[b];
+        for (int j = 0; j < 5; ++j, v /= 3) t[5 * b + j] = static_cast<int8_t>(v % 3 - 1);
+      }
+    }
+    for (int64_t k = 0; k < n; ++k) sum += t[k] * x[k0 + k];
+  }
+  return sum;
 }
 
 }  // namespace detail
@@ -112,8 +146,8 @@ void ternary_matvec(const TernaryRows& w, const PreparedCodes& codes, int64_t be
   }
   if (codes.isa() == Isa::scalar) {
     for (int64_t r = begin; r < end; ++r) {
-      acc[r - begin] = ternary_row_dot(w.data + static_cast<size_t>(r) * w.row_stride, w.packing,
-                                       w.cols, codes.data());
+      acc[r - begin] = detail::scalar_row_dot(w.data + static_cast<size_t>(r) * w.row_stride,
+                                              w.packing, w.cols, codes.data());
     }
     return;
   }
