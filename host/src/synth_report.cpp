@@ -308,7 +308,11 @@ std::string yosys_family(const std::string& part) {
     return k > prefix && k < p.size() && p[k] == 'p';
   };
   if (starts_with(p, "xc7")) return "xc7";
+  // Zynq UltraScale+ MPSoCs, and the Kria SOMs built on them (xck26: the KV260's K26).
   if (starts_with(p, "xczu")) return "xcup";
+  if (starts_with(p, "xck") && p.size() > 3 && std::isdigit(static_cast<unsigned char>(p[3]))) {
+    return "xcup";
+  }
   if (starts_with(p, "xcvu") || starts_with(p, "xcku")) return plus_part(4) ? "xcup" : "xcu";
   // Alveo cards (xcu50, xcu55c, xcu200, xcu250, xcu280) are UltraScale+ devices.
   if (starts_with(p, "xcu") && p.size() > 3 && std::isdigit(static_cast<unsigned char>(p[3]))) {
@@ -316,7 +320,7 @@ std::string yosys_family(const std::string& part) {
   }
   throw Error("board.part '" + part +
               "': no Yosys synth_xilinx family known for it (expected xc7*, xcku*, xcvu*, "
-              "xczu* or an Alveo xcu<N>* part)");
+              "xczu*, xck<N>* or an Alveo xcu<N>* part)");
 }
 
 std::string synth_script(const SynthUnit& unit, const std::string& family,

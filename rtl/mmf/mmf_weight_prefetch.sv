@@ -45,7 +45,8 @@ module mmf_weight_prefetch #(
   logic [DescW-1:0]     desc;
   logic [Channels-1:0]  pending_q;   // channels still to take the current command
   logic [31:0]          rows, row_words, weight;
-  logic [31:0]          base_rows, extra_rows;
+  logic [31:0]          base_rows;
+  logic [Channels-1:0]  extra_row;  // channel c reads one row more than base_rows
   logic                 unused;
   assign unused = ^{waddr_i, desc};  // the RAM is MaxOps deep; other fields are not needed
 
@@ -65,7 +66,17 @@ module mmf_weight_prefetch #(
   assign weight = desc[32*mmf_format_pkg::FieldWeight +: 32];
   assign row_words = (desc[32*mmf_format_pkg::FieldN +: 32] + Lanes - 1) / Lanes;
   assign base_rows = rows / Channels;
-  assign extra_rows = rows % Channels;
+  // The first rows % Channels channels read one row more; with one channel there is no
+  // remainder (and no comparison to make: a constant one is a lint error).
+  if (Channels == 1) begin : gen_one_channel
+    assign extra_row = 1'b0;
+  end else begin : gen_channels
+    logic [31:0] extra_rows;
+    assign extra_rows = rows % Channels;
+    for (genvar c = 0; c < Channels; c++) begin : gen_extra
+      assign extra_row[c] = 32'(c) < extra_rows;
+    end
+  end
 
   // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
   // remainder; a channel without rows gets no command.
@@ -95,10 +106,10 @@ module mmf_weight_prefetch #(
             state_q <= StDecide;       // wait for the controller to get past the Embed
           end else if (desc[31:0] == mmf_format_pkg::OpBitLinear) begin
             for (int unsigned c = 0; c < Channels; c++) begin
-              beats_q[32*c +: 32] <= (base_rows + 32'(c < extra_rows)) * row_words;
+              beats_q[32*c +: 32] <= (base_rows + 32'(extra_row[c])) * row_words;
               addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] +
                   AddrWidth'(weight) * WordBytes;
-              pending_q[c] <= base_rows + 32'(c < extra_rows) != 0;
+              pending_q[c] <= base_rows + 32'(extra_row[c]) != 0;
             end
             state_q <= StIssue;
           end else begin

@@ -206,6 +206,7 @@ TEST(SynthFamily, FromThePart) {
   MMF_EXPECT_EQ(host::yosys_family("xcu55c-fsvh2892-2L-e"), "xcup");
   MMF_EXPECT_EQ(host::yosys_family("xcvu9p-flga2104-2L-e"), "xcup");
   MMF_EXPECT_EQ(host::yosys_family("xczu9eg-ffvb1156-2-e"), "xcup");
+  MMF_EXPECT_EQ(host::yosys_family("xck26-sfvc784-2LV-c"), "xcup");  // kv260's K26 SOM
   MMF_EXPECT_EQ(host::yosys_family("xcku040-ffva1156-2-e"), "xcu");
   MMF_EXPECT_EQ(host::yosys_family("xc7a35tcpg236-1"), "xc7");
   MMF_EXPECT_ERROR(host::yosys_family("lfe5u-85f"), "lfe5u-85f", "no Yosys synth_xilinx family");

@@ -116,7 +116,8 @@ TEST_P(PackageLint, KernelTopIsClean) {
   MMF_EXPECT_EQ(log, "") << "warnings";
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, PackageLint, testing::Values("ci-tiny", "u280"),
+INSTANTIATE_TEST_SUITE_P(Builds, PackageLint,
+                         testing::Values("ci-tiny", "u280", "u250", "u55c", "kv260"),
                          [](const auto& test_info) {
                            std::string n = test_info.param;
                            for (char& ch : n) ch = ch == '-' ? '_' : ch;
