@@ -183,15 +183,30 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<BadSpec>& i) { return i.param.name; });
 
 TEST(SweepResources, TheShippedU280IsOverTheDeviceOnYosysEstimates) {
-  const host::ResourceEstimate u280 = host::estimate_resources(build("u280"), 0.7);
+  const host::ResourceEstimate u280 = host::estimate_resources(build("u280"), Packing::two_bit, 0.7);
   MMF_EXPECT_FALSE(u280.fits);
   MMF_EXPECT_NE(u280.limit.find("LUT"), std::string::npos);
-  MMF_EXPECT_TRUE(host::estimate_resources(build("ci-tiny"), 0.7).fits);
-  MMF_EXPECT_TRUE(host::estimate_resources(build("kv260"), 0.7).fits);
+  MMF_EXPECT_TRUE(host::estimate_resources(build("ci-tiny"), Packing::two_bit, 0.7).fits);
+  MMF_EXPECT_TRUE(host::estimate_resources(build("kv260"), Packing::two_bit, 0.7).fits);
   // Intel boards are counted in ALMs and M20Ks.
-  const host::ResourceEstimate d5005 = host::estimate_resources(build("d5005"), 1.0);
+  const host::ResourceEstimate d5005 = host::estimate_resources(build("d5005"), Packing::two_bit, 1.0);
   MMF_EXPECT_GT(d5005.lut_share, 0.0);
   MMF_EXPECT_GT(d5005.bram_share, 0.0);
+}
+
+// A 1.6-bit point pays for its decoder: more LUT than its 2-bit twin on every board, by the
+// decoder's count; its FIFO of packed words is never wider.
+TEST(SweepResources, OnePointSixBitIsChargedItsDecoder) {
+  for (const char* board : {"ci-tiny", "kv260", "u250", "u55c", "u280", "d5005"}) {
+    const host::BuildDescriptor b = build(board);
+    const host::ResourceEstimate two = host::estimate_resources(b, Packing::two_bit, 0.7);
+    const host::ResourceEstimate five = host::estimate_resources(b, Packing::five_trit, 0.7);
+    MMF_EXPECT_EQ(two.decoder_lut, 0.0) << board;
+    MMF_EXPECT_GT(five.decoder_lut, 0.0) << board;
+    MMF_EXPECT_NEAR(five.lut - two.lut, five.decoder_lut, 1e-6) << board;
+    MMF_EXPECT_LE(five.bram, two.bram) << board;
+    MMF_EXPECT_EQ(five.dsp, two.dsp) << board;
+  }
 }
 
 TEST(SweepPareto, KeepsThePointsNoOtherBeats) {

@@ -47,6 +47,14 @@ constexpr double kResidualLutPerLane = 78;
 constexpr double kControlLutBase = 752, kControlLutPerChannel = 583, kMastersLut = 640;
 constexpr double kControlDsp = 14;
 
+// The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
+// 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
+// of the byte's 8 bits: four LUT6 joined by the slice's MUXF7/MUXF8, so 10 x 4 = 40 LUT a byte,
+// an estimate from the LUT structure; no Yosys run yet, since the RTL has no decoder. (A 2-bit
+// word needs none: its fields are the trit codes.) The FIFO holds the packed words, so it is
+// 8 x ceil(lanes / 5) bits wide, not 2 x lanes.
+constexpr double kFiveTritDecoderLutPerByte = 40;
+
 // Block RAMs of a weight FIFO of `words` x `bits`, placed as Vivado does a wide FIFO: 36 Kb
 // blocks in 512 x 72 mode (AMD) or 20 Kb blocks in 512 x 40 mode (Intel M20K).
 double fifo_blocks(double words, double bits, double block_width) {
@@ -62,15 +70,20 @@ std::string ratio(const char* what, double share, double max) {
 
 }  // namespace
 
-ResourceEstimate estimate_resources(const BuildDescriptor& b, double max_utilization) {
+ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
+                                    double max_utilization) {
   const double ch = b.accel.weight_channels, lanes = b.accel.lanes, vl = b.accel.vector_lanes;
+  const double word_bytes = static_cast<double>(packed_word_bytes(b.accel.lanes, packing));
+  const bool five_trit = packing == Packing::five_trit;
   ResourceEstimate e;
+  e.decoder_lut = five_trit ? ch * word_bytes * kFiveTritDecoderLutPerByte : 0.0;
   e.lut = ch * (at(kWeightChannelLut, lanes) + kRescaleLut + kControlLutPerChannel) +
           kControlLutBase + kMastersLut + at(kNormLut, vl) +
-          vl * (kProductsLutPerLane + kResidualLutPerLane);
+          vl * (kProductsLutPerLane + kResidualLutPerLane) + e.decoder_lut;
   e.dsp = ch * kRescaleDsp + at(kNormDsp, vl) + vl * kProductsDspPerLane + kControlDsp;
   const bool amd = b.board.vendor == "amd";
-  e.bram = ch * fifo_blocks(b.weight_fifo_words(), 2.0 * lanes, amd ? 72.0 : 40.0);
+  const double fifo_bits = five_trit ? 8.0 * word_bytes : 2.0 * lanes;
+  e.bram = ch * fifo_blocks(b.weight_fifo_words(), fifo_bits, amd ? 72.0 : 40.0);
   const BoardResources& r = b.board.resources;
   // An Intel ALM holds one 6-input LUT's function or two smaller ones: one LUT per ALM is
   // the cautious reading (an estimate); DSP blocks are counted one for one.

@@ -28,8 +28,8 @@ const std::vector<std::string> kColumns = {
     "weight_channels", "vector_lanes", "packing",  "kernel_cycles",  "link_cycles",
     "tok_per_s",    "watts",         "joules_per_token", "tok_per_s_per_w", "static_share",
     "weight_bytes", "stream_gbps",   "channel_gbps", "memory_bound",  "lut",
-    "dsp",          "bram",          "lut_share",   "dsp_share",      "bram_share",
-    "fits",         "limit",         "sim_seconds"};
+    "decoder_lut",  "dsp",           "bram",        "lut_share",      "dsp_share",
+    "bram_share",   "fits",          "limit",       "sim_seconds"};
 
 std::string csv_field(const json& v) {
   if (v.is_string()) return csv_escape(v.get<std::string>());

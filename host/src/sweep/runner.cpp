@@ -65,6 +65,7 @@ json result_json(const SweepPoint& p, const PointResult& r) {
           {"channel_gbps", r.channel_gbps},
           {"memory_bound", r.memory_bound},
           {"lut", std::round(e.lut)},
+          {"decoder_lut", std::round(e.decoder_lut)},
           {"dsp", std::round(e.dsp)},
           {"bram", e.bram},
           {"lut_share", e.lut_share},

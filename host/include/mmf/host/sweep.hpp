@@ -56,14 +56,18 @@ SweepSpec load_sweep_spec(const std::string& path, int only_point = -1);
 
 // Yosys-based resource estimate of a point's kernel (docs/resources.md, docs/sweep.md): AMD
 // counts, or the Intel equivalents on an Intel board. A lower bound: the MLGRU gate and SiLU
-// units did not finish synthesis and are left out.
+// units did not finish synthesis and are left out. A 1.6-bit point is charged its decoder
+// (an estimate from the LUT structure of its ROM; the RTL has none yet) and a FIFO of packed
+// words.
 struct ResourceEstimate {
   double lut = 0, dsp = 0, bram = 0;  // bram: BRAM36 (amd) or M20K (intel)
+  double decoder_lut = 0;             // of `lut`: the 1.6-bit decoders (0 for 2-bit)
   double lut_share = 0, dsp_share = 0, bram_share = 0;  // of the whole device
   bool fits = false;  // every share <= the spec's max_utilization
   std::string limit;  // the resource that does not fit ("lut 1.82x"), empty when it fits
 };
-ResourceEstimate estimate_resources(const BuildDescriptor& build, double max_utilization);
+ResourceEstimate estimate_resources(const BuildDescriptor& build, Packing packing,
+                                    double max_utilization);
 
 // The counters a run of `plan` reports when its weight words take `word_bytes` bytes: what
 // the kernel counts (mmf_hls::run_program), derived from the descriptors alone.
