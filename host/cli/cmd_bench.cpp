@@ -110,7 +110,8 @@ void bench_matvec(const BenchArgs& a) {
     out["bandwidth_gbps"] = b.bandwidth_gbps;
     out["bandwidth_fraction"] = b.bandwidth_fraction;
     out["bandwidth_source"] =
-        "measured in the same run: median of 1 GiB read passes between the matvecs";
+        "measured in the same run: the best of the 1 GiB read passes between the matvecs "
+        "(pinned threads, first touch untimed); the fraction is the median matvec's rate over it";
   }
   if (a.json) {
     std::cout << out.dump(2) << "\n";
@@ -135,13 +136,18 @@ void bench_bandwidth(const BenchArgs& a) {
       {"threads", b.threads},
       {"passes", b.passes},
       {"gbps", b.gbps},
-      {"source", "measured (median wall clock of whole read passes over the buffer)"},
+      {"median_gbps", b.median_gbps},
+      {"worst_gbps", b.worst_gbps},
+      {"source",
+       "measured (best of the timed whole passes over the buffer; one thread per share, pinned "
+       "to an allowed CPU, each share first touched by its thread before timing)"},
   };
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "read bandwidth, " << b.bytes << " bytes, " << b.threads
-              << " threads: " << b.gbps << " GB/s\n";
+    std::cout << "read bandwidth, " << b.bytes << " bytes, " << b.threads << " pinned threads: "
+              << b.gbps << " GB/s best of " << b.passes << " passes (median " << b.median_gbps
+              << ", slowest " << b.worst_gbps << ")\n";
   }
 }
 
@@ -211,8 +217,9 @@ void bench(const BenchArgs& a) {
     j["roofline_tok_per_s"] = *bandwidth * 1e9 / bytes_per_token;
     j["roofline_fraction"] = r.tok_per_s() / (*bandwidth * 1e9 / bytes_per_token);
     j["roofline_source"] =
-        "measured read bandwidth of this host (1 GiB passes, mean of before and after the run) "
-        "over the packed weight bytes per token";
+        "measured read bandwidth of this host (mmf bench --op bandwidth's probe over 1 GiB: the "
+        "best pass before the run and the best after, averaged) over the packed weight bytes per "
+        "token";
   }
   if (!j.contains("tok_per_s_device")) j["tok_per_s_device"] = nullptr;
   add_power_fields(r, j);

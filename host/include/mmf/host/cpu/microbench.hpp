@@ -20,10 +20,11 @@ struct MatvecBench {
   double us = 0.0;    // median time of one matvec, codes preparation included
   double gops = 0.0;  // ternary multiply-accumulates (rows x cols) per second, / 1e9
   double gbps = 0.0;  // packed weight bytes per second, / 1e9
-  // With compare_bandwidth: the read bandwidth measured in the same run, a pass over a 1 GiB
-  // buffer between matvecs (this host is shared, so only same-run ratios mean much).
+  // With compare_bandwidth: the read bandwidth measured in the same run, the best of the
+  // timed passes over a 1 GiB buffer between matvecs (bench_read_bandwidth's probe; this host
+  // is shared, so only same-run ratios mean much).
   double bandwidth_gbps = 0.0;
-  double bandwidth_fraction = 0.0;  // gbps / bandwidth_gbps
+  double bandwidth_fraction = 0.0;  // gbps (median matvec) / bandwidth_gbps (best pass)
 };
 
 // A random rows x cols matrix (packed rows back to back), one random code vector, timed for at
@@ -35,10 +36,13 @@ struct BandwidthBench {
   uint64_t bytes = 0;
   int threads = 1;
   int64_t passes = 0;
-  double gbps = 0.0;  // median bytes read per second over whole passes, / 1e9
+  double gbps = 0.0;  // the best pass: bytes read per second over a whole pass, / 1e9
+  double median_gbps = 0.0, worst_gbps = 0.0;  // the median and slowest passes
 };
 
-// Reads a `bytes` buffer (touched first) with `threads` threads, each its own contiguous part.
+// The machine's sustained read rate: a `bytes` buffer read by `threads` threads, each pinned to
+// an allowed CPU and streaming its own contiguous share, which it touched first (untimed);
+// whole passes timed for at least `min_seconds` and 7 passes after one warm-up.
 BandwidthBench bench_read_bandwidth(uint64_t bytes, int threads, double min_seconds);
 
 }  // namespace mmf::cpu
