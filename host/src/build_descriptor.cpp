@@ -110,9 +110,9 @@ EnergyCoefficient energy_coefficient(const Section& energy, const std::string& k
           e.path() + ": '" + e.where("source") +
               "' is empty; expected where the value comes from (paper, datasheet, measurement)");
   c.tag = e.get<std::string>("tag");
-  require(c.tag == "measured" || c.tag == "derived" || c.tag == "recalled",
+  require(c.tag == "measured" || c.tag == "reported" || c.tag == "derived" || c.tag == "recalled",
           e.path() + ": '" + e.where("tag") + "' is '" + c.tag +
-              "'; expected measured, derived or recalled");
+              "'; expected measured, reported, derived or recalled");
   return c;
 }
 

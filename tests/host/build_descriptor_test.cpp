@@ -158,10 +158,11 @@ INSTANTIATE_TEST_SUITE_P(
                       {"a key of 'accelerator' is not a plain name"}},
         BadDescriptor{"bad_memory", "memory: hbm", "memory: sram", {"board.memory", "hbm or ddr"}},
         BadDescriptor{"not_yaml", "name: ci-tiny", "name: [ci-tiny", {"not valid YAML"}},
-        BadDescriptor{"energy_bad_tag",
-                      "tag: measured",
-                      "tag: guessed",
-                      {"energy.static_w.tag", "'guessed'", "measured, derived or recalled"}},
+        BadDescriptor{
+            "energy_bad_tag",
+            "tag: reported",
+            "tag: guessed",
+            {"energy.static_w.tag", "'guessed'", "measured, reported, derived or recalled"}},
         BadDescriptor{
             "energy_negative", "value: 40", "value: -40", {"energy.static_w.value", "-40", ">= 0"}},
         BadDescriptor{"energy_wrong_unit",
@@ -278,7 +279,7 @@ TEST(BuildDescriptor, EnergyIsReadButNotFingerprinted) {
   MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.unit, "pJ/bit");
   MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.tag, "recalled");
   MMF_EXPECT_TRUE(ci.energy.memory_pj_per_bit.source.find("MICRO-50") != std::string::npos);
-  MMF_EXPECT_EQ(ci.energy.static_w.tag, "measured");
+  MMF_EXPECT_EQ(ci.energy.static_w.tag, "reported");
   MMF_EXPECT_EQ(ci.energy.all().size(), 5u);
   std::string text = shipped("ci-tiny");
   text.replace(text.find("value: 40"), 9, "value: 55");

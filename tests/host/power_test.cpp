@@ -379,7 +379,7 @@ TEST(EnergyModel, TermsAreCountersTimesTheBuildsCoefficients) {
   MMF_EXPECT_EQ(r.coefficients[0].name, "memory_pj_per_bit");
   MMF_EXPECT_EQ(r.coefficients[0].tag, "recalled");
   MMF_EXPECT_EQ(r.coefficients[4].name, "static_w");
-  MMF_EXPECT_EQ(r.coefficients[4].tag, "measured");
+  MMF_EXPECT_EQ(r.coefficients[4].tag, "reported");
   for (const auto& c : r.coefficients) MMF_EXPECT_FALSE(c.source.empty()) << c.name;
 }
 

@@ -70,7 +70,7 @@ struct EnergyCoefficient {
   double value = 0.0;
   std::string unit;    // fixed per coefficient: pJ/bit, pJ/op, pJ/byte, pJ/word, W
   std::string source;  // the paper, datasheet or measurement the value comes from
-  std::string tag;     // measured | derived | recalled
+  std::string tag;     // measured | reported | derived | recalled
 };
 
 // The `energy:` section: coefficients of the energy model of the simulated backends. They
