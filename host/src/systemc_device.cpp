@@ -2,11 +2,12 @@
 // The `systemc` backend: the SystemC/TLM-2.0 platform of the build's board
 // (mmf/sim/platform.hpp) times every launch: the host link, the memory channels and the
 // accelerator in one of two forms. The timed form is an approximately-timed model while the
-// CPU engine computes the data on the device image; the rtl form is the build's Verilated
-// RTL, which computes the data itself, cycle by cycle: as a SystemC module of the platform
-// (Verilator --sc, `rtl`) or as the C++ model the platform calls (`rtl-cpp`). Either way the
-// outputs are bit-exact with every other backend. Cycles are the platform's: the kernel's
-// plus the host link's, at the kernel clock.
+// CPU engine computes the data on the device image, so its outputs are the cpu backend's by
+// construction and it checks timing only; the rtl form is the build's Verilated RTL, which
+// computes the data itself, cycle by cycle: as a SystemC module of the platform (Verilator
+// --sc, `rtl`) or as the C++ model the platform calls (`rtl-cpp`). Only the rtl form's outputs
+// are evidence of bit-exactness (host_systemc_device_test compares them with the verilator
+// backend's). Cycles are the platform's: the kernel's plus the host link's, at the kernel clock.
 #include <algorithm>
 
 #include "cpu_engine.hpp"
