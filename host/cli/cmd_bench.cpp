@@ -13,10 +13,10 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/bench.hpp"
-#include "mmf/host/csv.hpp"
+#include "mmf/host/runtime/bench.hpp"
+#include "mmf/host/util/csv.hpp"
 #include "mmf/host/cpu/microbench.hpp"
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 #include "report_fields.hpp"
 
 namespace mmf::cli {

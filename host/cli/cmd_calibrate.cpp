@@ -10,9 +10,9 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/calibration.hpp"
-#include "mmf/host/device_image.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/dse/calibration.hpp"
+#include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::cli {
 namespace {

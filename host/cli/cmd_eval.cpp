@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "mmf/host/session.hpp"
+#include "mmf/host/runtime/session.hpp"
 
 namespace mmf::cli {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/build_generator.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/build/build_generator.hpp"
 
 namespace mmf::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::cli {
 namespace {

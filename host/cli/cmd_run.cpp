@@ -9,9 +9,9 @@
 #include "commands.hpp"
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/bench.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/session.hpp"
+#include "mmf/host/runtime/bench.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/session.hpp"
 #include "report_fields.hpp"
 
 namespace mmf::cli {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `mmf sweep SPEC -o DIR`: a design-space sweep on the SystemC platform (mmf/host/sweep.hpp),
+// `mmf sweep SPEC -o DIR`: a design-space sweep on the SystemC platform (mmf/host/dse/sweep.hpp),
 // and `mmf sweep-point`, the one point each process of its pool (or a Slurm task) runs.
 #include <unistd.h>
 
@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/sweep.hpp"
+#include "mmf/host/dse/sweep.hpp"
 
 namespace mmf::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "mmf/host/synth_report.hpp"
+#include "mmf/host/dse/synth_report.hpp"
 
 namespace mmf::cli {
 namespace {

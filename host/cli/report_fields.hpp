@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mmf/host/bench.hpp"
+#include "mmf/host/runtime/bench.hpp"
 
 namespace mmf::cli {
 

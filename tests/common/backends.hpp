@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 
 // Skips the running test when the verilator backend is not part of this build (a tree
 // configured with MMF_WITH_VERILATOR=OFF, as make sanitize's is). A statement of its own.

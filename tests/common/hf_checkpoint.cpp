@@ -8,7 +8,7 @@
 #include <random>
 
 #include "mmf/bf16.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/model.hpp"
 
 namespace mmf::test {

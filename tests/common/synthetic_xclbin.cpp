@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "mmf/error.hpp"
-#include "mmf/host/rtl_kernel_xml.hpp"
+#include "mmf/host/build/rtl_kernel_xml.hpp"
 
 namespace mmf::test {
 namespace {

@@ -11,7 +11,7 @@
 #include <map>
 #include <string>
 
-#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 
 namespace mmf::test {
 

@@ -10,7 +10,7 @@
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "common/timed_model_gate.hpp"
-#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 
 namespace mmf::test {
 namespace {

@@ -18,8 +18,8 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/rtl_kernel_xml.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/build/rtl_kernel_xml.hpp"
 
 namespace mmf {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzz target: the YAML loaders, build descriptors (host/include/mmf/host/build_descriptor.hpp)
+// Fuzz target: the YAML loaders, build descriptors (host/include/mmf/host/build/build_descriptor.hpp)
 // and model configs (models/include/mmf/model_config.hpp), on the same input.
 #include <cctype>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/model_config.hpp"
 #include "scratch_file.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/model.hpp"
 #include "scratch_file.hpp"
 

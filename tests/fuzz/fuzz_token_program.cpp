@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the token program decoder. A fuzzed program goes through the descriptor checks
 // (check_descriptor in hls/include/mmf_hls/program_format.hpp), the host's validate_image and
-// describe_status (host/include/mmf/host/device_image.hpp), and runs on the cpu backend's
+// describe_status (host/include/mmf/host/compiler/device_image.hpp), and runs on the cpu backend's
 // interpreter and the csim backend's HLS kernel over a compiled tiny image. Neither may read
 // or write outside its banks, and both must report the same status.
 //
@@ -13,10 +13,10 @@
 
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/accelerator.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 #include "seed_model.hpp"
 
 namespace mmf::fuzz {

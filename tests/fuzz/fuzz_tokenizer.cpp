@@ -7,7 +7,7 @@
 
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/tokenizer.hpp"
 
 namespace mmf::fuzz {

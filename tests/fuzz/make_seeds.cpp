@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "mmf/error.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/device_image.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/model.hpp"
 #include "mmf/safetensors.hpp"
 #include "seed_model.hpp"

@@ -11,7 +11,7 @@
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/bench.hpp"
+#include "mmf/host/runtime/bench.hpp"
 
 namespace mmf::host {
 namespace {

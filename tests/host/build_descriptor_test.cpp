@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Build descriptors: the shipped ones load and make sense, bad ones get errors naming the file
 // and the key, and the generated files match their YAML (the drift check CI relies on).
-#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,7 +10,7 @@
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/build_generator.hpp"
+#include "mmf/host/build/build_generator.hpp"
 
 namespace mmf::test {
 namespace {

@@ -4,13 +4,13 @@
 // for the shipped model (whose trace set the timed model's step costs) and for shapes that set
 // none, and on a build that set none (kv260: one channel of 64 lanes, its Verilated kernel
 // built on first use); the same ops on both.
-#include "mmf/host/calibration.hpp"
+#include "mmf/host/dse/calibration.hpp"
 
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/timed_model_gate.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf_hls/program_format.hpp"
 
 namespace mmf::test {

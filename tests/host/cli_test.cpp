@@ -8,7 +8,7 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 
 namespace mmf {
 namespace {

@@ -7,10 +7,10 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/accelerator.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/cpu/thread_pool.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};

@@ -9,11 +9,11 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/fixed_model.hpp"
-#include "mmf/host/accelerator.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/cpu/ternary_kernels.hpp"
 #include "mmf/host/cpu/thread_pool.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 
 namespace mmf::host {
 namespace {

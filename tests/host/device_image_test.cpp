@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The model compiler: image layout, and malformed programs and images rejected with a clear
 // error before anything runs.
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/accelerator.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/checksum.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::test {
 namespace {

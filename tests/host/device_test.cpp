@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The device interface as every backend implements it: banks and their capacity, bounds of
 // reads and writes, launches with the wrong ports, and waiting with a timeout.
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/accelerator.hpp"
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 #include "mmf/model_config.hpp"
 
 namespace mmf::test {

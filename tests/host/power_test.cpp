@@ -4,7 +4,7 @@
 // Timing: sample periods of a few ms and idle windows of tens of ms keep every test short;
 // energies of instruments are compared with a relative tolerance of 1e-9 (the probe values are
 // constant, so only rounding separates the integral from watts x seconds).
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 
 #include <atomic>
 #include <cmath>
@@ -13,7 +13,7 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 
 namespace mmf::test {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // kernel.xml of the RTL kernel: well-formed, every port and argument where the RTL top and the
 // register map of mmf_axil_control put it, and consistent with the link config and the HLS top.
-#include "mmf/host/rtl_kernel_xml.hpp"
+#include "mmf/host/build/rtl_kernel_xml.hpp"
 
 #include <cctype>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Sampling: greedy, top-k, seeds, temperature.
-#include "mmf/host/sampler.hpp"
+#include "mmf/host/runtime/sampler.hpp"
 
 #include "common/checks.hpp"
 #include "mmf/error.hpp"

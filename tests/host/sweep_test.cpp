@@ -2,7 +2,7 @@
 // The design-space sweep (issue 7): the plan is the compiled program without its data, its
 // counters are the kernel's, a point times what the systemc backend times, bad specs are
 // refused before anything runs, and a sweep resumes without redoing finished points.
-#include "mmf/host/sweep.hpp"
+#include "mmf/host/dse/sweep.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -10,9 +10,9 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/accelerator.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::test {
 namespace {

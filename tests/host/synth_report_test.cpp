@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mmf synth`: the Yosys stat parsers on canned output (counts, absent cells, malformed input),
 // the unit table and scripts, the errors of the CLI, and one real Yosys run of a small unit.
-#include "mmf/host/synth_report.hpp"
+#include "mmf/host/dse/synth_report.hpp"
 
 #include <sys/stat.h>
 
@@ -10,7 +10,7 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/build_generator.hpp"
+#include "mmf/host/build/build_generator.hpp"
 
 namespace mmf::test {
 namespace {

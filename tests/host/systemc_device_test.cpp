@@ -6,8 +6,8 @@
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/accelerator.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::test {
 namespace {

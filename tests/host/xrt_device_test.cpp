@@ -12,10 +12,10 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/accelerator.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/power/power.hpp"
 
 #ifdef MMF_TEST_HAVE_XRT
 #include "common/synthetic_xclbin.hpp"

@@ -7,7 +7,7 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/session.hpp"
+#include "mmf/host/runtime/session.hpp"
 
 namespace mmf {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/safetensors.hpp"
 
 namespace mmf {

@@ -8,7 +8,7 @@
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/model.hpp"
 
 namespace mmf {

@@ -11,7 +11,7 @@
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/model_source.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/safetensors.hpp"
 
 namespace mmf {

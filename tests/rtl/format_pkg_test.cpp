@@ -7,7 +7,7 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/build_descriptor.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/ternary_pack.hpp"
 #include "mmf_hls/program_format.hpp"
 

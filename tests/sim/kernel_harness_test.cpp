@@ -4,8 +4,8 @@
 // performance registers after a run.
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/build_descriptor.hpp"
-#include "mmf/host/device_image.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 #include "mmf/sim/kernel_sim.hpp"
 
 namespace mmf::test {

@@ -5,7 +5,7 @@
 #include "mmf/sim/platform.hpp"
 
 #include "common/checks.hpp"
-#include "mmf/host/device.hpp"
+#include "mmf/host/backends/device.hpp"
 
 namespace mmf::test {
 namespace {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 #include "power_format.hpp"
 
 namespace mmf::host {

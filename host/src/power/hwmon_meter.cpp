@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 #include "sysfs.hpp"
 
 namespace mmf::host {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 
 namespace mmf::host::power_detail {
 

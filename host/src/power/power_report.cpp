@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "instrument_report.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 #include "power_format.hpp"
 
 namespace mmf::host {

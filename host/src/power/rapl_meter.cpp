@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "instrument_report.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 #include "periodic_thread.hpp"
 #include "power_format.hpp"
 #include "sysfs.hpp"

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "instrument_report.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 #include "periodic_thread.hpp"
 #include "power_format.hpp"
 

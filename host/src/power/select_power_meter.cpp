@@ -2,8 +2,8 @@
 // Which power meter a backend gets (DESIGN.md §5): the board's instruments, the host's RAPL,
 // the energy model, or none with the reason.
 #include "mmf/error.hpp"
-#include "mmf/host/device.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/power/power.hpp"
 
 namespace mmf::host {
 namespace {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "mmf/error.hpp"
-#include "mmf/host/power.hpp"
+#include "mmf/host/power/power.hpp"
 
 namespace mmf::host {
 namespace {

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one device interface every backend implements (DESIGN.md contract 5): open, allocate
+// per memory bank, write, read, start the token program, wait with a timeout, read counters.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/ternary_pack.hpp"
+#include "mmf_hls/kernel_regs.hpp"
+
+namespace mmf::cpu {
+class ThreadPool;
+}
+
+namespace mmf::host {
+
+// A device buffer; valid until the device is destroyed.
+struct BufferHandle {
+  int id = -1;
+};
+
+// Arguments of one launch: the buffer bound to each weight channel's port, the vector bank,
+// and the scalar registers.
+struct LaunchArgs {
+  std::vector<BufferHandle> weights;
+  BufferHandle vec;
+  mmf_hls::LaunchRegs regs{};
+};
+
+// Cycles of one op of a timed run, counted from ap_start: [start, end). The program load
+// comes before ops[0].start; the ops are back to back.
+struct OpCycles {
+  uint64_t start = 0, end = 0;
+};
+
+// The kernel's counter registers after a run. Only from timed backends: `cycles` (the launch,
+// ap_start to ap_done; on systemc the host link too, `link_cycles` of them) and `ops` (one per
+// op that ran: verilator from the controller's state changes, systemc from its timed model).
+struct DeviceCounters {
+  mmf_hls::KernelCounters kernel;
+  std::optional<uint64_t> cycles;
+  std::vector<OpCycles> ops;
+  std::optional<uint64_t> link_cycles;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  const std::string& backend() const { return backend_; }
+  const BuildDescriptor& build() const { return build_; }
+
+  // `bank` is a memory channel of the board (0 .. board.memory_channels - 1).
+  virtual BufferHandle allocate(int bank, uint64_t bytes) = 0;
+  // The memory bank a buffer was placed in: `bank` of allocate() on host-memory backends, the
+  // memory group the xclbin's connectivity chose on xrt.
+  virtual int buffer_bank(BufferHandle buffer) const = 0;
+  virtual void write(BufferHandle buffer, uint64_t offset, const void* data, uint64_t bytes) = 0;
+  virtual void read(BufferHandle buffer, uint64_t offset, void* data, uint64_t bytes) = 0;
+  // Starts the token program; returns at once.
+  virtual void start(const LaunchArgs& args) = 0;
+  // Waits for the run started last; throws an Error naming the backend on timeout.
+  virtual void wait(std::chrono::milliseconds timeout) = 0;
+  // Counters of the last completed run.
+  virtual DeviceCounters counters() const = 0;
+  // Board telemetry, for power meters (power.hpp): XRT's electrical report (JSON) and the
+  // card's PCIe address. Only the xrt backend has a board; the others return nothing.
+  virtual std::optional<std::string> electrical_report() const { return std::nullopt; }
+  virtual std::string pci_bdf() const { return {}; }
+
+ protected:
+  Device(std::string backend, BuildDescriptor build)
+      : backend_(std::move(backend)), build_(std::move(build)) {}
+
+ private:
+  std::string backend_;
+  BuildDescriptor build_;
+};
+
+// Backends of the runtime, and which of them this build can open.
+const std::vector<std::string>& known_backends();
+bool backend_available(const std::string& backend);
+// What `mmf run` and `mmf bench` use without --backend: verilator (the RTL) when the build has
+// it, else cpu (a build configured with MMF_WITH_VERILATOR=OFF, such as make sanitize's).
+std::string default_backend();
+
+// Options of simulated devices.
+struct DeviceOptions {
+  std::string trace_path;   // verilator: FST waveform of every launch
+  std::string xclbin_path;  // xrt: the .xclbin Makefile.fpga built for the build
+  std::string device = "0"; // xrt: device index or PCIe BDF (0000:65:00.1)
+  int threads = 1;           // cpu: matvec threads (the Session's pool when `pool` is set)
+  std::string isa = "auto";  // cpu: auto | scalar | avx2 | avx512
+  cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
+  // systemc: the packing of the weight words the platform streams and times. five_trit
+  // (1.6-bit) is modeled only: the RTL and HLS kernels decode two_bit, and the data is still
+  // computed from the 2-bit image, so the outputs do not change.
+  Packing channel_packing = Packing::two_bit;
+  // systemc: the form of the accelerator inside the platform. "timed": the approximately
+  // timed model, the data from the cpu engine (fast); "rtl": the build's Verilated RTL,
+  // cycle-accurate, the data from the RTL itself (as slow as the verilator backend).
+  std::string platform_accelerator = "timed";
+};
+
+// Opens a device of the named backend for the build. Errors name the backend and say which
+// backends exist and which this build has.
+std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
+                                    const DeviceOptions& options = {});
+
+}  // namespace mmf::host

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// Resource reports of the RTL (`mmf synth`): each unit of rtl/ synthesized by Yosys
+// (`synth_xilinx`) with the parameters of a build, and its cells counted as LUT/FF/CARRY/BRAM/
+// URAM/DSP/LUTRAM. Estimates from Yosys, not Vivado: no timing, no power, carry chains as
+// Yosys maps them. Parsing the `stat` output is kept apart from running Yosys, so that it can be
+// tested on canned output.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mmf/host/build/build_descriptor.hpp"
+
+namespace mmf::host {
+
+// ---- Counting cells ------------------------------------------------------------------------
+
+// Resources of one netlist, from the cell types Yosys left after synth_xilinx.
+struct ResourceCounts {
+  int64_t lut = 0;                       // LUT1..LUT6, INV counted as a LUT1 (as Vivado maps it)
+  std::array<int64_t, 6> lut_by_size{};  // [k] = LUT(k+1); [0] includes INV
+  int64_t ff = 0;                        // FD* (FDRE, FDSE, FDCE, FDPE)
+  int64_t carry = 0;                     // CARRY4 + CARRY8 cells (Yosys 0.23 uses CARRY4 on xcup)
+  double bram36 = 0.0;                   // RAMB36/FIFO36 + RAMB18/FIFO18 as halves
+  int64_t uram = 0;                      // URAM288
+  int64_t dsp = 0;                       // DSP48*
+  int64_t lutram = 0;                    // LUTs used as memory: distributed RAM and SRL cells
+  std::map<std::string, int64_t> cells;  // every cell type, as Yosys names it
+
+  ResourceCounts& operator+=(const ResourceCounts& other);
+  // These counts times n (n instances of a unit).
+  ResourceCounts times(int64_t n) const;
+};
+
+// Classifies cell counts (type -> number) into resources. Types it does not know (MUXF7, BUFG,
+// ...) stay in `cells` only.
+ResourceCounts count_cells(const std::map<std::string, int64_t>& cells);
+
+// Parses `stat -json` (Yosys 0.23): the "design" section (the whole hierarchy under -top), or
+// the one module when there is no design section. Tolerates the hierarchy text lines Yosys 0.23
+// writes into the JSON of `stat -top`. Throws mmf::Error naming `source` on malformed input.
+ResourceCounts parse_stat_json(const std::string& text, const std::string& source);
+// Parses the text of `stat`: the cell list of the last "=== module ===" or "design hierarchy"
+// block. Throws mmf::Error naming `source` when there is none or a line is malformed.
+ResourceCounts parse_stat_text(const std::string& text, const std::string& source);
+
+// ---- Units of the kernel ---------------------------------------------------------------------
+
+using SynthParams = std::vector<std::pair<std::string, int64_t>>;
+
+// One row of the unit table: what to synthesize and how often the kernel holds it.
+struct SynthUnit {
+  std::string unit;    // name for --unit and in the report
+  std::string module;  // top module, defined in rtl/**/<module>.sv
+  SynthParams params;  // from the build
+  int64_t instances = 1;
+  // Non-empty: these instances are part of that unit's netlist, so the sum leaves them out.
+  std::string within;
+  // The kernel top: when its file exists, the total is its synthesis instead of a sum.
+  bool kernel_top = false;
+};
+
+// The integer localparams of a build's mmf_build_pkg (Lanes, WeightChannels, VectorLanes,
+// MaxVector, MaxOps, WeightFifoDepth, ...): the RTL parameters of the build, from the one
+// generator. Throws mmf::Error naming `source` when the text has none.
+using BuildPackage = std::map<std::string, int64_t>;
+BuildPackage parse_build_package(const std::string& text, const std::string& source);
+
+// The unit table with parameters and instance counts from a build package (one place: add a
+// unit here). Throws mmf::Error when the package lacks a parameter a unit needs.
+std::vector<SynthUnit> synth_units(const BuildPackage& package);
+
+// Yosys synth_xilinx family of an FPGA part: xc7*, xcku/xcvu (UltraScale, "xcu") and their
+// "p" parts, xczu* and the Alveo xcu<digits> parts (UltraScale+, "xcup"). Throws mmf::Error
+// for a part it does not know.
+std::string yosys_family(const std::string& part);
+
+// The Yosys script for one unit: read `sources` (the packages first: format, LUT tables,
+// numerics, the build's; then the unit's module files); elaborate `unit` with its parameters;
+// synth_xilinx (flattened, except the kernel top); merge duplicate cells; `stat -json` into the
+// file `stat_json`, a name without spaces relative to Yosys's working directory (`tee -o` takes
+// no quotes).
+std::string synth_script(const SynthUnit& unit, const std::string& family,
+                         const std::vector<std::string>& sources, const std::string& stat_json);
+
+// ---- Running ------------------------------------------------------------------------------
+
+struct SynthOptions {
+  std::string build;            // build name or YAML path (as `mmf run --build`)
+  std::string unit;             // empty: every unit
+  int lanes = 0;                // > 0: overrides accelerator.lanes
+  int vector_lanes = 0;         // > 0: overrides accelerator.vector_lanes
+  std::string yosys = "yosys";  // executable, looked up in PATH
+  std::string work_parent;      // the temporary work directory is created in here
+  double timeout_seconds = 0;   // > 0: stop a Yosys run that takes longer
+  double max_memory_gib = -1;   // address-space limit per Yosys run; < 0: half the RAM, 0: none
+  bool keep = false;            // keep the work directory (scripts, logs)
+  bool units_only = false;      // skip the kernel top even when rtl/ has it: total = sum
+};
+
+// What run_synth would do: the build after overrides, its Yosys family, the module files of
+// rtl/ and the units to synthesize (the kernel top only when its file exists).
+struct SynthPlan {
+  BuildDescriptor build;
+  std::string build_package;  // mmf_build_pkg.sv text of the build (after overrides)
+  std::string family;
+  std::vector<std::string> module_files;
+  std::vector<SynthUnit> units;
+};
+// Throws mmf::Error for a bad build, override, part or unit name.
+SynthPlan plan_synth(const SynthOptions& options);
+
+struct UnitResult {
+  SynthUnit unit;
+  ResourceCounts counts;  // one instance
+  double seconds = 0.0;
+};
+
+struct SynthReport {
+  std::string build;
+  std::string part;
+  std::string family;
+  std::string yosys_version;
+  AcceleratorSpec accel;  // after overrides
+  std::vector<UnitResult> units;
+  ResourceCounts total;
+  std::string total_method;  // "sum_of_units" or "kernel_top"
+  std::string total_module;  // the kernel top when total_method is "kernel_top"
+  double total_seconds = 0.0;
+  std::string work_dir;  // kept work directory, empty when removed
+};
+
+// Progress of one Yosys run: called before (seconds < 0) and after it.
+using SynthProgress =
+    std::function<void(int index, int count, const std::string& unit, double seconds)>;
+
+// Synthesizes the units (or the one of options.unit) one Yosys process at a time. Throws
+// mmf::Error naming the build and unit, with the tail of the Yosys log, when Yosys is missing,
+// fails or times out.
+SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress);
+
+// The shipped rtl/ directory ($MMF_RTL_DIR overrides).
+std::string rtl_dir();
+
+}  // namespace mmf::host

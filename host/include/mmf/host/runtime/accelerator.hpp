@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs a compiled model on a device: loads the image into the banks once, then launches the
+// token program once per token (host writes the token id, reads back the logits).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/compiler/device_image.hpp"
+#include "mmf/language_model.hpp"
+
+namespace mmf::host {
+
+// Counters summed over every launch since the accelerator was made.
+struct CounterTotals {
+  uint64_t launches = 0;
+  uint64_t ops = 0;
+  uint64_t ternary_ops = 0;
+  uint64_t weight_bytes = 0;
+  uint64_t vector_bytes = 0;
+  std::optional<uint64_t> cycles;       // only from timed backends
+  std::optional<uint64_t> link_cycles;  // of those, the host link's (systemc)
+};
+
+// Allocates the image's banks on the device (weight channel c on memory channel c, the vector
+// bank on the build's vector channel), writes them and returns the launch arguments. It does not
+// validate: the Accelerator validates first, and tests use it to hand the kernel a bad image.
+LaunchArgs load_image(Device& device, const DeviceImage& image);
+// Reads every bank back from the device and compares its CRC32C with the image's (the vector
+// bank's constant contents, each weight channel whole); throws an Error naming the bank.
+void verify_upload(Device& device, const LaunchArgs& args, const DeviceImage& image);
+
+class Accelerator {
+ public:
+  // Validates the image against the device's build (its fingerprint and checksums included),
+  // allocates and writes every bank, and verifies the banks read back (verify_upload).
+  Accelerator(std::unique_ptr<Device> device, DeviceImage image);
+
+  // Zeroes the recurrent state (a new sequence).
+  void reset();
+  // One token through the whole program; returns the vocab Q16 logits. Throws an Error that
+  // names the failing op when the kernel reports a bad status.
+  const std::vector<int32_t>& step(int32_t token);
+
+  const Device& device() const { return *device_; }
+  // Layout and program of the loaded image (its banks are on the device, not kept here).
+  const DeviceImage& image() const { return image_; }
+  const CounterTotals& totals() const { return totals_; }
+  // The device's counters after the last step (per-op cycles on the timed backends).
+  const DeviceCounters& last_counters() const { return last_; }
+  void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
+
+ private:
+  std::unique_ptr<Device> device_;
+  DeviceImage image_;
+  LaunchArgs launch_;
+  std::vector<int32_t> logits_;
+  CounterTotals totals_;
+  DeviceCounters last_;
+  std::chrono::milliseconds timeout_{std::chrono::minutes(5)};
+};
+
+// A LanguageModel whose steps run on an accelerator (logits = Q16 / 2^16).
+class DeviceModel final : public LanguageModel {
+ public:
+  explicit DeviceModel(std::unique_ptr<Accelerator> accelerator);
+  void reset() override { accel_->reset(); }
+  const std::vector<float>& step(int32_t token) override;
+  const Accelerator& accelerator() const { return *accel_; }
+  Accelerator& accelerator() { return *accel_; }
+
+ private:
+  std::unique_ptr<Accelerator> accel_;
+  std::vector<float> logits_;
+};
+
+}  // namespace mmf::host

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The memory channel timing of a build, shared by the simulated backends (verilator beat by
+// beat, systemc burst by burst): the board's per-channel rate at the kernel clock, a 64-cycle
+// latency and 16 requests in flight (docs/results-rtl.md). And the SystemC platform of a
+// build, shared by the systemc backend and the sweep.
+#pragma once
+
+#include <string>
+
+#include "mmf/error.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/sim/axi_memory.hpp"
+#include "mmf/sim/platform.hpp"
+
+namespace mmf::host {
+
+inline sim::ChannelTiming sim_channel_timing(const BuildDescriptor& build) {
+  sim::ChannelTiming t;
+  t.bytes_per_cycle = build.channel_bytes_per_cycle();
+  t.latency_cycles = 64;
+  t.max_outstanding = 16;
+  return t;
+}
+
+// The platform of `b`: its accelerator, memory channels and host link. `who` names the caller
+// in the error for a build with more weight channels than the platform models. word_bytes:
+// 0 for the RTL's 2-bit words, else the bytes of a weight word under another packing.
+inline sim::PlatformParams platform_params(const BuildDescriptor& b, const std::string& who,
+                                           uint32_t word_bytes = 0) {
+  if (b.accel.weight_channels > static_cast<int>(sim::kMaxPlatformChannels)) {
+    throw Error(who + ": build '" + b.name + "' (" + b.path + ") has " +
+                std::to_string(b.accel.weight_channels) + " weight channels; the platform " +
+                "models at most " + std::to_string(sim::kMaxPlatformChannels));
+  }
+  sim::PlatformParams p;
+  p.clock_mhz = b.accel.clock_mhz;
+  sim::TimedKernelParams& k = p.kernel;
+  k.lanes = static_cast<uint32_t>(b.accel.lanes);
+  k.word_bytes = word_bytes;
+  k.channels = static_cast<uint32_t>(b.accel.weight_channels);
+  k.vector_lanes = static_cast<uint32_t>(b.accel.vector_lanes);
+  k.fifo_words = static_cast<uint32_t>(b.weight_fifo_words());
+  k.weight_timing = sim_channel_timing(b);
+  k.vec_timing = k.weight_timing;
+  p.link.gbps = b.board.host_link.gbps;
+  p.link.launch_us = b.board.host_link.launch_us;
+  return p;
+}
+
+}  // namespace mmf::host

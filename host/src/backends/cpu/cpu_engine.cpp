@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "backends/cpu/cpu_engine.hpp"
+#include "mmf/fixed_units.hpp"
+#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/compiler/device_image.hpp"
+#include "mmf_hls/program_format.hpp"
+
+namespace mmf::host {
+namespace {
+
+using namespace mmf_hls;
+
+void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* out) {
+  for (uint32_t k = 0; k < n; ++k) out[k] = static_cast<int16_t>(half_at(vec, addr, k));
+}
+
+// Rows of one BitLinear handed to the pool: row r lives in channel r % channels, the rows of a
+// channel back to back from its word d[kFieldWeight].
+struct BitLinearJob {
+  const HostLaunch* launch;
+  const uint32_t* d;
+  const cpu::PreparedCodes* codes;
+  fx::Scaled scale;
+  int64_t channels;
+  uint64_t word_bytes;
+  uint64_t row_bytes;  // the row stride in a channel: row_words x word_bytes
+  int32_t* dst_buf;    // an on-chip buffer, or null when the rows go to the vector bank
+};
+
+// Rows [begin, end) of the job: per channel, its rows in that range, in chunks through a small
+// stack buffer, then scaled and stored. Shares write disjoint rows.
+void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
+  constexpr int64_t kChunk = 64;
+  int32_t acc[kChunk];
+  const uint32_t* d = j.d;
+  const int64_t rows = d[kFieldRows], n = d[kFieldN], channels = j.channels;
+  for (int64_t c = 0; c < channels && c < rows; ++c) {
+    const cpu::TernaryRows m{j.launch->weights[c] + d[kFieldWeight] * j.word_bytes, j.row_bytes,
+                             (rows - c + channels - 1) / channels, n, Packing::two_bit};
+    // Channel row i is row c + i * channels: those in [begin, end).
+    const int64_t first = begin <= c ? 0 : (begin - c + channels - 1) / channels;
+    const int64_t last = end <= c ? 0 : (end - c + channels - 1) / channels;
+    for (int64_t i = first; i < last; i += kChunk) {
+      const int64_t len = std::min(kChunk, last - i);
+      cpu::ternary_matvec(m, *j.codes, i, i + len, acc);
+      for (int64_t k = 0; k < len; ++k) {
+        const int64_t r = c + (i + k) * channels;
+        const int32_t v = fx::apply_scale(acc[k], j.scale);
+        if (j.dst_buf != nullptr) {
+          j.dst_buf[r] = v;
+        } else {
+          j.launch->vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
+        }
+      }
+    }
+  }
+}
+
+// max into an atomic, for the quantizer's per-share maxima.
+void atomic_max(std::atomic<uint64_t>& m, uint64_t v) {
+  uint64_t seen = m.load(std::memory_order_relaxed);
+  while (v > seen && !m.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+CpuEngine::CpuEngine(const BuildDescriptor& build, const DeviceOptions& options)
+    : build_(build),
+      isa_(cpu::parse_isa(options.isa, "--isa")),
+      own_pool_(options.pool ? nullptr : std::make_unique<cpu::ThreadPool>(options.threads)),
+      pool_(options.pool ? options.pool : own_pool_.get()) {
+  const auto max_vector = static_cast<size_t>(build_.accel.max_vector);
+  buf_.assign(kNumBuffers, std::vector<int32_t>(max_vector, 0));
+  codes_.assign(max_vector, 0);
+  scratch_.assign(max_vector, 0);
+  w_rms_.assign(max_vector, 0);
+  w_code_.assign(max_vector, 0);
+  products_a_.assign(max_vector, 0);
+  products_u_.assign(max_vector, 0);
+}
+
+fx::Quantized CpuEngine::quantize(const uint32_t* d) {
+  const int64_t n = d[kFieldN];
+  const bool has_rms = d[kFieldAddr0] != kNoAddress;
+  const int32_t* p = buf_[d[kFieldSrc0]].data();
+  int32_t* a = products_a_.data();
+  int32_t* u = products_u_.data();
+  constexpr int64_t kGrain = 256;  // elements: keeps each share's sums worth a thread
+  std::atomic<uint64_t> a_max{0}, u_max{0}, sum_sq{0};
+  auto products = [&](int64_t begin, int64_t end) {
+    const fx::QuantizeMaxima m = fx::quantize_products(
+        p, has_rms ? w_rms_.data() : nullptr, w_code_.data(), begin, end, a, u);
+    atomic_max(a_max, m.a_max);
+    atomic_max(u_max, m.u_max);
+  };
+  pool_->parallel_for(n, kGrain, products);
+  if (a_max == 0 || u_max == 0) {
+    std::fill(codes_.begin(), codes_.begin() + n, int8_t{0});
+    return fx::Quantized{fx::Scaled{0, 0}};
+  }
+  const int sh = fx::quantize_shift(a_max);
+  auto squares = [&](int64_t begin, int64_t end) {
+    sum_sq.fetch_add(fx::quantize_sum_sq(a, sh, begin, end), std::memory_order_relaxed);
+  };
+  pool_->parallel_for(n, kGrain, squares);
+  const uint64_t recip = fx::quantize_recip(u_max);
+  auto codes = [&](int64_t begin, int64_t end) {
+    fx::quantize_codes(u, recip, begin, end, codes_.data());
+  };
+  pool_->parallel_for(n, kGrain, codes);
+  return fx::Quantized{fx::quantize_scale(u_max, sum_sq, sh)};
+}
+
+void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters) {
+  const uint32_t n = d[kFieldN], rows = d[kFieldRows];
+  const auto channels = static_cast<uint32_t>(build_.accel.weight_channels);
+  const auto lanes = static_cast<uint32_t>(build_.accel.lanes);
+  const uint64_t word_bytes = build_.weight_word_bytes();
+  const bool has_rms = d[kFieldAddr0] != kNoAddress;
+  if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
+  load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
+  const fx::Quantized q = quantize(d);
+  prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
+  const uint64_t row_words = ceil_div(n, lanes);
+  const bool to_memory = d[kFieldDst] == kDstMemory;
+  BitLinearJob job{&launch,
+                   d,
+                   &prepared_,
+                   fx::combine_scales(q.token_scale,
+                                      fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])}),
+                   channels,
+                   word_bytes,
+                   row_words * word_bytes,
+                   to_memory ? nullptr : buf_[d[kFieldDst]].data()};
+  // Shares of whole channel groups, so each channel's rows come in runs for the row blocking.
+  auto share = [&job](int64_t begin, int64_t end) { run_rows(job, begin, end); };
+  pool_->parallel_for(rows, int64_t{channels} * 16, share);
+  counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
+  if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
+  counters.ternary_ops += uint64_t{rows} * n;
+  counters.weight_bytes += uint64_t{rows} * row_words * word_bytes;
+}
+
+KernelCounters CpuEngine::run(const HostLaunch& launch) {
+  KernelCounters counters;
+  const BuildDescriptor& b = build_;
+  const DeviceLimits lim = device_limits(b, launch.regs.vec_words, launch.regs.weight_words);
+  const LaunchRegs& regs = launch.regs;
+  if (!program_fits(regs.program, regs.num_ops, static_cast<uint32_t>(b.accel.max_ops),
+                    regs.vec_words)) {
+    counters.status = make_status(kStatusBadProgram, 0);
+    return counters;
+  }
+  uint32_t* vec = launch.vec;
+  for (uint32_t op = 0; op < regs.num_ops; ++op) {
+    // The op runs on a copy of its descriptor, as the kernel latches it: an op that writes the
+    // vector bank (Store, BitLinear to memory) may overwrite its own descriptor, whose fields
+    // must not change after check_descriptor passed them.
+    uint32_t d[kDescriptorWords];
+    std::copy_n(vec + regs.program + uint64_t{op} * kDescriptorWords, kDescriptorWords, d);
+    counters.vector_bytes += kDescriptorWords * kVecWordBytes;
+    const uint32_t check = check_descriptor(d, lim);
+    if (check != kStatusOk) {
+      counters.status = make_status(check, op);
+      return counters;
+    }
+    const uint32_t n = d[kFieldN];
+    switch (d[kFieldOpcode]) {
+      case kOpEmbed: {
+        const uint32_t token = vec[d[kFieldAddr1]];
+        counters.vector_bytes += kVecWordBytes;
+        if (token >= d[kFieldRows]) {
+          counters.status = make_status(kStatusBadToken, op);
+          return counters;
+        }
+        const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
+        for (uint32_t k = 0; k < n; ++k) {
+          buf_[d[kFieldDst]][k] = fx::bf16_to_q16(half_at(vec, row, k));
+        }
+        counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+        break;
+      }
+      case kOpBitLinear:
+        bitlinear(launch, d, counters);
+        break;
+      case kOpMlgru: {
+        const bool has_lb = d[kFieldAddr1] != kNoAddress;
+        int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
+        fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
+                  buf_[d[kFieldSrc2]].data(), has_lb ? vec + d[kFieldAddr1] : nullptr, n, s,
+                  scratch_.data(), buf_[d[kFieldDst]].data());
+        counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
+        break;
+      }
+      case kOpGlu:
+        fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch_.data(), buf_[d[kFieldDst]].data());
+        break;
+      case kOpAdd:
+        fx::residual_add(buf_[d[kFieldDst]].data(), buf_[d[kFieldSrc0]].data(), n);
+        break;
+      default:  // kOpStore
+        for (uint32_t k = 0; k < n; ++k) {
+          vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(buf_[d[kFieldSrc0]][k]);
+        }
+        counters.vector_bytes += uint64_t{n} * kVecWordBytes;
+        break;
+    }
+    counters.ops_done = op + 1;
+  }
+  return counters;
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// The token program executed on the host CPU: BitLinear rows through the SIMD matvec kernels
+// (mmf/host/cpu/ternary_kernels.hpp) on a thread pool, the vector ops through the golden units
+// (fixed_units.hpp): bit-exact with the fixed-point model. The `cpu` backend is this engine on
+// host memory; the `systemc` backend computes its data with it while the platform times it.
+// Every buffer is allocated once, when the engine is made; a token allocates nothing.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "backends/host_memory_device.hpp"
+#include "mmf/fixed_units.hpp"
+#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+
+namespace mmf::host {
+
+class CpuEngine {
+ public:
+  CpuEngine(const BuildDescriptor& build, const DeviceOptions& options);
+  // Runs the program of the launch: the kernel's status and counters, as the kernel reports
+  // them (the ops before a bad descriptor run, nothing after it).
+  mmf_hls::KernelCounters run(const HostLaunch& launch);
+
+ private:
+  void bitlinear(const HostLaunch& launch, const uint32_t* d, mmf_hls::KernelCounters& counters);
+  // fx::quantize_activations of buf src0 (norm weights in w_rms_, w_code_) into codes_, its
+  // three passes split over the pool.
+  fx::Quantized quantize(const uint32_t* d);
+
+  BuildDescriptor build_;
+  cpu::Isa isa_;
+  std::unique_ptr<cpu::ThreadPool> own_pool_;
+  cpu::ThreadPool* pool_;
+  cpu::PreparedCodes prepared_;
+  std::vector<std::vector<int32_t>> buf_;
+  std::vector<int8_t> codes_;
+  std::vector<int32_t> scratch_;
+  std::vector<int32_t> products_a_, products_u_;  // the quantizer's two products per element
+  std::vector<int16_t> w_rms_, w_code_;
+};
+
+}  // namespace mmf::host

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: Apache-2.0
+// Build descriptor loading and validation.
+#include "mmf/host/build/build_descriptor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "mmf/checksum.hpp"
+#include "mmf/error.hpp"
+#include "mmf/host/util/shipped_dir.hpp"
+#include "mmf/yaml_file.hpp"
+
+namespace mmf::host {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A mapping whose keys are checked against a fixed set; lookups name the file and the key.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path, std::string prefix,
+          const std::set<std::string>& keys)
+      : node_(node), path_(std::move(path)), prefix_(std::move(prefix)) {
+    if (!node_.IsMap()) throw Error(path_ + ": '" + where("") + "' must be a mapping");
+    for (const auto& kv : node_) {
+      // YAML allows any node as a key ({[a, b]: 1}); only names are keys here.
+      if (!kv.first.IsScalar()) {
+        throw Error(path_ + ": a key " + (prefix_.empty() ? "" : "of '" + prefix_ + "' ") +
+                    "is not a plain name");
+      }
+      const auto key = kv.first.as<std::string>();
+      if (!keys.count(key)) {
+        std::string expected;
+        for (const auto& k : keys) expected += (expected.empty() ? "" : ", ") + k;
+        throw Error(path_ + ": unknown key '" + where(key) + "' (expected " + expected + ")");
+      }
+    }
+  }
+
+  template <class T>
+  T get(const std::string& key) const {
+    if (!node_[key]) throw Error(path_ + ": missing required key '" + where(key) + "'");
+    try {
+      return node_[key].as<T>();
+    } catch (const YAML::Exception&) {
+      throw Error(path_ + ": '" + where(key) + "' has a value of the wrong type");
+    }
+  }
+  std::string optional_string(const std::string& key) const {
+    return node_[key] ? get<std::string>(key) : std::string();
+  }
+  Section child(const std::string& key, const std::set<std::string>& keys) const {
+    if (!node_[key]) throw Error(path_ + ": missing required section '" + where(key) + "'");
+    return Section(node_[key], path_, where(key), keys);
+  }
+  // Throws unless lo <= value <= hi.
+  template <class T>
+  T in_range(const std::string& key, T lo, T hi, const std::string& why = "") const {
+    const T v = get<T>(key);
+    if (v < lo || v > hi) {
+      std::ostringstream msg;
+      msg << path_ << ": '" << where(key) << "' is " << v << "; expected " << lo << " to " << hi
+          << (why.empty() ? "" : " (" + why + ")");
+      throw Error(msg.str());
+    }
+    return v;
+  }
+  const std::string& path() const { return path_; }
+  std::string where(const std::string& key) const {
+    return prefix_.empty() ? key : (key.empty() ? prefix_ : prefix_ + "." + key);
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  std::string prefix_;
+};
+
+bool is_power_of_two(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw Error(message);
+}
+
+// One entry of `energy:`: {value, unit, source, tag}. The unit is fixed by the key (the model
+// multiplies in those units), the source must say where the value comes from, and the tag
+// how far to trust it (DESIGN.md §5).
+EnergyCoefficient energy_coefficient(const Section& energy, const std::string& key,
+                                     const std::string& unit) {
+  const Section e = energy.child(key, {"value", "unit", "source", "tag"});
+  EnergyCoefficient c;
+  c.name = key;
+  c.value = e.get<double>("value");
+  if (!std::isfinite(c.value) || c.value < 0) {
+    std::ostringstream msg;
+    msg << "'" << e.where("value") << "' is " << c.value << "; expected a finite value >= 0";
+    throw Error(e.path() + ": " + msg.str());
+  }
+  c.unit = e.get<std::string>("unit");
+  require(c.unit == unit, e.path() + ": '" + e.where("unit") + "' is '" + c.unit + "'; expected " +
+                              unit + " (the model computes in it)");
+  c.source = e.get<std::string>("source");
+  require(c.source.find_first_not_of(" \t\n") != std::string::npos,
+          e.path() + ": '" + e.where("source") +
+              "' is empty; expected where the value comes from (paper, datasheet, measurement)");
+  c.tag = e.get<std::string>("tag");
+  require(c.tag == "measured" || c.tag == "reported" || c.tag == "derived" || c.tag == "recalled",
+          e.path() + ": '" + e.where("tag") + "' is '" + c.tag +
+              "'; expected measured, reported, derived or recalled");
+  return c;
+}
+
+// `board.host_link`: {kind, gbps, launch_us}.
+HostLink host_link(const Section& link) {
+  HostLink l;
+  l.kind = link.get<std::string>("kind");
+  static const std::regex kKind("pcie-gen[1-6]x(1|2|4|8|16)|axi-soc");
+  require(std::regex_match(l.kind, kKind),
+          link.path() + ": '" + link.where("kind") + "' is '" + l.kind +
+              "'; expected pcie-gen<g>x<w> (e.g. pcie-gen3x16) or axi-soc");
+  l.gbps = link.in_range<double>("gbps", 0.001, 1000.0, "GB/s per direction");
+  l.launch_us = link.in_range<double>("launch_us", 0.001, 1e6, "microseconds per kernel launch");
+  return l;
+}
+
+// `board.resources`: the device's counts. AMD and Intel fabrics have different blocks, so the
+// keys depend on the vendor; each count is of the whole device.
+BoardResources resources(const Section& board, const std::string& vendor) {
+  const bool amd = vendor == "amd";
+  const Section r = amd ? board.child("resources", {"lut", "ff", "dsp", "bram_36k", "uram"})
+                        : board.child("resources", {"alm", "ff", "dsp", "m20k"});
+  constexpr int64_t kMax = int64_t{1} << 32;
+  const std::string why = "a count of the whole device";
+  BoardResources out;
+  out.ff = r.in_range<int64_t>("ff", 1, kMax, why);
+  out.dsp = r.in_range<int64_t>("dsp", 1, kMax, why);
+  if (amd) {
+    out.lut = r.in_range<int64_t>("lut", 1, kMax, why);
+    out.bram_36k = r.in_range<int64_t>("bram_36k", 1, kMax, why);
+    out.uram = r.in_range<int64_t>("uram", 0, kMax, why + "; 0 on parts without UltraRAM");
+  } else {
+    out.alm = r.in_range<int64_t>("alm", 1, kMax, why);
+    out.m20k = r.in_range<int64_t>("m20k", 1, kMax, why);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string BuildDescriptor::kernel_name() const {
+  std::string out = "mmf_" + name;
+  for (char& c : out) {
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+double BuildDescriptor::streamer_bytes_per_second() const {
+  return accel.clock_mhz * 1e6 * weight_word_bytes();
+}
+
+double BuildDescriptor::weight_bytes_per_cycle() const {
+  return accel.weight_channels *
+         std::min(channel_bytes_per_cycle(), static_cast<double>(weight_word_bytes()));
+}
+
+int BuildDescriptor::weight_fifo_words() const {
+  return std::clamp(131072 / weight_word_bytes(), 256, 4096);
+}
+
+uint64_t BuildDescriptor::fingerprint() const {
+  std::ostringstream canon;
+  canon.precision(17);
+  canon << name << '|' << board.part << '|' << board.platform << '|' << board.memory << '|'
+        << board.memory_channels << '|' << board.channel_gbps << '|' << board.channel_mib << '|'
+        << accel.clock_mhz << '|' << accel.lanes << '|' << accel.weight_channels << '|'
+        << accel.vector_channel << '|' << accel.vector_lanes << '|' << accel.max_vector << '|'
+        << accel.max_ops;
+  return fnv1a64(canon.str());
+}
+
+BuildDescriptor load_build_descriptor(const std::string& path) {
+  return load_build_descriptor(path, AcceleratorOverrides{});
+}
+
+BuildDescriptor load_build_descriptor(const std::string& path, const AcceleratorOverrides& o) {
+  YAML::Node root = load_yaml_file(path, "build descriptor");
+  if (root.IsMap() && root["accelerator"].IsMap()) {
+    YAML::Node acc = root["accelerator"];
+    if (o.clock_mhz) acc["clock_mhz"] = *o.clock_mhz;
+    if (o.lanes) acc["lanes"] = *o.lanes;
+    if (o.weight_channels) acc["weight_channels"] = *o.weight_channels;
+    if (o.vector_lanes) acc["vector_lanes"] = *o.vector_lanes;
+  }
+  BuildDescriptor b;
+  b.path = path;
+  const Section top(root, path, "", {"name", "description", "board", "accelerator", "energy"});
+  b.name = top.get<std::string>("name");
+  b.description = top.optional_string("description");
+  const std::string stem = fs::path(path).stem().string();
+  require(b.name == stem, path + ": 'name' is '" + b.name + "' but the file is " + stem +
+                              ".yaml (a build is named after its descriptor)");
+  for (char c : b.name) {
+    require(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_',
+            path + ": 'name' may hold letters, digits, '-' and '_' only");
+  }
+
+  const Section board =
+      top.child("board", {"name", "vendor", "part", "platform", "memory", "memory_channels",
+                          "channel_gbps", "channel_mib", "host_link", "resources"});
+  b.board.name = board.get<std::string>("name");
+  b.board.vendor = board.get<std::string>("vendor");
+  require(b.board.vendor == "amd" || b.board.vendor == "intel",
+          path + ": 'board.vendor' is '" + b.board.vendor +
+              "'; expected amd or intel (the tool flow that builds for the board)");
+  b.board.part = board.get<std::string>("part");
+  b.board.platform = board.get<std::string>("platform");
+  b.board.memory = board.get<std::string>("memory");
+  require(b.board.memory == "hbm" || b.board.memory == "ddr",
+          path + ": 'board.memory' is '" + b.board.memory + "'; expected hbm or ddr");
+  b.board.memory_channels = board.in_range<int>("memory_channels", 1, 64);
+  b.board.channel_gbps = board.in_range<double>("channel_gbps", 0.1, 1000.0);
+  b.board.channel_mib = board.in_range<int64_t>("channel_mib", 1, int64_t{1} << 20);
+  b.board.host_link = host_link(board.child("host_link", {"kind", "gbps", "launch_us"}));
+  b.board.resources = resources(board, b.board.vendor);
+
+  const Section acc =
+      top.child("accelerator", {"clock_mhz", "lanes", "weight_channels", "vector_channel",
+                                "vector_lanes", "max_vector", "max_ops"});
+  b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
+  b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
+  require(is_power_of_two(b.accel.lanes),
+          path + ": 'accelerator.lanes' must be a power of two (the AXI data width is 2 x lanes)");
+  // The control map has room for 32 pointers (0x100 .. 0x1FF): the weight channels and `vec`.
+  b.accel.weight_channels =
+      acc.in_range<int>("weight_channels", 1, std::min(b.board.memory_channels, 31),
+                        "at most board.memory_channels and 31");
+  b.accel.vector_channel =
+      acc.in_range<int>("vector_channel", 0, b.board.memory_channels - 1, "a board channel");
+  // On a SoC every AXI master of the kernel (the weight channels and `vec`) gets its own
+  // high-performance port of the processing system into the shared DDR (build_generator.cpp).
+  require(!b.board.is_soc() || b.accel.weight_channels + 1 <= kSocHpPorts,
+          path + ": 'accelerator.weight_channels' is " + std::to_string(b.accel.weight_channels) +
+              "; an axi-soc board has " + std::to_string(kSocHpPorts) +
+              " HP ports for the weight channels and the vector bank, so at most " +
+              std::to_string(kSocHpPorts - 1));
+  // The vector bank's AXI data is 32 x vector_lanes bits (at most 1024); int16 vectors travel
+  // two per word, so the lane count is even.
+  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 2, 32, "the vector bank's AXI data is "
+                                           "32 x vector_lanes bits");
+  require(is_power_of_two(b.accel.vector_lanes) && b.accel.vector_lanes <= b.accel.lanes,
+          path + ": 'accelerator.vector_lanes' must be a power of two and at most lanes (" +
+              std::to_string(b.accel.lanes) + ")");
+  b.accel.max_vector = acc.in_range<int>("max_vector", 2, 1 << 20);
+  require(b.accel.max_vector % b.accel.vector_lanes == 0,
+          path + ": 'accelerator.max_vector' must be a multiple of vector_lanes (" +
+              std::to_string(b.accel.vector_lanes) + ")");
+  b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
+
+  const Section energy =
+      top.child("energy", {"memory_pj_per_bit", "ternary_op_pj", "on_chip_pj_per_byte",
+                           "vector_pj_per_word", "static_w"});
+  b.energy.memory_pj_per_bit = energy_coefficient(energy, "memory_pj_per_bit", "pJ/bit");
+  b.energy.ternary_op_pj = energy_coefficient(energy, "ternary_op_pj", "pJ/op");
+  b.energy.on_chip_pj_per_byte = energy_coefficient(energy, "on_chip_pj_per_byte", "pJ/byte");
+  b.energy.vector_pj_per_word = energy_coefficient(energy, "vector_pj_per_word", "pJ/word");
+  b.energy.static_w = energy_coefficient(energy, "static_w", "W");
+  return b;
+}
+
+std::string bitstreams_dir() {
+  return shipped_dir("MMF_BITSTREAMS_DIR", "bitstreams", MMF_DEFAULT_BITSTREAMS_DIR);
+}
+
+std::string build_descriptor_path(const std::string& spec) {
+  if (spec.find('/') != std::string::npos || fs::path(spec).extension() == ".yaml") return spec;
+  const fs::path p = fs::path(bitstreams_dir()) / (spec + ".yaml");
+  if (!fs::exists(p)) {
+    std::string known;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(bitstreams_dir(), ec)) {
+      if (e.path().extension() == ".yaml") known += " " + e.path().stem().string();
+    }
+    throw Error("--build: no build descriptor '" + spec + "' in " + bitstreams_dir() +
+                " (known:" + known + ")");
+  }
+  return p.string();
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: Apache-2.0
+// Model compiler: device memory image and token program.
+#include "mmf/host/compiler/device_image.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "mmf/checksum.hpp"
+#include "mmf/error.hpp"
+#include "mmf/fixed_params.hpp"
+
+namespace mmf::host {
+namespace {
+
+using namespace mmf_hls;
+
+constexpr uint32_t kImageMagic = 0x49464D4Du;  // "MMFI" little-endian, word 0 of the bank
+constexpr uint32_t kImageVersion = 2;  // 2: identity and checksums in words 4..9
+
+uint32_t to_u32(int64_t v) {
+  return static_cast<uint32_t>(v);
+}
+
+// Appends regions to the vector bank. Without data it only counts words (a plan).
+class VecBuilder {
+ public:
+  explicit VecBuilder(bool with_data) : with_data_(with_data) {}
+  uint32_t alloc(uint64_t words) {
+    const uint64_t at = size_;
+    if (at + words > UINT32_MAX) throw Error("device image: the vector bank exceeds 2^32 words");
+    size_ += words;
+    if (with_data_) words_.resize(size_, 0);
+    return static_cast<uint32_t>(at);
+  }
+  // n int16 values, two per word, low half first; `v` null in a plan.
+  uint32_t put_int16(const int16_t* v, size_t n) {
+    const uint32_t at = alloc(int16_vector_words(static_cast<uint32_t>(n)));
+    if (with_data_) {
+      for (size_t k = 0; k < n; ++k) set_half(at, k, static_cast<uint16_t>(v[k]));
+    }
+    return at;
+  }
+  void set_half(uint32_t at, size_t k, uint16_t v) {
+    uint32_t& w = words_[at + k / 2];
+    w = (k & 1) ? ((w & 0xFFFFu) | (uint32_t{v} << 16)) : ((w & 0xFFFF0000u) | v);
+  }
+  bool with_data() const { return with_data_; }
+  uint64_t size() const { return size_; }
+  std::vector<uint32_t>& words() { return words_; }
+
+ private:
+  bool with_data_;
+  uint64_t size_ = 0;
+  std::vector<uint32_t> words_;
+};
+
+// Lays out ternary tensors in the weight channels in the order the streamers read them.
+// Without data (a plan) it only advances the cursor.
+class WeightBuilder {
+ public:
+  WeightBuilder(int channels, int lanes, bool with_data)
+      : lanes_(lanes), channels_(to_u32(channels)), with_data_(with_data) {
+    if (with_data) images_.resize(channels_);
+  }
+  int word_bytes() const { return lanes_ / 4; }
+
+  // Returns the first weight word (the same in every channel) of a rows x n tensor; `t` is
+  // that tensor, or null in a plan.
+  uint32_t put(uint32_t rows, uint32_t n, const TernaryTensor* t) {
+    const uint64_t per_channel = bitlinear_channel_words(rows, n, to_u32(lanes_), channels_);
+    const uint64_t first = cursor_;
+    if (first + per_channel > UINT32_MAX) throw Error("device image: weight channel too large");
+    cursor_ += per_channel;
+    if (with_data_) write(first, *t);
+    return static_cast<uint32_t>(first);
+  }
+  uint64_t words() const { return cursor_; }
+  std::vector<std::vector<uint8_t>>& images() { return images_; }
+
+ private:
+  void write(uint64_t first, const TernaryTensor& t) {
+    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols), channels = channels_;
+    const uint64_t row_words = ceil_div(n, static_cast<uint64_t>(lanes_));
+    const size_t row_bytes = row_words * word_bytes();
+    for (auto& img : images_) img.resize(cursor_ * word_bytes(), 0);
+    std::vector<int8_t> trits(n);
+    for (uint32_t r = 0; r < rows; ++r) {
+      if (!unpack_row(t.row(r), n, t.packing, trits.data())) {
+        throw Error("device image: invalid packed byte in a weight row");
+      }
+      // A weight word is the two_bit packing of `lanes` consecutive trits.
+      uint8_t* dst = images_[r % channels].data() +
+                     (first + uint64_t{r / channels} * row_words) * word_bytes();
+      std::memset(dst, 0, row_bytes);
+      pack_row(trits.data(), n, Packing::two_bit, dst);
+    }
+  }
+
+  int lanes_;
+  uint32_t channels_;
+  bool with_data_;
+  uint64_t cursor_ = 0;
+  std::vector<std::vector<uint8_t>> images_;
+};
+
+Descriptor op(uint32_t opcode, uint32_t n) {
+  Descriptor d{};
+  d[kFieldOpcode] = opcode;
+  d[kFieldN] = n;
+  return d;
+}
+
+// A BitLinear to emit: its shape, and its compiled parameters when the image carries data.
+struct BitLinearShape {
+  uint32_t rows = 0, n = 0;
+  bool has_rms = true;                  // a norm weight before it (all but down_proj)
+  const FixedBitLinear* data = nullptr;  // null in a plan
+};
+
+class ProgramBuilder {
+ public:
+  ProgramBuilder(VecBuilder& vec, WeightBuilder& weights) : vec_(vec), weights_(weights) {}
+
+  void bitlinear(const BitLinearShape& s, uint32_t src, uint32_t dst, uint32_t out_addr = 0) {
+    const FixedBitLinear* bl = s.data;
+    Descriptor d = op(kOpBitLinear, s.n);
+    d[kFieldRows] = s.rows;
+    d[kFieldSrc0] = src;
+    d[kFieldDst] = dst;
+    d[kFieldAddr0] = s.has_rms ? vec_.put_int16(bl ? bl->w_rms.data() : nullptr, s.n) : kNoAddress;
+    d[kFieldAddr1] = vec_.put_int16(bl ? bl->w_code.data() : nullptr, s.n);
+    d[kFieldAddr2] = out_addr;
+    d[kFieldWeight] = weights_.put(s.rows, s.n, bl ? bl->weight : nullptr);
+    if (bl) {
+      d[kFieldMant] = static_cast<uint32_t>(bl->constant.mant);
+      d[kFieldExp] = static_cast<uint32_t>(static_cast<int32_t>(bl->constant.exp));
+    }
+    ops.push_back(d);
+  }
+  void vector_op(uint32_t opcode, uint32_t n, uint32_t src, uint32_t dst) {
+    Descriptor d = op(opcode, n);
+    d[kFieldSrc0] = src;
+    d[kFieldDst] = dst;
+    ops.push_back(d);
+  }
+
+  std::vector<Descriptor> ops;
+
+ private:
+  VecBuilder& vec_;
+  WeightBuilder& weights_;
+};
+
+std::string build_where(const BuildDescriptor& b, const std::string& key) {
+  return "build '" + b.name + "' (" + b.path + ": " + key + ")";
+}
+
+// Bytes a bank may hold on one memory channel.
+uint64_t channel_bytes(const BuildDescriptor& b) {
+  return static_cast<uint64_t>(b.board.channel_mib) << 20;
+}
+
+}  // namespace
+
+int64_t program_ops(const ModelConfig& config) {
+  return kOpsPerLayer * config.num_layers + 2;  // Embed first, lm_head last
+}
+
+mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words,
+                                    uint64_t weight_words) {
+  return DeviceLimits{static_cast<uint32_t>(b.accel.max_vector),
+                      static_cast<uint32_t>(b.accel.lanes),
+                      static_cast<uint32_t>(b.accel.weight_channels), vec_words, weight_words};
+}
+
+void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
+  const auto fail = [&](const std::string& what, int64_t need, const std::string& key,
+                        int64_t have) {
+    throw Error("model '" + c.name + "' does not fit " + build_where(b, key) + ": " + what +
+                " needs " + std::to_string(need) + ", the build has " + std::to_string(have));
+  };
+  const int64_t max_vector = b.accel.max_vector;
+  if (c.hidden_size > max_vector) {
+    fail("hidden_size", c.hidden_size, "accelerator.max_vector", max_vector);
+  }
+  if (2 * c.intermediate_size > max_vector) {
+    fail("2 x intermediate_size", 2 * c.intermediate_size, "accelerator.max_vector", max_vector);
+  }
+  const int64_t ops = program_ops(c);
+  if (ops > b.accel.max_ops) fail("the token program", ops, "accelerator.max_ops", b.accel.max_ops);
+  if (c.vocab_size > static_cast<int64_t>(kMaxRows)) {
+    fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
+  }
+  // Weights per channel, exactly as compile_model lays them out; checked before compiling.
+  const auto lanes = static_cast<uint32_t>(b.accel.lanes);
+  const auto channels = static_cast<uint32_t>(b.accel.weight_channels);
+  const auto words = [&](int64_t rows, int64_t n) {
+    return bitlinear_channel_words(to_u32(rows), to_u32(n), lanes, channels);
+  };
+  const int64_t h = c.hidden_size, inter = c.intermediate_size;
+  const uint64_t per_channel = (static_cast<uint64_t>(c.num_layers) *
+                                    (4 * words(h, h) + words(2 * inter, h) + words(h, inter)) +
+                                words(c.vocab_size, h)) *
+                               static_cast<uint64_t>(b.weight_word_bytes());
+  const uint64_t mib = 1 << 20;
+  if (per_channel > channel_bytes(b)) {
+    fail("weights per channel (MiB)", static_cast<int64_t>((per_channel + mib - 1) / mib),
+         "board.channel_mib", b.board.channel_mib);
+  }
+}
+
+namespace {
+
+// Lays out the vector bank and the weight channels and emits the token program of a model of
+// shape `c` on build `b`. The one layout of compile_model (model and params given: data
+// written) and plan_program (null: shapes and addresses only). Returns the header's offset.
+uint32_t emit_program(const ModelConfig& c, const Model* model, const FixedParams* params,
+                      VecBuilder& vec, WeightBuilder& weights, ProgramPlan& plan) {
+  const uint32_t h = to_u32(c.hidden_size), inter = to_u32(c.intermediate_size);
+  ImageLayout& lay = plan.layout;
+  lay.vocab = to_u32(c.vocab_size);
+  const uint32_t header = vec.alloc(kHeaderWords);
+  lay.token_in = vec.alloc(1);
+  lay.logits = vec.alloc(lay.vocab);
+  const auto num_ops = static_cast<uint32_t>(program_ops(c));
+  lay.program = vec.alloc(uint64_t{num_ops} * kDescriptorWords);
+  lay.embedding = vec.alloc(uint64_t{lay.vocab} * int16_vector_words(h));
+  if (model != nullptr) {
+    for (uint32_t v = 0; v < lay.vocab; ++v) {
+      const uint32_t row = lay.embedding + v * to_u32(int16_vector_words(h));
+      for (uint32_t k = 0; k < h; ++k) vec.set_half(row, k, model->embedding[size_t{v} * h + k]);
+    }
+  }
+  lay.state_words = to_u32(c.num_layers) * h;
+  lay.state = vec.alloc(lay.state_words);
+
+  const auto shape = [&](uint32_t rows, uint32_t n, bool has_rms, const FixedBitLinear* data) {
+    return BitLinearShape{rows, n, has_rms, data};
+  };
+  const auto layer_data = [&](size_t l) { return params ? &params->layers[l] : nullptr; };
+  ProgramBuilder prog(vec, weights);
+  Descriptor embed = op(kOpEmbed, h);
+  embed[kFieldRows] = lay.vocab;
+  embed[kFieldDst] = kBufX;
+  embed[kFieldAddr0] = lay.embedding;
+  embed[kFieldAddr1] = lay.token_in;
+  prog.ops.push_back(embed);
+  for (size_t l = 0; l < static_cast<size_t>(c.num_layers); ++l) {
+    const FixedLayer* w = layer_data(l);
+    prog.bitlinear(shape(h, h, true, w ? &w->i_proj : nullptr), kBufX, kBufI);
+    prog.bitlinear(shape(h, h, true, w ? &w->f_proj : nullptr), kBufX, kBufF);
+    prog.bitlinear(shape(h, h, true, w ? &w->g_proj : nullptr), kBufX, kBufG);
+    Descriptor gru = op(kOpMlgru, h);
+    gru[kFieldSrc0] = kBufI;
+    gru[kFieldSrc1] = kBufF;
+    gru[kFieldSrc2] = kBufG;
+    gru[kFieldDst] = kBufP;
+    gru[kFieldAddr0] = lay.state + to_u32(static_cast<int64_t>(l)) * h;
+    gru[kFieldAddr1] = kNoAddress;
+    // Every layer but the first has a forget-gate lower bound (compile_fixed_params).
+    if (l > 0) {
+      gru[kFieldAddr1] = vec.alloc(h);
+      if (w) {
+        std::copy(w->lower_bound.begin(), w->lower_bound.end(),
+                  vec.words().begin() + gru[kFieldAddr1]);
+      }
+    }
+    prog.ops.push_back(gru);
+    prog.bitlinear(shape(h, h, true, w ? &w->o_proj : nullptr), kBufP, kBufA);
+    prog.vector_op(kOpAdd, h, kBufA, kBufX);
+    prog.bitlinear(shape(2 * inter, h, true, w ? &w->gate_proj : nullptr), kBufX, kBufGU);
+    prog.vector_op(kOpGlu, inter, kBufGU, kBufP);
+    prog.bitlinear(shape(h, inter, false, w ? &w->down_proj : nullptr), kBufP, kBufA);
+    prog.vector_op(kOpAdd, h, kBufA, kBufX);
+  }
+  prog.bitlinear(shape(lay.vocab, h, true, params ? &params->lm_head : nullptr), kBufX,
+                 kDstMemory, lay.logits);
+  if (prog.ops.size() != num_ops) throw Error("device image: program length mismatch (bug)");
+  plan.program = std::move(prog.ops);
+  lay.num_ops = num_ops;
+  lay.vec_words = vec.size();
+  lay.weight_words = std::max<uint64_t>(weights.words(), 1);
+  return header;
+}
+
+// The shapes compile_model assumes of the compiled parameters: a model whose own shapes
+// differ would get a layout that does not describe its data.
+void check_shapes(const Model& model, const FixedParams& params) {
+  const ModelConfig& c = model.config;
+  const auto same = [&](const FixedBitLinear& bl, int64_t rows, int64_t n, bool has_rms) {
+    const bool ok = bl.weight != nullptr && bl.weight->rows == rows && bl.weight->cols == n &&
+                    static_cast<int64_t>(bl.w_code.size()) == n &&
+                    (has_rms ? static_cast<int64_t>(bl.w_rms.size()) == n : bl.w_rms.empty());
+    if (!ok) throw Error("device image: model '" + c.name + "' has a BitLinear of another shape "
+                         "than its config");
+  };
+  const int64_t h = c.hidden_size, inter = c.intermediate_size;
+  if (static_cast<int64_t>(params.layers.size()) != c.num_layers) {
+    throw Error("device image: model '" + c.name + "' has another number of layers than its config");
+  }
+  for (size_t l = 0; l < params.layers.size(); ++l) {
+    const FixedLayer& w = params.layers[l];
+    for (const FixedBitLinear* bl : {&w.i_proj, &w.f_proj, &w.g_proj, &w.o_proj}) same(*bl, h, h, true);
+    same(w.gate_proj, 2 * inter, h, true);
+    same(w.down_proj, h, inter, false);
+    if (w.lower_bound.size() != (l > 0 ? static_cast<size_t>(h) : 0)) {
+      throw Error("device image: model '" + c.name + "' has a lower bound of another shape");
+    }
+  }
+  same(params.lm_head, c.vocab_size, h, true);
+}
+
+}  // namespace
+
+ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b) {
+  check_model_fits(c, b);
+  VecBuilder vec(false);
+  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, false);
+  ProgramPlan plan;
+  emit_program(c, nullptr, nullptr, vec, weights, plan);
+  return plan;
+}
+
+DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
+  const ModelConfig& c = model.config;
+  check_model_fits(c, b);
+  const FixedParams params = compile_fixed_params(model);
+  check_shapes(model, params);
+
+  DeviceImage img;
+  img.build = b.name;
+  img.lanes = b.accel.lanes;
+  img.weight_channels = b.accel.weight_channels;
+  img.weight_word_bytes = b.weight_word_bytes();
+  VecBuilder vec(true);
+  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, true);
+  ProgramPlan plan;
+  const uint32_t header = emit_program(c, &model, &params, vec, weights, plan);
+  img.layout = plan.layout;
+  img.program = std::move(plan.program);
+  const ImageLayout& lay = img.layout;
+  std::vector<uint32_t>& words = vec.words();
+  for (uint32_t k = 0; k < lay.num_ops; ++k) {
+    std::copy(img.program[k].begin(), img.program[k].end(),
+              words.begin() + lay.program + k * kDescriptorWords);
+  }
+  words[header + kHeaderMagic] = kImageMagic;
+  words[header + kHeaderVersion] = kImageVersion;
+  words[header + kHeaderProgram] = lay.program;
+  words[header + kHeaderNumOps] = lay.num_ops;
+  img.weights = std::move(weights.images());
+  for (auto& w : img.weights) w.resize(lay.weight_words * img.weight_word_bytes, 0);
+  img.vec = std::move(words);
+  img.identity.build_fingerprint = b.fingerprint();
+  img.identity.model_id = model_id(model);
+  seal_image(img);
+  validate_image(img, b);
+  return img;
+}
+
+std::string opcode_name(uint32_t opcode) {
+  switch (opcode) {
+    case kOpEmbed:
+      return "Embed";
+    case kOpBitLinear:
+      return "BitLinear";
+    case kOpMlgru:
+      return "MLGRU";
+    case kOpGlu:
+      return "GLU";
+    case kOpAdd:
+      return "Add";
+    case kOpStore:
+      return "Store";
+    default: {
+      std::ostringstream s;
+      s << "opcode 0x" << std::hex << opcode;
+      return s.str();
+    }
+  }
+}
+
+namespace {
+
+const char* status_meaning(uint32_t code) {
+  switch (code) {
+    case kStatusBadOpcode:
+      return "unknown opcode";
+    case kStatusBadBuffer:
+      return "buffer id out of range";
+    case kStatusBadLength:
+      return "length is 0 or exceeds the build's buffers";
+    case kStatusBadVecAddress:
+      return "vector-bank range runs past the bank";
+    case kStatusBadWeightRange:
+      return "weight range runs past the weight channel";
+    case kStatusBadToken:
+      return "token id is outside the vocabulary";
+    case kStatusBadProgram:
+      return "the program does not fit the vector bank or max_ops";
+    case kStatusBadField:
+      return "reserved field not zero or mantissa wider than 31 bits";
+    default:
+      return "unknown status code";
+  }
+}
+
+}  // namespace
+
+std::string describe_status(uint32_t status, const std::vector<Descriptor>& program) {
+  const uint32_t code = status & ((1u << kStatusOpShift) - 1);
+  const uint32_t index = status >> kStatusOpShift;
+  std::string out = "op " + std::to_string(index);
+  if (index < program.size()) out += " (" + opcode_name(program[index][kFieldOpcode]) + ")";
+  return out + ": " + status_meaning(code) + " [status 0x" + [&] {
+    std::ostringstream s;
+    s << std::hex << status;
+    return s.str();
+  }() + "]";
+}
+
+uint32_t vector_bank_crc(const uint32_t* words, const ImageLayout& lay) {
+  // Word ranges the checksum skips, in address order.
+  std::vector<std::pair<uint64_t, uint64_t>> skip = {
+      {kHeaderVecCrc, kHeaderVecCrc + 1},
+      {lay.token_in, uint64_t{lay.token_in} + 1},
+      {lay.logits, uint64_t{lay.logits} + lay.vocab},
+      {lay.state, uint64_t{lay.state} + lay.state_words}};
+  std::sort(skip.begin(), skip.end());
+  uint32_t crc = 0;
+  uint64_t at = 0;
+  for (const auto& [begin, end] : skip) {
+    const uint64_t stop = std::min<uint64_t>(begin, lay.vec_words);
+    if (stop > at) crc = crc32c(words + at, (stop - at) * sizeof(uint32_t), crc);
+    at = std::max(at, end);
+  }
+  if (lay.vec_words > at) crc = crc32c(words + at, (lay.vec_words - at) * sizeof(uint32_t), crc);
+  return crc;
+}
+
+void seal_image(DeviceImage& img) {
+  ImageIdentity& id = img.identity;
+  if (img.vec.size() < kHeaderWords || img.vec.size() != img.layout.vec_words) {
+    throw Error("device image: the vector bank has no header or differs from the layout's size");
+  }
+  uint32_t* header = img.vec.data();
+  header[kHeaderBuildLo] = static_cast<uint32_t>(id.build_fingerprint);
+  header[kHeaderBuildHi] = static_cast<uint32_t>(id.build_fingerprint >> 32);
+  header[kHeaderModelLo] = static_cast<uint32_t>(id.model_id);
+  header[kHeaderModelHi] = static_cast<uint32_t>(id.model_id >> 32);
+  id.weight_crc.clear();
+  uint32_t all_weights = 0;
+  for (const auto& w : img.weights) {
+    id.weight_crc.push_back(crc32c(w.data(), w.size()));
+    all_weights = crc32c(w.data(), w.size(), all_weights);
+  }
+  header[kHeaderWeightCrc] = all_weights;
+  id.vec_crc = vector_bank_crc(img.vec.data(), img.layout);
+  header[kHeaderVecCrc] = id.vec_crc;
+}
+
+namespace {
+
+// The image was made for this build: same name and fingerprint.
+void check_build(const DeviceImage& img, const BuildDescriptor& b) {
+  const ImageIdentity& id = img.identity;
+  if (img.build != b.name || id.build_fingerprint != b.fingerprint()) {
+    throw Error("device image was compiled for build '" + img.build + "' (fingerprint " +
+                hex64_string(id.build_fingerprint) + "), but the device runs build '" + b.name +
+                "' (fingerprint " + hex64_string(b.fingerprint()) + ", " + b.path +
+                "); compile the model for the loaded build");
+  }
+}
+
+// The banks still hold what the compiler wrote (sizes are checked before).
+void check_checksums(const DeviceImage& img) {
+  const ImageIdentity& id = img.identity;
+  const ImageLayout& lay = img.layout;
+  const uint32_t* header = img.vec.data();
+  const auto word64 = [&](uint32_t lo) { return header[lo] | uint64_t{header[lo + 1]} << 32; };
+  if (header[kHeaderMagic] != kImageMagic || header[kHeaderVersion] != kImageVersion ||
+      word64(kHeaderBuildLo) != id.build_fingerprint || word64(kHeaderModelLo) != id.model_id ||
+      header[kHeaderVecCrc] != id.vec_crc) {
+    throw Error("device image: the header of the vector bank does not match the image's identity");
+  }
+  const uint32_t vec_crc = vector_bank_crc(img.vec.data(), lay);
+  if (vec_crc != id.vec_crc) {
+    throw Error("device image: the vector bank is corrupted (" + crc32c_string(vec_crc) +
+                ", compiled as " + crc32c_string(id.vec_crc) + ")");
+  }
+  if (id.weight_crc.size() != img.weights.size()) {
+    throw Error("device image: one checksum per weight channel expected");
+  }
+  for (size_t c = 0; c < img.weights.size(); ++c) {
+    const uint32_t crc = crc32c(img.weights[c].data(), img.weights[c].size());
+    if (crc != id.weight_crc[c]) {
+      throw Error("device image: weight channel " + std::to_string(c) + " is corrupted (" +
+                  crc32c_string(crc) + ", compiled as " + crc32c_string(id.weight_crc[c]) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
+  const ImageLayout& lay = img.layout;
+  check_build(img, b);
+  if (img.vec.size() != lay.vec_words || lay.vec_words < kHeaderWords) {
+    throw Error("device image: vector bank size mismatch");
+  }
+  if (img.lanes != b.accel.lanes || img.weight_channels != b.accel.weight_channels) {
+    throw Error("device image: lanes/channels differ from " + build_where(b, "accelerator"));
+  }
+  if (img.weights.size() != static_cast<size_t>(img.weight_channels)) {
+    throw Error("device image: one weight image per channel expected");
+  }
+  for (const auto& w : img.weights) {
+    if (w.size() != lay.weight_words * img.weight_word_bytes) {
+      throw Error("device image: weight channel size mismatch");
+    }
+  }
+  check_checksums(img);
+  const uint64_t cap = channel_bytes(b);
+  const uint64_t weight_bytes = lay.weight_words * img.weight_word_bytes;
+  const uint64_t vec_bytes = lay.vec_words * kVecWordBytes;
+  const bool shared = b.accel.vector_channel < b.accel.weight_channels;
+  if (weight_bytes + (shared ? vec_bytes : 0) > cap || vec_bytes > cap) {
+    throw Error("device image: " + std::to_string((weight_bytes >> 20) + 1) +
+                " MiB of weights per "
+                "channel and " +
+                std::to_string((vec_bytes >> 20) + 1) + " MiB of vectors exceed " +
+                build_where(b, "board.channel_mib"));
+  }
+  if (lay.num_ops != img.program.size() ||
+      !program_fits(lay.program, lay.num_ops, static_cast<uint32_t>(b.accel.max_ops),
+                    lay.vec_words)) {
+    throw Error("device image: the program (" + std::to_string(lay.num_ops) +
+                " ops) does not fit the vector bank or " + build_where(b, "accelerator.max_ops"));
+  }
+  if (uint64_t{lay.token_in} >= lay.vec_words || uint64_t{lay.logits} + lay.vocab > lay.vec_words ||
+      uint64_t{lay.state} + lay.state_words > lay.vec_words) {
+    throw Error("device image: the I/O or state area lies outside the vector bank");
+  }
+  const DeviceLimits lim = device_limits(b, lay.vec_words, lay.weight_words);
+  for (uint32_t k = 0; k < lay.num_ops; ++k) {
+    const Descriptor& d = img.program[k];
+    if (!std::equal(d.begin(), d.end(), img.vec.begin() + lay.program + k * kDescriptorWords)) {
+      throw Error("device image: op " + std::to_string(k) +
+                  " differs between the program and the vector bank");
+    }
+    const uint32_t code = check_descriptor(d.data(), lim);
+    if (code != kStatusOk) {
+      throw Error("token program rejected for " + build_where(b, "accelerator") + ": " +
+                  describe_status(make_status(code, k), img.program));
+    }
+  }
+}
+
+}  // namespace mmf::host

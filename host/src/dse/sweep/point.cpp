@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// One sweep point: the token program of the model shape on the point's build, timed on the
+// SystemC platform for one steady-state token, with the build's energy model.
+#include <algorithm>
+#include <chrono>
+
+#include "mmf/error.hpp"
+#include "mmf/host/power/power.hpp"
+#include "mmf/host/dse/sweep.hpp"
+#include "mmf_hls/program_format.hpp"
+#ifdef MMF_HAVE_SYSTEMC
+#include "backends/channel_timing.hpp"
+#endif
+
+namespace mmf::host {
+
+using namespace mmf_hls;
+
+KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& b,
+                                uint32_t word_bytes) {
+  // The counting rules of run_program (hls/include/mmf_hls/controller.hpp), op by op;
+  // sweep_test holds them equal to the cpu engine's counters.
+  const auto lanes = static_cast<uint64_t>(b.accel.lanes);
+  KernelCounters c;
+  for (const Descriptor& d : plan.program) {
+    const uint64_t n = d[kFieldN], rows = d[kFieldRows];
+    c.vector_bytes += kDescriptorWords * kVecWordBytes;
+    switch (d[kFieldOpcode]) {
+      case kOpEmbed:
+        c.vector_bytes += kVecWordBytes + int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
+        break;
+      case kOpBitLinear: {
+        const uint64_t norm = int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
+        c.vector_bytes += (d[kFieldAddr0] != kNoAddress ? 2 : 1) * norm;
+        if (d[kFieldDst] == kDstMemory) c.vector_bytes += rows * kVecWordBytes;
+        c.ternary_ops += rows * n;
+        c.weight_bytes += rows * ((n + lanes - 1) / lanes) * word_bytes;
+        break;
+      }
+      case kOpMlgru:
+        c.vector_bytes += n * kVecWordBytes * (d[kFieldAddr1] != kNoAddress ? 3 : 2);
+        break;
+      case kOpStore:
+        c.vector_bytes += n * kVecWordBytes;
+        break;
+      default:  // GLU, Add: on-chip only
+        break;
+    }
+    ++c.ops_done;
+  }
+  return c;
+}
+
+PointResult evaluate_point(const SweepPoint& point, double max_utilization) {
+  const BuildDescriptor& b = point.build;
+  PointResult r;
+  r.resources = estimate_resources(b, point.packing, max_utilization);
+  const uint32_t word_bytes = packed_word_bytes(b.accel.lanes, point.packing);
+  r.stream_gbps = b.accel.clock_mhz * 1e6 * word_bytes / 1e9;
+  r.channel_gbps = b.board.channel_gbps;
+  r.memory_bound = r.stream_gbps > r.channel_gbps;
+#ifdef MMF_HAVE_SYSTEMC
+  const ProgramPlan plan = plan_program(point.config, b);
+  const KernelCounters counters = planned_counters(plan, b, word_bytes);
+  // A steady-state token: the host writes the token id before the launch and reads the
+  // previous token's logits (Accelerator::step), both over the link.
+  sim::PlatformLaunch launch;
+  launch.num_ops = plan.layout.num_ops;
+  for (const Descriptor& d : plan.program) launch.ops_run.push_back(d);
+  launch.host_to_device_bytes = sizeof(uint32_t);
+  launch.device_to_host_bytes = uint64_t{plan.layout.vocab} * sizeof(int32_t);
+  const auto start = std::chrono::steady_clock::now();
+  const sim::PlatformResult timed =
+      sim::make_platform(platform_params(b, "mmf sweep", word_bytes))->run(launch);
+  r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (timed.weight_bytes != counters.weight_bytes) {
+    throw Error("mmf sweep: point " + std::to_string(point.index) + ": the platform read " +
+                std::to_string(timed.weight_bytes) + " weight bytes, the program needs " +
+                std::to_string(counters.weight_bytes) + " (bug)");
+  }
+  r.kernel_cycles = timed.kernel_cycles;
+  r.link_cycles = timed.link_cycles;
+  r.weight_bytes = timed.weight_bytes;
+
+  CounterTotals activity;
+  activity.launches = 1;
+  activity.ops = counters.ops_done;
+  activity.ternary_ops = counters.ternary_ops;
+  activity.weight_bytes = counters.weight_bytes;
+  activity.vector_bytes = counters.vector_bytes;
+  activity.cycles = timed.kernel_cycles + timed.link_cycles;
+  activity.link_cycles = timed.link_cycles;
+  const auto meter = make_energy_model_meter(b, "systemc");
+  meter->begin();
+  const PowerReport power = meter->end(activity, 0.0);
+  r.tok_per_s = 1.0 / power.seconds;
+  r.joules_per_token = power.joules;
+  r.watts = power.watts();
+  r.tok_per_s_per_w = 1.0 / power.joules;
+  r.static_share = power.idle_watts.value_or(0.0) * power.seconds / power.joules;
+#else
+  throw Error("mmf sweep: this mmf was built without the SystemC platform (MMF_WITH_SYSTEMC=OFF); "
+              "configure with -DMMF_WITH_SYSTEMC=ON");
+#endif
+  return r;
+}
+
+std::vector<size_t> pareto_front(const std::vector<SweepRow>& rows) {
+  std::vector<size_t> fit;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    if (rows[k].result.resources.fits) fit.push_back(k);
+  }
+  std::sort(fit.begin(), fit.end(), [&](size_t a, size_t b) {
+    const PointResult &x = rows[a].result, &y = rows[b].result;
+    return x.tok_per_s != y.tok_per_s ? x.tok_per_s > y.tok_per_s
+                                      : x.tok_per_s_per_w > y.tok_per_s_per_w;
+  });
+  // By descending tok/s, a point is on the front when no faster one is as efficient.
+  std::vector<size_t> front;
+  double best = -1.0;
+  for (size_t k : fit) {
+    if (rows[k].result.tok_per_s_per_w > best) {
+      front.push_back(k);
+      best = rows[k].result.tok_per_s_per_w;
+    }
+  }
+  return front;
+}
+
+}  // namespace mmf::host

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+// Resource reports of the RTL: cell counting, `stat` parsing, the unit table and the Yosys
+// script (see synth_report.hpp). Running Yosys is in synth_run.cpp.
+#include "mmf/host/dse/synth_report.hpp"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "mmf/error.hpp"
+#include "mmf/host/util/shipped_dir.hpp"
+
+namespace mmf::host {
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+// LUTs one distributed-RAM or shift-register cell occupies (UG574, "CLB Resources").
+int64_t lutram_luts(const std::string& type) {
+  static const std::map<std::string, int64_t> kLuts = {
+      {"RAM16X1S", 1},  {"RAM32X1S", 1},    {"RAM64X1S", 1}, {"RAM128X1S", 2}, {"RAM256X1S", 4},
+      {"RAM512X1S", 8}, {"RAM16X1D", 2},    {"RAM32X1D", 2}, {"RAM64X1D", 2},  {"RAM128X1D", 4},
+      {"RAM256X1D", 8}, {"RAM32M", 4},      {"RAM64M", 4},   {"RAM32M16", 8},  {"RAM64M8", 8},
+      {"RAM64X8SW", 8}, {"RAM32X16DR8", 8}, {"SRL16E", 1},   {"SRLC16E", 1},   {"SRLC32E", 1}};
+  const auto it = kLuts.find(type);
+  return it == kLuts.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+// ---- Counting cells ------------------------------------------------------------------------
+
+ResourceCounts& ResourceCounts::operator+=(const ResourceCounts& o) {
+  lut += o.lut;
+  for (size_t k = 0; k < lut_by_size.size(); ++k) lut_by_size[k] += o.lut_by_size[k];
+  ff += o.ff;
+  carry += o.carry;
+  bram36 += o.bram36;
+  uram += o.uram;
+  dsp += o.dsp;
+  lutram += o.lutram;
+  for (const auto& [type, n] : o.cells) cells[type] += n;
+  return *this;
+}
+
+ResourceCounts ResourceCounts::times(int64_t n) const {
+  std::map<std::string, int64_t> scaled = cells;
+  for (auto& [type, count] : scaled) count *= n;
+  return count_cells(scaled);
+}
+
+ResourceCounts count_cells(const std::map<std::string, int64_t>& cells) {
+  ResourceCounts r;
+  r.cells = cells;
+  for (const auto& [type, n] : cells) {
+    if (type == "INV") {
+      r.lut_by_size[0] += n;
+    } else if (type.size() == 4 && starts_with(type, "LUT") && type[3] >= '1' && type[3] <= '6') {
+      r.lut_by_size[static_cast<size_t>(type[3] - '1')] += n;
+    } else if (starts_with(type, "FD")) {
+      r.ff += n;
+    } else if (type == "CARRY4" || type == "CARRY8") {
+      r.carry += n;
+    } else if (starts_with(type, "RAMB36") || starts_with(type, "FIFO36")) {
+      r.bram36 += static_cast<double>(n);
+    } else if (starts_with(type, "RAMB18") || starts_with(type, "FIFO18")) {
+      r.bram36 += 0.5 * static_cast<double>(n);
+    } else if (starts_with(type, "URAM")) {
+      r.uram += n;
+    } else if (starts_with(type, "DSP48")) {
+      r.dsp += n;
+    } else {
+      r.lutram += n * lutram_luts(type);
+    }
+  }
+  for (int64_t n : r.lut_by_size) r.lut += n;
+  return r;
+}
+
+ResourceCounts parse_stat_json(const std::string& text, const std::string& source) {
+  using nlohmann::json;
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    // Yosys 0.23 prints the design hierarchy of `stat -top X -json` as text lines ("  name  1")
+    // into the JSON; without them it parses.
+    std::string cleaned;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_of("\"{}[]") != std::string::npos) cleaned += line + "\n";
+    }
+    try {
+      j = json::parse(cleaned);
+    } catch (const json::exception&) {
+      throw Error(source + ": not the JSON of Yosys `stat -json` (" + e.what() + ")");
+    }
+  }
+  const json* section = nullptr;
+  if (j.is_object() && j.contains("design")) {
+    section = &j["design"];
+  } else if (j.is_object() && j.contains("modules") && j["modules"].is_object() &&
+             j["modules"].size() == 1) {
+    section = &j["modules"].begin().value();
+  } else {
+    throw Error(source + ": Yosys stat JSON without a \"design\" section or a single module");
+  }
+  if (!section->is_object() || !section->contains("num_cells_by_type") ||
+      !(*section)["num_cells_by_type"].is_object()) {
+    throw Error(source + ": Yosys stat JSON without an object \"num_cells_by_type\"");
+  }
+  std::map<std::string, int64_t> cells;
+  for (const auto& [type, n] : (*section)["num_cells_by_type"].items()) {
+    if (!n.is_number_integer() || n.get<int64_t>() < 0) {
+      throw Error(source + ": cell count of '" + type + "' is " + n.dump() +
+                  ", expected a non-negative integer");
+    }
+    cells[type] = n.get<int64_t>();
+  }
+  return count_cells(cells);
+}
+
+ResourceCounts parse_stat_text(const std::string& text, const std::string& source) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // The last "Number of cells:" belongs to the last block `stat` printed.
+  size_t at = lines.size();
+  for (size_t k = 0; k < lines.size(); ++k) {
+    if (lines[k].find("Number of cells:") != std::string::npos) at = k;
+  }
+  if (at == lines.size()) throw Error(source + ": no \"Number of cells:\" in the Yosys stat text");
+  int64_t declared = 0;
+  {
+    std::istringstream head(lines[at].substr(lines[at].find(':') + 1));
+    if (!(head >> declared) || declared < 0) {
+      throw Error(source + ":" + std::to_string(at + 1) + ": malformed \"Number of cells:\" line");
+    }
+  }
+  // Then one "<type> <count>" line per cell type, up to a blank line.
+  std::map<std::string, int64_t> cells;
+  int64_t listed = 0;
+  for (size_t k = at + 1; k < lines.size(); ++k) {
+    std::istringstream row(lines[k]);
+    std::string type, rest;
+    int64_t n = 0;
+    if (!(row >> type)) break;
+    if (!(row >> n) || (row >> rest) || n < 0) {
+      throw Error(source + ":" + std::to_string(k + 1) + ": expected '<cell type> <count>', got '" +
+                  lines[k] + "'");
+    }
+    cells[type] += n;
+    listed += n;
+  }
+  if (listed != declared) {
+    throw Error(source + ": the cell list sums to " + std::to_string(listed) +
+                ", but stat declared " + std::to_string(declared) + " cells (truncated output?)");
+  }
+  return count_cells(cells);
+}
+
+// ---- Units of the kernel ---------------------------------------------------------------------
+
+BuildPackage parse_build_package(const std::string& text, const std::string& source) {
+  // Lines "  localparam int unsigned <Name> = <integer>;"; derived ones written as expressions
+  // (WeightWordBits = 2 * Lanes) and the logic-typed fingerprint are left out.
+  BuildPackage out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string localparam, type, sign, name, eq, value;
+    if (!(words >> localparam >> type >> sign >> name >> eq >> value) ||
+        localparam != "localparam" || type != "int" || sign != "unsigned" || eq != "=") {
+      continue;
+    }
+    std::string rest;
+    if (value.empty() || value.back() != ';' || (words >> rest)) continue;
+    value.pop_back();
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) continue;
+    out[name] = std::stoll(value);
+  }
+  if (out.empty()) throw Error(source + ": no integer localparam (not an mmf_build_pkg?)");
+  return out;
+}
+
+namespace {
+
+// A parameter of the build package; the error names it (an older generated package lacks it).
+int64_t need(const BuildPackage& p, const char* name) {
+  const auto it = p.find(name);
+  if (it == p.end()) {
+    throw Error(std::string("mmf_build_pkg has no localparam ") + name + " (run `make gen`?)");
+  }
+  return it->second;
+}
+
+// Parameter sets, each from the build package, as mmf_kernel sets them.
+SynthParams no_params(const BuildPackage&) {
+  return {};
+}
+SynthParams weight_params(const BuildPackage& p) {
+  const int64_t lanes = need(p, "Lanes");
+  return {{"Lanes", lanes}, {"MaxRowWords", (need(p, "MaxVector") + lanes - 1) / lanes}};
+}
+SynthParams channel_params(const BuildPackage& p) {
+  SynthParams out = weight_params(p);
+  out.emplace_back("FifoDepth", need(p, "WeightFifoDepth"));
+  return out;
+}
+SynthParams vector_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "VectorLanes")}};
+}
+SynthParams vector_pass_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "VectorLanes")}, {"MaxN", need(p, "MaxVector")}};
+}
+SynthParams merge_params(const BuildPackage& p) {
+  return {{"Channels", need(p, "WeightChannels")}};
+}
+SynthParams check_params(const BuildPackage& p) {
+  return {{"MaxVector", need(p, "MaxVector")},
+          {"Lanes", need(p, "Lanes")},
+          {"WeightChannels", need(p, "WeightChannels")}};
+}
+// s_axi_control: the four launch scalars, one pointer per weight channel plus the vector bank,
+// 13 + WeightChannels counters (mmf_kernel's NumCounters).
+SynthParams control_params(const BuildPackage& p) {
+  const int64_t channels = need(p, "WeightChannels");
+  return {{"NumScalars", 4}, {"NumPointers", channels + 1}, {"NumCounters", 13 + channels}};
+}
+// The vector bank's masters (inside mmf_vec_reader/_writer): one vector of VectorLanes 32-bit
+// values per beat, bursts of 16, a 64-beat read FIFO.
+SynthParams vector_read_params(const BuildPackage& p) {
+  return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}, {"FifoDepth", 64}};
+}
+SynthParams vector_write_params(const BuildPackage& p) {
+  return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}};
+}
+SynthParams kernel_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "Lanes")},
+          {"Channels", need(p, "WeightChannels")},
+          {"VectorLanes", need(p, "VectorLanes")},
+          {"MaxVector", need(p, "MaxVector")},
+          {"MaxOps", need(p, "MaxOps")},
+          {"WeightFifoDepth", need(p, "WeightFifoDepth")}};
+}
+
+int64_t none(const BuildPackage&) {
+  return 0;
+}
+int64_t one(const BuildPackage&) {
+  return 1;
+}
+int64_t per_weight_channel(const BuildPackage& p) {
+  return need(p, "WeightChannels");
+}
+
+struct UnitRow {
+  const char* unit;
+  const char* module;
+  SynthParams (*params)(const BuildPackage&);
+  int64_t (*instances)(const BuildPackage&);
+  const char* within;  // "" or the unit whose netlist holds these instances
+  bool kernel_top;
+};
+
+// THE unit table, instances as in mmf_kernel: one vector datapath; per weight channel an
+// mmf_weight_channel (its own read master inside) and an mmf_rescale. mmf_row_merge is not in
+// the kernel (mmf_row_gather restores row order there): 0 instances, listed for its size.
+// The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
+constexpr UnitRow kUnits[] = {
+    {"mmf_ternary_acc", "mmf_ternary_acc", weight_params, per_weight_channel, "mmf_weight_channel",
+     false},
+    {"mmf_weight_channel", "mmf_weight_channel", channel_params, per_weight_channel, "", false},
+    {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false},
+    {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false},
+    {"mmf_silu", "mmf_silu", vector_params, one, "", false},
+    {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false},
+    {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false},
+    {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false},
+    {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false},
+    {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false},
+    {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false},
+    {"mmf_axi_read_master", "mmf_axi_read_master", vector_read_params, one, "", false},
+    {"mmf_axi_write_master", "mmf_axi_write_master", vector_write_params, one, "", false},
+    {"mmf_kernel", "mmf_kernel", kernel_params, one, "", true},
+};
+
+}  // namespace
+
+std::vector<SynthUnit> synth_units(const BuildPackage& package) {
+  std::vector<SynthUnit> out;
+  for (const UnitRow& row : kUnits) {
+    out.push_back({row.unit, row.module, row.params(package), row.instances(package), row.within,
+                   row.kernel_top});
+  }
+  return out;
+}
+
+std::string yosys_family(const std::string& part) {
+  std::string p = part;
+  for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Series number and the letter after it: "xcvu9p-..." -> digits "9", then 'p'.
+  const auto plus_part = [&p](size_t prefix) {
+    size_t k = prefix;
+    while (k < p.size() && std::isdigit(static_cast<unsigned char>(p[k]))) ++k;
+    return k > prefix && k < p.size() && p[k] == 'p';
+  };
+  if (starts_with(p, "xc7")) return "xc7";
+  // Zynq UltraScale+ MPSoCs, and the Kria SOMs built on them (xck26: the KV260's K26).
+  if (starts_with(p, "xczu")) return "xcup";
+  if (starts_with(p, "xck") && p.size() > 3 && std::isdigit(static_cast<unsigned char>(p[3]))) {
+    return "xcup";
+  }
+  if (starts_with(p, "xcvu") || starts_with(p, "xcku")) return plus_part(4) ? "xcup" : "xcu";
+  // Alveo cards (xcu50, xcu55c, xcu200, xcu250, xcu280) are UltraScale+ devices.
+  if (starts_with(p, "xcu") && p.size() > 3 && std::isdigit(static_cast<unsigned char>(p[3]))) {
+    return "xcup";
+  }
+  throw Error("board.part '" + part +
+              "': no Yosys synth_xilinx family known for it (expected xc7*, xcku*, xcvu*, "
+              "xczu*, xck<N>* or an Alveo xcu<N>* part)");
+}
+
+std::string synth_script(const SynthUnit& unit, const std::string& family,
+                         const std::vector<std::string>& sources, const std::string& stat_json) {
+  if (stat_json.find_first_of(" \t\n\"") != std::string::npos) {
+    throw Error("'" + stat_json + "': Yosys `tee -o` takes no quoted file names");
+  }
+  const auto quoted = [](const std::string& s) { return "\"" + s + "\""; };
+  std::ostringstream s;
+  s << "# Generated by `mmf synth`: unit " << unit.unit << ".\n"
+    << "read_verilog -defer -sv";
+  for (const auto& f : sources) s << " " << quoted(f);
+  s << "\nhierarchy -check -top " << unit.module;
+  for (const auto& [name, value] : unit.params) s << " -chparam " << name << " " << value;
+  // Units are not chip tops: no I/O buffers, no clock buffer. A unit is flattened (one netlist,
+  // optimized across its submodules); the kernel top is not: flattened, Yosys 0.23 needed more
+  // than 18 GB for ci-tiny's, and hierarchically each distinct module is synthesized once
+  // (31 weight channels cost one). `stat -top` then sums the hierarchy.
+  s << "\nsynth_xilinx -family " << family << " -top " << unit.module
+    << (unit.kernel_top ? "" : " -flatten")
+    << " -noiopad -noclkbuf\n"
+    // Yosys 0.23 leaves one INV per flip-flop on an active-low asynchronous reset, where Vivado
+    // uses one inverted net; merging identical cells removes those copies.
+    << "opt_merge -share_all\nopt_clean\n"
+    << "tee -q -o " << stat_json << " stat -top " << unit.module << " -json\n";
+  return s.str();
+}
+
+std::string rtl_dir() {
+  return shipped_dir("MMF_RTL_DIR", "rtl", MMF_DEFAULT_RTL_DIR);
+}
+
+}  // namespace mmf::host

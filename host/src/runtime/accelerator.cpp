@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// Image loading and per-token launches on any device backend.
+#include "mmf/host/runtime/accelerator.hpp"
+
+#include <algorithm>
+
+#include "mmf/checksum.hpp"
+#include "mmf/error.hpp"
+#include "mmf/numerics.hpp"
+
+namespace mmf::host {
+
+LaunchArgs load_image(Device& device, const DeviceImage& image) {
+  LaunchArgs args;
+  for (int c = 0; c < image.weight_channels; ++c) {
+    const std::vector<uint8_t>& w = image.weights[c];
+    args.weights.push_back(device.allocate(c, w.size()));
+    device.write(args.weights.back(), 0, w.data(), w.size());
+  }
+  const uint64_t vec_bytes = image.vec.size() * sizeof(uint32_t);
+  args.vec = device.allocate(device.build().accel.vector_channel, vec_bytes);
+  device.write(args.vec, 0, image.vec.data(), vec_bytes);
+  const ImageLayout& lay = image.layout;
+  args.regs = mmf_hls::LaunchRegs{lay.program, lay.num_ops, static_cast<uint32_t>(lay.vec_words),
+                                  static_cast<uint32_t>(lay.weight_words)};
+  return args;
+}
+
+namespace {
+
+// CRC32C of the first `bytes` of a device buffer, read back in slices so that a large bank
+// needs no second copy on the host.
+uint32_t device_crc(Device& device, BufferHandle buffer, uint64_t bytes) {
+  constexpr uint64_t kSlice = uint64_t{16} << 20;
+  std::vector<uint8_t> slice(static_cast<size_t>(std::min(bytes, kSlice)));
+  uint32_t crc = 0;
+  for (uint64_t at = 0; at < bytes; at += kSlice) {
+    const uint64_t n = std::min(kSlice, bytes - at);
+    device.read(buffer, at, slice.data(), n);
+    crc = crc32c(slice.data(), n, crc);
+  }
+  return crc;
+}
+
+}  // namespace
+
+void verify_upload(Device& device, const LaunchArgs& args, const DeviceImage& image) {
+  const ImageIdentity& id = image.identity;
+  for (size_t c = 0; c < args.weights.size(); ++c) {
+    const uint64_t bytes = image.layout.weight_words * image.weight_word_bytes;
+    const uint32_t crc = device_crc(device, args.weights[c], bytes);
+    if (crc != id.weight_crc.at(c)) {
+      throw Error(device.backend() + ": weight channel " + std::to_string(c) +
+                  " reads back from the device as " + crc32c_string(crc) + ", but " +
+                  crc32c_string(id.weight_crc[c]) +
+                  " was written: the upload was corrupted; nothing was run");
+    }
+  }
+  std::vector<uint32_t> vec(image.layout.vec_words);
+  device.read(args.vec, 0, vec.data(), vec.size() * sizeof(uint32_t));
+  const uint32_t crc = vector_bank_crc(vec.data(), image.layout);
+  if (crc != id.vec_crc) {
+    throw Error(device.backend() + ": the vector bank reads back from the device as " +
+                crc32c_string(crc) + ", but " + crc32c_string(id.vec_crc) +
+                " was written: the upload was corrupted; nothing was run");
+  }
+}
+
+Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
+    : device_(std::move(device)), image_(std::move(image)) {
+  validate_image(image_, device_->build());
+  launch_ = load_image(*device_, image_);
+  verify_upload(*device_, launch_, image_);
+  logits_.assign(image_.layout.vocab, 0);
+  // The banks now live on the device; the host keeps the layout and the program only.
+  image_.weights = {};
+  image_.vec = {};
+}
+
+void Accelerator::reset() {
+  const ImageLayout& lay = image_.layout;
+  const std::vector<uint32_t> zeros(lay.state_words, 0);
+  device_->write(launch_.vec, uint64_t{lay.state} * sizeof(uint32_t), zeros.data(),
+                 zeros.size() * sizeof(uint32_t));
+}
+
+const std::vector<int32_t>& Accelerator::step(int32_t token) {
+  const ImageLayout& lay = image_.layout;
+  if (token < 0 || static_cast<uint32_t>(token) >= lay.vocab) {
+    throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
+                std::to_string(lay.vocab) + ") of the device image");
+  }
+  const auto id = static_cast<uint32_t>(token);
+  device_->write(launch_.vec, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
+  device_->start(launch_);
+  device_->wait(timeout_);
+  const DeviceCounters c = device_->counters();
+  if (c.kernel.status != mmf_hls::kStatusOk) {
+    throw Error(device_->backend() + ": the kernel stopped at " +
+                describe_status(c.kernel.status, image_.program));
+  }
+  if (c.kernel.ops_done != lay.num_ops) {
+    throw Error(device_->backend() + ": the kernel completed " + std::to_string(c.kernel.ops_done) +
+                " of " + std::to_string(lay.num_ops) + " ops without reporting an error");
+  }
+  last_ = c;
+  ++totals_.launches;
+  totals_.ops += c.kernel.ops_done;
+  totals_.ternary_ops += c.kernel.ternary_ops;
+  totals_.weight_bytes += c.kernel.weight_bytes;
+  totals_.vector_bytes += c.kernel.vector_bytes;
+  if (c.cycles) totals_.cycles = totals_.cycles.value_or(0) + *c.cycles;
+  if (c.link_cycles) totals_.link_cycles = totals_.link_cycles.value_or(0) + *c.link_cycles;
+  device_->read(launch_.vec, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
+                logits_.size() * sizeof(int32_t));
+  return logits_;
+}
+
+DeviceModel::DeviceModel(std::unique_ptr<Accelerator> accelerator)
+    : accel_(std::move(accelerator)), logits_(accel_->image().layout.vocab, 0.0f) {}
+
+const std::vector<float>& DeviceModel::step(int32_t token) {
+  const std::vector<int32_t>& q = accel_->step(token);
+  for (size_t k = 0; k < q.size(); ++k) {
+    logits_[k] = static_cast<float>(q[k]) / static_cast<float>(fx::kOne);
+  }
+  return logits_;
+}
+
+}  // namespace mmf::host

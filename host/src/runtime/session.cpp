@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// Generation and evaluation on the CPU reference engines.
+#include "mmf/host/runtime/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "mmf/error.hpp"
+#include "mmf/fixed_model.hpp"
+#include "mmf/float_model.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/compiler/device_image.hpp"
+
+namespace mmf::host {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// log softmax(logits)[target] in double.
+double log_prob(const std::vector<float>& logits, int32_t target) {
+  const double top = *std::max_element(logits.begin(), logits.end());
+  double sum = 0.0;
+  for (float v : logits) sum += std::exp(static_cast<double>(v) - top);
+  return static_cast<double>(logits[target]) - top - std::log(sum);
+}
+
+}  // namespace
+
+Numerics parse_numerics(const std::string& name) {
+  if (name == "fixed") return Numerics::fixed;
+  if (name == "float") return Numerics::floating;
+  throw Error("--numerics: unknown value '" + name + "' (expected fixed or float)");
+}
+
+const char* numerics_name(Numerics n) {
+  return n == Numerics::fixed ? "fixed" : "float";
+}
+
+std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics) {
+  if (numerics == Numerics::fixed) return std::make_unique<FixedModel>(model);
+  return std::make_unique<FloatModel>(model);
+}
+
+namespace {
+
+void check_float_backend(const EngineOptions& options) {
+  if (options.backend != "cpu") {
+    throw Error(
+        "--numerics float runs only on the cpu backend (the float reference); "
+        "device backends are fixed point");
+  }
+}
+
+}  // namespace
+
+void preflight(const std::string& model_spec, const EngineOptions& options) {
+  if (options.numerics == Numerics::floating) return check_float_backend(options);
+  const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  // Opening the device checks its options too (--trace, --xclbin and the xclbin itself).
+  open_device(options.backend, build, options.device);
+  check_model_fits(resolve_config(model_spec), build);
+}
+
+std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options) {
+  if (options.numerics == Numerics::floating) {
+    check_float_backend(options);
+    return make_reference_engine(model, options.numerics);
+  }
+  const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  std::unique_ptr<Device> device =
+      open_device(options.backend, build, options.device);
+  return std::make_unique<DeviceModel>(
+      std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
+}
+
+namespace {
+
+// The Session's pool for the cpu backend's kernels; none for the other engines.
+std::unique_ptr<cpu::ThreadPool> make_pool(const EngineOptions& options) {
+  if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
+  return std::make_unique<cpu::ThreadPool>(options.device.threads);
+}
+
+EngineOptions with_pool(EngineOptions options, cpu::ThreadPool* pool) {
+  options.device.pool = pool;
+  return options;
+}
+
+}  // namespace
+
+Session::Session(LoadedModel model, const EngineOptions& options)
+    : model_(std::move(model)),
+      options_(options),
+      pool_(make_pool(options)),
+      engine_(make_engine(model_.model, with_pool(options, pool_.get()))) {}
+
+const Accelerator* Session::accelerator() const {
+  const auto* device_model = dynamic_cast<const DeviceModel*>(engine_.get());
+  return device_model != nullptr ? &device_model->accelerator() : nullptr;
+}
+
+Accelerator* Session::accelerator_mut() {
+  auto* device_model = dynamic_cast<DeviceModel*>(engine_.get());
+  return device_model != nullptr ? &device_model->accelerator() : nullptr;
+}
+
+std::vector<int32_t> Session::encode_prompt(const std::string& prompt,
+                                            int32_t max_new_tokens) const {
+  if (max_new_tokens < 0) throw Error("-n must be >= 0");
+  std::vector<int32_t> ids = model_.tokenizer->encode(prompt);
+  if (ids.empty()) {
+    throw Error("prompt: nothing to feed the model (empty prompt and a tokenizer without BOS)");
+  }
+  const ModelConfig& c = model_.model.config;
+  for (int32_t id : ids) check_token_id(id, c);
+  const auto prompt_tokens = static_cast<int64_t>(ids.size());
+  const std::string context = "model '" + c.name + "' has a context of " +
+                              std::to_string(c.max_position_embeddings) +
+                              " tokens (max_position_embeddings)";
+  if (prompt_tokens > c.max_position_embeddings) {
+    throw Error("prompt: " + std::to_string(prompt_tokens) + " tokens (BOS included) is longer " +
+                "than allowed: " + context);
+  }
+  if (prompt_tokens + max_new_tokens > c.max_position_embeddings) {
+    throw Error("-n " + std::to_string(max_new_tokens) + " after a " +
+                std::to_string(prompt_tokens) + "-token prompt runs past the context: " + context +
+                ", so at most " + std::to_string(c.max_position_embeddings - prompt_tokens) +
+                " new tokens fit");
+  }
+  return ids;
+}
+
+GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
+                                 const TokenCallback& on_token) {
+  Sampler sampler(options.sampler);
+  GenerateResult r;
+  r.prompt_ids = encode_prompt(prompt, options.max_new_tokens);
+  engine_->reset();
+  auto start = Clock::now();
+  const std::vector<float>* logits = nullptr;
+  for (int32_t id : r.prompt_ids) logits = &engine_->step(id);
+  r.prefill_seconds = seconds_since(start);
+
+  start = Clock::now();
+  const auto eos = static_cast<int32_t>(model_.model.config.eos_token_id);
+  for (int32_t t = 0; t < options.max_new_tokens; ++t) {
+    const int32_t next = sampler.sample(*logits);
+    if (options.stop_at_eos && next == eos) break;
+    r.token_ids.push_back(next);
+    if (on_token) on_token(r);
+    if (t + 1 < options.max_new_tokens) logits = &engine_->step(next);
+  }
+  r.decode_seconds = seconds_since(start);
+  r.text = model_.tokenizer->decode_continuation(r.prompt_ids, r.token_ids);
+  return r;
+}
+
+EvalResult Session::evaluate(const std::string& text, const Numerics* compare) {
+  const std::vector<int32_t> ids = model_.tokenizer->encode(text);
+  if (ids.size() < 2) throw Error("eval: the text has no tokens to score");
+  std::unique_ptr<LanguageModel> other;
+  if (compare != nullptr) {
+    other = make_reference_engine(model_.model, *compare);
+    other->reset();
+  }
+  engine_->reset();
+  const auto start = Clock::now();
+  EvalResult r;
+  double nll = 0.0, other_nll = 0.0;
+  int64_t correct = 0, agree = 0;
+  for (size_t t = 0; t + 1 < ids.size(); ++t) {
+    const std::vector<float>& logits = engine_->step(ids[t]);
+    nll -= log_prob(logits, ids[t + 1]);
+    const int32_t top = argmax(logits);
+    correct += top == ids[t + 1];
+    if (other) {
+      const std::vector<float>& ref = other->step(ids[t]);
+      other_nll -= log_prob(ref, ids[t + 1]);
+      agree += top == argmax(ref);
+      for (size_t k = 0; k < ref.size(); ++k) {
+        r.max_abs_logit_error =
+            std::max(r.max_abs_logit_error, static_cast<double>(std::fabs(ref[k] - logits[k])));
+      }
+    }
+  }
+  r.tokens = static_cast<int64_t>(ids.size() - 1);
+  const auto n = static_cast<double>(r.tokens);
+  r.nll = nll / n;
+  r.perplexity = std::exp(r.nll);
+  r.accuracy_top1 = static_cast<double>(correct) / n;
+  if (other) {
+    r.agreement_top1 = static_cast<double>(agree) / n;
+    r.compare_perplexity = std::exp(other_nll / n);
+  }
+  r.seconds = seconds_since(start);
+  return r;
+}
+
+}  // namespace mmf::host
