@@ -8,7 +8,7 @@ PROMPT ?= The meaning of life is
 TOKENS ?= 40
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build run test sanitize fuzz gen clean format
+.PHONY: all deps configure build run test sanitize fuzz gen clean format format-check
 
 all: build
 
@@ -49,9 +49,15 @@ gen: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target mmf-gen-builds
 	$(BUILD_DIR)/bin/mmf-gen-builds
 
+CXX_SOURCES = git ls-files '*.cpp' '*.hpp' ':!bitstreams/generated'
+
 ## format: apply .clang-format to the C++ sources
 format:
-	git ls-files '*.cpp' '*.hpp' ':!bitstreams/generated' | xargs clang-format -i
+	$(CXX_SOURCES) | xargs clang-format -i
+
+## format-check: fail, naming the lines, where a C++ source differs from .clang-format (CI runs it)
+format-check: deps
+	$(CXX_SOURCES) | xargs clang-format --dry-run -Werror
 
 clean:
 	rm -rf $(BUILD_DIR)

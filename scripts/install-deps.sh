@@ -15,12 +15,13 @@ packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev yosys
   libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libcli11-dev libbenchmark-dev gnuplot python3
-  clang libclang-rt-14-dev tcl
+  clang libclang-rt-14-dev tcl clang-format
 )
 # Reasons for packages beyond the list in DESIGN §6:
 #   pkg-config     CMake finds sentencepiece and systemc through their .pc files.
 #   libgmock-dev   GoogleTest's matchers (Debian splits gmock from gtest).
 #   sentencepiece  spm_encode/spm_decode, used by tests to cross-check our tokenizer path.
+#   clang-format   make format and make format-check (.ci/run).
 #   tcl            tclsh runs scripts/package_rtl_xo.tcl in tests (PackageRtlXoScript);
 #                  it is not in the closure of the packages above.
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer ships with clang only (its runtime,

@@ -2,8 +2,9 @@
 // Google Benchmark microbenchmarks of the cpu backend's kernels (build/bin/mmf-microbench):
 // the ternary matvec per instruction set, packing and thread count on the 1.3B shapes and a
 // DRAM-resident 16384 x 16384, the code preparation, and the golden quantizer the backend runs
-// before every BitLinear, and the CRC32C of the load-time integrity checks. Throughput counters: bytes_per_second = packed weight bytes,
-// items_per_second = ternary multiply-accumulates. Timings are of this (shared) host.
+// before every BitLinear, and the CRC32C of the load-time integrity checks. Throughput counters:
+// bytes_per_second = packed weight bytes, items_per_second = ternary multiply-accumulates. Timings
+// are of this (shared) host.
 #include <benchmark/benchmark.h>
 
 #include <random>

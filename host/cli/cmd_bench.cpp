@@ -8,15 +8,15 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/backends/device.hpp"
+#include "mmf/host/cpu/microbench.hpp"
 #include "mmf/host/runtime/bench.hpp"
 #include "mmf/host/util/csv.hpp"
-#include "mmf/host/cpu/microbench.hpp"
-#include "mmf/host/backends/device.hpp"
 #include "report_fields.hpp"
 
 namespace mmf::cli {
@@ -57,11 +57,11 @@ std::string csv_field(const nlohmann::json& v) {
 // One header line and one row; written to a temporary file and renamed, so a failed run
 // leaves no partial CSV behind.
 void write_csv(const std::string& path, const nlohmann::json& j) {
-  const char* columns[] = {"model",           "backend",          "build",
-                           "prompt_tokens",   "tokens",           "prefill_tok_per_s",
-                           "tok_per_s",       "tok_per_s_device", "joules_per_token",
-                           "power_w",         "tok_per_s_per_w",  "tok_per_s_per_w_dynamic",
-                           "power_source",    "power_meter"};
+  const char* columns[] = {"model",         "backend",          "build",
+                           "prompt_tokens", "tokens",           "prefill_tok_per_s",
+                           "tok_per_s",     "tok_per_s_device", "joules_per_token",
+                           "power_w",       "tok_per_s_per_w",  "tok_per_s_per_w_dynamic",
+                           "power_source",  "power_meter"};
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -85,10 +85,9 @@ void write_csv(const std::string& path, const nlohmann::json& j) {
 
 // --op matvec: one ternary matrix-vector product of the cpu kernels.
 void bench_matvec(const BenchArgs& a) {
-  const cpu::MatvecBench b =
-      cpu::bench_matvec(a.rows, a.cols, parse_packing(a.packing, "--packing"),
-                        cpu::parse_isa(a.isa, "--isa"), thread_count(a.threads), a.min_seconds,
-                        a.compare_bandwidth);
+  const cpu::MatvecBench b = cpu::bench_matvec(
+      a.rows, a.cols, parse_packing(a.packing, "--packing"), cpu::parse_isa(a.isa, "--isa"),
+      thread_count(a.threads), a.min_seconds, a.compare_bandwidth);
   const nlohmann::json j = {
       {"op", "matvec"},
       {"rows", b.rows},
@@ -145,9 +144,9 @@ void bench_bandwidth(const BenchArgs& a) {
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "read bandwidth, " << b.bytes << " bytes, " << b.threads << " pinned threads: "
-              << b.gbps << " GB/s best of " << b.passes << " passes (median " << b.median_gbps
-              << ", slowest " << b.worst_gbps << ")\n";
+    std::cout << "read bandwidth, " << b.bytes << " bytes, " << b.threads
+              << " pinned threads: " << b.gbps << " GB/s best of " << b.passes << " passes (median "
+              << b.median_gbps << ", slowest " << b.worst_gbps << ")\n";
   }
 }
 
@@ -188,11 +187,13 @@ void bench(const BenchArgs& a) {
   // (the host is shared, so only a same-run figure means much) over the weight bytes per token.
   std::optional<double> bandwidth;
   const int pool_threads = thread_count(a.threads);
-  if (a.compare_bandwidth) bandwidth = cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps;
+  if (a.compare_bandwidth)
+    bandwidth = cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps;
   const host::BenchResult r = host::run_bench(session, options);
   if (tty) std::cerr << "\n";
   if (bandwidth) {
-    *bandwidth = (*bandwidth + cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps) / 2;
+    *bandwidth =
+        (*bandwidth + cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps) / 2;
   }
 
   const host::BuildDescriptor& b = session.accelerator()->device().build();
@@ -211,8 +212,8 @@ void bench(const BenchArgs& a) {
   };
   add_device_fields(a.backend, b, r.activity, j);
   if (bandwidth && r.activity.launches > 0) {
-    const double bytes_per_token = static_cast<double>(r.activity.weight_bytes) /
-                                   static_cast<double>(r.activity.launches);
+    const double bytes_per_token =
+        static_cast<double>(r.activity.weight_bytes) / static_cast<double>(r.activity.launches);
     j["bandwidth_gbps"] = *bandwidth;
     j["roofline_tok_per_s"] = *bandwidth * 1e9 / bytes_per_token;
     j["roofline_fraction"] = r.tok_per_s() / (*bandwidth * 1e9 / bytes_per_token);
@@ -229,8 +230,8 @@ void bench(const BenchArgs& a) {
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
-  std::cout << "model " << a.model << " on " << a.backend << " (build " << b.name << "): "
-            << r.prompt_tokens << " prompt + " << r.decode_tokens << " decode tokens\n"
+  std::cout << "model " << a.model << " on " << a.backend << " (build " << b.name
+            << "): " << r.prompt_tokens << " prompt + " << r.decode_tokens << " decode tokens\n"
             << "  prefill  " << r.prefill_tok_per_s() << " tok/s (measured, wall clock)\n"
             << "  decode   " << r.tok_per_s() << " tok/s (measured, wall clock)\n";
   if (const auto d = r.tok_per_s_device(b.accel.clock_mhz)) {
@@ -258,7 +259,8 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
-  cmd->add_option("--backend", a->backend, "verilator | systemc | csim | cpu | xrt")->capture_default_str();
+  cmd->add_option("--backend", a->backend, "verilator | systemc | csim | cpu | xrt")
+      ->capture_default_str();
   cmd->add_option("--threads", a->threads, "cpu backend, matvec, bandwidth: threads (0: all cores)")
       ->capture_default_str();
   cmd->add_option("--isa", a->isa, "cpu backend, matvec: auto | scalar | avx2 | avx512")
@@ -275,14 +277,16 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing, "random: models, matvec, and the weight words the systemc platform times: 2bit | "
+  cmd->add_option("--packing", a->packing,
+                  "random: models, matvec, and the weight words the systemc platform times: 2bit | "
                   "1.6bit (modeled only on systemc: the RTL decodes 2-bit words)")
       ->capture_default_str();
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
-  cmd->add_option("--accelerator", a->accelerator,
-                  "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
-                  "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
-                  "Verilated C++ model; any build)")
+  cmd->add_option(
+         "--accelerator", a->accelerator,
+         "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
+         "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
+         "Verilated C++ model; any build)")
       ->capture_default_str();
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")

@@ -10,8 +10,8 @@
 
 #include "commands.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/dse/calibration.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/dse/calibration.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::cli {
@@ -82,14 +82,14 @@ int run_calibrate(const CalibrateArgs& a) {
                              {"ops", ops}});
     }
     for (const auto& [opcode, s] : by_opcode) {
-      j["ops"].push_back({{"opcode", host::opcode_name(opcode)},
-                          {"count", s.count},
-                          {"rtl_cycles", s.rtl},
-                          {"model_cycles", s.model},
-                          {"error_pct", 100.0 * (static_cast<double>(s.model) -
-                                                 static_cast<double>(s.rtl)) /
-                                            static_cast<double>(std::max<uint64_t>(s.rtl, 1))},
-                          {"max_abs_op_error_pct", 100.0 * s.max_abs_error}});
+      j["ops"].push_back(
+          {{"opcode", host::opcode_name(opcode)},
+           {"count", s.count},
+           {"rtl_cycles", s.rtl},
+           {"model_cycles", s.model},
+           {"error_pct", 100.0 * (static_cast<double>(s.model) - static_cast<double>(s.rtl)) /
+                             static_cast<double>(std::max<uint64_t>(s.rtl, 1))},
+           {"max_abs_op_error_pct", 100.0 * s.max_abs_error}});
     }
     std::cout << j.dump(2) << "\n";
   } else {

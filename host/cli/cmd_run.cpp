@@ -9,8 +9,8 @@
 #include "commands.hpp"
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/runtime/bench.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/bench.hpp"
 #include "mmf/host/runtime/session.hpp"
 #include "report_fields.hpp"
 
@@ -142,8 +142,8 @@ void run(RunArgs a, bool backend_given) {
         const double per_token = static_cast<double>(*t.cycles) / launches;
         std::cerr << "[mmf] " << (a.backend == "xrt" ? "measured on the board" : "simulated")
                   << ": " << per_token << " cycles per token (weight-streaming "
-                  << "bound " << static_cast<double>(t.weight_bytes) / launches /
-                         b.weight_bytes_per_cycle()
+                  << "bound "
+                  << static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle()
                   << "), " << b.accel.clock_mhz * 1e6 / per_token << " tok/s at "
                   << b.accel.clock_mhz << " MHz\n";
       }
@@ -177,17 +177,19 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Sampling seed")->capture_default_str();
   cmd->add_option("--numerics", a->numerics, "fixed | float (CPU reference engines)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing, "Packing of random: models and of the weight words the systemc platform "
+  cmd->add_option("--packing", a->packing,
+                  "Packing of random: models and of the weight words the systemc platform "
                   "times (2bit | 1.6bit; modeled only on systemc)")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
-  cmd->add_option("--accelerator", a->accelerator,
-                  "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
-                  "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
-                  "Verilated C++ model; any build)")
+  cmd->add_option(
+         "--accelerator", a->accelerator,
+         "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
+         "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
+         "Verilated C++ model; any build)")
       ->capture_default_str();
   cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
   cmd->add_option("--threads", a->threads, "cpu: matvec threads (0: every core)")

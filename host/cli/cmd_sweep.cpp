@@ -43,7 +43,8 @@ void run_sweep_command(const SweepArgs& a) {
   o.plot = !a.no_plot;
   if (a.dry_run) {
     for (const host::SweepPoint& p : spec.points) std::printf("%d %s\n", p.index, p.key().c_str());
-    std::cerr << "mmf sweep: " << spec.points.size() << " points, all valid; none run (--dry-run)\n";
+    std::cerr << "mmf sweep: " << spec.points.size()
+              << " points, all valid; none run (--dry-run)\n";
     return;
   }
   if (a.emit_slurm) {
@@ -74,7 +75,8 @@ void add_sweep_command(CLI::App& app) {
       "sweep", "Design-space sweep on the SystemC platform: results.csv, manifest, Pareto plots");
   cmd->add_option("spec", a->spec, "Sweep spec (YAML; docs/sweep.md)")->required();
   cmd->add_option("-o,--out", a->out, "Output directory (resumes what it holds)")->required();
-  cmd->add_option("-j,--jobs", a->jobs, "Points run at once (0: every core)")->capture_default_str();
+  cmd->add_option("-j,--jobs", a->jobs, "Points run at once (0: every core)")
+      ->capture_default_str();
   cmd->add_flag("--emit-slurm", a->emit_slurm,
                 "Write DIR/sweep.sbatch, a Slurm job array of the points, and run nothing");
   cmd->add_flag("--no-plot", a->no_plot, "Skip the gnuplot Pareto plots");
@@ -87,9 +89,7 @@ void add_sweep_command(CLI::App& app) {
   point->add_option("spec", a->spec, "Sweep spec (YAML)")->required();
   point->add_option("-o,--out", a->out, "Sweep output directory")->required();
   point->add_option("--index", a->index, "Point index")->required();
-  point->callback([a] {
-    host::run_sweep_point(a->spec, a->index, a->out);
-  });
+  point->callback([a] { host::run_sweep_point(a->spec, a->index, a->out); });
 }
 
 }  // namespace mmf::cli

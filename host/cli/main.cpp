@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mmf`: run, evaluate, inspect and convert ternary MatMul-free language models.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
-#include <algorithm>
 
 #include "commands.hpp"
 #include "mmf/error.hpp"

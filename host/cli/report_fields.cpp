@@ -95,9 +95,9 @@ std::string power_summary(const host::BenchResult& r) {
     s << "power: none (" << p.reason << ")";
     return s.str();
   }
-  s << host::power_source_name(p.source) << " power (" << p.meter << "): " << p.watts()
-    << " W, " << r.joules_per_token().value_or(0.0) << " J/token, "
-    << r.tok_per_s_per_w().value_or(0.0) << " tok/s/W";
+  s << host::power_source_name(p.source) << " power (" << p.meter << "): " << p.watts() << " W, "
+    << r.joules_per_token().value_or(0.0) << " J/token, " << r.tok_per_s_per_w().value_or(0.0)
+    << " tok/s/W";
   if (const auto d = r.tok_per_s_per_w_dynamic()) s << " (dynamic " << *d << ")";
   if (!p.breakdown.empty()) {
     s << "; energy:";

@@ -28,8 +28,7 @@ uint32_t crc_bytes_portable(const uint8_t* p, size_t n, uint32_t c) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) uint32_t crc_bytes_sse42(const uint8_t* p, size_t n,
-                                                              uint32_t c) {
+__attribute__((target("sse4.2"))) uint32_t crc_bytes_sse42(const uint8_t* p, size_t n, uint32_t c) {
   uint64_t c64 = c;
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t word;

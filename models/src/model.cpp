@@ -100,8 +100,9 @@ void verify_checksums(const SafetensorsFile& file) {
   const std::string& path = file.path();
   const auto it = file.metadata().find("checksums");
   if (it == file.metadata().end()) {
-    throw Error(path + ": metadata has no 'checksums' (convert the checkpoint again with "
-                       "`mmf convert`)");
+    throw Error(path +
+                ": metadata has no 'checksums' (convert the checkpoint again with "
+                "`mmf convert`)");
   }
   json sums;
   try {
@@ -237,13 +238,13 @@ void for_each_stored_tensor(const Model& model, Fn fn) {
 void save_converted(const Model& model, const std::string& path) {
   SafetensorsWriter w;
   json checksums = json::object();
-  for_each_stored_tensor(model, [&](const std::string& name, DType dtype,
-                                    const std::vector<int64_t>& shape,
-                                    std::pair<const void*, size_t> bytes) {
-    const auto* p = static_cast<const uint8_t*>(bytes.first);
-    checksums[name] = crc32c_string(crc32c(p, bytes.second));
-    w.add(name, dtype, shape, std::vector<uint8_t>(p, p + bytes.second));
-  });
+  for_each_stored_tensor(
+      model, [&](const std::string& name, DType dtype, const std::vector<int64_t>& shape,
+                 std::pair<const void*, size_t> bytes) {
+        const auto* p = static_cast<const uint8_t*>(bytes.first);
+        checksums[name] = crc32c_string(crc32c(p, bytes.second));
+        w.add(name, dtype, shape, std::vector<uint8_t>(p, p + bytes.second));
+      });
   w.set_metadata("format", kConvertedFormatName);
   w.set_metadata("format_version", std::to_string(kConvertedFormatVersion));
   w.set_metadata("config", config_to_json(model.config).dump());

@@ -5,16 +5,28 @@ namespace mmf::sim {
 
 // In the order of state_e in rtl/mmf/mmf_kernel.sv.
 const char* controller_state_name(unsigned state) {
-  static const char* const kNames[] = {
-      "StIdle (waiting for ap_start)", "StLoad (reading the program)", "StFetch", "StDecode",
-      "StDone", "StEmbToken (reading the token id)", "StEmbCheck",
-      "StEmbRow (reading the embedding row)", "StBlRms (loading w_rms)",
-      "StBlCode (loading w_code)", "StBlRun (BitLinear: norm, accumulate, results)",
-      "StMgState (loading the MLGRU state)", "StMgLb (loading the lower bound)",
-      "StMgGate (MLGRU gate pass)", "StMgStore (writing the MLGRU state)",
-      "StMgProd (o_proj input products)", "StGlSilu (GLU SiLU pass)",
-      "StGlUp (GLU up-half realignment)", "StGlProd (GLU products)", "StAdd (residual add)",
-      "StStore (writing a vector)", "StNext"};
+  static const char* const kNames[] = {"StIdle (waiting for ap_start)",
+                                       "StLoad (reading the program)",
+                                       "StFetch",
+                                       "StDecode",
+                                       "StDone",
+                                       "StEmbToken (reading the token id)",
+                                       "StEmbCheck",
+                                       "StEmbRow (reading the embedding row)",
+                                       "StBlRms (loading w_rms)",
+                                       "StBlCode (loading w_code)",
+                                       "StBlRun (BitLinear: norm, accumulate, results)",
+                                       "StMgState (loading the MLGRU state)",
+                                       "StMgLb (loading the lower bound)",
+                                       "StMgGate (MLGRU gate pass)",
+                                       "StMgStore (writing the MLGRU state)",
+                                       "StMgProd (o_proj input products)",
+                                       "StGlSilu (GLU SiLU pass)",
+                                       "StGlUp (GLU up-half realignment)",
+                                       "StGlProd (GLU products)",
+                                       "StAdd (residual add)",
+                                       "StStore (writing a vector)",
+                                       "StNext"};
   constexpr unsigned kCount = sizeof(kNames) / sizeof(kNames[0]);
   return state < kCount ? kNames[state] : "unknown state";
 }

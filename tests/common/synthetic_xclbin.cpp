@@ -177,8 +177,7 @@ void write_synthetic_xclbin(const std::string& path, const host::BuildDescriptor
   }
 
   // Header, then the section headers inline, then each section at an 8-byte aligned offset.
-  const size_t header_bytes =
-      sizeof(axlf) + (sections.size() - 1) * sizeof(axlf_section_header);
+  const size_t header_bytes = sizeof(axlf) + (sections.size() - 1) * sizeof(axlf_section_header);
   std::vector<char> body;
   std::vector<axlf_section_header> headers;
   size_t offset = (header_bytes + 7) & ~size_t{7};

@@ -107,7 +107,8 @@ TEST_P(RtlMatchesCpu, VerilatorGreedyTokenIdsAndCycles) {
   const double bound = rtl["weight_bound_cycles_per_token"].get<double>();
   MMF_EXPECT_GE(per_token, bound);
   MMF_EXPECT_LT(0.0, bound);
-  MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token, 1e-6 * 300e6 / per_token);
+  MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token,
+                  1e-6 * 300e6 / per_token);
   MMF_EXPECT_LT(0.0, rtl["sim_cycles_per_s"].get<double>());
 }
 
@@ -120,8 +121,8 @@ TEST_P(RtlMatchesCpu, SystemcTimedFormIsWithinTheGateOfTheRtl) {
   }
   const double per_token = run("verilator")["cycles_per_token"].get<double>();
   const json platform = run("systemc");
-  const double timed = platform["cycles_per_token"].get<double>() -
-                       platform["link_cycles_per_token"].get<double>();
+  const double timed =
+      platform["cycles_per_token"].get<double>() - platform["link_cycles_per_token"].get<double>();
   MMF_EXPECT_NEAR(timed, per_token, kTimedTokenGate * per_token);
 }
 

@@ -545,8 +545,7 @@ TEST_F(MakefileFpga, RunHandsTheXclbinToTheXrtBackend) {
   MMF_EXPECT_EQ(bench_words[0], "XCL_EMULATION_MODE=");  // hw: the board, no emulation
   MMF_EXPECT_EQ(bench_words[2], "bench");
   MMF_EXPECT_EQ(value_after(bench_words, "--device"), "0000:65:00.1");
-  MMF_EXPECT_TRUE(std::find(bench_words.begin(), bench_words.end(), "--json") !=
-                  bench_words.end());
+  MMF_EXPECT_TRUE(std::find(bench_words.begin(), bench_words.end(), "--json") != bench_words.end());
 }
 
 // Without Vitis on PATH, a build goal says what to install and source, and builds nothing.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzz target: the YAML loaders, build descriptors (host/include/mmf/host/build/build_descriptor.hpp)
-// and model configs (models/include/mmf/model_config.hpp), on the same input.
+// Fuzz target: the YAML loaders, build descriptors
+// (host/include/mmf/host/build/build_descriptor.hpp) and model configs
+// (models/include/mmf/model_config.hpp), on the same input.
 #include <cctype>
 #include <stdexcept>
 #include <string>

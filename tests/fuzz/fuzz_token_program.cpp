@@ -13,10 +13,10 @@
 
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "seed_model.hpp"
 
 namespace mmf::fuzz {

@@ -6,10 +6,10 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/fixed_model.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::test {
 namespace {

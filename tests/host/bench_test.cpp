@@ -80,8 +80,8 @@ TEST(BenchCli, VerilatorReportsModeledPowerWithItsBreakdownAndSources) {
   const double launches = j["tokens_metered"].get<double>();
   MMF_EXPECT_EQ(launches, j["counters"]["launches"].get<double>());
   // tok/s/W = tokens per joule, and modeled power = energy over device time.
-  MMF_EXPECT_NEAR(j["tok_per_s_per_w"].get<double>(),
-                  1.0 / j["joules_per_token"].get<double>(), 1e-9);
+  MMF_EXPECT_NEAR(j["tok_per_s_per_w"].get<double>(), 1.0 / j["joules_per_token"].get<double>(),
+                  1e-9);
   MMF_EXPECT_NEAR(j["tok_per_s_device"].get<double>() / j["power_w"].get<double>(),
                   j["tok_per_s_per_w"].get<double>(), 1e-6 * j["tok_per_s_per_w"].get<double>());
   MMF_EXPECT_GT(j["tok_per_s_per_w_dynamic"].get<double>(), j["tok_per_s_per_w"].get<double>());
@@ -125,8 +125,8 @@ TEST(BenchCli, CsvHasAHeaderAndOneRow) {
   MMF_SKIP_WITHOUT_VERILATOR();
   const test::TempDir dir;
   const std::string csv = dir.file("bench.csv");
-  const auto r = test::run_cli("bench --model random:tiny --backend verilator -n 1 --warmup 0 --csv " +
-                               csv);
+  const auto r =
+      test::run_cli("bench --model random:tiny --backend verilator -n 1 --warmup 0 --csv " + csv);
   MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
   MMF_EXPECT_TRUE(r.out.find("modeled power") != std::string::npos) << r.out;
   const std::string text = test::read_file(csv);
@@ -155,8 +155,8 @@ TEST(BenchCli, BadArgumentsFailClearlyAndWriteNothing) {
 }
 
 TEST(BenchCli, MatvecAndBandwidthOpsReportMeasuredThroughput) {
-  const auto m = test::run_cli(
-      "bench --op matvec --rows 64 --cols 100 --threads 2 --min-seconds 0.01 --json");
+  const auto m =
+      test::run_cli("bench --op matvec --rows 64 --cols 100 --threads 2 --min-seconds 0.01 --json");
   MMF_ASSERT_EQ(m.exit_code, 0) << m.err;
   const json jm = json::parse(m.out);
   MMF_EXPECT_EQ(jm["rows"], 64);
@@ -168,10 +168,10 @@ TEST(BenchCli, MatvecAndBandwidthOpsReportMeasuredThroughput) {
   const auto b = test::run_cli("bench --op bandwidth --bytes 4194304 --min-seconds 0.01 --json");
   MMF_ASSERT_EQ(b.exit_code, 0) << b.err;
   MMF_EXPECT_GT(json::parse(b.out)["gbps"].get<double>(), 0.0);
-  for (const char* bad : {"--op nope", "--op matvec --rows 0", "--op matvec --isa neon",
-                          "--op bandwidth --bytes 100", "--op matvec --min-seconds 0",
-                          "--op matvec --threads 100000", "--op bandwidth --bytes 100000000000000",
-                          "--op matvec --rows 1000000000 --cols 1000000"}) {
+  for (const char* bad :
+       {"--op nope", "--op matvec --rows 0", "--op matvec --isa neon", "--op bandwidth --bytes 100",
+        "--op matvec --min-seconds 0", "--op matvec --threads 100000",
+        "--op bandwidth --bytes 100000000000000", "--op matvec --rows 1000000000 --cols 1000000"}) {
     const auto r = test::run_cli(std::string("bench ") + bad);
     MMF_EXPECT_EQ(r.exit_code, 1) << bad;
     MMF_EXPECT_TRUE(r.err.find("mmf: error: ") == 0) << bad << ": " << r.err;

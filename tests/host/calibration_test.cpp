@@ -40,9 +40,8 @@ TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
   const CalibrationCase& c = GetParam();
-  const Model model = c.config.hidden_size == 0
-                          ? host::load_model("tiny").model
-                          : make_random_model(c.config, 7, Packing::two_bit);
+  const Model model = c.config.hidden_size == 0 ? host::load_model("tiny").model
+                                                : make_random_model(c.config, 7, Packing::two_bit);
   const host::BuildDescriptor build =
       host::load_build_descriptor(host::build_descriptor_path(c.build));
   const host::CalibrationReport r = host::calibrate(model, build, {1, 5, 9});
@@ -60,7 +59,8 @@ TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
   // Every BitLinear op (most of a token) within its gate on its own.
   for (const host::CalibratedOp& o : r.tokens[0].ops) {
     if (o.opcode != mmf_hls::kOpBitLinear) continue;
-    MMF_EXPECT_LE(std::abs(o.error()), kTimedBitLinearGate) << "op " << o.op << ": " << o.rtl << " vs " << o.model;
+    MMF_EXPECT_LE(std::abs(o.error()), kTimedBitLinearGate)
+        << "op " << o.op << ": " << o.rtl << " vs " << o.model;
   }
 }
 

@@ -168,7 +168,7 @@ TEST(CliRun, APromptLongerThanTheContextIsRefusedBeforeAnythingRuns) {
   MMF_EXPECT_EQ(r.out, "");
   // Exactly at the context: runs.
   const auto fits = run_cli("run --backend cpu --model random:tiny -n 1 --json --prompt " +
-                               prompt.substr(0, 2046));
+                            prompt.substr(0, 2046));
   MMF_EXPECT_EQ(fits.exit_code, 0) << fits.err;
 }
 

@@ -7,10 +7,10 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -21,8 +21,12 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace mmf::host {
 namespace {

@@ -9,11 +9,11 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/fixed_model.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::host {
 namespace {
@@ -48,8 +48,7 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(1, 2, 3), ::testing::Values("ci-tiny", "u280")),
     [](const ::testing::TestParamInfo<Param>& p) {
       std::string name = std::string(cpu::isa_name(std::get<0>(p.param))) + "_" +
-                         std::to_string(std::get<1>(p.param)) + "threads_" +
-                         std::get<2>(p.param);
+                         std::to_string(std::get<1>(p.param)) + "threads_" + std::get<2>(p.param);
       for (char& c : name) c = c == '-' ? '_' : c;
       return name;
     });

@@ -5,8 +5,8 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/checksum.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::test {
@@ -105,8 +105,9 @@ TEST_F(MalformedProgram, ImageForAnotherBuild) {
 TEST_F(MalformedProgram, ImageForAnotherVersionOfTheSameBuild) {
   BuildDescriptor edited = build_;
   edited.accel.clock_mhz = 250;  // same name, other kernel: another fingerprint
-  MMF_EXPECT_ERROR(host::validate_image(image_, edited), std::string("compiled for build 'ci-tiny'"),
-                   hex64_string(build_.fingerprint()), hex64_string(edited.fingerprint()),
+  MMF_EXPECT_ERROR(host::validate_image(image_, edited),
+                   std::string("compiled for build 'ci-tiny'"), hex64_string(build_.fingerprint()),
+                   hex64_string(edited.fingerprint()),
                    std::string("compile the model for the loaded"));
 }
 
@@ -178,8 +179,7 @@ TEST_F(MalformedProgram, ACorruptedUploadIsFoundBeforeAnythingRuns) {
       "cpu: weight channel 1 reads back from the device as", "the upload was corrupted");
   // ci-tiny keeps the vector bank on channel 2 of its own (vector_channel).
   MMF_EXPECT_ERROR(
-      host::Accelerator(std::make_unique<CorruptingDevice>(host::open_device(
-                                                               "cpu", build_),
+      host::Accelerator(std::make_unique<CorruptingDevice>(host::open_device("cpu", build_),
                                                            build_.accel.vector_channel),
                         image_),
       "cpu: the vector bank reads back from the device as");

@@ -6,8 +6,8 @@
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/model_config.hpp"
 
 namespace mmf::test {

@@ -10,8 +10,8 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::test {
@@ -65,8 +65,8 @@ TEST_P(Plan, CountersAreTheKernelsCounters) {
   host::Accelerator acc(host::open_device("cpu", b), host::compile_model(m, b));
   acc.step(1);
   const KernelCounters run = acc.last_counters().kernel;
-  const KernelCounters plan = host::planned_counters(
-      host::plan_program(m.config, b), b, static_cast<uint32_t>(b.weight_word_bytes()));
+  const KernelCounters plan = host::planned_counters(host::plan_program(m.config, b), b,
+                                                     static_cast<uint32_t>(b.weight_word_bytes()));
   MMF_EXPECT_EQ(plan.ops_done, run.ops_done);
   MMF_EXPECT_EQ(plan.ternary_ops, run.ternary_ops);
   MMF_EXPECT_EQ(plan.weight_bytes, run.weight_bytes);
@@ -116,7 +116,8 @@ TEST(SweepSpec, ExpandsTheGridAndTheList) {
 TEST(SweepSpec, AllChannelsIsWhatTheBoardAllows) {
   TempDir dir;
   const host::SweepSpec s = host::load_sweep_spec(spec_file(
-      dir, "models: [1.3b]\nboards: {u250: {weight_channels: all}, u280: {weight_channels: all}}\n"));
+      dir,
+      "models: [1.3b]\nboards: {u250: {weight_channels: all}, u280: {weight_channels: all}}\n"));
   MMF_ASSERT_EQ(s.points.size(), size_t{2});
   MMF_EXPECT_EQ(s.points[0].build.accel.weight_channels, 4);
   MMF_EXPECT_EQ(s.points[1].build.accel.weight_channels, 31);
@@ -148,15 +149,20 @@ TEST_P(BadSpecs, AreRefusedBeforeAnyPointRuns) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadSpecs,
     testing::Values(
-        BadSpec{"unknown_key", "models: [tiny]\nboards: [ci-tiny]\nsteps: 3\n",
+        BadSpec{"unknown_key",
+                "models: [tiny]\nboards: [ci-tiny]\nsteps: 3\n",
                 {"'steps'", "unknown key"}},
-        BadSpec{"unknown_grid_key", "models: [tiny]\nboards: [ci-tiny]\ngrid: {lane: [16]}\n",
+        BadSpec{"unknown_grid_key",
+                "models: [tiny]\nboards: [ci-tiny]\ngrid: {lane: [16]}\n",
                 {"grid.lane", "unknown key"}},
-        BadSpec{"lanes_not_power_of_two", "models: [tiny]\nboards: [ci-tiny]\ngrid: {lanes: [48]}\n",
+        BadSpec{"lanes_not_power_of_two",
+                "models: [tiny]\nboards: [ci-tiny]\ngrid: {lanes: [48]}\n",
                 {"grid.lanes", "48", "power of two"}},
-        BadSpec{"clock_zero", "models: [tiny]\nboards: {ci-tiny: {clock_mhz: 0}}\n",
+        BadSpec{"clock_zero",
+                "models: [tiny]\nboards: {ci-tiny: {clock_mhz: 0}}\n",
                 {"boards.ci-tiny.clock_mhz", "1 to 1000"}},
-        BadSpec{"packing", "models: [tiny]\nboards: [ci-tiny]\ngrid: {packing: [3bit]}\n",
+        BadSpec{"packing",
+                "models: [tiny]\nboards: [ci-tiny]\ngrid: {packing: [3bit]}\n",
                 {"3bit", "2bit or 1.6bit"}},
         BadSpec{"channels_beyond_the_board",
                 "models: [1.3b]\nboards: {u250: {weight_channels: [2, 8]}}\n",
@@ -164,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"vector_lanes_above_lanes",
                 "models: [tiny]\nboards: {ci-tiny: {vector_lanes: 32, lanes: 16}}\n",
                 {"accelerator.vector_lanes"}},
-        BadSpec{"model_too_big", "models: [tiny, 2.7b]\nboards: [ci-tiny]\n",
+        BadSpec{"model_too_big",
+                "models: [tiny, 2.7b]\nboards: [ci-tiny]\n",
                 {"point 1", "2.7b", "does not fit"}},
         BadSpec{"model_too_big_for_memory",
                 "models: [2.7b]\nboards: {u280: {weight_channels: 2}}\n",
@@ -178,18 +185,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadSpec{"board_is_a_map",
                 "models: [tiny]\npoints:\n  - {board: {name: ci-tiny}, model: tiny}\n",
                 {"wrong type"}},
-        BadSpec{"utilization", "models: [tiny]\nboards: [ci-tiny]\nmax_utilization: 1.5\n",
+        BadSpec{"utilization",
+                "models: [tiny]\nboards: [ci-tiny]\nmax_utilization: 1.5\n",
                 {"max_utilization"}}),
     [](const testing::TestParamInfo<BadSpec>& i) { return i.param.name; });
 
 TEST(SweepResources, TheShippedU280IsOverTheDeviceOnYosysEstimates) {
-  const host::ResourceEstimate u280 = host::estimate_resources(build("u280"), Packing::two_bit, 0.7);
+  const host::ResourceEstimate u280 =
+      host::estimate_resources(build("u280"), Packing::two_bit, 0.7);
   MMF_EXPECT_FALSE(u280.fits);
   MMF_EXPECT_NE(u280.limit.find("LUT"), std::string::npos);
   MMF_EXPECT_TRUE(host::estimate_resources(build("ci-tiny"), Packing::two_bit, 0.7).fits);
   MMF_EXPECT_TRUE(host::estimate_resources(build("kv260"), Packing::two_bit, 0.7).fits);
   // Intel boards are counted in ALMs and M20Ks.
-  const host::ResourceEstimate d5005 = host::estimate_resources(build("d5005"), Packing::two_bit, 1.0);
+  const host::ResourceEstimate d5005 =
+      host::estimate_resources(build("d5005"), Packing::two_bit, 1.0);
   MMF_EXPECT_GT(d5005.lut_share, 0.0);
   MMF_EXPECT_GT(d5005.bram_share, 0.0);
 }
@@ -228,8 +238,8 @@ TEST(SweepPoint, TimesWhatTheSystemcBackendTimes) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
   TempDir dir;
-  const host::SweepSpec s = host::load_sweep_spec(
-      spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\n"));
+  const host::SweepSpec s =
+      host::load_sweep_spec(spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\n"));
   MMF_ASSERT_EQ(s.points.size(), size_t{1});
   const host::PointResult r = host::evaluate_point(s.points[0], s.max_utilization);
   const host::BuildDescriptor b = build("ci-tiny");
@@ -250,9 +260,10 @@ TEST(SweepPoint, OneSixBitPackingMovesFewerBytes) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
   TempDir dir;
-  const host::SweepSpec s = host::load_sweep_spec(spec_file(
-      dir, "models: [tiny]\nboards: {ci-tiny: {lanes: 64, vector_lanes: 4}}\n"
-           "grid: {packing: [2bit, 1.6bit]}\n"));
+  const host::SweepSpec s = host::load_sweep_spec(
+      spec_file(dir,
+                "models: [tiny]\nboards: {ci-tiny: {lanes: 64, vector_lanes: 4}}\n"
+                "grid: {packing: [2bit, 1.6bit]}\n"));
   MMF_ASSERT_EQ(s.points.size(), size_t{2});
   const host::PointResult two = host::evaluate_point(s.points[0], 0.7);
   const host::PointResult six = host::evaluate_point(s.points[1], 0.7);

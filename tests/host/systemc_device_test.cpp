@@ -75,8 +75,7 @@ TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
   // A build the binary has no SystemC module for: named, with the form that runs it.
   const host::BuildDescriptor u280 =
       host::load_build_descriptor(host::build_descriptor_path("u280"));
-  MMF_EXPECT_ERROR(host::open_device("systemc", u280, o), "--accelerator rtl", "'u280'",
-                   "rtl-cpp");
+  MMF_EXPECT_ERROR(host::open_device("systemc", u280, o), "--accelerator rtl", "'u280'", "rtl-cpp");
   o.channel_packing = Packing::five_trit;
   MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "1.6bit", "--accelerator timed");
 }

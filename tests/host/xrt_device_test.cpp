@@ -12,10 +12,10 @@
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/power/power.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 #ifdef MMF_TEST_HAVE_XRT
 #include "common/synthetic_xclbin.hpp"
@@ -82,8 +82,7 @@ TEST_F(XrtDeviceTest, BuffersGoWhereTheXclbinConnectsEachArgument) {
   dev->write(w1, 1024, out.data(), out.size());
   dev->read(w1, 1024, back.data(), back.size());
   MMF_EXPECT_TRUE(back == out);
-  MMF_EXPECT_ERROR(dev->write(w1, 4000, out.data(), out.size()),
-                   "is outside the 4096-byte buffer");
+  MMF_EXPECT_ERROR(dev->write(w1, 4000, out.data(), out.size()), "is outside the 4096-byte buffer");
   MMF_EXPECT_ERROR(dev->read(BufferHandle{42}, 0, back.data(), 1), "unknown buffer 42");
 }
 
@@ -134,7 +133,8 @@ TEST_F(XrtDeviceTest, RefusesTheWrongXclbin) {
   // A gap in the argument ids: XRT's own parser refuses it, and the message says where.
   test::SyntheticXclbinOptions gap;
   gap.drop_arg = "w1";
-  MMF_EXPECT_ERROR(open(xclbin("gap.xclbin", gap)), "gap.xclbin: its kernel metadata is unreadable");
+  MMF_EXPECT_ERROR(open(xclbin("gap.xclbin", gap)),
+                   "gap.xclbin: its kernel metadata is unreadable");
   MMF_EXPECT_ERROR(open(xclbin(), "first"), "--device first: expected a device index");
 }
 
@@ -182,8 +182,7 @@ TEST_F(XrtDeviceTest, CliRunsOnNoopAndTimesOut) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ::unsetenv("XRT_INI_PATH");
   MMF_EXPECT_NE(slow.exit_code, 0);
-  MMF_EXPECT_TRUE(slow.err.find("did not finish within 300 ms") != std::string::npos)
-      << slow.err;
+  MMF_EXPECT_TRUE(slow.err.find("did not finish within 300 ms") != std::string::npos) << slow.err;
   // The process ends soon after the timeout (the shim's completer may hold exit up to its
   // 3 s delay); nowhere near a hang.
   MMF_EXPECT_LT(seconds, 60.0);

@@ -73,9 +73,8 @@ INSTANTIATE_TEST_SUITE_P(Tensors, FlippedBit,
                                            "model.layers.0.attn.i_proj.weight",
                                            "model.layers.1.mlp.down_proj.weight",
                                            "model.layers.1.attn.g_proj.scale",
-                                           "model.layers.1.mlp_norm.weight",
-                                           "lm_head.norm.weight", "lm_head.weight",
-                                           "tokenizer.model"));
+                                           "model.layers.1.mlp_norm.weight", "lm_head.norm.weight",
+                                           "lm_head.weight", "tokenizer.model"));
 
 TEST(ConvertedChecksums, RoundTripAndCoverEveryTensor) {
   TempDir dir;
@@ -100,7 +99,8 @@ TEST(ConvertedChecksums, MissingExtraOrMalformedEntriesAreRefused) {
   TempDir dir;
   save_converted(small_model(), dir.file("m.safetensors"));
   const RawFile good(dir.file("m.safetensors"));
-  const auto sums = nlohmann::json::parse(good.header["__metadata__"]["checksums"].get<std::string>());
+  const auto sums =
+      nlohmann::json::parse(good.header["__metadata__"]["checksums"].get<std::string>());
 
   RawFile missing = good;
   auto fewer = sums;

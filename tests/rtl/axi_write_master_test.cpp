@@ -22,8 +22,8 @@ TEST_P(AxiWriteMasterRtl, WritesLandIntactAndInOrder) {
   std::vector<uint8_t> memory(1 << 16, 0);
   std::vector<uint8_t> expected = memory;
   const uint32_t latency = 20;
-  sim::AxiMemoryChannel channel(sim::ChannelTiming{4.0, latency, 8, {}}, memory.data(), memory.size(),
-                                kBeatBytes);
+  sim::AxiMemoryChannel channel(sim::ChannelTiming{4.0, latency, 8, {}}, memory.data(),
+                                memory.size(), kBeatBytes);
   const std::vector<std::pair<uint32_t, uint32_t>> commands = {
       {4096 - 12, 30}, {4 * 300, 1}, {12288 + 8, 1500}, {4 * 9000, 65}};
   std::mt19937 rng(4);

@@ -64,10 +64,18 @@ void check_gearbox(int in_lanes, int out_lanes, uint32_t seed) {
   MMF_EXPECT_EQ(sent, beats.size());
 }
 
-TEST(GearboxRtl, UpTwoToFour) { check_gearbox<Vmmf_gearbox_2to4>(2, 4, 1); }
-TEST(GearboxRtl, UnevenThreeToTwo) { check_gearbox<Vmmf_gearbox_3to2>(3, 2, 2); }
-TEST(GearboxRtl, EqualFourToFour) { check_gearbox<Vmmf_gearbox_4to4>(4, 4, 3); }
-TEST(GearboxRtl, DownEightToThree) { check_gearbox<Vmmf_gearbox_8to3>(8, 3, 4); }
+TEST(GearboxRtl, UpTwoToFour) {
+  check_gearbox<Vmmf_gearbox_2to4>(2, 4, 1);
+}
+TEST(GearboxRtl, UnevenThreeToTwo) {
+  check_gearbox<Vmmf_gearbox_3to2>(3, 2, 2);
+}
+TEST(GearboxRtl, EqualFourToFour) {
+  check_gearbox<Vmmf_gearbox_4to4>(4, 4, 3);
+}
+TEST(GearboxRtl, DownEightToThree) {
+  check_gearbox<Vmmf_gearbox_8to3>(8, 3, 4);
+}
 
 // Jobs (off, n): the lanes [off, off + n) of ceil((off + n) / 4) input beats come out from lane
 // 0, ceil(n / 4) beats; lanes past n in the last beat are not compared (unspecified).
@@ -97,7 +105,8 @@ TEST(StreamAlignRtl, DropsLeadingLanes) {
       MMF_ASSERT_TRUE(dut.cycles() < 100000) << "watchdog";
       io.in_valid_i = sent < in_beats && !hold(rng);
       uint32_t beat = 0;
-      for (int k = 0; k < 4 && sent < in_beats; ++k) beat |= uint32_t{lanes[4 * sent + k]} << (8 * k);
+      for (int k = 0; k < 4 && sent < in_beats; ++k)
+        beat |= uint32_t{lanes[4 * sent + k]} << (8 * k);
       io.in_data_i = beat;
       io.out_ready_i = !hold(rng);
       dut.settle();

@@ -4,10 +4,10 @@
 // bank as the cpu backend (the golden units). A whole-token mismatch points at one op here.
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::test {
 namespace {
@@ -86,12 +86,11 @@ TEST_P(KernelRtl, EveryOpLeavesWhatTheCpuBackendLeaves) {
   MMF_EXPECT_EQ(logits[1], logits[0]) << "logits";
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, KernelRtl, testing::Values("ci-tiny"),
-                         [](const auto& test_info) {
-                           std::string s = test_info.param;
-                           for (char& c : s) c = c == '-' ? '_' : c;
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(Builds, KernelRtl, testing::Values("ci-tiny"), [](const auto& test_info) {
+  std::string s = test_info.param;
+  for (char& c : s) c = c == '-' ? '_' : c;
+  return s;
+});
 
 }  // namespace
 }  // namespace mmf::test

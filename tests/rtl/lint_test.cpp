@@ -109,9 +109,9 @@ TEST_P(PackageLint, KernelTopIsClean) {
   for (const auto& f : module_files()) modules += " " + kSource + "/" + f;
   std::string top = "mmf_" + GetParam();
   for (char& ch : top) ch = ch == '-' ? '_' : ch;
-  const auto [status, log] = lint(gen + "/mmf_build_pkg.sv" + modules + " " + gen +
-                                      "/mmf_kernel_top.sv --top-module " + top,
-                                  dir);
+  const auto [status, log] = lint(
+      gen + "/mmf_build_pkg.sv" + modules + " " + gen + "/mmf_kernel_top.sv --top-module " + top,
+      dir);
   MMF_EXPECT_EQ(status, 0) << log;
   MMF_EXPECT_EQ(log, "") << "warnings";
 }

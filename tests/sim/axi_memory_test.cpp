@@ -156,7 +156,6 @@ TEST(AxiMemoryChannel, InjectsReadErrorsAndStalls) {
   MMF_EXPECT_EQ(stalled.cycles(), 100000u);  // drain gave up
 }
 
-
 // The transaction-level timeline gives the cycle of a stream's last beat within two cycles of
 // the beat-level model, for channels faster and slower than a beat a cycle.
 struct TimelineCase {
@@ -183,13 +182,12 @@ TEST_P(ChannelTimelineMatches, TheBeatLevelModel) {
   MMF_EXPECT_NEAR(last, static_cast<double>(at.back()), 2.0) << c.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Streams, ChannelTimelineMatches,
-    testing::Values(TimelineCase{"one_burst", 47.9, 64, 16, 1, 16},
-                    TimelineCase{"hbm_wide_beats", 47.9, 64, 128, 8, 32},
-                    TimelineCase{"beat_bound", 47.9, 64, 4, 4, 64},
-                    TimelineCase{"slow_channel", 8.0, 30, 64, 4, 16}),
-    [](const auto& test_info) { return std::string(test_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Streams, ChannelTimelineMatches,
+                         testing::Values(TimelineCase{"one_burst", 47.9, 64, 16, 1, 16},
+                                         TimelineCase{"hbm_wide_beats", 47.9, 64, 128, 8, 32},
+                                         TimelineCase{"beat_bound", 47.9, 64, 4, 4, 64},
+                                         TimelineCase{"slow_channel", 8.0, 30, 64, 4, 16}),
+                         [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace
 }  // namespace mmf::test

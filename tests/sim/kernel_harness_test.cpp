@@ -12,8 +12,7 @@ namespace mmf::test {
 namespace {
 
 struct Fixture {
-  host::BuildDescriptor build =
-      host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  host::BuildDescriptor build = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
   host::DeviceImage image =
       host::compile_model(make_random_model(ragged_test_config(1), 4, Packing::two_bit), build);
   std::vector<std::vector<uint8_t>> weights = image.weights;

@@ -68,12 +68,11 @@ TEST_P(PlatformStream, IsBoundByTheChannelsRate) {
   MMF_EXPECT_LE(static_cast<double>(r.link_cycles), 30e-6 * 250e6 + 100);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Builds, PlatformStream,
-    testing::Values(StreamCase{"narrow_beat_bound", 16, 2, 47.9},
-                    StreamCase{"wide_memory_bound", 512, 4, 47.9},
-                    StreamCase{"many_channels", 256, 31, 20.0}),
-    [](const auto& test_info) { return std::string(test_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Builds, PlatformStream,
+                         testing::Values(StreamCase{"narrow_beat_bound", 16, 2, 47.9},
+                                         StreamCase{"wide_memory_bound", 512, 4, 47.9},
+                                         StreamCase{"many_channels", 256, 31, 20.0}),
+                         [](const auto& test_info) { return std::string(test_info.param.name); });
 
 }  // namespace
 }  // namespace mmf::test

@@ -67,7 +67,8 @@ BufferHandle HostMemoryDevice::allocate(int bank, uint64_t bytes) {
   // Storage in whole 4 KiB pages, as XRT allocates device buffers: a kernel reading whole AXI
   // beats past the end of a buffer stays inside its page.
   constexpr uint64_t kPage = 4096;
-  buffers_.push_back(Buffer{bank, bytes, std::vector<uint8_t>((bytes + kPage - 1) / kPage * kPage, 0)});
+  buffers_.push_back(
+      Buffer{bank, bytes, std::vector<uint8_t>((bytes + kPage - 1) / kPage * kPage, 0)});
   return BufferHandle{static_cast<int>(buffers_.size()) - 1};
 }
 
@@ -86,8 +87,8 @@ HostMemoryDevice::Buffer& HostMemoryDevice::buffer(BufferHandle h, uint64_t offs
   Buffer& b = buffers_[h.id];
   if (offset > b.size || bytes > b.size - offset) {
     throw Error(backend() + ": " + what + " of " + std::to_string(bytes) + " bytes at offset " +
-                std::to_string(offset) + " runs past a buffer of " +
-                std::to_string(b.size) + " bytes");
+                std::to_string(offset) + " runs past a buffer of " + std::to_string(b.size) +
+                " bytes");
   }
   if (in_flight()) throw Error(backend() + ": " + what + " while the device is running");
   return b;
@@ -111,7 +112,7 @@ void HostMemoryDevice::start(const LaunchArgs& args) {
                 std::to_string(args.weights.size()) + " buffers were bound");
   }
   HostLaunch& launch = launch_;  // the runner is idle: its launch is ours to fill
-  launch.weights.clear();       // (clear keeps the capacity: no allocation after the first)
+  launch.weights.clear();        // (clear keeps the capacity: no allocation after the first)
   launch.weight_bytes.clear();
   for (BufferHandle h : args.weights) {
     launch.weights.push_back(buffer(h, 0, 0, "launch").bytes.data());

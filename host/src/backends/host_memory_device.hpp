@@ -7,8 +7,8 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-#include <thread>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "mmf/host/backends/device.hpp"

@@ -10,8 +10,7 @@
 namespace mmf::host {
 
 // Defined by the backends (host/src/*_device.cpp).
-std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build,
-                                        const DeviceOptions& options);
+std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build, const DeviceOptions& options);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
                                               const DeviceOptions& options);
@@ -20,8 +19,7 @@ std::unique_ptr<Device> make_systemc_device(const BuildDescriptor& build,
                                             const DeviceOptions& options);
 #endif
 #ifdef MMF_HAVE_XRT
-std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build,
-                                        const DeviceOptions& options);
+std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build, const DeviceOptions& options);
 #endif
 
 namespace {
@@ -29,13 +27,13 @@ namespace {
 const std::vector<std::string>& available_backends() {
   static const std::vector<std::string> names = {"cpu", "csim",
 #ifdef MMF_HAVE_VERILATOR
-                                                  "verilator",
+                                                 "verilator",
 #endif
 #ifdef MMF_HAVE_SYSTEMC
-                                                  "systemc",
+                                                 "systemc",
 #endif
 #ifdef MMF_HAVE_XRT
-                                                  "xrt"
+                                                 "xrt"
 #endif
   };
   return names;
@@ -60,8 +58,10 @@ std::string default_backend() {
 std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
                                     const DeviceOptions& options) {
   if (options.platform_accelerator != "timed" && backend != "systemc") {
-    throw Error("--accelerator: the form of the platform's accelerator is a systemc backend "
-                "option, not '" + backend + "'");
+    throw Error(
+        "--accelerator: the form of the platform's accelerator is a systemc backend "
+        "option, not '" +
+        backend + "'");
   }
   if (!options.trace_path.empty() && backend != "verilator") {
     throw Error("--trace: waveforms come from the verilator backend, not '" + backend + "'");
@@ -83,18 +83,20 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
 #ifdef MMF_HAVE_VERILATOR
     return make_verilator_device(build, options);
 #else
-    throw Error("--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
-                "the sanitizer build is), so it has no Verilated kernel (available: " +
-                join_list(available_backends()) + ")");
+    throw Error(
+        "--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
+        "the sanitizer build is), so it has no Verilated kernel (available: " +
+        join_list(available_backends()) + ")");
 #endif
   }
   if (backend == "systemc") {
 #ifdef MMF_HAVE_SYSTEMC
     return make_systemc_device(build, options);
 #else
-    throw Error("--backend systemc: this build was configured with MMF_WITH_SYSTEMC=OFF (as the "
-                "sanitizer and fuzzing builds are), so it has no SystemC platform (available: " +
-                join_list(available_backends()) + ")");
+    throw Error(
+        "--backend systemc: this build was configured with MMF_WITH_SYSTEMC=OFF (as the "
+        "sanitizer and fuzzing builds are), so it has no SystemC platform (available: " +
+        join_list(available_backends()) + ")");
 #endif
   }
 #ifdef MMF_HAVE_XRT

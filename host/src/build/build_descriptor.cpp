@@ -252,7 +252,8 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
               std::to_string(kSocHpPorts - 1));
   // The vector bank's AXI data is 32 x vector_lanes bits (at most 1024); int16 vectors travel
   // two per word, so the lane count is even.
-  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 2, 32, "the vector bank's AXI data is "
+  b.accel.vector_lanes = acc.in_range<int>("vector_lanes", 2, 32,
+                                           "the vector bank's AXI data is "
                                            "32 x vector_lanes bits");
   require(is_power_of_two(b.accel.vector_lanes) && b.accel.vector_lanes <= b.accel.lanes,
           path + ": 'accelerator.vector_lanes' must be a power of two and at most lanes (" +

@@ -9,11 +9,11 @@
 #include <iomanip>
 #include <sstream>
 
-#include "mmf/error.hpp"
-#include "mmf/numerics.hpp"
-#include "mmf/host/util/atomic_file.hpp"
-#include "mmf/host/build/rtl_kernel_xml.hpp"
 #include "build/rtl_kernel_top.hpp"
+#include "mmf/error.hpp"
+#include "mmf/host/build/rtl_kernel_xml.hpp"
+#include "mmf/host/util/atomic_file.hpp"
+#include "mmf/numerics.hpp"
 
 namespace mmf::host {
 namespace {

@@ -117,33 +117,29 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     << "  ) u_kernel (\n"
     << "    .clk_i         (ap_clk),\n"
     << "    .rst_ni        (ap_rst_n),\n";
-  const char* ctl[][2] = {{"aw_valid_i", "awvalid"}, {"aw_ready_o", "awready"},
-                          {"aw_addr_i", "awaddr"},   {"w_valid_i", "wvalid"},
-                          {"w_ready_o", "wready"},   {"w_data_i", "wdata"},
-                          {"w_strb_i", "wstrb"},     {"b_valid_o", "bvalid"},
-                          {"b_ready_i", "bready"},   {"b_resp_o", "bresp"},
-                          {"ar_valid_i", "arvalid"}, {"ar_ready_o", "arready"},
-                          {"ar_addr_i", "araddr"},   {"r_valid_o", "rvalid"},
-                          {"r_ready_i", "rready"},   {"r_data_o", "rdata"},
-                          {"r_resp_o", "rresp"}};
+  const char* ctl[][2] = {
+      {"aw_valid_i", "awvalid"}, {"aw_ready_o", "awready"}, {"aw_addr_i", "awaddr"},
+      {"w_valid_i", "wvalid"},   {"w_ready_o", "wready"},   {"w_data_i", "wdata"},
+      {"w_strb_i", "wstrb"},     {"b_valid_o", "bvalid"},   {"b_ready_i", "bready"},
+      {"b_resp_o", "bresp"},     {"ar_valid_i", "arvalid"}, {"ar_ready_o", "arready"},
+      {"ar_addr_i", "araddr"},   {"r_valid_o", "rvalid"},   {"r_ready_i", "rready"},
+      {"r_data_o", "rdata"},     {"r_resp_o", "rresp"}};
   for (const auto& c : ctl) {
     s << "    .ctl_" << c[0] << " (s_axi_control_" << c[1] << "),\n";
   }
   s << "    .interrupt_o   (interrupt),\n";
-  const char* rd[][2] = {{"ar_valid_o", "arvalid"}, {"ar_ready_i", "arready"},
-                         {"ar_addr_o", "araddr"},   {"ar_len_o", "arlen"},
-                         {"ar_size_o", "arsize"},   {"ar_burst_o", "arburst"},
-                         {"r_valid_i", "rvalid"},   {"r_ready_o", "rready"},
-                         {"r_data_i", "rdata"},     {"r_last_i", "rlast"},
-                         {"r_resp_i", "rresp"}};
+  const char* rd[][2] = {
+      {"ar_valid_o", "arvalid"}, {"ar_ready_i", "arready"}, {"ar_addr_o", "araddr"},
+      {"ar_len_o", "arlen"},     {"ar_size_o", "arsize"},   {"ar_burst_o", "arburst"},
+      {"r_valid_i", "rvalid"},   {"r_ready_o", "rready"},   {"r_data_i", "rdata"},
+      {"r_last_i", "rlast"},     {"r_resp_i", "rresp"}};
   for (const auto& r : rd) s << "    .w_" << r[0] << " (" << bus(r[1]) << "),\n";
-  const char* vec[][2] = {{"aw_valid_o", "awvalid"}, {"aw_ready_i", "awready"},
-                          {"aw_addr_o", "awaddr"},   {"aw_len_o", "awlen"},
-                          {"aw_size_o", "awsize"},   {"aw_burst_o", "awburst"},
-                          {"w_valid_o", "wvalid"},   {"w_ready_i", "wready"},
-                          {"w_data_o", "wdata"},     {"w_strb_o", "wstrb"},
-                          {"w_last_o", "wlast"},     {"b_valid_i", "bvalid"},
-                          {"b_ready_o", "bready"},   {"b_resp_i", "bresp"}};
+  const char* vec[][2] = {
+      {"aw_valid_o", "awvalid"}, {"aw_ready_i", "awready"}, {"aw_addr_o", "awaddr"},
+      {"aw_len_o", "awlen"},     {"aw_size_o", "awsize"},   {"aw_burst_o", "awburst"},
+      {"w_valid_o", "wvalid"},   {"w_ready_i", "wready"},   {"w_data_o", "wdata"},
+      {"w_strb_o", "wstrb"},     {"w_last_o", "wlast"},     {"b_valid_i", "bvalid"},
+      {"b_ready_o", "bready"},   {"b_resp_i", "bresp"}};
   for (const auto& r : rd) s << "    .v_" << r[0] << " (m_axi_vec_" << r[1] << "),\n";
   for (const auto& v : vec) s << "    .v_" << v[0] << " (m_axi_vec_" << v[1] << "),\n";
   s << "    .dbg_state_o   (dbg_state)\n  );\n\nendmodule\n";

@@ -16,7 +16,7 @@ namespace {
 using namespace mmf_hls;
 
 constexpr uint32_t kImageMagic = 0x49464D4Du;  // "MMFI" little-endian, word 0 of the bank
-constexpr uint32_t kImageVersion = 2;  // 2: identity and checksums in words 4..9
+constexpr uint32_t kImageVersion = 2;          // 2: identity and checksums in words 4..9
 
 uint32_t to_u32(int64_t v) {
   return static_cast<uint32_t>(v);
@@ -114,7 +114,7 @@ Descriptor op(uint32_t opcode, uint32_t n) {
 // A BitLinear to emit: its shape, and its compiled parameters when the image carries data.
 struct BitLinearShape {
   uint32_t rows = 0, n = 0;
-  bool has_rms = true;                  // a norm weight before it (all but down_proj)
+  bool has_rms = true;                   // a norm weight before it (all but down_proj)
   const FixedBitLinear* data = nullptr;  // null in a plan
 };
 
@@ -274,8 +274,8 @@ uint32_t emit_program(const ModelConfig& c, const Model* model, const FixedParam
     prog.bitlinear(shape(h, inter, false, w ? &w->down_proj : nullptr), kBufP, kBufA);
     prog.vector_op(kOpAdd, h, kBufA, kBufX);
   }
-  prog.bitlinear(shape(lay.vocab, h, true, params ? &params->lm_head : nullptr), kBufX,
-                 kDstMemory, lay.logits);
+  prog.bitlinear(shape(lay.vocab, h, true, params ? &params->lm_head : nullptr), kBufX, kDstMemory,
+                 lay.logits);
   if (prog.ops.size() != num_ops) throw Error("device image: program length mismatch (bug)");
   plan.program = std::move(prog.ops);
   lay.num_ops = num_ops;
@@ -292,16 +292,20 @@ void check_shapes(const Model& model, const FixedParams& params) {
     const bool ok = bl.weight != nullptr && bl.weight->rows == rows && bl.weight->cols == n &&
                     static_cast<int64_t>(bl.w_code.size()) == n &&
                     (has_rms ? static_cast<int64_t>(bl.w_rms.size()) == n : bl.w_rms.empty());
-    if (!ok) throw Error("device image: model '" + c.name + "' has a BitLinear of another shape "
-                         "than its config");
+    if (!ok)
+      throw Error("device image: model '" + c.name +
+                  "' has a BitLinear of another shape "
+                  "than its config");
   };
   const int64_t h = c.hidden_size, inter = c.intermediate_size;
   if (static_cast<int64_t>(params.layers.size()) != c.num_layers) {
-    throw Error("device image: model '" + c.name + "' has another number of layers than its config");
+    throw Error("device image: model '" + c.name +
+                "' has another number of layers than its config");
   }
   for (size_t l = 0; l < params.layers.size(); ++l) {
     const FixedLayer& w = params.layers[l];
-    for (const FixedBitLinear* bl : {&w.i_proj, &w.f_proj, &w.g_proj, &w.o_proj}) same(*bl, h, h, true);
+    for (const FixedBitLinear* bl : {&w.i_proj, &w.f_proj, &w.g_proj, &w.o_proj})
+      same(*bl, h, h, true);
     same(w.gate_proj, 2 * inter, h, true);
     same(w.down_proj, h, inter, false);
     if (w.lower_bound.size() != (l > 0 ? static_cast<size_t>(h) : 0)) {

@@ -5,28 +5,30 @@
 #include <cmath>
 
 #include "mmf/error.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::host {
 namespace {
 
 double relative(uint64_t model, uint64_t rtl) {
-  return rtl == 0 ? 0.0 : (static_cast<double>(model) - static_cast<double>(rtl)) /
-                              static_cast<double>(rtl);
+  return rtl == 0
+             ? 0.0
+             : (static_cast<double>(model) - static_cast<double>(rtl)) / static_cast<double>(rtl);
 }
 
 // Kernel cycles and per-op cycles of every launch of `tokens` on `backend`.
 std::vector<DeviceCounters> run_tokens(const std::string& backend, const BuildDescriptor& build,
-                                       const DeviceImage& image,
-                                       const std::vector<int32_t>& tokens, double& wall) {
+                                       const DeviceImage& image, const std::vector<int32_t>& tokens,
+                                       double& wall) {
   Accelerator acc(open_device(backend, build), image);
   std::vector<DeviceCounters> out;
   const auto start = std::chrono::steady_clock::now();
   for (int32_t t : tokens) {
     acc.step(t);
     out.push_back(acc.last_counters());
-    if (!out.back().cycles) throw Error("calibrate: the " + backend + " backend reported no cycles");
+    if (!out.back().cycles)
+      throw Error("calibrate: the " + backend + " backend reported no cycles");
   }
   wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
@@ -34,8 +36,12 @@ std::vector<DeviceCounters> run_tokens(const std::string& backend, const BuildDe
 
 }  // namespace
 
-double CalibratedOp::error() const { return relative(model, rtl); }
-double CalibratedToken::error() const { return relative(model, rtl); }
+double CalibratedOp::error() const {
+  return relative(model, rtl);
+}
+double CalibratedToken::error() const {
+  return relative(model, rtl);
+}
 
 double CalibrationReport::max_token_error() const {
   double m = 0.0;

@@ -9,8 +9,8 @@
 #include "mmf/error.hpp"
 #include "mmf/fixed_model.hpp"
 #include "mmf/float_model.hpp"
-#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
 
 namespace mmf::host {
@@ -73,8 +73,7 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
     return make_reference_engine(model, options.numerics);
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
-  std::unique_ptr<Device> device =
-      open_device(options.backend, build, options.device);
+  std::unique_ptr<Device> device = open_device(options.backend, build, options.device);
   return std::make_unique<DeviceModel>(
       std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
 }

@@ -12,8 +12,8 @@ void HostLink::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   // The DMA streams between the link and the memory: the slower of the two sets the time.
   // gbps is bytes per ns.
   const sc_core::sc_time link_done =
-      delay + sc_core::sc_time(static_cast<double>(trans.get_data_length()) / params_.gbps,
-                               sc_core::SC_NS);
+      delay +
+      sc_core::sc_time(static_cast<double>(trans.get_data_length()) / params_.gbps, sc_core::SC_NS);
   to_device->b_transport(trans, delay);
   if (delay < link_done) delay = link_done;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The host link (PCIe on the Alveo and Intel cards, the SoC's AXI ports on an edge board) as a
 // TLM-2.0 interconnect: a host transfer streams through the link and the device memory behind
-// it at once (the shell's DMA), so it takes the longer of the two. The per-launch cost (register writes, completion) is the
-// platform's own wait, see Platform::run.
+// it at once (the shell's DMA), so it takes the longer of the two. The per-launch cost (register
+// writes, completion) is the platform's own wait, see Platform::run.
 #pragma once
 
 #include "mmf/sim/platform.hpp"

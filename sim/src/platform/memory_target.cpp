@@ -24,8 +24,7 @@ void MemoryTarget::set_port_beat(int port, uint32_t beat_bytes) {
   port_beat_[port] = beat_bytes;
 }
 
-void MemoryTarget::b_transport(int port, tlm::tlm_generic_payload& trans,
-                               sc_core::sc_time& delay) {
+void MemoryTarget::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
   const tlm::tlm_command cmd = trans.get_command();
@@ -43,7 +42,7 @@ void MemoryTarget::b_transport(int port, tlm::tlm_generic_payload& trans,
   const auto beats = static_cast<uint32_t>((len + beat - 1) / beat);
   const double at = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
   const double done = cmd == tlm::TLM_WRITE_COMMAND ? timeline_->write_bytes(at, beats, beat)
-                                                     : timeline_->read_bytes(at, beats, beat);
+                                                    : timeline_->read_bytes(at, beats, beat);
   delay = clock_.cycles(done) - sc_core::sc_time_stamp();
   bytes_moved_ += len;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -9,9 +9,9 @@
 #include <optional>
 #include <vector>
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include "mmf/sim/axi_memory.hpp"
 #include "systemc.hpp"
-#include <tlm_utils/multi_passthrough_target_socket.h>
 
 namespace mmf::sim {
 

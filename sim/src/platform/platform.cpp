@@ -18,7 +18,9 @@
 #include "timed_accelerator.hpp"
 
 // libsystemc's own main() calls sc_main; mmf has its own main, so this is never called.
-int sc_main(int /*argc*/, char* /*argv*/[]) { return 1; }
+int sc_main(int /*argc*/, char* /*argv*/[]) {
+  return 1;
+}
 
 namespace mmf::sim {
 namespace {
@@ -32,8 +34,11 @@ class PlatformTop : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<PlatformTop> host_socket;
 
   explicit PlatformTop(const sc_core::sc_module_name& name)
-      : sc_core::sc_module(name), link("link"), vec_memory("vec_memory"),
-        weight_memory("weight_memory", kMaxPlatformChannels), accelerator("accelerator"),
+      : sc_core::sc_module(name),
+        link("link"),
+        vec_memory("vec_memory"),
+        weight_memory("weight_memory", kMaxPlatformChannels),
+        accelerator("accelerator"),
         host_socket("host_socket") {
     host_socket.bind(link.from_host);
     link.to_device.bind(vec_memory.socket);
@@ -252,12 +257,12 @@ class SystemcPlatform final : public Platform {
 StepCosts default_step_costs() {
   // Read off the controller's state trace of the ci-tiny kernel (docs/platform.md).
   StepCosts c;
-  c.op = 3;          // StFetch, StDecode, StNext
+  c.op = 3;  // StFetch, StDecode, StNext
   c.read_step = 6;
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;
-  c.embed = 16;      // StEmbCheck and the row read's start
+  c.embed = 16;  // StEmbCheck and the row read's start
   c.norm = 0;
   c.row = 0;
   c.tail = 28;
@@ -269,8 +274,7 @@ std::unique_ptr<Platform> make_platform(const PlatformParams& params) {
   return std::make_unique<SystemcPlatform>(params);
 }
 
-std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build,
-                                                    uint64_t fingerprint,
+std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build, uint64_t fingerprint,
                                                     const SimOptions& options) {
   PlatformRtlKernel* k = Simulation::instance().rtl_kernel(build, fingerprint);
   return k != nullptr ? k->harness(options) : nullptr;

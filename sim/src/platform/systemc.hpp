@@ -4,10 +4,10 @@
 #pragma once
 
 #define SC_INCLUDE_DYNAMIC_PROCESSES
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 namespace mmf::sim {
 
@@ -15,7 +15,9 @@ namespace mmf::sim {
 class KernelClock {
  public:
   explicit KernelClock(double mhz = 300.0) : period_ns_(1e3 / mhz) {}
-  sc_core::sc_time cycles(double n) const { return sc_core::sc_time(n * period_ns_, sc_core::SC_NS); }
+  sc_core::sc_time cycles(double n) const {
+    return sc_core::sc_time(n * period_ns_, sc_core::SC_NS);
+  }
   double to_cycles(const sc_core::sc_time& t) const { return t.to_seconds() * 1e9 / period_ns_; }
   double now() const { return to_cycles(sc_core::sc_time_stamp()); }
 

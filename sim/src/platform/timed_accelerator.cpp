@@ -10,7 +10,9 @@ namespace {
 
 using namespace mmf_hls;
 
-uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 // A burst counts as arrived this close to its cycle: SystemC time has 1 ps resolution.
 constexpr double kSlack = 1e-3;
@@ -18,7 +20,8 @@ constexpr double kSlack = 1e-3;
 }  // namespace
 
 TimedAccelerator::TimedAccelerator(const sc_core::sc_module_name& name)
-    : sc_core::sc_module(name), vec_socket("vec_socket"),
+    : sc_core::sc_module(name),
+      vec_socket("vec_socket"),
       weight_sockets("weight_socket", kMaxPlatformChannels) {
   for (uint32_t c = 0; c < kMaxPlatformChannels; ++c) {
     channels_.push_back(std::make_unique<Channel>());
@@ -58,13 +61,14 @@ void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result)
 }
 
 void TimedAccelerator::notify_channels() {
-  for (uint32_t c = 0; c < params_.channels; ++c) channels_[c]->changed.notify(sc_core::SC_ZERO_TIME);
+  for (uint32_t c = 0; c < params_.channels; ++c)
+    channels_[c]->changed.notify(sc_core::SC_ZERO_TIME);
 }
 
 double TimedAccelerator::vec_burst(tlm::tlm_command cmd, double at, uint64_t beats) {
-  const sc_core::sc_time delay = transport_timing_only(
-      vec_socket, cmd, beats * 4 * params_.vector_lanes,
-      clock_.cycles(std::max(0.0, at - clock_.now())));
+  const sc_core::sc_time delay =
+      transport_timing_only(vec_socket, cmd, beats * 4 * params_.vector_lanes,
+                            clock_.cycles(std::max(0.0, at - clock_.now())));
   return clock_.to_cycles(sc_core::sc_time_stamp() + delay);
 }
 

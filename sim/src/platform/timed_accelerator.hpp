@@ -35,10 +35,10 @@ class TimedAccelerator : public sc_core::sc_module {
     int64_t gate_op;  // prefetch only once the controller has done this op (an Embed); -1: none
   };
   struct Channel {
-    std::deque<Job> jobs;                          // the prefetcher's, in program order
+    std::deque<Job> jobs;                              // the prefetcher's, in program order
     std::deque<std::pair<double, uint64_t>> inflight;  // bursts: (arrival cycle, words)
-    uint64_t fifo = 0;      // words arrived, not yet taken
-    uint64_t reserved = 0;  // words in flight or in the FIFO
+    uint64_t fifo = 0;                                 // words arrived, not yet taken
+    uint64_t reserved = 0;                             // words in flight or in the FIFO
     sc_core::sc_event changed;  // room made, a burst issued, the controller moved on
     sc_core::sc_event start;    // an accumulate job
     uint64_t rows = 0;

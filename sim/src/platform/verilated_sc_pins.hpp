@@ -21,6 +21,8 @@
 
 // The ports of rtl/mmf/mmf_kernel.sv. A port missing here is unbound, which SystemC refuses
 // when the platform is elaborated; a name that is no port does not compile.
+// (Kept as written: clang-format reflows a macro's list into a staircase.)
+// clang-format off
 #define MMF_KERNEL_INPUTS(X)                                                                   \
   X(clk_i) X(rst_ni) X(ctl_aw_valid_i) X(ctl_aw_addr_i) X(ctl_w_valid_i) X(ctl_w_data_i)       \
   X(ctl_w_strb_i) X(ctl_b_ready_i) X(ctl_ar_valid_i) X(ctl_ar_addr_i) X(ctl_r_ready_i)         \
@@ -34,6 +36,7 @@
   X(v_ar_addr_o) X(v_ar_len_o) X(v_ar_size_o) X(v_ar_burst_o) X(v_r_ready_o) X(v_aw_valid_o)   \
   X(v_aw_addr_o) X(v_aw_len_o) X(v_aw_size_o) X(v_aw_burst_o) X(v_w_valid_o) X(v_w_data_o)     \
   X(v_w_strb_o) X(v_w_last_o) X(v_b_ready_o) X(dbg_state_o)
+// clang-format on
 
 namespace mmf::sim {
 
@@ -94,8 +97,12 @@ class VerilatedScPins : public sc_core::sc_module {
 #undef MMF_BIND
   }
 
-  void set_period(const sc_core::sc_time& period) { period_ = period; }
-  Ports& ports() { return ports_; }
+  void set_period(const sc_core::sc_time& period) {
+    period_ = period;
+  }
+  Ports& ports() {
+    return ports_;
+  }
 
   // Inputs applied with the clock low; two delta cycles: the model's evaluation (triggered by
   // the inputs that changed), then the update of its outputs.

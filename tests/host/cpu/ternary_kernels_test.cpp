@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every matvec path (scalar, AVX2, AVX-512) and the golden ternary_row_dot equal a plain dot
-// product of the trits before packing (no decoder involved), for both packings, on shapes with tails: columns that end mid-byte and mid-block, row counts that are
-// not multiples of the row blocking, strides with padding, and extreme codes.
+// product of the trits before packing (no decoder involved), for both packings, on shapes with
+// tails: columns that end mid-byte and mid-block, row counts that are not multiples of the row
+// blocking, strides with padding, and extreme codes.
 #include <random>
 #include <string>
 #include <tuple>
@@ -32,7 +33,8 @@ TEST_P(TernaryKernel, EqualsAPlainDotOfTheTrits) {
   std::vector<int8_t> trits(static_cast<size_t>(rows * cols));
   for (int64_t r = 0; r < rows; ++r) {
     int8_t* row = trits.data() + r * cols;
-    for (int64_t k = 0; k < cols; ++k) row[k] = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+    for (int64_t k = 0; k < cols; ++k)
+      row[k] = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
     pack_row(row, static_cast<size_t>(cols), packing, w.data() + static_cast<size_t>(r) * stride);
   }
   std::vector<int8_t> codes(static_cast<size_t>(cols));
@@ -41,7 +43,8 @@ TEST_P(TernaryKernel, EqualsAPlainDotOfTheTrits) {
   if (cols > 1) codes[static_cast<size_t>(cols) - 1] = 127;
   auto plain_dot = [&](int64_t r) {
     int32_t sum = 0;
-    for (int64_t k = 0; k < cols; ++k) sum += trits[static_cast<size_t>(r * cols + k)] * codes[static_cast<size_t>(k)];
+    for (int64_t k = 0; k < cols; ++k)
+      sum += trits[static_cast<size_t>(r * cols + k)] * codes[static_cast<size_t>(k)];
     return sum;
   };
 
@@ -82,10 +85,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values(Isa::scalar, Isa::avx2, Isa::avx512),
                        ::testing::Values(Packing::two_bit, Packing::five_trit),
                        ::testing::Values(Shape{1, 1}, Shape{3, 5}, Shape{4, 63}, Shape{5, 64},
-                                         Shape{7, 65}, Shape{9, 159}, Shape{8, 160},
-                                         Shape{6, 161}, Shape{11, 319}, Shape{4, 320},
-                                         Shape{13, 321}, Shape{17, 1000}, Shape{3, 2048},
-                                         Shape{2, 5632})),
+                                         Shape{7, 65}, Shape{9, 159}, Shape{8, 160}, Shape{6, 161},
+                                         Shape{11, 319}, Shape{4, 320}, Shape{13, 321},
+                                         Shape{17, 1000}, Shape{3, 2048}, Shape{2, 5632})),
     name);
 
 TEST(TernaryKernelApi, RefusesMismatchedCodesAndRanges) {

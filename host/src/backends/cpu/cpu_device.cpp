@@ -13,9 +13,7 @@ class CpuDevice final : public HostMemoryDevice {
   ~CpuDevice() override { drain(); }
 
  protected:
-  mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
-    return engine_.run(launch);
-  }
+  mmf_hls::KernelCounters execute(const HostLaunch& launch) override { return engine_.run(launch); }
 
  private:
   CpuEngine engine_;

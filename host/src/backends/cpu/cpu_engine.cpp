@@ -6,9 +6,9 @@
 
 #include "backends/cpu/cpu_engine.hpp"
 #include "mmf/fixed_units.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 #include "mmf/host/cpu/ternary_kernels.hpp"
 #include "mmf/host/cpu/thread_pool.hpp"
-#include "mmf/host/compiler/device_image.hpp"
 #include "mmf_hls/program_format.hpp"
 
 namespace mmf::host {
@@ -95,8 +95,8 @@ fx::Quantized CpuEngine::quantize(const uint32_t* d) {
   constexpr int64_t kGrain = 256;  // elements: keeps each share's sums worth a thread
   std::atomic<uint64_t> a_max{0}, u_max{0}, sum_sq{0};
   auto products = [&](int64_t begin, int64_t end) {
-    const fx::QuantizeMaxima m = fx::quantize_products(
-        p, has_rms ? w_rms_.data() : nullptr, w_code_.data(), begin, end, a, u);
+    const fx::QuantizeMaxima m = fx::quantize_products(p, has_rms ? w_rms_.data() : nullptr,
+                                                       w_code_.data(), begin, end, a, u);
     atomic_max(a_max, m.a_max);
     atomic_max(u_max, m.u_max);
   };
@@ -130,15 +130,16 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
   const uint64_t row_words = ceil_div(n, lanes);
   const bool to_memory = d[kFieldDst] == kDstMemory;
-  BitLinearJob job{&launch,
-                   d,
-                   &prepared_,
-                   fx::combine_scales(q.token_scale,
-                                      fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])}),
-                   channels,
-                   word_bytes,
-                   row_words * word_bytes,
-                   to_memory ? nullptr : buf_[d[kFieldDst]].data()};
+  BitLinearJob job{
+      &launch,
+      d,
+      &prepared_,
+      fx::combine_scales(q.token_scale,
+                         fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])}),
+      channels,
+      word_bytes,
+      row_words * word_bytes,
+      to_memory ? nullptr : buf_[d[kFieldDst]].data()};
   // Shares of whole channel groups, so each channel's rows come in runs for the row blocking.
   auto share = [&job](int64_t begin, int64_t end) { run_rows(job, begin, end); };
   pool_->parallel_for(rows, int64_t{channels} * 16, share);

@@ -10,12 +10,12 @@
 // backend's). Cycles are the platform's: the kernel's plus the host link's, at the kernel clock.
 #include <algorithm>
 
+#include "backends/channel_timing.hpp"
 #include "backends/cpu/cpu_engine.hpp"
+#include "backends/verilator/rtl_kernel_run.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/util/join_list.hpp"
 #include "mmf/sim/platform.hpp"
-#include "backends/verilator/rtl_kernel_run.hpp"
-#include "backends/channel_timing.hpp"
 
 namespace mmf::host {
 namespace {
@@ -67,7 +67,8 @@ class SystemcDevice final : public HostMemoryDevice {
       l.rtl = [&] {
         counters = rtl_->run(launch);
         sim::RtlLaunchCycles c{rtl_->cycles(), {}};
-        for (const OpCycles& o : rtl_->ops()) c.ops.push_back(sim::PlatformOpCycles{o.start, o.end});
+        for (const OpCycles& o : rtl_->ops())
+          c.ops.push_back(sim::PlatformOpCycles{o.start, o.end});
         return c;
       };
     } else {
@@ -103,12 +104,13 @@ class SystemcDevice final : public HostMemoryDevice {
                   "' of the platform's accelerator (expected timed, rtl or rtl-cpp)");
     }
     if (o.channel_packing != Packing::two_bit) {
-      throw Error("--packing 1.6bit: the RTL decodes 2-bit weight words; 1.6-bit is modeled by "
-                  "the timed form only (--accelerator timed)");
+      throw Error(
+          "--packing 1.6bit: the RTL decodes 2-bit weight words; 1.6-bit is modeled by "
+          "the timed form only (--accelerator timed)");
     }
     if (form == "rtl-cpp") return std::make_unique<RtlKernelRun>(b, o, "systemc");
-    std::unique_ptr<sim::KernelSim> k = sim::make_platform_rtl_kernel(
-        b.name, b.fingerprint(), RtlKernelRun::sim_options(b, o));
+    std::unique_ptr<sim::KernelSim> k =
+        sim::make_platform_rtl_kernel(b.name, b.fingerprint(), RtlKernelRun::sim_options(b, o));
     if (!k) {
       const std::string builds = join_list(sim::platform_rtl_builds());
       throw Error("--accelerator rtl: this binary has the RTL as a SystemC module for " +

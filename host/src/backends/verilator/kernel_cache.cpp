@@ -49,8 +49,7 @@ void run_step(const std::string& what, const std::string& cmd, const fs::path& l
   const auto t0 = std::chrono::steady_clock::now();
   std::cerr << "[mmf] " << what << " ..." << std::flush;
   const int status = std::system((cmd + " > '" + log.string() + "' 2>&1").c_str());
-  const double s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (status != 0) {
     std::cerr << " failed\n";
     std::string text = read_all(log);
@@ -97,12 +96,12 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
                                          root / "sim/include/mmf/sim/axi_memory.hpp",
                                          root / "sim/src/axi_memory.cpp",
                                          root / "sim/src/controller_states.cpp"};
-  const std::string params =
-      "-GLanes=" + std::to_string(b.accel.lanes) + " -GChannels=" +
-      std::to_string(b.accel.weight_channels) + " -GVectorLanes=" +
-      std::to_string(b.accel.vector_lanes) + " -GMaxVector=" + std::to_string(b.accel.max_vector) +
-      " -GMaxOps=" + std::to_string(b.accel.max_ops) + " -GWeightFifoDepth=" +
-      std::to_string(b.weight_fifo_words());
+  const std::string params = "-GLanes=" + std::to_string(b.accel.lanes) +
+                             " -GChannels=" + std::to_string(b.accel.weight_channels) +
+                             " -GVectorLanes=" + std::to_string(b.accel.vector_lanes) +
+                             " -GMaxVector=" + std::to_string(b.accel.max_vector) +
+                             " -GMaxOps=" + std::to_string(b.accel.max_ops) +
+                             " -GWeightFifoDepth=" + std::to_string(b.weight_fifo_words());
   uint64_t key = fnv1a(params, 0xcbf29ce484222325ull);
   for (const auto& f : sources) key = fnv1a(read_all(f), key);
   for (const auto& f : harness) key = fnv1a(read_all(f), key);
@@ -122,9 +121,11 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
     run_step("verilating the kernel (" + std::to_string(b.accel.weight_channels) + " x " +
                  std::to_string(b.accel.lanes) + " lanes) and compiling it",
              "verilator --cc --build -j 2 -O3 --x-assign fast --x-initial fast --threads 1 "
-             "--trace-fst -Wall '" + (root / "rtl/lint.vlt").string() + "' --prefix Vmmf_kernel_dyn "
-             "--top-module mmf_kernel --Mdir '" + (work / "obj").string() +
-             "' -CFLAGS '-fPIC -O1' " + params + files,
+             "--trace-fst -Wall '" +
+                 (root / "rtl/lint.vlt").string() +
+                 "' --prefix Vmmf_kernel_dyn "
+                 "--top-module mmf_kernel --Mdir '" +
+                 (work / "obj").string() + "' -CFLAGS '-fPIC -O1' " + params + files,
              work / "verilator.log");
     {
       std::ofstream entry(work / "entry.cpp");
@@ -140,8 +141,8 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
     }
     const std::string vroot = "$(verilator --getenv VERILATOR_ROOT)";
     run_step("compiling the Verilator runtime and the harness into a shared object",
-             "g++ -std=c++20 -O2 -fPIC -shared -w -Wl,-Bsymbolic -o '" + (work / "lib.so").string() +
-                 "' '" + (work / "entry.cpp").string() + "' '" +
+             "g++ -std=c++20 -O2 -fPIC -shared -w -Wl,-Bsymbolic -o '" +
+                 (work / "lib.so").string() + "' '" + (work / "entry.cpp").string() + "' '" +
                  (root / "sim/src/axi_memory.cpp").string() + "' '" +
                  (root / "sim/src/controller_states.cpp").string() + "' " + vroot +
                  "/include/verilated.cpp " + vroot + "/include/verilated_threads.cpp " + vroot +

@@ -3,9 +3,9 @@
 
 #include <sstream>
 
-#include "mmf/error.hpp"
 #include "backends/channel_timing.hpp"
 #include "backends/verilator/kernel_cache.hpp"
+#include "mmf/error.hpp"
 
 namespace mmf::host {
 namespace {
@@ -80,10 +80,10 @@ mmf_hls::KernelCounters RtlKernelRun::run(const HostLaunch& launch) {
     std::string where;
     for (size_t bit = 0; bit < channels + 2; ++bit) {
       if (((r.regs.axi_errors >> bit) & 1) == 0) continue;
-      where += (where.empty() ? "" : ", ") +
-               (bit < channels       ? "weight channel " + std::to_string(bit)
-                : bit == channels    ? std::string("vector-bank read")
-                                     : std::string("vector-bank write"));
+      where +=
+          (where.empty() ? "" : ", ") + (bit < channels    ? "weight channel " + std::to_string(bit)
+                                         : bit == channels ? std::string("vector-bank read")
+                                                           : std::string("vector-bank write"));
     }
     throw Error(backend_ + ": the kernel got an AXI error response on " + where +
                 " (error bits 0x" + hex(r.regs.axi_errors) +

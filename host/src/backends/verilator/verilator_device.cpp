@@ -10,7 +10,8 @@ namespace {
 class VerilatorDevice final : public HostMemoryDevice {
  public:
   VerilatorDevice(BuildDescriptor build, const DeviceOptions& options)
-      : HostMemoryDevice("verilator", std::move(build)), kernel_(this->build(), options, "verilator") {}
+      : HostMemoryDevice("verilator", std::move(build)),
+        kernel_(this->build(), options, "verilator") {}
   ~VerilatorDevice() override { drain(); }
 
  protected:

@@ -40,16 +40,26 @@ std::string join(const std::vector<std::string>& v) {
 
 std::string state_name(ert_cmd_state s) {
   switch (s) {
-    case ERT_CMD_STATE_NEW: return "new";
-    case ERT_CMD_STATE_QUEUED: return "queued";
-    case ERT_CMD_STATE_RUNNING: return "running";
-    case ERT_CMD_STATE_COMPLETED: return "completed";
-    case ERT_CMD_STATE_ERROR: return "error";
-    case ERT_CMD_STATE_ABORT: return "aborted";
-    case ERT_CMD_STATE_SUBMITTED: return "submitted";
-    case ERT_CMD_STATE_TIMEOUT: return "timeout";
-    case ERT_CMD_STATE_NORESPONSE: return "no response";
-    default: return "state " + std::to_string(static_cast<int>(s));
+    case ERT_CMD_STATE_NEW:
+      return "new";
+    case ERT_CMD_STATE_QUEUED:
+      return "queued";
+    case ERT_CMD_STATE_RUNNING:
+      return "running";
+    case ERT_CMD_STATE_COMPLETED:
+      return "completed";
+    case ERT_CMD_STATE_ERROR:
+      return "error";
+    case ERT_CMD_STATE_ABORT:
+      return "aborted";
+    case ERT_CMD_STATE_SUBMITTED:
+      return "submitted";
+    case ERT_CMD_STATE_TIMEOUT:
+      return "timeout";
+    case ERT_CMD_STATE_NORESPONSE:
+      return "no response";
+    default:
+      return "state " + std::to_string(static_cast<int>(s));
   }
 }
 
@@ -103,14 +113,13 @@ class XrtDevice final : public Device {
     try {
       uuid_ = device_.load_xclbin(xclbin_);
     } catch (const std::exception& e) {
-      throw Error("xrt: loading " + xclbin_path_ + " onto device " + options.device +
-                  " failed: " + e.what() + " (is it built for platform " + build.board.platform +
-                  "?)");
+      throw Error("xrt: loading " + xclbin_path_ + " onto device " + options.device + " failed: " +
+                  e.what() + " (is it built for platform " + build.board.platform + "?)");
     }
     try {
       // Exclusive: the counters are read as registers, which XRT allows only then.
-      kernel_ = xrt::kernel(device_, uuid_, build.kernel_name(),
-                            xrt::kernel::cu_access_mode::exclusive);
+      kernel_ =
+          xrt::kernel(device_, uuid_, build.kernel_name(), xrt::kernel::cu_access_mode::exclusive);
     } catch (const std::exception& e) {
       throw Error("xrt: cannot open kernel '" + build.kernel_name() + "' of " + xclbin_path_ +
                   ": " + e.what());
@@ -127,8 +136,7 @@ class XrtDevice final : public Device {
                           bytes, group});
     } catch (const std::exception& e) {
       throw Error("xrt: cannot allocate " + std::to_string(bytes) + " bytes for argument '" +
-                  arg_names_[arg] + "' in memory group " + std::to_string(group) + ": " +
-                  e.what());
+                  arg_names_[arg] + "' in memory group " + std::to_string(group) + ": " + e.what());
     }
     return BufferHandle{static_cast<int>(buffers_.size()) - 1};
   }
@@ -147,8 +155,8 @@ class XrtDevice final : public Device {
       b.bo.write(data, bytes, offset);
       b.bo.sync(XCL_BO_SYNC_BO_TO_DEVICE, bytes, offset);
     } catch (const std::exception& e) {
-      throw Error("xrt: writing " + std::to_string(bytes) + " bytes to the device failed: " +
-                  e.what());
+      throw Error("xrt: writing " + std::to_string(bytes) +
+                  " bytes to the device failed: " + e.what());
     }
   }
 
@@ -159,8 +167,8 @@ class XrtDevice final : public Device {
       b.bo.sync(XCL_BO_SYNC_BO_FROM_DEVICE, bytes, offset);
       b.bo.read(data, bytes, offset);
     } catch (const std::exception& e) {
-      throw Error("xrt: reading " + std::to_string(bytes) + " bytes from the device failed: " +
-                  e.what());
+      throw Error("xrt: reading " + std::to_string(bytes) +
+                  " bytes from the device failed: " + e.what());
     }
   }
 
@@ -257,8 +265,7 @@ class XrtDevice final : public Device {
       if (!hls_counters_) out.cycles = read_register64(counter_offset(mmf_hls::kRegBusyCycles));
     } catch (const std::exception& e) {
       throw Error("xrt: cannot read the counter registers of kernel '" + build().kernel_name() +
-                  "': " + e.what() +
-                  " (XRT's noop emulation runs no kernel and has no registers)");
+                  "': " + e.what() + " (XRT's noop emulation runs no kernel and has no registers)");
     }
     return out;
   }
@@ -307,8 +314,8 @@ class XrtDevice final : public Device {
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
-      throw Error("--xclbin " + xclbin_path_ + ": its kernel metadata is unreadable (" +
-                  e.what() + ")");
+      throw Error("--xclbin " + xclbin_path_ + ": its kernel metadata is unreadable (" + e.what() +
+                  ")");
     }
     std::vector<std::string> missing;
     for (int c = 0; c < build.accel.weight_channels; ++c) {
@@ -339,7 +346,8 @@ class XrtDevice final : public Device {
         device_ = xrt::device(static_cast<unsigned int>(index));
       }
     } catch (const std::invalid_argument&) {
-      throw Error("--device " + id + ": expected a device index (0, 1, ...) or a PCIe BDF "
+      throw Error("--device " + id +
+                  ": expected a device index (0, 1, ...) or a PCIe BDF "
                   "(0000:65:00.1)");
     } catch (const std::exception& e) {
       throw Error("xrt: cannot open device " + id + ": " + e.what() +
@@ -411,7 +419,7 @@ class XrtDevice final : public Device {
   std::vector<Buffer> buffers_;
   std::optional<xrt::run> run_;  // prepared with `prepared_`; dropped after a failed run
   LaunchArgs prepared_;
-  bool running_ = false;         // started and not yet waited for
+  bool running_ = false;  // started and not yet waited for
 };
 
 }  // namespace

@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "mmf/error.hpp"
-#include "mmf/host/power/power.hpp"
 #include "mmf/host/dse/sweep.hpp"
+#include "mmf/host/power/power.hpp"
 #include "mmf_hls/program_format.hpp"
 #ifdef MMF_HAVE_SYSTEMC
 #include "backends/channel_timing.hpp"
@@ -27,7 +27,8 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
     c.vector_bytes += kDescriptorWords * kVecWordBytes;
     switch (d[kFieldOpcode]) {
       case kOpEmbed:
-        c.vector_bytes += kVecWordBytes + int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
+        c.vector_bytes +=
+            kVecWordBytes + int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
         break;
       case kOpBitLinear: {
         const uint64_t norm = int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
@@ -99,8 +100,9 @@ PointResult evaluate_point(const SweepPoint& point, double max_utilization) {
   r.tok_per_s_per_w = 1.0 / power.joules;
   r.static_share = power.idle_watts.value_or(0.0) * power.seconds / power.joules;
 #else
-  throw Error("mmf sweep: this mmf was built without the SystemC platform (MMF_WITH_SYSTEMC=OFF); "
-              "configure with -DMMF_WITH_SYSTEMC=ON");
+  throw Error(
+      "mmf sweep: this mmf was built without the SystemC platform (MMF_WITH_SYSTEMC=OFF); "
+      "configure with -DMMF_WITH_SYSTEMC=ON");
 #endif
   return r;
 }

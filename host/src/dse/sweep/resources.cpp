@@ -91,9 +91,10 @@ ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
   e.dsp_share = e.dsp / static_cast<double>(r.dsp);
   e.bram_share = e.bram / static_cast<double>(amd ? r.bram_36k : r.m20k);
   e.fits = true;
-  for (const auto& [name, share] : {std::pair<const char*, double>{amd ? "LUT" : "ALM", e.lut_share},
-                                    {"DSP", e.dsp_share},
-                                    {amd ? "BRAM36" : "M20K", e.bram_share}}) {
+  for (const auto& [name, share] :
+       {std::pair<const char*, double>{amd ? "LUT" : "ALM", e.lut_share},
+        {"DSP", e.dsp_share},
+        {amd ? "BRAM36" : "M20K", e.bram_share}}) {
     if (share > max_utilization && e.fits) {
       e.fits = false;
       e.limit = ratio(name, share, max_utilization);

@@ -23,13 +23,35 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // The columns of results.csv, in order (the point file's fields, its key and status left out).
-const std::vector<std::string> kColumns = {
-    "index",        "board",         "model",       "lanes",          "clock_mhz",
-    "weight_channels", "vector_lanes", "packing",  "kernel_cycles",  "link_cycles",
-    "tok_per_s",    "watts",         "joules_per_token", "tok_per_s_per_w", "static_share",
-    "weight_bytes", "stream_gbps",   "channel_gbps", "memory_bound",  "lut",
-    "decoder_lut",  "dsp",           "bram",        "lut_share",      "dsp_share",
-    "bram_share",   "fits",          "limit",       "sim_seconds"};
+const std::vector<std::string> kColumns = {"index",
+                                           "board",
+                                           "model",
+                                           "lanes",
+                                           "clock_mhz",
+                                           "weight_channels",
+                                           "vector_lanes",
+                                           "packing",
+                                           "kernel_cycles",
+                                           "link_cycles",
+                                           "tok_per_s",
+                                           "watts",
+                                           "joules_per_token",
+                                           "tok_per_s_per_w",
+                                           "static_share",
+                                           "weight_bytes",
+                                           "stream_gbps",
+                                           "channel_gbps",
+                                           "memory_bound",
+                                           "lut",
+                                           "decoder_lut",
+                                           "dsp",
+                                           "bram",
+                                           "lut_share",
+                                           "dsp_share",
+                                           "bram_share",
+                                           "fits",
+                                           "limit",
+                                           "sim_seconds"};
 
 std::string csv_field(const json& v) {
   if (v.is_string()) return csv_escape(v.get<std::string>());
@@ -45,7 +67,8 @@ std::string csv_field(const json& v) {
 
 // A model's name as a file name part: a shape's name (1.3b) as it is, a file's stem.
 std::string file_part(const std::string& model) {
-  const bool file = model.find('/') != std::string::npos || fs::path(model).extension() == ".yaml" ||
+  const bool file = model.find('/') != std::string::npos ||
+                    fs::path(model).extension() == ".yaml" ||
                     fs::path(model).extension() == ".safetensors";
   std::string out = file ? fs::path(model).stem().string() : model;
   for (char& c : out) {
@@ -93,7 +116,8 @@ std::vector<std::string> plot_model(const std::string& dir, const std::string& m
   };
   for (const auto& [board, points] : by_board) put(points, "with points pt 7 ps 1.2", board);
   if (!over.empty()) put(over, "with points pt 1 lc rgb 'gray60'", "over the device (estimate)");
-  if (!front.empty()) put(front, "with linespoints lw 2 pt 6 ps 2.5 lc rgb 'black'", "Pareto front");
+  if (!front.empty())
+    put(front, "with linespoints lw 2 pt 6 ps 2.5 lc rgb 'black'", "Pareto front");
   for (const SweepReference& ref : refs) {
     if (ref.model != model) continue;
     data << ref.tok_per_s << ' ' << ref.tok_per_s / ref.watts << "\n\n\n";
@@ -104,20 +128,22 @@ std::vector<std::string> plot_model(const std::string& dir, const std::string& m
   if (block == 0) return {};
   write_text_atomically((fs::path(dir) / (stem + ".dat")).string(), data.str());
   std::ostringstream gp;
-  gp << "# Drawn by mmf sweep; rerun: cd " << "<sweep dir> && gnuplot " << stem << ".gp\n"
+  gp << "# Drawn by mmf sweep; rerun: cd "
+     << "<sweep dir> && gnuplot " << stem << ".gp\n"
      << "set title '" << model << ": " << rows.size()
      << " points, tokens/s simulated (SystemC platform), energy modeled' noenhanced\n"
      << "set xlabel 'tokens/s (simulated)'\n"
      << "set ylabel 'tokens/s per W (modeled, wall power incl. static)'\n"
      << "set logscale xy\nset grid\nset key inside left top noenhanced box opaque\n";
-  for (const auto& [term, ext] : {std::pair<std::string, std::string>{"pngcairo size 1100,650", "png"},
-                                  {"svg size 1100,650", "svg"}}) {
+  for (const auto& [term, ext] :
+       {std::pair<std::string, std::string>{"pngcairo size 1100,650", "png"},
+        {"svg size 1100,650", "svg"}}) {
     gp << "set terminal " << term << "\nset output '" << stem << "." << ext << "'\n"
        << plot.str() << "\n";
   }
   write_text_atomically((fs::path(dir) / (stem + ".gp")).string(), gp.str());
-  const std::string cmd = "cd '" + dir + "' && gnuplot '" + stem + ".gp' > '" + stem +
-                          ".gnuplot.log' 2>&1";
+  const std::string cmd =
+      "cd '" + dir + "' && gnuplot '" + stem + ".gp' > '" + stem + ".gnuplot.log' 2>&1";
   if (std::system(cmd.c_str()) != 0) {
     throw Error("mmf sweep: gnuplot failed on " + (fs::path(dir) / (stem + ".gp")).string() +
                 "; see " + stem + ".gnuplot.log");

@@ -35,7 +35,9 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 std::atomic<int> g_signal{0};  // the signal that asked the pool to stop (0: none)
-void on_sweep_signal(int sig) { g_signal = sig; }
+void on_sweep_signal(int sig) {
+  g_signal = sig;
+}
 
 std::string point_file(const std::string& dir, int index) {
   return (fs::path(dir) / "points" / (std::to_string(index) + ".json")).string();
@@ -139,14 +141,15 @@ struct Running {
 };
 
 pid_t spawn_point(const SweepSpec& spec, const SweepRunOptions& o, int index) {
-  const std::string log = (fs::path(o.out_dir) / "points" / (std::to_string(index) + ".log")).string();
+  const std::string log =
+      (fs::path(o.out_dir) / "points" / (std::to_string(index) + ".log")).string();
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   const std::string idx = std::to_string(index);
-  std::vector<std::string> args = {o.self_exe, "sweep-point", spec.path, "-o", o.out_dir,
-                                   "--index", idx};
+  std::vector<std::string> args = {o.self_exe, "sweep-point", spec.path, "-o",
+                                   o.out_dir,  "--index",     idx};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -207,7 +210,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepRunOptions& o) {
 
   struct sigaction sa {};
   sa.sa_handler = on_sweep_signal;
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   g_signal = 0;

@@ -7,21 +7,23 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
-#include "mmf/host/util/join_list.hpp"
-#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/host/dse/sweep.hpp"
+#include "mmf/host/runtime/model_source.hpp"
+#include "mmf/host/util/join_list.hpp"
 #include "mmf/yaml_file.hpp"
 
 namespace mmf::host {
 namespace {
 
-const std::set<std::string> kTopKeys = {"name", "models", "boards", "grid", "points",
-                                        "max_utilization", "references"};
+const std::set<std::string> kTopKeys = {"name",   "models",          "boards",    "grid",
+                                        "points", "max_utilization", "references"};
 // The parameters a grid or a point may set; any left out keeps the build's value.
 const std::vector<std::string> kParams = {"lanes", "clock_mhz", "weight_channels", "vector_lanes",
                                           "packing"};
 
-bool power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
+bool power_of_two(int v) {
+  return v > 0 && (v & (v - 1)) == 0;
+}
 
 class SpecReader {
  public:

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "mmf/host/util/atomic_file.hpp"
 #include "mmf/host/dse/sweep.hpp"
+#include "mmf/host/util/atomic_file.hpp"
 
 namespace mmf::host {
 

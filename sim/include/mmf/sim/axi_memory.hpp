@@ -16,8 +16,8 @@ namespace mmf::sim {
 
 // Faults a channel can inject, for reliability tests; all off by default.
 struct ChannelFaults {
-  uint64_t read_error_beat = 0;  // the n-th read beat (from 1) answers read_error_resp; 0: none
-  uint8_t read_error_resp = 2;   // 2 SLVERR, 3 DECERR
+  uint64_t read_error_beat = 0;    // the n-th read beat (from 1) answers read_error_resp; 0: none
+  uint8_t read_error_resp = 2;     // 2 SLVERR, 3 DECERR
   uint64_t stall_after_beats = 0;  // after this many read beats no beat comes again; 0: never
 };
 

@@ -89,8 +89,8 @@ class KernelHarness final : public KernelSim {
     }
     weights_.clear();
     for (const BankView& b : launch.weights) {
-      weights_.push_back(std::make_unique<AxiMemoryChannel>(options_.weight_timing, b.data,
-                                                            b.bytes, weight_beat_));
+      weights_.push_back(std::make_unique<AxiMemoryChannel>(options_.weight_timing, b.data, b.bytes,
+                                                            weight_beat_));
     }
     vec_ = std::make_unique<AxiMemoryChannel>(options_.vec_timing, launch.vec.data,
                                               launch.vec.bytes, vec_beat_);
@@ -117,8 +117,7 @@ class KernelHarness final : public KernelSim {
         std::ostringstream s;
         s << "kernel simulation: no ap_done after " << (cycles_ - start)
           << " cycles (watchdog); the controller is in state "
-          << controller_state_name(pins_->ports().dbg_state_o) << " at op "
-          << read_counter(1);
+          << controller_state_name(pins_->ports().dbg_state_o) << " at op " << read_counter(1);
         throw SimError(s.str());
       }
     }
@@ -253,8 +252,7 @@ class KernelHarness final : public KernelSim {
         return;
       }
     }
-    throw SimError("kernel simulation: s_axi_control write to 0x" + hex(addr) +
-                   " got no response");
+    throw SimError("kernel simulation: s_axi_control write to 0x" + hex(addr) + " got no response");
   }
 
   uint32_t read_reg(uint32_t addr) {
@@ -274,8 +272,7 @@ class KernelHarness final : public KernelSim {
         return data;
       }
     }
-    throw SimError("kernel simulation: s_axi_control read of 0x" + hex(addr) +
-                   " got no response");
+    throw SimError("kernel simulation: s_axi_control read of 0x" + hex(addr) + " got no response");
   }
 
   uint64_t read_counter(unsigned k) {
@@ -286,11 +283,11 @@ class KernelHarness final : public KernelSim {
 
   KernelRegisters read_counters() {
     KernelRegisters r;
-    uint64_t* fixed[] = {&r.status,         &r.ops_done,          &r.ternary_ops,
-                         &r.weight_bytes,   &r.vector_bytes,      &r.busy_cycles,
-                         &r.pass_cycles,    &r.vec_wait_cycles,   &r.starved_cycles,
-                         &r.accumulate_cycles, &r.vec_read_bytes, &r.vec_write_bytes,
-                         &r.axi_errors};
+    uint64_t* fixed[] = {
+        &r.status,         &r.ops_done,          &r.ternary_ops,    &r.weight_bytes,
+        &r.vector_bytes,   &r.busy_cycles,       &r.pass_cycles,    &r.vec_wait_cycles,
+        &r.starved_cycles, &r.accumulate_cycles, &r.vec_read_bytes, &r.vec_write_bytes,
+        &r.axi_errors};
     unsigned k = 0;
     for (uint64_t* f : fixed) *f = read_counter(k++);
     for (unsigned c = 0; c < channels_; ++c) r.channel_bytes.push_back(read_counter(k++));

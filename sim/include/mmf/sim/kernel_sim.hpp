@@ -50,10 +50,10 @@ struct LaunchResult {
 };
 
 struct SimOptions {
-  ChannelTiming weight_timing;  // each weight channel
-  ChannelTiming vec_timing;     // the vector bank
-  uint64_t watchdog_cycles = 0; // 0: no limit
-  std::string trace_path;       // FST waveform of every launch when not empty
+  ChannelTiming weight_timing;   // each weight channel
+  ChannelTiming vec_timing;      // the vector bank
+  uint64_t watchdog_cycles = 0;  // 0: no limit
+  std::string trace_path;        // FST waveform of every launch when not empty
 };
 
 class KernelSim {

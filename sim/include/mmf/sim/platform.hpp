@@ -25,16 +25,16 @@ namespace mmf::sim {
 // for pipeline fill, handshakes and state changes of rtl/mmf/mmf_kernel.sv; their values and
 // how they were obtained are in docs/platform.md (the calibration against the RTL).
 struct StepCosts {
-  uint32_t op = 0;          // StFetch + StDecode + StNext of every op
-  uint32_t read_step = 0;   // a vector-bank read into the slots (or the program load)
+  uint32_t op = 0;            // StFetch + StDecode + StNext of every op
+  uint32_t read_step = 0;     // a vector-bank read into the slots (or the program load)
   uint32_t skipped_step = 0;  // the state of a read the op does not have (no w_rms, no bound)
-  uint32_t pass_step = 0;   // a pass of the slots through a vector unit
-  uint32_t store_step = 0;  // a pass of a slot to the vector bank (writer drained)
-  uint32_t embed = 0;       // the token read and check of an Embed
-  uint32_t norm = 0;        // norm/quantize: from the run's start to the first code
-  uint32_t row = 0;         // per row of a weight channel (accumulator turnaround)
-  uint32_t tail = 0;        // BitLinear: from the last weight word to the step's end
-  uint32_t done = 0;        // the end of the program to ap_done seen by the host
+  uint32_t pass_step = 0;     // a pass of the slots through a vector unit
+  uint32_t store_step = 0;    // a pass of a slot to the vector bank (writer drained)
+  uint32_t embed = 0;         // the token read and check of an Embed
+  uint32_t norm = 0;          // norm/quantize: from the run's start to the first code
+  uint32_t row = 0;           // per row of a weight channel (accumulator turnaround)
+  uint32_t tail = 0;          // BitLinear: from the last weight word to the step's end
+  uint32_t done = 0;          // the end of the program to ap_done seen by the host
 };
 StepCosts default_step_costs();
 
@@ -115,8 +115,7 @@ std::unique_ptr<Platform> make_platform(const PlatformParams& params);
 // memory timing of `options`. Its run() must be called from a launch's RtlAccelerator, inside
 // the platform's simulation. Null when this binary has no such module for the build (by name
 // and descriptor fingerprint).
-std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build,
-                                                    uint64_t fingerprint,
+std::unique_ptr<KernelSim> make_platform_rtl_kernel(const std::string& build, uint64_t fingerprint,
                                                     const SimOptions& options);
 std::vector<std::string> platform_rtl_builds();  // the builds it has one for
 

@@ -94,11 +94,11 @@ std::string default_backend();
 
 // Options of simulated devices.
 struct DeviceOptions {
-  std::string trace_path;   // verilator: FST waveform of every launch
-  std::string xclbin_path;  // xrt: the .xclbin Makefile.fpga built for the build
-  std::string device = "0"; // xrt: device index or PCIe BDF (0000:65:00.1)
-  int threads = 1;           // cpu: matvec threads (the Session's pool when `pool` is set)
-  std::string isa = "auto";  // cpu: auto | scalar | avx2 | avx512
+  std::string trace_path;           // verilator: FST waveform of every launch
+  std::string xclbin_path;          // xrt: the .xclbin Makefile.fpga built for the build
+  std::string device = "0";         // xrt: device index or PCIe BDF (0000:65:00.1)
+  int threads = 1;                  // cpu: matvec threads (the Session's pool when `pool` is set)
+  std::string isa = "auto";         // cpu: auto | scalar | avx2 | avx512
   cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
   // systemc: the packing of the weight words the platform streams and times. five_trit
   // (1.6-bit) is modeled only: the RTL and HLS kernels decode two_bit, and the data is still

@@ -33,13 +33,13 @@ struct ImageLayout {
 
 // Words of the vector bank's header (docs/device-format.md).
 enum ImageHeaderWord : uint32_t {
-  kHeaderMagic = 0,      // "MMFI"
+  kHeaderMagic = 0,  // "MMFI"
   kHeaderVersion = 1,
-  kHeaderProgram = 2,    // word offset of the program
+  kHeaderProgram = 2,  // word offset of the program
   kHeaderNumOps = 3,
-  kHeaderBuildLo = 4,    // BuildDescriptor::fingerprint(), low word first
+  kHeaderBuildLo = 4,  // BuildDescriptor::fingerprint(), low word first
   kHeaderBuildHi = 5,
-  kHeaderModelLo = 6,    // mmf::model_id(), low word first
+  kHeaderModelLo = 6,  // mmf::model_id(), low word first
   kHeaderModelHi = 7,
   kHeaderVecCrc = 8,     // vector_bank_crc()
   kHeaderWeightCrc = 9,  // CRC32C of all weight channels in channel order
@@ -50,9 +50,9 @@ enum ImageHeaderWord : uint32_t {
 // its vector bank (docs/device-format.md). validate_image() checks them against the banks and
 // the build; the Accelerator checks them again on what it reads back after the upload.
 struct ImageIdentity {
-  uint64_t build_fingerprint = 0;  // BuildDescriptor::fingerprint() of the build
-  uint64_t model_id = 0;           // mmf::model_id() of the model
-  uint32_t vec_crc = 0;            // vector_bank_crc() of the bank as compiled
+  uint64_t build_fingerprint = 0;    // BuildDescriptor::fingerprint() of the build
+  uint64_t model_id = 0;             // mmf::model_id() of the model
+  uint32_t vec_crc = 0;              // vector_bank_crc() of the bank as compiled
   std::vector<uint32_t> weight_crc;  // CRC32C of each weight channel's image
 };
 

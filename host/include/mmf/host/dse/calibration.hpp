@@ -28,8 +28,8 @@ struct CalibratedToken {
 
 struct CalibrationReport {
   std::vector<CalibratedToken> tokens;
-  double max_token_error() const;      // the largest |error| of a token
-  double mean_abs_op_error() const;    // over every op of every token
+  double max_token_error() const;    // the largest |error| of a token
+  double mean_abs_op_error() const;  // over every op of every token
   double max_abs_op_error() const;
   double wall_rtl = 0.0, wall_model = 0.0;  // seconds the two simulations took
 };

@@ -25,8 +25,8 @@ uint32_t packed_word_bytes(int lanes, Packing packing);
 // One point: a board's build with accelerator values replaced, a model shape, a packing.
 struct SweepPoint {
   int index = 0;
-  std::string board;     // the build's name (the YAML's stem)
-  std::string model;     // as the spec names it (370m, 1.3b, a path)
+  std::string board;  // the build's name (the YAML's stem)
+  std::string model;  // as the spec names it (370m, 1.3b, a path)
   Packing packing = Packing::two_bit;
   BuildDescriptor build;  // after the point's values
   ModelConfig config;
@@ -63,7 +63,7 @@ struct ResourceEstimate {
   double lut = 0, dsp = 0, bram = 0;  // bram: BRAM36 (amd) or M20K (intel)
   double decoder_lut = 0;             // of `lut`: the 1.6-bit decoders (0 for 2-bit)
   double lut_share = 0, dsp_share = 0, bram_share = 0;  // of the whole device
-  bool fits = false;  // every share <= the spec's max_utilization
+  bool fits = false;                                    // every share <= the spec's max_utilization
   std::string limit;  // the resource that does not fit ("lut 1.82x"), empty when it fits
 };
 ResourceEstimate estimate_resources(const BuildDescriptor& build, Packing packing,
@@ -77,9 +77,9 @@ mmf_hls::KernelCounters planned_counters(const ProgramPlan& plan, const BuildDes
 struct PointResult {
   uint64_t kernel_cycles = 0, link_cycles = 0;
   double tok_per_s = 0, watts = 0, joules_per_token = 0, tok_per_s_per_w = 0;
-  double static_share = 0;   // of the energy per token
-  double stream_gbps = 0;    // one weight streamer's demand at the clock
-  double channel_gbps = 0;   // one channel's peak
+  double static_share = 0;    // of the energy per token
+  double stream_gbps = 0;     // one weight streamer's demand at the clock
+  double channel_gbps = 0;    // one channel's peak
   bool memory_bound = false;  // the streamer wants more than its channel gives
   uint64_t weight_bytes = 0;
   ResourceEstimate resources;

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::host {
 

@@ -32,13 +32,13 @@ struct BenchOptions {
 };
 
 struct BenchResult {
-  int64_t prompt_tokens = 0;   // prefill launches (with BOS)
-  int64_t decode_tokens = 0;   // tokens generated
-  int64_t launches = 0;        // tokens through the model in the measured interval
+  int64_t prompt_tokens = 0;  // prefill launches (with BOS)
+  int64_t decode_tokens = 0;  // tokens generated
+  int64_t launches = 0;       // tokens through the model in the measured interval
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
-  double wall_seconds = 0.0;   // the measured interval: prefill + decode
-  CounterTotals activity;      // kernel counters of the interval (empty without a device)
+  double wall_seconds = 0.0;  // the measured interval: prefill + decode
+  CounterTotals activity;     // kernel counters of the interval (empty without a device)
   PowerReport power;
 
   double prefill_tok_per_s() const { return per_s(prompt_tokens, prefill_seconds); }

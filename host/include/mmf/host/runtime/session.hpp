@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "mmf/host/runtime/accelerator.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 #include "mmf/host/runtime/sampler.hpp"
 #include "mmf/language_model.hpp"

@@ -40,8 +40,8 @@ struct RowBlock {
 // blocks of R rows that share each load of the codes, then one row at a time. Each SIMD file
 // instantiates it with its own Path, under its own target flags.
 template <class Path, int R>
-void dots_by_row_blocks(const TernaryRows& w, const int8_t* codes, int32_t code_sum,
-                        int64_t blocks, int64_t begin, int64_t end, int32_t* acc) {
+void dots_by_row_blocks(const TernaryRows& w, const int8_t* codes, int32_t code_sum, int64_t blocks,
+                        int64_t begin, int64_t end, int32_t* acc) {
   const auto row_bytes = static_cast<int64_t>(packed_row_bytes(w.cols, w.packing));
   auto run = [&](auto rows, int64_t first) {
     constexpr int kRows = decltype(rows)::value;

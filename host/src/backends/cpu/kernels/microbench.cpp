@@ -10,11 +10,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mmf/error.hpp"
@@ -31,8 +31,10 @@ void check_fits(uint64_t bytes, const std::string& what) {
   if (pages <= 0 || page <= 0) return;
   const uint64_t limit = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2;
   if (bytes > limit) {
-    throw Error(what + ": " + std::to_string(bytes) + " bytes is more than half of this "
-                "machine's memory (" + std::to_string(limit) + " bytes)");
+    throw Error(what + ": " + std::to_string(bytes) +
+                " bytes is more than half of this "
+                "machine's memory (" +
+                std::to_string(limit) + " bytes)");
   }
 }
 
@@ -57,8 +59,7 @@ std::vector<double> time_runs(double min_seconds, int min_runs, F&& step) {
 
 // Sums a range of words; eight independent sums so the loads are not serialised. Cloned for
 // AVX2 (32-byte loads) and a baseline, chosen at load time by the CPU.
-__attribute__((target_clones("avx2", "default"))) uint64_t sum_words(const uint64_t* p,
-                                                                      size_t n) {
+__attribute__((target_clones("avx2", "default"))) uint64_t sum_words(const uint64_t* p, size_t n) {
   uint64_t s[8] = {};
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -92,7 +93,8 @@ std::vector<int> allowed_cpus() {
 class ReadProbe {
  public:
   ReadProbe(uint64_t bytes, int threads)
-      : words_(bytes / sizeof(uint64_t)), count_(static_cast<size_t>(threads)),
+      : words_(bytes / sizeof(uint64_t)),
+        count_(static_cast<size_t>(threads)),
         cpus_(allowed_cpus()),
         buf_(static_cast<uint64_t*>(std::aligned_alloc(64, (words_ * 8 + 63) / 64 * 64))) {
     if (!buf_) throw Error("read bandwidth: cannot allocate " + std::to_string(bytes) + " bytes");

@@ -60,9 +60,12 @@ int32_t scalar_row_dot(const uint8_t* row, Packing packing, int64_t cols, const 
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::avx512: return "avx512";
-    case Isa::avx2: return "avx2";
-    default: return "scalar";
+    case Isa::avx512:
+      return "avx512";
+    case Isa::avx2:
+      return "avx2";
+    default:
+      return "scalar";
   }
 }
 
@@ -136,9 +139,9 @@ void PreparedCodes::prepare(Isa isa, Packing packing, const int8_t* codes, int64
 void ternary_matvec(const TernaryRows& w, const PreparedCodes& codes, int64_t begin, int64_t end,
                     int32_t* acc) {
   if (codes.packing() != w.packing || codes.cols() != w.cols) {
-    throw Error("ternary_matvec: the codes were prepared for " +
-                std::to_string(codes.cols()) + " columns of " + packing_name(codes.packing()) +
-                ", the matrix has " + std::to_string(w.cols) + " of " + packing_name(w.packing));
+    throw Error("ternary_matvec: the codes were prepared for " + std::to_string(codes.cols()) +
+                " columns of " + packing_name(codes.packing()) + ", the matrix has " +
+                std::to_string(w.cols) + " of " + packing_name(w.packing));
   }
   if (begin < 0 || end > w.rows || begin > end) {
     throw Error("ternary_matvec: rows [" + std::to_string(begin) + ", " + std::to_string(end) +

@@ -33,9 +33,8 @@ inline void load_tail(const uint8_t* p, int64_t n, uint8_t (&buf)[N]) {
 
 // 2-bit: 8 packed bytes broadcast to the four 64-bit lanes, lane i shifted right by 2i.
 inline __m256i unpack_2bit(uint64_t bytes) {
-  const __m256i w =
-      _mm256_srlv_epi64(_mm256_set1_epi64x(static_cast<long long>(bytes)),
-                        _mm256_set_epi64x(6, 4, 2, 0));
+  const __m256i w = _mm256_srlv_epi64(_mm256_set1_epi64x(static_cast<long long>(bytes)),
+                                      _mm256_set_epi64x(6, 4, 2, 0));
   return _mm256_and_si256(_mm256_add_epi8(w, _mm256_set1_epi8(1)), _mm256_set1_epi8(3));
 }
 
@@ -97,8 +96,8 @@ void rows_five_trit(const uint8_t* const* row, const int8_t* codes, int32_t code
     for (int k = 0; k < 5; ++k) {
       const __m256i xk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 32 * k));
       for (int r = 0; r < R; ++r) {
-        const __m256i digits = k < 4 ? to_bytes(next_digit(lo[r]), next_digit(hi[r]))
-                                     : to_bytes(lo[r], hi[r]);
+        const __m256i digits =
+            k < 4 ? to_bytes(next_digit(lo[r]), next_digit(hi[r])) : to_bytes(lo[r], hi[r]);
         acc[r] = dot_bytes(acc[r], digits, xk);
       }
     }

@@ -34,8 +34,8 @@ template <int R>
 void rows_2bit(const uint8_t* const* row, const int8_t* codes, int32_t code_sum, int64_t blocks,
                int64_t row_bytes, size_t ahead, int32_t* out) {
   const __m512i flip = _mm512_set1_epi8(0x55);
-  const __m512i field[4] = {_mm512_set1_epi8(0x03), _mm512_set1_epi8(0x0C),
-                            _mm512_set1_epi8(0x30), _mm512_set1_epi8(static_cast<char>(0xC0))};
+  const __m512i field[4] = {_mm512_set1_epi8(0x03), _mm512_set1_epi8(0x0C), _mm512_set1_epi8(0x30),
+                            _mm512_set1_epi8(static_cast<char>(0xC0))};
   __m512i acc[R][4];
   for (int r = 0; r < R; ++r) {
     for (int k = 0; k < 4; ++k) acc[r][k] = _mm512_setzero_si512();
@@ -101,8 +101,8 @@ void rows_five_trit(const uint8_t* const* row, const int8_t* codes, int32_t code
       const __m512i xk = _mm512_loadu_si512(x + 64 * k);
       for (int r = 0; r < R; ++r) {
         // The fifth digit is what is left after four divisions.
-        const __m512i digits = k < 4 ? to_bytes(next_digit(lo[r]), next_digit(hi[r]))
-                                     : to_bytes(lo[r], hi[r]);
+        const __m512i digits =
+            k < 4 ? to_bytes(next_digit(lo[r]), next_digit(hi[r])) : to_bytes(lo[r], hi[r]);
         acc[r] = _mm512_dpbusd_epi32(acc[r], digits, xk);
       }
     }
@@ -113,7 +113,8 @@ void rows_five_trit(const uint8_t* const* row, const int8_t* codes, int32_t code
 struct Avx512Path {
   template <int R>
   static void two_bit(const RowBlock& b, int32_t* out) {
-    rows_2bit<R>(b.row, b.codes, b.code_sum, b.blocks, b.row_bytes, prefetch_ahead(b.row_stride, R), out);
+    rows_2bit<R>(b.row, b.codes, b.code_sum, b.blocks, b.row_bytes, prefetch_ahead(b.row_stride, R),
+                 out);
   }
   template <int R>
   static void five_trit(const RowBlock& b, int32_t* out) {
