@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Backend registry: which device backends exist and how to open them.
+// Backend registry: which device backends exist, which this binary has, and how to open them:
+// one table, one row per backend.
 #include "mmf/host/backends/device.hpp"
-
-#include <algorithm>
 
 #include "mmf/error.hpp"
 #include "mmf/host/util/join_list.hpp"
 
 namespace mmf::host {
 
-// Defined by the backends (host/src/*_device.cpp).
+// Defined by the backends (host/src/backends/<name>/).
 std::unique_ptr<Device> make_cpu_device(const BuildDescriptor& build, const DeviceOptions& options);
 std::unique_ptr<Device> make_csim_device(const BuildDescriptor& build);
 std::unique_ptr<Device> make_verilator_device(const BuildDescriptor& build,
@@ -24,31 +23,76 @@ std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build, const Devi
 
 namespace {
 
-const std::vector<std::string>& available_backends() {
-  static const std::vector<std::string> names = {"cpu", "csim",
+// One row per backend, in the order they are listed to users. `open` is null when this binary
+// was configured without the backend; `left_out` then says why.
+struct BackendEntry {
+  const char* name;
+  std::unique_ptr<Device> (*open)(const BuildDescriptor&, const DeviceOptions&);
+  const char* left_out;
+};
+
+std::unique_ptr<Device> open_csim(const BuildDescriptor& build, const DeviceOptions&) {
+  return make_csim_device(build);
+}
+
+const std::vector<BackendEntry>& backends() {
+  static const std::vector<BackendEntry> table = {
+      {"cpu", &make_cpu_device, nullptr},
+      {"csim", &open_csim, nullptr},
 #ifdef MMF_HAVE_VERILATOR
-                                                 "verilator",
+      {"verilator", &make_verilator_device, nullptr},
+#else
+      {"verilator", nullptr,
+       "this build was configured with MMF_WITH_VERILATOR=OFF (as the sanitizer build is), so "
+       "it has no Verilated kernel"},
 #endif
 #ifdef MMF_HAVE_SYSTEMC
-                                                 "systemc",
+      {"systemc", &make_systemc_device, nullptr},
+#else
+      {"systemc", nullptr,
+       "this build was configured with MMF_WITH_SYSTEMC=OFF (as the sanitizer and fuzzing "
+       "builds are), so it has no SystemC platform"},
 #endif
 #ifdef MMF_HAVE_XRT
-                                                 "xrt"
+      {"xrt", &make_xrt_device, nullptr},
+#else
+      {"xrt", nullptr,
+       "this build found no XRT (headers or libxrt_coreutil) when it was configured; make deps "
+       "installs libxrt-dev"},
 #endif
   };
+  return table;
+}
+
+const BackendEntry* find_backend(const std::string& name) {
+  for (const BackendEntry& b : backends()) {
+    if (name == b.name) return &b;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> available_backends() {
+  std::vector<std::string> names;
+  for (const BackendEntry& b : backends()) {
+    if (b.open) names.emplace_back(b.name);
+  }
   return names;
 }
 
 }  // namespace
 
 const std::vector<std::string>& known_backends() {
-  static const std::vector<std::string> names = {"cpu", "csim", "verilator", "systemc", "xrt"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const BackendEntry& b : backends()) n.emplace_back(b.name);
+    return n;
+  }();
   return names;
 }
 
 bool backend_available(const std::string& backend) {
-  const auto& a = available_backends();
-  return std::find(a.begin(), a.end(), backend) != a.end();
+  const BackendEntry* b = find_backend(backend);
+  return b != nullptr && b->open != nullptr;
 }
 
 std::string default_backend() {
@@ -77,38 +121,16 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
                 "); the xrt backend runs AMD .xclbin files only. Use --backend cpu or csim, "
                 "which run any build");
   }
-  if (backend == "cpu") return make_cpu_device(build, options);
-  if (backend == "csim") return make_csim_device(build);
-  if (backend == "verilator") {
-#ifdef MMF_HAVE_VERILATOR
-    return make_verilator_device(build, options);
-#else
-    throw Error(
-        "--backend verilator: this build was configured with MMF_WITH_VERILATOR=OFF (as "
-        "the sanitizer build is), so it has no Verilated kernel (available: " +
-        join_list(available_backends()) + ")");
-#endif
+  const BackendEntry* b = find_backend(backend);
+  if (b == nullptr) {
+    throw Error("--backend: unknown backend '" + backend + "' (expected " +
+                join_list(known_backends()) + ")");
   }
-  if (backend == "systemc") {
-#ifdef MMF_HAVE_SYSTEMC
-    return make_systemc_device(build, options);
-#else
-    throw Error(
-        "--backend systemc: this build was configured with MMF_WITH_SYSTEMC=OFF (as the "
-        "sanitizer and fuzzing builds are), so it has no SystemC platform (available: " +
-        join_list(available_backends()) + ")");
-#endif
+  if (b->open == nullptr) {
+    throw Error("--backend " + backend + ": " + b->left_out +
+                " (available: " + join_list(available_backends()) + ")");
   }
-#ifdef MMF_HAVE_XRT
-  if (backend == "xrt") return make_xrt_device(build, options);
-#endif
-  const auto& known = known_backends();
-  if (std::find(known.begin(), known.end(), backend) != known.end()) {
-    throw Error("--backend " + backend +
-                ": this backend is not part of this build yet (available: " +
-                join_list(available_backends()) + ")");
-  }
-  throw Error("--backend: unknown backend '" + backend + "' (expected " + join_list(known) + ")");
+  return b->open(build, options);
 }
 
 }  // namespace mmf::host

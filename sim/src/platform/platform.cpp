@@ -98,7 +98,7 @@ class PlatformTop : public sc_core::sc_module {
       const double t0 = clock.now();
       transfer(tlm::TLM_WRITE_COMMAND, launch_->host_to_device_bytes);
       wait(sc_core::sc_time(params_.link.launch_us, sc_core::SC_US));
-      double link = clock.now() - t0;
+      double link_cycles = clock.now() - t0;
       if (launch_->rtl) {
         run_rtl(clock);
       } else {
@@ -106,8 +106,8 @@ class PlatformTop : public sc_core::sc_module {
       }
       const double t1 = clock.now();
       transfer(tlm::TLM_READ_COMMAND, launch_->device_to_host_bytes);
-      link += clock.now() - t1;
-      result_->link_cycles = static_cast<uint64_t>(link + 0.5);
+      link_cycles += clock.now() - t1;
+      result_->link_cycles = static_cast<uint64_t>(link_cycles + 0.5);
     }
   }
 
