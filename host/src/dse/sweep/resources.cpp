@@ -49,10 +49,10 @@ constexpr double kControlDsp = 14;
 
 // The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
 // 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
-// of the byte's 8 bits: four LUT6 joined by the slice's MUXF7/MUXF8, so 10 x 4 = 40 LUT a byte,
-// an estimate from the LUT structure; no Yosys run yet, since the RTL has no decoder. (A 2-bit
-// word needs none: its fields are the trit codes.) The FIFO holds the packed words, so it is
-// 8 x ceil(lanes / 5) bits wide, not 2 x lanes.
+// of the byte's 8 bits: four LUT6 joined by the slice's MUXF7/MUXF8, so 10 x 4 = 40 LUT a byte.
+// Yosys maps the ROM written as a table to 38 LUT (scripts/trit5-rom-cost.sh); the RTL has no
+// decoder yet. (A 2-bit word needs none: its fields are the trit codes.) The FIFO holds the
+// packed words, so it is 8 x ceil(lanes / 5) bits wide, not 2 x lanes.
 constexpr double kFiveTritDecoderLutPerByte = 40;
 
 // Block RAMs of a weight FIFO of `words` x `bits`, placed as Vivado does a wide FIFO: 36 Kb
