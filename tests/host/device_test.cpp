@@ -71,12 +71,14 @@ TEST_P(DeviceInterface, LaunchChecksItsPortsAndSizeRegisters) {
 TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   const host::BuildDescriptor b = ci_tiny();
   ModelConfig c = small_test_config();
-  c.hidden_size = 512;  // a token of some milliseconds, so that a 0 ms wait times out
-  c.intermediate_size = 1536;
-  c.num_layers = 4;
+  // A token of tens of milliseconds on the scalar path (about 160 M ternary ops), so that a
+  // 0 ms wait right after the start times out even when this thread is descheduled a while.
+  c.hidden_size = 1024;
+  c.intermediate_size = 3072;
+  c.num_layers = 12;
   const host::DeviceImage img = host::compile_model(make_random_model(c, 1, Packing::two_bit), b);
-  // The cpu backend's SIMD kernels can finish such a token before the wait begins: its scalar
-  // path keeps the token at milliseconds.
+  // The cpu backend's SIMD kernels could finish such a token before the wait begins; its scalar
+  // path is several times slower.
   host::DeviceOptions options;
   options.isa = "scalar";
   auto dev = host::open_device(GetParam(), b, options);
