@@ -20,6 +20,7 @@
 #include "common/temp_dir.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/build/rtl_kernel_xml.hpp"
+#include "mmf/host/build/rtl_sources.hpp"
 
 namespace mmf {
 namespace {
@@ -312,20 +313,14 @@ INSTANTIATE_TEST_SUITE_P(Targets, MakefileFpgaTarget, ::testing::Values("hw", "h
 // ---- KERNEL=rtl: Vivado packages the SystemVerilog top, v++ links it as it links the HLS .xo.
 
 // The RTL sources in the order Makefile.fpga must list them, `root` ("" or "<repo>/") before
-// repository paths: the packages in dependency order, then the units of rtl/prim, rtl/common and
-// rtl/mmf (each directory sorted), the generated top last.
+// repository paths: the shared packages of rtl/mmf.f, the build's package, the units of
+// rtl/mmf.f in its order, the generated top last.
 std::vector<std::string> expected_rtl_sources(const std::string& root, const std::string& gen) {
-  std::vector<std::string> list = {root + "rtl/mmf_format_pkg.sv",
-                                   root + "bitstreams/generated/mmf_lut_pkg.sv",
-                                   root + "rtl/mmf_numerics_pkg.sv", gen + "/mmf_build_pkg.sv"};
-  for (const char* sub : {"prim", "common", "mmf"}) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(source_dir() + "/rtl/" + sub)) {
-      if (e.path().extension() == ".sv") names.push_back(e.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) list.push_back(root + "rtl/" + sub + "/" + n);
-  }
+  const host::RtlSources rtl = host::read_rtl_sources(source_dir());
+  std::vector<std::string> list;
+  for (const auto& f : rtl.packages) list.push_back(root + fs::relative(f, source_dir()).string());
+  list.push_back(gen + "/mmf_build_pkg.sv");
+  for (const auto& f : rtl.modules) list.push_back(root + fs::relative(f, source_dir()).string());
   list.push_back(gen + "/mmf_kernel_top.sv");
   return list;
 }

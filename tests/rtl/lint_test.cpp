@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Every SystemVerilog file passes `verilator --lint-only -Wall`: each module of rtl/ as a top,
-// and the packages (the format package and each build's generated package) through a probe
-// module. Waivers live in rtl/lint.vlt, each with its reason. Yosys elaborates every module too.
+// Every SystemVerilog file passes `verilator --lint-only -Wall`: each module of rtl/mmf.f (the
+// one list of the RTL's sources, itself checked against rtl/) as a top, and the packages (the
+// format package and each build's generated package) through a probe module. Waivers live in
+// rtl/lint.vlt, each with its reason. Yosys elaborates every module too.
+#include <algorithm>
 #include <filesystem>
 
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
+#include "mmf/host/build/rtl_sources.hpp"
 
 namespace mmf::test {
 namespace {
@@ -18,24 +21,58 @@ bool verilator_missing() {
   return std::system("command -v verilator >/dev/null 2>&1") != 0;
 }
 
-// Module files of rtl/ (packages excluded), relative to the source tree, sorted.
+// Module files of rtl/mmf.f, relative to the source tree, in the list's order.
 std::vector<std::string> module_files() {
   std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(kSource + "/rtl")) {
-    const std::string name = e.path().filename().string();
-    if (e.path().extension() == ".sv" && name.find("_pkg.sv") == std::string::npos) {
-      out.push_back(fs::relative(e.path(), kSource).string());
-    }
+  for (const auto& f : host::read_rtl_sources(kSource).modules) {
+    out.push_back(fs::relative(f, kSource).string());
   }
-  std::sort(out.begin(), out.end());
   return out;
+}
+
+// rtl/mmf.f is the one list of the kernel's sources: every .sv under rtl/ (and the generated
+// table package) is in it, once, and nothing else is.
+TEST(RtlSourceList, NamesEverySystemVerilogFileOnce) {
+  const host::RtlSources list = host::read_rtl_sources(kSource);
+  std::vector<std::string> listed;
+  for (const auto& f : list.packages) listed.push_back(fs::relative(f, kSource).string());
+  for (const auto& f : list.modules) listed.push_back(fs::relative(f, kSource).string());
+  std::vector<std::string> present = {"bitstreams/generated/mmf_lut_pkg.sv"};
+  for (const auto& e : fs::recursive_directory_iterator(kSource + "/rtl")) {
+    if (e.path().extension() == ".sv") present.push_back(fs::relative(e.path(), kSource).string());
+  }
+  std::vector<std::string> sorted_listed = listed;
+  std::sort(sorted_listed.begin(), sorted_listed.end());
+  std::sort(present.begin(), present.end());
+  MMF_EXPECT_TRUE(std::adjacent_find(sorted_listed.begin(), sorted_listed.end()) ==
+                  sorted_listed.end())
+      << "a file is listed twice in rtl/mmf.f";
+  MMF_EXPECT_EQ(sorted_listed, present) << "rtl/mmf.f and the files under rtl/ differ";
+  MMF_EXPECT_EQ(list.packages.size(), size_t{3});
+}
+
+// A list that names a missing file, or a package after a module, is an error naming the line.
+TEST(RtlSourceList, BadListsAreClearErrors) {
+  TempDir dir;
+  fs::create_directories(dir.file("rtl"));
+  MMF_EXPECT_ERROR(host::read_rtl_sources(dir.path()), "rtl/mmf.f", "cannot read");
+  write_file(dir.file("rtl/a_pkg.sv"), "package a_pkg; endpackage\n");
+  write_file(dir.file("rtl/m.sv"), "module m; endmodule\n");
+  write_file(dir.file("rtl/mmf.f"), "// comment\n\nrtl/m.sv\nrtl/a_pkg.sv\n");
+  MMF_EXPECT_ERROR(host::read_rtl_sources(dir.path()), "mmf.f:4", "a package after a module");
+  write_file(dir.file("rtl/mmf.f"), "rtl/a_pkg.sv\nrtl/gone.sv\n");
+  MMF_EXPECT_ERROR(host::read_rtl_sources(dir.path()), "mmf.f:2", "'rtl/gone.sv' does not exist");
+  write_file(dir.file("rtl/mmf.f"), "  rtl/a_pkg.sv  \nrtl/m.sv\n");
+  const host::RtlSources ok = host::read_rtl_sources(dir.path());
+  MMF_EXPECT_EQ(ok.packages.size(), size_t{1});
+  MMF_EXPECT_EQ(ok.modules.size(), size_t{1});
 }
 
 // Runs verilator; returns its exit status and output.
 std::pair<int, std::string> lint(const std::string& args, const TempDir& dir) {
-  const std::string packages = kSource + "/rtl/mmf_format_pkg.sv " + kSource +
-                               "/bitstreams/generated/mmf_lut_pkg.sv " + kSource +
-                               "/rtl/mmf_numerics_pkg.sv ";
+  const host::RtlSources rtl = host::read_rtl_sources(kSource);
+  std::string packages;
+  for (const auto& p : rtl.packages) packages += p + " ";
   const std::string cmd = "verilator --lint-only -Wall " + kSource + "/rtl/lint.vlt " + packages +
                           args + " > " + dir.file("lint.log") + " 2>&1";
   const int status = std::system(cmd.c_str());
@@ -62,9 +99,8 @@ TEST_P(ModuleLint, YosysElaboratesIt) {
     GTEST_SKIP() << "yosys is not installed (make deps installs it)";
   }
   TempDir dir;
-  std::string files = kSource + "/rtl/mmf_format_pkg.sv " + kSource +
-                      "/bitstreams/generated/mmf_lut_pkg.sv " + kSource +
-                      "/rtl/mmf_numerics_pkg.sv";
+  std::string files;
+  for (const auto& f : host::read_rtl_sources(kSource).packages) files += " " + f;
   for (const auto& f : module_files()) files += " " + kSource + "/" + f;
   const std::string top = fs::path(GetParam()).stem().string();
   const std::string cmd = "yosys -q -p 'read_verilog -sv " + files + "; hierarchy -check -top " +

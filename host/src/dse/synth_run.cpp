@@ -24,6 +24,7 @@
 
 #include "mmf/error.hpp"
 #include "mmf/host/build/build_generator.hpp"
+#include "mmf/host/build/rtl_sources.hpp"
 #include "mmf/host/dse/synth_report.hpp"
 
 extern char** environ;
@@ -223,20 +224,9 @@ std::string missing_yosys(const std::string& context, const std::string& yosys) 
          "' not found or not executable); install it (make deps installs yosys) or pass --yosys";
 }
 
-// Module files of rtl/ (packages excluded), sorted, so every run reads the same list.
-std::vector<std::string> module_files(const fs::path& rtl) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(rtl, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (it->path().extension() == ".sv" && name.find("_pkg.sv") == std::string::npos) {
-      out.push_back(it->path().string());
-    }
-  }
-  if (ec || out.empty()) throw Error(rtl.string() + ": no RTL module files (set MMF_RTL_DIR?)");
-  std::sort(out.begin(), out.end());
-  return out;
+// The RTL's sources from their one list (rtl/mmf.f), found beside the shipped rtl/.
+RtlSources rtl_sources() {
+  return read_rtl_sources(fs::path(rtl_dir()).parent_path().string());
 }
 
 bool has_module_file(const std::vector<std::string>& files, const std::string& module) {
@@ -355,7 +345,7 @@ SynthPlan plan_synth(const SynthOptions& options) {
   // The build package as `mmf gen-builds` writes it to bitstreams/generated/<build>/ (CI keeps
   // the two equal), rendered here so that --lanes and YAMLs outside bitstreams/ get theirs.
   plan.build_package = generate_build_files(plan.build).at(plan.build.name + "/mmf_build_pkg.sv");
-  plan.module_files = module_files(rtl_dir());
+  plan.module_files = rtl_sources().modules;
   plan.units = select_units(synth_units(parse_build_package(plan.build_package, "mmf_build_pkg")),
                             plan.module_files, plan.build.name, options.unit, options.units_only);
   return plan;
@@ -377,14 +367,9 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   if (options.keep) report.work_dir = work.path().string();
   const fs::path build_pkg = work.path() / "mmf_build_pkg.sv";
   write_text(build_pkg, plan.build_package);
-  const fs::path rtl = rtl_dir();
-  const std::vector<std::string> packages = {
-      (rtl / "mmf_format_pkg.sv").string(),
-      (fs::path(bitstreams_dir()) / "generated" / "mmf_lut_pkg.sv").string(),
-      (rtl / "mmf_numerics_pkg.sv").string(), build_pkg.string()};
-  for (const auto& f : packages) {
-    if (!fs::is_regular_file(f)) throw Error(f + ": package missing (run `make gen`?)");
-  }
+  // The shared packages of rtl/mmf.f (read_rtl_sources checks they exist), then the build's.
+  std::vector<std::string> packages = rtl_sources().packages;
+  packages.push_back(build_pkg.string());
 
   const std::string context = "build '" + build.name + "'";
   const std::string kept =

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
+#include "mmf/host/build/rtl_sources.hpp"
 #include "mmf/host/dse/synth_report.hpp"
 
 namespace mmf::host {
@@ -79,17 +80,12 @@ Factory load_factory(const fs::path& so) {
 std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
                                                   const sim::SimOptions& options) {
   const fs::path root = fs::path(rtl_dir()).parent_path();
-  std::vector<fs::path> sources = {root / "rtl/mmf_format_pkg.sv",
-                                   root / "bitstreams/generated/mmf_lut_pkg.sv",
-                                   root / "rtl/mmf_numerics_pkg.sv"};
-  for (const char* sub : {"rtl/prim", "rtl/common", "rtl/mmf"}) {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(root / sub)) {
-      if (e.path().extension() == ".sv") files.push_back(e.path());
-    }
-    std::sort(files.begin(), files.end());
-    sources.insert(sources.end(), files.begin(), files.end());
-  }
+  const RtlSources rtl = read_rtl_sources(root.string());
+  std::vector<fs::path> sources(rtl.packages.begin(), rtl.packages.end());
+  sources.insert(sources.end(), rtl.modules.begin(), rtl.modules.end());
+  // The options are part of what is built: their files count toward the cache key.
+  sources.push_back(root / "rtl/verilator.f");
+  sources.push_back(root / "rtl/lint.vlt");
   const std::vector<fs::path> harness = {root / "sim/include/mmf/sim/kernel_harness.hpp",
                                          root / "sim/include/mmf/sim/verilated_cpp_pins.hpp",
                                          root / "sim/include/mmf/sim/kernel_sim.hpp",
@@ -117,14 +113,13 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
     fs::remove_all(work);
     fs::create_directories(work);
     std::string files;
-    for (const auto& f : sources) files += " '" + f.string() + "'";
+    for (const auto& f : sources) {
+      if (f.extension() == ".sv") files += " '" + f.string() + "'";
+    }
     run_step("verilating the kernel (" + std::to_string(b.accel.weight_channels) + " x " +
                  std::to_string(b.accel.lanes) + " lanes) and compiling it",
-             "verilator --cc --build -j 2 -O3 --x-assign fast --x-initial fast --threads 1 "
-             "--trace-fst -Wall '" +
-                 (root / "rtl/lint.vlt").string() +
-                 "' --prefix Vmmf_kernel_dyn "
-                 "--top-module mmf_kernel --Mdir '" +
+             "verilator --cc --build -j 2 --trace-fst " + rtl.verilator_flags +
+                 " --prefix Vmmf_kernel_dyn --top-module mmf_kernel --Mdir '" +
                  (work / "obj").string() + "' -CFLAGS '-fPIC -O1' " + params + files,
              work / "verilator.log");
     {
