@@ -224,11 +224,6 @@ std::string missing_yosys(const std::string& context, const std::string& yosys) 
          "' not found or not executable); install it (make deps installs yosys) or pass --yosys";
 }
 
-// The RTL's sources from their one list (rtl/mmf.f), found beside the shipped rtl/.
-RtlSources rtl_sources() {
-  return read_rtl_sources(fs::path(rtl_dir()).parent_path().string());
-}
-
 bool has_module_file(const std::vector<std::string>& files, const std::string& module) {
   return std::any_of(files.begin(), files.end(), [&module](const std::string& f) {
     return fs::path(f).filename() == module + ".sv";
@@ -345,7 +340,10 @@ SynthPlan plan_synth(const SynthOptions& options) {
   // The build package as `mmf gen-builds` writes it to bitstreams/generated/<build>/ (CI keeps
   // the two equal), rendered here so that --lanes and YAMLs outside bitstreams/ get theirs.
   plan.build_package = generate_build_files(plan.build).at(plan.build.name + "/mmf_build_pkg.sv");
-  plan.module_files = rtl_sources().modules;
+  // The RTL's sources from their one list (rtl/mmf.f), found beside the shipped rtl/.
+  RtlSources rtl = read_rtl_sources(fs::path(rtl_dir()).parent_path().string());
+  plan.package_files = std::move(rtl.packages);
+  plan.module_files = std::move(rtl.modules);
   plan.units = select_units(synth_units(parse_build_package(plan.build_package, "mmf_build_pkg")),
                             plan.module_files, plan.build.name, options.unit, options.units_only);
   return plan;
@@ -368,7 +366,7 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   const fs::path build_pkg = work.path() / "mmf_build_pkg.sv";
   write_text(build_pkg, plan.build_package);
   // The shared packages of rtl/mmf.f (read_rtl_sources checks they exist), then the build's.
-  std::vector<std::string> packages = rtl_sources().packages;
+  std::vector<std::string> packages = plan.package_files;
   packages.push_back(build_pkg.string());
 
   const std::string context = "build '" + build.name + "'";

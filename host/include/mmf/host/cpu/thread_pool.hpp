@@ -21,7 +21,9 @@ class ThreadPool {
  public:
   // More threads than this is a typo, not a machine: refused before any is made.
   static constexpr int kMaxThreads = 256;
-  // 1 <= threads <= kMaxThreads; throws mmf::Error otherwise.
+  // Throws mmf::Error unless 1 <= threads <= kMaxThreads (for other thread sets too).
+  static void check_threads(int threads);
+  // check_threads(threads) first.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;

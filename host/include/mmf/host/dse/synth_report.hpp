@@ -110,7 +110,8 @@ struct SynthPlan {
   BuildDescriptor build;
   std::string build_package;  // mmf_build_pkg.sv text of the build (after overrides)
   std::string family;
-  std::vector<std::string> module_files;
+  std::vector<std::string> package_files;  // the shared packages of rtl/mmf.f, in order
+  std::vector<std::string> module_files;   // its modules
   std::vector<SynthUnit> units;
 };
 // Throws mmf::Error for a bad build, override, part or unit name.

@@ -84,8 +84,6 @@ std::vector<int> allowed_cpus() {
   return out;
 }
 
-}  // namespace
-
 // The machine's sustained read rate, measured the way a simple probe does: one thread per
 // share of the buffer, each pinned to its own allowed CPU (round robin), each first touching
 // its own share (so its pages are local to it) before any pass is timed; a pass releases every
@@ -172,8 +170,6 @@ class ReadProbe {
   std::atomic<uint64_t> total_{0};
 };
 
-namespace {
-
 // The read rate of `probe` over `trials` timed passes: best, median and worst, GB/s.
 struct Rates {
   double best = 0, median = 0, worst = 0;
@@ -214,20 +210,20 @@ MatvecBench bench_matvec(int64_t rows, int64_t cols, Packing packing, Isa isa, i
   auto share = [&](int64_t begin, int64_t end) {
     ternary_matvec(m, prepared, begin, end, acc.data() + begin);
   };
-  std::unique_ptr<ReadProbe> pass;
-  if (compare_bandwidth) pass = std::make_unique<ReadProbe>(uint64_t{1} << 30, threads);
+  std::unique_ptr<ReadProbe> probe;
+  if (compare_bandwidth) probe = std::make_unique<ReadProbe>(uint64_t{1} << 30, threads);
   std::vector<double> pass_seconds;
   const std::vector<double> runs = time_runs(min_seconds, 5, [&] {
-    if (pass) pass_seconds.push_back(pass->run());  // between matvecs, untimed in `runs`
+    if (probe) pass_seconds.push_back(probe->run());  // between matvecs, untimed in `runs`
     const auto t0 = Clock::now();
     prepared.prepare(isa, packing, codes.data(), cols);
     pool.parallel_for(rows, 4, share);
     return std::chrono::duration<double>(Clock::now() - t0).count();
   });
   const double s = median(runs);
-  if (pass) {
-    if (pass->checksum() == 1) throw Error("read bandwidth: impossible checksum");
-    b.bandwidth_gbps = rates(*pass, pass_seconds).best;
+  if (probe) {
+    if (probe->checksum() == 1) throw Error("read bandwidth: impossible checksum");
+    b.bandwidth_gbps = rates(*probe, pass_seconds).best;
   }
   b.iterations = static_cast<int64_t>(runs.size());
   b.us = s * 1e6;
@@ -239,10 +235,7 @@ MatvecBench bench_matvec(int64_t rows, int64_t cols, Packing packing, Isa isa, i
 
 BandwidthBench bench_read_bandwidth(uint64_t bytes, int threads, double min_seconds) {
   if (bytes < 4096) throw Error("--bytes must be >= 4096");
-  if (threads < 1 || threads > ThreadPool::kMaxThreads) {
-    throw Error("--threads: " + std::to_string(threads) + " is outside 1.." +
-                std::to_string(ThreadPool::kMaxThreads));
-  }
+  ThreadPool::check_threads(threads);
   check_fits(bytes, "--bytes");
   ReadProbe probe(bytes, threads);
   const std::vector<double> runs = time_runs(min_seconds, 7, [&] { return probe.run(); });

@@ -20,11 +20,15 @@ inline void relax() {
 
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) {
+void ThreadPool::check_threads(int threads) {
   if (threads < 1 || threads > kMaxThreads) {
     throw Error("--threads must be between 1 and " + std::to_string(kMaxThreads) + " (got " +
                 std::to_string(threads) + ")");
   }
+}
+
+ThreadPool::ThreadPool(int threads) {
+  check_threads(threads);
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
 }
 
