@@ -50,6 +50,7 @@ class Section {
       throw Error(path_ + ": '" + where(key) + "' has a value of the wrong type");
     }
   }
+  bool has(const std::string& key) const { return static_cast<bool>(node_[key]); }
   std::string optional_string(const std::string& key) const {
     return node_[key] ? get<std::string>(key) : std::string();
   }
@@ -129,24 +130,54 @@ HostLink host_link(const Section& link) {
   return l;
 }
 
-// `board.resources`: the device's counts. AMD and Intel fabrics have different blocks, so the
-// keys depend on the vendor; each count is of the whole device.
-BoardResources resources(const Section& board, const std::string& vendor) {
-  const bool amd = vendor == "amd";
-  const Section r = amd ? board.child("resources", {"lut", "ff", "dsp", "bram_36k", "uram"})
-                        : board.child("resources", {"alm", "ff", "dsp", "m20k"});
+// The counts of a `board.resources` section or of its `shell`: the keys depend on the vendor
+// (AMD and Intel fabrics have different blocks). `lo` is the least count a key may have.
+FabricCounts fabric_counts(const Section& r, bool amd, int64_t lo, const std::string& why) {
   constexpr int64_t kMax = int64_t{1} << 32;
-  const std::string why = "a count of the whole device";
-  BoardResources out;
-  out.ff = r.in_range<int64_t>("ff", 1, kMax, why);
-  out.dsp = r.in_range<int64_t>("dsp", 1, kMax, why);
+  FabricCounts out;
+  out.ff = r.in_range<int64_t>("ff", lo, kMax, why);
+  out.dsp = r.in_range<int64_t>("dsp", lo, kMax, why);
   if (amd) {
-    out.lut = r.in_range<int64_t>("lut", 1, kMax, why);
-    out.bram_36k = r.in_range<int64_t>("bram_36k", 1, kMax, why);
+    out.lut = r.in_range<int64_t>("lut", lo, kMax, why);
+    out.bram_36k = r.in_range<int64_t>("bram_36k", lo, kMax, why);
     out.uram = r.in_range<int64_t>("uram", 0, kMax, why + "; 0 on parts without UltraRAM");
   } else {
-    out.alm = r.in_range<int64_t>("alm", 1, kMax, why);
-    out.m20k = r.in_range<int64_t>("m20k", 1, kMax, why);
+    out.alm = r.in_range<int64_t>("alm", lo, kMax, why);
+    out.m20k = r.in_range<int64_t>("m20k", lo, kMax, why);
+  }
+  return out;
+}
+
+// `board.resources`: the device's counts, where they come from, and optionally the shell's
+// share. Each count is of the whole device; the shell's cannot exceed it.
+BoardResources resources(const Section& board, const std::string& vendor) {
+  const bool amd = vendor == "amd";
+  const std::set<std::string> counts =
+      amd ? std::set<std::string>{"lut", "ff", "dsp", "bram_36k", "uram"}
+          : std::set<std::string>{"alm", "ff", "dsp", "m20k"};
+  std::set<std::string> keys = counts;
+  keys.insert({"source", "shell"});
+  const Section r = board.child("resources", keys);
+  BoardResources out;
+  static_cast<FabricCounts&>(out) = fabric_counts(r, amd, 1, "a count of the whole device");
+  out.source = r.get<std::string>("source");
+  require(out.source.find_first_not_of(" \t\n") != std::string::npos,
+          r.path() + ": '" + r.where("source") +
+              "' is empty; expected where the counts come from (data sheet, table)");
+  if (r.has("shell")) {
+    const Section s = r.child("shell", counts);
+    const FabricCounts shell = fabric_counts(s, amd, 0, "the shell's static region");
+    const std::pair<const char*, std::pair<int64_t, int64_t>> pairs[] = {
+        {"ff", {shell.ff, out.ff}},       {"dsp", {shell.dsp, out.dsp}},
+        {"lut", {shell.lut, out.lut}},    {"bram_36k", {shell.bram_36k, out.bram_36k}},
+        {"uram", {shell.uram, out.uram}}, {"alm", {shell.alm, out.alm}},
+        {"m20k", {shell.m20k, out.m20k}}};
+    for (const auto& [key, v] : pairs) {
+      require(v.first <= v.second, s.path() + ": '" + s.where(key) + "' is " +
+                                       std::to_string(v.first) + ", more than the device's " +
+                                       std::to_string(v.second));
+    }
+    out.shell = shell;
   }
   return out;
 }

@@ -28,6 +28,11 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   // 31 weight channels; the vector bank has the 32nd pseudo-channel to itself.
   MMF_EXPECT_EQ(u280.accel.weight_channels, 31);
   MMF_EXPECT_EQ(u280.board.memory_channels, 32);
+  // The base_1 shell's static region: the device less UG1120's dynamic region.
+  MMF_ASSERT_TRUE(u280.board.resources.shell.has_value());
+  MMF_EXPECT_EQ(u280.board.resources.shell->lut, 173000);
+  MMF_EXPECT_EQ(u280.board.resources.shell->bram_36k, 240);
+  MMF_EXPECT_EQ(u280.board.resources.shell->uram, 0);
   MMF_EXPECT_EQ(u280.accel.vector_channel, 31);
   // The weight streamers can take what HBM gives: lanes and clock are chosen for it.
   MMF_EXPECT_GE(u280.streamer_bytes_per_second(), u280.board.channel_gbps * 1e9);
@@ -47,6 +52,7 @@ TEST_P(ShippedDescriptors, LoadWithPositiveResourcesAndLinkFigures) {
   const auto& r = b.board.resources;
   MMF_EXPECT_GT(r.ff, 0);
   MMF_EXPECT_GT(r.dsp, 0);
+  MMF_EXPECT_FALSE(r.source.empty());  // where the counts come from
   if (b.board.vendor == "amd") {
     MMF_EXPECT_GT(r.lut, 0);
     MMF_EXPECT_GT(r.bram_36k, 0);
@@ -183,15 +189,41 @@ INSTANTIATE_TEST_SUITE_P(
                       {"board.vendor", "'xilinx'", "amd or intel"}},
         BadDescriptor{
             "missing_vendor", "  vendor: amd\n", "", {"missing required key 'board.vendor'"}},
-        BadDescriptor{"missing_resources",
-                      "  resources:\n    lut: 1303680\n    ff: 2607360\n    dsp: 9024\n"
-                      "    bram_36k: 2016\n    uram: 960\n",
-                      "",
-                      {"missing required section 'board.resources'"}},
+        BadDescriptor{
+            "missing_resources",
+            "  resources:\n    lut: 1303680\n    ff: 2607360\n    dsp: 9024\n"
+            "    bram_36k: 2016\n    uram: 960\n    source: >-\n      DS963 as quoted by a"
+            " public spec (CN-U280 in docs/boards.md); Wikipedia UltraScale+\n      table\n"
+            "    shell:\n      lut: 173000\n      ff: 342000\n      dsp: 720\n"
+            "      bram_36k: 240\n      uram: 0\n",
+            "",
+            {"missing required section 'board.resources'"}},
         BadDescriptor{"missing_resource_count",
                       "    uram: 960\n",
                       "",
                       {"missing required key 'board.resources.uram'"}},
+        BadDescriptor{"missing_resources_source",
+                      "    source: >-\n      DS963 as quoted by a public spec (CN-U280 in "
+                      "docs/boards.md); Wikipedia UltraScale+\n      table\n",
+                      "",
+                      {"missing required key 'board.resources.source'"}},
+        BadDescriptor{"empty_resources_source",
+                      "    source: >-\n      DS963 as quoted by a public spec (CN-U280 in "
+                      "docs/boards.md); Wikipedia UltraScale+\n      table\n",
+                      "    source: ''\n",
+                      {"board.resources.source", "is empty", "where the counts come from"}},
+        BadDescriptor{"shell_above_device",
+                      "      bram_36k: 240",
+                      "      bram_36k: 2017",
+                      {"board.resources.shell.bram_36k", "2017", "more than the device's 2016"}},
+        BadDescriptor{"shell_negative",
+                      "      ff: 342000",
+                      "      ff: -1",
+                      {"board.resources.shell.ff", "-1", "the shell's static region"}},
+        BadDescriptor{"shell_missing_key",
+                      "      uram: 0\n",
+                      "",
+                      {"missing required key 'board.resources.shell.uram'"}},
         BadDescriptor{"zero_resource",
                       "dsp: 9024",
                       "dsp: 0",
@@ -299,14 +331,14 @@ TEST(BuildDescriptor, BoardFactsAreNotFingerprinted) {
        std::vector<std::pair<std::string, std::string>>{{"gbps: 15.75", "gbps: 31.5"},
                                                         {"launch_us: 75", "launch_us: 5"},
                                                         {"kind: pcie-gen3x16", "kind: pcie-gen4x8"},
-                                                        {"dsp: 9024", "dsp: 1"}}) {
+                                                        {"dsp: 9024", "dsp: 8000"}}) {
     text.replace(text.find(from), from.size(), to);
   }
   TempDir dir;
   write_file(dir.file("ci-tiny.yaml"), text);
   const BuildDescriptor other = host::load_build_descriptor(dir.file("ci-tiny.yaml"));
   MMF_EXPECT_EQ(other.board.host_link.gbps, 31.5);
-  MMF_EXPECT_EQ(other.board.resources.dsp, 1);
+  MMF_EXPECT_EQ(other.board.resources.dsp, 8000);
   MMF_EXPECT_EQ(other.fingerprint(), ci.fingerprint());
 }
 

@@ -24,9 +24,9 @@ struct HostLink {
   double launch_us = 0.0;  // host-side cost of one kernel launch, start to done seen, in us
 };
 
-// Logic and memory blocks of the whole device (not the part a shell leaves free), for the
-// design-space sweep's resource check. Which counts a board has depends on its vendor.
-struct BoardResources {
+// Logic and memory blocks of an FPGA, or of part of it. Which counts a board has depends on its
+// vendor.
+struct FabricCounts {
   // Both vendors.
   int64_t ff = 0;   // flip-flops (AMD) or ALM registers (Intel)
   int64_t dsp = 0;  // DSP slices (AMD) or DSP blocks (Intel)
@@ -37,6 +37,15 @@ struct BoardResources {
   // Intel only (0 on an AMD board).
   int64_t alm = 0;   // adaptive logic modules
   int64_t m20k = 0;  // 20 Kb memory blocks
+};
+
+// `board.resources`: the whole device (not the part a shell leaves free), for the sweep's
+// resource check and the fit of `mmf synth`; the one place these figures are written.
+struct BoardResources : FabricCounts {
+  std::string source;  // where the device counts come from (data sheet, table)
+  // `board.resources.shell`: what the platform's static region (the shell) takes of the device,
+  // with the device's keys; empty when not known.
+  std::optional<FabricCounts> shell;
 };
 
 struct BoardSpec {
