@@ -324,9 +324,12 @@ std::string yosys_family(const std::string& part) {
 }
 
 std::string synth_script(const SynthUnit& unit, const std::string& family,
-                         const std::vector<std::string>& sources, const std::string& stat_json) {
-  if (stat_json.find_first_of(" \t\n\"") != std::string::npos) {
-    throw Error("'" + stat_json + "': Yosys `tee -o` takes no quoted file names");
+                         const std::vector<std::string>& sources, const std::string& stat_json,
+                         const std::string& netlist_json) {
+  for (const std::string& name : {stat_json, netlist_json}) {
+    if (name.find_first_of(" \t\n\"") != std::string::npos) {
+      throw Error("'" + name + "': Yosys `tee -o` and `json -o` take no quoted file names");
+    }
   }
   const auto quoted = [](const std::string& s) { return "\"" + s + "\""; };
   std::ostringstream s;
@@ -345,7 +348,11 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
     // Yosys 0.23 leaves one INV per flip-flop on an active-low asynchronous reset, where Vivado
     // uses one inverted net; merging identical cells removes those copies.
     << "opt_merge -share_all\nopt_clean\n"
-    << "tee -q -o " << stat_json << " stat -top " << unit.module << " -json\n";
+    << "tee -q -o " << stat_json << " stat -top " << unit.module
+    << " -json\n"
+    // The mapped netlist for the logic depth (logic_depth.hpp): `json` writes the selected
+    // modules, so not the blackbox cell library `write_json` would add (9 MB for a small unit).
+    << "json -o " << netlist_json << "\n";
   return s.str();
 }
 

@@ -144,12 +144,16 @@ class AddressSpaceLimit {
   bool active_ = false;
 };
 
-// Runs argv[0] (looked up in PATH) in directory `cwd` and in a process group of its own, with
-// stdout and stderr into `console` and at most `memory_bytes` of address space (0: no limit).
-// Stops the whole group after `timeout_seconds` (when > 0) or when mmf is asked to stop (then
-// throws mmf::Error).
-RunOutcome run_process(const std::vector<std::string>& args, const fs::path& console,
-                       const fs::path& cwd, double timeout_seconds, uint64_t memory_bytes) {
+// A process started by spawn_process: argv[0] (looked up in PATH) in directory `cwd` and in a
+// process group of its own, stdout and stderr into `console`, at most `memory_bytes` of address
+// space (0: no limit).
+struct Child {
+  pid_t pid = -1;  // -1: the executable was not found or not runnable
+  Clock::time_point start;
+};
+
+Child spawn_process(const std::vector<std::string>& args, const fs::path& console,
+                    const fs::path& cwd, uint64_t memory_bytes) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -164,38 +168,23 @@ RunOutcome run_process(const std::vector<std::string>& args, const fs::path& con
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
-  const StopSignals stop_signals;
-  pid_t pid = 0;
+  Child child;
   int rc = 0;
   {
     const AddressSpaceLimit limit(memory_bytes);
-    rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+    rc = posix_spawnp(&child.pid, argv[0], &actions, &attr, argv.data(), environ);
   }
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
+  if (rc != 0) child.pid = -1;
+  child.start = Clock::now();
+  return child;
+}
+
+// The outcome of a child that ended with wait status `wstatus`.
+RunOutcome outcome_of(int wstatus, const fs::path& console) {
   RunOutcome out;
-  if (rc != 0) return out;
   out.started = true;
-  const auto start = Clock::now();
-  int wstatus = 0;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &wstatus, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) throw Error(args[0] + ": lost track of the process");
-    const bool late = timeout_seconds > 0 &&
-                      std::chrono::duration<double>(Clock::now() - start).count() > timeout_seconds;
-    if (late || g_stop_signal != 0) {
-      ::kill(-pid, SIGKILL);
-      ::waitpid(pid, &wstatus, 0);
-      if (g_stop_signal != 0) {
-        throw Error("stopped by signal " + std::to_string(g_stop_signal) + " while running " +
-                    args[0]);
-      }
-      out.timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
   // glibc's posix_spawnp reports an exec failure as exit status 127.
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127 && read_text(console).empty()) {
     out.started = false;
@@ -205,18 +194,95 @@ RunOutcome run_process(const std::vector<std::string>& args, const fs::path& con
   return out;
 }
 
+// Stops a child's whole process group (Yosys runs ABC as a child of its own) and reaps it.
+void stop_child(pid_t pid) {
+  ::kill(-pid, SIGKILL);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+}
+
+// The children still running, stopped when it goes out of scope (an error in one unit's run
+// stops the others).
+class Children {
+ public:
+  Children() = default;
+  ~Children() {
+    for (pid_t pid : pids_) stop_child(pid);
+  }
+  Children(const Children&) = delete;
+  Children& operator=(const Children&) = delete;
+  void add(pid_t pid) { pids_.insert(pid); }
+  void forget(pid_t pid) { pids_.erase(pid); }
+
+ private:
+  std::set<pid_t> pids_;
+};
+
+// Whether `child` has ended (then `out` says how), polled without blocking. Stops it after
+// `timeout_seconds` (when > 0).
+bool poll_child(const Child& child, const fs::path& console, double timeout_seconds,
+                const std::string& name, RunOutcome& out) {
+  int wstatus = 0;
+  const pid_t done = ::waitpid(child.pid, &wstatus, WNOHANG);
+  if (done == child.pid) {
+    out = outcome_of(wstatus, console);
+    return true;
+  }
+  if (done < 0 && errno != EINTR) throw Error(name + ": lost track of the process");
+  if (timeout_seconds > 0 &&
+      std::chrono::duration<double>(Clock::now() - child.start).count() > timeout_seconds) {
+    stop_child(child.pid);
+    out = RunOutcome{};
+    out.started = true;
+    out.timed_out = true;
+    return true;
+  }
+  return false;
+}
+
+void throw_if_asked_to_stop(const std::string& name) {
+  if (g_stop_signal != 0) {
+    throw Error("stopped by signal " + std::to_string(g_stop_signal) + " while running " + name);
+  }
+}
+
+// Runs one process to its end (see spawn_process), stopping it after `timeout_seconds` (when
+// > 0) or when mmf is asked to stop (then throws mmf::Error).
+RunOutcome run_process(const std::vector<std::string>& args, const fs::path& console,
+                       const fs::path& cwd, double timeout_seconds, uint64_t memory_bytes) {
+  const StopSignals stop_signals;
+  const Child child = spawn_process(args, console, cwd, memory_bytes);
+  if (child.pid < 0) return RunOutcome{};
+  Children children;
+  children.add(child.pid);
+  RunOutcome out;
+  while (!poll_child(child, console, timeout_seconds, args[0], out)) {
+    throw_if_asked_to_stop(args[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  children.forget(child.pid);
+  return out;
+}
+
 std::string number_text(double v) {
   std::ostringstream s;
   s << v;
   return s.str();
 }
 
-// The address-space limit of one Yosys run: as asked, or half the physical memory.
-uint64_t memory_limit_bytes(double gib) {
+// The address-space limit of each of `jobs` Yosys runs: their share of the memory asked for,
+// or of half the physical memory.
+uint64_t memory_limit_bytes(double gib, int jobs) {
   if (gib == 0) return 0;
-  if (gib > 0) return static_cast<uint64_t>(gib * 1073741824.0);
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2 : 0;
+  uint64_t total = 0;
+  if (gib > 0) {
+    total = static_cast<uint64_t>(gib * 1073741824.0);
+  } else {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    total = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2;
+  }
+  return total / static_cast<uint64_t>(std::max(jobs, 1));
 }
 
 std::string missing_yosys(const std::string& context, const std::string& yosys) {
@@ -350,6 +416,9 @@ SynthPlan plan_synth(const SynthOptions& options) {
 }
 
 SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress) {
+  if (options.jobs < 1 || options.jobs > 256) {
+    throw Error("-j " + std::to_string(options.jobs) + ": expected 1 to 256 Yosys runs at once");
+  }
   const SynthPlan plan = plan_synth(options);
   const BuildDescriptor& build = plan.build;
   const std::vector<std::string>& modules = plan.module_files;
@@ -381,27 +450,17 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
   std::istringstream version(read_text(version_log));
   std::getline(version >> std::ws, report.yosys_version);
 
-  const uint64_t memory_bytes = memory_limit_bytes(options.max_memory_gib);
-  bool has_top = false;
-  for (size_t k = 0; k < units.size(); ++k) {
+  const uint64_t memory_bytes = memory_limit_bytes(options.max_memory_gib, options.jobs);
+  const int count = static_cast<int>(units.size());
+  // The files of unit k in the work directory.
+  const auto file = [&work, &units](size_t k, const char* suffix) {
+    return work.path() / (units[k].unit + suffix);
+  };
+  // Checks a finished run of unit k and reads its results; throws naming the unit.
+  const auto finish = [&](size_t k, const RunOutcome& r, double seconds) {
     const SynthUnit& u = units[k];
     const std::string where = context + ", unit '" + u.unit + "'";
-    const fs::path script = work.path() / (u.unit + ".ys");
-    const fs::path log = work.path() / (u.unit + ".log");
-    const std::string stat_name = u.unit + ".stat.json";
-    const fs::path stat = work.path() / stat_name;
-    std::vector<std::string> sources = packages;
-    for (const auto& f : module_closure(u.module, modules)) sources.push_back(f);
-    write_text(script, synth_script(u, report.family, sources, stat_name));
-    if (progress) progress(static_cast<int>(k) + 1, static_cast<int>(units.size()), u.unit, -1);
-    const auto start = Clock::now();
-    const fs::path console = work.path() / (u.unit + ".console.txt");
-    const RunOutcome r =
-        run_process({options.yosys, "-q", "-l", log.string(), "-s", script.string()}, console,
-                    work.path(), options.timeout_seconds, memory_bytes);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (progress)
-      progress(static_cast<int>(k) + 1, static_cast<int>(units.size()), u.unit, seconds);
+    const fs::path log = file(k, ".log"), console = file(k, ".console.txt");
     if (!r.started) throw Error(missing_yosys(where, options.yosys));
     if (r.timed_out) {
       throw Error(where + ": Yosys ran longer than " + number_text(options.timeout_seconds) +
@@ -411,7 +470,8 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
     if (r.out_of_memory) {
       throw Error(where + ": Yosys ran out of memory (limit " +
                   number_text(static_cast<double>(memory_bytes) / 1073741824.0) +
-                  " GiB, --max-memory)" + (u.kernel_top ? "; --units-only sums the units" : "") +
+                  " GiB, --max-memory" + (options.jobs > 1 ? " / -j" : "") + ")" +
+                  (u.kernel_top ? "; --units-only sums the units" : "") +
                   "; last lines of its log:" + tail_of(log, 5) + kept);
     }
     if (r.status != 0) {
@@ -419,11 +479,73 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
                   "); last lines of its log:" + tail_of(log, 15) +
                   "\nlast lines of its console output:" + tail_of(console, 5) + kept);
     }
-    UnitResult result{u, parse_stat_json(read_text(stat), stat.string()), seconds};
-    if (u.kernel_top) {
+    const fs::path stat = file(k, ".stat.json"), netlist = file(k, ".netlist.json");
+    UnitResult result{u, parse_stat_json(read_text(stat), stat.string()), seconds, {}};
+    try {
+      result.depth = logic_depth_of_json(read_text(netlist), netlist.string());
+    } catch (const Error& e) {
+      throw Error(where + ": logic depth: " + e.what() + kept);
+    }
+    return result;
+  };
+
+  // Up to options.jobs Yosys runs at once, each unit's in its own files; results in unit order.
+  std::vector<UnitResult> results(units.size());
+  {
+    const StopSignals stop_signals;
+    Children children;
+    struct Running {
+      size_t unit;
+      Child child;
+    };
+    std::vector<Running> running;
+    size_t next = 0;
+    while (next < units.size() || !running.empty()) {
+      while (running.size() < static_cast<size_t>(options.jobs) && next < units.size()) {
+        const size_t k = next++;
+        const SynthUnit& u = units[k];
+        std::vector<std::string> sources = packages;
+        for (const auto& f : module_closure(u.module, modules)) sources.push_back(f);
+        write_text(file(k, ".ys"), synth_script(u, report.family, sources, u.unit + ".stat.json",
+                                                u.unit + ".netlist.json"));
+        if (progress) progress(static_cast<int>(k) + 1, count, u.unit, -1);
+        const Child child = spawn_process(
+            {options.yosys, "-q", "-l", file(k, ".log").string(), "-s", file(k, ".ys").string()},
+            file(k, ".console.txt"), work.path(), memory_bytes);
+        if (child.pid < 0)
+          throw Error(missing_yosys(context + ", unit '" + u.unit + "'", options.yosys));
+        children.add(child.pid);
+        running.push_back({k, child});
+      }
+      bool any_done = false;
+      for (size_t i = 0; i < running.size();) {
+        RunOutcome r;
+        const size_t k = running[i].unit;
+        if (!poll_child(running[i].child, file(k, ".console.txt"), options.timeout_seconds,
+                        options.yosys, r)) {
+          ++i;
+          continue;
+        }
+        any_done = true;
+        children.forget(running[i].child.pid);
+        const double seconds =
+            std::chrono::duration<double>(Clock::now() - running[i].child.start).count();
+        running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+        if (progress) progress(static_cast<int>(k) + 1, count, units[k].unit, seconds);
+        results[k] = finish(k, r, seconds);  // throws: `children` stops the other runs
+      }
+      throw_if_asked_to_stop(options.yosys);
+      if (!any_done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
+  bool has_top = false;
+  for (const UnitResult& result : results) {
+    if (result.unit.kernel_top) {
       report.total = result.counts;
-      report.total_seconds = seconds;
-      report.total_module = u.module;
+      report.total_seconds = result.seconds;
+      report.total_module = result.unit.module;
+      report.total_depth = result.depth;
       has_top = true;
     } else {
       report.units.push_back(result);
@@ -443,6 +565,12 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
       report.total_seconds += r.seconds;
     }
   }
+  for (const UnitResult& r : results) {
+    report.max_lut_levels = std::max(report.max_lut_levels, r.depth.lut_levels);
+    report.max_carry_levels = std::max(report.max_carry_levels, r.depth.carry_levels);
+  }
+  report.board = build.board.resources;
+  report.fit = fit_on_board(report.total, report.board, report.budget);
   return report;
 }
 

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -284,8 +286,8 @@ TEST(SynthUnits, EveryUnitIsAModuleOfRtl) {
 TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
   const auto units = host::synth_units(package_of(ci_tiny()));
   const host::SynthUnit& u = unit_named(units, "mmf_ternary_acc");
-  const std::string s =
-      host::synth_script(u, "xcup", {"/src/a pkg.sv", "/src/b.sv"}, "mmf_ternary_acc.json");
+  const std::string s = host::synth_script(u, "xcup", {"/src/a pkg.sv", "/src/b.sv"},
+                                           "mmf_ternary_acc.json", "mmf_ternary_acc.netlist.json");
   MMF_EXPECT_TRUE(s.find("read_verilog -defer -sv \"/src/a pkg.sv\" \"/src/b.sv\"") !=
                   std::string::npos)
       << s;
@@ -296,12 +298,99 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
                   std::string::npos);
   MMF_EXPECT_TRUE(s.find("tee -q -o mmf_ternary_acc.json stat -top mmf_ternary_acc -json") !=
                   std::string::npos);
-  MMF_EXPECT_ERROR(host::synth_script(u, "xcup", {}, "a b.json"), "a b.json");
+  // The mapped netlist, for the logic depth: the design's modules, not the cell library.
+  MMF_EXPECT_TRUE(s.find("\njson -o mmf_ternary_acc.netlist.json\n") != std::string::npos) << s;
+  MMF_EXPECT_ERROR(host::synth_script(u, "xcup", {}, "a b.json", "n.json"), "a b.json");
+  MMF_EXPECT_ERROR(host::synth_script(u, "xcup", {}, "s.json", "n 2.json"), "n 2.json");
   // The kernel top keeps its hierarchy (each distinct module synthesized once).
-  const std::string k = host::synth_script(unit_named(units, "mmf_kernel"), "xcup", {}, "k.json");
+  const std::string k =
+      host::synth_script(unit_named(units, "mmf_kernel"), "xcup", {}, "k.json", "kn.json");
   MMF_EXPECT_TRUE(k.find("synth_xilinx -family xcup -top mmf_kernel -noiopad") != std::string::npos)
       << k;
   MMF_EXPECT_TRUE(k.find("-chparam WeightFifoDepth ") != std::string::npos) << k;
+}
+
+// ---- Fit on the board -------------------------------------------------------------------------
+
+// ci-tiny is on the U280: 1,303,680 LUT, 2,607,360 FF, 2,016 BRAM36, 960 URAM, 9,024 DSP, of
+// which the base_1 shell takes 173,000 / 342,000 / 240 / 0 / 720.
+TEST(SynthFit, ShellPlusKernelAgainstTheBudget) {
+  const host::BoardResources board = ci_tiny().board.resources;
+  MMF_ASSERT_TRUE(board.shell.has_value());
+  host::ResourceCounts kernel;
+  kernel.lut = 100000;
+  kernel.lutram = 50000;  // CLB LUTs are LUT + LUTRAM
+  kernel.ff = 200000;
+  kernel.bram36 = 1300;  // + 240 = 1,540 of 2,016: 76.4 %, over 75 %
+  kernel.dsp = 100;
+  const host::FitReport fit = host::fit_on_board(kernel, board, host::FitBudget{});
+  MMF_EXPECT_TRUE(fit.shell_known);
+  MMF_ASSERT_EQ(fit.resources.size(), 5u);
+  const host::ResourceFit& lut = fit.resources[0];
+  MMF_EXPECT_EQ(lut.resource, "lut");
+  MMF_EXPECT_EQ(lut.kernel, 150000.0);
+  MMF_EXPECT_EQ(lut.shell, 173000.0);
+  MMF_EXPECT_NEAR(lut.utilization, 323000.0 / 1303680.0, 1e-12);
+  MMF_EXPECT_EQ(lut.limit, 0.65);
+  MMF_EXPECT_TRUE(lut.fits);
+  const host::ResourceFit& bram = fit.resources[2];
+  MMF_EXPECT_EQ(bram.resource, "bram36");
+  MMF_EXPECT_NEAR(bram.utilization, 1540.0 / 2016.0, 1e-12);
+  MMF_EXPECT_EQ(bram.limit, 0.75);
+  MMF_EXPECT_FALSE(bram.fits);
+  MMF_EXPECT_FALSE(fit.fits);
+  kernel.bram36 = 1200;  // 1,440 of 2,016: 71.4 %
+  MMF_EXPECT_TRUE(host::fit_on_board(kernel, board, host::FitBudget{}).fits);
+  // Without a known shell the device is the kernel's alone.
+  host::BoardResources no_shell = board;
+  no_shell.shell.reset();
+  kernel.lut = 800000;  // 850,000 of 1,303,680: 65.2 %
+  const host::FitReport alone = host::fit_on_board(kernel, no_shell, host::FitBudget{});
+  MMF_EXPECT_FALSE(alone.shell_known);
+  MMF_EXPECT_EQ(alone.resources[0].shell, 0.0);
+  MMF_EXPECT_FALSE(alone.resources[0].fits);
+}
+
+TEST(SynthFit, AResourceTheDeviceLacksDoesNotFit) {
+  host::BoardResources board = ci_tiny().board.resources;
+  board.uram = 0;
+  board.shell->uram = 0;
+  host::ResourceCounts kernel;
+  MMF_EXPECT_TRUE(host::fit_on_board(kernel, board, host::FitBudget{}).fits);  // 0 of 0
+  kernel.uram = 1;
+  const host::FitReport fit = host::fit_on_board(kernel, board, host::FitBudget{});
+  MMF_EXPECT_FALSE(fit.fits);
+  MMF_EXPECT_FALSE(fit.resources[3].fits);
+  MMF_EXPECT_EQ(fit.resources[3].resource, "uram");
+}
+
+TEST(SynthFit, CheckNamesTheResourceOrUnitWithItsFigureAndLimit) {
+  host::SynthReport r;
+  r.board = ci_tiny().board.resources;
+  r.total.lut = 900000;  // + 173,000 = 82.3 %
+  r.fit = host::fit_on_board(r.total, r.board, r.budget);
+  host::UnitResult deep;
+  deep.unit.unit = "mmf_deep";
+  deep.depth.lut_levels = 7;
+  deep.depth.lut_end = "u_sum";
+  deep.depth.carry_levels = 17;
+  deep.depth.carry_end = "u_carry";
+  host::UnitResult fine;
+  fine.unit.unit = "mmf_fine";
+  fine.depth.lut_levels = 6;
+  fine.depth.carry_levels = 16;
+  r.units = {deep, fine};
+  const std::vector<std::string> p = host::check_problems(r);
+  MMF_ASSERT_EQ(p.size(), 3u);
+  MMF_EXPECT_EQ(p[0],
+                "lut: 900000 (kernel) + 173000 (shell) of 1303680 is 82.3 % of the device, over "
+                "the budget of 65.0 %");
+  MMF_EXPECT_EQ(p[1], "unit mmf_deep: 7 LUT levels (at cell u_sum), over the limit of 6");
+  MMF_EXPECT_EQ(p[2], "unit mmf_deep: 17 carry levels (at cell u_carry), over the limit of 16");
+  r.total.lut = 1000;
+  r.fit = host::fit_on_board(r.total, r.board, r.budget);
+  r.units = {fine};
+  MMF_EXPECT_TRUE(host::check_problems(r).empty());
 }
 
 // ---- The CLI --------------------------------------------------------------------------------
@@ -352,6 +441,102 @@ TEST(SynthCli, TimeoutStopsYosys) {
   MMF_EXPECT_TRUE(r.err.find("--timeout") != std::string::npos) << r.err;
 }
 
+// A stand-in for a Yosys that succeeds: writes the stat and netlist files its script names,
+// the netlist a chain of `luts` LUTs between two flip-flops.
+std::string fake_synthesizing_yosys(const TempDir& dir, int luts, const std::string& extra = "") {
+  std::string cells = R"("q": {"type": "FDRE", "port_directions": {"D": "input", "Q": "output"},)"
+                      R"( "connections": {"D": [)" +
+                      std::to_string(luts + 2) + "], \"Q\": [2]}}";
+  for (int k = 0; k < luts; ++k) {
+    cells += R"(, "l)" + std::to_string(k) +
+             R"(": {"type": "LUT1", "port_directions": {"I0": "input", "O": "output"},)" +
+             R"( "connections": {"I0": [)" + std::to_string(k + 2) + "], \"O\": [" +
+             std::to_string(k + 3) + "]}}";
+  }
+  write_file(dir.file("netlist.json"), "{\"modules\": {\"unit\": {\"cells\": {" + cells + "}}}}");
+  write_file(dir.file("stat.json"), R"({"design": {"num_cells_by_type": {"FDRE": 1, "LUT1": )" +
+                                        std::to_string(luts) + "}}}");
+  return fake_yosys(dir, extra +
+                             "stat=$(sed -n 's/^tee -q -o \\([^ ]*\\) stat.*/\\1/p' \"$5\")\n"
+                             "net=$(sed -n 's/^json -o //p' \"$5\")\n"
+                             "cp '" +
+                             dir.file("stat.json") + "' \"$stat\"\ncp '" +
+                             dir.file("netlist.json") + "' \"$net\"\n");
+}
+
+TEST(SynthCli, CheckPassesWithinTheDepthLimit) {
+  TempDir dir;
+  const auto r =
+      run_cli("synth --unit mmf_rescale --check --json --yosys " + fake_synthesizing_yosys(dir, 6));
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  MMF_EXPECT_EQ(j["units"][0]["lut_levels"], 6);
+  MMF_EXPECT_EQ(j["units"][0]["carry_levels"], 0);
+  MMF_EXPECT_EQ(j["max_lut_levels"], 6);
+  MMF_EXPECT_EQ(j["max_carry_levels"], 0);
+  MMF_EXPECT_EQ(j["device"]["lut"], 1303680);
+  MMF_EXPECT_EQ(j["shell"]["bram36"], 240);
+  MMF_EXPECT_EQ(j["total"]["lut"], 2 * 6);  // two mmf_rescale in ci-tiny
+  MMF_EXPECT_TRUE(j["fits"].get<bool>());
+  MMF_EXPECT_EQ(j["budget"]["lut"], 0.65);
+  MMF_EXPECT_NEAR(j["utilization"]["lut"].get<double>(), (173000.0 + 12) / 1303680.0, 1e-12);
+  MMF_EXPECT_TRUE(j["problems"].empty());
+}
+
+TEST(SynthCli, CheckFailsNamingTheDeepUnit) {
+  TempDir dir;
+  const std::string yosys = fake_synthesizing_yosys(dir, 7);
+  const auto r = run_cli("synth --unit mmf_rescale --check --yosys " + yosys);
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("fails mmf synth --check") != std::string::npos) << r.err;
+  MMF_EXPECT_TRUE(r.err.find("unit mmf_rescale: 7 LUT levels (at cell l6), over the limit of 6") !=
+                  std::string::npos)
+      << r.err;
+  MMF_EXPECT_TRUE(r.out.find("LUTlv") != std::string::npos) << r.out;  // the table is printed
+  // Without --check the same report is no error.
+  MMF_EXPECT_EQ(run_cli("synth --unit mmf_rescale --yosys " + yosys).exit_code, 0);
+}
+
+// Several runs at once: every unit reported, in the table's order, each start and end shown.
+TEST(SynthCli, ParallelRunsReportEveryUnit) {
+  TempDir dir;
+  const auto r = run_cli("synth --units-only -j 3 --json --yosys " +
+                         fake_synthesizing_yosys(dir, 2, "sleep 0.2\n"));
+  MMF_ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const auto units = host::synth_units(package_of(ci_tiny()));
+  MMF_ASSERT_EQ(j["units"].size(), units.size() - 1);  // all but the kernel top
+  for (size_t k = 0; k + 1 < units.size(); ++k) {
+    MMF_EXPECT_EQ(j["units"][k]["unit"], units[k].unit);
+    MMF_EXPECT_EQ(j["units"][k]["lut_levels"], 2);
+    const std::string tag =
+        "[" + std::to_string(k + 1) + "/" + std::to_string(units.size() - 1) + "] " + units[k].unit;
+    MMF_EXPECT_TRUE(r.err.find(tag + " ...\n") != std::string::npos) << r.err;
+    // and "<tag> <seconds> s" when it ends
+    const size_t end = r.err.find(tag + " ", r.err.find(tag + " ...\n") + tag.size() + 1);
+    MMF_EXPECT_TRUE(end != std::string::npos &&
+                    std::isdigit(static_cast<unsigned char>(r.err[end + tag.size() + 1])))
+        << r.err;
+  }
+}
+
+// One failing run among several stops the others and names its unit.
+TEST(SynthCli, ParallelFailureStopsTheOtherRuns) {
+  TempDir dir;
+  const std::string yosys = fake_yosys(
+      dir,
+      "if grep -q 'top mmf_silu ' \"$5\"; then echo 'ERROR: silu broke' > \"$log\"; exit 1;"
+      " fi\nexec sleep 30\n");
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_cli("synth --units-only -j 6 --yosys " + yosys);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  MMF_EXPECT_EQ(r.exit_code, 1);
+  MMF_EXPECT_TRUE(r.err.find("unit 'mmf_silu': Yosys failed") != std::string::npos) << r.err;
+  MMF_EXPECT_TRUE(r.err.find("silu broke") != std::string::npos) << r.err;
+  MMF_EXPECT_LT(seconds, 20.0);  // the sleeping runs were stopped, not waited for
+}
+
 TEST(SynthCli, BadArgumentsAreClearErrors) {
   const auto missing = run_cli("synth --unit mmf_rescale --yosys /nonexistent/yosys");
   MMF_EXPECT_EQ(missing.exit_code, 1);
@@ -389,6 +574,11 @@ TEST(SynthCli, TernaryAccForCiTinyIsReported) {
   MMF_EXPECT_TRUE(u["lut"].get<int64_t>() > 0);
   MMF_EXPECT_TRUE(u["ff"].get<int64_t>() > 0);
   MMF_EXPECT_TRUE(u["bram36"].get<double>() > 0);  // the code buffer, 1024 x 128 bits
+  // Its netlist was walked: an accumulator has LUTs and a carry chain between registers.
+  MMF_EXPECT_GT(u["lut_levels"].get<int>(), 0);
+  MMF_EXPECT_GT(u["carry_levels"].get<int>(), 0);
+  MMF_EXPECT_EQ(j["max_lut_levels"], u["lut_levels"]);
+  MMF_EXPECT_TRUE(j["fits"].is_boolean());
   MMF_EXPECT_EQ(j["total_method"], "sum_of_units");
   MMF_EXPECT_EQ(j["total"]["lut"].get<int64_t>(), 2 * u["lut"].get<int64_t>());
   MMF_EXPECT_EQ(j["total"]["ff"].get<int64_t>(), 2 * u["ff"].get<int64_t>());

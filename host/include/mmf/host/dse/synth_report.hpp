@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/dse/logic_depth.hpp"
 
 namespace mmf::host {
 
@@ -85,9 +86,44 @@ std::string yosys_family(const std::string& part);
 // numerics, the build's; then the unit's module files); elaborate `unit` with its parameters;
 // synth_xilinx (flattened, except the kernel top); merge duplicate cells; `stat -json` into the
 // file `stat_json`, a name without spaces relative to Yosys's working directory (`tee -o` takes
-// no quotes).
+// no quotes); the mapped netlist (its modules, not the cell library) into `netlist_json`
+// (`json -o`, the same format as write_json) for logic_depth_of_json.
 std::string synth_script(const SynthUnit& unit, const std::string& family,
-                         const std::vector<std::string>& sources, const std::string& stat_json);
+                         const std::vector<std::string>& sources, const std::string& stat_json,
+                         const std::string& netlist_json);
+
+// ---- Fit against the board ---------------------------------------------------------------
+
+// What a build may take: shell + kernel within these shares of the device, and the logic depth
+// of every unit within these levels (about 0.35-0.5 ns a LUT level with its routing: 6 levels
+// at 300 MHz).
+struct FitBudget {
+  double logic_share = 0.65;  // CLB LUTs (LUT + LUTRAM, as Vivado counts them) and FFs
+  double block_share = 0.75;  // BRAM36, URAM and DSP
+  int max_lut_levels = 6;     // LUT levels on any register-to-register path
+  int max_carry_levels = 16;  // CARRY cells on any path
+};
+
+// One resource of the fit: the kernel's estimate plus the shell's static share, of the device.
+struct ResourceFit {
+  std::string resource;  // "lut" (LUT + LUTRAM), "ff", "bram36", "uram", "dsp"
+  double kernel = 0.0;
+  double shell = 0.0;  // 0 when the board's shell is not known
+  double device = 0.0;
+  double utilization = 0.0;  // (kernel + shell) / device; infinite when the device has none
+  double limit = 0.0;        // the budget's share for this resource
+  bool fits = true;
+};
+
+struct FitReport {
+  std::vector<ResourceFit> resources;  // lut, ff, bram36, uram, dsp
+  bool shell_known = false;            // board.resources.shell was given
+  bool fits = true;                    // every resource within its limit
+};
+
+// The fit of a kernel's counts on an AMD board (device and shell from board.resources).
+FitReport fit_on_board(const ResourceCounts& kernel, const BoardResources& board,
+                       const FitBudget& budget);
 
 // ---- Running ------------------------------------------------------------------------------
 
@@ -99,7 +135,9 @@ struct SynthOptions {
   std::string yosys = "yosys";  // executable, looked up in PATH
   std::string work_parent;      // the temporary work directory is created in here
   double timeout_seconds = 0;   // > 0: stop a Yosys run that takes longer
-  double max_memory_gib = -1;   // address-space limit per Yosys run; < 0: half the RAM, 0: none
+  double max_memory_gib = -1;   // address space for all Yosys runs together, each of `jobs`
+                                // runs getting its share; < 0: half the RAM, 0: no limit
+  int jobs = 1;                 // Yosys processes at once
   bool keep = false;            // keep the work directory (scripts, logs)
   bool units_only = false;      // skip the kernel top even when rtl/ has it: total = sum
 };
@@ -121,6 +159,7 @@ struct UnitResult {
   SynthUnit unit;
   ResourceCounts counts;  // one instance
   double seconds = 0.0;
+  LogicDepth depth;  // of its mapped netlist
 };
 
 struct SynthReport {
@@ -134,16 +173,28 @@ struct SynthReport {
   std::string total_method;  // "sum_of_units" or "kernel_top"
   std::string total_module;  // the kernel top when total_method is "kernel_top"
   double total_seconds = 0.0;
+  LogicDepth total_depth;  // of the kernel top (deepest module), when total_method is kernel_top
+  int max_lut_levels = 0;  // over the units and the kernel top
+  int max_carry_levels = 0;
+  FitBudget budget;
+  BoardResources board;  // device and shell counts of the build's board
+  FitReport fit;         // shell + total against the budget
   std::string work_dir;  // kept work directory, empty when removed
 };
+
+// What `mmf synth --check` fails on, one line each (the resource or unit, its figure, the
+// limit): a resource over its share of the device, a unit (or the kernel top) deeper than the
+// budget's levels. Empty when the build fits.
+std::vector<std::string> check_problems(const SynthReport& report);
 
 // Progress of one Yosys run: called before (seconds < 0) and after it.
 using SynthProgress =
     std::function<void(int index, int count, const std::string& unit, double seconds)>;
 
-// Synthesizes the units (or the one of options.unit) one Yosys process at a time. Throws
-// mmf::Error naming the build and unit, with the tail of the Yosys log, when Yosys is missing,
-// fails or times out.
+// Synthesizes the units (or the one of options.unit), options.jobs Yosys processes at a time,
+// and measures each netlist's logic depth and the fit on the board. Throws mmf::Error naming
+// the build and unit, with the tail of the Yosys log, when Yosys is missing, fails or times out
+// (stopping the other runs), or when a netlist has a combinational loop.
 SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress);
 
 // The shipped rtl/ directory ($MMF_RTL_DIR overrides).
