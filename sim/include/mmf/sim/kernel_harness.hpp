@@ -188,11 +188,12 @@ class KernelHarness final : public KernelSim {
   void accept_weight(unsigned c) {
     auto& m = pins_->ports();
     AxiMemoryChannel& ch = *weights_[c];
-    if (port::get(m.w_ar_valid_o, c, 1) && ch.ar_ready()) {
+    // Handshakes as the kernel saw them (see accept_vec).
+    if (port::get(m.w_ar_valid_o, c, 1) && port::get(m.w_ar_ready_i, c, 1)) {
       ch.ar_accept(port::get(m.w_ar_addr_o, 64 * c, 64),
                    static_cast<uint32_t>(port::get(m.w_ar_len_o, 8 * c, 8)));
     }
-    if (ch.r_valid() && port::get(m.w_r_ready_o, c, 1)) ch.r_accept();
+    if (port::get(m.w_r_valid_i, c, 1) && port::get(m.w_r_ready_o, c, 1)) ch.r_accept();
   }
 
   void drive_vec() {
@@ -212,10 +213,12 @@ class KernelHarness final : public KernelSim {
   void accept_vec() {
     auto& m = pins_->ports();
     AxiMemoryChannel& ch = *vec_;
-    if (m.v_ar_valid_o && ch.ar_ready()) ch.ar_accept(m.v_ar_addr_o, m.v_ar_len_o);
-    if (ch.r_valid() && m.v_r_ready_o) ch.r_accept();
-    if (m.v_aw_valid_o && ch.aw_ready()) ch.aw_accept(m.v_aw_addr_o, m.v_aw_len_o);
-    if (m.v_w_valid_o && ch.w_ready()) {
+    // Handshakes as the kernel saw them (the ready pins set before the edge): an AW taken this
+    // cycle must not make W ready after the kernel judged it not ready.
+    if (m.v_ar_valid_o && m.v_ar_ready_i) ch.ar_accept(m.v_ar_addr_o, m.v_ar_len_o);
+    if (m.v_r_valid_i && m.v_r_ready_o) ch.r_accept();
+    if (m.v_aw_valid_o && m.v_aw_ready_i) ch.aw_accept(m.v_aw_addr_o, m.v_aw_len_o);
+    if (m.v_w_valid_o && m.v_w_ready_i) {
       beat_.resize(vec_beat_);
       port::copy_out(m.v_w_data_o, 0, beat_.data(), vec_beat_);
       strb_.assign((vec_beat_ + 31) / 32, 0);
@@ -224,7 +227,7 @@ class KernelHarness final : public KernelSim {
       }
       ch.w_accept_wide(beat_.data(), strb_.data(), m.v_w_last_o);
     }
-    if (ch.b_valid() && m.v_b_ready_o) ch.b_accept();
+    if (m.v_b_valid_i && m.v_b_ready_o) ch.b_accept();
   }
 
   // AXI4-Lite master: one write (address and data together), one read.
