@@ -9,6 +9,7 @@ bitstreams/generated/mmf_lut_pkg.sv
 rtl/mmf_numerics_pkg.sv
 rtl/prim/prim_ram_1r1w.sv
 rtl/common/mmf_fifo.sv
+rtl/common/mmf_fifo_ram.sv
 rtl/common/mmf_gearbox.sv
 rtl/common/mmf_pipe_reg.sv
 rtl/common/mmf_stream_align.sv
@@ -31,6 +32,7 @@ rtl/mmf/mmf_row_merge.sv
 rtl/mmf/mmf_scaled_products.sv
 rtl/mmf/mmf_silu.sv
 rtl/mmf/mmf_ternary_acc.sv
+rtl/mmf/mmf_ternary_dot.sv
 rtl/mmf/mmf_vec_reader.sv
 rtl/mmf/mmf_vec_writer.sv
 rtl/mmf/mmf_weight_channel.sv

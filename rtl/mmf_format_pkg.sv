@@ -73,4 +73,17 @@ package mmf_format_pkg;
   localparam logic [1:0] TritPlus = 2'b01;
   localparam logic [1:0] TritMinus = 2'b11;
 
+  // ---- Pipeline latency of the weight path ----------------------------------------------
+  // Cycles from a weight word into mmf_ternary_dot to its sum out: the leaf register, one
+  // register every DotRegEvery tree levels and after the last, the root correction. The timed
+  // model charges the same (sim: ternary_dot_latency); tests/rtl/ternary_acc_test.cpp measures
+  // it on the RTL and fails if the two differ.
+  localparam int unsigned DotRegEvery = 2;
+  function automatic int unsigned ternary_dot_latency(input int unsigned lanes);
+    int unsigned levels;
+    levels = 0;
+    while ((1 << levels) < lanes) levels++;
+    ternary_dot_latency = 2 + (levels + DotRegEvery - 1) / DotRegEvery;
+  endfunction
+
 endpackage

@@ -36,7 +36,7 @@ module mmf_fifo #(
     next = (32'(ptr) == Depth - 1) ? '0 : ptr + 1'b1;
   endfunction
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       rd_q <= '0;
       wr_q <= '0;

@@ -55,7 +55,7 @@ module mmf_gearbox #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       hold_q <= '0;
       fill_q <= '0;

@@ -22,7 +22,7 @@ module mmf_pipe_reg #(
   // Takes a new value when empty or when its value leaves this cycle.
   assign in_ready_o = !valid_q || out_ready_i;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       valid_q <= 1'b0;
       data_q <= '0;

@@ -43,7 +43,7 @@ module mmf_stream_align #(
   assign in_ready_o = take_next;
   assign job_ready_o = out_left_q == 0 && in_left_q == 0;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       prev_q <= '0;
       off_q <= '0;

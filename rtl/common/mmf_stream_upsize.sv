@@ -32,7 +32,7 @@ module mmf_stream_upsize #(
   assign in_fire = in_valid_i && in_ready_o;
   assign closes = in_last_i || 32'(slot_q) == Ratio - 1;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       data_q <= '0;
       slot_q <= '0;

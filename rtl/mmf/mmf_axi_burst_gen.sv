@@ -2,8 +2,8 @@
 // The address side shared by the streaming AXI4 masters: takes a command (beat-aligned byte
 // address, beats >= 1) and issues it as INCR bursts of at most MaxBurst beats that never cross
 // a 4 KiB boundary, one whenever the address channel is free and the master allows it (`allow_i`,
-// judged on `burst_beats_o`, the length of the next burst). `issue_o` marks the cycle a burst is
-// issued, with that length.
+// judged on `burst_beats_o`, the length of the next burst, from a register). `issue_o` marks the
+// cycle a burst is issued, with that length.
 module mmf_axi_burst_gen #(
   parameter int unsigned BeatBytes = 4,
   parameter int unsigned AddrWidth = 64,
@@ -32,57 +32,62 @@ module mmf_axi_burst_gen #(
 
   localparam int unsigned PageBytes = 4096;
 
-  logic [AddrWidth-1:0] addr_q, addr_d;
-  logic [31:0]          beats_q, beats_d;    // beats of the command not yet issued
-  logic                 a_valid_q, a_valid_d;
-  logic [AddrWidth-1:0] a_addr_q, a_addr_d;
-  logic [8:0]           a_beats_q, a_beats_d;  // beats of the pending burst (1 .. 256)
-  logic [31:0]          to_page, burst;
+  logic [AddrWidth-1:0] addr_q;
+  logic [31:0]          beats_q;      // beats of the command not yet issued
+  logic [8:0]           burst_q;      // length of the next burst, valid while next_q
+  logic                 next_q;       // burst_q is computed for addr_q and beats_q
+  logic                 a_valid_q;
+  logic [AddrWidth-1:0] a_addr_q;
+  logic [8:0]           a_beats_q;    // beats of the pending burst (1 .. 256)
+  logic [12:0]          to_page;
+  logic [8:0]           burst_d;
+  logic                 cmd_fire;
 
-  // The next burst: limited by the command, MaxBurst and the 4 KiB boundary.
-  assign to_page = (PageBytes - 32'(addr_q[11:0])) / BeatBytes;
+  // The next burst, computed in the cycle after a command or a burst changed addr_q/beats_q
+  // and registered, so that the allow decision and the address add start from registers:
+  // limited by the command, MaxBurst and the 4 KiB boundary. At most one burst every two
+  // cycles, far above what a burst's data takes.
+  assign to_page = 13'((PageBytes - 32'(addr_q[11:0])) / BeatBytes);
   always_comb begin
-    burst = beats_q;
-    if (burst > MaxBurst) burst = MaxBurst;
-    if (burst > to_page) burst = to_page;
+    burst_d = 9'(MaxBurst);
+    if (beats_q < 32'(MaxBurst)) burst_d = 9'(beats_q);
+    if (32'(burst_d) > 32'(to_page)) burst_d = 9'(to_page);
   end
-  assign burst_beats_o = 9'(burst);
+  assign burst_beats_o = burst_q;
 
   // A command is taken only when no burst is left to issue, so the two never coincide.
   assign cmd_ready_o = beats_q == '0 && !a_valid_q;
-  assign issue_o = !(a_valid_q && !a_ready_i) && beats_q != '0 && allow_i;
+  assign cmd_fire = cmd_valid_i && cmd_ready_o;
+  assign issue_o = next_q && !(a_valid_q && !a_ready_i) && allow_i;
 
-  always_comb begin
-    addr_d = addr_q;
-    beats_d = beats_q;
-    a_valid_d = a_valid_q && !a_ready_i;
-    a_addr_d = a_addr_q;
-    a_beats_d = a_beats_q;
-    if (cmd_valid_i && cmd_ready_o) begin
-      addr_d = cmd_addr_i;
-      beats_d = cmd_beats_i;
-    end else if (issue_o) begin
-      a_valid_d = 1'b1;
-      a_addr_d = addr_q;
-      a_beats_d = 9'(burst);
-      addr_d = addr_q + AddrWidth'(burst * BeatBytes);
-      beats_d = beats_q - burst;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      beats_q <= '0;
+      next_q <= 1'b0;
+      a_valid_q <= 1'b0;
+    end else begin
+      if (a_ready_i) a_valid_q <= 1'b0;
+      if (cmd_fire) begin
+        beats_q <= cmd_beats_i;
+        next_q <= 1'b0;
+      end else if (issue_o) begin
+        a_valid_q <= 1'b1;
+        beats_q <= beats_q - 32'(burst_q);
+        next_q <= 1'b0;
+      end else begin
+        next_q <= beats_q != '0;
+      end
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      addr_q <= '0;
-      beats_q <= '0;
-      a_valid_q <= 1'b0;
-      a_addr_q <= '0;
-      a_beats_q <= '0;
-    end else begin
-      addr_q <= addr_d;
-      beats_q <= beats_d;
-      a_valid_q <= a_valid_d;
-      a_addr_q <= a_addr_d;
-      a_beats_q <= a_beats_d;
+  // Addresses and lengths: no reset (they are only read under a valid).
+  always_ff @(posedge clk_i) begin
+    if (cmd_fire) addr_q <= cmd_addr_i;
+    else if (issue_o) addr_q <= addr_q + AddrWidth'(32'(burst_q) * BeatBytes);
+    if (!next_q) burst_q <= burst_d;
+    if (issue_o) begin
+      a_addr_q <= addr_q;
+      a_beats_q <= burst_q;
     end
   end
 

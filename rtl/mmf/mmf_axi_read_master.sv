@@ -2,16 +2,24 @@
 // AXI4 read master that streams memory: each command reads `beats` data beats from a
 // beat-aligned byte address, split into INCR bursts of at most MaxBurst beats that never cross
 // a 4 KiB boundary. A burst is issued only when the FIFO has room for all its beats (counting
-// beats still in flight), so several bursts are outstanding while R never needs back-pressure.
+// beats still in flight), so several bursts are outstanding while R never needs back-pressure:
+// a credit counter, free_q, starts at the FIFO's capacity, loses a burst's beats when the burst
+// is issued and gets one back when a beat leaves the FIFO, so the decision is one compare of
+// two registers.
 // It sustains the channel's rate when FifoDepth covers the bandwidth-delay product: FifoDepth >=
 // latency x beats per cycle + MaxBurst. The weight streamer of one channel is one of these.
+// The FIFO is a synchronous-read RAM (mmf_fifo_ram), so a deep one maps to block RAM or
+// UltraRAM, not to LUTs.
 module mmf_axi_read_master #(
   parameter int unsigned DataWidth = 32,  // AXI data bits (a power of two, 8 .. 1024)
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned MaxBurst = 64,   // beats per burst, 1 .. 256
   parameter int unsigned FifoDepth = 256, // beats of buffering, at least MaxBurst
   localparam int unsigned BeatBytes = DataWidth / 8,
-  localparam int unsigned CountW = $clog2(FifoDepth + 1)
+  // The FIFO's output buffer (mmf_fifo_ram); the FIFO holds FifoDepth + OutDepth beats.
+  localparam int unsigned OutDepth = 3,
+  localparam int unsigned Capacity = FifoDepth + OutDepth,
+  localparam int unsigned CountW = $clog2(Capacity + 1)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -47,16 +55,17 @@ module mmf_axi_read_master #(
   output logic                 error_o
 );
 
-  logic [CountW-1:0] inflight_q;  // requested beats not yet received
+  logic [CountW-1:0] free_q;  // beats the FIFO can take besides those requested
   logic [63:0]       bytes_q;
   logic              error_q;
   logic [CountW-1:0] usage;
   logic [8:0]        burst;
-  logic              r_fire, room, issue;
+  logic              r_fire, out_fire, room, issue;
 
   assign r_fire = r_valid_i && r_ready_o;
+  assign out_fire = out_valid_o && out_ready_i;
   // A burst may go when the FIFO has room for it besides the beats still in flight.
-  assign room = 32'(usage) + 32'(inflight_q) + 32'(burst) <= FifoDepth;
+  assign room = 32'(burst) <= 32'(free_q);
 
   mmf_axi_burst_gen #(
     .BeatBytes(BeatBytes),
@@ -80,13 +89,13 @@ module mmf_axi_read_master #(
     .a_burst_o    (ar_burst_o)
   );
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      inflight_q <= '0;
+      free_q <= CountW'(Capacity);
       bytes_q <= '0;
       error_q <= 1'b0;
     end else begin
-      inflight_q <= inflight_q + (issue ? CountW'(burst) : '0) - CountW'(r_fire);
+      free_q <= free_q - (issue ? CountW'(burst) : '0) + CountW'(out_fire);
       if (r_fire) bytes_q <= bytes_q + 64'(BeatBytes);
       if (r_fire && r_resp_i != 2'b00) error_q <= 1'b1;
     end
@@ -95,9 +104,10 @@ module mmf_axi_read_master #(
   assign bytes_o = bytes_q;
   assign error_o = error_q;
 
-  mmf_fifo #(
-    .Width(DataWidth),
-    .Depth(FifoDepth)
+  mmf_fifo_ram #(
+    .Width   (DataWidth),
+    .Depth   (FifoDepth),
+    .OutDepth(OutDepth)
   ) u_data (
     .clk_i,
     .rst_ni,
@@ -116,6 +126,9 @@ module mmf_axi_read_master #(
 `ifndef SYNTHESIS
   r_room_a: assert property (@(posedge clk_i) disable iff (!rst_ni) r_valid_i |-> r_ready_o)
     else $error("mmf_axi_read_master: a read beat arrived with no room reserved for it");
+  credits_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      32'(usage) + 32'(free_q) <= Capacity)
+    else $error("mmf_axi_read_master: more credits than room in the FIFO");
 `endif
 
 endmodule

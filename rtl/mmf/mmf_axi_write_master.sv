@@ -91,7 +91,7 @@ module mmf_axi_write_master #(
   assign len_ready = w_fire && w_last_o;
   assign b_ready_o = 1'b1;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       outstanding_q <= '0;
       w_count_q <= '0;

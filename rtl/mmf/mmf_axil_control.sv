@@ -101,7 +101,7 @@ module mmf_axil_control #(
     endcase
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       start_q <= 1'b0;
       done_q <= 1'b0;

@@ -5,10 +5,16 @@
 // one beat per cycle; a port in half mode reads an int16 vector packed two per word, beat b
 // taking the low or high half of row start + b/2. Two write ports, each with a lane mask so a
 // short last row leaves the lanes past the vector untouched.
+//
+// Every slot is a RAM with one write port and one read port, so that it maps to block RAM:
+// port 0 writes any slot, port 1 only slot Port1Slot (the kernel's scratch slot, where the MLGRU
+// gate puts its second output). When both write Port1Slot in a cycle they name the same row and
+// port 1 wins, so one write port serves that slot too (asserted below).
 module mmf_buffer_bank #(
   parameter int unsigned Lanes = 4,
   parameter int unsigned Rows = 4096,      // MaxVector / Lanes
   parameter int unsigned NumSlots = 13,
+  parameter int unsigned Port1Slot = 9,
   localparam int unsigned RowW = $clog2(Rows + 1),
   localparam int unsigned IdxW = (Rows > 1) ? $clog2(Rows) : 1,
   localparam int unsigned SlotW = $clog2(NumSlots),
@@ -31,7 +37,7 @@ module mmf_buffer_bank #(
   input  logic                  out_ready_i,
   output logic [4*BeatW-1:0]    out_data_o,   // port p in [BeatW*p +: BeatW]
 
-  // Write ports 0 and 1 (port 1 wins if both name the same slot and row).
+  // Write ports 0 and 1; port 1's slot must be Port1Slot.
   input  logic [1:0]            we_i,
   input  logic [2*SlotW-1:0]    wslot_i,
   input  logic [2*RowW-1:0]     wrow_i,
@@ -54,7 +60,7 @@ module mmf_buffer_bank #(
   assign job_ready_o = passes_left_q == '0 && !read_valid_q && usage == '0;
   assign issue = passes_left_q != '0 && 32'(usage) + 32'(read_valid_q) < FifoDepth;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       slots_q <= '0;
       half_q <= '0;
@@ -100,14 +106,21 @@ module mmf_buffer_bank #(
       raddr = IdxW'(start_q + (half_reader ? beat_q >> 1 : beat_q));
     end
 
+    // This slot's one write: port 1's when it writes here (only Port1Slot), else port 0's.
+    logic             we, from1;
+    logic [IdxW-1:0]  waddr;
+    logic [BeatW-1:0] wdata;
+    logic [Lanes-1:0] wmask;
+    assign from1 = s == Port1Slot && we_i[1];
+    assign we = from1 || (we_i[0] && 32'(wslot_i[SlotW-1:0]) == s);
+    assign waddr = from1 ? wrow_i[RowW +: IdxW] : wrow_i[IdxW-1:0];
+    assign wdata = from1 ? wdata_i[BeatW +: BeatW] : wdata_i[BeatW-1:0];
+    assign wmask = from1 ? wmask_i[Lanes +: Lanes] : wmask_i[Lanes-1:0];
+
     always_ff @(posedge clk_i) begin
-      for (int unsigned w = 0; w < 2; w++) begin
-        if (we_i[w] && 32'(wslot_i[SlotW*w +: SlotW]) == s) begin
-          for (int unsigned k = 0; k < Lanes; k++) begin
-            if (wmask_i[Lanes*w + k]) begin
-              mem[wrow_i[RowW*w +: IdxW]][32*k +: 32] <= wdata_i[BeatW*w + 32*k +: 32];
-            end
-          end
+      if (we) begin
+        for (int unsigned k = 0; k < Lanes; k++) begin
+          if (wmask[k]) mem[waddr][32*k +: 32] <= wdata[32*k +: 32];
         end
       end
       if (issue) rdata[s] <= mem[raddr];
@@ -146,5 +159,15 @@ module mmf_buffer_bank #(
     .out_data_o,
     .usage_o    (usage)
   );
+
+`ifndef SYNTHESIS
+  port1_slot_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      we_i[1] |-> 32'(wslot_i[SlotW +: SlotW]) == Port1Slot)
+    else $error("mmf_buffer_bank: write port 1 names a slot other than Port1Slot");
+  one_write_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      we_i == 2'b11 && 32'(wslot_i[SlotW-1:0]) == Port1Slot |->
+      wrow_i[RowW-1:0] == wrow_i[RowW +: RowW])
+    else $error("mmf_buffer_bank: both ports write Port1Slot at different rows");
+`endif
 
 endmodule

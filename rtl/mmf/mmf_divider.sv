@@ -27,7 +27,7 @@ module mmf_divider #(
 
   assign trial = {remainder_q, quotient_q[Width-1]} - {1'b0, divisor_q};
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
       count_q <= '0;

@@ -367,9 +367,10 @@ module mmf_kernel #(
   logic [2*VL-1:0]      bank_wmask;
 
   mmf_buffer_bank #(
-    .Lanes   (VL),
-    .Rows    (Rows),
-    .NumSlots(NumSlots)
+    .Lanes    (VL),
+    .Rows     (Rows),
+    .NumSlots (NumSlots),
+    .Port1Slot(32'(SlotScratch))
   ) u_bank (
     .clk_i,
     .rst_ni,
@@ -827,7 +828,7 @@ module mmf_kernel #(
   endtask
 
   // ---------------------------------------------------------------- the controller
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= StIdle;
       kind_q <= KNone;

@@ -204,7 +204,7 @@ module mmf_norm_quantize #(
     .quotient_o(div_quotient)
   );
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= StIdle;
       n_q <= '0;

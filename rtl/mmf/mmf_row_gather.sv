@@ -39,7 +39,7 @@ module mmf_row_gather #(
   assign out_last_o = 32'(left_q) <= Channels;
   assign in_ready_o = (out_valid_o && out_ready_i) ? present : '0;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       left_q <= '0;
     end else if (job_valid_i && job_ready_o) begin

@@ -39,7 +39,7 @@ module mmf_row_merge #(
     in_ready_o[sel_q] = busy_q && out_ready_i;
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
       rows_q <= '0;

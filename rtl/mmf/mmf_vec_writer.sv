@@ -79,7 +79,7 @@ module mmf_vec_writer #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       off_q <= '0;
       first_q <= '0;

@@ -86,7 +86,7 @@ module mmf_weight_prefetch #(
   assign cmd_addr_o = addr_q;
   assign cmd_beats_o = beats_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= StIdle;
       op_q <= '0;

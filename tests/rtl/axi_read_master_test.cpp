@@ -7,6 +7,7 @@
 #include "Vmmf_axi_read_master.h"
 #include "common/checks.hpp"
 #include "mmf/sim/axi_memory.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
 
 namespace mmf::test {
@@ -49,6 +50,7 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
   std::vector<uint8_t> got;
   size_t next_cmd = 0;
   int bad_bursts = 0;
+  uint64_t first_r = 0, first_out = 0;  // cycles of the first beat in and out
   const uint64_t start = dut.cycles();
   const uint64_t limit = start + 20 * total_beats + 2000;
   while (got.size() < expected.size()) {
@@ -74,8 +76,12 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
       if (beats > kMaxBurst || (addr % 4096) + beats * kBeatBytes > 4096) ++bad_bursts;
       channel.ar_accept(addr, io.ar_len_o);
     }
-    if (io.r_valid_i && io.r_ready_o) channel.r_accept();
+    if (io.r_valid_i && io.r_ready_o) {
+      if (first_r == 0) first_r = dut.cycles();
+      channel.r_accept();
+    }
     if (io.out_valid_o && io.out_ready_i) {
+      if (first_out == 0) first_out = dut.cycles();
       const uint32_t word = io.out_data_o;
       for (uint32_t k = 0; k < kBeatBytes; ++k)
         got.push_back(static_cast<uint8_t>(word >> (8 * k)));
@@ -87,6 +93,8 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
   MMF_EXPECT_EQ(bad_bursts, 0) << "bursts crossing 4 KiB or longer than MaxBurst";
   MMF_EXPECT_EQ(io.bytes_o, total_beats * kBeatBytes);
   MMF_EXPECT_EQ(static_cast<int>(io.error_o), 0);
+  // The FIFO's latency, which the timed model charges (mmf_hls::kWeightFifoLatency).
+  MMF_EXPECT_EQ(first_out - first_r, mmf_hls::kWeightFifoLatency) << "R beat to FIFO output";
   // The rate bound: beats at the channel's rate, plus one latency per command and a few cycles
   // of hand-over. Without overlapping bursts every burst would pay the latency.
   const double cycles = static_cast<double>(dut.cycles() - start);

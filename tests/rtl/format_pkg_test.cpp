@@ -102,6 +102,7 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"TritZero", TwoBit::code_zero},
       {"TritPlus", TwoBit::code_plus},
       {"TritMinus", TwoBit::code_minus},
+      {"DotRegEvery", kDotRegEvery},
   };
   const auto sv = sv_constants(kSource + "/rtl/mmf_format_pkg.sv");
   for (const auto& [name, value] : expected) {

@@ -61,16 +61,18 @@ Job make_job(uint32_t rows, uint32_t n, std::mt19937& rng) {
 }
 
 // Feeds the job through the RTL; `stall` is the probability that a valid or ready is withheld
-// in a cycle. Returns the sums and, via first/last, the cycles of the first and last weight word.
+// in a cycle. Returns the sums and, via first/last/last_sum, the cycles of the first and last
+// weight word and of the last sum.
 template <class Model>
 std::vector<int32_t> run_rtl(VerilatedUnit<Model>& dut, const Job& job, double stall,
-                             std::mt19937& rng, uint64_t& first_weight, uint64_t& last_weight) {
+                             std::mt19937& rng, uint64_t& first_weight, uint64_t& last_weight,
+                             uint64_t& last_sum) {
   std::bernoulli_distribution hold(stall);
   Model& io = dut.io();
   std::vector<int32_t> sums;
   bool job_sent = false;
   size_t codes_sent = 0, weights_sent = 0;
-  first_weight = last_weight = 0;
+  first_weight = last_weight = last_sum = 0;
   const uint64_t limit = dut.cycles() + 20 * (job.weight_words.size() + job.row_words) + 1000;
   while (sums.size() < job.rows || !job_sent || codes_sent < job.code_words.size()) {
     if (dut.cycles() > limit) throw std::runtime_error("mmf_ternary_acc: watchdog, no progress");
@@ -92,7 +94,10 @@ std::vector<int32_t> run_rtl(VerilatedUnit<Model>& dut, const Job& job, double s
       last_weight = dut.cycles();
       ++weights_sent;
     }
-    if (io.sum_valid_o && io.sum_ready_i) sums.push_back(static_cast<int32_t>(io.sum_data_o));
+    if (io.sum_valid_o && io.sum_ready_i) {
+      sums.push_back(static_cast<int32_t>(io.sum_data_o));
+      last_sum = dut.cycles();
+    }
     dut.tick();
   }
   io.job_valid_i = io.code_valid_i = io.weight_valid_i = 0;
@@ -109,14 +114,18 @@ void check_against_hls(const UnitCase& c) {
   // Back to back on one unit: with stalls, without, and a job of no rows in between.
   for (const double stall : {0.3, 0.0}) {
     const Job job = make_job<Cfg>(c.rows, c.n, rng);
-    uint64_t first = 0, last = 0;
-    const std::vector<int32_t> sums = run_rtl(dut, job, stall, rng, first, last);
+    uint64_t first = 0, last = 0, last_sum = 0;
+    const std::vector<int32_t> sums = run_rtl(dut, job, stall, rng, first, last, last_sum);
     MMF_EXPECT_EQ(sums, job.expected) << "stall " << stall;
     if (stall == 0.0 && !job.weight_words.empty()) {
       MMF_EXPECT_EQ(last - first + 1, job.weight_words.size()) << "one weight word per cycle";
+      // The dot's pipeline, the row accumulator's register and the sum FIFO: the latency the
+      // timed model charges (mmf_hls::ternary_dot_latency, mirrored in mmf_format_pkg).
+      MMF_EXPECT_EQ(last_sum - last, mmf_hls::ternary_dot_latency(Cfg::lanes) + 2)
+          << "cycles from the last weight word to its row's sum";
     }
     const Job empty = make_job<Cfg>(0, c.n, rng);
-    MMF_EXPECT_TRUE(run_rtl(dut, empty, stall, rng, first, last).empty()) << "rows = 0";
+    MMF_EXPECT_TRUE(run_rtl(dut, empty, stall, rng, first, last, last_sum).empty()) << "rows = 0";
   }
 }
 

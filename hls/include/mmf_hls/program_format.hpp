@@ -108,6 +108,21 @@ constexpr uint32_t make_status(uint32_t code, uint32_t op_index) {
   return code | (op_index << kStatusOpShift);
 }
 
+// Pipeline latency of the RTL weight path (mirrors mmf_format_pkg::ternary_dot_latency): cycles
+// from a weight word into mmf_ternary_dot to its sum out, with a register every kDotRegEvery tree
+// levels. The timed model charges it per BitLinear; tests/rtl/ternary_acc_test.cpp measures it.
+constexpr uint32_t kDotRegEvery = 2;
+constexpr uint32_t ternary_dot_latency(uint32_t lanes) {
+  uint32_t levels = 0;
+  while ((1u << levels) < lanes) ++levels;
+  return 2 + (levels + kDotRegEvery - 1) / kDotRegEvery;
+}
+static_assert(ternary_dot_latency(16) == 4 && ternary_dot_latency(512) == 7);
+// Cycles from a weight beat's arrival at a channel's FIFO (rtl/common/mmf_fifo_ram.sv) to the
+// accumulator: the RAM write, the RAM read, the output buffer. Measured by
+// tests/rtl/axi_read_master_test.cpp; the timed model charges it.
+constexpr uint32_t kWeightFifoLatency = 3;
+
 // What the device offers, for descriptor checks.
 struct DeviceLimits {
   uint32_t max_vector;       // values per on-chip buffer

@@ -258,11 +258,11 @@ StepCosts default_step_costs() {
   // Read off the controller's state trace of the ci-tiny kernel (docs/platform.md).
   StepCosts c;
   c.op = 3;  // StFetch, StDecode, StNext
-  c.read_step = 6;
+  c.read_step = 9;
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;
-  c.embed = 16;  // StEmbCheck and the row read's start
+  c.embed = 12;  // StEmbCheck and the row read's start
   c.norm = 0;
   c.row = 0;
   c.tail = 28;

@@ -154,7 +154,9 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
     ch.start.notify(sc_core::SC_ZERO_TIME);
   }
   wait(accumulated_);
-  double tail = params_.costs.tail;
+  // The last row's sum leaves the accumulator's pipeline (mmf_ternary_dot, the row register and
+  // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would.
+  double tail = params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1;
   if (d[kFieldDst] == kDstMemory) {
     // The results stream to the vector bank as they come; the last burst's response ends it.
     tail += params_.vec_timing.latency_cycles;
@@ -252,7 +254,10 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     const sc_core::sc_time delay =
         transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
                               burst * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME);
-    ch.inflight.emplace_back(clock_.to_cycles(sc_core::sc_time_stamp() + delay), burst);
+    // The beats reach the accumulator through the channel's FIFO (kWeightFifoLatency cycles;
+    // the steps' costs were read off a kernel whose FIFO took one).
+    ch.inflight.emplace_back(
+        clock_.to_cycles(sc_core::sc_time_stamp() + delay) + (kWeightFifoLatency - 1), burst);
     ch.reserved += burst;
     ch.changed.notify(sc_core::SC_ZERO_TIME);
     job.words -= burst;
