@@ -5,6 +5,7 @@
 #include "Vmmf_silu_l4.h"
 #include "common/checks.hpp"
 #include "mmf/numerics.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
 
 namespace mmf::test {
@@ -80,6 +81,28 @@ TEST(SiluRtl, MatchesTheGoldenFunctions) {
   }
   MMF_EXPECT_EQ(mismatches, 0) << "of " << values.size() << " values";
   MMF_EXPECT_EQ(checked, values.size());
+}
+
+// One beat through an idle pipeline: its result is out kSiluLatency cycles later, the latency
+// the timed model charges (mmf_hls::kSiluLatency).
+TEST(SiluRtl, LatencyIsWhatTheTimedModelCharges) {
+  VerilatedUnit<Vmmf_silu_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  io.out_ready_i = 1;
+  io.in_valid_i = 1;
+  set_port(io.in_data_i, std::vector<uint32_t>(kLanes, 0x10000u));
+  dut.settle();
+  MMF_ASSERT_TRUE(io.in_ready_o);
+  dut.tick();
+  io.in_valid_i = 0;
+  uint32_t cycles = 1;
+  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
+    dut.tick();
+    ++cycles;
+  }
+  MMF_EXPECT_EQ(cycles, mmf_hls::kSiluLatency);
+  MMF_EXPECT_EQ(static_cast<int32_t>(io.out_silu_o[0]), fx::silu_q16(0x10000));
 }
 
 }  // namespace

@@ -200,7 +200,8 @@ void TimedAccelerator::controller() {
           break;
         case kOpGlu: {
           const uint64_t up_rows = ceil_div(n % params_.vector_lanes + n, params_.vector_lanes);
-          pass_step(n_beats);
+          // The SiLU pass: its pipeline's fill beyond the one cycle the costs were read with.
+          pass_step(n_beats + (kSiluLatency - 1));
           pass_step(up_rows);
           pass_step(2 * n_beats);
           break;
