@@ -11,6 +11,7 @@ rtl/prim/prim_ram_1r1w.sv
 rtl/common/mmf_fifo.sv
 rtl/common/mmf_fifo_ram.sv
 rtl/common/mmf_gearbox.sv
+rtl/common/mmf_mul_pipe.sv
 rtl/common/mmf_pipe_reg.sv
 rtl/common/mmf_stream_align.sv
 rtl/common/mmf_stream_upsize.sv

@@ -85,5 +85,12 @@ package mmf_format_pkg;
     while ((1 << levels) < lanes) levels++;
     ternary_dot_latency = 2 + (levels + DotRegEvery - 1) / DotRegEvery;
   endfunction
+  // Width of a word's sum: int8 codes, so Lanes * 128 in magnitude at most.
+  function automatic int unsigned ternary_dot_sum_width(input int unsigned lanes);
+    int unsigned levels;
+    levels = 0;
+    while ((1 << levels) < lanes) levels++;
+    ternary_dot_sum_width = 8 + levels + 1;
+  endfunction
 
 endpackage

@@ -45,7 +45,7 @@ module mmf_ternary_acc #(
 );
 
   localparam int unsigned DotLatency = mmf_format_pkg::ternary_dot_latency(Lanes);
-  localparam int unsigned DotSumW = 8 + ((Lanes > 1) ? $clog2(Lanes) : 0) + 1;
+  localparam int unsigned DotSumW = mmf_format_pkg::ternary_dot_sum_width(Lanes);
   // Row sums are at most 128 * Lanes * MaxRowWords in magnitude (int8 codes).
   localparam int unsigned AccW = DotSumW + $clog2(MaxRowWords + 1);
   localparam int unsigned SumFifoDepth = DotLatency + 3;

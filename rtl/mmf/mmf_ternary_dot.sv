@@ -16,15 +16,15 @@
 // data, so the tools may use SRLs and the registers inside DSPs and BRAMs).
 module mmf_ternary_dot #(
   parameter int unsigned Lanes = 16,
-  // Tree levels between two register stages (1 or 2 keeps a stage within a few LUT levels).
-  parameter int unsigned RegEvery = mmf_format_pkg::DotRegEvery,
   parameter int unsigned TagW = 1,
   localparam int unsigned Levels = (Lanes > 1) ? $clog2(Lanes) : 0,
+  // Tree levels between two register stages (2 keeps a stage within a few LUT levels).
+  localparam int unsigned RegEvery = mmf_format_pkg::DotRegEvery,
   // Width of the sum: enough for Lanes * 128 in magnitude.
-  localparam int unsigned SumW = 8 + Levels + 1,
-  // Register stages from in_* to out_*: the leaves, the tree's, the root correction.
-  localparam int unsigned TreeStages = (Levels + RegEvery - 1) / RegEvery,
-  localparam int unsigned Latency = 1 + TreeStages + 1
+  localparam int unsigned SumW = mmf_format_pkg::ternary_dot_sum_width(Lanes),
+  // Register stages from in_* to out_*: the leaves, the tree's (one every RegEvery levels and
+  // after the last), the root correction; the contract the timed model charges.
+  localparam int unsigned Latency = mmf_format_pkg::ternary_dot_latency(Lanes)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // rtl/mmf/mmf_rescale.sv against its HLS twin (mmf_hls::combine_scales + rescale_rows), bit for
 // bit: scales from tiny to saturating, row sums up to the int32 extremes, random stalls.
+#include "mmf_hls/program_format.hpp"
 #include "mmf_hls/rescale.hpp"
 #include "Vmmf_rescale.h"
 #include "common/checks.hpp"
@@ -69,10 +70,49 @@ TEST_P(RescaleRtl, MatchesTheHlsUnit) {
   }
 }
 
+// A job, then one row through the idle pipeline: the row's result is out kRescaleLatency cycles
+// after the row is taken, the latency the timed model charges (mmf_hls::kRescaleLatency).
+TEST(RescaleRtl, RowLatencyIsWhatTheTimedModelCharges) {
+  VerilatedUnit<Vmmf_rescale> dut;
+  dut.reset();
+  auto& io = dut.io();
+  const fx::Scaled token{0x12345678u, -20}, constant{0x40000000u, -12};
+  io.out_ready_i = 1;
+  io.job_valid_i = 1;
+  io.job_token_mant_i = static_cast<uint32_t>(token.mant);
+  io.job_token_exp_i = static_cast<uint16_t>(token.exp);
+  io.job_const_mant_i = static_cast<uint32_t>(constant.mant);
+  io.job_const_exp_i = static_cast<uint16_t>(constant.exp);
+  io.job_rows_i = 1;
+  dut.settle();
+  MMF_ASSERT_TRUE(io.job_ready_o);
+  dut.tick();
+  io.job_valid_i = 0;
+  io.in_valid_i = 1;
+  io.in_data_i = 1000;
+  for (int k = 0; k < 100 && !(dut.settle(), io.in_ready_o); ++k) dut.tick();
+  MMF_ASSERT_TRUE(io.in_ready_o) << "the job never started its rows";
+  dut.tick();
+  io.in_valid_i = 0;
+  uint32_t cycles = 1;
+  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
+    dut.tick();
+    ++cycles;
+  }
+  MMF_EXPECT_EQ(cycles, mmf_hls::kRescaleLatency);
+  MMF_EXPECT_EQ(static_cast<int32_t>(io.out_data_o),
+                fx::apply_scale(1000, mmf_hls::combine_scales(token, constant)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Scales, RescaleRtl,
                          testing::Values(ScaleCase{-40, -30}, ScaleCase{-20, -20},
                                          ScaleCase{-10, -5}, ScaleCase{0, -31}, ScaleCase{-5, 3},
-                                         ScaleCase{20, 15}, ScaleCase{-120, -60}),
+                                         ScaleCase{20, 15}, ScaleCase{-120, -60},
+                                         // around exp = -63 (all zero) and exp = 32 (all
+                                         // saturated but 0), the edges of the shift
+                                         ScaleCase{-50, -44}, ScaleCase{-49, -44},
+                                         ScaleCase{-48, -44}, ScaleCase{0, 0},
+                                         ScaleCase{1, 0}, ScaleCase{2, 0}),
                          [](const auto& test_info) {
                            const ScaleCase& c = test_info.param;
                            auto name = [](int e) {

@@ -125,6 +125,10 @@ constexpr uint32_t kWeightFifoLatency = 3;
 // Cycles from a beat into rtl/mmf/mmf_silu.sv to its result (its 5-stage pipeline). Measured
 // by tests/rtl/silu_test.cpp; the timed model charges it to the GLU's SiLU pass.
 constexpr uint32_t kSiluLatency = 5;
+// Cycles from a row sum taken by rtl/mmf/mmf_rescale.sv to its Q16 result: the input register,
+// the 3-stage multiplier, the rounding add, the shift, the saturation. Measured by
+// tests/rtl/rescale_test.cpp; the timed model charges it to the end of a BitLinear.
+constexpr uint32_t kRescaleLatency = 7;
 
 // What the device offers, for descriptor checks.
 struct DeviceLimits {

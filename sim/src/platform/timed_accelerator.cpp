@@ -155,8 +155,10 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
   }
   wait(accumulated_);
   // The last row's sum leaves the accumulator's pipeline (mmf_ternary_dot, the row register and
-  // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would.
-  double tail = params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1;
+  // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would, and
+  // the rescale unit's pipeline kRescaleLatency - 1 cycles later than its one-cycle form.
+  double tail = params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1 +
+                (kRescaleLatency - 1);
   if (d[kFieldDst] == kDstMemory) {
     // The results stream to the vector bank as they come; the last burst's response ends it.
     tail += params_.vec_timing.latency_cycles;
