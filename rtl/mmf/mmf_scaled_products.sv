@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // Block-scaled products feeding a BitLinear (o_proj and down_proj inputs); mirrors
-// hls/include/mmf_hls/scaled_products.hpp. A job of n values takes the vectors a and b twice,
-// Lanes values per beat: the first pass finds max|a| and max|b|, the second emits
-// out = saturate(round(a * b / 2^sh)) with one shift sh per vector.
+// hls/include/mmf_hls/scaled_products.hpp (golden: mmf::fx::scaled_products). A job of n values
+// takes the vectors a and b twice, Lanes values per beat: the first pass finds max|a| and
+// max|b|, the second emits out = saturate(round(a * b / 2^sh)) with one shift sh per vector.
+//
+// Pipelines, one arithmetic step a stage:
+//   maxima   1. |a|, |b| of the lanes below n (0 past it)
+//            2 .. 1+Levels. a registered max tree, one level a stage
+//            then the running maxima; the pass ends when the tree has drained (StDrain)
+//   shift    StLen: the bit lengths of the maxima; StShift: sh = max(0, sum - 31);
+//            StPrep: the rounding constant 2^(sh-1)
+//   products 0. a, b registered; 1-3. mmf_mul_pipe per lane (4 DSP48E2); 4. + 2^(sh-1);
+//            5. >>> sh; 6. saturate to int32 (ProdLatency = 7 stages)
+// The product stages advance together (`advance`); a stall holds them all. A new job waits
+// until the last product has left, so sh never changes under a beat in flight.
 module mmf_scaled_products #(
   parameter int unsigned Lanes = 4,
   parameter int unsigned MaxN = 16384,
@@ -28,107 +39,176 @@ module mmf_scaled_products #(
   output logic [32*Lanes-1:0] out_data_o
 );
 
-  typedef enum logic [1:0] {
+  localparam int unsigned Levels = Lanes > 1 ? $clog2(Lanes) : 0;
+  localparam int unsigned Leaves = 1 << Levels;
+  localparam int unsigned MaxLatency = 1 + Levels;  // magnitudes, then the tree's levels
+  localparam int unsigned ProdLatency = 7;
+
+  typedef enum logic [2:0] {
     StIdle,
     StMax,    // first pass: maxima
-    StShift,  // one cycle: the shift from the maxima
+    StDrain,  // the max tree empties into the running maxima
+    StLen,
+    StShift,
+    StPrep,
     StProd    // second pass: products
   } state_e;
 
-  state_e              state_q, state_d;
-  logic [CountW-1:0]   n_q, n_d;
-  logic [CountW-1:0]   base_q, base_d;   // index of lane 0 of the current beat
-  logic [32:0]         max_a_q, max_a_d, max_b_q, max_b_d;
-  logic [6:0]          shift_q, shift_d;
-  logic                out_valid_q, out_valid_d;
-  logic [32*Lanes-1:0] out_q, out_d;
-  logic                in_fire, last_beat;
+  state_e            state_q;
+  logic [CountW-1:0] n_q;                // the job's n: the second pass counts it down again
+  logic [CountW-1:0] left_q;             // values of the current pass still to come
+  logic              in_fire, last_beat;
+  logic [ProdLatency-1:0] pv_q;          // product stage valid bits
+  logic              advance, prod_empty;
 
+  assign advance = !pv_q[ProdLatency-1] || out_ready_i;
+  assign prod_empty = pv_q == '0;
   assign in_fire = in_valid_i && in_ready_o;
-  assign last_beat = 32'(base_q) + Lanes >= 32'(n_q);
+  assign last_beat = 32'(left_q) <= Lanes;
 
-  assign job_ready_o = state_q == StIdle;
-  assign in_ready_o = state_q == StMax || (state_q == StProd && (!out_valid_q || out_ready_i));
+  assign job_ready_o = state_q == StIdle && prod_empty;
+  assign in_ready_o = state_q == StMax || (state_q == StProd && advance);
 
-  always_comb begin
-    state_d = state_q;
-    n_d = n_q;
-    base_d = base_q;
-    max_a_d = max_a_q;
-    max_b_d = max_b_q;
-    shift_d = shift_q;
-    out_valid_d = out_valid_q && !out_ready_i;
-    out_d = out_q;
-    unique case (state_q)
-      StIdle: begin
-        if (job_valid_i) begin
-          n_d = job_n_i;
-          base_d = '0;
-          max_a_d = '0;
-          max_b_d = '0;
-          state_d = StMax;
-        end
-      end
-      StMax: begin
-        if (in_fire) begin
-          for (int unsigned k = 0; k < Lanes; k++) begin
-            if (32'(base_q) + k < 32'(n_q)) begin
-              if (mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]) > max_a_d) begin
-                max_a_d = mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]);
-              end
-              if (mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]) > max_b_d) begin
-                max_b_d = mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]);
-              end
-            end
-          end
-          base_d = last_beat ? '0 : base_q + CountW'(Lanes);
-          if (last_beat) state_d = StShift;
-        end
-      end
-      StShift: begin
-        shift_d = mmf_numerics_pkg::product_shift(max_a_q, max_b_q);
-        state_d = StProd;
-      end
-      StProd: begin
-        if (in_fire) begin
-          for (int unsigned k = 0; k < Lanes; k++) begin
-            out_d[32*k +: 32] = mmf_numerics_pkg::saturate32(mmf_numerics_pkg::shift_round(
-                64'(signed'(in_a_i[32*k +: 32])) * 64'(signed'(in_b_i[32*k +: 32])),
-                32'(shift_q)));
-          end
-          out_valid_d = 1'b1;
-          base_d = last_beat ? '0 : base_q + CountW'(Lanes);
-          if (last_beat) state_d = StIdle;
-        end
-      end
-      default: state_d = StIdle;
-    endcase
+  // ---- Pass 1: maxima --------------------------------------------------------------------
+  logic [MaxLatency-1:0] mv_q;           // max pipeline valid bits
+  logic [32:0]           max_a_q, max_b_q;
+  // Tree level l holds Leaves >> l nodes of a and of b; level 0 is the masked magnitudes.
+  logic [32:0]           tree_a_q [Levels+1][Leaves];
+  logic [32:0]           tree_b_q [Levels+1][Leaves];
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) mv_q <= '0;
+    else mv_q <= MaxLatency'({mv_q, state_q == StMax && in_fire});
   end
+
+  always_ff @(posedge clk_i) begin
+    for (int unsigned k = 0; k < Leaves; k++) begin
+      if (k < Lanes && 32'(k) < 32'(left_q)) begin
+        tree_a_q[0][k] <= mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]);
+        tree_b_q[0][k] <= mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]);
+      end else begin
+        tree_a_q[0][k] <= '0;
+        tree_b_q[0][k] <= '0;
+      end
+    end
+    for (int unsigned l = 1; l <= Levels; l++) begin
+      for (int unsigned k = 0; k < (Leaves >> l); k++) begin
+        tree_a_q[l][k] <= tree_a_q[l-1][2*k] > tree_a_q[l-1][2*k+1] ? tree_a_q[l-1][2*k]
+                                                                   : tree_a_q[l-1][2*k+1];
+        tree_b_q[l][k] <= tree_b_q[l-1][2*k] > tree_b_q[l-1][2*k+1] ? tree_b_q[l-1][2*k]
+                                                                   : tree_b_q[l-1][2*k+1];
+      end
+    end
+  end
+
+  // ---- Control and the shift -------------------------------------------------------------
+  logic [6:0]  len_a_q, len_b_q, shift_q;
+  logic [63:0] round_q;
+  logic [7:0]  len_sum;
+  assign len_sum = 8'(len_a_q) + 8'(len_b_q);
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= StIdle;
       n_q <= '0;
-      base_q <= '0;
+      left_q <= '0;
       max_a_q <= '0;
       max_b_q <= '0;
-      shift_q <= '0;
-      out_valid_q <= 1'b0;
-      out_q <= '0;
     end else begin
-      state_q <= state_d;
-      n_q <= n_d;
-      base_q <= base_d;
-      max_a_q <= max_a_d;
-      max_b_q <= max_b_d;
-      shift_q <= shift_d;
-      out_valid_q <= out_valid_d;
-      out_q <= out_d;
+      if (mv_q[MaxLatency-1]) begin
+        if (tree_a_q[Levels][0] > max_a_q) max_a_q <= tree_a_q[Levels][0];
+        if (tree_b_q[Levels][0] > max_b_q) max_b_q <= tree_b_q[Levels][0];
+      end
+      unique case (state_q)
+        StIdle: begin
+          if (job_valid_i && job_ready_o) begin
+            n_q <= job_n_i;
+            left_q <= job_n_i;
+            max_a_q <= '0;
+            max_b_q <= '0;
+            state_q <= StMax;
+          end
+        end
+        StMax: begin
+          if (in_fire) begin
+            left_q <= left_q - CountW'(Lanes);
+            if (last_beat) state_q <= StDrain;
+          end
+        end
+        StDrain: if (mv_q == '0) state_q <= StLen;
+        StLen: state_q <= StShift;
+        StShift: state_q <= StPrep;
+        StPrep: begin
+          left_q <= n_q;
+          state_q <= StProd;
+        end
+        StProd: begin
+          if (in_fire) begin
+            left_q <= left_q - CountW'(Lanes);
+            if (last_beat) state_q <= StIdle;
+          end
+        end
+        default: state_q <= StIdle;
+      endcase
     end
   end
 
-  assign out_valid_o = out_valid_q;
-  assign out_data_o = out_q;
+  always_ff @(posedge clk_i) begin
+    unique case (state_q)
+      StLen: begin
+        len_a_q <= mmf_numerics_pkg::bit_length(64'(max_a_q));
+        len_b_q <= mmf_numerics_pkg::bit_length(64'(max_b_q));
+      end
+      StShift: begin
+        shift_q <= len_sum > 8'(mmf_numerics_pkg::ProductBits)
+                   ? 7'(len_sum - 8'(mmf_numerics_pkg::ProductBits)) : '0;
+      end
+      StPrep: round_q <= shift_q == '0 ? '0 : 64'd1 << 6'(shift_q - 7'd1);
+      default: ;
+    endcase
+  end
+
+  // ---- Pass 2: products ------------------------------------------------------------------
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) pv_q <= '0;
+    else if (advance) pv_q <= {pv_q[ProdLatency-2:0], state_q == StProd && in_fire};
+  end
+
+  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    logic signed [31:0] a0_q, b0_q, out_q;
+    logic signed [63:0] prod, rounded_q, shifted_q;
+
+    always_ff @(posedge clk_i) begin
+      if (advance && in_fire) begin
+        a0_q <= signed'(in_a_i[32*k +: 32]);
+        b0_q <= signed'(in_b_i[32*k +: 32]);
+      end
+    end
+
+    mmf_mul_pipe #(
+      .AWidth (32),
+      .BWidth (32),
+      .BSigned(1'b1)
+    ) u_mul (
+      .clk_i,
+      .en_i (advance),
+      .a_i  (a0_q),
+      .b_i  (b0_q),
+      .p_o  (prod)
+    );
+
+    always_ff @(posedge clk_i) begin
+      if (advance) begin
+        rounded_q <= prod + signed'(round_q);
+        shifted_q <= rounded_q >>> shift_q;
+        out_q <= mmf_numerics_pkg::saturate32(shifted_q);
+      end
+    end
+
+    assign out_data_o[32*k +: 32] = out_q;
+  end
+
+  assign out_valid_o = pv_q[ProdLatency-1];
 
 `ifndef SYNTHESIS
   out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)

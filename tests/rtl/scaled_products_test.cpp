@@ -2,6 +2,7 @@
 // rtl/mmf/mmf_scaled_products.sv against its HLS twin (mmf_hls::scaled_products), bit for bit:
 // lengths that are not multiples of the lanes (garbage in the unused lanes of the last beat),
 // values up to INT32_MIN, and random stalls; two jobs back to back on one unit.
+#include "mmf_hls/program_format.hpp"
 #include "mmf_hls/scaled_products.hpp"
 #include "Vmmf_scaled_products_l4.h"
 #include "common/checks.hpp"
@@ -72,6 +73,38 @@ TEST_P(ScaledProductsRtl, MatchesTheHlsUnit) {
     MMF_EXPECT_EQ(got, expected) << "job " << job;
     MMF_EXPECT_EQ(sent, 2 * pass.size()) << "each pass takes every beat once";
   }
+}
+
+// A job with no stalls: its last product is out 2 * beats + scaled_products_fill(lanes) cycles
+// after the job is taken, the time the timed model charges (mmf_hls::scaled_products_fill).
+TEST(ScaledProductsRtl, FillIsWhatTheTimedModelCharges) {
+  constexpr uint32_t kBeats = 5, n = kBeats * kLanes;
+  std::mt19937 rng(7);
+  VerilatedUnit<Vmmf_scaled_products_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  const std::vector<int32_t> a = random_q16(rng, n), b = random_q16(rng, n);
+  const auto pass = beats(a, b, rng);
+  io.out_ready_i = 1;
+  io.job_valid_i = 1;
+  set_port(io.job_n_i, {n});
+  dut.settle();
+  MMF_ASSERT_TRUE(io.job_ready_o);
+  dut.tick();
+  io.job_valid_i = 0;
+  uint32_t cycles = 0, sent = 0, out_beats = 0;
+  while (out_beats < kBeats && cycles < 200) {
+    io.in_valid_i = sent < 2 * kBeats;
+    set_port(io.in_a_i, pass[sent % kBeats].first);
+    set_port(io.in_b_i, pass[sent % kBeats].second);
+    dut.settle();
+    ++cycles;
+    if (io.in_valid_i && io.in_ready_o) ++sent;
+    if (io.out_valid_o) ++out_beats;
+    dut.tick();
+  }
+  MMF_EXPECT_EQ(out_beats, kBeats);
+  MMF_EXPECT_EQ(cycles, 2 * kBeats + mmf_hls::scaled_products_fill(kLanes));
 }
 
 INSTANTIATE_TEST_SUITE_P(Lengths, ScaledProductsRtl, testing::Values(1u, 3u, 4u, 17u, 250u, 1000u));

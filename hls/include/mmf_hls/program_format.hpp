@@ -129,6 +129,15 @@ constexpr uint32_t kSiluLatency = 5;
 // the 3-stage multiplier, the rounding add, the shift, the saturation. Measured by
 // tests/rtl/rescale_test.cpp; the timed model charges it to the end of a BitLinear.
 constexpr uint32_t kRescaleLatency = 7;
+// Cycles a job of rtl/mmf/mmf_scaled_products.sv takes beyond its 2 x beats (both passes), with
+// no stalls: the max tree's drain (1 + log2 lanes stages), the three shift steps, the 7 product
+// stages and the handshakes. Measured by tests/rtl/scaled_products_test.cpp; the timed model
+// charges it to the MLGRU and GLU ops (the one-cycle form took 2).
+constexpr uint32_t scaled_products_fill(uint32_t vector_lanes) {
+  uint32_t levels = 0;
+  while ((1u << levels) < vector_lanes) ++levels;
+  return 12 + levels;
+}
 
 // What the device offers, for descriptor checks.
 struct DeviceLimits {

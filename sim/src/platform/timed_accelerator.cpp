@@ -177,6 +177,9 @@ void TimedAccelerator::controller() {
     ops_done_ = 0;
     notify_channels();
     const StepCosts& cost = params_.costs;
+  // The scaled products' pipelines (max tree, shift steps, product stages) beyond the two
+  // cycles of the one-cycle form the costs were read with.
+  const double products_fill = scaled_products_fill(params_.vector_lanes) - 2.0;
     for (const auto& desc : launch.ops_run) {
       const uint32_t* d = desc.data();
       const double op_start = clock_.now() - t0;
@@ -198,14 +201,14 @@ void TimedAccelerator::controller() {
           optional_read_step(d[kFieldAddr1] != kNoAddress, n);
           pass_step(n_beats);
           store_step(n);
-          pass_step(2 * n_beats);
+          pass_step(2 * n_beats + products_fill);
           break;
         case kOpGlu: {
           const uint64_t up_rows = ceil_div(n % params_.vector_lanes + n, params_.vector_lanes);
           // The SiLU pass: its pipeline's fill beyond the one cycle the costs were read with.
           pass_step(n_beats + (kSiluLatency - 1));
           pass_step(up_rows);
-          pass_step(2 * n_beats);
+          pass_step(2 * n_beats + products_fill);
           break;
         }
         case kOpAdd:
