@@ -47,12 +47,18 @@ module mmf_mlgru_gate #(
   output logic [32*Lanes-1:0] out_silu_o
 );
 
-  localparam int unsigned ActStages = 5;   // mmf_silu's pipeline
+  localparam int unsigned ActStages = 5;   // mmf_silu's pipeline (kSiluLatency)
   localparam int unsigned MathStages = 6;  // stages 6-11
-  localparam int unsigned GateBits = mmf_numerics_pkg::GateFrac + 1;  // [0, 2^16]
-  localparam logic [GateBits-1:0] One = GateBits'(1) << mmf_numerics_pkg::GateFrac;
-  localparam logic [15:0] Half = 16'h8000;        // 2^15: round half up by 2^16
-  localparam logic [15:0] HalfMinusOne = 16'h7fff;
+  localparam int unsigned Frac = mmf_numerics_pkg::GateFrac;
+  localparam int unsigned GateBits = Frac + 1;         // a gate in [0, 2^16]
+  localparam int unsigned PfBits = GateBits + Frac;    // (1 - lb) * sigmoid <= 2^32, and sums
+  localparam int unsigned ProdBits = 32 + GateBits;    // signed 32 x unsigned 17 bits
+  localparam int unsigned SumBits = ProdBits + 1;      // two products' worth
+  localparam int unsigned StateBits = SumBits - Frac;  // the new state before saturation
+  localparam int unsigned TermBits = ProdBits - Frac;  // a rounded product, in [-2^31, 2^31]
+  localparam logic [GateBits-1:0] One = GateBits'(1) << Frac;
+  localparam logic [Frac-1:0] Half = Frac'(1) << (Frac - 1);  // round half up by 2^16
+  localparam logic [Frac-1:0] HalfMinusOne = Half - Frac'(1);
 
   // ---------------------------------------------------------------- stages 1-5
   logic                 act_in_valid, act_in_ready;
@@ -141,7 +147,7 @@ module mmf_mlgru_gate #(
     assign sigmoid_f = act_in_sigmoid[17*(Lanes+k) +: 17];
 
     // Stage 6: (1 - lb) * sigmoid(f_pre) <= 2^32.
-    logic [32:0]         pf6_q;
+    logic [PfBits-1:0]   pf6_q;
     logic [GateBits-1:0] lb6_q, one_minus_lb6_q;
     logic signed [31:0]  state6_q, silu6_q;
 
@@ -153,31 +159,30 @@ module mmf_mlgru_gate #(
     logic [GateBits-1:0] f_d, omf_d;
     logic [GateBits-1:0] f7_q, omf7_q;
     logic signed [31:0]  state7_q, silu7_q;
-    assign f_d = GateBits'(({lb6_q, Half} + pf6_q) >> mmf_numerics_pkg::GateFrac);
-    assign omf_d = GateBits'(({one_minus_lb6_q, HalfMinusOne} - pf6_q) >>
-                             mmf_numerics_pkg::GateFrac);
+    assign f_d = GateBits'(({lb6_q, Half} + pf6_q) >> Frac);
+    assign omf_d = GateBits'(({one_minus_lb6_q, HalfMinusOne} - pf6_q) >> Frac);
 
     // Stage 8: the two products, |.| <= 2^47.
-    logic signed [48:0] ps8_q, pi8_q;
+    logic signed [ProdBits-1:0] ps8_q, pi8_q;
 
     // Stage 9: ts = round(f * state / 2^16), in [-2^31, 2^31].
-    logic signed [48:0] ps_rounded;
-    logic signed [32:0] ts9_q;
-    logic signed [48:0] pi9_q;
-    assign ps_rounded = ps8_q + 49'sd32768;
+    logic signed [ProdBits-1:0] ps_rounded;
+    logic signed [TermBits-1:0] ts9_q;
+    logic signed [ProdBits-1:0] pi9_q;
+    assign ps_rounded = ps8_q + signed'(ProdBits'(Half));
 
     // Stage 10: ts + round(pi / 2^16), folding the rounding constant into ts's low bits
     // (ts is an integer, so floor(ts + y) = ts + floor(y)).
-    logic signed [49:0] state_sum;
-    logic signed [33:0] sum10_q;
-    assign state_sum = 50'(signed'({ts9_q, Half})) + 50'(pi9_q);
+    logic signed [SumBits-1:0]    state_sum;
+    logic signed [StateBits-1:0]  sum10_q;
+    assign state_sum = SumBits'(signed'({ts9_q, Half})) + SumBits'(pi9_q);
 
     // Stage 11: saturate to int32.
     logic signed [31:0] state11_q;
 
     always_ff @(posedge clk_i) begin
       if (math_advance) begin
-        pf6_q <= 33'(one_minus_lb_q[ActStages-1]) * 33'(sigmoid_f);
+        pf6_q <= PfBits'(one_minus_lb_q[ActStages-1]) * PfBits'(sigmoid_f);
         lb6_q <= lb_q[ActStages-1];
         one_minus_lb6_q <= one_minus_lb_q[ActStages-1];
         state6_q <= state_q[ActStages-1];
@@ -188,16 +193,17 @@ module mmf_mlgru_gate #(
         state7_q <= state6_q;
         silu7_q <= silu6_q;
 
-        ps8_q <= 49'(state7_q) * signed'({1'b0, f7_q});
-        pi8_q <= 49'(silu7_q) * signed'({1'b0, omf7_q});
+        ps8_q <= ProdBits'(state7_q) * signed'({1'b0, f7_q});
+        pi8_q <= ProdBits'(silu7_q) * signed'({1'b0, omf7_q});
 
-        ts9_q <= 33'(ps_rounded >>> mmf_numerics_pkg::GateFrac);
+        ts9_q <= TermBits'(ps_rounded >>> Frac);
         pi9_q <= pi8_q;
 
-        sum10_q <= 34'(state_sum >>> mmf_numerics_pkg::GateFrac);
+        sum10_q <= StateBits'(state_sum >>> Frac);
 
-        state11_q <= sum10_q > 34'sh7fff_ffff ? 32'sh7fff_ffff :
-                     (sum10_q < -34'sh8000_0000 ? 32'sh8000_0000 : 32'(sum10_q));
+        state11_q <= sum10_q > StateBits'(32'sh7fff_ffff) ? 32'sh7fff_ffff :
+                     (sum10_q < StateBits'(32'sh8000_0000) ? 32'sh8000_0000 :
+                                                                  32'(sum10_q));
       end
     end
     assign new_state[32*k +: 32] = state11_q;
