@@ -125,6 +125,11 @@ constexpr uint32_t kWeightFifoLatency = 3;
 // Cycles from a beat into rtl/mmf/mmf_silu.sv to its result (its 5-stage pipeline). Measured
 // by tests/rtl/silu_test.cpp; the timed model charges it to the GLU's SiLU pass.
 constexpr uint32_t kSiluLatency = 5;
+// Cycles from a beat into rtl/mmf/mmf_mlgru_gate.sv to its new state and silu(state): an
+// mmf_silu pass for sigmoid(f_pre) and silu(i_pre), 6 arithmetic stages, an mmf_silu pass for
+// silu(state). Measured by tests/rtl/mlgru_gate_test.cpp; the timed model charges it to the
+// MLGRU's gate pass.
+constexpr uint32_t kMlgruGateLatency = 2 * kSiluLatency + 6;
 // Cycles from a row sum taken by rtl/mmf/mmf_rescale.sv to its Q16 result: the input register,
 // the 3-stage multiplier, the rounding add, the shift, the saturation. Measured by
 // tests/rtl/rescale_test.cpp; the timed model charges it to the end of a BitLinear.

@@ -199,7 +199,8 @@ void TimedAccelerator::controller() {
         case kOpMlgru:
           read_step(n);
           optional_read_step(d[kFieldAddr1] != kNoAddress, n);
-          pass_step(n_beats);
+          // The gate pass: its pipeline's fill beyond the one cycle the costs were read with.
+          pass_step(n_beats + (kMlgruGateLatency - 1));
           store_step(n);
           pass_step(2 * n_beats + products_fill);
           break;
