@@ -1,120 +1,278 @@
 // SPDX-License-Identifier: Apache-2.0
-// Legality of one op descriptor for this build; mirrors check_descriptor() of
+// Legality of op descriptors for this build; mirrors check_descriptor() of
 // hls/include/mmf_hls/program_format.hpp case for case, so that the controller stops on a bad
-// descriptor with the same status code as the HLS kernel and the host. Combinational.
+// descriptor with the same status code as the HLS kernel and the host.
+//
+// A pipeline of Latency = 8 stages (mmf_hls::kDescriptorCheckLatency), one descriptor a cycle,
+// no stall (the program loader never holds it): each descriptor leaves with its status.
+//   1. the fields' own tests (opcode, reserved words, lengths, buffers, mantissa, exponent),
+//      n / 2 and n / Lanes rounded up, rows + Channels - 1
+//   2. addr + words for the five vector-bank ranges   | 2-4. ceil(rows / Channels) as
+//   3. each sum against the bank's size               |      (rows + C - 1) * M >> S, and
+//                                                     |      rows * ceil(n / 2) (mmf_mul_pipe)
+//   5. the weight words the op needs per channel (one DSP), addr0 + rows * ceil(n / 2)
+//   6. the first weight word + that; the embedding range against the bank's size
+//   7. against the weight channel's size
+//   8. the status: the first failing test in check_descriptor's order
+// Dividing by a channel count that is not a power of two (31 on u280) is a multiply by a
+// constant reciprocal: with x < 2^XBits, S = XBits + ceil(log2 C) and M = ceil(2^S / C),
+// floor(x * M / 2^S) = floor(x / C) exactly, since M * C - 2^S < C <= 2^(S - XBits)
+// (Granlund and Montgomery, 1994). x only matters for rows <= MaxRows: larger rows fail first.
 module mmf_descriptor_check #(
   parameter int unsigned MaxVector = 16384,
   parameter int unsigned Lanes = 16,
-  parameter int unsigned WeightChannels = 2
+  parameter int unsigned WeightChannels = 2,
+  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords
 ) (
-  input  logic [32*mmf_format_pkg::DescriptorWords-1:0] desc_i,  // word k in [32k+31:32k]
-  input  logic [31:0]                                   vec_words_i,
-  input  logic [31:0]                                   weight_words_i,
-  output logic [7:0]                                    status_o   // StatusOk or the problem
+  input  logic             clk_i,
+  input  logic             rst_ni,
+
+  input  logic             in_valid_i,
+  input  logic [DescW-1:0] in_desc_i,       // word k in [32k+31:32k]
+  // The bank's and the channels' sizes: constant during a program load.
+  input  logic [31:0]      vec_words_i,
+  input  logic [31:0]      weight_words_i,
+
+  output logic             out_valid_o,
+  output logic [DescW-1:0] out_desc_o,
+  output logic [7:0]       out_status_o     // StatusOk or the problem
 );
 
-  localparam logic [63:0] NoAddress = 64'(mmf_format_pkg::NoAddress);
+  localparam int unsigned Latency = 8;
+  localparam int unsigned LanesLog2 = $clog2(Lanes);
+  localparam int unsigned XBits = $clog2(mmf_format_pkg::MaxRows + WeightChannels) + 1;
+  localparam int unsigned S = XBits + $clog2(WeightChannels);
+  localparam logic [63:0] M = ((64'd1 << S) + 64'(WeightChannels) - 64'd1) / 64'(WeightChannels);
+  localparam int unsigned MBits = $clog2(M + 1) < 17 ? 17 : $clog2(M + 1);
+  localparam logic [31:0] NoAddress = mmf_format_pkg::NoAddress;
 
-  function automatic logic [31:0] word(input int unsigned k);
-    word = desc_i[32*k +: 32];
+  if (Lanes != (1 << LanesLog2)) begin : g_bad_lanes
+    $error("mmf_descriptor_check: Lanes must be a power of two");
+  end
+  if (MaxVector >= (1 << 17)) begin : g_bad_max_vector
+    $error("mmf_descriptor_check: MaxVector must be below 2^17 (the products' widths)");
+  end
+  if (XBits + 1 > 34 || MBits > 33) begin : g_bad_width
+    $error("mmf_descriptor_check: the reciprocal does not fit mmf_mul_pipe");
+  end
+
+  function automatic logic [31:0] word(input logic [DescW-1:0] d, input int unsigned k);
+    word = d[32*k +: 32];
   endfunction
 
   function automatic logic buffer_ok(input logic [31:0] id);
     buffer_ok = id < mmf_format_pkg::NumBuffers;
   endfunction
 
-  // addr + words stays inside the vector bank.
-  function automatic logic vec_ok(input logic [31:0] addr, input logic [63:0] words);
-    vec_ok = 64'(addr) + words <= 64'(vec_words_i);
-  endfunction
+  // ---- The descriptor and the valid bits, carried along -----------------------------------
+  logic [Latency-1:0] valid_q;
+  logic [DescW-1:0]   desc_q [Latency];
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) valid_q <= '0;
+    else valid_q <= {valid_q[Latency-2:0], in_valid_i};
+  end
+  always_ff @(posedge clk_i) begin
+    desc_q[0] <= in_desc_i;
+    for (int unsigned s = 1; s < Latency; s++) desc_q[s] <= desc_q[s-1];
+  end
 
-  logic [31:0] op, n, rows, dst;
-  logic [63:0] norm_words, weight_words_needed;
-  logic        to_memory, reserved_zero;
+  // ---- Stage 1: the fields' own tests ----------------------------------------------------
+  // The stage-1 tests, one bit each (a plain vector: Yosys 0.23 drops writes to members of a
+  // packed struct register).
+  localparam int unsigned FOpBad = 0;
+  localparam int unsigned FReservedBad = 1;
+  localparam int unsigned FNBad = 2;
+  localparam int unsigned FSrc0Ok = 3;
+  localparam int unsigned FSrc1Ok = 4;
+  localparam int unsigned FSrc2Ok = 5;
+  localparam int unsigned FDstOk = 6;
+  localparam int unsigned FToMemory = 7;
+  localparam int unsigned FRowsZero = 8;
+  localparam int unsigned FRowsOverMax = 9;
+  localparam int unsigned FRowsOverVector = 10;
+  localparam int unsigned FFieldBad = 11;
+  localparam int unsigned FAddr0None = 12;
+  localparam int unsigned FAddr1None = 13;
+  localparam int unsigned FGluBad = 14;
+  localparam int unsigned NumFlags = 15;
 
-  assign op = word(mmf_format_pkg::FieldOpcode);
-  assign n = word(mmf_format_pkg::FieldN);
-  assign rows = word(mmf_format_pkg::FieldRows);
-  assign dst = word(mmf_format_pkg::FieldDst);
-  assign to_memory = dst == mmf_format_pkg::DstMemory;
-  assign norm_words = (64'(n) + 1) / 2;
-  localparam logic [63:0] Channels64 = 64'(WeightChannels);
-  localparam logic [63:0] Lanes64 = 64'(Lanes);
-  assign weight_words_needed = ((64'(rows) + Channels64 - 1) / Channels64) *
-                               ((64'(n) + Lanes64 - 1) / Lanes64);
-  assign reserved_zero = desc_i[32*mmf_format_pkg::DescriptorWords-1:
-                                32*mmf_format_pkg::FieldReservedBegin] == '0;
+  logic [31:0] in_op, in_n, in_rows, in_dst, in_exp;
+  assign in_op = word(in_desc_i, mmf_format_pkg::FieldOpcode);
+  assign in_n = word(in_desc_i, mmf_format_pkg::FieldN);
+  assign in_rows = word(in_desc_i, mmf_format_pkg::FieldRows);
+  assign in_dst = word(in_desc_i, mmf_format_pkg::FieldDst);
+  assign in_exp = word(in_desc_i, mmf_format_pkg::FieldExp);
+
+  logic [NumFlags-1:0] flags1_q;
+  logic [32:0]         norm_words1_q;  // ceil(n / 2)
+  logic [32:0]         row_words1_q;   // ceil(n / Lanes)
+  logic [XBits-1:0]    rows_c1_q;      // rows + C - 1 (rows <= MaxRows)
+  always_ff @(posedge clk_i) begin
+    flags1_q[FOpBad] <= in_op < mmf_format_pkg::OpcodeMin || in_op > mmf_format_pkg::OpcodeMax;
+    flags1_q[FReservedBad] <= in_desc_i[DescW-1:32*mmf_format_pkg::FieldReservedBegin] != '0;
+    flags1_q[FNBad] <= in_n == 0 || in_n > MaxVector;
+    flags1_q[FSrc0Ok] <= buffer_ok(word(in_desc_i, mmf_format_pkg::FieldSrc0));
+    flags1_q[FSrc1Ok] <= buffer_ok(word(in_desc_i, mmf_format_pkg::FieldSrc1));
+    flags1_q[FSrc2Ok] <= buffer_ok(word(in_desc_i, mmf_format_pkg::FieldSrc2));
+    flags1_q[FDstOk] <= buffer_ok(in_dst);
+    flags1_q[FToMemory] <= in_dst == mmf_format_pkg::DstMemory;
+    flags1_q[FRowsZero] <= in_rows == 0;
+    flags1_q[FRowsOverMax] <= in_rows > mmf_format_pkg::MaxRows;
+    flags1_q[FRowsOverVector] <= in_rows > MaxVector;
+    flags1_q[FFieldBad] <=
+        word(in_desc_i, mmf_format_pkg::FieldMant) >= mmf_format_pkg::MantLimit ||
+        $signed(in_exp) < -mmf_format_pkg::ExpLimit || $signed(in_exp) > mmf_format_pkg::ExpLimit;
+    flags1_q[FAddr0None] <= word(in_desc_i, mmf_format_pkg::FieldAddr0) == NoAddress;
+    flags1_q[FAddr1None] <= word(in_desc_i, mmf_format_pkg::FieldAddr1) == NoAddress;
+    flags1_q[FGluBad] <= in_n > MaxVector / 2;  // 2 n > MaxVector
+    norm_words1_q <= (33'(in_n) + 33'd1) >> 1;
+    row_words1_q <= (33'(in_n) + 33'(Lanes - 1)) >> LanesLog2;
+    rows_c1_q <= XBits'(in_rows) + XBits'(WeightChannels - 1);
+  end
+
+  // ---- Stages 2-3: the vector-bank ranges ------------------------------------------------
+  // addr + words <= vec_words for: 0 addr0 + n/2 (BitLinear), 1 addr1 + n/2 (BitLinear),
+  // 2 addr2 + rows (BitLinear to memory), 3 addr0 + n (MLGRU, store), 4 addr1 + n (MLGRU),
+  // 5 addr1 + 1 (embedding)
+  localparam int unsigned Ranges = 6;
+  logic [33:0]       range_sum2_q [Ranges];
+  logic [Ranges-1:0] range_bad3_q;
+  always_ff @(posedge clk_i) begin
+    range_sum2_q[0] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr0)) + 34'(norm_words1_q);
+    range_sum2_q[1] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr1)) + 34'(norm_words1_q);
+    range_sum2_q[2] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr2)) +
+                       34'(word(desc_q[0], mmf_format_pkg::FieldRows));
+    range_sum2_q[3] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr0)) +
+                       34'(word(desc_q[0], mmf_format_pkg::FieldN));
+    range_sum2_q[4] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr1)) +
+                       34'(word(desc_q[0], mmf_format_pkg::FieldN));
+    range_sum2_q[5] <= 34'(word(desc_q[0], mmf_format_pkg::FieldAddr1)) + 34'd1;
+    for (int unsigned r = 0; r < Ranges; r++) range_bad3_q[r] <= range_sum2_q[r] > 34'(vec_words_i);
+  end
+
+  // ---- Stages 2-4: ceil(rows / C) and rows * ceil(n / 2) ---------------------------------
+  logic signed [XBits+MBits:0] per_channel_p;   // (rows + C - 1) * M
+  logic signed [49:0]          embed_p;         // rows * ceil(n / 2), n <= MaxVector
+  mmf_mul_pipe #(
+    .AWidth(XBits + 1),
+    .BWidth(MBits)
+  ) u_div (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  ((XBits + 1)'(rows_c1_q)),
+    .b_i  (MBits'(M)),
+    .p_o  (per_channel_p)
+  );
+  mmf_mul_pipe #(
+    .AWidth(33),
+    .BWidth(17)
+  ) u_embed (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (33'(word(desc_q[0], mmf_format_pkg::FieldRows))),
+    .b_i  (norm_words1_q[16:0]),
+    .p_o  (embed_p)
+  );
+
+  // row_words, delayed to stage 4 beside the quotient.
+  logic [32:0] row_words_q [2:4];
+  always_ff @(posedge clk_i) begin
+    row_words_q[2] <= row_words1_q;
+    row_words_q[3] <= row_words_q[2];
+    row_words_q[4] <= row_words_q[3];
+  end
+
+  // ---- Stages 5-7: the weight range and the embedding range ------------------------------
+  logic [XBits-1:0] rows_per_channel;
+  assign rows_per_channel = XBits'(per_channel_p >>> S);
+
+  logic [47:0] weight_need5_q;
+  logic [49:0] embed_sum5_q;
+  logic [48:0] weight_end6_q;
+  logic        embed_bad6_q, embed_bad7_q, weight_bad7_q;
+  always_ff @(posedge clk_i) begin
+    // n <= MaxVector < 2^17 when this matters, so row_words fits 17 bits: one DSP48E2.
+    weight_need5_q <= 48'(rows_per_channel) * 48'(row_words_q[4][16:0]);
+    embed_sum5_q <= 50'(word(desc_q[3], mmf_format_pkg::FieldAddr0)) + 50'(embed_p);
+    weight_end6_q <= 49'(word(desc_q[4], mmf_format_pkg::FieldWeight)) + 49'(weight_need5_q);
+    embed_bad6_q <= embed_sum5_q > 50'(vec_words_i);
+    embed_bad7_q <= embed_bad6_q;
+    weight_bad7_q <= weight_end6_q > 49'(weight_words_i);
+  end
+
+  // The stage-1 flags and stage-3 range tests, delayed to stage 7.
+  logic [NumFlags-1:0] flags_q [2:7];
+  logic [Ranges-1:0] range_bad_q [4:7];
+  always_ff @(posedge clk_i) begin
+    flags_q[2] <= flags1_q;
+    for (int unsigned s = 3; s <= 7; s++) flags_q[s] <= flags_q[s-1];
+    range_bad_q[4] <= range_bad3_q;
+    for (int unsigned s = 5; s <= 7; s++) range_bad_q[s] <= range_bad_q[s-1];
+  end
+
+  // ---- Stage 8: the status, in check_descriptor's order ----------------------------------
+  logic [NumFlags-1:0] f;
+  logic [Ranges-1:0] rb;
+  logic [31:0]       op7;
+  logic [7:0]        status_d, status_q;
+  assign f = flags_q[7];
+  assign rb = range_bad_q[7];
+  assign op7 = word(desc_q[6], mmf_format_pkg::FieldOpcode);
 
   always_comb begin
-    status_o = mmf_format_pkg::StatusOk;
-    if (op < mmf_format_pkg::OpcodeMin || op > mmf_format_pkg::OpcodeMax) begin
-      status_o = mmf_format_pkg::StatusBadOpcode;
-    end else if (!reserved_zero) begin
-      status_o = mmf_format_pkg::StatusBadField;
-    end else if (n == 0 || n > MaxVector) begin
-      status_o = mmf_format_pkg::StatusBadLength;
+    status_d = mmf_format_pkg::StatusOk;
+    if (f[FOpBad]) begin
+      status_d = mmf_format_pkg::StatusBadOpcode;
+    end else if (f[FReservedBad]) begin
+      status_d = mmf_format_pkg::StatusBadField;
+    end else if (f[FNBad]) begin
+      status_d = mmf_format_pkg::StatusBadLength;
     end else begin
-      unique case (op)
+      unique case (op7)
         mmf_format_pkg::OpEmbed: begin
-          if (!buffer_ok(dst)) status_o = mmf_format_pkg::StatusBadBuffer;
-          else if (rows == 0) status_o = mmf_format_pkg::StatusBadLength;
-          else if (!vec_ok(word(mmf_format_pkg::FieldAddr0), 64'(rows) * norm_words) ||
-                   !vec_ok(word(mmf_format_pkg::FieldAddr1), 64'd1)) begin
-            status_o = mmf_format_pkg::StatusBadVecAddress;
-          end
+          if (!f[FDstOk]) status_d = mmf_format_pkg::StatusBadBuffer;
+          else if (f[FRowsZero]) status_d = mmf_format_pkg::StatusBadLength;
+          else if (embed_bad7_q || rb[5]) status_d = mmf_format_pkg::StatusBadVecAddress;
         end
         mmf_format_pkg::OpBitLinear: begin
-          if (!buffer_ok(word(mmf_format_pkg::FieldSrc0)) || (!to_memory && !buffer_ok(dst))) begin
-            status_o = mmf_format_pkg::StatusBadBuffer;
-          end else if (rows == 0 || rows > mmf_format_pkg::MaxRows ||
-                       (!to_memory && rows > MaxVector)) begin
-            status_o = mmf_format_pkg::StatusBadLength;
-          end else if (word(mmf_format_pkg::FieldMant) >= mmf_format_pkg::MantLimit ||
-                       $signed(word(mmf_format_pkg::FieldExp)) < -mmf_format_pkg::ExpLimit ||
-                       $signed(word(mmf_format_pkg::FieldExp)) > mmf_format_pkg::ExpLimit) begin
-            status_o = mmf_format_pkg::StatusBadField;
-          end else if ((64'(word(mmf_format_pkg::FieldAddr0)) != NoAddress &&
-                        !vec_ok(word(mmf_format_pkg::FieldAddr0), norm_words)) ||
-                       !vec_ok(word(mmf_format_pkg::FieldAddr1), norm_words) ||
-                       (to_memory && !vec_ok(word(mmf_format_pkg::FieldAddr2), 64'(rows)))) begin
-            status_o = mmf_format_pkg::StatusBadVecAddress;
-          end else if (64'(word(mmf_format_pkg::FieldWeight)) + weight_words_needed >
-                       64'(weight_words_i)) begin
-            status_o = mmf_format_pkg::StatusBadWeightRange;
+          if (!f[FSrc0Ok] || (!f[FToMemory] && !f[FDstOk])) begin
+            status_d = mmf_format_pkg::StatusBadBuffer;
+          end else if (f[FRowsZero] || f[FRowsOverMax] || (!f[FToMemory] && f[FRowsOverVector])) begin
+            status_d = mmf_format_pkg::StatusBadLength;
+          end else if (f[FFieldBad]) begin
+            status_d = mmf_format_pkg::StatusBadField;
+          end else if ((!f[FAddr0None] && rb[0]) || rb[1] || (f[FToMemory] && rb[2])) begin
+            status_d = mmf_format_pkg::StatusBadVecAddress;
+          end else if (weight_bad7_q) begin
+            status_d = mmf_format_pkg::StatusBadWeightRange;
           end
         end
         mmf_format_pkg::OpMlgru: begin
-          if (!buffer_ok(word(mmf_format_pkg::FieldSrc0)) ||
-              !buffer_ok(word(mmf_format_pkg::FieldSrc1)) ||
-              !buffer_ok(word(mmf_format_pkg::FieldSrc2)) || !buffer_ok(dst)) begin
-            status_o = mmf_format_pkg::StatusBadBuffer;
-          end else if (!vec_ok(word(mmf_format_pkg::FieldAddr0), 64'(n)) ||
-                       (64'(word(mmf_format_pkg::FieldAddr1)) != NoAddress &&
-                        !vec_ok(word(mmf_format_pkg::FieldAddr1), 64'(n)))) begin
-            status_o = mmf_format_pkg::StatusBadVecAddress;
+          if (!f[FSrc0Ok] || !f[FSrc1Ok] || !f[FSrc2Ok] || !f[FDstOk]) begin
+            status_d = mmf_format_pkg::StatusBadBuffer;
+          end else if (rb[3] || (!f[FAddr1None] && rb[4])) begin
+            status_d = mmf_format_pkg::StatusBadVecAddress;
           end
         end
         mmf_format_pkg::OpGlu: begin
-          if (!buffer_ok(word(mmf_format_pkg::FieldSrc0)) || !buffer_ok(dst)) begin
-            status_o = mmf_format_pkg::StatusBadBuffer;
-          end else if (64'(n) * 2 > 64'(MaxVector)) begin
-            status_o = mmf_format_pkg::StatusBadLength;
-          end
+          if (!f[FSrc0Ok] || !f[FDstOk]) status_d = mmf_format_pkg::StatusBadBuffer;
+          else if (f[FGluBad]) status_d = mmf_format_pkg::StatusBadLength;
         end
         mmf_format_pkg::OpAdd: begin
-          if (!buffer_ok(word(mmf_format_pkg::FieldSrc0)) || !buffer_ok(dst)) begin
-            status_o = mmf_format_pkg::StatusBadBuffer;
-          end
+          if (!f[FSrc0Ok] || !f[FDstOk]) status_d = mmf_format_pkg::StatusBadBuffer;
         end
         default: begin  // OpStore
-          if (!buffer_ok(word(mmf_format_pkg::FieldSrc0))) begin
-            status_o = mmf_format_pkg::StatusBadBuffer;
-          end else if (!vec_ok(word(mmf_format_pkg::FieldAddr0), 64'(n))) begin
-            status_o = mmf_format_pkg::StatusBadVecAddress;
-          end
+          if (!f[FSrc0Ok]) status_d = mmf_format_pkg::StatusBadBuffer;
+          else if (rb[3]) status_d = mmf_format_pkg::StatusBadVecAddress;
         end
       endcase
     end
   end
+
+  always_ff @(posedge clk_i) status_q <= status_d;
+
+  assign out_valid_o = valid_q[Latency-1];
+  assign out_desc_o = desc_q[Latency-1];
+  assign out_status_o = status_q;
 
 endmodule

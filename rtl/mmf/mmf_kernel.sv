@@ -288,19 +288,29 @@ module mmf_kernel #(
     .out_data_o (desc_data)
   );
 
+  // Each descriptor is checked on its way to the descriptor RAM and the prefetcher: the RAM,
+  // the prefetcher and the first bad op all take the checker's output, 8 cycles after the
+  // gearbox's (mmf_hls::kDescriptorCheckLatency).
+  logic             chk_valid;
+  logic [DescW-1:0] chk_desc;
   mmf_descriptor_check #(
     .MaxVector     (MaxVector),
     .Lanes         (Lanes),
     .WeightChannels(Channels)
   ) u_check (
-    .desc_i        (desc_data),
+    .clk_i,
+    .rst_ni,
+    .in_valid_i    (desc_valid),
+    .in_desc_i     (desc_data),
     .vec_words_i   (vec_words_q),
     .weight_words_i(weight_words_q),
-    .status_o      (desc_status)
+    .out_valid_o   (chk_valid),
+    .out_desc_o    (chk_desc),
+    .out_status_o  (desc_status)
   );
 
   logic desc_we;
-  assign desc_we = kind_q == KDesc && desc_valid && wcount_q < wexpect_q;
+  assign desc_we = kind_q == KDesc && chk_valid && wcount_q < wexpect_q;
 
   prim_ram_1r1w #(
     .Width(DescW),
@@ -309,7 +319,7 @@ module mmf_kernel #(
     .clk_i,
     .we_i   (desc_we),
     .waddr_i(load_idx_q[$clog2(MaxOps)-1:0]),
-    .wdata_i(desc_data),
+    .wdata_i(chk_desc),
     .raddr_i(op_q[$clog2(MaxOps)-1:0]),
     .rdata_o(desc)
   );
@@ -557,7 +567,7 @@ module mmf_kernel #(
     .rst_ni,
     .we_i         (desc_we),
     .waddr_i      (load_idx_q),
-    .wdata_i      (desc_data),
+    .wdata_i      (chk_desc),
     .start_i      (start),
     .limit_valid_i(limit_valid_q),
     .limit_i      (first_bad_q),
@@ -724,7 +734,7 @@ module mmf_kernel #(
     src_valid = 1'b0;
     src_data = rd_data;
     unique case (kind_q)
-      KDesc:     begin src_valid = desc_valid;  src_data = rd_data;    end
+      KDesc:     begin src_valid = chk_valid;   src_data = rd_data;    end
       KSlotLoad: begin src_valid = rd_valid;    src_data = rd_data;    end
       KEmbed:    begin src_valid = emb_valid;   src_data = emb_data;   end
       KGate:     begin src_valid = gate_valid;  src_data = gate_state; end

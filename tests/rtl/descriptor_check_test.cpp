@@ -5,6 +5,7 @@
 #include <map>
 
 #include "Vmmf_descriptor_check.h"
+#include "Vmmf_descriptor_check_c31.h"
 #include "common/checks.hpp"
 #include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 using namespace mmf_hls;
 
-constexpr uint32_t kMaxVector = 1024, kLanes = 16, kChannels = 3;  // -G of the model
+constexpr uint32_t kMaxVector = 1024, kLanes = 16;  // -G of the models
 
 // A value near one of the limits that matter, or anything.
 uint32_t edgy(std::mt19937& rng, uint32_t limit) {
@@ -63,28 +64,51 @@ std::array<uint32_t, kDescriptorWords> random_descriptor(std::mt19937& rng, uint
   return d;
 }
 
-TEST(DescriptorCheckRtl, AgreesWithTheHostAndKernelCheck) {
-  VerilatedUnit<Vmmf_descriptor_check> dut;
+// Streams groups of descriptors through the pipeline, one a cycle with random gaps, each group
+// under its own bank and weight sizes (constant while its descriptors are in flight, as during a
+// program load), and compares every status and descriptor that leaves with the C++ check.
+template <class Model>
+void check_against_the_host(uint32_t channels) {
+  VerilatedUnit<Model> dut;
+  dut.reset();
   auto& io = dut.io();
-  std::mt19937 rng(9);
+  std::mt19937 rng(9 + channels);
+  std::bernoulli_distribution gap(0.2);
   std::map<uint32_t, int> seen;
   int disagreements = 0;
-  for (int trial = 0; trial < 30000; ++trial) {
+  for (int group = 0; group < 600; ++group) {
     const uint32_t vec_words = edgy(rng, 1u << 20);
     const uint32_t weight_words = edgy(rng, 1u << 16);
-    const auto d = random_descriptor(rng, vec_words);
-    const DeviceLimits lim{kMaxVector, kLanes, kChannels, vec_words, weight_words};
-    const uint32_t want = check_descriptor(d.data(), lim);
-    std::vector<uint32_t> words(d.begin(), d.end());
-    set_port(io.desc_i, words);
+    const DeviceLimits lim{kMaxVector, kLanes, channels, vec_words, weight_words};
+    std::vector<std::array<uint32_t, kDescriptorWords>> sent;
+    for (int k = 0; k < 50; ++k) sent.push_back(random_descriptor(rng, vec_words));
     io.vec_words_i = vec_words;
     io.weight_words_i = weight_words;
-    io.eval();
-    const uint32_t got = io.status_o;
-    ++seen[want];
-    if (got != want && ++disagreements <= 3) {
-      ADD_FAILURE() << "opcode " << d[kFieldOpcode] << " n " << d[kFieldN] << " rows "
-                    << d[kFieldRows] << ": rtl " << got << ", c++ " << want;
+    size_t next = 0, got = 0;
+    for (int cycle = 0; got < sent.size(); ++cycle) {
+      MMF_ASSERT_TRUE(cycle < 1000) << "watchdog: descriptors lost in the pipeline";
+      io.in_valid_i = next < sent.size() && !gap(rng);
+      const auto& d = sent[std::min(next, sent.size() - 1)];
+      set_port(io.in_desc_i, std::vector<uint32_t>(d.begin(), d.end()));
+      dut.settle();
+      if (io.out_valid_o) {
+        MMF_ASSERT_TRUE(got < sent.size()) << "more descriptors out than in";
+        const auto& want_desc = sent[got];
+        const uint32_t want = check_descriptor(want_desc.data(), lim);
+        const uint32_t status = io.out_status_o;
+        ++seen[want];
+        if (status != want && ++disagreements <= 3) {
+          ADD_FAILURE() << "channels " << channels << " opcode " << want_desc[kFieldOpcode]
+                        << " n " << want_desc[kFieldN] << " rows " << want_desc[kFieldRows]
+                        << ": rtl " << status << ", c++ " << want;
+        }
+        for (uint32_t w = 0; w < kDescriptorWords; ++w) {
+          MMF_ASSERT_EQ(io.out_desc_o[w], want_desc[w]) << "descriptor word " << w;
+        }
+        ++got;
+      }
+      if (io.in_valid_i) ++next;
+      dut.tick();
     }
   }
   MMF_EXPECT_EQ(disagreements, 0);
@@ -92,6 +116,36 @@ TEST(DescriptorCheckRtl, AgreesWithTheHostAndKernelCheck) {
                         kStatusBadVecAddress, kStatusBadWeightRange, kStatusBadField}) {
     MMF_EXPECT_GE(seen[code], 50) << "status " << code << " too rare to be tested";
   }
+}
+
+// 3 channels: a divide by a constant that is not a power of two; 31: the u280 build's.
+TEST(DescriptorCheckRtl, AgreesWithTheHostAndKernelCheckOn3Channels) {
+  check_against_the_host<Vmmf_descriptor_check>(3);
+}
+TEST(DescriptorCheckRtl, AgreesWithTheHostAndKernelCheckOn31Channels) {
+  check_against_the_host<Vmmf_descriptor_check_c31>(31);
+}
+
+// One descriptor through the idle pipeline: out kDescriptorCheckLatency cycles later, what the
+// timed model charges to a program load.
+TEST(DescriptorCheckRtl, LatencyIsWhatTheTimedModelCharges) {
+  VerilatedUnit<Vmmf_descriptor_check> dut;
+  dut.reset();
+  auto& io = dut.io();
+  std::mt19937 rng(1);
+  const auto d = random_descriptor(rng, 1000);
+  io.vec_words_i = 1000;
+  io.weight_words_i = 1000;
+  set_port(io.in_desc_i, std::vector<uint32_t>(d.begin(), d.end()));
+  io.in_valid_i = 1;
+  dut.tick();
+  io.in_valid_i = 0;
+  uint32_t cycles = 1;
+  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
+    dut.tick();
+    ++cycles;
+  }
+  MMF_EXPECT_EQ(cycles, kDescriptorCheckLatency);
 }
 
 }  // namespace

@@ -134,6 +134,12 @@ constexpr uint32_t kMlgruGateLatency = 2 * kSiluLatency + 6;
 // the 3-stage multiplier, the rounding add, the shift, the saturation. Measured by
 // tests/rtl/rescale_test.cpp; the timed model charges it to the end of a BitLinear.
 constexpr uint32_t kRescaleLatency = 7;
+// Cycles from a descriptor into rtl/mmf/mmf_descriptor_check.sv to it and its status out (the
+// 8-stage check pipeline). Measured by tests/rtl/descriptor_check_test.cpp. The timed model
+// charges nothing for it: the RTL's launches took as many cycles with the pipelined check as
+// with the one-cycle one (tiny on ci-tiny, 949,620 cycles for 6 launches either way), so the
+// program load's end is set by something else.
+constexpr uint32_t kDescriptorCheckLatency = 8;
 // Cycles a job of rtl/mmf/mmf_scaled_products.sv takes beyond its 2 x beats (both passes), with
 // no stalls: the max tree's drain (1 + log2 lanes stages), the three shift steps, the 7 product
 // stages and the handshakes. Measured by tests/rtl/scaled_products_test.cpp; the timed model
