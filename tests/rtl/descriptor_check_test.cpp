@@ -140,11 +140,7 @@ TEST(DescriptorCheckRtl, LatencyIsWhatTheTimedModelCharges) {
   io.in_valid_i = 1;
   dut.tick();
   io.in_valid_i = 0;
-  uint32_t cycles = 1;
-  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
-    dut.tick();
-    ++cycles;
-  }
+  const uint32_t cycles = dut.latency_of_last_beat([&] { return io.out_valid_o != 0; });
   MMF_EXPECT_EQ(cycles, kDescriptorCheckLatency);
 }
 

@@ -106,11 +106,7 @@ TEST(MlgruGateRtlLatency, IsWhatTheTimedModelCharges) {
   MMF_ASSERT_TRUE(io.in_ready_o);
   dut.tick();
   io.in_valid_i = 0;
-  uint32_t cycles = 1;
-  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
-    dut.tick();
-    ++cycles;
-  }
+  const uint32_t cycles = dut.latency_of_last_beat([&] { return io.out_valid_o != 0; });
   MMF_EXPECT_EQ(cycles, mmf_hls::kMlgruGateLatency);
   int32_t state = kState, silu = 0;
   const int32_t i_pre = kIPre, f_pre = kFPre, g = 0;

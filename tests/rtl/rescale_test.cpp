@@ -94,11 +94,7 @@ TEST(RescaleRtl, RowLatencyIsWhatTheTimedModelCharges) {
   MMF_ASSERT_TRUE(io.in_ready_o) << "the job never started its rows";
   dut.tick();
   io.in_valid_i = 0;
-  uint32_t cycles = 1;
-  for (dut.settle(); !io.out_valid_o && cycles < 100; dut.settle()) {
-    dut.tick();
-    ++cycles;
-  }
+  const uint32_t cycles = dut.latency_of_last_beat([&] { return io.out_valid_o != 0; });
   MMF_EXPECT_EQ(cycles, mmf_hls::kRescaleLatency);
   MMF_EXPECT_EQ(static_cast<int32_t>(io.out_data_o),
                 fx::apply_scale(1000, mmf_hls::combine_scales(token, constant)));

@@ -40,6 +40,17 @@ class VerilatedUnit {
     context_->timeInc(1);
     ++cycles_;
   }
+  // The latency of one beat taken at the last edge: cycles until `out_valid()` holds,
+  // counting that edge as the first (so a registered output gives 1); stops at `limit`.
+  template <class OutValid>
+  uint32_t latency_of_last_beat(OutValid out_valid, uint32_t limit = 100) {
+    uint32_t cycles = 1;
+    for (settle(); !out_valid() && cycles < limit; settle()) {
+      tick();
+      ++cycles;
+    }
+    return cycles;
+  }
   void reset(int cycles = 2) {
     model_->rst_ni = 0;
     for (int k = 0; k < cycles; ++k) tick();
