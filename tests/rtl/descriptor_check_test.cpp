@@ -98,9 +98,9 @@ void check_against_the_host(uint32_t channels) {
         const uint32_t status = io.out_status_o;
         ++seen[want];
         if (status != want && ++disagreements <= 3) {
-          ADD_FAILURE() << "channels " << channels << " opcode " << want_desc[kFieldOpcode]
-                        << " n " << want_desc[kFieldN] << " rows " << want_desc[kFieldRows]
-                        << ": rtl " << status << ", c++ " << want;
+          ADD_FAILURE() << "channels " << channels << " opcode " << want_desc[kFieldOpcode] << " n "
+                        << want_desc[kFieldN] << " rows " << want_desc[kFieldRows] << ": rtl "
+                        << status << ", c++ " << want;
         }
         for (uint32_t w = 0; w < kDescriptorWords; ++w) {
           MMF_ASSERT_EQ(io.out_desc_o[w], want_desc[w]) << "descriptor word " << w;

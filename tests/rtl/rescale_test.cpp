@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // rtl/mmf/mmf_rescale.sv against its HLS twin (mmf_hls::combine_scales + rescale_rows), bit for
 // bit: scales from tiny to saturating, row sums up to the int32 extremes, random stalls.
-#include "mmf_hls/program_format.hpp"
 #include "mmf_hls/rescale.hpp"
 #include "Vmmf_rescale.h"
 #include "common/checks.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
 
 namespace mmf::test {
@@ -100,22 +100,18 @@ TEST(RescaleRtl, RowLatencyIsWhatTheTimedModelCharges) {
                 fx::apply_scale(1000, mmf_hls::combine_scales(token, constant)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Scales, RescaleRtl,
-                         testing::Values(ScaleCase{-40, -30}, ScaleCase{-20, -20},
-                                         ScaleCase{-10, -5}, ScaleCase{0, -31}, ScaleCase{-5, 3},
-                                         ScaleCase{20, 15}, ScaleCase{-120, -60},
-                                         // around exp = -63 (all zero) and exp = 32 (all
-                                         // saturated but 0), the edges of the shift
-                                         ScaleCase{-50, -44}, ScaleCase{-49, -44},
-                                         ScaleCase{-48, -44}, ScaleCase{0, 0},
-                                         ScaleCase{1, 0}, ScaleCase{2, 0}),
-                         [](const auto& test_info) {
-                           const ScaleCase& c = test_info.param;
-                           auto name = [](int e) {
-                             return (e < 0 ? "m" : "p") + std::to_string(std::abs(e));
-                           };
-                           return name(c.token_exp) + "_" + name(c.const_exp);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Scales, RescaleRtl,
+    testing::Values(ScaleCase{-40, -30}, ScaleCase{-20, -20}, ScaleCase{-10, -5}, ScaleCase{0, -31},
+                    ScaleCase{-5, 3}, ScaleCase{20, 15}, ScaleCase{-120, -60},
+                    // exp = -63 (all zero) and 32 (all saturated but 0): the shift's edges
+                    ScaleCase{-50, -44}, ScaleCase{-49, -44}, ScaleCase{-48, -44}, ScaleCase{0, 0},
+                    ScaleCase{1, 0}, ScaleCase{2, 0}),
+    [](const auto& test_info) {
+      const ScaleCase& c = test_info.param;
+      auto name = [](int e) { return (e < 0 ? "m" : "p") + std::to_string(std::abs(e)); };
+      return name(c.token_exp) + "_" + name(c.const_exp);
+    });
 
 }  // namespace
 }  // namespace mmf::test

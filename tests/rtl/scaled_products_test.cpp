@@ -2,11 +2,11 @@
 // rtl/mmf/mmf_scaled_products.sv against its HLS twin (mmf_hls::scaled_products), bit for bit:
 // lengths that are not multiples of the lanes (garbage in the unused lanes of the last beat),
 // values up to INT32_MIN, and random stalls; two jobs back to back on one unit.
-#include "mmf_hls/program_format.hpp"
 #include "mmf_hls/scaled_products.hpp"
 #include "Vmmf_scaled_products_l4.h"
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
 
 namespace mmf::test {

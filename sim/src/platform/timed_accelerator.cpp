@@ -157,8 +157,8 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
   // The last row's sum leaves the accumulator's pipeline (mmf_ternary_dot, the row register and
   // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would, and
   // the rescale unit's pipeline kRescaleLatency - 1 cycles later than its one-cycle form.
-  double tail = params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1 +
-                (kRescaleLatency - 1);
+  double tail =
+      params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1 + (kRescaleLatency - 1);
   if (d[kFieldDst] == kDstMemory) {
     // The results stream to the vector bank as they come; the last burst's response ends it.
     tail += params_.vec_timing.latency_cycles;
@@ -177,9 +177,9 @@ void TimedAccelerator::controller() {
     ops_done_ = 0;
     notify_channels();
     const StepCosts& cost = params_.costs;
-  // The scaled products' pipelines (max tree, shift steps, product stages) beyond the two
-  // cycles of the one-cycle form the costs were read with.
-  const double products_fill = scaled_products_fill(params_.vector_lanes) - 2.0;
+    // The scaled products' pipelines (max tree, shift steps, product stages) beyond the two
+    // cycles of the one-cycle form the costs were read with.
+    const double products_fill = scaled_products_fill(params_.vector_lanes) - 2.0;
     for (const auto& desc : launch.ops_run) {
       const uint32_t* d = desc.data();
       const double op_start = clock_.now() - t0;
