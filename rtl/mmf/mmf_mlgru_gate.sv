@@ -140,7 +140,7 @@ module mmf_mlgru_gate #(
     assign one_minus_lb_in = One - lb_in;
     assign unused_lb_bits[32*k +: 32] = {in_lb_i[32*k+GateBits +: 32-GateBits], GateBits'(0)};
 
-    // Stages 1-5: the operands not used by u_act_in, delayed with it.
+    // Stages 1-5: the operands u_act_i and u_act_f do not take, delayed beside them.
     logic signed [31:0]  state_q [ActStages];
     logic [GateBits-1:0] lb_q [ActStages];
     logic [GateBits-1:0] one_minus_lb_q [ActStages];
