@@ -68,6 +68,20 @@ package mmf_numerics_pkg;
     else normalize = v;
   endfunction
 
+  // Step `step` (0 .. 4) of normalize() done one step a cycle, for a mantissa of at most 62 bits:
+  // shifts right by k = 16 >> step when the mantissa has more than MantBits + k - 1 bits. The
+  // five steps remove exactly bit_length - MantBits bits (a binary expansion of at most 31),
+  // and each is one fixed-slice test and a mux instead of a priority encoder and a shifter.
+  localparam int unsigned NormalizeSteps = 5;
+  function automatic logic [79:0] normalize_step(input logic [79:0] v, input logic [2:0] step);
+    normalize_step = v;
+    for (int unsigned j = 0; j < NormalizeSteps; j++) begin
+      if (step == 3'(j) && (v[79:16] >> (MantBits - 1 + (16 >> j))) != '0) begin
+        normalize_step = scaled(v[79:16] >> (16 >> j), v[15:0] + 16'(16 >> j));
+      end
+    end
+  endfunction
+
   // 1/sqrt(s) for s > 0 (numerics.hpp rsqrt_u64): s = m * 2^(2j) with m in [2^16, 2^18), then
   // the table at m / 2^16, interpolated; the mantissa has 17 bits.
   function automatic logic [79:0] rsqrt_u64(input logic [63:0] s);

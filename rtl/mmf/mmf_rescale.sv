@@ -50,7 +50,7 @@ module mmf_rescale (
   localparam int unsigned MulLatency = 3;                           // mmf_mul_pipe
   // Row stages: input register, multiplier, rounding add, shift, saturation.
   localparam int unsigned RowLatency = 1 + MulLatency + 3;
-  localparam int unsigned NormSteps = 5;  // shifts by 16, 8, 4, 2, 1
+  localparam int unsigned NormSteps = mmf_numerics_pkg::NormalizeSteps;  // 16, 8, 4, 2, 1
 
   typedef enum logic [2:0] {
     StIdle,
@@ -83,25 +83,10 @@ module mmf_rescale (
   assign pipe_empty = valid_q == '0;
   assign job_ready_o = state_q == StIdle && pipe_empty;
 
-  // A normalize step shifts by k = 16 >> step when the mantissa is at least 2^(30+k). The five
-  // tests are fixed slices of the mantissa, chosen by the step (not a variable shift then a test).
-  logic [4:0]  norm_big, norm_sel;
-  logic [63:0] norm_shifted;
-  logic [4:0]  norm_shift;
-  for (genvar j = 0; j < NormSteps; j++) begin : g_norm_test
-    assign norm_big[j] = n_mant_q[63:30 + (16 >> j)] != '0;
-    assign norm_sel[j] = norm_big[j] && step_q == 3'(j);
-  end
-  always_comb begin
-    norm_shifted = n_mant_q;
-    norm_shift = '0;
-    for (int unsigned j = 0; j < NormSteps; j++) begin
-      if (norm_sel[j]) begin
-        norm_shifted = n_mant_q >> (16 >> j);
-        norm_shift = 5'(16 >> j);
-      end
-    end
-  end
+  // A normalize step (mmf_numerics_pkg::normalize_step) shifts by k = 16 >> step when the
+  // mantissa is at least 2^(30+k).
+  logic [79:0] norm_next;
+  assign norm_next = mmf_numerics_pkg::normalize_step({n_mant_q, n_exp_q}, step_q);
 
   logic signed [MantBits+1:0] mul_a;  // 33-bit signed operand of the shared multiplier
   logic [31:0]                mul_b;
@@ -175,8 +160,8 @@ module mmf_rescale (
         n_exp_q <= t_exp_q + c_exp_q;
       end
       StNorm: begin
-        n_mant_q <= norm_shifted;
-        n_exp_q <= n_exp_q + 16'(norm_shift);
+        n_mant_q <= norm_next[79:16];
+        n_exp_q <= norm_next[15:0];
       end
       StPrep: begin
         mant_q <= n_mant_q[MantBits-1:0];

@@ -150,6 +150,20 @@ constexpr uint32_t scaled_products_fill(uint32_t vector_lanes) {
   return 12 + levels;
 }
 
+// Cycles from a job taken by rtl/mmf/mmf_norm_quantize.sv to its first code beat, with no
+// stalls: pass 1 (n_beats), its drain through the pipeline's 7 stages and the max trees
+// (log2 lanes levels), sh, pass 2 or the reciprocal's 40-cycle divider if that is longer, and a
+// code beat's 12 stages. Measured by tests/rtl/norm_quantize_test.cpp (4 lanes, 1 to 250
+// beats); the timed model charges it to the BitLinear.
+constexpr uint32_t kNormQuantizeDividerCycles = 40;
+constexpr uint32_t norm_quantize_first_code(uint32_t n_beats, uint32_t vector_lanes) {
+  uint32_t levels = 0;
+  while ((1u << levels) < vector_lanes) ++levels;
+  const uint32_t pass2 =
+      n_beats > kNormQuantizeDividerCycles ? n_beats : kNormQuantizeDividerCycles;
+  return n_beats + pass2 + 23 + levels;
+}
+
 // What the device offers, for descriptor checks.
 struct DeviceLimits {
   uint32_t max_vector;       // values per on-chip buffer

@@ -265,7 +265,7 @@ StepCosts default_step_costs() {
   c.embed = 12;  // StEmbCheck and the row read's start
   c.norm = 0;
   c.row = 0;
-  c.tail = 28;
+  c.tail = 8;
   c.done = 11;
   return c;
 }

@@ -140,9 +140,12 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
   const uint64_t half_words = ceil_div(n, 2), n_beats = ceil_div(n, params_.vector_lanes);
   optional_read_step(d[kFieldAddr0] != kNoAddress, half_words);
   read_step(half_words);
-  // Norm/quantize: two passes for the statistics, then codes a beat a cycle; each channel
-  // takes its rows once its first code word is there.
-  wait_cycles(2.0 * static_cast<double>(n_beats) + params_.costs.norm);
+  // Norm/quantize: two passes for the statistics (the second as long as the reciprocal's
+  // divider at least), the pipeline's fill, then codes a beat a cycle; each channel takes its
+  // rows once its first code word is there.
+  wait_cycles(static_cast<double>(
+                  norm_quantize_first_code(static_cast<uint32_t>(n_beats), params_.vector_lanes)) +
+              params_.costs.norm);
   const uint32_t row_words = static_cast<uint32_t>(ceil_div(n, params_.lanes));
   accumulating_ = 0;
   for (uint32_t c = 0; c < params_.channels; ++c) {
@@ -298,11 +301,11 @@ void TimedAccelerator::accumulator(uint32_t c) {
   for (;;) {
     wait(ch.start);
     if (ch.rows != 0) {
-      // The first row waits for the codes, which come at vector_lanes a cycle.
-      const double codes_done = clock_.now() + ch.code_cycles;
-      take(ch, ch.row_words);
-      if (clock_.now() < codes_done) wait_cycles(codes_done - clock_.now());
-      for (uint64_t r = 1; r < ch.rows; ++r) {
+      // The accumulator loads the whole vector's codes (a code word a cycle, as the code
+      // stream brings them at vector_lanes a cycle) before its first weight word
+      // (mmf_ternary_acc: StLoad, StPrime, then StRun).
+      wait_cycles(static_cast<double>(ch.code_cycles));
+      for (uint64_t r = 0; r < ch.rows; ++r) {
         take(ch, ch.row_words);
         if (params_.costs.row != 0) wait_cycles(params_.costs.row);
       }

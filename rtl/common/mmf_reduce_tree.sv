@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Registered reduction of Lanes unsigned Width-bit values to one: their sum (Max = 0; the
+// caller picks Width so that the sum fits) or their maximum (Max = 1). A binary tree of
+// Levels = ceil(log2 Lanes) levels, one register per level, so Latency = Levels cycles and one
+// add or one compare-and-select between registers, whatever Lanes is. Missing leaves of a
+// Lanes that is not a power of two are 0, which is neutral for both. Lanes = 1 is a wire.
+// Every level holds while en_i is low. Datapath only: no reset, the caller keeps the valid bits.
+module mmf_reduce_tree #(
+  parameter int unsigned Lanes = 4,
+  parameter int unsigned Width = 32,
+  parameter bit          Max = 1'b0,
+  localparam int unsigned Levels = $clog2(Lanes)
+) (
+  input  logic                   clk_i,
+  input  logic                   en_i,
+  input  logic [Width*Lanes-1:0] in_i,
+  output logic [Width-1:0]       out_o
+);
+
+  localparam int unsigned Leaves = 1 << Levels;
+  localparam int unsigned LevelW = Width * Leaves;
+
+  // Level l of the tree is bits [LevelW*l +: LevelW] (Leaves >> l values, the rest 0); level 0
+  // is the zero-padded input, each node of level l >= 1 a register of its two children.
+  logic [LevelW*(Levels+1)-1:0] level;
+  assign level[LevelW-1:0] = LevelW'(in_i);
+
+  for (genvar l = 1; l <= Levels; l++) begin : g_level
+    for (genvar k = 0; k < (Leaves >> l); k++) begin : g_node
+      logic [Width-1:0] x, y, node_q;
+      assign x = level[LevelW*(l-1) + Width*(2*k) +: Width];
+      assign y = level[LevelW*(l-1) + Width*(2*k+1) +: Width];
+      always_ff @(posedge clk_i) begin
+        if (en_i) node_q <= Max ? (x > y ? x : y) : x + y;
+      end
+      assign level[LevelW*l + Width*k +: Width] = node_q;
+    end
+    assign level[LevelW*l + Width*(Leaves>>l) +: Width*(Leaves-(Leaves>>l))] = '0;
+  end
+
+  assign out_o = level[LevelW*Levels +: Width];
+
+  // The zero padding above each level's values is not used, nor are the clock and enable of a
+  // tree of one lane.
+  logic unused_padding;
+  assign unused_padding = ^level;
+  if (Levels == 0) begin : g_wire
+    logic unused_clock;
+    assign unused_clock = clk_i ^ en_i;
+  end
+
+endmodule
