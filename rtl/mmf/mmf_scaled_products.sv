@@ -6,7 +6,7 @@
 //
 // Pipelines, one arithmetic step a stage:
 //   maxima   1. |a|, |b| of the lanes below n (0 past it)
-//            2 .. 1+Levels. a registered max tree, one level a stage
+//            2 .. 1+Levels. a registered max tree, one level a stage (mmf_reduce_tree)
 //            then the running maxima; the pass ends when the tree has drained (StDrain)
 //   shift    StLen: the bit lengths of the maxima; StShift: sh = max(0, sum - 31);
 //            StPrep: the rounding constant 2^(sh-1)
@@ -39,8 +39,7 @@ module mmf_scaled_products #(
   output logic [32*Lanes-1:0] out_data_o
 );
 
-  localparam int unsigned Levels = Lanes > 1 ? $clog2(Lanes) : 0;
-  localparam int unsigned Leaves = 1 << Levels;
+  localparam int unsigned Levels = $clog2(Lanes);
   localparam int unsigned MaxLatency = 1 + Levels;  // magnitudes, then the tree's levels
   localparam int unsigned ProdLatency = 7;
 
@@ -72,9 +71,9 @@ module mmf_scaled_products #(
   // ---- Pass 1: maxima --------------------------------------------------------------------
   logic [MaxLatency-1:0] mv_q;           // max pipeline valid bits
   logic [32:0]           max_a_q, max_b_q;
-  // Tree level l holds Leaves >> l nodes of a and of b; level 0 is the masked magnitudes.
-  logic [32:0]           tree_a_q [Levels+1][Leaves];
-  logic [32:0]           tree_b_q [Levels+1][Leaves];
+  // The masked magnitudes (stage 1), then a max tree each (mmf_reduce_tree, Levels stages).
+  logic [33*Lanes-1:0]   mag_a_q, mag_b_q;
+  logic [32:0]           tree_a, tree_b;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) mv_q <= '0;
@@ -82,24 +81,37 @@ module mmf_scaled_products #(
   end
 
   always_ff @(posedge clk_i) begin
-    for (int unsigned k = 0; k < Leaves; k++) begin
-      if (k < Lanes && 32'(k) < 32'(left_q)) begin
-        tree_a_q[0][k] <= mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]);
-        tree_b_q[0][k] <= mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]);
+    for (int unsigned k = 0; k < Lanes; k++) begin
+      if (32'(k) < 32'(left_q)) begin
+        mag_a_q[33*k +: 33] <= mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]);
+        mag_b_q[33*k +: 33] <= mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]);
       end else begin
-        tree_a_q[0][k] <= '0;
-        tree_b_q[0][k] <= '0;
-      end
-    end
-    for (int unsigned l = 1; l <= Levels; l++) begin
-      for (int unsigned k = 0; k < (Leaves >> l); k++) begin
-        tree_a_q[l][k] <= tree_a_q[l-1][2*k] > tree_a_q[l-1][2*k+1] ? tree_a_q[l-1][2*k]
-                                                                   : tree_a_q[l-1][2*k+1];
-        tree_b_q[l][k] <= tree_b_q[l-1][2*k] > tree_b_q[l-1][2*k+1] ? tree_b_q[l-1][2*k]
-                                                                   : tree_b_q[l-1][2*k+1];
+        mag_a_q[33*k +: 33] <= '0;
+        mag_b_q[33*k +: 33] <= '0;
       end
     end
   end
+
+  mmf_reduce_tree #(
+    .Lanes(Lanes),
+    .Width(33),
+    .Max  (1'b1)
+  ) u_max_a (
+    .clk_i,
+    .en_i (1'b1),
+    .in_i (mag_a_q),
+    .out_o(tree_a)
+  );
+  mmf_reduce_tree #(
+    .Lanes(Lanes),
+    .Width(33),
+    .Max  (1'b1)
+  ) u_max_b (
+    .clk_i,
+    .en_i (1'b1),
+    .in_i (mag_b_q),
+    .out_o(tree_b)
+  );
 
   // ---- Control and the shift -------------------------------------------------------------
   logic [6:0]  len_a_q, len_b_q, shift_q;
@@ -116,8 +128,8 @@ module mmf_scaled_products #(
       max_b_q <= '0;
     end else begin
       if (mv_q[MaxLatency-1]) begin
-        if (tree_a_q[Levels][0] > max_a_q) max_a_q <= tree_a_q[Levels][0];
-        if (tree_b_q[Levels][0] > max_b_q) max_b_q <= tree_b_q[Levels][0];
+        if (tree_a > max_a_q) max_a_q <= tree_a;
+        if (tree_b > max_b_q) max_b_q <= tree_b;
       end
       unique case (state_q)
         StIdle: begin

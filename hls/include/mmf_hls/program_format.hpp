@@ -108,13 +108,21 @@ constexpr uint32_t make_status(uint32_t code, uint32_t op_index) {
   return code | (op_index << kStatusOpShift);
 }
 
+// ceil(log2 n): the levels of a binary tree over n leaves (0 for n = 1), as $clog2 in the RTL.
+constexpr uint32_t tree_levels(uint32_t n) {
+  uint32_t levels = 0;
+  while ((uint64_t{1} << levels) < n) ++levels;
+  return levels;
+}
+static_assert(tree_levels(1) == 0 && tree_levels(4) == 2 && tree_levels(5) == 3 &&
+              tree_levels(512) == 9);
+
 // Pipeline latency of the RTL weight path (mirrors mmf_format_pkg::ternary_dot_latency): cycles
 // from a weight word into mmf_ternary_dot to its sum out, with a register every kDotRegEvery tree
 // levels. The timed model charges it per BitLinear; tests/rtl/ternary_acc_test.cpp measures it.
 constexpr uint32_t kDotRegEvery = 2;
 constexpr uint32_t ternary_dot_latency(uint32_t lanes) {
-  uint32_t levels = 0;
-  while ((1u << levels) < lanes) ++levels;
+  const uint32_t levels = tree_levels(lanes);
   return 2 + (levels + kDotRegEvery - 1) / kDotRegEvery;
 }
 static_assert(ternary_dot_latency(16) == 4 && ternary_dot_latency(512) == 7);
@@ -145,8 +153,7 @@ constexpr uint32_t kDescriptorCheckLatency = 8;
 // stages and the handshakes. Measured by tests/rtl/scaled_products_test.cpp; the timed model
 // charges it to the MLGRU and GLU ops (the one-cycle form took 2).
 constexpr uint32_t scaled_products_fill(uint32_t vector_lanes) {
-  uint32_t levels = 0;
-  while ((1u << levels) < vector_lanes) ++levels;
+  const uint32_t levels = tree_levels(vector_lanes);
   return 12 + levels;
 }
 
@@ -157,8 +164,7 @@ constexpr uint32_t scaled_products_fill(uint32_t vector_lanes) {
 // beats); the timed model charges it to the BitLinear.
 constexpr uint32_t kNormQuantizeDividerCycles = 40;
 constexpr uint32_t norm_quantize_first_code(uint32_t n_beats, uint32_t vector_lanes) {
-  uint32_t levels = 0;
-  while ((1u << levels) < vector_lanes) ++levels;
+  const uint32_t levels = tree_levels(vector_lanes);
   const uint32_t pass2 =
       n_beats > kNormQuantizeDividerCycles ? n_beats : kNormQuantizeDividerCycles;
   return n_beats + pass2 + 23 + levels;
