@@ -136,25 +136,7 @@ package mmf_numerics_pkg;
     end
   endfunction
 
-  // bfloat16 bits -> Q16, rounding half away from zero, saturated (numerics.hpp bf16_to_q16).
-  function automatic logic signed [31:0] bf16_to_q16(input logic [15:0] bits);
-    logic               negative;
-    logic [7:0]         biased_exp;
-    logic signed [63:0] mant, magnitude_q16;
-    int                 shift;
-    negative = bits[15];
-    biased_exp = bits[14:7];
-    mant = 64'({1'b1, bits[6:0]});
-    shift = 32'(biased_exp) - 127 - 7 + 32'(ActFrac);
-    if (shift >= 0) begin
-      magnitude_q16 = shift > 32 ? (64'sd1 <<< 40) : (mant <<< shift);
-    end else begin
-      magnitude_q16 = -shift >= 63 ? '0 : shift_round(mant, 32'(-shift));
-    end
-    if (biased_exp == 8'd0) bf16_to_q16 = '0;  // zero and subnormals
-    else if (biased_exp == 8'hFF) bf16_to_q16 = negative ? 32'sh8000_0000 : 32'sh7fff_ffff;
-    else bf16_to_q16 = saturate32(negative ? -magnitude_q16 : magnitude_q16);
-  endfunction
+  // bfloat16 -> Q16 (numerics.hpp bf16_to_q16) is mmf_bf16_to_q16's two-stage datapath.
 
   // sigmoid(x) for Q16 x as Q0.16 in [0, 2^16]; inputs outside [-16, 16) are clamped.
   function automatic logic [16:0] sigmoid_q16(input logic signed [31:0] x);

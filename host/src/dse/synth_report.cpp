@@ -278,6 +278,7 @@ constexpr UnitRow kUnits[] = {
     {"mmf_silu", "mmf_silu", vector_params, one, "", false},
     {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false},
     {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false},
+    {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false},
     {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false},
     {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false},

@@ -262,7 +262,7 @@ StepCosts default_step_costs() {
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;
-  c.embed = 12;  // StEmbCheck and the row read's start
+  c.embed = 14;  // StEmbCheck, the row read's start, the converter's 3 stages
   c.norm = 0;
   c.row = 0;
   c.tail = 8;
