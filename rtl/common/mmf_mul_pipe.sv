@@ -87,6 +87,13 @@ module mmf_mul_pipe #(
     if (en_i) p_q <= r_lo_q + (r_hi_q <<< ASplit);
   end
 
+  // A product narrower than a partial one (only with a narrow b) leaves the partials' top bits
+  // unused.
+  if (PWidth < PartW) begin : g_unused_top
+    logic unused_top;
+    assign unused_top = ^{p_ll_q[PartW-1:PWidth], p_hl_q[PartW-1:PWidth]};
+  end
+
   assign p_o = p_q;
 
 endmodule

@@ -227,6 +227,46 @@ module mmf_kernel #(
   assign up_rows = RowW'(ceil_div(f_n % VL + f_n, VL));
   assign up_start = RowW'(f_n / VL);
 
+  // Performance counter increments of the current op, from its descriptor fields (stable from
+  // StDecode to the end of its last step, which is more than 4 cycles later), registered so that
+  // no counter's 64-bit add follows a product or another add (the kernel top's deepest carry
+  // path, 18 levels, before). The products take mmf_mul_pipe's 3 cycles; a checked descriptor
+  // has rows <= MaxRows and n <= MaxVector.
+  localparam int unsigned IncRowsW = RowCountW + 1;  // rows as a signed operand
+  localparam int unsigned IncNW = NCountW;
+  logic signed [IncRowsW+IncNW-1:0] ops_p, words_p;
+  logic [63:0] inc_half_q, inc_n_q, inc_rows_q, inc_mlgru_q, inc_wbytes_q;
+  logic        unused_row_words;  // row_words < 2^IncNW
+  assign unused_row_words = ^row_words[31:IncNW];
+  mmf_mul_pipe #(
+    .AWidth(IncRowsW),
+    .BWidth(IncNW)
+  ) u_ops_mul (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (IncRowsW'(f_rows)),
+    .b_i  (IncNW'(f_n)),
+    .p_o  (ops_p)
+  );
+  mmf_mul_pipe #(
+    .AWidth(IncRowsW),
+    .BWidth(IncNW)
+  ) u_words_mul (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (IncRowsW'(f_rows)),
+    .b_i  (IncNW'(row_words)),
+    .p_o  (words_p)
+  );
+  always_ff @(posedge clk_i) begin
+    inc_half_q <= 64'(half_words) << 2;
+    inc_n_q <= 64'(f_n) << 2;
+    inc_rows_q <= 64'(f_rows) << 2;
+    // The MLGRU's vector bytes: the state read, the lower bound's when there is one, the store.
+    inc_mlgru_q <= (64'(f_n) << 3) + ((f_addr1 != mmf_format_pkg::NoAddress) ? 64'(f_n) << 2 : '0);
+    inc_wbytes_q <= 64'($unsigned(words_p)) * 64'(WeightWordBytes);
+  end
+
   // ---------------------------------------------------------------- vector-bank reader
   logic              rd_valid, rd_ready;
   logic [VDataW-1:0] rd_data;
@@ -1030,7 +1070,7 @@ module mmf_kernel #(
             read_step(KEmbed, f_addr0 + token_q * half_words, half_words, SlotW'(f_dst),
                       n_beats, 2 * ceil_div(half_words, VL), f_n);
           end else if (step_done) begin
-            vector_bytes_q <= vector_bytes_q + 4 * half_words;
+            vector_bytes_q <= vector_bytes_q + inc_half_q;
             state_q <= StNext;
           end
         end
@@ -1048,7 +1088,7 @@ module mmf_kernel #(
             end
           end else if (step_done) begin
             if (f_addr0 != mmf_format_pkg::NoAddress) begin
-              vector_bytes_q <= vector_bytes_q + 4 * half_words;
+              vector_bytes_q <= vector_bytes_q + inc_half_q;
             end
             state_q <= StBlCode;
             entry_q <= 1'b1;
@@ -1059,7 +1099,7 @@ module mmf_kernel #(
             read_step(KSlotLoad, f_addr1, half_words, SlotWCode, ceil_div(half_words, VL),
                       ceil_div(half_words, VL), half_words);
           end else if (step_done) begin
-            vector_bytes_q <= vector_bytes_q + 4 * half_words;
+            vector_bytes_q <= vector_bytes_q + inc_half_q;
             state_q <= StBlRun;
             entry_q <= 1'b1;
           end
@@ -1084,9 +1124,9 @@ module mmf_kernel #(
               wr_n_q <= f_rows;
             end
           end else if (step_done) begin
-            ternary_ops_q <= ternary_ops_q + 64'(f_rows) * 64'(f_n);
-            weight_bytes_q <= weight_bytes_q + 64'(f_rows) * 64'(row_words) * 64'(WeightWordBytes);
-            if (to_memory_q) vector_bytes_q <= vector_bytes_q + 64'(f_rows) * 4;
+            ternary_ops_q <= ternary_ops_q + 64'($unsigned(ops_p));
+            weight_bytes_q <= weight_bytes_q + inc_wbytes_q;
+            if (to_memory_q) vector_bytes_q <= vector_bytes_q + inc_rows_q;
             state_q <= StNext;
           end
         end
@@ -1136,8 +1176,7 @@ module mmf_kernel #(
             pass_step(KProd, {{2{SlotW'(0)}}, SlotScratch, SlotW'(f_src2)}, 4'b0, n_rows, 2'd2,
                       '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
           end else if (step_done) begin
-            vector_bytes_q <= vector_bytes_q + 64'(f_n) * 4 *
-                              ((f_addr1 != mmf_format_pkg::NoAddress) ? 3 : 2);
+            vector_bytes_q <= vector_bytes_q + inc_mlgru_q;
             state_q <= StNext;
           end
         end
@@ -1185,7 +1224,7 @@ module mmf_kernel #(
           if (entry_q) begin
             store_step(SlotW'(f_src0), f_addr0);
           end else if (step_done) begin
-            vector_bytes_q <= vector_bytes_q + 64'(f_n) * 4;
+            vector_bytes_q <= vector_bytes_q + inc_n_q;
             state_q <= StNext;
           end
         end
