@@ -47,14 +47,18 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
     counters.status = make_status(kStatusBadProgram, 0);
     return;
   }
-  // On-chip state of one launch (BRAM/URAM on the device); nothing persists between tokens.
-  int32_t buf[kNumBuffers][Cfg::max_vector];
-  int32_t scratch[Cfg::max_vector];
-  int32_t state[Cfg::max_vector];
-  uint32_t lower_bound[Cfg::max_vector];
-  int16_t w_rms[Cfg::max_vector];
-  int16_t w_code[Cfg::max_vector];
-  int8_t codes[Cfg::code_buffer];
+  // On-chip state (BRAM/URAM on the device). A valid program writes each of these before it
+  // reads it, so nothing carries from one token to the next. They are static, as the memories
+  // are: zero at first and kept between launches, like the cpu engine's buffers, so that a
+  // program which stores a buffer it never wrote (over a later descriptor, say) sees the same
+  // values on both engines rather than whatever was on the stack (a fuzz_token_program find).
+  static int32_t buf[kNumBuffers][Cfg::max_vector];
+  static int32_t scratch[Cfg::max_vector];
+  static int32_t state[Cfg::max_vector];
+  static uint32_t lower_bound[Cfg::max_vector];
+  static int16_t w_rms[Cfg::max_vector];
+  static int16_t w_code[Cfg::max_vector];
+  static int8_t codes[Cfg::code_buffer];
 
   for (uint32_t op = 0; op < regs.num_ops; ++op) {
     uint32_t d[kDescriptorWords];
