@@ -82,27 +82,7 @@ package mmf_numerics_pkg;
     end
   endfunction
 
-  // 1/sqrt(s) for s > 0 (numerics.hpp rsqrt_u64): s = m * 2^(2j) with m in [2^16, 2^18), then
-  // the table at m / 2^16, interpolated; the mantissa has 17 bits.
-  function automatic logic [79:0] rsqrt_u64(input logic [63:0] s);
-    logic signed [7:0] two_j, j;
-    logic [63:0] m;
-    logic [17:0] offset;
-    logic [8:0] index;
-    logic [RsqrtInterpBits-1:0] frac;
-    logic signed [63:0] lo, hi;
-    two_j = 8'(bit_length(s)) - 8'(RsqrtMantBits - 1);
-    if (two_j[0]) two_j = two_j - 8'sd1;  // even, rounding toward minus infinity
-    m = two_j >= 0 ? s >> two_j : s << (-two_j);
-    offset = 18'(m - (64'd1 << (RsqrtMantBits - 2)));
-    index = offset[17:RsqrtInterpBits];
-    frac = offset[RsqrtInterpBits-1:0];
-    lo = 64'(mmf_lut_pkg::rsqrt_lut(index));
-    hi = 64'(mmf_lut_pkg::rsqrt_lut(index + 9'd1));
-    j = two_j >>> 1;
-    rsqrt_u64 = scaled(64'(lo + shift_round((hi - lo) * 64'(frac), RsqrtInterpBits)),
-                       -16'sd16 - 16'((RsqrtMantBits - 2) / 2) - 16'(j));
-  endfunction
+  // 1/sqrt(s) (numerics.hpp rsqrt_u64) is a step sequence of mmf_norm_quantize.
 
   // normalize(normalize(t) * normalize(k)): the multiplier of one BitLinear's outputs.
   function automatic logic [79:0] combine_scales(input logic [79:0] token, input logic [79:0] k);

@@ -26,7 +26,7 @@
 // pass 3 follows pass 2 as soon as the reciprocal is ready (the divider runs during pass 2).
 //
 // The token scale is a sequence of one step a cycle, started when the sum is complete (it
-// overlaps pass 3), mirroring mmf_numerics_pkg::rsqrt_u64 and normalize:
+// overlaps pass 3), mirroring numerics.hpp rsqrt_u64 and normalize:
 //   SqLead   5 steps: shift the sum left by 32, 16, 8, 4, 2 while its top bits are 0, so that
 //            its leading one is in bit 63 or 62 after an even shift z; then m = bits [63:46] is
 //            rsqrt_u64's m in [2^16, 2^18) for 2j = 46 - z, exactly (s >> 2j or s << -2j)
