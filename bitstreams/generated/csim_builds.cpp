@@ -12,12 +12,12 @@ void mmf_csim_u55c(const mmf_hls::CsimLaunch& launch);
 namespace mmf_hls {
 
 const CsimBuild kCsimBuilds[] = {
-    {"ci-tiny", 0xbdbc818f1a8570e6ull, 2, 16, &mmf_csim_ci_tiny},
-    {"d5005", 0x1f9217336d83686dull, 4, 512, &mmf_csim_d5005},
-    {"kv260", 0x4547880e3dce91f9ull, 1, 64, &mmf_csim_kv260},
-    {"u250", 0x4b34d4a7f850bf53ull, 4, 512, &mmf_csim_u250},
-    {"u280", 0xe995cc2e70a3d12cull, 31, 512, &mmf_csim_u280},
-    {"u55c", 0x5893503391df91f9ull, 31, 512, &mmf_csim_u55c},
+    {"ci-tiny", 0x77018b6615c5c57eull, 2, 16, &mmf_csim_ci_tiny},
+    {"d5005", 0xe1f65ec322987d6eull, 4, 512, &mmf_csim_d5005},
+    {"kv260", 0x81593bd337b27401ull, 1, 64, &mmf_csim_kv260},
+    {"u250", 0xe5ca6a5e8026adb8ull, 4, 512, &mmf_csim_u250},
+    {"u280", 0x1631bc13484d7287ull, 31, 512, &mmf_csim_u280},
+    {"u55c", 0x744de066667c2f84ull, 31, 512, &mmf_csim_u55c},
 };
 const int kNumCsimBuilds = 6;
 

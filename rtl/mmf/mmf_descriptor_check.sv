@@ -6,11 +6,13 @@
 // A pipeline of Latency = 8 stages (mmf_hls::kDescriptorCheckLatency), one descriptor a cycle,
 // no stall (the program loader never holds it): each descriptor leaves with its status.
 //   1. the fields' own tests (opcode, reserved words, lengths, buffers, mantissa, exponent),
-//      n / 2 and n / Lanes rounded up, rows + Channels - 1
+//      n / 2 and n / Cols rounded up (Cols = Lanes / TileRows, a tile's columns),
+//      rows + Channels - 1
 //   2. addr + words for the five vector-bank ranges   | 2-4. ceil(rows / Channels) as
 //   3. each sum against the bank's size               |      (rows + C - 1) * M >> S, and
 //                                                     |      rows * ceil(n / 2) (mmf_mul_pipe)
-//   5. the weight words the op needs per channel (one DSP), addr0 + rows * ceil(n / 2)
+//   5. the weight words the op needs per channel: ceil(ceil(rows / C) / TileRows) row blocks
+//      times ceil(n / Cols) (one DSP), addr0 + rows * ceil(n / 2)
 //   6. the first weight word + that; the embedding range against the bank's size
 //   7. against the weight channel's size
 //   8. the status: the first failing test in check_descriptor's order
@@ -21,6 +23,7 @@
 module mmf_descriptor_check #(
   parameter int unsigned MaxVector = 16384,
   parameter int unsigned Lanes = 16,
+  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned WeightChannels = 2,
   localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords
 ) (
@@ -40,14 +43,17 @@ module mmf_descriptor_check #(
 
   localparam int unsigned Latency = 8;
   localparam int unsigned LanesLog2 = $clog2(Lanes);
+  localparam int unsigned TileRowsLog2 = $clog2(TileRows);
+  localparam int unsigned ColsLog2 = LanesLog2 - TileRowsLog2;
   localparam int unsigned XBits = $clog2(mmf_format_pkg::MaxRows + WeightChannels) + 1;
   localparam int unsigned S = XBits + $clog2(WeightChannels);
   localparam logic [63:0] M = ((64'd1 << S) + 64'(WeightChannels) - 64'd1) / 64'(WeightChannels);
   localparam int unsigned MBits = $clog2(M + 1) < 17 ? 17 : $clog2(M + 1);
   localparam logic [31:0] NoAddress = mmf_format_pkg::NoAddress;
 
-  if (Lanes != (1 << LanesLog2)) begin : g_bad_lanes
-    $error("mmf_descriptor_check: Lanes must be a power of two");
+  if (Lanes != (1 << LanesLog2) || TileRows != (1 << TileRowsLog2) || TileRows > Lanes)
+  begin : g_bad_lanes
+    $error("mmf_descriptor_check: Lanes and TileRows must be powers of two, TileRows <= Lanes");
   end
   if (MaxVector >= (1 << 17)) begin : g_bad_max_vector
     $error("mmf_descriptor_check: MaxVector must be below 2^17 (the products' widths)");
@@ -105,7 +111,7 @@ module mmf_descriptor_check #(
 
   logic [NumFlags-1:0] flags1_q;
   logic [32:0]         norm_words1_q;  // ceil(n / 2)
-  logic [32:0]         row_words1_q;   // ceil(n / Lanes)
+  logic [32:0]         row_words1_q;   // ceil(n / Cols)
   logic [XBits-1:0]    rows_c1_q;      // rows + C - 1 (rows <= MaxRows)
   always_ff @(posedge clk_i) begin
     flags1_q[FOpBad] <= in_op < mmf_format_pkg::OpcodeMin || in_op > mmf_format_pkg::OpcodeMax;
@@ -126,7 +132,7 @@ module mmf_descriptor_check #(
     flags1_q[FAddr1None] <= word(in_desc_i, mmf_format_pkg::FieldAddr1) == NoAddress;
     flags1_q[FGluBad] <= in_n > MaxVector / 2;  // 2 n > MaxVector
     norm_words1_q <= (33'(in_n) + 33'd1) >> 1;
-    row_words1_q <= (33'(in_n) + 33'(Lanes - 1)) >> LanesLog2;
+    row_words1_q <= (33'(in_n) + 33'((1 << ColsLog2) - 1)) >> ColsLog2;
     rows_c1_q <= XBits'(in_rows) + XBits'(WeightChannels - 1);
   end
 
@@ -183,8 +189,9 @@ module mmf_descriptor_check #(
   end
 
   // ---- Stages 5-7: the weight range and the embedding range ------------------------------
-  logic [XBits-1:0] rows_per_channel;
+  logic [XBits-1:0] rows_per_channel, blocks_per_channel;
   assign rows_per_channel = XBits'(per_channel_p >>> S);
+  assign blocks_per_channel = (rows_per_channel + XBits'(TileRows - 1)) >> TileRowsLog2;
 
   logic [47:0] weight_need5_q;
   logic [49:0] embed_sum5_q;
@@ -192,7 +199,7 @@ module mmf_descriptor_check #(
   logic        embed_bad6_q, embed_bad7_q, weight_bad7_q;
   always_ff @(posedge clk_i) begin
     // n <= MaxVector < 2^17 when this matters, so row_words fits 17 bits: one DSP48E2.
-    weight_need5_q <= 48'(rows_per_channel) * 48'(row_words_q[4][16:0]);
+    weight_need5_q <= 48'(blocks_per_channel) * 48'(row_words_q[4][16:0]);
     embed_sum5_q <= 50'(word(desc_q[3], mmf_format_pkg::FieldAddr0)) + 50'(embed_p);
     weight_end6_q <= 49'(word(desc_q[4], mmf_format_pkg::FieldWeight)) + 49'(weight_need5_q);
     embed_bad6_q <= embed_sum5_q > 50'(vec_words_i);

@@ -12,6 +12,9 @@
 // controller: the ops before a bad one run, nothing after it.
 module mmf_kernel #(
   parameter int unsigned Lanes = 16,
+  // A weight word is a tile of TileRows rows x Lanes / TileRows columns (WeightTile in
+  // hls/include/mmf_hls/program_format.hpp).
+  parameter int unsigned TileRows = 1,
   parameter int unsigned Channels = 2,
   parameter int unsigned VectorLanes = 4,
   parameter int unsigned MaxVector = 16384,
@@ -96,7 +99,9 @@ module mmf_kernel #(
   localparam int unsigned DescWords = mmf_format_pkg::DescriptorWords;
   localparam int unsigned DescW = 32 * DescWords;
   localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1);
-  localparam int unsigned MaxRowWords = (MaxVector + Lanes - 1) / Lanes;
+  localparam int unsigned Cols = Lanes / TileRows;
+  localparam int unsigned TileRowsLog2 = $clog2(TileRows);
+  localparam int unsigned MaxRowWords = (MaxVector + Cols - 1) / Cols;
   localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1);
   localparam int unsigned NCountW = $clog2(MaxVector + 1);
   localparam int unsigned SlotW = 4;
@@ -108,8 +113,10 @@ module mmf_kernel #(
 
 `ifndef SYNTHESIS
   initial begin
-    assert (VL >= 2 && VL % 2 == 0 && Lanes % VL == 0 && MaxVector % VL == 0)
-      else $fatal(1, "mmf_kernel: vector lanes must be even and divide lanes and max_vector");
+    assert (VL >= 2 && VL % 2 == 0 && Cols % VL == 0 && MaxVector % VL == 0)
+      else $fatal(1, "mmf_kernel: vector lanes must be even, divide max_vector and the tile");
+    assert (TileRows == (1 << TileRowsLog2) && Cols * TileRows == Lanes)
+      else $fatal(1, "mmf_kernel: TileRows must be a power of two dividing Lanes");
   end
 `endif
 
@@ -220,7 +227,7 @@ module mmf_kernel #(
   logic [31:0] half_words, n_beats, row_words;
   assign half_words = ceil_div(f_n, 2);   // words of an int16 vector (two per word)
   assign n_beats = ceil_div(f_n, VL);
-  assign row_words = ceil_div(f_n, Lanes);
+  assign row_words = ceil_div(f_n, Cols);  // words of a row block
   // In slot rows: the vector, and the up half of [gate | up] (rows it touches, first row).
   logic [RowW-1:0] n_rows, up_rows, up_start;
   assign n_rows = RowW'(n_beats);
@@ -236,6 +243,17 @@ module mmf_kernel #(
   localparam int unsigned IncNW = NCountW;
   logic signed [IncRowsW+IncNW-1:0] ops_p, words_p;
   logic [63:0] inc_half_q, inc_n_q, inc_rows_q, inc_mlgru_q, inc_wbytes_q;
+  // Row blocks all channels read (WeightTile::total_read_words / row_words): with q = rows /
+  // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
+  // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
+  logic [RowCountW-1:0] blocks_q;
+  logic [31:0]          rows_q_ch, rows_m_ch;
+  assign rows_q_ch = f_rows / Channels;
+  assign rows_m_ch = f_rows % Channels;
+  always_ff @(posedge clk_i) begin
+    blocks_q <= RowCountW'(32'(Channels) * ((rows_q_ch + 32'(TileRows - 1)) >> TileRowsLog2) +
+                           ((rows_q_ch % TileRows) == 0 ? rows_m_ch : 32'd0));
+  end
   logic        unused_row_words;  // row_words < 2^IncNW
   assign unused_row_words = ^row_words[31:IncNW];
   mmf_mul_pipe #(
@@ -254,7 +272,7 @@ module mmf_kernel #(
   ) u_words_mul (
     .clk_i,
     .en_i (1'b1),
-    .a_i  (IncRowsW'(f_rows)),
+    .a_i  (IncRowsW'(blocks_q)),
     .b_i  (IncNW'(row_words)),
     .p_o  (words_p)
   );
@@ -336,6 +354,7 @@ module mmf_kernel #(
   mmf_descriptor_check #(
     .MaxVector     (MaxVector),
     .Lanes         (Lanes),
+    .TileRows      (TileRows),
     .WeightChannels(Channels)
   ) u_check (
     .clk_i,
@@ -572,12 +591,13 @@ module mmf_kernel #(
   );
 
   // ---------------------------------------------------------------- weight side
-  // Codes: VL per norm beat, regrouped into code words of Lanes for the channels.
+  // Codes: VL per norm beat, regrouped into code words of Cols (a tile's columns) for the
+  // channels.
   logic              code_valid, code_ready;
-  logic [8*Lanes-1:0] code_word;
+  logic [8*Cols-1:0] code_word;
   mmf_stream_upsize #(
     .InWidth(8 * VL),
-    .Ratio  (Lanes / VL)
+    .Ratio  (Cols / VL)
   ) u_codes (
     .clk_i,
     .rst_ni,
@@ -599,6 +619,7 @@ module mmf_kernel #(
   logic [32*Channels-1:0]        pf_cmd_beats;
   mmf_weight_prefetch #(
     .Lanes    (Lanes),
+    .TileRows (TileRows),
     .Channels (Channels),
     .MaxOps   (MaxOps),
     .AddrWidth(AddrWidth)
@@ -631,6 +652,7 @@ module mmf_kernel #(
 
     mmf_weight_channel #(
       .Lanes      (Lanes),
+      .TileRows   (TileRows),
       .MaxRowWords(MaxRowWords),
       .AddrWidth  (AddrWidth),
       .FifoDepth  (WeightFifoDepth)

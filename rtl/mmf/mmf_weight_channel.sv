@@ -7,11 +7,13 @@
 // still work on the codes. The FIFO is the only buffer between memory and the accumulator.
 module mmf_weight_channel #(
   parameter int unsigned Lanes = 16,
+  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned MaxRowWords = 1024,
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned MaxBurst = 64,
   parameter int unsigned FifoDepth = 256,
   localparam int unsigned DataWidth = 2 * Lanes,
+  localparam int unsigned Cols = Lanes / TileRows,
   localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
   localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1)
 ) (
@@ -24,8 +26,8 @@ module mmf_weight_channel #(
   input  logic [AddrWidth-1:0] cmd_addr_i,
   input  logic [31:0]          cmd_beats_i,
 
-  // Accumulate job: the channel's rows of one BitLinear (may be 0) and words per row; it takes
-  // rows * words weight words of the commands' data, in command order.
+  // Accumulate job: the channel's rows of one BitLinear (may be 0) and words per row block; it
+  // takes ceil(rows / TileRows) * words weight words of the commands' data, in command order.
   input  logic                 job_valid_i,
   output logic                 job_ready_o,
   input  logic [RowCountW-1:0] job_rows_i,
@@ -33,7 +35,7 @@ module mmf_weight_channel #(
 
   input  logic                 code_valid_i,
   output logic                 code_ready_o,
-  input  logic [8*Lanes-1:0]   code_data_i,
+  input  logic [8*Cols-1:0]    code_data_i,
 
   output logic                 sum_valid_o,
   input  logic                 sum_ready_i,
@@ -98,6 +100,7 @@ module mmf_weight_channel #(
 
   mmf_ternary_acc #(
     .Lanes      (Lanes),
+    .TileRows   (TileRows),
     .MaxRowWords(MaxRowWords)
   ) u_acc (
     .clk_i,

@@ -8,6 +8,7 @@
 // weights read for ops that never run would be left in the FIFOs.
 module mmf_weight_prefetch #(
   parameter int unsigned Lanes = 16,
+  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned Channels = 2,
   parameter int unsigned MaxOps = 512,
   parameter int unsigned AddrWidth = 64,
@@ -37,6 +38,8 @@ module mmf_weight_prefetch #(
 );
 
   localparam int unsigned WordBytesU = Lanes / 4;
+  localparam int unsigned Cols = Lanes / TileRows;
+  localparam int unsigned TileRowsLog2 = $clog2(TileRows);
   localparam logic [AddrWidth-1:0] WordBytes = AddrWidth'(WordBytesU);  // 2 bits a trit
 
   typedef enum logic [1:0] {StIdle, StRead, StDecide, StIssue} state_e;
@@ -64,7 +67,7 @@ module mmf_weight_prefetch #(
 
   assign rows = desc[32*mmf_format_pkg::FieldRows +: 32];
   assign weight = desc[32*mmf_format_pkg::FieldWeight +: 32];
-  assign row_words = (desc[32*mmf_format_pkg::FieldN +: 32] + Lanes - 1) / Lanes;
+  assign row_words = (desc[32*mmf_format_pkg::FieldN +: 32] + Cols - 1) / Cols;  // per block
   assign base_rows = rows / Channels;
   // The first rows % Channels channels read one row more; with one channel there is no
   // remainder (and no comparison to make: a constant one is a lint error).
@@ -79,7 +82,8 @@ module mmf_weight_prefetch #(
   end
 
   // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
-  // remainder; a channel without rows gets no command.
+  // remainder, in blocks of TileRows rows (WeightTile::read_words); a channel without rows gets
+  // no command.
   logic [AddrWidth*Channels-1:0] addr_q;
   logic [32*Channels-1:0]        beats_q;
   assign cmd_valid_o = (state_q == StIssue) ? pending_q : '0;
@@ -106,7 +110,8 @@ module mmf_weight_prefetch #(
             state_q <= StDecide;       // wait for the controller to get past the Embed
           end else if (desc[31:0] == mmf_format_pkg::OpBitLinear) begin
             for (int unsigned c = 0; c < Channels; c++) begin
-              beats_q[32*c +: 32] <= (base_rows + 32'(extra_row[c])) * row_words;
+              beats_q[32*c +: 32] <=
+                  ((base_rows + 32'(extra_row[c]) + 32'(TileRows - 1)) >> TileRowsLog2) * row_words;
               addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] +
                   AddrWidth'(weight) * WordBytes;
               pending_q[c] <= base_rows + 32'(extra_row[c]) != 0;

@@ -18,18 +18,18 @@ using mmf_hls::CodeWord;
 
 struct Problem {
   std::vector<int8_t> trits;  // rows x n
-  std::vector<int8_t> codes;  // n, then garbage up to whole weight words
+  std::vector<int8_t> codes;  // n, then garbage up to whole code words
   std::vector<int32_t> expected;
 };
 
-Problem make_problem(const UnitCase& c, uint32_t row_words, int lanes) {
+Problem make_problem(const UnitCase& c, uint32_t row_words, int lanes, int cols) {
   std::mt19937 rng(c.n * 7919u + c.rows * 31u + static_cast<uint32_t>(lanes));
   std::uniform_int_distribution<int> trit(-1, 1), code(-127, 127);
   Problem p;
   p.trits.resize(size_t{c.rows} * c.n);
   for (auto& t : p.trits) t = static_cast<int8_t>(trit(rng));
   // Codes past n are nonzero on purpose: padding trits must weight them by 0.
-  p.codes.resize(size_t{row_words} * lanes);
+  p.codes.resize(size_t{row_words} * cols);
   for (auto& x : p.codes) x = static_cast<int8_t>(code(rng));
   TernaryTensor golden;
   golden.rows = c.rows;
@@ -41,21 +41,12 @@ Problem make_problem(const UnitCase& c, uint32_t row_words, int lanes) {
   return p;
 }
 
-// One row as weight words: the two_bit packing of the row padded to whole words.
-template <class Cfg>
-std::vector<typename Cfg::weight_word_t> row_words_of(const int8_t* trits, uint32_t n,
-                                                      uint32_t row_words) {
-  std::vector<uint8_t> bytes(size_t{row_words} * (Cfg::weight_word_bits / 8), 0);
-  pack_row(trits, n, Packing::two_bit, bytes.data());
-  std::vector<typename Cfg::weight_word_t> words(row_words);
-  std::memcpy(static_cast<void*>(words.data()), bytes.data(), bytes.size());
-  return words;
-}
-
 template <class Cfg>
 std::vector<CodeWord<Cfg>> code_words(const std::vector<int8_t>& codes) {
-  std::vector<CodeWord<Cfg>> out(codes.size() / Cfg::lanes);
-  for (size_t k = 0; k < codes.size(); ++k) out[k / Cfg::lanes].code[k % Cfg::lanes] = codes[k];
+  std::vector<CodeWord<Cfg>> out(codes.size() / Cfg::tile_cols);
+  for (size_t k = 0; k < codes.size(); ++k) {
+    out[k / Cfg::tile_cols].code[k % Cfg::tile_cols] = codes[k];
+  }
   return out;
 }
 
@@ -67,13 +58,9 @@ TEST_P(TernaryAccumulate, RowSumsMatchTheGoldenMatvec) {
     using Cfg = decltype(cfg);
     const mmf_hls::MatvecJob job{c.rows, c.n, 0};
     const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
-    const Problem p = make_problem(c, row_words, Cfg::lanes);
+    const Problem p = make_problem(c, row_words, Cfg::lanes, Cfg::tile_cols);
     hls::stream<typename Cfg::weight_word_t> weights("weights");
-    for (uint32_t r = 0; r < c.rows; ++r) {
-      for (const auto& w : row_words_of<Cfg>(&p.trits[size_t{r} * c.n], c.n, row_words)) {
-        weights.write(w);
-      }
-    }
+    for (const auto& w : tile_words<Cfg>(p.trits.data(), c.rows, c.n)) weights.write(w);
     hls::stream<int32_t> sums("sums");
     const auto codes = code_words<Cfg>(p.codes);
     mmf_hls::accumulate_rows<Cfg>(weights, codes.data(), c.rows, row_words, sums);
@@ -83,9 +70,9 @@ TEST_P(TernaryAccumulate, RowSumsMatchTheGoldenMatvec) {
   });
 }
 
-// The build's weight datapath: rows dealt round-robin over the channels (as the host compiler
-// lays them out), codes broadcast, one reader + accumulator per channel, rows merged in order,
-// rescaled and stored to a buffer or to the vector bank.
+// The build's weight datapath: rows dealt round-robin over the channels and tiled (as the host
+// compiler lays them out), codes broadcast, one reader + accumulator per channel, rows merged in
+// order, rescaled and stored to a buffer or to the vector bank.
 TEST_P(TernaryAccumulate, WeightDatapathDealsRowsOverChannelsAndMergesInOrder) {
   const UnitCase c = GetParam();
   with_config(c.lanes, [&](auto cfg) {
@@ -95,13 +82,19 @@ TEST_P(TernaryAccumulate, WeightDatapathDealsRowsOverChannelsAndMergesInOrder) {
     const uint32_t first = 3;  // the tensor does not start at word 0
     const mmf_hls::MatvecJob job{c.rows, c.n, first};
     const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
-    const Problem p = make_problem(c, row_words, Cfg::lanes);
+    const Problem p = make_problem(c, row_words, Cfg::lanes, Cfg::tile_cols);
+    // Channel ch holds rows ch, ch + kChannels, ... as its local rows, tiled from word `first`.
     std::vector<std::vector<Word>> channel(kChannels);
-    for (auto& ch : channel) ch.resize(first + (c.rows / kChannels + 1) * row_words);
-    for (uint32_t r = 0; r < c.rows; ++r) {
-      const auto words = row_words_of<Cfg>(&p.trits[size_t{r} * c.n], c.n, row_words);
-      std::copy(words.begin(), words.end(),
-                channel[r % kChannels].begin() + first + (r / kChannels) * row_words);
+    for (int ch = 0; ch < kChannels; ++ch) {
+      std::vector<int8_t> local;
+      uint32_t local_rows = 0;
+      for (uint32_t r = static_cast<uint32_t>(ch); r < c.rows; r += kChannels, ++local_rows) {
+        local.insert(local.end(), p.trits.begin() + size_t{r} * c.n,
+                     p.trits.begin() + size_t{r + 1} * c.n);
+      }
+      channel[ch].assign(first, Word(0));
+      const auto words = tile_words<Cfg>(local.data(), local_rows, c.n);
+      channel[ch].insert(channel[ch].end(), words.begin(), words.end());
     }
     const Word* weights[kChannels];
     for (int ch = 0; ch < kChannels; ++ch) weights[ch] = channel[ch].data();

@@ -16,11 +16,12 @@
 
 namespace mmf::test {
 
-// lanes, weight channels, vector lanes, max vector, max ops
-using Lanes4 = mmf_hls::AccelTraits<4, 1, 1, 2048, 8>;
-using Lanes16 = mmf_hls::AccelTraits<16, 2, 4, 2048, 8>;
-using Lanes64 = mmf_hls::AccelTraits<64, 3, 8, 2048, 8>;
-using Lanes256 = mmf_hls::AccelTraits<256, 5, 16, 2048, 8>;
+// lanes, weight channels, vector lanes, max vector, max ops, tile rows: a row per weight word
+// (4, 16) and tiles of 4 x 16 (64) and 16 x 16 (256).
+using Lanes4 = mmf_hls::AccelTraits<4, 1, 1, 2048, 8, 1>;
+using Lanes16 = mmf_hls::AccelTraits<16, 2, 4, 2048, 8, 1>;
+using Lanes64 = mmf_hls::AccelTraits<64, 3, 8, 2048, 8, 4>;
+using Lanes256 = mmf_hls::AccelTraits<256, 5, 16, 2048, 8, 16>;
 
 // Calls f(Cfg{}) with the traits whose lane count is `lanes`.
 template <class F>
@@ -37,6 +38,28 @@ void with_config(int lanes, F&& f) {
     default:
       throw std::invalid_argument("no test traits with this lane count");
   }
+}
+
+// One channel's rows as weight words, written from the layout's definition (WeightTile in
+// program_format.hpp) rather than with it: trit (i, k) of the row-major `trits` (rows x n) is
+// lane (i % R) * C + k % C of word (i / R) * ceil(n / C) + k / C, two_bit coded; R x C is the
+// tile, padding trits are zero.
+template <class Cfg>
+std::vector<typename Cfg::weight_word_t> tile_words(const int8_t* trits, uint32_t rows,
+                                                    uint32_t n) {
+  constexpr uint32_t R = Cfg::tile_rows, C = Cfg::tile_cols;
+  using TwoBit = typename Cfg::TwoBit;
+  const uint32_t block_words = (n + C - 1) / C;
+  std::vector<typename Cfg::weight_word_t> words((rows + R - 1) / R * block_words, 0);
+  for (uint32_t i = 0; i < rows; ++i) {
+    for (uint32_t k = 0; k < n; ++k) {
+      const int8_t t = trits[size_t{i} * n + k];
+      const uint32_t lane = (i % R) * C + k % C;
+      words[(i / R) * block_words + k / C].range(2 * lane + 1, 2 * lane) =
+          t == 0 ? TwoBit::code_zero : (t > 0 ? TwoBit::code_plus : TwoBit::code_minus);
+    }
+  }
+  return words;
 }
 
 // One unit test case: traits (by lane count) and a shape.

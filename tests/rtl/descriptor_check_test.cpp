@@ -15,7 +15,7 @@ namespace {
 
 using namespace mmf_hls;
 
-constexpr uint32_t kMaxVector = 1024, kLanes = 16;  // -G of the models
+constexpr uint32_t kMaxVector = 1024, kLanes = 16, kTileRows = 4;  // -G of the models
 
 // A value near one of the limits that matter, or anything.
 uint32_t edgy(std::mt19937& rng, uint32_t limit) {
@@ -79,7 +79,7 @@ void check_against_the_host(uint32_t channels) {
   for (int group = 0; group < 600; ++group) {
     const uint32_t vec_words = edgy(rng, 1u << 20);
     const uint32_t weight_words = edgy(rng, 1u << 16);
-    const DeviceLimits lim{kMaxVector, kLanes, channels, vec_words, weight_words};
+    const DeviceLimits lim{kMaxVector, kLanes, kTileRows, channels, vec_words, weight_words};
     std::vector<std::array<uint32_t, kDescriptorWords>> sent;
     for (int k = 0; k < 50; ++k) sent.push_back(random_descriptor(rng, vec_words));
     io.vec_words_i = vec_words;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // rtl/mmf/mmf_ternary_acc.sv under Verilator against its HLS twin (load_codes +
 // accumulate_rows), bit for bit, with random stalls on every stream, and its throughput of one
-// weight word per cycle when nothing stalls.
+// weight word per cycle when nothing stalls; a row per word (4, 16 lanes) and 4 x 16 tiles
+// (64 lanes).
 #include <deque>
 
 #include "Vmmf_ternary_acc_l16.h"
@@ -18,41 +19,37 @@ namespace {
 constexpr uint32_t kMaxRowWords = 64;  // -GMaxRowWords of the Verilated models
 
 struct Job {
-  uint32_t rows, n, row_words;
+  uint32_t rows, n, row_words;                      // row_words: words of a row block
   std::vector<std::vector<uint32_t>> code_words;    // row_words words of lane-packed codes
-  std::vector<std::vector<uint32_t>> weight_words;  // rows * row_words words of packed trits
+  std::vector<std::vector<uint32_t>> weight_words;  // blocks * row_words tiled words
   std::vector<int32_t> expected;                    // from the HLS unit
 };
 
 template <class Cfg>
 Job make_job(uint32_t rows, uint32_t n, std::mt19937& rng) {
   std::uniform_int_distribution<int> trit(-1, 1), code(-127, 127);
-  Job job{rows, n, (n + Cfg::lanes - 1) / Cfg::lanes, {}, {}, {}};
-  using TwoBit = PackingTraits<Packing::two_bit>;
+  constexpr uint32_t kCols = Cfg::tile_cols;
+  Job job{rows, n, (n + kCols - 1) / kCols, {}, {}, {}};
   // Codes past n are nonzero on purpose: their trits are padding (0) and must add nothing.
   std::vector<mmf_hls::CodeWord<Cfg>> codes(job.row_words);
   for (auto& word : codes) {
-    std::vector<uint32_t> lanes(Cfg::lanes);
-    for (int k = 0; k < Cfg::lanes; ++k) {
+    std::vector<uint32_t> lanes(kCols);
+    for (uint32_t k = 0; k < kCols; ++k) {
       word.code[k] = static_cast<int8_t>(code(rng));
       lanes[k] = static_cast<uint8_t>(word.code[k]);
     }
     job.code_words.push_back(pack_lanes(lanes, 8));
   }
+  std::vector<int8_t> trits(size_t{rows} * n);
+  for (auto& t : trits) t = static_cast<int8_t>(trit(rng));
   hls::stream<typename Cfg::weight_word_t> weights("weights");
-  for (uint32_t r = 0; r < rows; ++r) {
-    for (uint32_t w = 0; w < job.row_words; ++w) {
-      std::vector<uint32_t> lanes(Cfg::lanes, TwoBit::code_zero);
-      typename Cfg::weight_word_t word;
-      for (int k = 0; k < Cfg::lanes; ++k) {
-        if (w * Cfg::lanes + k >= n) continue;  // padding trit
-        const int t = trit(rng);
-        lanes[k] = t == 0 ? TwoBit::code_zero : (t > 0 ? TwoBit::code_plus : TwoBit::code_minus);
-        word.range(2 * k + 1, 2 * k) = lanes[k];
-      }
-      weights.write(word);
-      job.weight_words.push_back(pack_lanes(lanes, 2));
+  for (const auto& word : tile_words<Cfg>(trits.data(), rows, n)) {
+    weights.write(word);
+    std::vector<uint32_t> lanes(Cfg::lanes);
+    for (int k = 0; k < Cfg::lanes; ++k) {
+      lanes[k] = static_cast<uint32_t>(word.range(2 * k + 1, 2 * k));
     }
+    job.weight_words.push_back(pack_lanes(lanes, 2));
   }
   hls::stream<int32_t> sums("sums");
   mmf_hls::accumulate_rows<Cfg>(weights, codes.data(), rows, job.row_words, sums);
@@ -119,10 +116,16 @@ void check_against_hls(const UnitCase& c) {
     MMF_EXPECT_EQ(sums, job.expected) << "stall " << stall;
     if (stall == 0.0 && !job.weight_words.empty()) {
       MMF_EXPECT_EQ(last - first + 1, job.weight_words.size()) << "one weight word per cycle";
-      // The dot's pipeline, the row accumulator's register and the sum FIFO: the latency the
-      // timed model charges (mmf_hls::ternary_dot_latency, mirrored in mmf_format_pkg).
-      MMF_EXPECT_EQ(last_sum - last, mmf_hls::ternary_dot_latency(Cfg::lanes) + 2)
-          << "cycles from the last weight word to its row's sum";
+      // A block's sums are ready the dot's pipeline, the accumulators' register and the block
+      // FIFO after its last word (mmf_hls::ternary_dot_latency, mirrored in mmf_format_pkg, the
+      // latency the timed model charges), then leave one row a cycle, after the blocks before.
+      const uint64_t ready_after = mmf_hls::ternary_dot_latency(Cfg::tile_cols) + 2;
+      uint64_t free_at = 0;
+      for (uint32_t b = 0, row = 0; row < c.rows; ++b, row += Cfg::tile_rows) {
+        const uint64_t ready = first + uint64_t{b + 1} * job.row_words - 1 + ready_after;
+        free_at = std::max(free_at, ready) + std::min<uint32_t>(Cfg::tile_rows, c.rows - row);
+      }
+      MMF_EXPECT_EQ(last_sum, free_at - 1) << "the cycle of the last row sum";
     }
     const Job empty = make_job<Cfg>(0, c.n, rng);
     MMF_EXPECT_TRUE(run_rtl(dut, empty, stall, rng, first, last, last_sum).empty()) << "rows = 0";
@@ -144,8 +147,12 @@ TEST_P(TernaryAccRtl, MatchesTheHlsUnit) {
 std::vector<UnitCase> rtl_cases() {
   std::vector<UnitCase> out;
   for (const UnitCase& c : unit_cases()) {
-    // The Verilated models hold rows of up to kMaxRowWords words.
-    if (c.lanes <= 64 && (c.n + c.lanes - 1) / c.lanes <= kMaxRowWords) out.push_back(c);
+    // The Verilated models hold row blocks of up to kMaxRowWords words.
+    if (c.lanes > 64) continue;
+    with_config(c.lanes, [&](auto cfg) {
+      using Cfg = decltype(cfg);
+      if ((c.n + Cfg::tile_cols - 1) / Cfg::tile_cols <= kMaxRowWords) out.push_back(c);
+    });
   }
   return out;
 }

@@ -14,7 +14,8 @@
 namespace mmf::test {
 namespace {
 
-using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // -GLanes=16: 32-bit weight words
+// -GLanes=16 -GTileRows=4: 32-bit weight words of 4 rows x 4 columns (ci-tiny's tile)
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8, 4>;
 using Word = Cfg::weight_word_t;
 constexpr uint32_t kWordBytes = Cfg::weight_word_bits / 8;
 
@@ -32,24 +33,25 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
   std::mt19937 rng(c.rows * 31 + c.n);
   const uint32_t first = 5;  // the tensor's first word in the channel
   const mmf_hls::MatvecJob job{c.rows, c.n, first};
-  const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
-  std::vector<Word> memory(first + size_t{c.rows} * row_words + 16);
+  const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);  // of a row block
+  const uint64_t beats = mmf_hls::weight_tile_of<Cfg>().read_words(c.rows, c.n, 0);
+  std::vector<Word> memory(first + beats + 16);
   for (auto& w : memory) {
     for (int k = 0; k < Cfg::lanes; ++k) {
       const auto trit = static_cast<uint32_t>(rng() % 3);  // 00, 01, 11
       w.range(2 * k + 1, 2 * k) = trit == 2 ? 3u : trit;
     }
   }
-  std::vector<int8_t> codes(size_t{row_words} * Cfg::lanes);
+  std::vector<int8_t> codes(size_t{row_words} * Cfg::tile_cols);
   for (auto& x : codes) x = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
 
   hls::stream<mmf_hls::CodeWord<Cfg>> code_stream("codes");
   std::vector<std::vector<uint32_t>> code_beats;
   for (uint32_t w = 0; w < row_words; ++w) {
     mmf_hls::CodeWord<Cfg> cw;
-    std::vector<uint32_t> lanes(Cfg::lanes);
-    for (int k = 0; k < Cfg::lanes; ++k) {
-      cw.code[k] = codes[w * Cfg::lanes + k];
+    std::vector<uint32_t> lanes(Cfg::tile_cols);
+    for (int k = 0; k < Cfg::tile_cols; ++k) {
+      cw.code[k] = codes[w * Cfg::tile_cols + k];
       lanes[k] = static_cast<uint8_t>(cw.code[k]);
     }
     code_stream.write(cw);
@@ -69,7 +71,6 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
   auto& io = dut.io();
   // The read command goes first and the accumulate job later, as the kernel's prefetcher
   // does; a job without rows reads nothing.
-  const uint32_t beats = c.rows * row_words;
   bool cmd_sent = beats == 0, job_sent = false;
   size_t codes_sent = 0;
   std::vector<int32_t> got;
@@ -78,7 +79,7 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
     MMF_ASSERT_TRUE(dut.cycles() < start + 10 * memory.size() + 1000) << "watchdog";
     io.cmd_valid_i = !cmd_sent;
     io.cmd_addr_i = uint64_t{first} * kWordBytes;
-    io.cmd_beats_i = beats;
+    io.cmd_beats_i = static_cast<uint32_t>(beats);
     io.job_valid_i = !job_sent && dut.cycles() > start + 3;
     io.job_rows_i = c.rows;
     set_port(io.job_row_words_i, {row_words});
@@ -103,13 +104,13 @@ TEST_P(WeightChannelRtl, MatchesTheHlsChannel) {
     channel.tick();
   }
   MMF_EXPECT_EQ(got, expected);
-  MMF_EXPECT_EQ(io.bytes_o, uint64_t{c.rows} * row_words * kWordBytes);
+  MMF_EXPECT_EQ(io.bytes_o, beats * kWordBytes);
   // Streaming bound: every weight word at one per cycle, after the later of the first read
   // (latency) and the code load (one code word per cycle), plus a few cycles of hand-over: the
   // codes load while the first read is in flight.
   const uint64_t cycles = dut.cycles() - start;
-  MMF_EXPECT_LE(cycles, uint64_t{c.rows} * row_words + std::max(latency, row_words + 2) + 12)
-      << "rows " << c.rows << ", words per row " << row_words;
+  MMF_EXPECT_LE(cycles, beats + std::max(latency, row_words + 2) + Cfg::tile_rows + 12)
+      << "rows " << c.rows << ", words per row block " << row_words;
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, WeightChannelRtl,

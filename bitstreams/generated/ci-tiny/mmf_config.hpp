@@ -9,10 +9,10 @@
 namespace mmf_build_ci_tiny {
 
 constexpr char kBuildName[] = "ci-tiny";
-constexpr uint64_t kFingerprint = 0xbdbc818f1a8570e6ull;
+constexpr uint64_t kFingerprint = 0x77018b6615c5c57eull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/16, /*WeightChannels=*/2, /*VectorLanes=*/4,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4>;
 
 }  // namespace mmf_build_ci_tiny

@@ -9,10 +9,10 @@
 namespace mmf_build_d5005 {
 
 constexpr char kBuildName[] = "d5005";
-constexpr uint64_t kFingerprint = 0x1f9217336d83686dull;
+constexpr uint64_t kFingerprint = 0xe1f65ec322987d6eull;
 constexpr double kClockMhz = 60;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/4, /*VectorLanes=*/32,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16>;
 
 }  // namespace mmf_build_d5005

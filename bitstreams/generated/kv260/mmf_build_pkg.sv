@@ -3,6 +3,7 @@
 package mmf_build_pkg;
 
   localparam int unsigned Lanes = 64;
+  localparam int unsigned TileRows = 4;
   localparam int unsigned WeightChannels = 1;
   localparam int unsigned VectorLanes = 4;
   localparam int unsigned MaxVector = 16384;
@@ -14,6 +15,6 @@ package mmf_build_pkg;
   // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the
   // memory streaming through the vector work between two BitLinears.
   localparam int unsigned WeightFifoDepth = 4096;
-  localparam logic [63:0] Fingerprint = 64'h4547880e3dce91f9;
+  localparam logic [63:0] Fingerprint = 64'h81593bd337b27401;
 
 endpackage

@@ -9,10 +9,10 @@
 namespace mmf_build_u280 {
 
 constexpr char kBuildName[] = "u280";
-constexpr uint64_t kFingerprint = 0xe995cc2e70a3d12cull;
+constexpr uint64_t kFingerprint = 0x1631bc13484d7287ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16>;
 
 }  // namespace mmf_build_u280

@@ -1207,6 +1207,7 @@ module mmf_u280 (
 
   mmf_kernel #(
     .Lanes          (mmf_build_pkg::Lanes),
+    .TileRows       (mmf_build_pkg::TileRows),
     .Channels       (mmf_build_pkg::WeightChannels),
     .VectorLanes    (mmf_build_pkg::VectorLanes),
     .MaxVector      (mmf_build_pkg::MaxVector),

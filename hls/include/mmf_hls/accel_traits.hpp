@@ -18,9 +18,14 @@ namespace mmf_hls {
 // VectorLanes: values per cycle in the vector units (norm/quantize, MLGRU, GLU, residual add).
 // MaxVector: values per on-chip vector buffer (bounds hidden size and 2 x intermediate size).
 // MaxOps: longest token program.
-template <int Lanes, int WeightChannels, int VectorLanes, int MaxVector, int MaxOps>
+// TileRows: rows of the weight tile, so a weight word is TileRows rows x (Lanes / TileRows)
+//           columns (WeightTile in program_format.hpp).
+template <int Lanes, int WeightChannels, int VectorLanes, int MaxVector, int MaxOps,
+          int TileRows = 1>
 struct AccelTraits {
   static constexpr int lanes = Lanes;
+  static constexpr int tile_rows = TileRows;
+  static constexpr int tile_cols = Lanes / TileRows;
   static constexpr int weight_channels = WeightChannels;
   static constexpr int vector_lanes = VectorLanes;
   static constexpr int max_vector = MaxVector;
@@ -29,13 +34,17 @@ struct AccelTraits {
   using TwoBit = mmf::PackingTraits<mmf::Packing::two_bit>;
   static constexpr int weight_word_bits = Lanes * TwoBit::bits_per_trit;
   using weight_word_t = ap_uint<weight_word_bits>;
-  // Code buffers hold whole weight words of codes; the tail past n is never weighted
-  // (padding trits are 0) but must exist.
-  static constexpr int code_buffer = (MaxVector + Lanes - 1) / Lanes * Lanes;
+  // Code buffers hold whole tile columns of codes; the tail past n is never weighted (padding
+  // trits are 0) but must exist.
+  static constexpr int code_buffer = (MaxVector + tile_cols - 1) / tile_cols * tile_cols;
 
   static_assert(Lanes >= TwoBit::trits_per_byte && (Lanes & (Lanes - 1)) == 0,
                 "lanes: a power of two of at least 4, so a weight word is whole bytes");
   static_assert(weight_word_bits <= 1024, "lanes: AXI data is at most 1024 bits wide");
+  static_assert(TileRows >= 1 && (TileRows & (TileRows - 1)) == 0 &&
+                    Lanes / TileRows >= TwoBit::trits_per_byte,
+                "tile_rows: a power of two leaving at least 4 columns, so a tile row is whole "
+                "bytes");
   static_assert(WeightChannels >= 1 && WeightChannels <= 32,
                 "weight_channels: 1 to 32 memory channels");
   static_assert(VectorLanes >= 1 && (VectorLanes & (VectorLanes - 1)) == 0,
@@ -48,8 +57,12 @@ struct AccelTraits {
 // The limits a build's kernel checks descriptors against (program_format.hpp).
 template <class Cfg>
 DeviceLimits device_limits(uint64_t vec_words, uint64_t weight_words) {
-  return DeviceLimits{static_cast<uint32_t>(Cfg::max_vector), static_cast<uint32_t>(Cfg::lanes),
-                      static_cast<uint32_t>(Cfg::weight_channels), vec_words, weight_words};
+  return DeviceLimits{static_cast<uint32_t>(Cfg::max_vector),
+                      static_cast<uint32_t>(Cfg::lanes),
+                      static_cast<uint32_t>(Cfg::tile_rows),
+                      static_cast<uint32_t>(Cfg::weight_channels),
+                      vec_words,
+                      weight_words};
 }
 
 }  // namespace mmf_hls

@@ -97,8 +97,8 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
         const Scaled token_scale =
             norm_quantize<Cfg>(buf[d[kFieldSrc0]], has_rms, w_rms, w_code, n, codes);
         const MatvecJob job{rows, n, d[kFieldWeight]};
-        // Codes past n up to the last weight word meet only padding trits; define them anyway.
-        for (uint32_t k = n; k < words_per_row<Cfg>(job) * Cfg::lanes; ++k) codes[k] = 0;
+        // Codes past n up to the last tile column meet only padding trits; define them anyway.
+        for (uint32_t k = n; k < words_per_row<Cfg>(job) * Cfg::tile_cols; ++k) codes[k] = 0;
         const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
         const bool to_memory = d[kFieldDst] == kDstMemory;
         weight_datapath<Cfg>(weights, job, codes, combine_scales(token_scale, constant),
@@ -106,7 +106,7 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
         if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
         counters.ternary_ops += uint64_t{rows} * n;
         counters.weight_bytes +=
-            uint64_t{rows} * words_per_row<Cfg>(job) * (Cfg::weight_word_bits / 8);
+            weight_tile_of<Cfg>().total_read_words(rows, n) * (Cfg::weight_word_bits / 8);
         break;
       }
       case kOpMlgru: {

@@ -174,6 +174,7 @@ constexpr uint32_t norm_quantize_first_code(uint32_t n_beats, uint32_t vector_la
 struct DeviceLimits {
   uint32_t max_vector;       // values per on-chip buffer
   uint32_t lanes;            // trits per weight word
+  uint32_t tile_rows;        // rows per weight word (WeightTile)
   uint32_t weight_channels;  // weight memory channels
   uint64_t vec_words;        // size of the vector bank in 32-bit words
   uint64_t weight_words;     // size of each weight channel in weight words
@@ -183,11 +184,52 @@ inline uint64_t ceil_div(uint64_t a, uint64_t b) {
   return (a + b - 1) / b;
 }
 
-// Weight words one channel streams for a [rows, n] BitLinear: rows are dealt round-robin over
-// the channels (row r to channel r % channels), each row padded to whole weight words.
-inline uint64_t bitlinear_channel_words(uint32_t rows, uint32_t n, uint32_t lanes,
-                                        uint32_t channels) {
-  return ceil_div(rows, channels) * ceil_div(n, lanes);
+// Where a BitLinear's weights lie in the weight channels: the one layout the compiler writes and
+// every engine reads (the weight tile of DESIGN.md, FINN's PE x SIMD).
+//   - Row r of the [rows, n] tensor goes to channel r % channels as the channel's local row
+//     i = r / channels. Every channel reserves the same space: ceil(rows / channels) local rows
+//     (a channel with fewer rows leaves its last one zero).
+//   - A channel's local rows come in blocks of tile_rows; a block is block_words() weight words,
+//     word w of block b holding columns [w * cols, (w + 1) * cols) of its tile_rows rows:
+//     trit (i, k) is lane (i % tile_rows) * cols + k % cols of word
+//     b * block_words() + k / cols, b = i / tile_rows, each lane 2 bits (two_bit), lane 0 lowest.
+//   - Rows past the tensor and columns past n are zero trits.
+// With tile_rows = 1 a word is `lanes` consecutive trits of one row.
+struct WeightTile {
+  uint32_t lanes;      // trits per weight word: tile_rows * cols
+  uint32_t tile_rows;  // rows per word
+  uint32_t channels;   // weight channels the rows are dealt over
+
+  uint32_t cols() const { return lanes / tile_rows; }
+  // Local rows of channel c: r = c, c + channels, ...
+  uint32_t channel_rows(uint32_t rows, uint32_t c) const {
+    return rows > c ? (rows - c + channels - 1) / channels : 0;
+  }
+  uint64_t blocks(uint32_t local_rows) const { return ceil_div(local_rows, tile_rows); }
+  uint64_t block_words(uint32_t n) const { return ceil_div(n, cols()); }
+  // Words every channel reserves for the tensor (and the most any channel reads).
+  uint64_t channel_words(uint32_t rows, uint32_t n) const {
+    return blocks(static_cast<uint32_t>(ceil_div(rows, channels))) * block_words(n);
+  }
+  // Words channel c reads: its own blocks only.
+  uint64_t read_words(uint32_t rows, uint32_t n, uint32_t c) const {
+    return blocks(channel_rows(rows, c)) * block_words(n);
+  }
+  // Words all channels read together (the weight traffic of the BitLinear).
+  uint64_t total_read_words(uint32_t rows, uint32_t n) const {
+    uint64_t words = 0;
+    for (uint32_t c = 0; c < channels; ++c) words += read_words(rows, n, c);
+    return words;
+  }
+  // Word (from the tensor's first) and lane of trit (local row i, column k).
+  uint64_t word_of(uint32_t i, uint32_t k, uint32_t n) const {
+    return uint64_t{i / tile_rows} * block_words(n) + k / cols();
+  }
+  uint32_t lane_of(uint32_t i, uint32_t k) const { return (i % tile_rows) * cols() + k % cols(); }
+};
+
+inline WeightTile weight_tile(const DeviceLimits& lim) {
+  return WeightTile{lim.lanes, lim.tile_rows, lim.weight_channels};
 }
 
 // Words of an int16 vector of n values packed two per word (low half first).
@@ -257,7 +299,7 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
           (to_memory && !vec_range_ok(d[kFieldAddr2], rows, lim))) {
         return kStatusBadVecAddress;
       }
-      const uint64_t words = bitlinear_channel_words(rows, n, lim.lanes, lim.weight_channels);
+      const uint64_t words = weight_tile(lim).channel_words(rows, n);
       if (uint64_t{d[kFieldWeight]} + words > lim.weight_words) return kStatusBadWeightRange;
       return kStatusOk;
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ternary accumulate unit: a stream of 2-bit weight words times int8 activation codes gives
-// int32 row sums. No multiplier: each trit adds, subtracts or skips its code. One weight word
-// (Cfg::lanes trits) per cycle per channel.
+// int32 row sums. No multiplier: each trit adds, subtracts or skips its code. One weight word per
+// cycle per channel: a tile of Cfg::tile_rows rows x Cfg::tile_cols columns (WeightTile in
+// program_format.hpp), so tile_cols codes serve tile_rows row sums a cycle.
 #pragma once
 
 #include <ap_int.h>
@@ -13,10 +14,10 @@
 
 namespace mmf_hls {
 
-// Codes travel to the channels a weight word's worth at a time.
+// Codes travel to the channels a tile's columns at a time.
 template <class Cfg>
 struct CodeWord {
-  int8_t code[Cfg::lanes];
+  int8_t code[Cfg::tile_cols];
 };
 
 // One BitLinear's weight geometry (program_format.hpp, kOpBitLinear).
@@ -27,24 +28,32 @@ struct MatvecJob {
 };
 
 template <class Cfg>
+WeightTile weight_tile_of() {
+  return WeightTile{Cfg::lanes, Cfg::tile_rows, Cfg::weight_channels};
+}
+
+// Weight words of one row block (= code words of the job).
+template <class Cfg>
 uint32_t words_per_row(const MatvecJob& job) {
-  return (job.n + Cfg::lanes - 1) / Cfg::lanes;
+  return static_cast<uint32_t>(weight_tile_of<Cfg>().block_words(job.n));
 }
 
 // Rows of the job that channel `c` holds: r = c, c + channels, ...
 template <class Cfg>
 uint32_t channel_rows(const MatvecJob& job, uint32_t c) {
-  return job.rows > c ? (job.rows - c + Cfg::weight_channels - 1) / Cfg::weight_channels : 0;
+  return weight_tile_of<Cfg>().channel_rows(job.rows, c);
 }
 
-// Sum of code[k] * trit[k] over the lanes of one weight word.
+// Sum of code[k] * trit[k] over the columns of tile row `tr` of one weight word.
 template <class Cfg>
-int32_t accumulate_word(const typename Cfg::weight_word_t& word, const CodeWord<Cfg>& codes) {
+int32_t accumulate_tile_row(const typename Cfg::weight_word_t& word, const CodeWord<Cfg>& codes,
+                            int tr) {
   using TwoBit = typename Cfg::TwoBit;
   int32_t sum = 0;
-  for (int k = 0; k < Cfg::lanes; ++k) {
+  for (int k = 0; k < Cfg::tile_cols; ++k) {
 #pragma HLS UNROLL
-    const auto trit = static_cast<uint32_t>(word.range(2 * k + 1, 2 * k));
+    const int lane = tr * Cfg::tile_cols + k;
+    const auto trit = static_cast<uint32_t>(word.range(2 * lane + 1, 2 * lane));
     const int32_t code = codes.code[k];
     // 0b10 never occurs in an image the host compiled; like 0b00 it adds nothing.
     sum += trit == TwoBit::code_plus ? code : (trit == TwoBit::code_minus ? -code : 0);
@@ -52,18 +61,33 @@ int32_t accumulate_word(const typename Cfg::weight_word_t& word, const CodeWord<
   return sum;
 }
 
-// Accumulates `rows` rows of `row_words` weight words each from `weights` against `codes`
-// (row_words code words, the tail past n zero-weighted) and writes one sum per row.
+// Accumulates `rows` rows from `weights`, tile_rows rows at a time over `row_words` words per
+// block, against `codes` (row_words code words, the tail past n zero-weighted), and writes one
+// sum per row in row order (a last block's padding rows are not written).
 template <class Cfg>
 void accumulate_rows(hls::stream<typename Cfg::weight_word_t>& weights, const CodeWord<Cfg>* codes,
                      uint32_t rows, uint32_t row_words, hls::stream<int32_t>& sums) {
-  for (uint32_t r = 0; r < rows; ++r) {
-    int32_t sum = 0;
+  for (uint32_t first = 0; first < rows; first += Cfg::tile_rows) {
+    int32_t acc[Cfg::tile_rows];
+#pragma HLS ARRAY_PARTITION variable = acc complete
+    for (int tr = 0; tr < Cfg::tile_rows; ++tr) {
+#pragma HLS UNROLL
+      acc[tr] = 0;
+    }
     for (uint32_t w = 0; w < row_words; ++w) {
 #pragma HLS PIPELINE II = 1
-      sum += accumulate_word<Cfg>(weights.read(), codes[w]);
+      const typename Cfg::weight_word_t word = weights.read();
+      for (int tr = 0; tr < Cfg::tile_rows; ++tr) {
+#pragma HLS UNROLL
+        acc[tr] += accumulate_tile_row<Cfg>(word, codes[w], tr);
+      }
     }
-    sums.write(sum);
+    const uint32_t left = rows - first;
+    const uint32_t count = left < static_cast<uint32_t>(Cfg::tile_rows) ? left : Cfg::tile_rows;
+    for (uint32_t tr = 0; tr < count; ++tr) {
+#pragma HLS PIPELINE II = 1
+      sums.write(acc[tr]);
+    }
   }
 }
 
@@ -85,9 +109,9 @@ void broadcast_codes(const int8_t* codes, const MatvecJob& job,
   for (uint32_t w = 0; w < row_words; ++w) {
 #pragma HLS PIPELINE II = 1
     CodeWord<Cfg> word;
-    for (int k = 0; k < Cfg::lanes; ++k) {
+    for (int k = 0; k < Cfg::tile_cols; ++k) {
 #pragma HLS UNROLL
-      word.code[k] = codes[w * Cfg::lanes + k];
+      word.code[k] = codes[w * Cfg::tile_cols + k];
     }
     for (int c = 0; c < Cfg::weight_channels; ++c) {
 #pragma HLS UNROLL
@@ -99,7 +123,7 @@ void broadcast_codes(const int8_t* codes, const MatvecJob& job,
 // Keeps a channel-local copy of the job's codes (every row of the channel reuses them).
 template <class Cfg>
 void load_codes(hls::stream<CodeWord<Cfg>>& codes_in, const MatvecJob& job,
-                CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::lanes]) {
+                CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::tile_cols]) {
   const uint32_t row_words = words_per_row<Cfg>(job);
   for (uint32_t w = 0; w < row_words; ++w) {
 #pragma HLS PIPELINE II = 1
@@ -107,19 +131,20 @@ void load_codes(hls::stream<CodeWord<Cfg>>& codes_in, const MatvecJob& job,
   }
 }
 
-// One channel of a BitLinear: streams the weights of the rows it holds and emits one sum per
-// row. The code copy, the burst reader and the accumulator are one dataflow region.
+// One channel of a BitLinear: streams the weight blocks of the rows it holds and emits one sum
+// per row. The code copy, the burst reader and the accumulator are one dataflow region.
 template <class Cfg>
 void channel_matvec(const typename Cfg::weight_word_t* channel, uint32_t c, const MatvecJob& job,
                     hls::stream<CodeWord<Cfg>>& codes_in, hls::stream<int32_t>& sums) {
 #pragma HLS DATAFLOW
-  CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::lanes];
+  CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::tile_cols];
   hls::stream<typename Cfg::weight_word_t> words("weights");
 #pragma HLS STREAM variable = words depth = 64
   const uint32_t rows = channel_rows<Cfg>(job, c);
   const uint32_t row_words = words_per_row<Cfg>(job);
   load_codes<Cfg>(codes_in, job, codes);
-  read_weights<Cfg>(channel, job.weight, uint64_t{rows} * row_words, words);
+  read_weights<Cfg>(channel, job.weight, weight_tile_of<Cfg>().read_words(job.rows, job.n, c),
+                    words);
   accumulate_rows<Cfg>(words, codes, rows, row_words, sums);
 }
 

@@ -36,6 +36,7 @@ inline sim::PlatformParams platform_params(const BuildDescriptor& b, const std::
   p.clock_mhz = b.accel.clock_mhz;
   sim::TimedKernelParams& k = p.kernel;
   k.lanes = static_cast<uint32_t>(b.accel.lanes);
+  k.tile_rows = static_cast<uint32_t>(b.accel.tile_rows);
   k.word_bytes = word_bytes;
   k.channels = static_cast<uint32_t>(b.accel.weight_channels);
   k.vector_lanes = static_cast<uint32_t>(b.accel.vector_lanes);

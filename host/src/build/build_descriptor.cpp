@@ -210,9 +210,9 @@ uint64_t BuildDescriptor::fingerprint() const {
   canon.precision(17);
   canon << name << '|' << board.part << '|' << board.platform << '|' << board.memory << '|'
         << board.memory_channels << '|' << board.channel_gbps << '|' << board.channel_mib << '|'
-        << accel.clock_mhz << '|' << accel.lanes << '|' << accel.weight_channels << '|'
-        << accel.vector_channel << '|' << accel.vector_lanes << '|' << accel.max_vector << '|'
-        << accel.max_ops;
+        << accel.clock_mhz << '|' << accel.lanes << '|' << accel.tile_rows << '|'
+        << accel.weight_channels << '|' << accel.vector_channel << '|' << accel.vector_lanes << '|'
+        << accel.max_vector << '|' << accel.max_ops;
   return fnv1a64(canon.str());
 }
 
@@ -262,8 +262,8 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   b.board.resources = resources(board, b.board.vendor);
 
   const Section acc =
-      top.child("accelerator", {"clock_mhz", "lanes", "weight_channels", "vector_channel",
-                                "vector_lanes", "max_vector", "max_ops"});
+      top.child("accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels",
+                                "vector_channel", "vector_lanes", "max_vector", "max_ops"});
   b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
@@ -289,6 +289,19 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   require(is_power_of_two(b.accel.vector_lanes) && b.accel.vector_lanes <= b.accel.lanes,
           path + ": 'accelerator.vector_lanes' must be a power of two and at most lanes (" +
               std::to_string(b.accel.lanes) + ")");
+  // A weight word is tile_rows rows x lanes / tile_rows columns (WeightTile, program_format.hpp);
+  // a tile row is whole bytes, and a code word of the channels (one per column group) is whole
+  // vector beats of the quantizer.
+  b.accel.tile_rows = acc.has("tile_rows")
+                          ? acc.in_range<int>("tile_rows", 1, b.accel.lanes / 4,
+                                              "rows per weight word, 4 trits a row at least")
+                          : 1;
+  const int tile_cols = b.accel.lanes / b.accel.tile_rows;
+  require(is_power_of_two(b.accel.tile_rows) && tile_cols >= b.accel.vector_lanes,
+          path +
+              ": 'accelerator.tile_rows' must be a power of two leaving at least vector_lanes (" +
+              std::to_string(b.accel.vector_lanes) + ") columns of lanes (" +
+              std::to_string(b.accel.lanes) + ") per row");
   b.accel.max_vector = acc.in_range<int>("max_vector", 2, 1 << 20);
   require(b.accel.max_vector % b.accel.vector_lanes == 0,
           path + ": 'accelerator.max_vector' must be a multiple of vector_lanes (" +

@@ -46,7 +46,7 @@ std::string config_header(const BuildDescriptor& b) {
     << "using Config = mmf_hls::AccelTraits</*Lanes=*/" << b.accel.lanes << ", /*WeightChannels=*/"
     << b.accel.weight_channels << ", /*VectorLanes=*/" << b.accel.vector_lanes
     << ",\n                                   /*MaxVector=*/" << b.accel.max_vector
-    << ", /*MaxOps=*/" << b.accel.max_ops << ">;\n\n"
+    << ", /*MaxOps=*/" << b.accel.max_ops << ", /*TileRows=*/" << b.accel.tile_rows << ">;\n\n"
     << "}  // namespace mmf_build_" << b.kernel_name().substr(4) << "\n";
   return s.str();
 }
@@ -176,6 +176,7 @@ std::string sv_package(const BuildDescriptor& b) {
     << "' (the same values as mmf_config.hpp).\n"
     << "package mmf_build_pkg;\n\n"
     << "  localparam int unsigned Lanes = " << b.accel.lanes << ";\n"
+    << "  localparam int unsigned TileRows = " << b.accel.tile_rows << ";\n"
     << "  localparam int unsigned WeightChannels = " << b.accel.weight_channels << ";\n"
     << "  localparam int unsigned VectorLanes = " << b.accel.vector_lanes << ";\n"
     << "  localparam int unsigned MaxVector = " << b.accel.max_vector << ";\n"

@@ -109,6 +109,7 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
   };
   s << "  mmf_kernel #(\n"
     << "    .Lanes          (mmf_build_pkg::Lanes),\n"
+    << "    .TileRows       (mmf_build_pkg::TileRows),\n"
     << "    .Channels       (mmf_build_pkg::WeightChannels),\n"
     << "    .VectorLanes    (mmf_build_pkg::VectorLanes),\n"
     << "    .MaxVector      (mmf_build_pkg::MaxVector),\n"

@@ -55,20 +55,19 @@ class VecBuilder {
   std::vector<uint32_t> words_;
 };
 
-// Lays out ternary tensors in the weight channels in the order the streamers read them.
-// Without data (a plan) it only advances the cursor.
+// Lays out ternary tensors in the weight channels in the order the streamers read them
+// (WeightTile, program_format.hpp). Without data (a plan) it only advances the cursor.
 class WeightBuilder {
  public:
-  WeightBuilder(int channels, int lanes, bool with_data)
-      : lanes_(lanes), channels_(to_u32(channels)), with_data_(with_data) {
-    if (with_data) images_.resize(channels_);
+  WeightBuilder(const WeightTile& tile, bool with_data) : tile_(tile), with_data_(with_data) {
+    if (with_data) images_.resize(tile_.channels);
   }
-  int word_bytes() const { return lanes_ / 4; }
+  uint32_t word_bytes() const { return tile_.lanes / 4; }
 
   // Returns the first weight word (the same in every channel) of a rows x n tensor; `t` is
   // that tensor, or null in a plan.
   uint32_t put(uint32_t rows, uint32_t n, const TernaryTensor* t) {
-    const uint64_t per_channel = bitlinear_channel_words(rows, n, to_u32(lanes_), channels_);
+    const uint64_t per_channel = tile_.channel_words(rows, n);
     const uint64_t first = cursor_;
     if (first + per_channel > UINT32_MAX) throw Error("device image: weight channel too large");
     cursor_ += per_channel;
@@ -79,26 +78,29 @@ class WeightBuilder {
   std::vector<std::vector<uint8_t>>& images() { return images_; }
 
  private:
+  // Each tile row of a word is the two_bit packing of `cols` consecutive trits of one row, at
+  // byte (lane / 4) of the word (cols is a multiple of 4).
   void write(uint64_t first, const TernaryTensor& t) {
-    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols), channels = channels_;
-    const uint64_t row_words = ceil_div(n, static_cast<uint64_t>(lanes_));
-    const size_t row_bytes = row_words * word_bytes();
+    const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols), cols = tile_.cols();
     for (auto& img : images_) img.resize(cursor_ * word_bytes(), 0);
     std::vector<int8_t> trits(n);
     for (uint32_t r = 0; r < rows; ++r) {
       if (!unpack_row(t.row(r), n, t.packing, trits.data())) {
         throw Error("device image: invalid packed byte in a weight row");
       }
-      // A weight word is the two_bit packing of `lanes` consecutive trits.
-      uint8_t* dst = images_[r % channels].data() +
-                     (first + uint64_t{r / channels} * row_words) * word_bytes();
-      std::memset(dst, 0, row_bytes);
-      pack_row(trits.data(), n, Packing::two_bit, dst);
+      const uint32_t i = r / tile_.channels;
+      uint8_t* channel = images_[r % tile_.channels].data();
+      for (uint32_t k = 0; k < n; k += cols) {
+        uint8_t* dst =
+            channel + (first + tile_.word_of(i, k, n)) * word_bytes() + tile_.lane_of(i, k) / 4;
+        const uint32_t len = std::min(cols, n - k);
+        std::memset(dst, 0, cols / 4);
+        pack_row(trits.data() + k, len, Packing::two_bit, dst);
+      }
     }
   }
 
-  int lanes_;
-  uint32_t channels_;
+  WeightTile tile_;
   bool with_data_;
   uint64_t cursor_ = 0;
   std::vector<std::vector<uint8_t>> images_;
@@ -171,7 +173,10 @@ mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words
                                     uint64_t weight_words) {
   return DeviceLimits{static_cast<uint32_t>(b.accel.max_vector),
                       static_cast<uint32_t>(b.accel.lanes),
-                      static_cast<uint32_t>(b.accel.weight_channels), vec_words, weight_words};
+                      static_cast<uint32_t>(b.accel.tile_rows),
+                      static_cast<uint32_t>(b.accel.weight_channels),
+                      vec_words,
+                      weight_words};
 }
 
 void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
@@ -193,10 +198,9 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
     fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
   }
   // Weights per channel, exactly as compile_model lays them out; checked before compiling.
-  const auto lanes = static_cast<uint32_t>(b.accel.lanes);
-  const auto channels = static_cast<uint32_t>(b.accel.weight_channels);
+  const WeightTile tile = weight_tile(device_limits(b, 0, 0));
   const auto words = [&](int64_t rows, int64_t n) {
-    return bitlinear_channel_words(to_u32(rows), to_u32(n), lanes, channels);
+    return tile.channel_words(to_u32(rows), to_u32(n));
   };
   const int64_t h = c.hidden_size, inter = c.intermediate_size;
   const uint64_t per_channel = (static_cast<uint64_t>(c.num_layers) *
@@ -320,7 +324,7 @@ void check_shapes(const Model& model, const FixedParams& params) {
 ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b) {
   check_model_fits(c, b);
   VecBuilder vec(false);
-  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, false);
+  WeightBuilder weights(weight_tile(device_limits(b, 0, 0)), false);
   ProgramPlan plan;
   emit_program(c, nullptr, nullptr, vec, weights, plan);
   return plan;
@@ -335,10 +339,11 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
   DeviceImage img;
   img.build = b.name;
   img.lanes = b.accel.lanes;
+  img.tile_rows = b.accel.tile_rows;
   img.weight_channels = b.accel.weight_channels;
   img.weight_word_bytes = b.weight_word_bytes();
   VecBuilder vec(true);
-  WeightBuilder weights(b.accel.weight_channels, b.accel.lanes, true);
+  WeightBuilder weights(weight_tile(device_limits(b, 0, 0)), true);
   ProgramPlan plan;
   const uint32_t header = emit_program(c, &model, &params, vec, weights, plan);
   img.layout = plan.layout;
@@ -513,8 +518,10 @@ void validate_image(const DeviceImage& img, const BuildDescriptor& b) {
   if (img.vec.size() != lay.vec_words || lay.vec_words < kHeaderWords) {
     throw Error("device image: vector bank size mismatch");
   }
-  if (img.lanes != b.accel.lanes || img.weight_channels != b.accel.weight_channels) {
-    throw Error("device image: lanes/channels differ from " + build_where(b, "accelerator"));
+  if (img.lanes != b.accel.lanes || img.tile_rows != b.accel.tile_rows ||
+      img.weight_channels != b.accel.weight_channels) {
+    throw Error("device image: lanes/tile_rows/channels differ from " +
+                build_where(b, "accelerator"));
   }
   if (img.weights.size() != static_cast<size_t>(img.weight_channels)) {
     throw Error("device image: one weight image per channel expected");

@@ -201,8 +201,11 @@ SynthParams no_params(const BuildPackage&) {
   return {};
 }
 SynthParams weight_params(const BuildPackage& p) {
-  const int64_t lanes = need(p, "Lanes");
-  return {{"Lanes", lanes}, {"MaxRowWords", (need(p, "MaxVector") + lanes - 1) / lanes}};
+  const int64_t lanes = need(p, "Lanes"), tile_rows = need(p, "TileRows");
+  const int64_t cols = lanes / tile_rows;
+  return {{"Lanes", lanes},
+          {"TileRows", tile_rows},
+          {"MaxRowWords", (need(p, "MaxVector") + cols - 1) / cols}};
 }
 SynthParams channel_params(const BuildPackage& p) {
   SynthParams out = weight_params(p);
@@ -221,6 +224,7 @@ SynthParams merge_params(const BuildPackage& p) {
 SynthParams check_params(const BuildPackage& p) {
   return {{"MaxVector", need(p, "MaxVector")},
           {"Lanes", need(p, "Lanes")},
+          {"TileRows", need(p, "TileRows")},
           {"WeightChannels", need(p, "WeightChannels")}};
 }
 // s_axi_control: the four launch scalars, one pointer per weight channel plus the vector bank,
@@ -239,6 +243,7 @@ SynthParams vector_write_params(const BuildPackage& p) {
 }
 SynthParams kernel_params(const BuildPackage& p) {
   return {{"Lanes", need(p, "Lanes")},
+          {"TileRows", need(p, "TileRows")},
           {"Channels", need(p, "WeightChannels")},
           {"VectorLanes", need(p, "VectorLanes")},
           {"MaxVector", need(p, "MaxVector")},

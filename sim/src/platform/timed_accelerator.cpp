@@ -49,10 +49,9 @@ void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result)
     const uint32_t* d = launch.ops_run[k].data();
     if (d[kFieldOpcode] == kOpEmbed) last_embed = static_cast<int64_t>(k);
     if (d[kFieldOpcode] != kOpBitLinear) continue;
-    const uint64_t row_words = ceil_div(d[kFieldN], params_.lanes);
     for (uint32_t c = 0; c < channels; ++c) {
-      const uint64_t rows = d[kFieldRows] / channels + (c < d[kFieldRows] % channels ? 1 : 0);
-      if (rows != 0) channels_[c]->jobs.push_back(Job{rows * row_words, last_embed});
+      const uint64_t words = tile().read_words(d[kFieldRows], d[kFieldN], c);
+      if (words != 0) channels_[c]->jobs.push_back(Job{words, last_embed});
     }
   }
   ops_done_ = -1;
@@ -146,11 +145,18 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
   wait_cycles(static_cast<double>(
                   norm_quantize_first_code(static_cast<uint32_t>(n_beats), params_.vector_lanes)) +
               params_.costs.norm);
-  const uint32_t row_words = static_cast<uint32_t>(ceil_div(n, params_.lanes));
+  const mmf_hls::WeightTile t = tile();
+  const auto row_words = static_cast<uint32_t>(t.block_words(static_cast<uint32_t>(n)));
   accumulating_ = 0;
+  uint32_t last_block_rows = 0;  // the most rows a channel's last block sends out one a cycle
   for (uint32_t c = 0; c < params_.channels; ++c) {
     Channel& ch = *channels_[c];
-    ch.rows = rows / params_.channels + (c < rows % params_.channels ? 1 : 0);
+    const uint32_t channel_rows = t.channel_rows(static_cast<uint32_t>(rows), c);
+    ch.rows = t.blocks(channel_rows);
+    if (channel_rows != 0) {
+      last_block_rows =
+          std::max(last_block_rows, channel_rows - (channel_rows - 1) / t.tile_rows * t.tile_rows);
+    }
     ch.row_words = row_words;
     ch.code_cycles = static_cast<uint32_t>(n_beats);
     ++accumulating_;
@@ -158,16 +164,19 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
   }
   wait(accumulated_);
   // The last row's sum leaves the accumulator's pipeline (mmf_ternary_dot, the row register and
-  // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would, and
-  // the rescale unit's pipeline kRescaleLatency - 1 cycles later than its one-cycle form.
-  double tail =
-      params_.costs.tail + mmf_hls::ternary_dot_latency(params_.lanes) + 1 + (kRescaleLatency - 1);
+  // the sum FIFO) ternary_dot_latency + 1 cycles later than a word's one-cycle sum would, after
+  // the rows of its block before it (one a cycle), and the rescale unit's pipeline
+  // kRescaleLatency - 1 cycles later than its one-cycle form.
+  double tail = params_.costs.tail + mmf_hls::ternary_dot_latency(t.cols()) + 1 +
+                (last_block_rows > 0 ? last_block_rows - 1 : 0) + (kRescaleLatency - 1);
   if (d[kFieldDst] == kDstMemory) {
     // The results stream to the vector bank as they come; the last burst's response ends it.
     tail += params_.vec_timing.latency_cycles;
   }
   wait_cycles(tail);
-  result_->weight_bytes += rows * row_words * params_.weight_word_bytes();
+  result_->weight_bytes +=
+      t.total_read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n)) *
+      params_.weight_word_bytes();
 }
 
 void TimedAccelerator::controller() {
@@ -305,7 +314,7 @@ void TimedAccelerator::accumulator(uint32_t c) {
       // stream brings them at vector_lanes a cycle) before its first weight word
       // (mmf_ternary_acc: StLoad, StPrime, then StRun).
       wait_cycles(static_cast<double>(ch.code_cycles));
-      for (uint64_t r = 0; r < ch.rows; ++r) {
+      for (uint64_t r = 0; r < ch.rows; ++r) {  // row blocks
         take(ch, ch.row_words);
         if (params_.costs.row != 0) wait_cycles(params_.costs.row);
       }

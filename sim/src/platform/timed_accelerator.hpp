@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "mmf/sim/platform.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "systemc.hpp"
 
 namespace mmf::sim {
@@ -41,10 +42,13 @@ class TimedAccelerator : public sc_core::sc_module {
     uint64_t reserved = 0;                             // words in flight or in the FIFO
     sc_core::sc_event changed;  // room made, a burst issued, the controller moved on
     sc_core::sc_event start;    // an accumulate job
-    uint64_t rows = 0;
+    uint64_t rows = 0;          // row blocks of the job (mmf_hls::WeightTile)
     uint32_t row_words = 0, code_cycles = 0;
   };
 
+  mmf_hls::WeightTile tile() const {
+    return mmf_hls::WeightTile{params_.lanes, params_.tile_rows, params_.channels};
+  }
   void controller();
   void prefetcher(uint32_t c);
   void accumulator(uint32_t c);

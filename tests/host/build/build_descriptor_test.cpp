@@ -39,6 +39,23 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
   MMF_EXPECT_EQ(ci.kernel_name(), "mmf_ci_tiny");
   MMF_EXPECT_NE(ci.fingerprint(), u280.fingerprint());
+  // Weight words are tiles: 16 rows x 32 columns on u280, 4 x 4 on ci-tiny.
+  MMF_EXPECT_EQ(u280.accel.tile_rows, 16);
+  MMF_EXPECT_EQ(ci.accel.tile_rows, 4);
+}
+
+TEST(BuildDescriptor, TileRowsDefaultToOneAndAreFingerprinted) {
+  const std::string path = host::build_descriptor_path("ci-tiny");
+  std::string text = read_file(path);
+  const BuildDescriptor tiled = host::load_build_descriptor(path);
+  const size_t at = text.find("  tile_rows: 4");
+  MMF_ASSERT_TRUE(at != std::string::npos);
+  text.erase(at, text.find('\n', at) + 1 - at);
+  TempDir dir;
+  write_file(dir.file("ci-tiny.yaml"), text);
+  const BuildDescriptor plain = host::load_build_descriptor(dir.file("ci-tiny.yaml"));
+  MMF_EXPECT_EQ(plain.accel.tile_rows, 1) << "a row per weight word when the key is absent";
+  MMF_EXPECT_NE(plain.fingerprint(), tiled.fingerprint()) << "the tile shapes the kernel";
 }
 
 // Every descriptor shipped in bitstreams/, each checked alone.
@@ -139,6 +156,20 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadDescriptors,
     testing::Values(
         BadDescriptor{"lanes_not_power_of_two", "lanes: 16", "lanes: 12", {"accelerator.lanes"}},
+        // ci-tiny: 16 lanes, 4 vector lanes.
+        BadDescriptor{"tile_rows_not_power_of_two",
+                      "tile_rows: 4",
+                      "tile_rows: 3",
+                      {"accelerator.tile_rows", "power of two"}},
+        BadDescriptor{"tile_narrower_than_the_vector_lanes",
+                      "vector_lanes: 4",
+                      "vector_lanes: 8",
+                      {"accelerator.tile_rows", "leaving at least vector_lanes (8)"}},
+        BadDescriptor{"tile_rows_past_a_quarter_of_the_lanes",
+                      "tile_rows: 4",
+                      "tile_rows: 8",
+                      {"accelerator.tile_rows", "is 8; expected 1 to 4"}},
+        BadDescriptor{"tile_rows_zero", "tile_rows: 4", "tile_rows: 0", {"accelerator.tile_rows"}},
         BadDescriptor{"too_many_channels",
                       "weight_channels: 2",
                       "weight_channels: 33",

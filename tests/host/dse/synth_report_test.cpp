@@ -252,11 +252,14 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   host::BuildDescriptor b = ci_tiny();
   const host::BuildPackage p = package_of(b);
   const auto units = host::synth_units(p);
-  const host::SynthParams acc = {{"Lanes", 16}, {"MaxRowWords", 1024}};
+  // ci-tiny's weight word is 4 rows x 4 columns: a row block of 16384 values is 4096 words.
+  const host::SynthParams acc = {{"Lanes", 16}, {"TileRows", 4}, {"MaxRowWords", 4096}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").params, acc);
   MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").within, "mmf_weight_channel");
-  const host::SynthParams channel = {
-      {"Lanes", 16}, {"MaxRowWords", 1024}, {"FifoDepth", p.at("WeightFifoDepth")}};
+  const host::SynthParams channel = {{"Lanes", 16},
+                                     {"TileRows", 4},
+                                     {"MaxRowWords", 4096},
+                                     {"FifoDepth", p.at("WeightFifoDepth")}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").params, channel);
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
@@ -265,11 +268,14 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   const host::SynthParams merge = {{"Channels", 2}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_row_merge").params, merge);
   MMF_EXPECT_TRUE(unit_named(units, "mmf_kernel").kernel_top);
-  // Rows round up: 100 values over 16 lanes are 7 words.
+  // Rows round up: 100 values over 4 columns are 25 words, over 16 (one row a word) 7.
   b.accel.max_vector = 100;
-  const host::SynthParams ragged = {{"Lanes", 16}, {"MaxRowWords", 7}};
+  const host::SynthParams ragged = {{"Lanes", 16}, {"TileRows", 4}, {"MaxRowWords", 25}};
   const auto ragged_units = host::synth_units(package_of(b));
   MMF_EXPECT_EQ(unit_named(ragged_units, "mmf_ternary_acc").params, ragged);
+  b.accel.tile_rows = 1;
+  const host::SynthParams row_words = {{"Lanes", 16}, {"TileRows", 1}, {"MaxRowWords", 7}};
+  MMF_EXPECT_EQ(unit_named(host::synth_units(package_of(b)), "mmf_ternary_acc").params, row_words);
 }
 
 TEST(SynthUnits, EveryUnitIsAModuleOfRtl) {
@@ -292,7 +298,7 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
                   std::string::npos)
       << s;
   MMF_EXPECT_TRUE(s.find("hierarchy -check -top mmf_ternary_acc -chparam Lanes 16 -chparam "
-                         "MaxRowWords 1024") != std::string::npos)
+                         "TileRows 4 -chparam MaxRowWords 4096") != std::string::npos)
       << s;
   MMF_EXPECT_TRUE(s.find("synth_xilinx -family xcup -top mmf_ternary_acc -flatten") !=
                   std::string::npos);
@@ -565,7 +571,8 @@ TEST(SynthCli, TernaryAccForCiTinyIsReported) {
   MMF_ASSERT_EQ(j["units"].size(), 1u);
   const nlohmann::json& u = j["units"][0];
   MMF_EXPECT_EQ(u["module"], "mmf_ternary_acc");
-  MMF_EXPECT_EQ(u["params"], nlohmann::json({{"Lanes", 16}, {"MaxRowWords", 1024}}));
+  MMF_EXPECT_EQ(u["params"],
+                nlohmann::json({{"Lanes", 16}, {"TileRows", 4}, {"MaxRowWords", 4096}}));
   MMF_EXPECT_EQ(u["instances"], 2);
   for (const char* key : {"lut", "ff", "carry", "bram36", "uram", "dsp", "lutram", "seconds"}) {
     MMF_EXPECT_TRUE(u.contains(key) && u[key].is_number()) << key;
@@ -573,7 +580,7 @@ TEST(SynthCli, TernaryAccForCiTinyIsReported) {
   }
   MMF_EXPECT_TRUE(u["lut"].get<int64_t>() > 0);
   MMF_EXPECT_TRUE(u["ff"].get<int64_t>() > 0);
-  MMF_EXPECT_TRUE(u["bram36"].get<double>() > 0);  // the code buffer, 1024 x 128 bits
+  MMF_EXPECT_TRUE(u["bram36"].get<double>() > 0);  // the code buffer, 4096 x 32 bits
   // Its netlist was walked: an accumulator has LUTs and a carry chain between registers.
   MMF_EXPECT_GT(u["lut_levels"].get<int>(), 0);
   MMF_EXPECT_GT(u["carry_levels"].get<int>(), 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -20,35 +21,72 @@ void load_int16(const uint32_t* vec, uint32_t addr, uint32_t n, int16_t* out) {
   for (uint32_t k = 0; k < n; ++k) out[k] = static_cast<int16_t>(half_at(vec, addr, k));
 }
 
-// Rows of one BitLinear handed to the pool: row r lives in channel r % channels, the rows of a
-// channel back to back from its word d[kFieldWeight].
+// Rows of one BitLinear handed to the pool: row r lives in channel r % channels, the channel's
+// rows in weight tiles from its word d[kFieldWeight] (WeightTile, program_format.hpp).
 struct BitLinearJob {
   const HostLaunch* launch;
   const uint32_t* d;
   const cpu::PreparedCodes* codes;
   fx::Scaled scale;
-  int64_t channels;
+  WeightTile tile;
   uint64_t word_bytes;
-  uint64_t row_bytes;  // the row stride in a channel: row_words x word_bytes
-  int32_t* dst_buf;    // an on-chip buffer, or null when the rows go to the vector bank
+  int32_t* dst_buf;  // an on-chip buffer, or null when the rows go to the vector bank
 };
 
+// Channel rows [i, i + len) of a tiled channel as plain rows of `stride` bytes at `out`: each
+// row's tile rows of cols / 4 bytes, gathered from the words of its block.
+void untile_rows(const uint8_t* channel, const WeightTile& tile, uint32_t n, uint64_t word_bytes,
+                 int64_t i, int64_t len, size_t stride, uint8_t* out) {
+  const uint64_t words = tile.block_words(n);
+  const size_t row_part = tile.cols() / 4;
+  for (int64_t k = 0; k < len; ++k) {
+    const auto local = static_cast<uint32_t>(i + k);
+    for (uint64_t w = 0; w < words; ++w) {
+      const uint8_t* src =
+          channel + tile.word_of(local, static_cast<uint32_t>(w * tile.cols()), n) * word_bytes +
+          tile.lane_of(local, 0) / 4;
+      std::memcpy(out + k * stride + w * row_part, src, row_part);
+    }
+  }
+}
+
 // Rows [begin, end) of the job: per channel, its rows in that range, in chunks through a small
-// stack buffer, then scaled and stored. Shares write disjoint rows.
+// stack buffer, then scaled and stored. Shares write disjoint rows. Tiled rows are first
+// gathered into plain rows, as many as a 64 KiB stack buffer holds (rows longer than 262,144
+// trits, beyond any model the builds fit, take a heap buffer instead).
 void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
   constexpr int64_t kChunk = 64;
+  constexpr size_t kPlainBytes = size_t{64} << 10;
   int32_t acc[kChunk];
+  alignas(64) uint8_t plain_stack[kPlainBytes];
   const uint32_t* d = j.d;
-  const int64_t rows = d[kFieldRows], n = d[kFieldN], channels = j.channels;
+  const int64_t rows = d[kFieldRows], n = d[kFieldN], channels = j.tile.channels;
+  const WeightTile& tile = j.tile;
+  // A row's words, whole tile columns; with one tile row a channel's rows are already plain.
+  const size_t stride = tile.block_words(static_cast<uint32_t>(n)) * tile.cols() / 4;
+  std::vector<uint8_t> plain_heap(tile.tile_rows > 1 && stride > kPlainBytes ? stride : 0);
+  uint8_t* plain = plain_heap.empty() ? plain_stack : plain_heap.data();
+  const int64_t chunk =
+      tile.tile_rows == 1
+          ? kChunk
+          : std::clamp<int64_t>(static_cast<int64_t>(kPlainBytes / stride), 1, kChunk);
   for (int64_t c = 0; c < channels && c < rows; ++c) {
-    const cpu::TernaryRows m{j.launch->weights[c] + d[kFieldWeight] * j.word_bytes, j.row_bytes,
-                             (rows - c + channels - 1) / channels, n, Packing::two_bit};
+    const uint8_t* channel = j.launch->weights[c] + d[kFieldWeight] * j.word_bytes;
+    const int64_t channel_rows =
+        tile.channel_rows(static_cast<uint32_t>(rows), static_cast<uint32_t>(c));
     // Channel row i is row c + i * channels: those in [begin, end).
     const int64_t first = begin <= c ? 0 : (begin - c + channels - 1) / channels;
     const int64_t last = end <= c ? 0 : (end - c + channels - 1) / channels;
-    for (int64_t i = first; i < last; i += kChunk) {
-      const int64_t len = std::min(kChunk, last - i);
-      cpu::ternary_matvec(m, *j.codes, i, i + len, acc);
+    for (int64_t i = first; i < last; i += chunk) {
+      const int64_t len = std::min(chunk, last - i);
+      if (tile.tile_rows == 1) {
+        const cpu::TernaryRows m{channel, stride, channel_rows, n, Packing::two_bit};
+        cpu::ternary_matvec(m, *j.codes, i, i + len, acc);
+      } else {
+        untile_rows(channel, tile, static_cast<uint32_t>(n), j.word_bytes, i, len, stride, plain);
+        const cpu::TernaryRows m{plain, stride, len, n, Packing::two_bit};
+        cpu::ternary_matvec(m, *j.codes, 0, len, acc);
+      }
       for (int64_t k = 0; k < len; ++k) {
         const int64_t r = c + (i + k) * channels;
         const int32_t v = fx::apply_scale(acc[k], j.scale);
@@ -121,24 +159,22 @@ fx::Quantized CpuEngine::quantize(const uint32_t* d) {
 void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters) {
   const uint32_t n = d[kFieldN], rows = d[kFieldRows];
   const auto channels = static_cast<uint32_t>(build_.accel.weight_channels);
-  const auto lanes = static_cast<uint32_t>(build_.accel.lanes);
   const uint64_t word_bytes = build_.weight_word_bytes();
   const bool has_rms = d[kFieldAddr0] != kNoAddress;
   if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
   load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
   const fx::Quantized q = quantize(d);
   prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
-  const uint64_t row_words = ceil_div(n, lanes);
   const bool to_memory = d[kFieldDst] == kDstMemory;
+  const WeightTile tile = weight_tile(device_limits(build_, 0, 0));
   BitLinearJob job{
       &launch,
       d,
       &prepared_,
       fx::combine_scales(q.token_scale,
                          fx::Scaled{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])}),
-      channels,
+      tile,
       word_bytes,
-      row_words * word_bytes,
       to_memory ? nullptr : buf_[d[kFieldDst]].data()};
   // Shares of whole channel groups, so each channel's rows come in runs for the row blocking.
   auto share = [&job](int64_t begin, int64_t end) { run_rows(job, begin, end); };
@@ -146,7 +182,7 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
   if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
   counters.ternary_ops += uint64_t{rows} * n;
-  counters.weight_bytes += uint64_t{rows} * row_words * word_bytes;
+  counters.weight_bytes += tile.total_read_words(rows, n) * word_bytes;
 }
 
 KernelCounters CpuEngine::run(const HostLaunch& launch) {

@@ -93,6 +93,7 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
                                          root / "sim/src/axi_memory.cpp",
                                          root / "sim/src/controller_states.cpp"};
   const std::string params = "-GLanes=" + std::to_string(b.accel.lanes) +
+                             " -GTileRows=" + std::to_string(b.accel.tile_rows) +
                              " -GChannels=" + std::to_string(b.accel.weight_channels) +
                              " -GVectorLanes=" + std::to_string(b.accel.vector_lanes) +
                              " -GMaxVector=" + std::to_string(b.accel.max_vector) +

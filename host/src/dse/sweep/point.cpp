@@ -20,7 +20,9 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
                                 uint32_t word_bytes) {
   // The counting rules of run_program (hls/include/mmf_hls/controller.hpp), op by op;
   // sweep_test holds them equal to the cpu engine's counters.
-  const auto lanes = static_cast<uint64_t>(b.accel.lanes);
+  const WeightTile tile{static_cast<uint32_t>(b.accel.lanes),
+                        static_cast<uint32_t>(b.accel.tile_rows),
+                        static_cast<uint32_t>(b.accel.weight_channels)};
   KernelCounters c;
   for (const Descriptor& d : plan.program) {
     const uint64_t n = d[kFieldN], rows = d[kFieldRows];
@@ -35,7 +37,9 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
         c.vector_bytes += (d[kFieldAddr0] != kNoAddress ? 2 : 1) * norm;
         if (d[kFieldDst] == kDstMemory) c.vector_bytes += rows * kVecWordBytes;
         c.ternary_ops += rows * n;
-        c.weight_bytes += rows * ((n + lanes - 1) / lanes) * word_bytes;
+        c.weight_bytes +=
+            tile.total_read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n)) *
+            word_bytes;
         break;
       }
       case kOpMlgru:

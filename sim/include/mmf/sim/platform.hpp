@@ -42,6 +42,7 @@ struct TimedKernelParams {
   uint32_t weight_word_bytes() const { return word_bytes != 0 ? word_bytes : lanes / 4; }
 
   uint32_t lanes = 16;          // trits per weight word
+  uint32_t tile_rows = 1;       // rows per weight word (mmf_hls::WeightTile)
   uint32_t word_bytes = 0;      // bytes of a weight word on the channel: lanes / 4 (2-bit,
                                 // the RTL's packing) when 0; ceil(lanes / 5) models 1.6-bit
   uint32_t channels = 2;        // weight channels

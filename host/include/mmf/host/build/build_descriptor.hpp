@@ -66,6 +66,7 @@ struct BoardSpec {
 struct AcceleratorSpec {
   double clock_mhz = 0.0;
   int lanes = 0;            // trits per cycle per weight channel
+  int tile_rows = 1;        // rows per weight word: a tile of tile_rows x lanes / tile_rows
   int weight_channels = 0;  // channels 0..weight_channels-1 stream weights
   int vector_channel = 0;   // memory channel of the vector bank (may share a weight channel)
   int vector_lanes = 0;     // values per cycle in the vector units

@@ -60,6 +60,7 @@ struct DeviceImage {
   std::string build;  // descriptor name
   ImageIdentity identity;
   int lanes = 0;
+  int tile_rows = 1;  // the weight tile the image was laid out for (WeightTile)
   int weight_channels = 0;
   int weight_word_bytes = 0;
   ImageLayout layout;
