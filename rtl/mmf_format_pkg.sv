@@ -73,6 +73,13 @@ package mmf_format_pkg;
   localparam logic [1:0] TritPlus = 2'b01;
   localparam logic [1:0] TritMinus = 2'b11;
 
+  // ---- s_axi_control map (kernel_regs.hpp) ------------------------------------------------
+  // Scalar argument i at ScalarRegBase + 8 i, pointer j at PointerRegBase + 8 j, counter k at
+  // CounterRegBase + 8 k: room for 96 pointers, so 32 weight channels and `vec` fit.
+  localparam int unsigned ScalarRegBase = 32'h0000_0010;
+  localparam int unsigned PointerRegBase = 32'h0000_0100;
+  localparam int unsigned CounterRegBase = 32'h0000_0400;
+
   // ---- Pipeline latency of the weight path ----------------------------------------------
   // Cycles from a weight word into mmf_ternary_dot to its sum out: the leaf register, one
   // register every DotRegEvery tree levels and after the last, the root correction. The timed

@@ -264,6 +264,8 @@ void add_synth_command(CLI::App& app) {
   cmd->add_option("--lanes", a->options.lanes, "Override accelerator.lanes (a power of two)");
   cmd->add_option("--vector-lanes", a->options.vector_lanes,
                   "Override accelerator.vector_lanes (a power of two)");
+  cmd->add_option("--tile-rows", a->options.tile_rows,
+                  "Override accelerator.tile_rows (a power of two, at most lanes / 4)");
   cmd->add_option("--timeout", a->options.timeout_seconds,
                   "Stop a unit's Yosys run after this many seconds (0: no limit)");
   cmd->add_option("--max-memory", a->options.max_memory_gib,

@@ -1269,7 +1269,7 @@ module mmf_kernel #(
   assign done = state_q == StDone;
   assign dbg_state_o = 6'(state_q);
 
-  // ---------------------------------------------------------------- counters (0x200 + 8k)
+  // ---------------------------------------------------------------- counters (0x400 + 8k)
   always_comb begin
     counters = '0;
     counters[64*0 +: 64] = 64'(status_q);

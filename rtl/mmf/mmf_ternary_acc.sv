@@ -217,10 +217,13 @@ module mmf_ternary_acc #(
       block_valid_q <= dot_valid && dot_last;
     end
   end
+  // A block's sums are captured once, at its last word (no toggling of R x AccW flops a cycle).
   always_ff @(posedge clk_i) begin
     if (dot_valid) acc_q <= row_sum;
-    block_q <= row_sum;
-    block_rows_q <= dot_rows;
+    if (dot_valid && dot_last) begin
+      block_q <= row_sum;
+      block_rows_q <= dot_rows;
+    end
   end
 
   // ---- Blocks in a FIFO, then one row sum a cycle ----------------------------------------

@@ -92,10 +92,11 @@ TEST(AxilControlRtl, ArgumentsAndCounters) {
   MMF_EXPECT_EQ(io.pointers_o[3], 0x12u);
   io.counters_i[2] = 0x89ABCDEF;  // counter 1, low
   io.counters_i[3] = 0x01234567;  // counter 1, high
-  MMF_EXPECT_EQ(host.read(0x208), 0x89ABCDEFu);
-  MMF_EXPECT_EQ(host.read(0x20C), 0x01234567u);
-  host.write(0x208, 5);  // read only: ignored
-  MMF_EXPECT_EQ(host.read(0x208), 0x89ABCDEFu);
+  MMF_EXPECT_EQ(host.read(0x408), 0x89ABCDEFu);
+  MMF_EXPECT_EQ(host.read(0x40C), 0x01234567u);
+  host.write(0x408, 5);  // read only: ignored
+  MMF_EXPECT_EQ(host.read(0x408), 0x89ABCDEFu);
+  MMF_EXPECT_EQ(host.read(0x208), 0u) << "past the pointers, below the counters: unmapped";
   MMF_EXPECT_EQ(host.read(0x0FC), 0u) << "unmapped addresses read 0";
 }
 

@@ -9,6 +9,7 @@
 #include "common/temp_dir.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/ternary_pack.hpp"
+#include "mmf_hls/kernel_regs.hpp"
 #include "mmf_hls/program_format.hpp"
 
 namespace mmf::test {
@@ -103,6 +104,9 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"TritPlus", TwoBit::code_plus},
       {"TritMinus", TwoBit::code_minus},
       {"DotRegEvery", kDotRegEvery},
+      {"ScalarRegBase", kScalarRegBase},
+      {"PointerRegBase", kPointerRegBase},
+      {"CounterRegBase", kCounterRegBase},
   };
   const auto sv = sv_constants(kSource + "/rtl/mmf_format_pkg.sv");
   for (const auto& [name, value] : expected) {

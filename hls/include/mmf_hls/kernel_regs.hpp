@@ -18,11 +18,17 @@ struct KernelCounters {
   uint64_t vector_bytes = 0;    // bytes read or written in the vector bank
 };
 
-// Where a host reads the counters of the RTL kernel (rtl/mmf/mmf_axil_control.sv): counter k
-// is a 64-bit register at kCounterRegBase + kCounterRegStride * k in s_axi_control, low word
-// first, in this order (the HLS top returns the first five as output scalars instead).
-constexpr uint32_t kCounterRegBase = 0x200;
+// The RTL kernel's s_axi_control map beyond the ap_ctrl_chain registers
+// (rtl/mmf/mmf_axil_control.sv, mirrored in mmf_format_pkg): scalar argument i at
+// kScalarRegBase + 8 i (32 bit), pointer argument j (64 bit, low word first) at
+// kPointerRegBase + 8 j, counter k (64 bit, read only) at kCounterRegBase + 8 k. The pointer
+// block has room for kMaxPointerRegs pointers: 32 weight channels and `vec` fit with room left.
+constexpr uint32_t kScalarRegBase = 0x10;
+constexpr uint32_t kPointerRegBase = 0x100;
+constexpr uint32_t kCounterRegBase = 0x400;
 constexpr uint32_t kCounterRegStride = 8;
+constexpr uint32_t kMaxPointerRegs = (kCounterRegBase - kPointerRegBase) / 8;
+// Counter k's order (the HLS top returns the first five as output scalars instead):
 enum CounterReg : uint32_t {
   kRegStatus = 0,
   kRegOpsDone = 1,

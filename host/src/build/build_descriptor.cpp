@@ -268,10 +268,11 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
           path + ": 'accelerator.lanes' must be a power of two (the AXI data width is 2 x lanes)");
-  // The control map has room for 32 pointers (0x100 .. 0x1FF): the weight channels and `vec`.
+  // One m_axi bundle per channel: 32 at most (the HLS traits; the RTL's control map has room
+  // for mmf_hls::kMaxPointerRegs pointers, the channels and `vec`).
   b.accel.weight_channels =
-      acc.in_range<int>("weight_channels", 1, std::min(b.board.memory_channels, 31),
-                        "at most board.memory_channels and 31");
+      acc.in_range<int>("weight_channels", 1, std::min(b.board.memory_channels, 32),
+                        "at most board.memory_channels and 32");
   b.accel.vector_channel =
       acc.in_range<int>("vector_channel", 0, b.board.memory_channels - 1, "a board channel");
   // On a SoC every AXI master of the kernel (the weight channels and `vec`) gets its own

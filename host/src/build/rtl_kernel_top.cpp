@@ -4,6 +4,8 @@
 #include <functional>
 #include <sstream>
 
+#include "mmf_hls/kernel_regs.hpp"
+
 namespace mmf::host {
 namespace {
 
@@ -60,8 +62,9 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     << "// Vitis RTL kernel top of build '" << b.name << "': " << channels
     << " read-only weight master(s) m_axi_w<c> of " << wbits
     << " bits, the vector-bank master m_axi_vec of " << vbits
-    << " bits,\n// s_axi_control (ap_ctrl_chain; scalars from 0x10, pointers from 0x100, "
-       "counters from 0x200).\n"
+    << " bits,\n// s_axi_control (ap_ctrl_chain; scalars from 0x" << std::hex
+    << mmf_hls::kScalarRegBase << ", pointers from 0x" << mmf_hls::kPointerRegBase
+    << ", counters from 0x" << mmf_hls::kCounterRegBase << std::dec << ").\n"
     << "module " << b.kernel_name() << " (\n"
     << "  input  logic        ap_clk,\n"
     << "  input  logic        ap_rst_n,\n"

@@ -7,14 +7,17 @@
 #include <sstream>
 #include <vector>
 
+#include "mmf_hls/kernel_regs.hpp"
+
 namespace mmf::host {
 namespace {
 
 // The s_axi_control map of rtl/mmf/mmf_axil_control.sv (AddrWidth 12: 4 KiB of registers):
-// scalar argument i at 0x10 + 8 i, pointer argument j at 0x100 + 8 j (low word first).
+// scalar argument i at 0x10 + 8 i, pointer argument j at 0x100 + 8 j (low word first);
+// mmf_hls/kernel_regs.hpp.
 constexpr uint64_t kControlRange = 0x1000;
-constexpr uint64_t kScalarBase = 0x10;
-constexpr uint64_t kPointerBase = 0x100;
+constexpr uint64_t kScalarBase = mmf_hls::kScalarRegBase;
+constexpr uint64_t kPointerBase = mmf_hls::kPointerRegBase;
 constexpr uint64_t kRegisterStride = 8;
 constexpr int kControlDataBits = 32;
 // The vector bank holds 32-bit words (Q16 values); its master moves vector_lanes of them a beat.

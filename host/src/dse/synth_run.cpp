@@ -357,6 +357,18 @@ void apply_overrides(const SynthOptions& o, AcceleratorSpec& accel) {
     }
     accel.vector_lanes = o.vector_lanes;
   }
+  if (o.tile_rows != 0) {
+    if (!power_of_two(o.tile_rows)) {
+      throw Error("--tile-rows " + std::to_string(o.tile_rows) +
+                  ": expected a power of two (as accelerator.tile_rows)");
+    }
+    accel.tile_rows = o.tile_rows;
+  }
+  if (accel.lanes / accel.tile_rows < 4) {
+    throw Error("lanes " + std::to_string(accel.lanes) + " with tile rows " +
+                std::to_string(accel.tile_rows) +
+                ": a tile row needs at least 4 columns (--tile-rows at most lanes / 4)");
+  }
 }
 
 // The units to run: the table's rows whose module exists, or the one asked for.

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "mmf_hls/kernel_regs.hpp"
+
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 
@@ -327,6 +329,7 @@ TEST_P(RtlKernelXml, NamesPortsAndRegistersAreConsistent) {
     const uint64_t end = begin + parse_hex(a->attr("size"));
     MMF_EXPECT_GE(begin, 0x10u) << name << ": 0x00-0x0F are ctrl, GIE, IER, ISR";
     MMF_EXPECT_LE(end, control_range) << name;
+    MMF_EXPECT_LE(end, uint64_t{mmf_hls::kCounterRegBase}) << name << " runs into the counters";
     for (const auto& [b, e] : registers) {
       MMF_EXPECT_TRUE(end <= b || begin >= e) << name << " overlaps another argument";
     }
@@ -336,6 +339,15 @@ TEST_P(RtlKernelXml, NamesPortsAndRegistersAreConsistent) {
     if (p->attr("mode") != "master") continue;
     MMF_EXPECT_EQ(pointers_per_master[p->attr("name")], 1) << p->attr("name");
   }
+}
+
+// Every HBM pseudo-channel of a U280 streams weights: `vec` is the 33rd pointer, still below the
+// counters.
+BuildDescriptor all_hbm_channels() {
+  BuildDescriptor b = shipped("u280");
+  b.name = "all-hbm-channels";
+  b.accel.weight_channels = 32;
+  return b;
 }
 
 BuildDescriptor one_wide_channel() {
@@ -350,6 +362,7 @@ BuildDescriptor one_wide_channel() {
 INSTANTIATE_TEST_SUITE_P(Builds, RtlKernelXml,
                          testing::Values(BuildCase{"ci_tiny", [] { return shipped("ci-tiny"); }},
                                          BuildCase{"u280", [] { return shipped("u280"); }},
+                                         BuildCase{"all_hbm_channels", all_hbm_channels},
                                          BuildCase{"one_wide_channel", one_wide_channel}),
                          [](const testing::TestParamInfo<BuildCase>& p) {
                            return std::string(p.param.name);

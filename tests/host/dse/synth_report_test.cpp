@@ -554,6 +554,14 @@ TEST(SynthCli, BadArgumentsAreClearErrors) {
   const auto lanes = run_cli("synth --lanes 12 --unit mmf_rescale");
   MMF_EXPECT_EQ(lanes.exit_code, 1);
   MMF_EXPECT_TRUE(lanes.err.find("--lanes 12") != std::string::npos);
+  const auto tile = run_cli("synth --tile-rows 3 --unit mmf_rescale");
+  MMF_EXPECT_EQ(tile.exit_code, 1);
+  MMF_EXPECT_TRUE(tile.err.find("--tile-rows 3: expected a power of two") != std::string::npos)
+      << tile.err;
+  // ci-tiny's 16 lanes hold at most 4 tile rows of 4 columns.
+  const auto narrow = run_cli("synth --tile-rows 8 --unit mmf_rescale");
+  MMF_EXPECT_EQ(narrow.exit_code, 1);
+  MMF_EXPECT_TRUE(narrow.err.find("lanes 16 with tile rows 8") != std::string::npos) << narrow.err;
 }
 
 // One real synthesis of a small unit with two instances in ci-tiny (one per weight channel); run

@@ -89,6 +89,8 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
   const std::vector<fs::path> harness = {root / "sim/include/mmf/sim/kernel_harness.hpp",
                                          root / "sim/include/mmf/sim/verilated_cpp_pins.hpp",
                                          root / "sim/include/mmf/sim/kernel_sim.hpp",
+                                         root / "hls/include/mmf_hls/kernel_regs.hpp",
+                                         root / "hls/include/mmf_hls/program_format.hpp",
                                          root / "sim/include/mmf/sim/axi_memory.hpp",
                                          root / "sim/src/axi_memory.cpp",
                                          root / "sim/src/controller_states.cpp"};
@@ -144,8 +146,9 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
                  "/include/verilated.cpp " + vroot + "/include/verilated_threads.cpp " + vroot +
                  "/include/verilated_fst_c.cpp -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 "
                  "-DVM_SC=0 -I'" +
-                 (work / "obj").string() + "' -I'" + (root / "sim/include").string() + "' -I" +
-                 vroot + "/include -I" + vroot + "/include/vltstd -Wl,--whole-archive '" +
+                 (work / "obj").string() + "' -I'" + (root / "sim/include").string() + "' -I'" +
+                 (root / "hls/include").string() + "' -I" + vroot + "/include -I" + vroot +
+                 "/include/vltstd -Wl,--whole-archive '" +
                  (work / "obj/Vmmf_kernel_dyn__ALL.a").string() +
                  "' -Wl,--no-whole-archive -lz -pthread",
              work / "link.log");

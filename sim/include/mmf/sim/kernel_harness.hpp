@@ -18,6 +18,7 @@
 #include <type_traits>
 
 #include "mmf/sim/kernel_sim.hpp"
+#include "mmf_hls/kernel_regs.hpp"
 
 namespace mmf::sim {
 
@@ -98,10 +99,10 @@ class KernelHarness final : public KernelSim {
     // starting at 0 here), then ap_start.
     const uint32_t scalars[4] = {launch.program, launch.num_ops, launch.vec_words,
                                  launch.weight_words};
-    for (uint32_t i = 0; i < 4; ++i) write_reg(0x10 + 8 * i, scalars[i]);
+    for (uint32_t i = 0; i < 4; ++i) write_reg(mmf_hls::kScalarRegBase + 8 * i, scalars[i]);
     for (uint32_t j = 0; j <= channels_; ++j) {
-      write_reg(0x100 + 8 * j, 0);
-      write_reg(0x104 + 8 * j, 0);
+      write_reg(mmf_hls::kPointerRegBase + 8 * j, 0);
+      write_reg(mmf_hls::kPointerRegBase + 8 * j + 4, 0);
     }
     const uint64_t start = cycles_;
     launch_start_ = start;
@@ -279,8 +280,8 @@ class KernelHarness final : public KernelSim {
   }
 
   uint64_t read_counter(unsigned k) {
-    const uint64_t lo = read_reg(0x200 + 8 * k);
-    const uint64_t hi = read_reg(0x204 + 8 * k);
+    const uint64_t lo = read_reg(mmf_hls::kCounterRegBase + mmf_hls::kCounterRegStride * k);
+    const uint64_t hi = read_reg(mmf_hls::kCounterRegBase + mmf_hls::kCounterRegStride * k + 4);
     return lo | (hi << 32);
   }
 

@@ -26,7 +26,7 @@ struct KernelLaunch {
   uint32_t program = 0, num_ops = 0, vec_words = 0, weight_words = 0;
 };
 
-// Counter registers of the kernel (0x200 + 8k), in register order.
+// Counter registers of the kernel (mmf_hls::kCounterRegBase + 8k), in register order.
 struct KernelRegisters {
   uint64_t status = 0, ops_done = 0, ternary_ops = 0, weight_bytes = 0, vector_bytes = 0;
   uint64_t busy_cycles = 0, pass_cycles = 0, vec_wait_cycles = 0, starved_cycles = 0;

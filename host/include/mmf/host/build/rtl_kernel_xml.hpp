@@ -18,7 +18,7 @@ namespace mmf::host {
 //   args   in the order of the HLS top: w0..w<C-1>, vec (global-memory pointers, 64-bit
 //          registers at 0x100 + 8 j), then program_offset, num_ops, vec_words, weight_words
 //          (32-bit scalars at 0x10 + 8 i)
-// The counters the RTL reads out from 0x200 are registers, not kernel arguments.
+// The counters the RTL reads out from 0x400 are registers, not kernel arguments.
 // The IP's VLNV is mmf:kernel:<kernel name>:1.0; the packaging script takes it from here.
 std::string rtl_kernel_xml(const BuildDescriptor& build);
 

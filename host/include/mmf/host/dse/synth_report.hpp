@@ -132,6 +132,7 @@ struct SynthOptions {
   std::string unit;             // empty: every unit
   int lanes = 0;                // > 0: overrides accelerator.lanes
   int vector_lanes = 0;         // > 0: overrides accelerator.vector_lanes
+  int tile_rows = 0;            // > 0: overrides accelerator.tile_rows
   std::string yosys = "yosys";  // executable, looked up in PATH
   std::string work_parent;      // the temporary work directory is created in here
   double timeout_seconds = 0;   // > 0: stop a Yosys run that takes longer
