@@ -9,10 +9,10 @@
 namespace mmf_build_u55c {
 
 constexpr char kBuildName[] = "u55c";
-constexpr uint64_t kFingerprint = 0x744de066667c2f84ull;
+constexpr uint64_t kFingerprint = 0x2b285196bc4d51f9ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4>;
 
 }  // namespace mmf_build_u55c

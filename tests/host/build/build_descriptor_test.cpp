@@ -39,8 +39,8 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   const BuildDescriptor ci = host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
   MMF_EXPECT_EQ(ci.kernel_name(), "mmf_ci_tiny");
   MMF_EXPECT_NE(ci.fingerprint(), u280.fingerprint());
-  // Weight words are tiles: 16 rows x 32 columns on u280, 4 x 4 on ci-tiny.
-  MMF_EXPECT_EQ(u280.accel.tile_rows, 16);
+  // Weight words are tiles: 4 rows x 128 columns on u280, 4 x 4 on ci-tiny.
+  MMF_EXPECT_EQ(u280.accel.tile_rows, 4);
   MMF_EXPECT_EQ(ci.accel.tile_rows, 4);
 }
 
