@@ -98,6 +98,8 @@ ordered_json report_json(const host::SynthReport& r, const std::vector<std::stri
     // Per module of the hierarchy: paths across module boundaries are not followed.
     j["total"].update(depth_json(r.total_depth));
     j["total"]["depth_module"] = r.total_depth.module;
+    // Units taken as black boxes by the top; their counts x instances are in the total.
+    j["total"]["boxed_units"] = r.boxed_units;
   }
   j["max_lut_levels"] = r.max_lut_levels;
   j["max_carry_levels"] = r.max_carry_levels;
@@ -196,6 +198,11 @@ void print_table(const host::SynthReport& r) {
   const std::string label = top ? "total (" + r.total_module + ")" : "total (sum of units x inst)";
   print_row(label, "", "", r.total, top ? std::to_string(r.total_depth.lut_levels) : "",
             top ? std::to_string(r.total_depth.carry_levels) : "", r.total_seconds);
+  if (!r.boxed_units.empty()) {
+    std::cout << "  (the top's own logic plus, as black boxes, the runs of";
+    for (const auto& u : r.boxed_units) std::cout << " " << u;
+    std::cout << ")\n";
+  }
   print_fit(r);
   if (!r.work_dir.empty()) std::cout << "work directory kept: " << r.work_dir << "\n";
 }

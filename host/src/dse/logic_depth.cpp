@@ -268,7 +268,17 @@ void LogicDepth::merge(const LogicDepth& o) {
   for (const auto& [type, count] : o.unknown_cells) unknown_cells[type] += count;
 }
 
-LogicDepth logic_depth_of_json(const std::string& text, const std::string& source) {
+bool is_instance_of(const std::string& type, const std::string& module) {
+  if (type == module) return true;
+  if (!starts_with(type, "$paramod")) return false;
+  const std::string name = "\\" + module;
+  const bool named_last =
+      type.size() >= name.size() && type.compare(type.size() - name.size(), name.size(), name) == 0;
+  return named_last || type.find(name + "\\") != std::string::npos;
+}
+
+LogicDepth logic_depth_of_json(const std::string& text, const std::string& source,
+                               const std::vector<std::string>& boxed_modules) {
   json j;
   try {
     j = json::parse(text);
@@ -277,16 +287,34 @@ LogicDepth logic_depth_of_json(const std::string& text, const std::string& sourc
   }
   if (!j.is_object()) throw Error(source + ": not the JSON of Yosys `write_json` (no object)");
   const json& modules = member(j, "modules", source);
-  std::set<std::string> design;
+  // Instances of the design's modules are path ends: those walked here, and black boxes that
+  // are not cells of the library (units synthesized on their own, `mmf synth`'s kernel top).
+  std::set<std::string> design, ends;
   for (const auto& [name, m] : modules.items()) {
     if (!m.is_object()) throw Error(source + ": module " + name + " is not an object");
-    if (!is_blackbox(m)) design.insert(name);
+    if (!is_blackbox(m)) {
+      design.insert(name);
+      ends.insert(name);
+    } else if (role_of(name, {}) == Role::unknown) {
+      ends.insert(name);
+    }
   }
   if (design.empty()) throw Error(source + ": no module other than blackboxes (cell libraries)");
+  for (const std::string& name : design) {
+    const auto cells = modules[name].find("cells");
+    if (cells == modules[name].end() || !cells->is_object()) continue;
+    for (const auto& [cell, c] : cells->items()) {
+      const auto type = c.find("type");
+      if (type == c.end() || !type->is_string()) continue;
+      for (const std::string& m : boxed_modules) {
+        if (is_instance_of(type->get<std::string>(), m)) ends.insert(type->get<std::string>());
+      }
+    }
+  }
   LogicDepth out;
   bool first = true;
   for (const std::string& name : design) {
-    const LogicDepth d = module_depth(name, modules[name], design, source);
+    const LogicDepth d = module_depth(name, modules[name], ends, source);
     if (first) {
       out = d;
       first = false;

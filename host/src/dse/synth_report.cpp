@@ -268,6 +268,7 @@ struct UnitRow {
   int64_t (*instances)(const BuildPackage&);
   const char* within;  // "" or the unit whose netlist holds these instances
   bool kernel_top;
+  bool boxed_in_top;  // mmf_kernel instantiates it with exactly `params`
 };
 
 // THE unit table, instances as in mmf_kernel: one vector datapath; per weight channel an
@@ -276,21 +277,24 @@ struct UnitRow {
 // The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
 constexpr UnitRow kUnits[] = {
     {"mmf_ternary_acc", "mmf_ternary_acc", weight_params, per_weight_channel, "mmf_weight_channel",
-     false},
-    {"mmf_weight_channel", "mmf_weight_channel", channel_params, per_weight_channel, "", false},
-    {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false},
-    {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false},
-    {"mmf_silu", "mmf_silu", vector_params, one, "", false},
-    {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false},
-    {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false},
-    {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false},
-    {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false},
-    {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false},
-    {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false},
-    {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false},
-    {"mmf_axi_read_master", "mmf_axi_read_master", vector_read_params, one, "", false},
-    {"mmf_axi_write_master", "mmf_axi_write_master", vector_write_params, one, "", false},
-    {"mmf_kernel", "mmf_kernel", kernel_params, one, "", true},
+     false, false},
+    {"mmf_weight_channel", "mmf_weight_channel", channel_params, per_weight_channel, "", false,
+     true},
+    {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false, true},
+    {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false, true},
+    {"mmf_silu", "mmf_silu", vector_params, one, "", false, true},
+    {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false, true},
+    {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false, true},
+    {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false, true},
+    {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false, true},
+    {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false, false},
+    {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false, true},
+    {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false, true},
+    // The kernel's read and write masters sit inside mmf_vec_reader / mmf_vec_writer: the top
+    // synthesizes them itself.
+    {"mmf_axi_read_master", "mmf_axi_read_master", vector_read_params, one, "", false, false},
+    {"mmf_axi_write_master", "mmf_axi_write_master", vector_write_params, one, "", false, false},
+    {"mmf_kernel", "mmf_kernel", kernel_params, one, "", true, false},
 };
 
 }  // namespace
@@ -299,7 +303,7 @@ std::vector<SynthUnit> synth_units(const BuildPackage& package) {
   std::vector<SynthUnit> out;
   for (const UnitRow& row : kUnits) {
     out.push_back({row.unit, row.module, row.params(package), row.instances(package), row.within,
-                   row.kernel_top});
+                   row.kernel_top, row.boxed_in_top});
   }
   return out;
 }
@@ -329,9 +333,18 @@ std::string yosys_family(const std::string& part) {
               "xczu*, xck<N>* or an Alveo xcu<N>* part)");
 }
 
+int64_t instances_of(const ResourceCounts& top, const std::string& module) {
+  int64_t n = 0;
+  for (const auto& [type, count] : top.cells) {
+    if (is_instance_of(type, module)) n += count;
+  }
+  return n;
+}
+
 std::string synth_script(const SynthUnit& unit, const std::string& family,
                          const std::vector<std::string>& sources, const std::string& stat_json,
-                         const std::string& netlist_json) {
+                         const std::string& netlist_json,
+                         const std::vector<std::string>& black_boxes) {
   for (const std::string& name : {stat_json, netlist_json}) {
     if (name.find_first_of(" \t\n\"") != std::string::npos) {
       throw Error("'" + name + "': Yosys `tee -o` and `json -o` take no quoted file names");
@@ -344,6 +357,13 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
   for (const auto& f : sources) s << " " << quoted(f);
   s << "\nhierarchy -check -top " << unit.module;
   for (const auto& [name, value] : unit.params) s << " -chparam " << name << " " << value;
+  if (unit.kernel_top && !black_boxes.empty()) {
+    // After elaboration a module is `m`, `$paramod$<hash>\m` or `$paramod\m\<params>`.
+    s << "\nblackbox";
+    for (const std::string& m : black_boxes) {
+      s << " " << m << " $paramod*\\" << m << " $paramod*\\" << m << "\\*";
+    }
+  }
   // Units are not chip tops: no I/O buffers, no clock buffer. A unit is flattened (one netlist,
   // optimized across its submodules); the kernel top is not: flattened, Yosys 0.23 needed more
   // than 18 GB for ci-tiny's, and hierarchically each distinct module is synthesized once

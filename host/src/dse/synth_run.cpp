@@ -469,6 +469,17 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
     return work.path() / (units[k].unit + suffix);
   };
   // Checks a finished run of unit k and reads its results; throws naming the unit.
+  // Beside its units the kernel top takes them as black boxes: the units' own runs give their
+  // counts and depth, and the top maps only what is left (hierarchically it mapped every unit a
+  // second time, in one process: u280's ran out of 10 GiB after 52 min).
+  std::vector<std::string> black_boxes;
+  const std::vector<std::string> no_boxes;
+  const bool has_top =
+      std::any_of(units.begin(), units.end(), [](const SynthUnit& u) { return u.kernel_top; });
+  for (const SynthUnit& u : units) {
+    if (has_top && u.boxed_in_top) black_boxes.push_back(u.module);
+  }
+
   const auto finish = [&](size_t k, const RunOutcome& r, double seconds) {
     const SynthUnit& u = units[k];
     const std::string where = context + ", unit '" + u.unit + "'";
@@ -494,7 +505,8 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
     const fs::path stat = file(k, ".stat.json"), netlist = file(k, ".netlist.json");
     UnitResult result{u, parse_stat_json(read_text(stat), stat.string()), seconds, {}};
     try {
-      result.depth = logic_depth_of_json(read_text(netlist), netlist.string());
+      result.depth = logic_depth_of_json(read_text(netlist), netlist.string(),
+                                         u.kernel_top ? black_boxes : no_boxes);
     } catch (const Error& e) {
       throw Error(where + ": logic depth: " + e.what() + kept);
     }
@@ -527,8 +539,9 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
         const SynthUnit& u = units[k];
         std::vector<std::string> sources = packages;
         for (const auto& f : module_closure(u.module, modules)) sources.push_back(f);
-        write_text(file(k, ".ys"), synth_script(u, report.family, sources, u.unit + ".stat.json",
-                                                u.unit + ".netlist.json"));
+        write_text(file(k, ".ys"),
+                   synth_script(u, report.family, sources, u.unit + ".stat.json",
+                                u.unit + ".netlist.json", u.kernel_top ? black_boxes : no_boxes));
         if (progress) progress(static_cast<int>(k) + 1, count, u.unit, -1);
         const Child child = spawn_process(
             {options.yosys, "-q", "-l", file(k, ".log").string(), "-s", file(k, ".ys").string()},
@@ -560,17 +573,30 @@ SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress
     }
   }
 
-  bool has_top = false;
   for (const UnitResult& result : results) {
     if (result.unit.kernel_top) {
       report.total = result.counts;
       report.total_seconds = result.seconds;
       report.total_module = result.unit.module;
       report.total_depth = result.depth;
-      has_top = true;
     } else {
       report.units.push_back(result);
     }
+  }
+  // The black boxes: each unit's counts times its instances in the top, which must be the ones
+  // the unit table expects (else the table and mmf_kernel disagree).
+  for (const UnitResult& r : report.units) {
+    if (std::find(black_boxes.begin(), black_boxes.end(), r.unit.module) == black_boxes.end()) {
+      continue;
+    }
+    const int64_t n = instances_of(report.total, r.unit.module);
+    if (n != r.unit.instances) {
+      throw Error(context + ": the kernel top holds " + std::to_string(n) + " instance(s) of " +
+                  r.unit.module + ", the unit table expects " + std::to_string(r.unit.instances) +
+                  " (host/src/dse/synth_report.cpp)");
+    }
+    report.total += r.counts.times(n);
+    report.boxed_units.push_back(r.unit.unit);
   }
   if (has_top) {
     report.total_method = "kernel_top";

@@ -88,7 +88,12 @@ class Netlist {
     return cell(name, "FDRE", {{"C", {1}}, {"CE", {"1"}}, {"R", {"0"}}, {"D", {d}}}, {{"Q", {q}}},
                 module);
   }
+  Netlist& attribute(const std::string& module, const std::string& name) {
+    j_["modules"][module]["attributes"][name] = "00000000000000000000000000000001";
+    return *this;
+  }
   host::LogicDepth depth() const { return host::logic_depth_of_json(j_.dump(), "test.json"); }
+  std::string json_text() const { return j_.dump(); }
 
  private:
   json j_ = {{"modules", json::object()}};
@@ -268,6 +273,43 @@ TEST(LogicDepth, HierarchyIsTheDeepestModule) {
   MMF_EXPECT_EQ(d.module, "sub");
   MMF_EXPECT_EQ(d.lut_end, "s3");
   MMF_EXPECT_TRUE(d.unknown_cells.empty());  // an instance of a module is known
+}
+
+// A unit kept as a black box (mmf synth's kernel top beside its units) ends paths like an
+// instance of a walked module, even on a path that loops back through it; a black-box cell of
+// the library (FDRE here) keeps its own role.
+TEST(LogicDepth, BlackBoxesOfTheDesignCutPaths) {
+  Netlist n;
+  n.port("a_i", "input", {2}, "$paramod$1234\\mmf_unit")
+      .port("y_o", "output", {3}, "$paramod$1234\\mmf_unit")
+      .ff("q", 30, 2)
+      .lut("t1", {2, 5}, 3)
+      .cell("u_unit", "$paramod$1234\\mmf_unit", {{"a_i", {3}}}, {{"y_o", {4}}})
+      .lut("t2", {4}, 5)
+      .lut("t3", {5}, 30);
+  n.attribute("$paramod$1234\\mmf_unit", "blackbox");
+  n.attribute("FDRE", "blackbox");
+  const host::LogicDepth d = n.depth();
+  MMF_EXPECT_EQ(d.lut_levels, 2) << "t2, t3 after the box; t1 before it";
+  MMF_EXPECT_EQ(d.module, "top");
+  MMF_EXPECT_TRUE(d.unknown_cells.empty());
+}
+
+// `json -o` leaves the black boxes' modules out: the walk is told their names instead.
+TEST(LogicDepth, BoxedModulesNamedByTheCallerCutPaths) {
+  Netlist n;
+  n.ff("q", 30, 2)
+      .lut("t1", {2, 5}, 3)
+      .cell("u_unit", "$paramod$99\\mmf_box", {{"a_i", {3}}}, {{"y_o", {4}}})
+      .lut("t2", {4}, 5)
+      .lut("t3", {5}, 30);
+  // Unnamed, the box is an unknown cell that passes through: the path loops.
+  MMF_EXPECT_ERROR(n.depth(), "combinational loop", "u_unit");
+  const host::LogicDepth d =
+      host::logic_depth_of_json(n.json_text(), "test.json", {"mmf_box", "mmf_other"});
+  MMF_EXPECT_EQ(d.lut_levels, 2);
+  MMF_EXPECT_TRUE(host::is_instance_of("$paramod\\mmf_box\\Lanes=32'1", "mmf_box"));
+  MMF_EXPECT_FALSE(host::is_instance_of("$paramod$1\\mmf_box_twin", "mmf_box"));
 }
 
 // Far deeper than a recursive walk's stack would allow (a frame per level), and quick.

@@ -314,6 +314,43 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
   MMF_EXPECT_TRUE(k.find("synth_xilinx -family xcup -top mmf_kernel -noiopad") != std::string::npos)
       << k;
   MMF_EXPECT_TRUE(k.find("-chparam WeightFifoDepth ") != std::string::npos) << k;
+  MMF_EXPECT_TRUE(k.find("blackbox") == std::string::npos) << "alone, the top maps everything";
+  // Beside its units, the top keeps them as black boxes, in each form a module takes after
+  // elaboration.
+  const std::string boxed = host::synth_script(unit_named(units, "mmf_kernel"), "xcup", {},
+                                               "k.json", "kn.json", {"mmf_silu"});
+  MMF_EXPECT_TRUE(boxed.find("\nblackbox mmf_silu $paramod*\\mmf_silu $paramod*\\mmf_silu\\*\n") !=
+                  std::string::npos)
+      << boxed;
+  MMF_EXPECT_LT(boxed.find("blackbox"), boxed.find("synth_xilinx")) << "before mapping";
+}
+
+// Which units the kernel top may take as black boxes: those mmf_kernel instantiates with the
+// unit's own parameters; not the nested accumulator, nor the masters inside the vector reader
+// and writer.
+TEST(SynthUnits, TheTopBoxesTheUnitsItInstantiatesAsTheyAre) {
+  const auto units = host::synth_units(package_of(ci_tiny()));
+  for (const char* name : {"mmf_weight_channel", "mmf_norm_quantize", "mmf_mlgru_gate", "mmf_silu",
+                           "mmf_rescale", "mmf_descriptor_check"}) {
+    MMF_EXPECT_TRUE(unit_named(units, name).boxed_in_top) << name;
+  }
+  for (const char* name :
+       {"mmf_ternary_acc", "mmf_axi_read_master", "mmf_row_merge", "mmf_kernel"}) {
+    MMF_EXPECT_FALSE(unit_named(units, name).boxed_in_top) << name;
+  }
+}
+
+TEST(SynthUnits, InstancesOfAModuleInATopsCells) {
+  host::ResourceCounts top;
+  top.cells = {{"$paramod$3e2e0d935e\\mmf_weight_channel", 31},
+               {"$paramod\\mmf_silu\\Lanes=32'00000000000000000000000000100000", 1},
+               {"mmf_rescale", 31},
+               {"$paramod$aa\\mmf_silu_twin", 5},
+               {"LUT6", 1000}};
+  MMF_EXPECT_EQ(host::instances_of(top, "mmf_weight_channel"), 31);
+  MMF_EXPECT_EQ(host::instances_of(top, "mmf_silu"), 1) << "not mmf_silu_twin";
+  MMF_EXPECT_EQ(host::instances_of(top, "mmf_rescale"), 31);
+  MMF_EXPECT_EQ(host::instances_of(top, "mmf_norm_quantize"), 0);
 }
 
 // ---- Fit on the board -------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 // cells, not a timing analysis: see docs/resources.md, "Logic depth and fit".
 #pragma once
 
+#include <vector>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -35,6 +37,13 @@ struct LogicDepth {
 // not followed. Iterative (Kahn's order over net bits), so it handles netlists of millions of
 // cells. Throws mmf::Error naming `source` for malformed JSON and for a combinational loop
 // (naming its module and some of its cells).
-LogicDepth logic_depth_of_json(const std::string& text, const std::string& source);
+// Cells whose type is an instance of one of `boxed_modules` (modules kept as black boxes, which
+// `json -o` does not write) end paths like instances of the design's own modules.
+LogicDepth logic_depth_of_json(const std::string& text, const std::string& source,
+                               const std::vector<std::string>& boxed_modules = {});
+
+// Whether a cell of `type` instantiates `module`: the module itself or a parameterized copy
+// (`$paramod$<hash>\module`, `$paramod\module\<params>`).
+bool is_instance_of(const std::string& type, const std::string& module);
 
 }  // namespace mmf::host

@@ -65,6 +65,10 @@ struct SynthUnit {
   std::string within;
   // The kernel top: when its file exists, the total is its synthesis instead of a sum.
   bool kernel_top = false;
+  // mmf_kernel instantiates this module with exactly these parameters: when the unit runs beside
+  // the kernel top, the top takes it as a black box and adds this unit's counts per instance
+  // (so the top does not synthesize it a second time).
+  bool boxed_in_top = false;
 };
 
 // The integer localparams of a build's mmf_build_pkg (Lanes, WeightChannels, VectorLanes,
@@ -88,9 +92,16 @@ std::string yosys_family(const std::string& part);
 // file `stat_json`, a name without spaces relative to Yosys's working directory (`tee -o` takes
 // no quotes); the mapped netlist (its modules, not the cell library) into `netlist_json`
 // (`json -o`, the same format as write_json) for logic_depth_of_json.
+// For the kernel top, `black_boxes` names modules to keep as black boxes (their counts come from
+// their own runs).
 std::string synth_script(const SynthUnit& unit, const std::string& family,
                          const std::vector<std::string>& sources, const std::string& stat_json,
-                         const std::string& netlist_json);
+                         const std::string& netlist_json,
+                         const std::vector<std::string>& black_boxes = {});
+
+// Instances of `module` among a synthesized top's cells: cells of type `module` or a
+// parameterized copy of it (`$paramod$<hash>\module`, `$paramod\module\<params>`).
+int64_t instances_of(const ResourceCounts& top, const std::string& module);
 
 // ---- Fit against the board ---------------------------------------------------------------
 
@@ -173,6 +184,8 @@ struct SynthReport {
   ResourceCounts total;
   std::string total_method;  // "sum_of_units" or "kernel_top"
   std::string total_module;  // the kernel top when total_method is "kernel_top"
+  // Units the kernel top took as black boxes; their counts x instances are in `total`.
+  std::vector<std::string> boxed_units;
   double total_seconds = 0.0;
   LogicDepth total_depth;  // of the kernel top (deepest module), when total_method is kernel_top
   int max_lut_levels = 0;  // over the units and the kernel top
