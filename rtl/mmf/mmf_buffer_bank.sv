@@ -91,10 +91,12 @@ module mmf_buffer_bank #(
     end
   end
 
-  // ---- The RAMs: one synchronous read per slot per cycle at the pass's row.
+  // ---- The RAMs: one synchronous read per slot per cycle at the pass's row. A slot is one
+  // memory per lane, each with one write port and its lane's enable: lane-masked writes into
+  // one wide memory became Lanes write ports of BeatW-bit enables in Yosys (32 a slot on u280,
+  // too slow to elaborate).
   logic [BeatW-1:0] rdata [NumSlots];
   for (genvar s = 0; s < NumSlots; s++) begin : g_slot
-    logic [BeatW-1:0] mem [Rows];
     logic [IdxW-1:0]  raddr;
     logic             half_reader;
 
@@ -117,14 +119,15 @@ module mmf_buffer_bank #(
     assign wdata = from1 ? wdata_i[BeatW +: BeatW] : wdata_i[BeatW-1:0];
     assign wmask = from1 ? wmask_i[Lanes +: Lanes] : wmask_i[Lanes-1:0];
 
-    always_ff @(posedge clk_i) begin
-      if (we) begin
-        for (int unsigned k = 0; k < Lanes; k++) begin
-          if (wmask[k]) mem[waddr][32*k +: 32] <= wdata[32*k +: 32];
-        end
+    logic [BeatW-1:0] rdata_q;
+    for (genvar k = 0; k < Lanes; k++) begin : g_lane
+      logic [31:0] mem [Rows];
+      always_ff @(posedge clk_i) begin
+        if (we && wmask[k]) mem[waddr] <= wdata[32*k +: 32];
+        if (issue) rdata_q[32*k +: 32] <= mem[raddr];
       end
-      if (issue) rdata[s] <= mem[raddr];
     end
+    assign rdata[s] = rdata_q;
   end
 
   // ---- Port selection (and int16 half selection) on the data read last cycle.
