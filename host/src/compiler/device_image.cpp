@@ -179,6 +179,10 @@ mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words
                       weight_words};
 }
 
+mmf_hls::WeightTile weight_tile(const BuildDescriptor& b) {
+  return mmf_hls::weight_tile(device_limits(b, 0, 0));
+}
+
 void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
   const auto fail = [&](const std::string& what, int64_t need, const std::string& key,
                         int64_t have) {
@@ -198,7 +202,7 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
     fail("vocab_size", c.vocab_size, "lm_head rows (kMaxRows)", kMaxRows);
   }
   // Weights per channel, exactly as compile_model lays them out; checked before compiling.
-  const WeightTile tile = weight_tile(device_limits(b, 0, 0));
+  const WeightTile tile = weight_tile(b);
   const auto words = [&](int64_t rows, int64_t n) {
     return tile.channel_words(to_u32(rows), to_u32(n));
   };
@@ -324,7 +328,7 @@ void check_shapes(const Model& model, const FixedParams& params) {
 ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b) {
   check_model_fits(c, b);
   VecBuilder vec(false);
-  WeightBuilder weights(weight_tile(device_limits(b, 0, 0)), false);
+  WeightBuilder weights(weight_tile(b), false);
   ProgramPlan plan;
   emit_program(c, nullptr, nullptr, vec, weights, plan);
   return plan;
@@ -343,7 +347,7 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
   img.weight_channels = b.accel.weight_channels;
   img.weight_word_bytes = b.weight_word_bytes();
   VecBuilder vec(true);
-  WeightBuilder weights(weight_tile(device_limits(b, 0, 0)), true);
+  WeightBuilder weights(weight_tile(b), true);
   ProgramPlan plan;
   const uint32_t header = emit_program(c, &model, &params, vec, weights, plan);
   img.layout = plan.layout;

@@ -166,7 +166,7 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   const fx::Quantized q = quantize(d);
   prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
   const bool to_memory = d[kFieldDst] == kDstMemory;
-  const WeightTile tile = weight_tile(device_limits(build_, 0, 0));
+  const WeightTile tile = weight_tile(build_);
   BitLinearJob job{
       &launch,
       d,

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "mmf/error.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 #include "mmf/host/dse/sweep.hpp"
 #include "mmf/host/power/power.hpp"
 #include "mmf_hls/program_format.hpp"
@@ -20,9 +21,7 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
                                 uint32_t word_bytes) {
   // The counting rules of run_program (hls/include/mmf_hls/controller.hpp), op by op;
   // sweep_test holds them equal to the cpu engine's counters.
-  const WeightTile tile{static_cast<uint32_t>(b.accel.lanes),
-                        static_cast<uint32_t>(b.accel.tile_rows),
-                        static_cast<uint32_t>(b.accel.weight_channels)};
+  const WeightTile tile = weight_tile(b);
   KernelCounters c;
   for (const Descriptor& d : plan.program) {
     const uint64_t n = d[kFieldN], rows = d[kFieldRows];

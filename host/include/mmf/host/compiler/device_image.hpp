@@ -73,6 +73,9 @@ struct DeviceImage {
 // counterpart of mmf_hls::device_limits<Cfg>.
 mmf_hls::DeviceLimits device_limits(const BuildDescriptor& build, uint64_t vec_words,
                                     uint64_t weight_words);
+// The build's weight layout (lanes, tile_rows, weight_channels): the host's counterpart of
+// mmf_hls::weight_tile_of<Cfg>.
+mmf_hls::WeightTile weight_tile(const BuildDescriptor& build);
 
 // Ops of a layer: BitLinear i, f, g, MLGRU, BitLinear o, Add, BitLinear gate, GLU, BitLinear
 // down, Add.
