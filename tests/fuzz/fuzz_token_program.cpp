@@ -8,6 +8,7 @@
 // Input: word 0 is the token id written to the I/O area, word 1 a status value for
 // describe_status, then whole 16-word descriptors (little-endian), at most as many as the
 // compiled program has; they replace it.
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -41,9 +42,14 @@ const Rig& rig() {
   return r;
 }
 
+struct Outcome {
+  mmf_hls::KernelCounters counters;
+  std::vector<uint32_t> vec;  // the vector bank after the run
+};
+
 // Runs `program` on a device whose banks hold the image, after restoring its vector bank.
-mmf_hls::KernelCounters run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t token,
-                            const std::vector<Descriptor>& program) {
+Outcome run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t token,
+            const std::vector<Descriptor>& program) {
   const host::ImageLayout& lay = r.image.layout;
   std::vector<uint32_t> vec = r.image.vec;
   vec[lay.token_in] = token;
@@ -56,7 +62,9 @@ mmf_hls::KernelCounters run(host::Device& dev, host::LaunchArgs args, const Rig&
   dev.start(args);
   // Longer than libFuzzer's -timeout, so that a hang is reported as one, not as an Error.
   dev.wait(std::chrono::minutes(2));
-  return dev.counters().kernel;
+  Outcome out{dev.counters().kernel, std::vector<uint32_t>(vec.size())};
+  dev.read(args.vec, 0, out.vec.data(), out.vec.size() * sizeof(uint32_t));
+  return out;
 }
 
 }  // namespace
@@ -92,14 +100,23 @@ void fuzz_token_program(const uint8_t* data, size_t size) {
   } catch (const Error&) {
   }
 
-  // The two interpreters of the program: same checks, same status, same ops done.
-  const mmf_hls::KernelCounters cpu = run(*r.cpu, r.cpu_args, r, header[0], program);
-  const mmf_hls::KernelCounters csim = run(*r.csim, r.csim_args, r, header[0], program);
-  host::describe_status(cpu.status, program);
-  if (cpu.status != csim.status || cpu.ops_done != csim.ops_done) {
-    throw std::logic_error("cpu and csim disagree: status " + std::to_string(cpu.status) + " vs " +
-                           std::to_string(csim.status) + ", ops done " +
-                           std::to_string(cpu.ops_done) + " vs " + std::to_string(csim.ops_done));
+  // The two interpreters of the program: same checks, same status, same ops done, and the
+  // same vector bank after the run (what the ops stored, bit for bit).
+  const Outcome cpu = run(*r.cpu, r.cpu_args, r, header[0], program);
+  const Outcome csim = run(*r.csim, r.csim_args, r, header[0], program);
+  const mmf_hls::KernelCounters& a = cpu.counters;
+  const mmf_hls::KernelCounters& b = csim.counters;
+  host::describe_status(a.status, program);
+  if (a.status != b.status || a.ops_done != b.ops_done) {
+    throw std::logic_error("cpu and csim disagree: status " + std::to_string(a.status) + " vs " +
+                           std::to_string(b.status) + ", ops done " + std::to_string(a.ops_done) +
+                           " vs " + std::to_string(b.ops_done));
+  }
+  const auto diff = std::mismatch(cpu.vec.begin(), cpu.vec.end(), csim.vec.begin());
+  if (diff.first != cpu.vec.end()) {
+    throw std::logic_error("cpu and csim stored different values: vector word " +
+                           std::to_string(diff.first - cpu.vec.begin()) + " is " +
+                           std::to_string(*diff.first) + " vs " + std::to_string(*diff.second));
   }
 }
 

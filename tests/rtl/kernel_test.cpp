@@ -2,6 +2,7 @@
 // The RTL kernel (rtl/mmf/mmf_kernel.sv, Verilated for the CI builds) op by op: every prefix
 // of a token program, ended by a Store of the last op's result, leaves the same vector in the
 // bank as the cpu backend (the golden units). A whole-token mismatch points at one op here.
+// Every backend runs the program as loaded at launch, whatever its ops store over it.
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/host/backends/device.hpp"
@@ -91,6 +92,49 @@ INSTANTIATE_TEST_SUITE_P(Builds, KernelRtl, testing::Values("ci-tiny"), [](const
   for (char& c : s) c = c == '-' ? '_' : c;
   return s;
 });
+
+// The program is read once, at launch, into the kernel's descriptor RAM: an op that stores over
+// a later descriptor does not change the op that runs there. Op 0 is the compiled Embed (into
+// buffer X); op 1 stores X over op 2; op 2, as loaded, stores X into the logits area.
+class ProgramLoad : public testing::TestWithParam<std::string> {};
+
+TEST_P(ProgramLoad, AnOpStoringOverALaterDescriptorDoesNotChangeIt) {
+  if (!host::backend_available(GetParam())) GTEST_SKIP() << "no " << GetParam() << " backend";
+  const host::BuildDescriptor b =
+      host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
+  const host::DeviceImage image =
+      host::compile_model(make_random_model(ragged_test_config(1), 3, Packing::two_bit), b);
+  const host::ImageLayout& lay = image.layout;
+  const uint32_t op2 = lay.program + 2 * kDescriptorWords;
+  std::vector<uint32_t> store(kDescriptorWords, 0);
+  store[kFieldOpcode] = kOpStore;
+  store[kFieldN] = kDescriptorWords;
+  store[kFieldSrc0] = kBufX;
+  store[kFieldAddr0] = op2;
+  std::vector<uint32_t> to_logits = store;
+  to_logits[kFieldAddr0] = lay.logits;
+
+  auto device = host::open_device(GetParam(), b);
+  host::LaunchArgs args = host::load_image(*device, image);
+  device->write(args.vec, uint64_t{op2 - kDescriptorWords} * 4, store.data(), kDescriptorWords * 4);
+  device->write(args.vec, uint64_t{op2} * 4, to_logits.data(), kDescriptorWords * 4);
+  const uint32_t token = 5;
+  device->write(args.vec, uint64_t{lay.token_in} * 4, &token, 4);
+  args.regs.num_ops = 3;
+  device->start(args);
+  device->wait(std::chrono::minutes(2));
+  const KernelCounters c = device->counters().kernel;
+  MMF_EXPECT_EQ(c.status, 0u);
+  MMF_EXPECT_EQ(c.ops_done, 3u);
+  std::vector<uint32_t> over_op2(kDescriptorWords), logits(kDescriptorWords);
+  device->read(args.vec, uint64_t{op2} * 4, over_op2.data(), kDescriptorWords * 4);
+  device->read(args.vec, uint64_t{lay.logits} * 4, logits.data(), kDescriptorWords * 4);
+  MMF_EXPECT_NE(over_op2, to_logits) << "op 1 overwrote op 2's words";
+  MMF_EXPECT_EQ(logits, over_op2) << "op 2 ran as loaded: X in the logits area";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ProgramLoad, testing::Values("cpu", "csim", "verilator"),
+                         [](const auto& test_info) { return test_info.param; });
 
 }  // namespace
 }  // namespace mmf::test

@@ -50,8 +50,8 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
   // On-chip state (BRAM/URAM on the device). A valid program writes each of these before it
   // reads it, so nothing carries from one token to the next. They are static, as the memories
   // are: zero at first and kept between launches, like the cpu engine's buffers, so that a
-  // program which stores a buffer it never wrote (over a later descriptor, say) sees the same
-  // values on both engines rather than whatever was on the stack (a fuzz_token_program find).
+  // program which stores a buffer it never wrote sees the same values on both engines rather
+  // than whatever was on the stack (a fuzz_token_program find).
   static int32_t buf[kNumBuffers][Cfg::max_vector];
   static int32_t scratch[Cfg::max_vector];
   static int32_t state[Cfg::max_vector];
@@ -59,13 +59,19 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
   static int16_t w_rms[Cfg::max_vector];
   static int16_t w_code[Cfg::max_vector];
   static int8_t codes[Cfg::code_buffer];
-
+  // The descriptor RAM: the program is read once, before the first op, so that an op which
+  // writes the vector bank over the program (Store, MLGRU, BitLinear to memory) does not change
+  // the ops after it.
+  static uint32_t program[Cfg::max_ops][kDescriptorWords];
   for (uint32_t op = 0; op < regs.num_ops; ++op) {
-    uint32_t d[kDescriptorWords];
     for (uint32_t k = 0; k < kDescriptorWords; ++k) {
 #pragma HLS PIPELINE II = 1
-      d[k] = vec[regs.program + op * kDescriptorWords + k];
+      program[op][k] = vec[regs.program + op * kDescriptorWords + k];
     }
+  }
+
+  for (uint32_t op = 0; op < regs.num_ops; ++op) {
+    const uint32_t* d = program[op];
     counters.vector_bytes += kDescriptorWords * kVecWordBytes;
     const uint32_t check = check_descriptor(d, lim);
     if (check != kStatusOk) {

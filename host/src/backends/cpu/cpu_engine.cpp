@@ -120,6 +120,8 @@ CpuEngine::CpuEngine(const BuildDescriptor& build, const DeviceOptions& options)
   scratch_.assign(max_vector, 0);
   w_rms_.assign(max_vector, 0);
   w_code_.assign(max_vector, 0);
+  lower_bound_.assign(max_vector, 0);
+  program_.assign(static_cast<size_t>(build_.accel.max_ops) * kDescriptorWords, 0);
   products_a_.assign(max_vector, 0);
   products_u_.assign(max_vector, 0);
 }
@@ -196,12 +198,12 @@ KernelCounters CpuEngine::run(const HostLaunch& launch) {
     return counters;
   }
   uint32_t* vec = launch.vec;
+  // The program is read once, before the first op, as the kernel loads it into its descriptor
+  // RAM: an op that writes the vector bank (Store, MLGRU, BitLinear to memory) over the program
+  // does not change the ops that follow it.
+  std::copy_n(vec + regs.program, uint64_t{regs.num_ops} * kDescriptorWords, program_.data());
   for (uint32_t op = 0; op < regs.num_ops; ++op) {
-    // The op runs on a copy of its descriptor, as the kernel latches it: an op that writes the
-    // vector bank (Store, BitLinear to memory) may overwrite its own descriptor, whose fields
-    // must not change after check_descriptor passed them.
-    uint32_t d[kDescriptorWords];
-    std::copy_n(vec + regs.program + uint64_t{op} * kDescriptorWords, kDescriptorWords, d);
+    const uint32_t* d = program_.data() + uint64_t{op} * kDescriptorWords;
     counters.vector_bytes += kDescriptorWords * kVecWordBytes;
     const uint32_t check = check_descriptor(d, lim);
     if (check != kStatusOk) {
@@ -228,10 +230,13 @@ KernelCounters CpuEngine::run(const HostLaunch& launch) {
         bitlinear(launch, d, counters);
         break;
       case kOpMlgru: {
+        // The kernel reads the state and the lower bound before it writes the state back, so a
+        // lower bound that overlaps the state is the one from before the op.
         const bool has_lb = d[kFieldAddr1] != kNoAddress;
+        if (has_lb) std::copy_n(vec + d[kFieldAddr1], n, lower_bound_.data());
         int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
         fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
-                  buf_[d[kFieldSrc2]].data(), has_lb ? vec + d[kFieldAddr1] : nullptr, n, s,
+                  buf_[d[kFieldSrc2]].data(), has_lb ? lower_bound_.data() : nullptr, n, s,
                   scratch_.data(), buf_[d[kFieldDst]].data());
         counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
         break;

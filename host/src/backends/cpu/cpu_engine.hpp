@@ -39,6 +39,8 @@ class CpuEngine {
   std::vector<int32_t> scratch_;
   std::vector<int32_t> products_a_, products_u_;  // the quantizer's two products per element
   std::vector<int16_t> w_rms_, w_code_;
+  std::vector<uint32_t> lower_bound_;  // an MLGRU's lower bound, read before the state is written
+  std::vector<uint32_t> program_;  // the program as read at launch (the kernel's descriptor RAM)
 };
 
 }  // namespace mmf::host
