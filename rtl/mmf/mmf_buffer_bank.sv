@@ -10,11 +10,19 @@
 // port 0 writes any slot, port 1 only slot Port1Slot (the kernel's scratch slot, where the MLGRU
 // gate puts its second output). When both write Port1Slot in a cycle they name the same row and
 // port 1 wins, so one write port serves that slot too (asserted below).
+//
+// A read port chooses among the slots PortSlots gives it, not all NumSlots: the choice is a
+// BeatW-wide multiplexer per port, the bank's largest logic (four 13-way choices of 1,024 bits
+// were about 49,000 LUT on u280). A port the job does not read names slot 0, whatever its set;
+// only ports in HalfPorts take half mode.
 module mmf_buffer_bank #(
   parameter int unsigned Lanes = 4,
   parameter int unsigned Rows = 4096,      // MaxVector / Lanes
   parameter int unsigned NumSlots = 13,
   parameter int unsigned Port1Slot = 9,
+  // Port p may read slot s iff bit NumSlots * p + s is set.
+  parameter logic [4*NumSlots-1:0] PortSlots = '1,
+  parameter logic [3:0] HalfPorts = 4'b1111,
   localparam int unsigned RowW = $clog2(Rows + 1),
   localparam int unsigned IdxW = (Rows > 1) ? $clog2(Rows) : 1,
   localparam int unsigned SlotW = $clog2(NumSlots),
@@ -130,23 +138,57 @@ module mmf_buffer_bank #(
     assign rdata[s] = rdata_q;
   end
 
-  // ---- Port selection (and int16 half selection) on the data read last cycle.
+  // ---- Port selection (and int16 half selection) on the data read last cycle. Port p's
+  // choice is a multiplexer of its own slots, selected by the slot's rank among them (taken with
+  // the job, off the data path).
+  function automatic int unsigned rank_of(input int unsigned p, input int unsigned slot);
+    rank_of = 0;
+    for (int unsigned s = 0; s < NumSlots; s++) begin
+      if (s < slot && PortSlots[NumSlots*p + s]) rank_of++;
+    end
+  endfunction
+
   logic [4*BeatW-1:0] read_beat;
-  logic [BeatW/2-1:0] half;
-  always_comb begin
-    half = '0;
-    for (int unsigned p = 0; p < 4; p++) begin
-      read_beat[BeatW*p +: BeatW] = rdata[slots_q[SlotW*p +: SlotW]];
-      if (half_q[p]) begin
-        half = read_odd_q[p] ? rdata[slots_q[SlotW*p +: SlotW]][BeatW-1:BeatW/2] :
-                               rdata[slots_q[SlotW*p +: SlotW]][BeatW/2-1:0];
-        read_beat[BeatW*p +: BeatW] = BeatW'(half);
+  for (genvar p = 0; p < 4; p++) begin : g_port
+    localparam int unsigned K = rank_of(p, NumSlots);
+    localparam int unsigned KW = K > 1 ? $clog2(K) : 1;
+
+    logic [BeatW-1:0] beat;
+    if (K == 0) begin : g_none
+      assign beat = '0;
+    end else begin : g_mux
+      logic [K*BeatW-1:0] choices;
+      for (genvar s = 0; s < NumSlots; s++) begin : g_choice
+        if (PortSlots[NumSlots*p + s]) begin : g_readable
+          assign choices[BeatW*rank_of(p, s) +: BeatW] = rdata[s];
+        end
       end
+      if (K == 1) begin : g_one
+        assign beat = choices;
+      end else begin : g_many
+        logic [KW-1:0] sel_q;
+        always_ff @(posedge clk_i) begin
+          if (!rst_ni) begin
+            sel_q <= '0;
+          end else if (job_valid_i && job_ready_o) begin
+            sel_q <= KW'(rank_of(p, 32'(job_slots_i[SlotW*p +: SlotW])));
+          end
+        end
+        assign beat = choices[BeatW*sel_q +: BeatW];
+      end
+    end
+
+    if (HalfPorts[p]) begin : g_half
+      assign read_beat[BeatW*p +: BeatW] =
+          !half_q[p] ? beat : read_odd_q[p] ? BeatW'(beat[BeatW-1:BeatW/2]) : BeatW'(beat[BeatW/2-1:0]);
+    end else begin : g_whole
+      assign read_beat[BeatW*p +: BeatW] = beat;
     end
   end
 
-  logic unused_fifo_ready;
+  logic unused_fifo_ready, unused_odd;
   assign unused_fifo_ready = fifo_ready;
+  assign unused_odd = ^(read_odd_q & ~HalfPorts);  // ports without half mode
 
   mmf_fifo #(
     .Width(4 * BeatW),
@@ -167,6 +209,15 @@ module mmf_buffer_bank #(
   port1_slot_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       we_i[1] |-> 32'(wslot_i[SlotW +: SlotW]) == Port1Slot)
     else $error("mmf_buffer_bank: write port 1 names a slot other than Port1Slot");
+  for (genvar p = 0; p < 4; p++) begin : g_port_a
+    slot_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        job_valid_i && job_ready_o |-> job_slots_i[SlotW*p +: SlotW] == '0 ||
+        PortSlots[NumSlots*p + 32'(job_slots_i[SlotW*p +: SlotW])])
+      else $error("mmf_buffer_bank: port %0d names a slot outside PortSlots", p);
+    half_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        job_valid_i && job_ready_o && job_half_i[p] |-> HalfPorts[p])
+      else $error("mmf_buffer_bank: half mode on port %0d, not in HalfPorts", p);
+  end
   one_write_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       we_i == 2'b11 && 32'(wslot_i[SlotW-1:0]) == Port1Slot |->
       wrow_i[RowW-1:0] == wrow_i[RowW +: RowW])

@@ -110,6 +110,16 @@ module mmf_kernel #(
   localparam logic [3:0] SlotState = 4'd7, SlotLowerBound = 4'd8, SlotScratch = 4'd9,
                          SlotUp = 4'd10, SlotWRms = 4'd11, SlotWCode = 4'd12;
   localparam int unsigned NumSlots = 13;
+  // The slots each bank port reads (the pass_step calls below): a, the buffers, the state (its
+  // store) and scratch; b, the buffers, scratch, up and w_rms (half mode); c, the state and
+  // w_code (half mode); d, the lower bound. Each port's multiplexer is only that wide.
+  localparam logic [NumSlots-1:0] BufferSlots = NumSlots'((1 << mmf_format_pkg::NumBuffers) - 1);
+  localparam logic [NumSlots-1:0] PortASlots =
+      BufferSlots | NumSlots'(1 << SlotState) | NumSlots'(1 << SlotScratch);
+  localparam logic [NumSlots-1:0] PortBSlots = BufferSlots | NumSlots'(1 << SlotScratch) |
+                                               NumSlots'(1 << SlotUp) | NumSlots'(1 << SlotWRms);
+  localparam logic [NumSlots-1:0] PortCSlots = NumSlots'(1 << SlotState) | NumSlots'(1 << SlotWCode);
+  localparam logic [NumSlots-1:0] PortDSlots = NumSlots'(1 << SlotLowerBound);
 
 `ifndef SYNTHESIS
   initial begin
@@ -439,7 +449,9 @@ module mmf_kernel #(
     .Lanes    (VL),
     .Rows     (Rows),
     .NumSlots (NumSlots),
-    .Port1Slot(32'(SlotScratch))
+    .Port1Slot(32'(SlotScratch)),
+    .PortSlots({PortDSlots, PortCSlots, PortBSlots, PortASlots}),
+    .HalfPorts(4'b0110)
   ) u_bank (
     .clk_i,
     .rst_ni,
