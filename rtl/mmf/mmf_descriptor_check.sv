@@ -16,6 +16,8 @@
 //   6. the first weight word + that; the embedding range against the bank's size
 //   7. against the weight channel's size
 //   8. the status: the first failing test in check_descriptor's order
+// Beside the status it gives floor(rows / C) and rows % C (stages 5-6, from the quotient), which
+// the controller and the prefetcher keep with the descriptor: they then divide by nothing.
 // Dividing by a channel count that is not a power of two (31 on u280) is a multiply by a
 // constant reciprocal: with x < 2^XBits, S = XBits + ceil(log2 C) and M = ceil(2^S / C),
 // floor(x * M / 2^S) = floor(x / C) exactly, since M * C - 2^S < C <= 2^(S - XBits)
@@ -25,7 +27,8 @@ module mmf_descriptor_check #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned WeightChannels = 2,
-  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords
+  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords,
+  localparam int unsigned RowsW = $clog2(mmf_format_pkg::MaxRows + 1)
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -38,7 +41,10 @@ module mmf_descriptor_check #(
 
   output logic             out_valid_o,
   output logic [DescW-1:0] out_desc_o,
-  output logic [7:0]       out_status_o     // StatusOk or the problem
+  output logic [7:0]       out_status_o,    // StatusOk or the problem
+  // rows / WeightChannels and rows % WeightChannels, where rows <= MaxRows (else undefined)
+  output logic [RowsW-1:0] out_rows_q_o,
+  output logic [RowsW-1:0] out_rows_m_o
 );
 
   localparam int unsigned Latency = 8;
@@ -207,6 +213,22 @@ module mmf_descriptor_check #(
     weight_bad7_q <= weight_end6_q > 49'(weight_words_i);
   end
 
+  // floor(rows / C) and rows % C from c = ceil(rows / C): with e = c * C - rows (< C), the
+  // quotient is c and the remainder 0 when e = 0, else c - 1 and C - e.
+  logic [XBits-1:0] ceil5_q, excess5_q;
+  logic [RowsW-1:0] rows_q_q [6:8], rows_m_q [6:8];
+  always_ff @(posedge clk_i) begin
+    ceil5_q <= rows_per_channel;
+    excess5_q <= rows_per_channel * XBits'(WeightChannels) -
+                 XBits'(word(desc_q[3], mmf_format_pkg::FieldRows));
+    rows_q_q[6] <= RowsW'(excess5_q == '0 ? ceil5_q : ceil5_q - 1'b1);
+    rows_m_q[6] <= excess5_q == '0 ? '0 : RowsW'(XBits'(WeightChannels) - excess5_q);
+    rows_q_q[7] <= rows_q_q[6];
+    rows_m_q[7] <= rows_m_q[6];
+    rows_q_q[8] <= rows_q_q[7];
+    rows_m_q[8] <= rows_m_q[7];
+  end
+
   // The stage-1 flags and stage-3 range tests, delayed to stage 7.
   logic [NumFlags-1:0] flags_q [2:7];
   logic [Ranges-1:0] range_bad_q [4:7];
@@ -281,5 +303,7 @@ module mmf_descriptor_check #(
   assign out_valid_o = valid_q[Latency-1];
   assign out_desc_o = desc_q[Latency-1];
   assign out_status_o = status_q;
+  assign out_rows_q_o = rows_q_q[8];
+  assign out_rows_m_o = rows_m_q[8];
 
 endmodule

@@ -199,7 +199,12 @@ module mmf_kernel #(
   logic [31:0]    status_q, token_q;
   logic [63:0]    ternary_ops_q, weight_bytes_q, vector_bytes_q;
   logic [63:0]    busy_q, pass_q, vec_wait_q, starve_q, acc_q;
-  logic [DescW-1:0] desc, d_q;
+  logic [DescW-1:0] d_q;
+  // A checked descriptor as the descriptor RAM holds it: {rows % Channels, rows / Channels,
+  // the descriptor}, the division done once by mmf_descriptor_check.
+  localparam int unsigned ChkW = DescW + 2 * RowCountW;
+  logic [ChkW-1:0]  desc;
+  logic [RowCountW-1:0] rows_q_ch, rows_m_ch;  // of the op being run
 
   // Step bookkeeping: jobs still to hand over, beats the write side takes, writes, lanes.
   logic           rd_pend_q, wr_pend_q, bank_pend_q, unit_pend_q, gather_pend_q;
@@ -257,12 +262,9 @@ module mmf_kernel #(
   // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
   // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
   logic [RowCountW-1:0] blocks_q;
-  logic [31:0]          rows_q_ch, rows_m_ch;
-  assign rows_q_ch = f_rows / Channels;
-  assign rows_m_ch = f_rows % Channels;
   always_ff @(posedge clk_i) begin
-    blocks_q <= RowCountW'(32'(Channels) * ((rows_q_ch + 32'(TileRows - 1)) >> TileRowsLog2) +
-                           ((rows_q_ch % TileRows) == 0 ? rows_m_ch : 32'd0));
+    blocks_q <= RowCountW'(Channels) * ((rows_q_ch + RowCountW'(TileRows - 1)) >> TileRowsLog2) +
+                ((rows_q_ch & RowCountW'(TileRows - 1)) == '0 ? rows_m_ch : '0);
   end
   logic        unused_row_words;  // row_words < 2^IncNW
   assign unused_row_words = ^row_words[31:IncNW];
@@ -361,6 +363,7 @@ module mmf_kernel #(
   // gearbox's (mmf_hls::kDescriptorCheckLatency).
   logic             chk_valid;
   logic [DescW-1:0] chk_desc;
+  logic [RowCountW-1:0] chk_rows_q, chk_rows_m;
   mmf_descriptor_check #(
     .MaxVector     (MaxVector),
     .Lanes         (Lanes),
@@ -375,20 +378,22 @@ module mmf_kernel #(
     .weight_words_i(weight_words_q),
     .out_valid_o   (chk_valid),
     .out_desc_o    (chk_desc),
-    .out_status_o  (desc_status)
+    .out_status_o  (desc_status),
+    .out_rows_q_o  (chk_rows_q),
+    .out_rows_m_o  (chk_rows_m)
   );
 
   logic desc_we;
   assign desc_we = kind_q == KDesc && chk_valid && wcount_q < wexpect_q;
 
   prim_ram_1r1w #(
-    .Width(DescW),
+    .Width(ChkW),
     .Depth(MaxOps)
   ) u_desc (
     .clk_i,
     .we_i   (desc_we),
     .waddr_i(load_idx_q[$clog2(MaxOps)-1:0]),
-    .wdata_i(chk_desc),
+    .wdata_i({chk_rows_m, chk_rows_q, chk_desc}),
     .raddr_i(op_q[$clog2(MaxOps)-1:0]),
     .rdata_o(desc)
   );
@@ -640,7 +645,7 @@ module mmf_kernel #(
     .rst_ni,
     .we_i         (desc_we),
     .waddr_i      (load_idx_q),
-    .wdata_i      (chk_desc),
+    .wdata_i      ({chk_rows_m, chk_rows_q, chk_desc}),
     .start_i      (start),
     .limit_valid_i(limit_valid_q),
     .limit_i      (first_bad_q),
@@ -660,7 +665,7 @@ module mmf_kernel #(
   logic [32*Channels-1:0] ch_rows;
 
   for (genvar c = 0; c < Channels; c++) begin : g_channel
-    assign ch_rows[32*c +: 32] = f_rows / Channels + 32'(c < f_rows % Channels);
+    assign ch_rows[32*c +: 32] = 32'(rows_q_ch) + 32'(RowCountW'(c) < rows_m_ch);
 
     mmf_weight_channel #(
       .Lanes      (Lanes),
@@ -1067,7 +1072,9 @@ module mmf_kernel #(
         end
 
         StDecode: begin
-          d_q <= desc;
+          d_q <= desc[DescW-1:0];
+          rows_q_ch <= desc[DescW +: RowCountW];
+          rows_m_ch <= desc[DescW+RowCountW +: RowCountW];
           vector_bytes_q <= vector_bytes_q + DescWords * 4;
           entry_q <= 1'b1;
           unique case (desc[31:0])
@@ -1145,7 +1152,7 @@ module mmf_kernel #(
                       2'd3, '0, SlotW'(f_dst), ceil_div(f_rows, VL),
                       f_rows, 1'b1);
             // Result beats out of the C -> VL regrouping: ceil(rows / C) * C lanes.
-            wsrc_q <= ceil_div(ceil_div(f_rows, Channels) * Channels, VL);
+            wsrc_q <= ceil_div((32'(rows_q_ch) + 32'(rows_m_ch != '0)) * Channels, VL);
             acc_pend_q <= '1;
             rescale_pend_q <= '1;
             gather_pend_q <= 1'b1;

@@ -13,7 +13,10 @@ module mmf_weight_prefetch #(
   parameter int unsigned MaxOps = 512,
   parameter int unsigned AddrWidth = 64,
   localparam int unsigned OpW = $clog2(MaxOps + 1),
-  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords
+  localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords,
+  localparam int unsigned RowsW = $clog2(mmf_format_pkg::MaxRows + 1),
+  // A checked descriptor: {rows % Channels, rows / Channels, descriptor} (mmf_descriptor_check)
+  localparam int unsigned ChkW = DescW + 2 * RowsW
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -21,7 +24,7 @@ module mmf_weight_prefetch #(
   // Program load (from the controller): descriptor `waddr` arrives.
   input  logic                          we_i,
   input  logic [OpW-1:0]                waddr_i,
-  input  logic [DescW-1:0]              wdata_i,
+  input  logic [ChkW-1:0]               wdata_i,
 
   // A launch: starts walking once `limit_valid` (the load is over); `ops_done` is the
   // controller's progress. `start` clears the walk.
@@ -45,16 +48,16 @@ module mmf_weight_prefetch #(
   typedef enum logic [1:0] {StIdle, StRead, StDecide, StIssue} state_e;
   state_e               state_q;
   logic [OpW-1:0]       op_q;
-  logic [DescW-1:0]     desc;
+  logic [ChkW-1:0]      desc;
   logic [Channels-1:0]  pending_q;   // channels still to take the current command
-  logic [31:0]          rows, row_words, weight;
-  logic [31:0]          base_rows;
+  logic [31:0]          row_words, weight;
+  logic [RowsW-1:0]     base_rows;
   logic [Channels-1:0]  extra_row;  // channel c reads one row more than base_rows
   logic                 unused;
   assign unused = ^{waddr_i, desc};  // the RAM is MaxOps deep; other fields are not needed
 
   prim_ram_1r1w #(
-    .Width(DescW),
+    .Width(ChkW),
     .Depth(MaxOps)
   ) u_desc (
     .clk_i,
@@ -65,21 +68,28 @@ module mmf_weight_prefetch #(
     .rdata_o(desc)
   );
 
-  assign rows = desc[32*mmf_format_pkg::FieldRows +: 32];
   assign weight = desc[32*mmf_format_pkg::FieldWeight +: 32];
   assign row_words = (desc[32*mmf_format_pkg::FieldN +: 32] + Cols - 1) / Cols;  // per block
-  assign base_rows = rows / Channels;
+  assign base_rows = desc[DescW +: RowsW];
   // The first rows % Channels channels read one row more; with one channel there is no
   // remainder (and no comparison to make: a constant one is a lint error).
   if (Channels == 1) begin : gen_one_channel
     assign extra_row = 1'b0;
   end else begin : gen_channels
-    logic [31:0] extra_rows;
-    assign extra_rows = rows % Channels;
+    logic [RowsW-1:0] extra_rows;
+    assign extra_rows = desc[DescW+RowsW +: RowsW];
     for (genvar c = 0; c < Channels; c++) begin : gen_extra
-      assign extra_row[c] = 32'(c) < extra_rows;
+      assign extra_row[c] = RowsW'(c) < extra_rows;
     end
   end
+  // A channel reads base_rows or base_rows + 1 rows, so there are two beat counts to compute,
+  // not one per channel.
+  logic [RowsW-1:0] blocks_base, blocks_extra;
+  logic [31:0]      beats_base, beats_extra;
+  assign blocks_base = (base_rows + RowsW'(TileRows - 1)) >> TileRowsLog2;
+  assign blocks_extra = (base_rows + RowsW'(TileRows)) >> TileRowsLog2;
+  assign beats_base = 32'(blocks_base) * row_words;
+  assign beats_extra = 32'(blocks_extra) * row_words;
 
   // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
   // remainder, in blocks of TileRows rows (WeightTile::read_words); a channel without rows gets
@@ -110,11 +120,10 @@ module mmf_weight_prefetch #(
             state_q <= StDecide;       // wait for the controller to get past the Embed
           end else if (desc[31:0] == mmf_format_pkg::OpBitLinear) begin
             for (int unsigned c = 0; c < Channels; c++) begin
-              beats_q[32*c +: 32] <=
-                  ((base_rows + 32'(extra_row[c]) + 32'(TileRows - 1)) >> TileRowsLog2) * row_words;
+              beats_q[32*c +: 32] <= extra_row[c] ? beats_extra : beats_base;
               addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] +
                   AddrWidth'(weight) * WordBytes;
-              pending_q[c] <= base_rows + 32'(extra_row[c]) != 0;
+              pending_q[c] <= base_rows != '0 || extra_row[c];
             end
             state_q <= StIssue;
           end else begin

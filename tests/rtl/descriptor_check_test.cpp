@@ -54,6 +54,7 @@ std::array<uint32_t, kDescriptorWords> random_descriptor(std::mt19937& rng, uint
     uint32_t limit = vec_words;
     if (f == kFieldOpcode) limit = kOpcodeMax;
     if (f == kFieldN || f == kFieldRows) limit = kMaxVector;
+    if (f == kFieldRows && rng() % 3 == 0) limit = kMaxRows;  // the quotient's range
     if (f >= kFieldSrc0 && f <= kFieldDst) limit = rng() % 2 ? kNumBuffers : kDstMemory;
     if (f == kFieldMant) limit = kMantLimit;
     if (f == kFieldExp) limit = static_cast<uint32_t>(kExpLimit);
@@ -75,7 +76,7 @@ void check_against_the_host(uint32_t channels) {
   std::mt19937 rng(9 + channels);
   std::bernoulli_distribution gap(0.2);
   std::map<uint32_t, int> seen;
-  int disagreements = 0;
+  int disagreements = 0, quotients = 0;
   for (int group = 0; group < 600; ++group) {
     const uint32_t vec_words = edgy(rng, 1u << 20);
     const uint32_t weight_words = edgy(rng, 1u << 16);
@@ -105,6 +106,13 @@ void check_against_the_host(uint32_t channels) {
         for (uint32_t w = 0; w < kDescriptorWords; ++w) {
           MMF_ASSERT_EQ(io.out_desc_o[w], want_desc[w]) << "descriptor word " << w;
         }
+        // The rows per channel, which the controller and prefetcher take instead of dividing.
+        const uint32_t rows = want_desc[kFieldRows];
+        if (rows <= kMaxRows) {
+          MMF_ASSERT_EQ(io.out_rows_q_o, rows / channels) << "rows " << rows;
+          MMF_ASSERT_EQ(io.out_rows_m_o, rows % channels) << "rows " << rows;
+          ++quotients;
+        }
         ++got;
       }
       if (io.in_valid_i) ++next;
@@ -112,6 +120,7 @@ void check_against_the_host(uint32_t channels) {
     }
   }
   MMF_EXPECT_EQ(disagreements, 0);
+  MMF_EXPECT_GE(quotients, 20000);
   for (uint32_t code : {kStatusOk, kStatusBadOpcode, kStatusBadBuffer, kStatusBadLength,
                         kStatusBadVecAddress, kStatusBadWeightRange, kStatusBadField}) {
     MMF_EXPECT_GE(seen[code], 50) << "status " << code << " too rare to be tested";
