@@ -45,15 +45,18 @@ module mmf_gearbox #(
   assign in_ready_o = !flush_q && 32'(fill_left) + InLanes <= Slots;
   assign in_fire = in_valid_i && in_ready_o;
 
-  // The new lanes land above the ones held; lanes above the fill are kept zero.
-  always_comb begin
-    merged = shifted;
-    for (int unsigned k = 0; k < Slots; k++) begin
-      if (k >= 32'(fill_left) && k < 32'(fill_left) + InLanes) begin
-        merged[Width*k +: Width] = in_data_i[Width*(k - 32'(fill_left)) +: Width];
-      end
-    end
+  // The new lanes land above the ones held. Lanes at and above the fill are zero (every update
+  // keeps them so), so the input moved up by fill_left lanes is ORed in. The move is a log
+  // shifter, one stage of constant shift per bit of fill_left: FillW levels of 2:1 multiplexers.
+  // (Written as one part-select per slot at a computed lane, it was a 32-bit-amount shifter of
+  // the whole input per slot: 63 of 992 bits in u280's row regrouping, which ran Yosys out of
+  // memory.)
+  logic [Width*Slots-1:0] moved [FillW+1] /* verilator split_var */;
+  assign moved[0] = (Width * Slots)'(in_data_i);
+  for (genvar b = 0; b < FillW; b++) begin : g_move
+    assign moved[b+1] = fill_left[b] ? moved[b] << (Width * (1 << b)) : moved[b];
   end
+  assign merged = shifted | moved[FillW];
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
