@@ -13,7 +13,7 @@
 //
 // A read port chooses among the slots PortSlots gives it, not all NumSlots: the choice is a
 // BeatW-wide multiplexer per port, the bank's largest logic (four 13-way choices of 1,024 bits
-// were about 49,000 LUT on u280). A port the job does not read names slot 0, whatever its set;
+// were 50,215 LUT on u280, docs/resources.md). A port the job does not read names slot 0, whatever its set;
 // only ports in HalfPorts take half mode.
 module mmf_buffer_bank #(
   parameter int unsigned Lanes = 4,

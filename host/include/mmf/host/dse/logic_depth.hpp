@@ -4,11 +4,10 @@
 // cells, not a timing analysis: see docs/resources.md, "Logic depth and fit".
 #pragma once
 
-#include <vector>
-
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace mmf::host {
 
