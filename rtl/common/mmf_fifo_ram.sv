@@ -14,6 +14,7 @@ module mmf_fifo_ram #(
   parameter int unsigned Width = 32,
   parameter int unsigned Depth = 1024,  // entries in the RAM
   parameter int unsigned OutDepth = 3,  // output buffer, at least 3 for full throughput
+  parameter logic UltraRam = 1'b0,      // the RAM in UltraRAM (prim_ram_1r1w)
   localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned CountW = $clog2(Depth + OutDepth + 1)
 ) (
@@ -65,8 +66,9 @@ module mmf_fifo_ram #(
   end
 
   prim_ram_1r1w #(
-    .Width(Width),
-    .Depth(Depth)
+    .Width   (Width),
+    .Depth   (Depth),
+    .UltraRam(UltraRam)
   ) u_ram (
     .clk_i,
     .we_i   (push),

@@ -15,6 +15,7 @@ module mmf_axi_read_master #(
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned MaxBurst = 64,   // beats per burst, 1 .. 256
   parameter int unsigned FifoDepth = 256, // beats of buffering, at least MaxBurst
+  parameter logic FifoUltraRam = 1'b0,    // the FIFO in UltraRAM (prim_ram_1r1w)
   localparam int unsigned BeatBytes = DataWidth / 8,
   // The FIFO's output buffer (mmf_fifo_ram); the FIFO holds FifoDepth + OutDepth beats.
   localparam int unsigned OutDepth = 3,
@@ -107,7 +108,8 @@ module mmf_axi_read_master #(
   mmf_fifo_ram #(
     .Width   (DataWidth),
     .Depth   (FifoDepth),
-    .OutDepth(OutDepth)
+    .OutDepth(OutDepth),
+    .UltraRam(FifoUltraRam)
   ) u_data (
     .clk_i,
     .rst_ni,

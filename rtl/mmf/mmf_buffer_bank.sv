@@ -147,6 +147,14 @@ module mmf_buffer_bank #(
       if (s < slot && PortSlots[NumSlots*p + s]) rank_of++;
     end
   endfunction
+  // Every slot's rank on port p, entry s at [SlotW*s +: SlotW] (0 past NumSlots): a constant,
+  // so the rank of the job's slot is one table read. rank_of on a signal unrolled into a chain
+  // of 13 compares and adds, 10 LUT levels (docs/resources.md).
+  localparam int unsigned NumEntries = 1 << SlotW;
+  function automatic logic [NumEntries*SlotW-1:0] ranks_of(input int unsigned p);
+    ranks_of = '0;
+    for (int unsigned s = 0; s < NumSlots; s++) ranks_of[SlotW*s +: SlotW] = SlotW'(rank_of(p, s));
+  endfunction
 
   logic [4*BeatW-1:0] read_beat;
   for (genvar p = 0; p < 4; p++) begin : g_port
@@ -154,6 +162,7 @@ module mmf_buffer_bank #(
     localparam int unsigned KW = K > 1 ? $clog2(K) : 1;
 
     logic [BeatW-1:0] beat;
+    localparam logic [NumEntries*SlotW-1:0] Ranks = ranks_of(p);
     if (K == 0) begin : g_none
       assign beat = '0;
     end else begin : g_mux
@@ -171,7 +180,7 @@ module mmf_buffer_bank #(
           if (!rst_ni) begin
             sel_q <= '0;
           end else if (job_valid_i && job_ready_o) begin
-            sel_q <= KW'(rank_of(p, 32'(job_slots_i[SlotW*p +: SlotW])));
+            sel_q <= KW'(Ranks[SlotW*job_slots_i[SlotW*p +: SlotW] +: SlotW]);
           end
         end
         assign beat = choices[BeatW*sel_q +: BeatW];

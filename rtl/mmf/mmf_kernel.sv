@@ -20,6 +20,8 @@ module mmf_kernel #(
   parameter int unsigned MaxVector = 16384,
   parameter int unsigned MaxOps = 512,
   parameter int unsigned WeightFifoDepth = 256,
+  // The weight FIFOs in UltraRAM: 31 x 1 Mbit of FIFO were 92 % of the U280's block RAM.
+  parameter logic WeightFifoUltraRam = 1'b0,
   localparam int unsigned AddrWidth = 64,
   localparam int unsigned WDataW = 2 * Lanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
@@ -668,11 +670,12 @@ module mmf_kernel #(
     assign ch_rows[32*c +: 32] = 32'(rows_q_ch) + 32'(RowCountW'(c) < rows_m_ch);
 
     mmf_weight_channel #(
-      .Lanes      (Lanes),
-      .TileRows   (TileRows),
-      .MaxRowWords(MaxRowWords),
-      .AddrWidth  (AddrWidth),
-      .FifoDepth  (WeightFifoDepth)
+      .Lanes       (Lanes),
+      .TileRows    (TileRows),
+      .MaxRowWords (MaxRowWords),
+      .AddrWidth   (AddrWidth),
+      .FifoDepth   (WeightFifoDepth),
+      .FifoUltraRam(WeightFifoUltraRam)
     ) u_channel (
       .clk_i,
       .rst_ni,

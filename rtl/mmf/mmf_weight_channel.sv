@@ -12,6 +12,7 @@ module mmf_weight_channel #(
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned MaxBurst = 64,
   parameter int unsigned FifoDepth = 256,
+  parameter logic FifoUltraRam = 1'b0,
   localparam int unsigned DataWidth = 2 * Lanes,
   localparam int unsigned Cols = Lanes / TileRows,
   localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
@@ -65,8 +66,9 @@ module mmf_weight_channel #(
   mmf_axi_read_master #(
     .DataWidth(DataWidth),
     .AddrWidth(AddrWidth),
-    .MaxBurst (MaxBurst),
-    .FifoDepth(FifoDepth)
+    .MaxBurst    (MaxBurst),
+    .FifoDepth   (FifoDepth),
+    .FifoUltraRam(FifoUltraRam)
   ) u_reader (
     .clk_i,
     .rst_ni,

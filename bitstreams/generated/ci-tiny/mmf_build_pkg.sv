@@ -15,6 +15,8 @@ package mmf_build_pkg;
   // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the
   // memory streaming through the vector work between two BitLinears.
   localparam int unsigned WeightFifoDepth = 4096;
+  // 1: the weight FIFOs ask for UltraRAM (the part has it).
+  localparam int unsigned WeightFifoUltraRam = 1;
   localparam logic [63:0] Fingerprint = 64'h77018b6615c5c57e;
 
 endpackage

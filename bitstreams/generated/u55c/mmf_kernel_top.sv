@@ -1206,13 +1206,14 @@ module mmf_u55c (
   assign unused_dbg = ^dbg_state;
 
   mmf_kernel #(
-    .Lanes          (mmf_build_pkg::Lanes),
-    .TileRows       (mmf_build_pkg::TileRows),
-    .Channels       (mmf_build_pkg::WeightChannels),
-    .VectorLanes    (mmf_build_pkg::VectorLanes),
-    .MaxVector      (mmf_build_pkg::MaxVector),
-    .MaxOps         (mmf_build_pkg::MaxOps),
-    .WeightFifoDepth(mmf_build_pkg::WeightFifoDepth)
+    .Lanes             (mmf_build_pkg::Lanes),
+    .TileRows          (mmf_build_pkg::TileRows),
+    .Channels          (mmf_build_pkg::WeightChannels),
+    .VectorLanes       (mmf_build_pkg::VectorLanes),
+    .MaxVector         (mmf_build_pkg::MaxVector),
+    .MaxOps            (mmf_build_pkg::MaxOps),
+    .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),
+    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0)
   ) u_kernel (
     .clk_i         (ap_clk),
     .rst_ni        (ap_rst_n),

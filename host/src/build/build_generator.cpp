@@ -188,6 +188,9 @@ std::string sv_package(const BuildDescriptor& b) {
     << "  // Weight words each channel's read FIFO holds (about 128 KiB): enough to keep the\n"
     << "  // memory streaming through the vector work between two BitLinears.\n"
     << "  localparam int unsigned WeightFifoDepth = " << b.weight_fifo_words() << ";\n"
+    << "  // 1: the weight FIFOs ask for UltraRAM (the part has it).\n"
+    << "  localparam int unsigned WeightFifoUltraRam = " << (b.weight_fifo_ultra_ram() ? 1 : 0)
+    << ";\n"
     << "  localparam logic [63:0] Fingerprint = 64'h" << std::hex << std::setw(16)
     << std::setfill('0') << b.fingerprint() << std::dec << ";\n\n"
     << "endpackage\n";

@@ -111,13 +111,14 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     return channel_bus(channels, sig);
   };
   s << "  mmf_kernel #(\n"
-    << "    .Lanes          (mmf_build_pkg::Lanes),\n"
-    << "    .TileRows       (mmf_build_pkg::TileRows),\n"
-    << "    .Channels       (mmf_build_pkg::WeightChannels),\n"
-    << "    .VectorLanes    (mmf_build_pkg::VectorLanes),\n"
-    << "    .MaxVector      (mmf_build_pkg::MaxVector),\n"
-    << "    .MaxOps         (mmf_build_pkg::MaxOps),\n"
-    << "    .WeightFifoDepth(mmf_build_pkg::WeightFifoDepth)\n"
+    << "    .Lanes             (mmf_build_pkg::Lanes),\n"
+    << "    .TileRows          (mmf_build_pkg::TileRows),\n"
+    << "    .Channels          (mmf_build_pkg::WeightChannels),\n"
+    << "    .VectorLanes       (mmf_build_pkg::VectorLanes),\n"
+    << "    .MaxVector         (mmf_build_pkg::MaxVector),\n"
+    << "    .MaxOps            (mmf_build_pkg::MaxOps),\n"
+    << "    .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),\n"
+    << "    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0)\n"
     << "  ) u_kernel (\n"
     << "    .clk_i         (ap_clk),\n"
     << "    .rst_ni        (ap_rst_n),\n";

@@ -210,6 +210,7 @@ SynthParams weight_params(const BuildPackage& p) {
 SynthParams channel_params(const BuildPackage& p) {
   SynthParams out = weight_params(p);
   out.emplace_back("FifoDepth", need(p, "WeightFifoDepth"));
+  out.emplace_back("FifoUltraRam", need(p, "WeightFifoUltraRam"));
   return out;
 }
 SynthParams vector_params(const BuildPackage& p) {
@@ -248,7 +249,8 @@ SynthParams kernel_params(const BuildPackage& p) {
           {"VectorLanes", need(p, "VectorLanes")},
           {"MaxVector", need(p, "MaxVector")},
           {"MaxOps", need(p, "MaxOps")},
-          {"WeightFifoDepth", need(p, "WeightFifoDepth")}};
+          {"WeightFifoDepth", need(p, "WeightFifoDepth")},
+          {"WeightFifoUltraRam", need(p, "WeightFifoUltraRam")}};
 }
 
 int64_t none(const BuildPackage&) {

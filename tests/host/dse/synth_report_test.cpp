@@ -259,8 +259,15 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   const host::SynthParams channel = {{"Lanes", 16},
                                      {"TileRows", 4},
                                      {"MaxRowWords", 4096},
-                                     {"FifoDepth", p.at("WeightFifoDepth")}};
+                                     {"FifoDepth", p.at("WeightFifoDepth")},
+                                     {"FifoUltraRam", 1}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").params, channel);
+  // ci-tiny is placed on the U280, which has UltraRAM; a part without it gets block RAM.
+  host::BuildDescriptor no_uram = ci_tiny();
+  no_uram.board.resources.uram = 0;
+  MMF_EXPECT_EQ(unit_named(host::synth_units(package_of(no_uram)), "mmf_weight_channel")
+                    .params.back(),
+                (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
   const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
@@ -314,6 +321,7 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
   MMF_EXPECT_TRUE(k.find("synth_xilinx -family xcup -top mmf_kernel -noiopad") != std::string::npos)
       << k;
   MMF_EXPECT_TRUE(k.find("-chparam WeightFifoDepth ") != std::string::npos) << k;
+  MMF_EXPECT_TRUE(k.find("-chparam WeightFifoUltraRam 1") != std::string::npos) << k;
   MMF_EXPECT_TRUE(k.find("blackbox") == std::string::npos) << "alone, the top maps everything";
   // Beside its units, the top keeps them as black boxes, in each form a module takes after
   // elaboration.

@@ -122,9 +122,13 @@ struct BuildDescriptor {
   // 4096 words, enough to keep the memory streaming through the vector work between two
   // BitLinears.
   int weight_fifo_words() const;
+  // The weight FIFOs ask for UltraRAM: an AMD part that has it. A 1024-bit FIFO of 1024 words
+  // is 29 BRAM36 or 15 URAM288; 31 of them were 92 % of the U280's block RAM.
+  bool weight_fifo_ultra_ram() const { return board.vendor == "amd" && board.resources.uram > 0; }
   // FNV-1a over the canonical form of every field that shapes the kernel: the csim backend
   // refuses a YAML whose fingerprint differs from the build compiled into it. `energy` and the
-  // board's vendor, host link and resources are left out: they do not shape the kernel.
+  // board's vendor, host link and resources are left out: they do not change what the kernel
+  // computes or when (the resources only choose where the weight FIFOs are mapped).
   uint64_t fingerprint() const;
 };
 
