@@ -265,9 +265,9 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   // ci-tiny is placed on the U280, which has UltraRAM; a part without it gets block RAM.
   host::BuildDescriptor no_uram = ci_tiny();
   no_uram.board.resources.uram = 0;
-  MMF_EXPECT_EQ(unit_named(host::synth_units(package_of(no_uram)), "mmf_weight_channel")
-                    .params.back(),
-                (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
+  MMF_EXPECT_EQ(
+      unit_named(host::synth_units(package_of(no_uram)), "mmf_weight_channel").params.back(),
+      (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
   const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
