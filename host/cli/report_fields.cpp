@@ -30,6 +30,19 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
     if (t.link_cycles) j["link_cycles_per_token"] = static_cast<double>(*t.link_cycles) / launches;
+    if (t.perf) {
+      const host::PerfCounters& p = *t.perf;
+      j["perf"] = {{"busy_cycles", p.busy_cycles},
+                   {"accumulate_cycles", p.accumulate_cycles},
+                   {"starved_cycles", p.starved_cycles},
+                   {"pass_cycles", p.pass_cycles},
+                   {"vec_wait_cycles", p.vec_wait_cycles},
+                   {"vec_read_bytes", p.vec_read_bytes},
+                   {"vec_write_bytes", p.vec_write_bytes},
+                   {"source",
+                    "the RTL's performance registers (0x400 + 8k), summed over launches; the "
+                    "cycle counts overlap"}};
+    }
     j["tok_per_s_device_source"] =
         backend == "xrt"
             ? "measured (the kernel's busy-cycle counter on the board, at the build's clock)"

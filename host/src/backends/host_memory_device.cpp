@@ -153,7 +153,8 @@ void HostMemoryDevice::wait(std::chrono::milliseconds timeout) {
   }
   state_ = RunState::idle;
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-  counters_ = DeviceCounters{result_, last_cycles(), last_op_cycles(), last_link_cycles()};
+  counters_ =
+      DeviceCounters{result_, last_cycles(), last_op_cycles(), last_link_cycles(), last_perf()};
 }
 
 }  // namespace mmf::host

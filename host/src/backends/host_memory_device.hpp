@@ -47,6 +47,8 @@ class HostMemoryDevice : public Device {
   // Per-op cycles of the last run, from timed backends; host-link cycles from the platform.
   virtual std::vector<OpCycles> last_op_cycles() const { return {}; }
   virtual std::optional<uint64_t> last_link_cycles() const { return std::nullopt; }
+  // The RTL's performance registers after the last run (backends that run the RTL).
+  virtual std::optional<PerfCounters> last_perf() const { return std::nullopt; }
 
  private:
   struct Buffer {

@@ -111,6 +111,10 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
   totals_.vector_bytes += c.kernel.vector_bytes;
   if (c.cycles) totals_.cycles = totals_.cycles.value_or(0) + *c.cycles;
   if (c.link_cycles) totals_.link_cycles = totals_.link_cycles.value_or(0) + *c.link_cycles;
+  if (c.perf) {
+    if (!totals_.perf) totals_.perf = PerfCounters{};
+    *totals_.perf += *c.perf;
+  }
   device_->read(launch_.vec, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
                 logits_.size() * sizeof(int32_t));
   return logits_;

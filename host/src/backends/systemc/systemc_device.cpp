@@ -91,6 +91,9 @@ class SystemcDevice final : public HostMemoryDevice {
   std::optional<uint64_t> last_cycles() const override { return cycles_; }
   std::vector<OpCycles> last_op_cycles() const override { return ops_; }
   std::optional<uint64_t> last_link_cycles() const override { return link_cycles_; }
+  std::optional<PerfCounters> last_perf() const override {
+    return rtl_ ? std::optional<PerfCounters>(rtl_->perf()) : std::nullopt;
+  }
 
  private:
   // timed: null. rtl: the build's Verilator --sc module, elaborated in the platform (the

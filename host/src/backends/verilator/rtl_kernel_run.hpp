@@ -25,12 +25,14 @@ class RtlKernelRun {
   mmf_hls::KernelCounters run(const HostLaunch& launch);
   uint64_t cycles() const { return cycles_; }  // of the last run, ap_start .. ap_done
   const std::vector<OpCycles>& ops() const { return ops_; }
+  const PerfCounters& perf() const { return perf_; }  // of the last run
 
  private:
   std::unique_ptr<sim::KernelSim> sim_;
   std::string backend_;
   uint64_t cycles_ = 0;
   std::vector<OpCycles> ops_;
+  PerfCounters perf_;
 };
 
 }  // namespace mmf::host

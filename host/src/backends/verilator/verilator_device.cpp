@@ -18,6 +18,7 @@ class VerilatorDevice final : public HostMemoryDevice {
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override { return kernel_.run(launch); }
   std::optional<uint64_t> last_cycles() const override { return kernel_.cycles(); }
   std::vector<OpCycles> last_op_cycles() const override { return kernel_.ops(); }
+  std::optional<PerfCounters> last_perf() const override { return kernel_.perf(); }
 
  private:
   RtlKernelRun kernel_;

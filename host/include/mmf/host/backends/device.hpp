@@ -39,14 +39,39 @@ struct OpCycles {
   uint64_t start = 0, end = 0;
 };
 
+// The RTL kernel's performance registers (0x400 + 8k, rtl/mmf/mmf_kernel.sv) after a run: where
+// its busy cycles went. The cycle counts overlap (a cycle can both run a vector pass and wait
+// on the vector bank), so they do not add up to busy_cycles.
+struct PerfCounters {
+  uint64_t busy_cycles = 0;        // ap_start .. ap_done, controller not idle
+  uint64_t accumulate_cycles = 0;  // a BitLinear's accumulate phase running
+  uint64_t starved_cycles = 0;     // some weight accumulator waiting for its FIFO (memory-bound)
+  uint64_t pass_cycles = 0;        // a pass of on-chip slots through a vector unit running
+  uint64_t vec_wait_cycles = 0;    // waiting on a vector-bank read or write
+  uint64_t vec_read_bytes = 0, vec_write_bytes = 0;
+
+  PerfCounters& operator+=(const PerfCounters& o) {
+    busy_cycles += o.busy_cycles;
+    accumulate_cycles += o.accumulate_cycles;
+    starved_cycles += o.starved_cycles;
+    pass_cycles += o.pass_cycles;
+    vec_wait_cycles += o.vec_wait_cycles;
+    vec_read_bytes += o.vec_read_bytes;
+    vec_write_bytes += o.vec_write_bytes;
+    return *this;
+  }
+};
+
 // The kernel's counter registers after a run. Only from timed backends: `cycles` (the launch,
 // ap_start to ap_done; on systemc the host link too, `link_cycles` of them) and `ops` (one per
-// op that ran: verilator from the controller's state changes, systemc from its timed model).
+// op that ran: verilator from the controller's state changes, systemc from its timed model);
+// `perf` only from the backends that run the RTL (verilator, systemc --accelerator rtl*).
 struct DeviceCounters {
   mmf_hls::KernelCounters kernel;
   std::optional<uint64_t> cycles;
   std::vector<OpCycles> ops;
   std::optional<uint64_t> link_cycles;
+  std::optional<PerfCounters> perf;
 };
 
 class Device {

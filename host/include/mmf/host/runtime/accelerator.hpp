@@ -24,6 +24,7 @@ struct CounterTotals {
   uint64_t vector_bytes = 0;
   std::optional<uint64_t> cycles;       // only from timed backends
   std::optional<uint64_t> link_cycles;  // of those, the host link's (systemc)
+  std::optional<PerfCounters> perf;     // only from backends that run the RTL
 };
 
 // Allocates the image's banks on the device (weight channel c on memory channel c, the vector
