@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Cycle-accurate performance of the RTL kernel: one `mmf run --backend verilator` and the
 # figures docs/results-rtl.md reports (simulated cycles per token against the weight-streaming
-# bound, device tokens/s at the build's clock, simulator speed on this host).
+# bound, device tokens/s at the build's clock, simulator speed on this host; on stderr the
+# token ids and the performance registers per token).
 #
 #   scripts/rtl-performance.sh MODEL BUILD [TOKENS] [PROMPT]
 #   scripts/rtl-performance.sh random:1.3b u280 1 Hi
@@ -28,4 +29,11 @@ print(f"| {sys.argv[2]} | {sys.argv[3]} | {d['counters']['launches']} | {c:,.0f}
       f"{c / b:.3f} | {d['tok_per_s_device']:.1f} | {d['sim_cycles_per_s']:,.0f} | "
       f"{d['seconds']:.1f} |")
 print("token_ids:", d["token_ids"], file=sys.stderr)
+# The performance registers per token, as shares of the busy cycles (they overlap).
+p, n = d["perf"], d["counters"]["launches"]
+busy = p["busy_cycles"]
+share = lambda k: f"{p[k] / n:,.0f} ({100 * p[k] / busy:.1f} %)"
+print(f"perf: | {sys.argv[2]} | {sys.argv[3]} | {busy / n:,.0f} | {share('accumulate_cycles')} | "
+      f"{share('starved_cycles')} | {share('pass_cycles')} | {share('vec_wait_cycles')} |",
+      file=sys.stderr)
 PY
