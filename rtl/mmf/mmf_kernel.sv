@@ -200,7 +200,6 @@ module mmf_kernel #(
   logic           limit_valid_q;
   logic [31:0]    status_q, token_q;
   logic [63:0]    ternary_ops_q, weight_bytes_q, vector_bytes_q;
-  logic [63:0]    busy_q, pass_q, vec_wait_q, starve_q, acc_q;
   logic [DescW-1:0] d_q;
   // A checked descriptor as the descriptor RAM holds it: {rows % Channels, rows / Channels,
   // the descriptor}, the division done once by mmf_descriptor_check.
@@ -935,11 +934,6 @@ module mmf_kernel #(
       ternary_ops_q <= '0;
       weight_bytes_q <= '0;
       vector_bytes_q <= '0;
-      busy_q <= '0;
-      pass_q <= '0;
-      vec_wait_q <= '0;
-      starve_q <= '0;
-      acc_q <= '0;
       d_q <= '0;
       rd_pend_q <= 1'b0;
       wr_pend_q <= 1'b0;
@@ -1002,17 +996,6 @@ module mmf_kernel #(
         end
       end
 
-      // ---- performance counters
-      if (state_q != StIdle) busy_q <= busy_q + 1;
-      if (bank_valid || !bank_job_ready) pass_q <= pass_q + 1;
-      if (rd_pend_q || ((kind_q == KDesc || kind_q == KToken || kind_q == KSlotLoad ||
-                         kind_q == KEmbed) && !step_done) ||
-          (!wr_idle && kind_q != KNorm)) begin
-        vec_wait_q <= vec_wait_q + 1;
-      end
-      if (|ch_starved) starve_q <= starve_q + 1;
-      if (kind_q == KNorm && state_q == StBlRun && !step_done) acc_q <= acc_q + 1;
-
       entry_q <= 1'b0;
       unique case (state_q)
         StIdle: begin
@@ -1033,11 +1016,6 @@ module mmf_kernel #(
             ternary_ops_q <= '0;
             weight_bytes_q <= '0;
             vector_bytes_q <= '0;
-            busy_q <= '0;
-            pass_q <= '0;
-            vec_wait_q <= '0;
-            starve_q <= '0;
-            acc_q <= '0;
             // The program must lie in the bank and hold 1 .. MaxOps ops (program_fits()).
             if (scalars[63:32] == 0 || scalars[63:32] > MaxOps ||
                 64'(scalars[31:0]) + 64'(scalars[63:32]) * DescWords > 64'(scalars[95:64])) begin
@@ -1292,25 +1270,33 @@ module mmf_kernel #(
   assign dbg_state_o = 6'(state_q);
 
   // ---------------------------------------------------------------- counters (0x400 + 8k)
-  always_comb begin
-    counters = '0;
-    counters[64*0 +: 64] = 64'(status_q);
-    counters[64*1 +: 64] = 64'(op_q);
-    counters[64*2 +: 64] = ternary_ops_q;
-    counters[64*3 +: 64] = weight_bytes_q;
-    counters[64*4 +: 64] = vector_bytes_q;
-    counters[64*5 +: 64] = busy_q;
-    counters[64*6 +: 64] = pass_q;
-    counters[64*7 +: 64] = vec_wait_q;
-    counters[64*8 +: 64] = starve_q;
-    counters[64*9 +: 64] = acc_q;
-    counters[64*10 +: 64] = vec_read_bytes;
-    counters[64*11 +: 64] = vec_write_bytes;
-    counters[64*12 +: 64] = 64'({vec_write_error, vec_read_error, ch_error});
-    for (int unsigned c = 0; c < Channels; c++) begin
-      counters[64*(13+c) +: 64] = ch_bytes[64*c +: 64];
-    end
-  end
+  mmf_perf_counters #(
+    .Channels(Channels),
+    .MaxOps  (MaxOps)
+  ) u_counters (
+    .clk_i,
+    .rst_ni,
+    .clear_i          (state_q == StIdle && start),
+    .busy_i           (state_q != StIdle),
+    .pass_i           (bank_valid || !bank_job_ready),
+    .vec_wait_i       (rd_pend_q || ((kind_q == KDesc || kind_q == KToken ||
+                                      kind_q == KSlotLoad || kind_q == KEmbed) && !step_done) ||
+                       (!wr_idle && kind_q != KNorm)),
+    .starved_i        (ch_starved),
+    .acc_i            (kind_q == KNorm && state_q == StBlRun && !step_done),
+    .status_i         (status_q),
+    .ops_i            (op_q),
+    .ternary_ops_i    (ternary_ops_q),
+    .weight_bytes_i   (weight_bytes_q),
+    .vector_bytes_i   (vector_bytes_q),
+    .vec_read_bytes_i (vec_read_bytes),
+    .vec_write_bytes_i(vec_write_bytes),
+    .vec_read_error_i (vec_read_error),
+    .vec_write_error_i(vec_write_error),
+    .ch_error_i       (ch_error),
+    .ch_bytes_i       (ch_bytes),
+    .counters_o       (counters)
+  );
 
   logic unused;
   // Not needed here: the sigmoid output (GLU uses SiLU only), fields the check already vetted,
