@@ -7,6 +7,7 @@
 rtl/mmf_format_pkg.sv
 bitstreams/generated/mmf_lut_pkg.sv
 rtl/mmf_numerics_pkg.sv
+rtl/mmf/mmf_kernel_pkg.sv
 rtl/prim/prim_ram_1r1w.sv
 rtl/common/mmf_fifo.sv
 rtl/common/mmf_fifo_ram.sv
@@ -22,6 +23,7 @@ rtl/mmf/mmf_axi_write_master.sv
 rtl/mmf/mmf_axil_control.sv
 rtl/mmf/mmf_bf16_to_q16.sv
 rtl/mmf/mmf_buffer_bank.sv
+rtl/mmf/mmf_controller.sv
 rtl/mmf/mmf_descriptor_check.sv
 rtl/mmf/mmf_divider.sv
 rtl/mmf/mmf_kernel.sv

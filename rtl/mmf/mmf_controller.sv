@@ -1,0 +1,779 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel's controller (mirrors run_program of hls/include/mmf_hls/controller.hpp): it takes
+// a launch, has the program loaded and checked, then runs the ops in order, the ops before a bad
+// one and nothing after it. Each op is a few steps, each one stream through the vector datapath
+// set up in a state's entry cycle: a vector-bank read into a slot (or into the program loader,
+// or the token), a pass of up to four slots through a unit into a slot, or a slot written to the
+// vector bank. A step is done once every job it handed out (reader and writer commands, the
+// bank's pass, the unit's job, the weight array's BitLinear) was taken, the write side saw the
+// beats it expects and the writer is idle. It keeps the op counters of the HLS controller
+// (status, ops, ternary ops, weight and vector bytes) by the same rules.
+module mmf_controller #(
+  parameter int unsigned Lanes = 16,
+  // A weight word is a tile of TileRows rows x Lanes / TileRows columns.
+  parameter int unsigned TileRows = 1,
+  parameter int unsigned Channels = 2,
+  parameter int unsigned VectorLanes = 4,
+  parameter int unsigned MaxVector = 16384,
+  parameter int unsigned MaxOps = 512,
+  localparam int unsigned VL = VectorLanes,
+  localparam int unsigned Rows = MaxVector / VL,
+  localparam int unsigned RowW = $clog2(Rows + 1),
+  localparam int unsigned OpW = $clog2(MaxOps + 1),
+  localparam int unsigned DescWords = mmf_format_pkg::DescriptorWords,
+  localparam int unsigned DescW = 32 * DescWords,
+  localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1),
+  // A checked descriptor as the descriptor RAM holds it: {rows % Channels, rows / Channels,
+  // the descriptor}.
+  localparam int unsigned ChkW = DescW + 2 * RowCountW,
+  localparam int unsigned Cols = Lanes / TileRows,
+  localparam int unsigned MaxRowWords = (MaxVector + Cols - 1) / Cols,
+  localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
+  localparam int unsigned SlotW = mmf_kernel_pkg::SlotW
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+
+  // A launch: the control slave's start and the launch scalars, sampled then. launch_o when the
+  // controller takes it (idle); done_o for one cycle at the end of the run.
+  input  logic                  start_i,
+  input  logic [31:0]           program_i,   // word index of the program in the vector bank
+  input  logic [31:0]           num_ops_i,
+  input  logic [31:0]           vec_words_i,
+  output logic                  launch_o,
+  output logic                  done_o,
+  output logic [5:0]            dbg_state_o,
+
+  // The program: loaded (load_done_o, to the end of the run), its first bad op and that op's
+  // status code (from the program load). op_o is the number of ops done, the op being run, and the
+  // descriptor RAM's read address: desc_i holds that op one cycle later.
+  output logic                  load_done_o,
+  input  logic [OpW-1:0]        first_bad_i,
+  input  logic [7:0]            bad_code_i,
+  output logic [OpW-1:0]        op_o,
+  input  logic [ChkW-1:0]       desc_i,
+
+  // The step's kind: what the vector datapath routes (mmf_kernel_pkg::kind_e).
+  output mmf_kernel_pkg::kind_e kind_o,
+
+  // Reader commands, and its beats as the step's sink takes them: rd_word_i is a beat's first
+  // word (an Embed's token id); rd_last_o marks the step's last beat.
+  output logic                  rd_cmd_valid_o,
+  input  logic                  rd_cmd_ready_i,
+  output logic [31:0]           rd_cmd_addr_o,
+  output logic [31:0]           rd_cmd_n_o,
+  input  logic                  rd_valid_i,
+  input  logic                  rd_ready_i,
+  input  logic [31:0]           rd_word_i,
+  output logic                  rd_last_o,
+
+  // Writer commands; the writer is idle once every write it took is acknowledged.
+  output logic                  wr_cmd_valid_o,
+  input  logic                  wr_cmd_ready_i,
+  output logic [31:0]           wr_cmd_addr_o,
+  output logic [31:0]           wr_cmd_n_o,
+  input  logic                  wr_idle_i,
+
+  // The bank's pass job (mmf_buffer_bank): slots of ports a..d, half-mode ports, rows, passes,
+  // first row.
+  output logic                  bank_job_valid_o,
+  input  logic                  bank_job_ready_i,
+  output logic [4*SlotW-1:0]    bank_job_slots_o,
+  output logic [3:0]            bank_job_half_o,
+  output logic [RowW-1:0]       bank_job_rows_o,
+  output logic [1:0]            bank_job_passes_o,
+  output logic [RowW-1:0]       bank_job_start_o,
+
+  // The job of the step's unit (norm/quantize, products, realignment).
+  output logic                  unit_job_valid_o,
+  input  logic                  unit_job_ready_i,
+
+  // A BitLinear's job for the weight array: started in the cycle wa_job_start_o, pending until
+  // every channel, rescale and the gather took their part.
+  output logic                  wa_job_start_o,
+  input  logic                  wa_job_pending_i,
+
+  // The write side: out_fire_i counts the step's beats; the first wexpect are kept
+  // (out_keep_o), beat k lands in row k (out_beat_o) of slot out_slot_o with the lanes past
+  // out_lanes_o values masked, or goes to the writer (a BitLinear's results, out_to_memory_o).
+  input  logic                  out_fire_i,
+  output logic                  out_keep_o,
+  output logic [31:0]           out_beat_o,
+  output logic [31:0]           out_lanes_o,
+  output logic [SlotW-1:0]      out_slot_o,
+  output logic                  out_to_memory_o,
+
+  // Fields of the op being run, stable from its decode to the end of its last step.
+  output logic [31:0]           op_n_o,
+  output logic                  op_has_rms_o,      // a BitLinear with norm weights
+  output logic                  op_has_lb_o,       // an MLGRU with a lower bound
+  output logic [RowCountW-1:0]  op_rows_o,
+  output logic [RowCountW-1:0]  op_rows_q_o,       // rows / Channels
+  output logic [RowCountW-1:0]  op_rows_m_o,       // rows % Channels
+  output logic [WordIdxW-1:0]   op_row_words_o,    // weight words of a row block
+  output logic [31:0]           op_code_beats_o,   // beats of n values (the norm's codes)
+  output logic [31:0]           op_mant_o,         // the BitLinear's tensor constant
+  output logic [15:0]           op_exp_o,
+
+  // The op counters, and this cycle's events for the cycle counters: not idle; waiting on the
+  // vector bank; a BitLinear accumulating.
+  output logic [31:0]           status_o,
+  output logic [63:0]           ternary_ops_o,
+  output logic [63:0]           weight_bytes_o,
+  output logic [63:0]           vector_bytes_o,
+  output logic                  busy_o,
+  output logic                  vec_wait_o,
+  output logic                  acc_o
+);
+
+  localparam int unsigned NCountW = $clog2(MaxVector + 1);
+  localparam int unsigned TileRowsLog2 = $clog2(TileRows);
+  localparam int unsigned WeightWordBytes = Lanes / 4;
+
+  // The numbering is mirrored by sim/src/controller_states.cpp (state names in hang reports)
+  // and host/src/backends/verilator/rtl_kernel_run.cpp (StFetch, StDone): dbg_state_o.
+  typedef enum logic [5:0] {
+    StIdle, StLoad, StFetch, StDecode, StDone,
+    StEmbToken, StEmbCheck, StEmbRow,                // Embed
+    StBlRms, StBlCode, StBlRun,                      // BitLinear
+    StMgState, StMgLb, StMgGate, StMgStore, StMgProd,  // MLGRU
+    StGlSilu, StGlUp, StGlProd,                      // GLU
+    StAdd, StStore, StNext
+  } state_e;
+
+  state_e                state_q, state_d;
+  logic                  entry_q, entry_d;  // first cycle of a state: set the step up
+  mmf_kernel_pkg::kind_e kind_q, kind_d;
+  logic [OpW-1:0]        op_q, op_d;
+  logic                  limit_valid_q, limit_valid_d;
+  logic [31:0]           status_q, status_d, token_q, token_d;
+  logic [31:0]           program_q, program_d, num_ops_q, num_ops_d;
+  logic [63:0]           ternary_ops_q, ternary_ops_d, weight_bytes_q, weight_bytes_d;
+  logic [63:0]           vector_bytes_q, vector_bytes_d;
+
+  // Step bookkeeping: jobs still to hand over, reader beats, beats the write side takes.
+  logic               rd_pend_q, rd_pend_d, wr_pend_q, wr_pend_d;
+  logic               bank_pend_q, bank_pend_d, unit_pend_q, unit_pend_d;
+  logic [31:0]        rd_addr_q, rd_addr_d, rd_n_q, rd_n_d, wr_addr_q, wr_addr_d, wr_n_q, wr_n_d;
+  logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d;
+  logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wcount_d, wn_q, wn_d;
+  logic [SlotW-1:0]   wslot0_q, wslot0_d;
+  logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
+  logic [3:0]         bank_half_q, bank_half_d;
+  logic [RowW-1:0]    bank_rows_q, bank_rows_d, bank_start_q, bank_start_d;
+  logic [1:0]         bank_passes_q, bank_passes_d;
+  logic               to_memory_q, to_memory_d;
+
+  // ---------------------------------------------------------------- the op being run
+  // Its descriptor and its rows / Channels and rows % Channels, from the descriptor RAM in
+  // StDecode (the division done once by mmf_descriptor_check).
+  logic [DescW-1:0]     desc_q;
+  logic [RowCountW-1:0] rows_q_ch, rows_m_ch;
+  always_ff @(posedge clk_i) begin : op_reg
+    if (!rst_ni) begin
+      desc_q <= '0;
+    end else if (state_q == StDecode) begin
+      desc_q <= desc_i[DescW-1:0];
+      rows_q_ch <= desc_i[DescW +: RowCountW];
+      rows_m_ch <= desc_i[DescW+RowCountW +: RowCountW];
+    end
+  end
+
+  logic [31:0] f_n, f_rows, f_src0, f_src1, f_src2, f_dst, f_addr0, f_addr1, f_addr2;
+  logic [31:0] f_mant, f_exp, f_opcode;
+  assign f_opcode = desc_q[32*mmf_format_pkg::FieldOpcode +: 32];
+  assign f_n = desc_q[32*mmf_format_pkg::FieldN +: 32];
+  assign f_rows = desc_q[32*mmf_format_pkg::FieldRows +: 32];
+  assign f_src0 = desc_q[32*mmf_format_pkg::FieldSrc0 +: 32];
+  assign f_src1 = desc_q[32*mmf_format_pkg::FieldSrc1 +: 32];
+  assign f_src2 = desc_q[32*mmf_format_pkg::FieldSrc2 +: 32];
+  assign f_dst = desc_q[32*mmf_format_pkg::FieldDst +: 32];
+  assign f_addr0 = desc_q[32*mmf_format_pkg::FieldAddr0 +: 32];
+  assign f_addr1 = desc_q[32*mmf_format_pkg::FieldAddr1 +: 32];
+  assign f_addr2 = desc_q[32*mmf_format_pkg::FieldAddr2 +: 32];
+  assign f_mant = desc_q[32*mmf_format_pkg::FieldMant +: 32];
+  assign f_exp = desc_q[32*mmf_format_pkg::FieldExp +: 32];
+
+  // Sizes derived from n.
+  function automatic logic [31:0] ceil_div(input logic [31:0] a, input int unsigned b);
+    ceil_div = (a + 32'(b) - 1) / 32'(b);
+  endfunction
+  logic [31:0] half_words, n_beats, row_words;
+  assign half_words = ceil_div(f_n, 2);   // words of an int16 vector (two per word)
+  assign n_beats = ceil_div(f_n, VL);
+  assign row_words = ceil_div(f_n, Cols);  // words of a row block
+  // In slot rows: the vector, and the up half of [gate | up] (rows it touches, first row).
+  logic [RowW-1:0] n_rows, up_rows, up_start;
+  assign n_rows = RowW'(n_beats);
+  assign up_rows = RowW'(ceil_div(f_n % VL + f_n, VL));
+  assign up_start = RowW'(f_n / VL);
+
+  assign op_n_o = f_n;
+  assign op_has_rms_o = f_addr0 != mmf_format_pkg::NoAddress;
+  assign op_has_lb_o = f_addr1 != mmf_format_pkg::NoAddress;
+  assign op_rows_o = RowCountW'(f_rows);
+  assign op_rows_q_o = rows_q_ch;
+  assign op_rows_m_o = rows_m_ch;
+  assign op_row_words_o = WordIdxW'(row_words);
+  assign op_code_beats_o = n_beats;
+  assign op_mant_o = f_mant;
+  // |exp| < 2^15 for any BitLinear constant the host compiler writes.
+  assign op_exp_o = f_exp[15:0];
+
+  // ---------------------------------------------------------------- op counter increments
+  // The current op's increments, from its descriptor fields (stable from StDecode to the end of
+  // its last step, which is more than 4 cycles later), registered so that no counter's 64-bit
+  // add follows a product or another add (the kernel top's deepest carry path, 18 levels,
+  // before). The products take mmf_mul_pipe's 3 cycles; a checked descriptor has
+  // rows <= MaxRows and n <= MaxVector.
+  localparam int unsigned IncRowsW = RowCountW + 1;  // rows as a signed operand
+  localparam int unsigned IncNW = NCountW;
+  logic signed [IncRowsW+IncNW-1:0] ops_p, words_p;
+  logic [63:0] inc_half_q, inc_n_q, inc_rows_q, inc_mlgru_q, inc_wbytes_q;
+  // Row blocks all channels read (WeightTile::total_read_words / row_words): with q = rows /
+  // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
+  // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
+  logic [RowCountW-1:0] blocks_q;
+  always_ff @(posedge clk_i) begin : blocks_reg
+    blocks_q <= RowCountW'(Channels) * ((rows_q_ch + RowCountW'(TileRows - 1)) >> TileRowsLog2) +
+                ((rows_q_ch & RowCountW'(TileRows - 1)) == '0 ? rows_m_ch : '0);
+  end
+  logic        unused_row_words;  // row_words < 2^IncNW
+  assign unused_row_words = ^row_words[31:IncNW];
+  mmf_mul_pipe #(
+    .AWidth(IncRowsW),
+    .BWidth(IncNW)
+  ) u_ops_mul (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (IncRowsW'(f_rows)),
+    .b_i  (IncNW'(f_n)),
+    .p_o  (ops_p)
+  );
+  mmf_mul_pipe #(
+    .AWidth(IncRowsW),
+    .BWidth(IncNW)
+  ) u_words_mul (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (IncRowsW'(blocks_q)),
+    .b_i  (IncNW'(row_words)),
+    .p_o  (words_p)
+  );
+  always_ff @(posedge clk_i) begin : inc_reg
+    inc_half_q <= 64'(half_words) << 2;
+    inc_n_q <= 64'(f_n) << 2;
+    inc_rows_q <= 64'(f_rows) << 2;
+    // The MLGRU's vector bytes: the state read, the lower bound's when there is one, the store.
+    inc_mlgru_q <= (64'(f_n) << 3) + ((f_addr1 != mmf_format_pkg::NoAddress) ? 64'(f_n) << 2 : '0);
+    inc_wbytes_q <= 64'($unsigned(words_p)) * 64'(WeightWordBytes);
+  end
+
+  // ---------------------------------------------------------------- step completion
+  logic jobs_handed, step_done;
+  assign jobs_handed = !rd_pend_q && !wr_pend_q && !bank_pend_q && !unit_pend_q &&
+                       !wa_job_pending_i;
+  assign step_done = jobs_handed && wcount_q == wsrc_q && wr_idle_i && bank_job_ready_i;
+
+  // Step set-ups (called in a state's entry cycle). A read step: `words` words from `addr`
+  // into `slot`, `beats_src` beats on the write side of which the first `beats_kept` are kept,
+  // `lanes_kept` values in all.
+  task automatic read_step(input mmf_kernel_pkg::kind_e kind, input logic [31:0] addr,
+                           input logic [31:0] words, input logic [SlotW-1:0] slot,
+                           input logic [31:0] beats_kept, input logic [31:0] beats_src,
+                           input logic [31:0] lanes_kept);
+    kind_d = kind;
+    rd_pend_d = 1'b1;
+    rd_addr_d = addr;
+    rd_n_d = words;
+    rd_beats_d = '0;
+    rd_expect_d = ceil_div(words, VL);
+    wslot0_d = slot;
+    wexpect_d = beats_kept;
+    wsrc_d = beats_src;
+    wcount_d = '0;
+    wn_d = lanes_kept;
+  endtask
+
+  // A pass step: `rows` rows from `start_row` of `slots` (ports a..d), `passes` times, through
+  // the kind's unit (with a job when `unit_job`), `beats_out` beats of `lanes_out` values into
+  // slot `dst`.
+  task automatic pass_step(input mmf_kernel_pkg::kind_e kind, input logic [4*SlotW-1:0] slots,
+                           input logic [3:0] half, input logic [RowW-1:0] rows,
+                           input logic [1:0] passes, input logic [RowW-1:0] start_row,
+                           input logic [SlotW-1:0] dst, input logic [31:0] beats_out,
+                           input logic [31:0] lanes_out, input logic unit_job);
+    kind_d = kind;
+    bank_pend_d = 1'b1;
+    bank_slots_d = slots;
+    bank_half_d = half;
+    bank_rows_d = rows;
+    bank_passes_d = passes;
+    bank_start_d = start_row;
+    unit_pend_d = unit_job;
+    wslot0_d = dst;
+    wexpect_d = beats_out;
+    wsrc_d = beats_out;
+    wcount_d = '0;
+    wn_d = lanes_out;
+  endtask
+
+  // A slot pass that writes `n` values from `slot` to the vector bank at `addr`.
+  task automatic store_step(input logic [SlotW-1:0] slot, input logic [31:0] addr);
+    pass_step(mmf_kernel_pkg::KSlotStore, {{3{SlotW'(0)}}, slot}, 4'b0, n_rows, 2'd1, '0, '0,
+              '0, '0, 1'b0);
+    wr_pend_d = 1'b1;
+    wr_addr_d = addr;
+    wr_n_d = f_n;
+  endtask
+
+  // ---------------------------------------------------------------- next state
+  always_comb begin : fsm
+    state_d = state_q;
+    entry_d = 1'b0;
+    kind_d = kind_q;
+    op_d = op_q;
+    limit_valid_d = limit_valid_q;
+    status_d = status_q;
+    token_d = token_q;
+    program_d = program_q;
+    num_ops_d = num_ops_q;
+    ternary_ops_d = ternary_ops_q;
+    weight_bytes_d = weight_bytes_q;
+    vector_bytes_d = vector_bytes_q;
+    rd_pend_d = rd_pend_q;
+    wr_pend_d = wr_pend_q;
+    bank_pend_d = bank_pend_q;
+    unit_pend_d = unit_pend_q;
+    rd_addr_d = rd_addr_q;
+    rd_n_d = rd_n_q;
+    wr_addr_d = wr_addr_q;
+    wr_n_d = wr_n_q;
+    rd_beats_d = rd_beats_q;
+    rd_expect_d = rd_expect_q;
+    wexpect_d = wexpect_q;
+    wsrc_d = wsrc_q;
+    wcount_d = wcount_q;
+    wn_d = wn_q;
+    wslot0_d = wslot0_q;
+    bank_slots_d = bank_slots_q;
+    bank_half_d = bank_half_q;
+    bank_rows_d = bank_rows_q;
+    bank_start_d = bank_start_q;
+    bank_passes_d = bank_passes_q;
+    to_memory_d = to_memory_q;
+
+    // ---- the step's jobs as they are taken, its beats as they pass
+    if (rd_pend_q && rd_cmd_ready_i) rd_pend_d = 1'b0;
+    if (wr_pend_q && wr_cmd_ready_i) wr_pend_d = 1'b0;
+    if (bank_pend_q && bank_job_ready_i) bank_pend_d = 1'b0;
+    if (unit_pend_q && unit_job_ready_i) unit_pend_d = 1'b0;
+    if (rd_valid_i && rd_ready_i) rd_beats_d = rd_beats_q + 1;
+    if (out_fire_i) wcount_d = wcount_q + 1;
+    if (kind_q == mmf_kernel_pkg::KToken && rd_valid_i) token_d = rd_word_i;
+
+    unique case (state_q)
+      StIdle: begin
+        kind_d = mmf_kernel_pkg::KNone;
+        if (start_i) begin
+          program_d = program_i;
+          num_ops_d = num_ops_i;
+          op_d = '0;
+          limit_valid_d = 1'b0;
+          status_d = '0;
+          ternary_ops_d = '0;
+          weight_bytes_d = '0;
+          vector_bytes_d = '0;
+          // The program must lie in the bank and hold 1 .. MaxOps ops (program_fits()).
+          if (num_ops_i == 0 || num_ops_i > MaxOps ||
+              64'(program_i) + 64'(num_ops_i) * DescWords > 64'(vec_words_i)) begin
+            status_d = 32'(mmf_format_pkg::StatusBadProgram);
+            state_d = StDone;
+          end else begin
+            state_d = StLoad;
+            entry_d = 1'b1;
+          end
+        end
+      end
+
+      // ---- The program into the loader's descriptor RAM; lanes past the program are dropped.
+      StLoad: begin
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KDesc, program_q, num_ops_q * DescWords, '0, num_ops_q,
+                    ceil_div(ceil_div(num_ops_q * DescWords, VL) * VL, DescWords), '0);
+        end else if (step_done) begin
+          limit_valid_d = 1'b1;
+          kind_d = mmf_kernel_pkg::KNone;
+          state_d = StFetch;
+        end
+      end
+
+      // ---- The next op, or the end: all ops done, or the first bad one reached.
+      StFetch: begin  // the descriptor RAM answers in StDecode
+        if (32'(op_q) == num_ops_q) begin
+          state_d = StDone;
+        end else if (op_q == first_bad_i) begin
+          vector_bytes_d = vector_bytes_q + DescWords * 4;
+          status_d = 32'(bad_code_i) | (32'(op_q) << mmf_format_pkg::StatusOpShift);
+          state_d = StDone;
+        end else begin
+          state_d = StDecode;
+        end
+      end
+
+      StDecode: begin
+        vector_bytes_d = vector_bytes_q + DescWords * 4;
+        entry_d = 1'b1;
+        unique case (desc_i[31:0])
+          mmf_format_pkg::OpEmbed:     state_d = StEmbToken;
+          mmf_format_pkg::OpBitLinear: state_d = StBlRms;
+          mmf_format_pkg::OpMlgru:     state_d = StMgState;
+          mmf_format_pkg::OpGlu:       state_d = StGlSilu;
+          mmf_format_pkg::OpAdd:       state_d = StAdd;
+          default:                     state_d = StStore;
+        endcase
+      end
+
+      // ---- Embed: token word, then the bf16 row converted to Q16
+      StEmbToken: begin
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
+        end else if (jobs_handed && rd_beats_q == 1) begin
+          vector_bytes_d = vector_bytes_q + 4;
+          state_d = StEmbCheck;
+        end
+      end
+      StEmbCheck: begin  // a token past the table ends the run
+        if (token_q >= f_rows) begin
+          status_d = 32'(mmf_format_pkg::StatusBadToken) |
+                     (32'(op_q) << mmf_format_pkg::StatusOpShift);
+          state_d = StDone;
+        end else begin
+          state_d = StEmbRow;
+          entry_d = 1'b1;
+        end
+      end
+      StEmbRow: begin
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KEmbed, f_addr0 + token_q * half_words, half_words,
+                    SlotW'(f_dst), n_beats, 2 * ceil_div(half_words, VL), f_n);
+        end else if (step_done) begin
+          vector_bytes_d = vector_bytes_q + inc_half_q;
+          state_d = StNext;
+        end
+      end
+
+      // ---- BitLinear: norm weights into slots, then norm/quantize -> channels -> results
+      StBlRms: begin  // w_rms, when the op has it
+        if (entry_q) begin
+          if (f_addr0 != mmf_format_pkg::NoAddress) begin
+            read_step(mmf_kernel_pkg::KSlotLoad, f_addr0, half_words, mmf_kernel_pkg::SlotWRms,
+                      ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
+          end else begin
+            kind_d = mmf_kernel_pkg::KNone;
+            wsrc_d = '0;
+            wcount_d = '0;
+          end
+        end else if (step_done) begin
+          if (f_addr0 != mmf_format_pkg::NoAddress) begin
+            vector_bytes_d = vector_bytes_q + inc_half_q;
+          end
+          state_d = StBlCode;
+          entry_d = 1'b1;
+        end
+      end
+      StBlCode: begin  // w_code
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, half_words, mmf_kernel_pkg::SlotWCode,
+                    ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
+        end else if (step_done) begin
+          vector_bytes_d = vector_bytes_q + inc_half_q;
+          state_d = StBlRun;
+          entry_d = 1'b1;
+        end
+      end
+      StBlRun: begin  // the weight array's job starts with the pass (wa_job_start_o)
+        if (entry_q) begin
+          to_memory_d = f_dst == mmf_format_pkg::DstMemory;
+          pass_step(mmf_kernel_pkg::KNorm, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
+                    mmf_kernel_pkg::SlotWRms, SlotW'(f_src0)}, mmf_kernel_pkg::HalfPorts,
+                    n_rows, 2'd3, '0, SlotW'(f_dst), ceil_div(f_rows, VL), f_rows, 1'b1);
+          // Result beats out of the C -> VL regrouping: ceil(rows / C) * C lanes.
+          wsrc_d = ceil_div((32'(rows_q_ch) + 32'(rows_m_ch != '0)) * Channels, VL);
+          if (f_dst == mmf_format_pkg::DstMemory) begin
+            wr_pend_d = 1'b1;
+            wr_addr_d = f_addr2;
+            wr_n_d = f_rows;
+          end
+        end else if (step_done) begin
+          ternary_ops_d = ternary_ops_q + 64'($unsigned(ops_p));
+          weight_bytes_d = weight_bytes_q + inc_wbytes_q;
+          if (to_memory_q) vector_bytes_d = vector_bytes_q + inc_rows_q;
+          state_d = StNext;
+        end
+      end
+
+      // ---- MLGRU: state and lower bound in, gate pass, state out, products for o_proj
+      StMgState: begin
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KSlotLoad, f_addr0, f_n, mmf_kernel_pkg::SlotState, n_beats,
+                    n_beats, f_n);
+        end else if (step_done) begin
+          state_d = StMgLb;
+          entry_d = 1'b1;
+        end
+      end
+      StMgLb: begin  // the lower bound, when the op has it
+        if (entry_q) begin
+          if (f_addr1 != mmf_format_pkg::NoAddress) begin
+            read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, f_n, mmf_kernel_pkg::SlotLowerBound,
+                      n_beats, n_beats, f_n);
+          end else begin
+            kind_d = mmf_kernel_pkg::KNone;
+            wsrc_d = '0;
+            wcount_d = '0;
+          end
+        end else if (step_done) begin
+          state_d = StMgGate;
+          entry_d = 1'b1;
+        end
+      end
+      StMgGate: begin  // the new state into its slot, silu(state) into scratch
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KGate, {mmf_kernel_pkg::SlotLowerBound,
+                    mmf_kernel_pkg::SlotState, SlotW'(f_src1), SlotW'(f_src0)}, 4'b0, n_rows,
+                    2'd1, '0, mmf_kernel_pkg::SlotState, n_beats, f_n, 1'b0);
+        end else if (step_done) begin
+          state_d = StMgStore;
+          entry_d = 1'b1;
+        end
+      end
+      StMgStore: begin
+        if (entry_q) begin
+          store_step(mmf_kernel_pkg::SlotState, f_addr0);
+        end else if (step_done) begin
+          state_d = StMgProd;
+          entry_d = 1'b1;
+        end
+      end
+      StMgProd: begin
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KProd, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
+                    SlotW'(f_src2)}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
+        end else if (step_done) begin
+          vector_bytes_d = vector_bytes_q + inc_mlgru_q;
+          state_d = StNext;
+        end
+      end
+
+      // ---- GLU: silu(gate) to scratch, up half realigned, products
+      StGlSilu: begin
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows, 2'd1,
+                    '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
+        end else if (step_done) begin
+          state_d = StGlUp;
+          entry_d = 1'b1;
+        end
+      end
+      StGlUp: begin
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KAlign, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, up_rows,
+                    2'd1, up_start, mmf_kernel_pkg::SlotUp, n_beats, f_n, 1'b1);
+        end else if (step_done) begin
+          state_d = StGlProd;
+          entry_d = 1'b1;
+        end
+      end
+      StGlProd: begin
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KProd, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotUp,
+                    mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst),
+                    n_beats, f_n, 1'b1);
+        end else if (step_done) begin
+          state_d = StNext;
+        end
+      end
+
+      // ---- Add: dst += src0
+      StAdd: begin
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KAdd, {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0,
+                    n_rows, 2'd1, '0, SlotW'(f_dst), n_beats, f_n, 1'b0);
+        end else if (step_done) begin
+          state_d = StNext;
+        end
+      end
+
+      // ---- Store: src0 to the vector bank
+      StStore: begin
+        if (entry_q) begin
+          store_step(SlotW'(f_src0), f_addr0);
+        end else if (step_done) begin
+          vector_bytes_d = vector_bytes_q + inc_n_q;
+          state_d = StNext;
+        end
+      end
+
+      StNext: begin
+        kind_d = mmf_kernel_pkg::KNone;
+        op_d = op_q + 1'b1;
+        state_d = StFetch;
+      end
+
+      default: begin  // StDone: one cycle of done to the control slave
+        kind_d = mmf_kernel_pkg::KNone;
+        limit_valid_d = 1'b0;
+        state_d = StIdle;
+      end
+    endcase
+  end
+
+  // ---------------------------------------------------------------- registers
+  always_ff @(posedge clk_i) begin : state_reg
+    if (!rst_ni) begin
+      state_q <= StIdle;
+      entry_q <= 1'b0;
+      kind_q <= mmf_kernel_pkg::KNone;
+    end else begin
+      state_q <= state_d;
+      entry_q <= entry_d;
+      kind_q <= kind_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : run_reg
+    if (!rst_ni) begin
+      program_q <= '0;
+      num_ops_q <= '0;
+      op_q <= '0;
+      limit_valid_q <= 1'b0;
+      status_q <= '0;
+      token_q <= '0;
+    end else begin
+      program_q <= program_d;
+      num_ops_q <= num_ops_d;
+      op_q <= op_d;
+      limit_valid_q <= limit_valid_d;
+      status_q <= status_d;
+      token_q <= token_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : op_counter_reg
+    if (!rst_ni) begin
+      ternary_ops_q <= '0;
+      weight_bytes_q <= '0;
+      vector_bytes_q <= '0;
+    end else begin
+      ternary_ops_q <= ternary_ops_d;
+      weight_bytes_q <= weight_bytes_d;
+      vector_bytes_q <= vector_bytes_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : job_reg
+    if (!rst_ni) begin
+      rd_pend_q <= 1'b0;
+      rd_addr_q <= '0;
+      rd_n_q <= '0;
+      wr_pend_q <= 1'b0;
+      wr_addr_q <= '0;
+      wr_n_q <= '0;
+      bank_pend_q <= 1'b0;
+      bank_slots_q <= '0;
+      bank_half_q <= '0;
+      bank_rows_q <= '0;
+      bank_passes_q <= '0;
+      bank_start_q <= '0;
+      unit_pend_q <= 1'b0;
+    end else begin
+      rd_pend_q <= rd_pend_d;
+      rd_addr_q <= rd_addr_d;
+      rd_n_q <= rd_n_d;
+      wr_pend_q <= wr_pend_d;
+      wr_addr_q <= wr_addr_d;
+      wr_n_q <= wr_n_d;
+      bank_pend_q <= bank_pend_d;
+      bank_slots_q <= bank_slots_d;
+      bank_half_q <= bank_half_d;
+      bank_rows_q <= bank_rows_d;
+      bank_passes_q <= bank_passes_d;
+      bank_start_q <= bank_start_d;
+      unit_pend_q <= unit_pend_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : beat_reg
+    if (!rst_ni) begin
+      rd_beats_q <= '0;
+      rd_expect_q <= '0;
+      wexpect_q <= '0;
+      wsrc_q <= '0;
+      wcount_q <= '0;
+      wn_q <= '0;
+      wslot0_q <= '0;
+      to_memory_q <= 1'b0;
+    end else begin
+      rd_beats_q <= rd_beats_d;
+      rd_expect_q <= rd_expect_d;
+      wexpect_q <= wexpect_d;
+      wsrc_q <= wsrc_d;
+      wcount_q <= wcount_d;
+      wn_q <= wn_d;
+      wslot0_q <= wslot0_d;
+      to_memory_q <= to_memory_d;
+    end
+  end
+
+  // ---------------------------------------------------------------- outputs
+  assign launch_o = state_q == StIdle && start_i;
+  assign done_o = state_q == StDone;
+  assign dbg_state_o = 6'(state_q);
+  assign load_done_o = limit_valid_q;
+  assign op_o = op_q;
+  assign kind_o = kind_q;
+
+  assign rd_cmd_valid_o = rd_pend_q;
+  assign rd_cmd_addr_o = rd_addr_q;
+  assign rd_cmd_n_o = rd_n_q;
+  assign rd_last_o = rd_beats_q == rd_expect_q - 1;
+  assign wr_cmd_valid_o = wr_pend_q;
+  assign wr_cmd_addr_o = wr_addr_q;
+  assign wr_cmd_n_o = wr_n_q;
+  assign bank_job_valid_o = bank_pend_q;
+  assign bank_job_slots_o = bank_slots_q;
+  assign bank_job_half_o = bank_half_q;
+  assign bank_job_rows_o = bank_rows_q;
+  assign bank_job_passes_o = bank_passes_q;
+  assign bank_job_start_o = bank_start_q;
+  assign unit_job_valid_o = unit_pend_q;
+  assign wa_job_start_o = state_q == StBlRun && entry_q;
+
+  assign out_keep_o = wcount_q < wexpect_q;
+  assign out_beat_o = wcount_q;
+  assign out_lanes_o = wn_q;
+  assign out_slot_o = wslot0_q;
+  assign out_to_memory_o = to_memory_q;
+
+  assign status_o = status_q;
+  assign ternary_ops_o = ternary_ops_q;
+  assign weight_bytes_o = weight_bytes_q;
+  assign vector_bytes_o = vector_bytes_q;
+  assign busy_o = state_q != StIdle;
+  assign vec_wait_o = rd_pend_q ||
+                      ((kind_q == mmf_kernel_pkg::KDesc || kind_q == mmf_kernel_pkg::KToken ||
+                        kind_q == mmf_kernel_pkg::KSlotLoad || kind_q == mmf_kernel_pkg::KEmbed) &&
+                       !step_done) ||
+                      (!wr_idle_i && kind_q != mmf_kernel_pkg::KNorm);
+  assign acc_o = kind_q == mmf_kernel_pkg::KNorm && state_q == StBlRun && !step_done;
+
+  logic unused;
+  // Not needed here: the opcode (StDecode reads it from the RAM's output), fields the check
+  // already vetted, the weight field (the prefetcher's), the exponent's high bits (op_exp_o),
+  // buffer ids past the slot index (checked).
+  assign unused = ^{f_opcode, desc_q[DescW-1:32*mmf_format_pkg::FieldReservedBegin],
+                    desc_q[32*mmf_format_pkg::FieldWeight +: 32], f_exp[31:16],
+                    f_src0[31:SlotW], f_src1[31:SlotW], f_src2[31:SlotW]};
+
+endmodule
