@@ -103,8 +103,6 @@ module mmf_kernel #(
   localparam int unsigned RowW = $clog2(MaxVector / VectorLanes + 1);
   localparam int unsigned SlotW = mmf_kernel_pkg::SlotW;
   localparam int unsigned ChkW = 32 * mmf_format_pkg::DescriptorWords + 2 * RowCountW;
-  localparam int unsigned DescWords = mmf_format_pkg::DescriptorWords;
-  localparam int unsigned DescW = 32 * DescWords;
   localparam int unsigned VL = VectorLanes;
   localparam int unsigned Rows = MaxVector / VectorLanes;
   localparam int unsigned NCountW = $clog2(MaxVector + 1);
@@ -281,111 +279,35 @@ module mmf_kernel #(
   logic [OpW-1:0]  prog_waddr;
   logic [ChkW-1:0] prog_wdata;
 
-  logic           load;
-  assign load = kind == mmf_kernel_pkg::KDesc;
-
-  logic [OpW-1:0] num_ops_q, load_idx_q, first_bad_q;
-  logic [7:0]     bad_code_q;
-  logic [31:0]    vec_words_q, weight_words_q;
-
-  // Program load: reader beats regrouped into descriptors.
-  logic             desc_valid;
-  logic [DescW-1:0] desc_data;
-  mmf_gearbox #(
-    .Width   (32),
-    .InLanes (VectorLanes),
-    .OutLanes(DescWords)
-  ) u_desc_box (
+  mmf_program_loader #(
+    .Lanes      (Lanes),
+    .TileRows   (TileRows),
+    .Channels   (Channels),
+    .VectorLanes(VectorLanes),
+    .MaxVector  (MaxVector),
+    .MaxOps     (MaxOps)
+  ) u_loader (
     .clk_i,
     .rst_ni,
-    .in_valid_i (load && rd_valid),
-    .in_ready_o(prog_ready),
-    .in_data_i(rd_data),
-    .in_last_i(rd_last),
-    .out_valid_o(desc_valid),
-    .out_ready_i(1'b1),
-    .out_data_o (desc_data)
+    .launch_i      (launch),
+    .num_ops_i     (arg_num_ops),
+    .vec_words_i   (arg_vec_words),
+    .weight_words_i(arg_weight_words),
+    .kind_i        (kind),
+    .in_valid_i    (rd_valid),
+    .in_ready_o    (prog_ready),
+    .in_data_i     (rd_data),
+    .in_last_i     (rd_last),
+    .chk_valid_o   (prog_valid),
+    .keep_i        (out_keep),
+    .prog_we_o     (prog_we),
+    .prog_waddr_o  (prog_waddr),
+    .prog_wdata_o  (prog_wdata),
+    .raddr_i       (op),
+    .rdata_o       (desc),
+    .first_bad_o   (first_bad),
+    .bad_code_o    (bad_code)
   );
-
-  // Each descriptor is checked on its way to the descriptor RAM and the prefetcher: the RAM,
-  // the prefetcher and the first bad op all take the checker's output, 8 cycles after the
-  // gearbox's (mmf_hls::kDescriptorCheckLatency).
-  logic [DescW-1:0]     chk_desc;
-  logic [7:0]           chk_status;
-  logic [RowCountW-1:0] chk_rows_q, chk_rows_m;
-  mmf_descriptor_check #(
-    .MaxVector     (MaxVector),
-    .Lanes         (Lanes),
-    .TileRows      (TileRows),
-    .WeightChannels(Channels)
-  ) u_check (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i    (desc_valid),
-    .in_desc_i     (desc_data),
-    .vec_words_i   (vec_words_q),
-    .weight_words_i(weight_words_q),
-    .out_valid_o   (prog_valid),
-    .out_desc_o    (chk_desc),
-    .out_status_o  (chk_status),
-    .out_rows_q_o  (chk_rows_q),
-    .out_rows_m_o  (chk_rows_m)
-  );
-
-  assign prog_we = load && prog_valid && out_keep;
-  assign prog_waddr = load_idx_q;
-  assign prog_wdata = {chk_rows_m, chk_rows_q, chk_desc};
-
-  prim_ram_1r1w #(
-    .Width(ChkW),
-    .Depth(MaxOps)
-  ) u_desc (
-    .clk_i,
-    .we_i   (prog_we),
-    .waddr_i(load_idx_q[$clog2(MaxOps)-1:0]),
-    .wdata_i(prog_wdata),
-    .raddr_i(op[$clog2(MaxOps)-1:0]),
-    .rdata_o(desc)
-  );
-
-  // The launch's limits for the check, and its op count: first_bad == num_ops means that no
-  // descriptor was bad so far.
-  always_ff @(posedge clk_i) begin : launch_reg
-    if (!rst_ni) begin
-      num_ops_q <= '0;
-      vec_words_q <= '0;
-      weight_words_q <= '0;
-    end else if (launch) begin
-      num_ops_q <= OpW'(arg_num_ops);
-      vec_words_q <= arg_vec_words;
-      weight_words_q <= arg_weight_words;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin : load_reg
-    if (!rst_ni) begin
-      load_idx_q <= '0;
-      first_bad_q <= '0;
-      bad_code_q <= '0;
-    end else if (launch) begin
-      load_idx_q <= '0;
-      first_bad_q <= OpW'(arg_num_ops);
-      bad_code_q <= '0;
-    end else if (prog_we) begin
-      load_idx_q <= load_idx_q + 1'b1;
-      if (chk_status != mmf_format_pkg::StatusOk && first_bad_q == num_ops_q) begin
-        first_bad_q <= load_idx_q;
-        bad_code_q <= chk_status;
-      end
-    end
-  end
-
-  assign first_bad = first_bad_q;
-  assign bad_code = bad_code_q;
-
-  logic unused_program_loader;
-  // A launch holds at most MaxOps ops (the controller checks); the RAM is MaxOps deep.
-  assign unused_program_loader = ^{arg_num_ops[31:OpW], op};
 
   // ---------------------------------------------------------------- vector datapath
   logic               code_valid, code_ready, scale_valid, scale_ready, res_valid, res_ready;
