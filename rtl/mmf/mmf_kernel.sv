@@ -677,206 +677,61 @@ module mmf_kernel #(
   logic [64*Channels-1:0] ch_bytes;
   logic [Channels-1:0]    ch_error, ch_starved;
 
-  logic [AddrWidth*Channels-1:0] bases_q;
-  always_ff @(posedge clk_i) begin : bases_reg
-    if (!rst_ni) begin
-      bases_q <= '0;
-    end else if (launch) begin
-      bases_q <= arg_weight_bases;
-    end
-  end
-
-  // ---- The job: the parts still to hand over, the codes counted to close the last code word.
-  logic [Channels-1:0] ch_pend_q, rs_pend_q;  // accumulate and rescale jobs, per channel
-  logic                gather_pend_q;
-  logic [31:0]         code_beats_q, code_count_q;
-  logic [Channels-1:0] code_taken_q;  // channels that took the current code word
-  logic                code_word_valid, code_word_ready;
-  logic [8*Cols-1:0]   code_word;
-  logic [Channels-1:0] ch_job_ready, ch_code_ready, rs_job_ready;
-  logic                gather_job_ready;
-
-  assign wa_job_pending = gather_pend_q || ch_pend_q != '0 || rs_pend_q != '0;
-
-  always_ff @(posedge clk_i) begin : job_reg
-    if (!rst_ni) begin
-      ch_pend_q <= '0;
-      rs_pend_q <= '0;
-      gather_pend_q <= 1'b0;
-      code_beats_q <= '0;
-      code_count_q <= '0;
-      code_taken_q <= '0;
-    end else if (wa_job_start) begin
-      ch_pend_q <= '1;
-      rs_pend_q <= '1;
-      gather_pend_q <= 1'b1;
-      code_beats_q <= op_code_beats;
-      code_count_q <= '0;
-      code_taken_q <= '0;
-    end else begin
-      ch_pend_q <= ch_pend_q & ~ch_job_ready;
-      rs_pend_q <= rs_pend_q & ~(rs_job_ready & {Channels{scale_valid}});
-      if (gather_pend_q && gather_job_ready) gather_pend_q <= 1'b0;
-      if (code_valid && code_ready) code_count_q <= code_count_q + 1;
-      if (code_word_valid) begin
-        code_taken_q <= code_word_ready ? '0 : (code_taken_q | ch_code_ready);
-      end
-    end
-  end
-
-  // Codes: VL per norm beat, regrouped into code words of Cols (a tile's columns) for the
-  // channels.
-  mmf_stream_upsize #(
-    .InWidth(8 * VL),
-    .Ratio  (Cols / VL)
-  ) u_codes (
+  mmf_weight_array #(
+    .Lanes             (Lanes),
+    .TileRows          (TileRows),
+    .Channels          (Channels),
+    .VectorLanes       (VectorLanes),
+    .MaxVector         (MaxVector),
+    .MaxOps            (MaxOps),
+    .AddrWidth         (AddrWidth),
+    .WeightFifoDepth   (WeightFifoDepth),
+    .WeightFifoUltraRam(WeightFifoUltraRam)
+  ) u_weights (
     .clk_i,
     .rst_ni,
-    .in_valid_i (code_valid),
-    .in_ready_o (code_ready),
-    .in_data_i  (code_data),
-    .in_last_i  (code_count_q == code_beats_q - 1),
-    .out_valid_o(code_word_valid),
-    .out_ready_i(code_word_ready),
-    .out_data_o (code_word)
-  );
-
-  // The code word goes to every channel; each takes it once.
-  assign code_word_ready = &(code_taken_q | ch_code_ready);
-
-  // ---- Prefetch, channels, rescale
-  logic [Channels-1:0]           pf_cmd_valid, pf_cmd_ready;
-  logic [AddrWidth*Channels-1:0] pf_cmd_addr;
-  logic [32*Channels-1:0]        pf_cmd_beats;
-  mmf_weight_prefetch #(
-    .Lanes    (Lanes),
-    .TileRows (TileRows),
-    .Channels (Channels),
-    .MaxOps   (MaxOps),
-    .AddrWidth(AddrWidth)
-  ) u_prefetch (
-    .clk_i,
-    .rst_ni,
-    .we_i         (prog_we),
-    .waddr_i      (prog_waddr),
-    .wdata_i      (prog_wdata),
-    .start_i(start),
-    .limit_valid_i(load_done),
-    .limit_i(first_bad),
-    .ops_done_i(op),
-    .bases_i      (bases_q),
-    .cmd_valid_o  (pf_cmd_valid),
-    .cmd_ready_i  (pf_cmd_ready),
-    .cmd_addr_o   (pf_cmd_addr),
-    .cmd_beats_o  (pf_cmd_beats)
-  );
-
-  logic [Channels-1:0]    ch_sum_valid, ch_sum_ready;
-  logic [32*Channels-1:0] ch_sum;
-  logic [Channels-1:0]    rs_valid, rs_ready;
-  logic [32*Channels-1:0] rs_data;
-  logic [32*Channels-1:0] ch_rows;
-
-  for (genvar c = 0; c < Channels; c++) begin : gen_channel
-    // Channel c holds rows c, c + Channels, ...: rows / Channels, one more below the remainder.
-    assign ch_rows[32*c +: 32] = 32'(op_rows_q) + 32'(RowCountW'(c) < op_rows_m);
-
-    mmf_weight_channel #(
-      .Lanes       (Lanes),
-      .TileRows    (TileRows),
-      .MaxRowWords (MaxRowWords),
-      .AddrWidth   (AddrWidth),
-      .FifoDepth   (WeightFifoDepth),
-      .FifoUltraRam(WeightFifoUltraRam)
-    ) u_channel (
-      .clk_i,
-      .rst_ni,
-      .cmd_valid_i    (pf_cmd_valid[c]),
-      .cmd_ready_o    (pf_cmd_ready[c]),
-      .cmd_addr_i     (pf_cmd_addr[AddrWidth*c +: AddrWidth]),
-      .cmd_beats_i    (pf_cmd_beats[32*c +: 32]),
-      .job_valid_i    (ch_pend_q[c]),
-      .job_ready_o    (ch_job_ready[c]),
-      .job_rows_i     (RowCountW'(ch_rows[32*c +: 32])),
-      .job_row_words_i(op_row_words),
-      .code_valid_i   (code_word_valid && !code_taken_q[c]),
-      .code_ready_o   (ch_code_ready[c]),
-      .code_data_i    (code_word),
-      .sum_valid_o    (ch_sum_valid[c]),
-      .sum_ready_i    (ch_sum_ready[c]),
-      .sum_data_o     (ch_sum[32*c +: 32]),
-      .ar_valid_o     (w_ar_valid_o[c]),
-      .ar_ready_i     (w_ar_ready_i[c]),
-      .ar_addr_o      (w_ar_addr_o[AddrWidth*c +: AddrWidth]),
-      .ar_len_o       (w_ar_len_o[8*c +: 8]),
-      .ar_size_o      (w_ar_size_o[3*c +: 3]),
-      .ar_burst_o     (w_ar_burst_o[2*c +: 2]),
-      .r_valid_i      (w_r_valid_i[c]),
-      .r_ready_o      (w_r_ready_o[c]),
-      .r_data_i       (w_r_data_i[WDataW*c +: WDataW]),
-      .r_last_i       (w_r_last_i[c]),
-      .r_resp_i       (w_r_resp_i[2*c +: 2]),
-      .bytes_o        (ch_bytes[64*c +: 64]),
-      .error_o        (ch_error[c]),
-      .starved_o      (ch_starved[c])
-    );
-
-    // Each channel's row sums rescaled to Q16 on their own (one multiplier per channel).
-    mmf_rescale u_rescale (
-      .clk_i,
-      .rst_ni,
-      .job_valid_i     (scale_valid && rs_pend_q[c]),
-      .job_ready_o     (rs_job_ready[c]),
-      .job_token_mant_i(scale_mant),
-      .job_token_exp_i (scale_exp),
-      .job_const_mant_i(op_mant),
-      .job_const_exp_i (op_exp),
-      .job_rows_i      (RowCountW'(ch_rows[32*c +: 32])),
-      .in_valid_i      (ch_sum_valid[c]),
-      .in_ready_o      (ch_sum_ready[c]),
-      .in_data_i       (ch_sum[32*c +: 32]),
-      .out_valid_o     (rs_valid[c]),
-      .out_ready_i     (rs_ready[c]),
-      .out_data_o      (rs_data[32*c +: 32])
-    );
-  end
-  // The token scale goes to every rescale; each takes it once.
-  assign scale_ready = &(~rs_pend_q | rs_job_ready);
-
-  // ---- Rows back in order, Channels a beat, then VL a beat for the slots or the vector bank.
-  logic                   gather_valid, gather_ready, gather_last;
-  logic [32*Channels-1:0] gather_data;
-  mmf_row_gather #(
-    .Channels(Channels)
-  ) u_gather (
-    .clk_i,
-    .rst_ni,
-    .job_valid_i(gather_pend_q),
-    .job_ready_o(gather_job_ready),
-    .job_rows_i (op_rows),
-    .in_valid_i (rs_valid),
-    .in_ready_o (rs_ready),
-    .in_data_i  (rs_data),
-    .out_valid_o(gather_valid),
-    .out_ready_i(gather_ready),
-    .out_data_o (gather_data),
-    .out_last_o (gather_last)
-  );
-
-  mmf_gearbox #(
-    .Width   (32),
-    .InLanes (Channels),
-    .OutLanes(VL)
-  ) u_result_box (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i (gather_valid),
-    .in_ready_o (gather_ready),
-    .in_data_i  (gather_data),
-    .in_last_i  (gather_last),
-    .out_valid_o(res_valid),
-    .out_ready_i(res_ready),
-    .out_data_o (res_data)
+    .start_i        (start),
+    .launch_i       (launch),
+    .bases_i        (arg_weight_bases),
+    .prog_we_i      (prog_we),
+    .prog_waddr_i   (prog_waddr),
+    .prog_wdata_i   (prog_wdata),
+    .limit_valid_i  (load_done),
+    .limit_i        (first_bad),
+    .ops_done_i     (op),
+    .job_start_i    (wa_job_start),
+    .job_pending_o  (wa_job_pending),
+    .op_rows_i      (op_rows),
+    .op_rows_q_i    (op_rows_q),
+    .op_rows_m_i    (op_rows_m),
+    .op_row_words_i (op_row_words),
+    .op_code_beats_i(op_code_beats),
+    .op_mant_i      (op_mant),
+    .op_exp_i       (op_exp),
+    .code_valid_i   (code_valid),
+    .code_ready_o   (code_ready),
+    .code_data_i    (code_data),
+    .scale_valid_i  (scale_valid),
+    .scale_ready_o  (scale_ready),
+    .scale_mant_i   (scale_mant),
+    .scale_exp_i    (scale_exp),
+    .res_valid_o    (res_valid),
+    .res_ready_i    (res_ready),
+    .res_data_o     (res_data),
+    .w_ar_valid_o,
+    .w_ar_ready_i,
+    .w_ar_addr_o,
+    .w_ar_len_o,
+    .w_ar_size_o,
+    .w_ar_burst_o,
+    .w_r_valid_i,
+    .w_r_ready_o,
+    .w_r_data_i,
+    .w_r_last_i,
+    .w_r_resp_i,
+    .bytes_o        (ch_bytes),
+    .error_o        (ch_error),
+    .starved_o      (ch_starved)
   );
 
   // ---------------------------------------------------------------- counters (0x400 + 8k)
