@@ -41,6 +41,7 @@ rtl/mmf/mmf_ternary_acc.sv
 rtl/mmf/mmf_ternary_dot.sv
 rtl/mmf/mmf_vec_reader.sv
 rtl/mmf/mmf_vec_writer.sv
+rtl/mmf/mmf_vector_datapath.sv
 rtl/mmf/mmf_weight_array.sv
 rtl/mmf/mmf_weight_channel.sv
 rtl/mmf/mmf_weight_prefetch.sv

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel's vector datapath: the vector-bank reader and writer, the on-chip slots
+// (mmf_buffer_bank), the embedding converter and the vector units, and the step's write side.
+// The step kind (mmf_kernel_pkg::kind_e, from the controller) picks who takes the reader's
+// beats, which unit the bank's pass streams through, and what lands in the slots or goes to the
+// writer. The controller hands out the step's jobs (reader and writer commands, the bank's pass,
+// the unit's job) and counts the write side's beats; this module only routes the streams.
+module mmf_vector_datapath #(
+  parameter int unsigned VectorLanes = 4,
+  parameter int unsigned MaxVector = 16384,
+  parameter int unsigned AddrWidth = 64,
+  localparam int unsigned VL = VectorLanes,
+  localparam int unsigned VDataW = 32 * VectorLanes,
+  localparam int unsigned Rows = MaxVector / VectorLanes,
+  localparam int unsigned RowW = $clog2(Rows + 1),
+  localparam int unsigned NCountW = $clog2(MaxVector + 1),
+  localparam int unsigned SlotW = mmf_kernel_pkg::SlotW
+) (
+  input  logic                    clk_i,
+  input  logic                    rst_ni,
+
+  // A launch: the vector bank's base address, sampled when launch_i is set.
+  input  logic                    launch_i,
+  input  logic [AddrWidth-1:0]    vec_base_i,
+
+  input  mmf_kernel_pkg::kind_e   kind_i,
+
+  // Reader commands (n words at word index addr) and its beats, which the step's sink takes:
+  // the program loader (prog_ready_i), the controller (the token), an embedding row or a slot.
+  input  logic                    rd_cmd_valid_i,
+  output logic                    rd_cmd_ready_o,
+  input  logic [31:0]             rd_cmd_addr_i,
+  input  logic [31:0]             rd_cmd_n_i,
+  output logic                    rd_valid_o,
+  output logic                    rd_ready_o,
+  output logic [VDataW-1:0]       rd_data_o,
+  input  logic                    rd_last_i,   // the step's last reader beat
+  input  logic                    prog_ready_i,
+  // The load step's beats on the write side are the loader's checked descriptors.
+  input  logic                    prog_valid_i,
+
+  // Writer commands; idle once every write of the last one is acknowledged.
+  input  logic                    wr_cmd_valid_i,
+  output logic                    wr_cmd_ready_o,
+  input  logic [31:0]             wr_cmd_addr_i,
+  input  logic [31:0]             wr_cmd_n_i,
+  output logic                    wr_idle_o,
+
+  // Pass job of the slots (mmf_buffer_bank): the slots of ports a..d, half-mode ports, rows,
+  // passes, first row. pass_o: a pass is running (for the performance counters).
+  input  logic                    bank_job_valid_i,
+  output logic                    bank_job_ready_o,
+  input  logic [4*SlotW-1:0]      bank_job_slots_i,
+  input  logic [3:0]              bank_job_half_i,
+  input  logic [RowW-1:0]         bank_job_rows_i,
+  input  logic [1:0]              bank_job_passes_i,
+  input  logic [RowW-1:0]         bank_job_start_i,
+  output logic                    pass_o,
+
+  // The job of the step's unit (norm/quantize, products or realignment; other kinds have none).
+  input  logic                    unit_job_valid_i,
+  output logic                    unit_job_ready_o,
+
+  // Fields of the op being run, stable from its decode to the end of its last step.
+  input  logic [31:0]             op_n_i,
+  input  logic                    op_has_rms_i,  // a BitLinear with norm weights
+  input  logic                    op_has_lb_i,   // an MLGRU with a lower bound
+
+  // The write side: each beat of the step's source is one step beat (out_fire_o); a kept beat
+  // (out_keep_i) lands in row out_beat_i of slot out_slot_i, lanes past out_lanes_i values
+  // masked, or, for a BitLinear's results with out_to_memory_i, goes to the writer.
+  output logic                    out_fire_o,
+  input  logic                    out_keep_i,
+  input  logic [31:0]             out_beat_i,
+  input  logic [31:0]             out_lanes_i,
+  input  logic [SlotW-1:0]        out_slot_i,
+  input  logic                    out_to_memory_i,
+
+  // To and from the weight array: the norm's codes and token scale, the BitLinear's results.
+  output logic                    code_valid_o,
+  input  logic                    code_ready_i,
+  output logic [8*VL-1:0]         code_data_o,
+  output logic                    scale_valid_o,
+  input  logic                    scale_ready_i,
+  output logic [31:0]             scale_mant_o,
+  output logic signed [15:0]      scale_exp_o,
+  input  logic                    res_valid_i,
+  output logic                    res_ready_o,
+  input  logic [VDataW-1:0]       res_data_i,
+
+  // Vector bank
+  output logic                    v_ar_valid_o,
+  input  logic                    v_ar_ready_i,
+  output logic [AddrWidth-1:0]    v_ar_addr_o,
+  output logic [7:0]              v_ar_len_o,
+  output logic [2:0]              v_ar_size_o,
+  output logic [1:0]              v_ar_burst_o,
+  input  logic                    v_r_valid_i,
+  output logic                    v_r_ready_o,
+  input  logic [VDataW-1:0]       v_r_data_i,
+  input  logic                    v_r_last_i,
+  input  logic [1:0]              v_r_resp_i,
+  output logic                    v_aw_valid_o,
+  input  logic                    v_aw_ready_i,
+  output logic [AddrWidth-1:0]    v_aw_addr_o,
+  output logic [7:0]              v_aw_len_o,
+  output logic [2:0]              v_aw_size_o,
+  output logic [1:0]              v_aw_burst_o,
+  output logic                    v_w_valid_o,
+  input  logic                    v_w_ready_i,
+  output logic [VDataW-1:0]       v_w_data_o,
+  output logic [VDataW/8-1:0]     v_w_strb_o,
+  output logic                    v_w_last_o,
+  input  logic                    v_b_valid_i,
+  output logic                    v_b_ready_o,
+  input  logic [1:0]              v_b_resp_i,
+
+  // Bytes moved and AXI error responses seen, for the counters.
+  output logic [63:0]             read_bytes_o,
+  output logic [63:0]             write_bytes_o,
+  output logic                    read_error_o,
+  output logic                    write_error_o
+);
+
+  logic [AddrWidth-1:0] vec_base_q;
+  always_ff @(posedge clk_i) begin : vec_base_reg
+    if (!rst_ni) begin
+      vec_base_q <= '0;
+    end else if (launch_i) begin
+      vec_base_q <= vec_base_i;
+    end
+  end
+
+  // ---------------------------------------------------------------- vector-bank reader
+  mmf_vec_reader #(
+    .Lanes    (VL),
+    .AddrWidth(AddrWidth)
+  ) u_reader (
+    .clk_i,
+    .rst_ni,
+    .base_i     (vec_base_q),
+    .cmd_valid_i(rd_cmd_valid_i),
+    .cmd_ready_o(rd_cmd_ready_o),
+    .cmd_addr_i (rd_cmd_addr_i),
+    .cmd_n_i    (rd_cmd_n_i),
+    .out_valid_o(rd_valid_o),
+    .out_ready_i(rd_ready_o),
+    .out_data_o (rd_data_o),
+    .ar_valid_o (v_ar_valid_o),
+    .ar_ready_i (v_ar_ready_i),
+    .ar_addr_o  (v_ar_addr_o),
+    .ar_len_o   (v_ar_len_o),
+    .ar_size_o  (v_ar_size_o),
+    .ar_burst_o (v_ar_burst_o),
+    .r_valid_i  (v_r_valid_i),
+    .r_ready_o  (v_r_ready_o),
+    .r_data_i   (v_r_data_i),
+    .r_last_i   (v_r_last_i),
+    .r_resp_i   (v_r_resp_i),
+    .bytes_o    (read_bytes_o),
+    .error_o    (read_error_o)
+  );
+
+  // Embedding rows: a reader beat holds 2*VL bf16 values, the converter takes VL a beat.
+  logic              emb_half_valid, emb_half_ready, emb_valid;
+  logic [16*VL-1:0]  emb_half;
+  logic [VDataW-1:0] emb_data;
+  logic              emb_in_ready;
+  mmf_gearbox #(
+    .Width   (16),
+    .InLanes (2 * VL),
+    .OutLanes(VL)
+  ) u_emb_box (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (kind_i == mmf_kernel_pkg::KEmbed && rd_valid_o),
+    .in_ready_o (emb_in_ready),
+    .in_data_i  (rd_data_o),
+    .in_last_i  (rd_last_i),
+    .out_valid_o(emb_half_valid),
+    .out_ready_i(emb_half_ready),
+    .out_data_o (emb_half)
+  );
+  mmf_bf16_to_q16 #(
+    .Lanes(VL)
+  ) u_bf16 (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (emb_half_valid),
+    .in_ready_o (emb_half_ready),
+    .in_data_i  (emb_half),
+    .out_valid_o(emb_valid),
+    .out_ready_i(1'b1),
+    .out_data_o (emb_data)
+  );
+
+  // The reader's beats go to the step's sink; the token and slot loads never stall.
+  always_comb begin
+    unique case (kind_i)
+      mmf_kernel_pkg::KDesc:     rd_ready_o = prog_ready_i;
+      mmf_kernel_pkg::KEmbed:    rd_ready_o = emb_in_ready;
+      mmf_kernel_pkg::KToken:    rd_ready_o = 1'b1;
+      mmf_kernel_pkg::KSlotLoad: rd_ready_o = 1'b1;
+      default:                   rd_ready_o = 1'b0;
+    endcase
+  end
+
+  // ---------------------------------------------------------------- on-chip slots
+  logic                 bank_valid, bank_ready;
+  logic [4*VDataW-1:0]  bank_data;
+  logic [VDataW-1:0]    bank_a, bank_b, bank_c, bank_d;
+  logic [1:0]           bank_we;
+  logic [2*SlotW-1:0]   bank_wslot;
+  logic [2*RowW-1:0]    bank_wrow;
+  logic [2*VDataW-1:0]  bank_wdata;
+  logic [2*VL-1:0]      bank_wmask;
+
+  mmf_buffer_bank #(
+    .Lanes    (VL),
+    .Rows     (Rows),
+    .NumSlots (mmf_kernel_pkg::NumSlots),
+    .Port1Slot(32'(mmf_kernel_pkg::SlotScratch)),
+    .PortSlots({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
+                mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
+    .HalfPorts(mmf_kernel_pkg::HalfPorts)
+  ) u_bank (
+    .clk_i,
+    .rst_ni,
+    .job_valid_i (bank_job_valid_i),
+    .job_ready_o (bank_job_ready_o),
+    .job_slots_i (bank_job_slots_i),
+    .job_half_i  (bank_job_half_i),
+    .job_rows_i  (bank_job_rows_i),
+    .job_passes_i(bank_job_passes_i),
+    .job_start_i (bank_job_start_i),
+    .out_valid_o (bank_valid),
+    .out_ready_i (bank_ready),
+    .out_data_o  (bank_data),
+    .we_i        (bank_we),
+    .wslot_i     (bank_wslot),
+    .wrow_i      (bank_wrow),
+    .wdata_i     (bank_wdata),
+    .wmask_i     (bank_wmask)
+  );
+  assign {bank_d, bank_c, bank_b, bank_a} = bank_data;
+  assign pass_o = bank_valid || !bank_job_ready_o;
+
+  // ---------------------------------------------------------------- vector units
+  // norm + quantize
+  logic nq_job_ready, nq_in_ready;
+  mmf_norm_quantize #(
+    .Lanes(VL),
+    .MaxN (MaxVector)
+  ) u_norm (
+    .clk_i,
+    .rst_ni,
+    .job_valid_i  (kind_i == mmf_kernel_pkg::KNorm && unit_job_valid_i),
+    .job_ready_o  (nq_job_ready),
+    .job_n_i      (NCountW'(op_n_i)),
+    .job_has_rms_i(op_has_rms_i),
+    .in_valid_i   (kind_i == mmf_kernel_pkg::KNorm && bank_valid),
+    .in_ready_o   (nq_in_ready),
+    .in_p_i       (bank_a),
+    .in_w_rms_i   (bank_b[16*VL-1:0]),
+    .in_w_code_i  (bank_c[16*VL-1:0]),
+    .code_valid_o,
+    .code_ready_i,
+    .code_data_o,
+    .scale_valid_o,
+    .scale_ready_i,
+    .scale_mant_o,
+    .scale_exp_o
+  );
+
+  // MLGRU gate
+  logic              gate_in_ready, gate_valid;
+  logic [VDataW-1:0] gate_state, gate_silu;
+  mmf_mlgru_gate #(
+    .Lanes(VL)
+  ) u_gate (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (kind_i == mmf_kernel_pkg::KGate && bank_valid),
+    .in_ready_o (gate_in_ready),
+    .in_i_i     (bank_a),
+    .in_f_i     (bank_b),
+    .in_state_i (bank_c),
+    .in_lb_i    (bank_d),
+    .in_has_lb_i(op_has_lb_i),
+    .out_valid_o(gate_valid),
+    .out_ready_i(1'b1),
+    .out_state_o(gate_state),
+    .out_silu_o (gate_silu)
+  );
+
+  // SiLU of the gate half (GLU)
+  logic              silu_in_ready, silu_valid;
+  logic [VDataW-1:0] silu_data;
+  logic [17*VL-1:0]  silu_sigmoid;
+  mmf_silu #(
+    .Lanes(VL)
+  ) u_silu (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i   (kind_i == mmf_kernel_pkg::KSilu && bank_valid),
+    .in_ready_o   (silu_in_ready),
+    .in_data_i    (bank_a),
+    .out_valid_o  (silu_valid),
+    .out_ready_i  (1'b1),
+    .out_silu_o   (silu_data),
+    .out_sigmoid_o(silu_sigmoid)
+  );
+
+  // Realignment of the up half of [gate | up]
+  logic              align_job_ready, align_in_ready, align_valid;
+  logic [VDataW-1:0] align_data;
+  mmf_stream_align #(
+    .Width(32),
+    .Lanes(VL)
+  ) u_align (
+    .clk_i,
+    .rst_ni,
+    .job_valid_i(kind_i == mmf_kernel_pkg::KAlign && unit_job_valid_i),
+    .job_ready_o(align_job_ready),
+    .job_off_i  ($clog2(VL)'(op_n_i % VL)),
+    .job_n_i    (op_n_i),
+    .in_valid_i (kind_i == mmf_kernel_pkg::KAlign && bank_valid),
+    .in_ready_o (align_in_ready),
+    .in_data_i  (bank_a),
+    .out_valid_o(align_valid),
+    .out_ready_i(1'b1),
+    .out_data_o (align_data)
+  );
+
+  // Block-scaled products (o_proj and down_proj inputs)
+  logic              prod_job_ready, prod_in_ready, prod_valid;
+  logic [VDataW-1:0] prod_data;
+  mmf_scaled_products #(
+    .Lanes(VL),
+    .MaxN (MaxVector)
+  ) u_prod (
+    .clk_i,
+    .rst_ni,
+    .job_valid_i(kind_i == mmf_kernel_pkg::KProd && unit_job_valid_i),
+    .job_ready_o(prod_job_ready),
+    .job_n_i    (NCountW'(op_n_i)),
+    .in_valid_i (kind_i == mmf_kernel_pkg::KProd && bank_valid),
+    .in_ready_o (prod_in_ready),
+    .in_a_i     (bank_a),
+    .in_b_i     (bank_b),
+    .out_valid_o(prod_valid),
+    .out_ready_i(1'b1),
+    .out_data_o (prod_data)
+  );
+
+  // Residual add
+  logic              add_in_ready, add_valid;
+  logic [VDataW-1:0] add_data;
+  mmf_residual_add #(
+    .Lanes(VL)
+  ) u_add (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (kind_i == mmf_kernel_pkg::KAdd && bank_valid),
+    .in_ready_o (add_in_ready),
+    .in_x_i     (bank_a),
+    .in_a_i     (bank_b),
+    .out_valid_o(add_valid),
+    .out_ready_i(1'b1),
+    .out_data_o (add_data)
+  );
+
+  assign unit_job_ready_o = (kind_i == mmf_kernel_pkg::KNorm && nq_job_ready) ||
+                            (kind_i == mmf_kernel_pkg::KProd && prod_job_ready) ||
+                            (kind_i == mmf_kernel_pkg::KAlign && align_job_ready);
+
+  // ---------------------------------------------------------------- vector-bank writer
+  logic              wr_in_valid, wr_in_ready;
+  logic [VDataW-1:0] wr_in_data;
+  mmf_vec_writer #(
+    .Lanes    (VL),
+    .AddrWidth(AddrWidth)
+  ) u_writer (
+    .clk_i,
+    .rst_ni,
+    .base_i     (vec_base_q),
+    .cmd_valid_i(wr_cmd_valid_i),
+    .cmd_ready_o(wr_cmd_ready_o),
+    .cmd_addr_i (wr_cmd_addr_i),
+    .cmd_n_i    (wr_cmd_n_i),
+    .in_valid_i (wr_in_valid),
+    .in_ready_o (wr_in_ready),
+    .in_data_i  (wr_in_data),
+    .aw_valid_o (v_aw_valid_o),
+    .aw_ready_i (v_aw_ready_i),
+    .aw_addr_o  (v_aw_addr_o),
+    .aw_len_o   (v_aw_len_o),
+    .aw_size_o  (v_aw_size_o),
+    .aw_burst_o (v_aw_burst_o),
+    .w_valid_o  (v_w_valid_o),
+    .w_ready_i  (v_w_ready_i),
+    .w_data_o   (v_w_data_o),
+    .w_strb_o   (v_w_strb_o),
+    .w_last_o   (v_w_last_o),
+    .b_valid_i  (v_b_valid_i),
+    .b_ready_o  (v_b_ready_o),
+    .b_resp_i   (v_b_resp_i),
+    .idle_o     (wr_idle_o),
+    .bytes_o    (write_bytes_o),
+    .error_o    (write_error_o)
+  );
+
+  // ---------------------------------------------------------------- the write side of a step
+  // One beat a cycle lands in the slots (or goes to the writer): the step's source by kind. A
+  // load step's beats are the loader's checked descriptors, which land in its RAM, not here.
+  logic              src_valid, src_ready;
+  logic [VDataW-1:0] src_data;
+  always_comb begin
+    src_valid = 1'b0;
+    src_data = rd_data_o;
+    unique case (kind_i)
+      mmf_kernel_pkg::KDesc:     begin src_valid = prog_valid_i; src_data = rd_data_o;  end
+      mmf_kernel_pkg::KSlotLoad: begin src_valid = rd_valid_o;   src_data = rd_data_o;  end
+      mmf_kernel_pkg::KEmbed:    begin src_valid = emb_valid;    src_data = emb_data;   end
+      mmf_kernel_pkg::KGate:     begin src_valid = gate_valid;   src_data = gate_state; end
+      mmf_kernel_pkg::KSilu:     begin src_valid = silu_valid;   src_data = silu_data;  end
+      mmf_kernel_pkg::KAlign:    begin src_valid = align_valid;  src_data = align_data; end
+      mmf_kernel_pkg::KProd:     begin src_valid = prod_valid;   src_data = prod_data;  end
+      mmf_kernel_pkg::KAdd:      begin src_valid = add_valid;    src_data = add_data;   end
+      mmf_kernel_pkg::KNorm:     begin src_valid = res_valid_i;  src_data = res_data_i; end
+      default: ;
+    endcase
+  end
+  // A BitLinear's results go to the vector bank instead of a slot.
+  logic res_to_memory;
+  assign res_to_memory = kind_i == mmf_kernel_pkg::KNorm && out_to_memory_i;
+  // The bank never stalls; the writer may (results to the vector bank).
+  assign src_ready = !(res_to_memory && out_keep_i) || wr_in_ready;
+  assign res_ready_o = kind_i == mmf_kernel_pkg::KNorm && src_ready;
+  assign out_fire_o = src_valid && src_ready;
+
+  // Write port 0 takes the source into the step's slot; port 1 only the MLGRU gate's second
+  // output, silu(state), into scratch.
+  always_comb begin
+    bank_we = 2'b00;
+    bank_wslot = {mmf_kernel_pkg::SlotScratch, out_slot_i};
+    bank_wrow = {2{RowW'(out_beat_i)}};
+    bank_wdata = {gate_silu, src_data};
+    for (int unsigned k = 0; k < VL; k++) begin
+      bank_wmask[k] = out_beat_i * VL + k < out_lanes_i;
+      bank_wmask[VL + k] = bank_wmask[k];
+    end
+    if (out_fire_o && out_keep_i && kind_i != mmf_kernel_pkg::KDesc && !res_to_memory) begin
+      bank_we[0] = 1'b1;
+      bank_we[1] = kind_i == mmf_kernel_pkg::KGate;
+    end
+  end
+
+  // The bank's stream goes to the step's unit (or to the writer).
+  always_comb begin
+    unique case (kind_i)
+      mmf_kernel_pkg::KNorm:      bank_ready = nq_in_ready;
+      mmf_kernel_pkg::KGate:      bank_ready = gate_in_ready;
+      mmf_kernel_pkg::KSilu:      bank_ready = silu_in_ready;
+      mmf_kernel_pkg::KAlign:     bank_ready = align_in_ready;
+      mmf_kernel_pkg::KProd:      bank_ready = prod_in_ready;
+      mmf_kernel_pkg::KAdd:       bank_ready = add_in_ready;
+      mmf_kernel_pkg::KSlotStore: bank_ready = wr_in_ready;
+      default:                    bank_ready = 1'b0;
+    endcase
+  end
+  assign wr_in_valid = (kind_i == mmf_kernel_pkg::KSlotStore) ? bank_valid :
+                       (res_to_memory && out_keep_i && res_valid_i);
+  assign wr_in_data = (kind_i == mmf_kernel_pkg::KSlotStore) ? bank_a : res_data_i;
+
+  logic unused;
+  // The sigmoid output: GLU uses SiLU only.
+  assign unused = ^silu_sigmoid;
+
+endmodule
