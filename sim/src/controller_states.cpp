@@ -3,7 +3,7 @@
 
 namespace mmf::sim {
 
-// In the order of state_e in rtl/mmf/mmf_kernel.sv.
+// In the order of state_e in rtl/mmf/mmf_controller.sv.
 const char* controller_state_name(unsigned state) {
   static const char* const kNames[] = {"StIdle (waiting for ap_start)",
                                        "StLoad (reading the program)",

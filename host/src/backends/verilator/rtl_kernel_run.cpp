@@ -28,7 +28,7 @@ std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
 // Op k runs from the controller's k-th entry into StFetch to the next StFetch (or StDone):
 // fetch, decode, its steps, StNext.
 std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
-  constexpr uint8_t kStFetch = 2, kStDone = 4;  // state_e of rtl/mmf/mmf_kernel.sv
+  constexpr uint8_t kStFetch = 2, kStDone = 4;  // state_e of rtl/mmf/mmf_controller.sv
   std::vector<OpCycles> ops;
   for (const sim::StateEntry& e : states) {
     if (e.state != kStFetch && e.state != kStDone) continue;

@@ -34,7 +34,7 @@ struct KernelRegisters {
   std::vector<uint64_t> channel_bytes;
 };
 
-// The controller entered `state` (state_e of rtl/mmf/mmf_kernel.sv) at `cycle` of the launch.
+// The controller entered `state` (state_e of rtl/mmf/mmf_controller.sv) at `cycle` of the launch.
 struct StateEntry {
   uint8_t state;
   uint64_t cycle;
@@ -78,7 +78,7 @@ struct CompiledKernel {
 };
 const std::vector<CompiledKernel>& compiled_kernels();
 
-// Names of the controller states (rtl/mmf/mmf_kernel.sv state_e), for hang reports.
+// Names of the controller states (rtl/mmf/mmf_controller.sv state_e), for hang reports.
 const char* controller_state_name(unsigned state);
 
 }  // namespace mmf::sim
