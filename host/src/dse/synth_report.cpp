@@ -270,10 +270,11 @@ struct UnitRow {
   int64_t (*instances)(const BuildPackage&);
   const char* within;  // "" or the unit whose netlist holds these instances
   bool kernel_top;
-  bool boxed_in_top;  // mmf_kernel instantiates it with exactly `params`
+  bool boxed_in_top;  // mmf_kernel's hierarchy instantiates it with exactly `params`
 };
 
-// THE unit table, instances as in mmf_kernel: one vector datapath; per weight channel an
+// THE unit table, instances as in mmf_kernel's hierarchy (its parts mmf_vector_datapath and
+// mmf_weight_array hold them): one of each vector unit; per weight channel an
 // mmf_weight_channel (its own read master inside) and an mmf_rescale. mmf_row_merge is not in
 // the kernel (mmf_row_gather restores row order there): 0 instances, listed for its size.
 // The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
@@ -367,11 +368,15 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
     }
   }
   // Units are not chip tops: no I/O buffers, no clock buffer. A unit is flattened (one netlist,
-  // optimized across its submodules); the kernel top is not: flattened, Yosys 0.23 needed more
-  // than 18 GB for ci-tiny's, and hierarchically each distinct module is synthesized once
-  // (31 weight channels cost one). `stat -top` then sums the hierarchy.
+  // optimized across its submodules, its depth walked across them). So is the kernel top with
+  // its units as black boxes: what is left is the glue between them (controller, loader,
+  // buffer bank, gearboxes), whose paths cross its submodules. Alone, with every unit inside,
+  // the top is synthesized hierarchically: flattened, Yosys 0.23 needed more than 18 GB for
+  // ci-tiny's, and hierarchically each distinct module is synthesized once (31 weight channels
+  // cost one). `stat -top` then sums the hierarchy.
+  const bool flatten = !unit.kernel_top || !black_boxes.empty();
   s << "\nsynth_xilinx -family " << family << " -top " << unit.module
-    << (unit.kernel_top ? "" : " -flatten")
+    << (flatten ? " -flatten" : "")
     << " -noiopad -noclkbuf\n"
     // Yosys 0.23 leaves one INV per flip-flop on an active-low asynchronous reset, where Vivado
     // uses one inverted net; merging identical cells removes those copies.

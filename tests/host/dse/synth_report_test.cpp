@@ -331,6 +331,12 @@ TEST(SynthUnits, ScriptSetsParametersFamilyAndStat) {
                   std::string::npos)
       << boxed;
   MMF_EXPECT_LT(boxed.find("blackbox"), boxed.find("synth_xilinx")) << "before mapping";
+  // With its units boxed the top is flattened, so the depth walk follows paths across the
+  // controller, the loader and the datapath; alone it keeps its hierarchy.
+  MMF_EXPECT_TRUE(boxed.find("synth_xilinx -family xcup -top mmf_kernel -flatten") !=
+                  std::string::npos)
+      << boxed;
+  MMF_EXPECT_TRUE(k.find("-top mmf_kernel -flatten") == std::string::npos) << k;
 }
 
 // Which units the kernel top may take as black boxes: those mmf_kernel instantiates with the
