@@ -233,10 +233,15 @@ module mmf_controller #(
   // Row blocks all channels read (WeightTile::total_read_words / row_words): with q = rows /
   // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
   // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
+  // A BitLinear's result beats out of the Channels -> VL regrouping, ceil(rows / Channels) *
+  // Channels lanes, registered too: in StBlRun's entry cycle, at least 5 cycles after
+  // StDecode, it was 7 LUT levels after the rows registers (ci-tiny's flattened top).
   logic [RowCountW-1:0] blocks_q;
+  logic [31:0]          result_beats_q;
   always_ff @(posedge clk_i) begin : blocks_reg
     blocks_q <= RowCountW'(Channels) * ((rows_q_ch + RowCountW'(TileRows - 1)) >> TileRowsLog2) +
                 ((rows_q_ch & RowCountW'(TileRows - 1)) == '0 ? rows_m_ch : '0);
+    result_beats_q <= ceil_div((32'(rows_q_ch) + 32'(rows_m_ch != '0)) * Channels, VL);
   end
   logic        unused_row_words;  // row_words < 2^IncNW
   assign unused_row_words = ^row_words[31:IncNW];
@@ -498,8 +503,7 @@ module mmf_controller #(
           pass_step(mmf_kernel_pkg::KNorm, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
                     mmf_kernel_pkg::SlotWRms, SlotW'(f_src0)}, mmf_kernel_pkg::HalfPorts,
                     n_rows, 2'd3, '0, SlotW'(f_dst), ceil_div(f_rows, VL), f_rows, 1'b1);
-          // Result beats out of the C -> VL regrouping: ceil(rows / C) * C lanes.
-          wsrc_d = ceil_div((32'(rows_q_ch) + 32'(rows_m_ch != '0)) * Channels, VL);
+          wsrc_d = result_beats_q;
           if (f_dst == mmf_format_pkg::DstMemory) begin
             wr_pend_d = 1'b1;
             wr_addr_d = f_addr2;
