@@ -24,28 +24,42 @@ module mmf_row_gather #(
   output logic                   out_last_o
 );
 
-  logic [RowCountW-1:0] left_q;   // rows not yet sent
-  logic [Channels-1:0]  present;  // channels with a row in this beat
+  // The channels with a row in this beat and whether it is the last are registered with the
+  // count, from its next value: decoded from left_q they were a compare after the register
+  // and 7 LUT levels into the datapath's gearbox (ci-tiny's flattened top). present_q[0] is
+  // left_q != 0.
+  logic [RowCountW-1:0] left_q, left_d;  // rows not yet sent
+  logic [Channels-1:0]  present_q, present_d;
+  logic                 last_q, last_d;
+  logic                 take_job, fire;
+
+  assign job_ready_o = !present_q[0];
+  assign take_job = job_valid_i && job_ready_o;
+  assign out_valid_o = present_q[0] && (in_valid_i & present_q) == present_q;
+  assign fire = out_valid_o && out_ready_i;
+  assign out_last_o = last_q;
+  assign in_ready_o = fire ? present_q : '0;
 
   always_comb begin
+    left_d = left_q;
+    if (take_job) left_d = job_rows_i;
+    else if (fire) left_d = last_q ? '0 : left_q - RowCountW'(Channels);
+    for (int unsigned c = 0; c < Channels; c++) present_d[c] = 32'(left_d) > c;
+    last_d = 32'(left_d) <= Channels;
     for (int unsigned c = 0; c < Channels; c++) begin
-      present[c] = 32'(left_q) > c;
-      out_data_o[32*c +: 32] = present[c] ? in_data_i[32*c +: 32] : '0;
+      out_data_o[32*c +: 32] = present_q[c] ? in_data_i[32*c +: 32] : '0;
     end
   end
-
-  assign job_ready_o = left_q == '0;
-  assign out_valid_o = left_q != '0 && (in_valid_i & present) == present;
-  assign out_last_o = 32'(left_q) <= Channels;
-  assign in_ready_o = (out_valid_o && out_ready_i) ? present : '0;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       left_q <= '0;
-    end else if (job_valid_i && job_ready_o) begin
-      left_q <= job_rows_i;
-    end else if (out_valid_o && out_ready_i) begin
-      left_q <= out_last_o ? '0 : left_q - RowCountW'(Channels);
+      present_q <= '0;
+      last_q <= 1'b1;  // left_q = 0 <= Channels, as decoded before
+    end else begin
+      left_q <= left_d;
+      present_q <= present_d;
+      last_q <= last_d;
     end
   end
 
