@@ -74,9 +74,13 @@ mmf_hls::KernelCounters RtlKernelRun::run(const HostLaunch& launch) {
   const sim::LaunchResult r = sim_->run(l);
   cycles_ = r.cycles;
   ops_ = op_cycles(r.states);
-  perf_ = PerfCounters{r.regs.busy_cycles,    r.regs.accumulate_cycles, r.regs.starved_cycles,
-                       r.regs.pass_cycles,    r.regs.vec_wait_cycles,   r.regs.vec_read_bytes,
-                       r.regs.vec_write_bytes};
+  perf_.busy_cycles = r.regs.busy_cycles;
+  perf_.accumulate_cycles = r.regs.accumulate_cycles;
+  perf_.starved_cycles = r.regs.starved_cycles;
+  perf_.pass_cycles = r.regs.pass_cycles;
+  perf_.vec_wait_cycles = r.regs.vec_wait_cycles;
+  perf_.vec_read_bytes = r.regs.vec_read_bytes;
+  perf_.vec_write_bytes = r.regs.vec_write_bytes;
   if (r.regs.axi_errors != 0) {
     // Bits: weight channel c at bit c, then vector-bank read, then vector-bank write.
     const size_t channels = launch.weights.size();
