@@ -24,13 +24,33 @@ module mmf_gearbox #(
 );
 
   logic [Width*Slots-1:0] hold_q, shifted, merged;
-  logic [FillW-1:0]       fill_q, fill_left;
-  logic                   flush_q;  // the stream was closed: emit what is held, then restart
+  logic [FillW-1:0]       fill_q, fill_left, fill_d;
+  // flush: the stream was closed; emit what is held, then restart.
+  logic                   flush_q, flush_d;
   logic                   out_fire, in_fire;
 
-  assign out_valid_o = fill_q >= FillW'(OutLanes) || (flush_q && fill_q != '0);
-  assign out_fire = out_valid_o && out_ready_i;
+  // The handshakes come from registers: out_valid_q, and whether an input beat fits with an
+  // output leaving this cycle (room_out_q) or without (room_hold_q), all three computed from the
+  // next fill and flush. in_ready_o is then one multiplexer on out_ready_i, not a compare on a
+  // subtraction on out_valid_o (which took the program loader's reader pop to 7 LUT levels).
+  // Same cycles as computing them from fill_q combinationally.
+  logic                   out_valid_q, room_out_q, room_hold_q;
+
+  function automatic logic valid_of(input logic [FillW-1:0] fill, input logic flush);
+    valid_of = fill >= FillW'(OutLanes) || (flush && fill != '0);
+  endfunction
+  function automatic logic [FillW-1:0] left_after_out(input logic [FillW-1:0] fill);
+    left_after_out = (fill > FillW'(OutLanes)) ? fill - FillW'(OutLanes) : '0;
+  endfunction
+  function automatic logic fits(input logic [FillW-1:0] fill);  // an input beat beside `fill`
+    fits = 32'(fill) + InLanes <= Slots;
+  endfunction
+
+  assign out_valid_o = out_valid_q;
+  assign out_fire = out_valid_q && out_ready_i;
   assign out_data_o = hold_q[Width*OutLanes-1:0];
+  assign in_ready_o = out_ready_i ? room_out_q : room_hold_q;
+  assign in_fire = in_valid_i && in_ready_o;
 
   // Lanes held after this cycle's output leaves; an input is taken when it fits beside them
   // and no closed stream is still draining.
@@ -38,12 +58,21 @@ module mmf_gearbox #(
     fill_left = fill_q;
     shifted = hold_q;
     if (out_fire) begin
-      fill_left = (fill_q > FillW'(OutLanes)) ? fill_q - FillW'(OutLanes) : '0;
+      fill_left = left_after_out(fill_q);
       shifted = hold_q >> (Width * OutLanes);
     end
   end
-  assign in_ready_o = !flush_q && 32'(fill_left) + InLanes <= Slots;
-  assign in_fire = in_valid_i && in_ready_o;
+
+  always_comb begin
+    fill_d = fill_left;
+    flush_d = flush_q;
+    if (in_fire) begin
+      fill_d = fill_left + FillW'(InLanes);
+      flush_d = in_last_i;
+    end else if (flush_q && out_fire && fill_left == '0) begin
+      flush_d = 1'b0;
+    end
+  end
 
   // The new lanes land above the ones held. Lanes at and above the fill are zero (every update
   // keeps them so), so the input moved up by fill_left lanes is ORed in. The move is a log
@@ -63,17 +92,30 @@ module mmf_gearbox #(
       hold_q <= '0;
       fill_q <= '0;
       flush_q <= 1'b0;
+      out_valid_q <= 1'b0;
+      room_out_q <= 1'b1;
+      room_hold_q <= 1'b1;
     end else begin
-      if (in_fire) begin
-        hold_q <= merged;
-        fill_q <= fill_left + FillW'(InLanes);
-        flush_q <= in_last_i;
-      end else begin
-        hold_q <= shifted;
-        fill_q <= fill_left;
-        if (flush_q && out_fire && fill_left == '0) flush_q <= 1'b0;
-      end
+      hold_q <= in_fire ? merged : shifted;
+      fill_q <= fill_d;
+      flush_q <= flush_d;
+      // flush_d (late: it carries in_last_i) enters each flag in its last gate.
+      out_valid_q <= fill_d >= FillW'(OutLanes) || (flush_d && fill_d != '0);
+      room_out_q <= !flush_d &&
+                    fits(fill_d >= FillW'(OutLanes) ? left_after_out(fill_d) : fill_d);
+      room_hold_q <= !flush_d && fits(fill_d);
     end
   end
+
+`ifndef SYNTHESIS
+  // The registered handshakes equal the combinational ones of the state they were computed for.
+  out_valid_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                out_valid_q == valid_of(fill_q, flush_q));
+  room_hold_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                room_hold_q == (!flush_q && fits(fill_q)));
+  room_out_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      room_out_q == (!flush_q &&
+                     fits(valid_of(fill_q, flush_q) ? left_after_out(fill_q) : fill_q)));
+`endif
 
 endmodule

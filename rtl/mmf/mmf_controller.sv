@@ -155,7 +155,7 @@ module mmf_controller #(
   logic               rd_pend_q, rd_pend_d, wr_pend_q, wr_pend_d;
   logic               bank_pend_q, bank_pend_d, unit_pend_q, unit_pend_d;
   logic [31:0]        rd_addr_q, rd_addr_d, rd_n_q, rd_n_d, wr_addr_q, wr_addr_d, wr_n_q, wr_n_d;
-  logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d;
+  logic [31:0]        rd_beats_q, rd_beats_d, rd_last_beat_q, rd_last_beat_d;
   logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wcount_d, wn_q, wn_d;
   logic [SlotW-1:0]   wslot0_q, wslot0_d;
   logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
@@ -292,7 +292,10 @@ module mmf_controller #(
     rd_addr_d = addr;
     rd_n_d = words;
     rd_beats_d = '0;
-    rd_expect_d = ceil_div(words, VL);
+    // The index of the step's last beat, so that rd_last_o is one compare of two registers
+    // (with the subtraction there it was 7 LUT levels into the descriptor gearbox). VL is a
+    // power of two; a step of no words has no beats.
+    rd_last_beat_d = (words - 32'd1) / 32'(VL);
     wslot0_d = slot;
     wexpect_d = beats_kept;
     wsrc_d = beats_src;
@@ -355,7 +358,7 @@ module mmf_controller #(
     wr_addr_d = wr_addr_q;
     wr_n_d = wr_n_q;
     rd_beats_d = rd_beats_q;
-    rd_expect_d = rd_expect_q;
+    rd_last_beat_d = rd_last_beat_q;
     wexpect_d = wexpect_q;
     wsrc_d = wsrc_q;
     wcount_d = wcount_q;
@@ -711,7 +714,7 @@ module mmf_controller #(
   always_ff @(posedge clk_i) begin : beat_reg
     if (!rst_ni) begin
       rd_beats_q <= '0;
-      rd_expect_q <= '0;
+      rd_last_beat_q <= '0;
       wexpect_q <= '0;
       wsrc_q <= '0;
       wcount_q <= '0;
@@ -720,7 +723,7 @@ module mmf_controller #(
       to_memory_q <= 1'b0;
     end else begin
       rd_beats_q <= rd_beats_d;
-      rd_expect_q <= rd_expect_d;
+      rd_last_beat_q <= rd_last_beat_d;
       wexpect_q <= wexpect_d;
       wsrc_q <= wsrc_d;
       wcount_q <= wcount_d;
@@ -741,7 +744,7 @@ module mmf_controller #(
   assign rd_cmd_valid_o = rd_pend_q;
   assign rd_cmd_addr_o = rd_addr_q;
   assign rd_cmd_n_o = rd_n_q;
-  assign rd_last_o = rd_beats_q == rd_expect_q - 1;
+  assign rd_last_o = rd_beats_q == rd_last_beat_q;
   assign wr_cmd_valid_o = wr_pend_q;
   assign wr_cmd_addr_o = wr_addr_q;
   assign wr_cmd_n_o = wr_n_q;
