@@ -395,11 +395,13 @@ std::vector<SynthUnit> select_units(const std::vector<SynthUnit>& all,
 }
 
 fs::path default_work_parent() {
-  // The build directory that holds bin/mmf, so scratch files stay inside the build tree.
+  // The build directory that holds bin/mmf (one with a CMakeCache.txt), so scratch files stay
+  // inside the build tree; anywhere else (an installed or copied binary) the temporary directory.
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec && fs::is_directory(exe.parent_path().parent_path())) {
-    return exe.parent_path().parent_path();
+  const fs::path build = exe.parent_path().parent_path();
+  if (!ec && exe.parent_path().filename() == "bin" && fs::exists(build / "CMakeCache.txt", ec)) {
+    return build;
   }
   return fs::temp_directory_path();
 }
