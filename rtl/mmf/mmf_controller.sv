@@ -155,7 +155,7 @@ module mmf_controller #(
   logic               rd_pend_q, rd_pend_d, wr_pend_q, wr_pend_d;
   logic               bank_pend_q, bank_pend_d, unit_pend_q, unit_pend_d;
   logic [31:0]        rd_addr_q, rd_addr_d, rd_n_q, rd_n_d, wr_addr_q, wr_addr_d, wr_n_q, wr_n_d;
-  logic [31:0]        rd_beats_q, rd_beats_d, rd_last_beat_q, rd_last_beat_d;
+  logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d, rd_last_beat_q;
   logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wcount_d, wn_q, wn_d;
   logic [SlotW-1:0]   wslot0_q, wslot0_d;
   logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
@@ -292,10 +292,7 @@ module mmf_controller #(
     rd_addr_d = addr;
     rd_n_d = words;
     rd_beats_d = '0;
-    // The index of the step's last beat, so that rd_last_o is one compare of two registers
-    // (with the subtraction there it was 7 LUT levels into the descriptor gearbox). VL is a
-    // power of two; a step of no words has no beats.
-    rd_last_beat_d = (words - 32'd1) / 32'(VL);
+    rd_expect_d = ceil_div(words, VL);
     wslot0_d = slot;
     wexpect_d = beats_kept;
     wsrc_d = beats_src;
@@ -358,7 +355,7 @@ module mmf_controller #(
     wr_addr_d = wr_addr_q;
     wr_n_d = wr_n_q;
     rd_beats_d = rd_beats_q;
-    rd_last_beat_d = rd_last_beat_q;
+    rd_expect_d = rd_expect_q;
     wexpect_d = wexpect_q;
     wsrc_d = wsrc_q;
     wcount_d = wcount_q;
@@ -714,6 +711,7 @@ module mmf_controller #(
   always_ff @(posedge clk_i) begin : beat_reg
     if (!rst_ni) begin
       rd_beats_q <= '0;
+      rd_expect_q <= '0;
       rd_last_beat_q <= '0;
       wexpect_q <= '0;
       wsrc_q <= '0;
@@ -723,7 +721,12 @@ module mmf_controller #(
       to_memory_q <= 1'b0;
     end else begin
       rd_beats_q <= rd_beats_d;
-      rd_last_beat_q <= rd_last_beat_d;
+      rd_expect_q <= rd_expect_d;
+      // The index of the step's last beat, a cycle after the count: rd_last_o is then one
+      // compare of two registers (with the subtraction in it, 7 LUT levels into the descriptor
+      // gearbox; with it in the step's next-state logic, 8). The first beat of a step comes
+      // several cycles after its command (rd_last_beat_a).
+      rd_last_beat_q <= rd_expect_q - 32'd1;
       wexpect_q <= wexpect_d;
       wsrc_q <= wsrc_d;
       wcount_q <= wcount_d;
@@ -779,6 +782,13 @@ module mmf_controller #(
   // Not needed here: the opcode (StDecode reads it from the RAM's output), fields the check
   // already vetted, the weight field (the prefetcher's), the exponent's high bits (op_exp_o),
   // buffer ids past the slot index (checked).
+`ifndef SYNTHESIS
+  // No beat arrives in the cycle after a read step was set up, while rd_last_beat_q still
+  // holds the previous step's index.
+  rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                   rd_valid_i |-> rd_last_beat_q == rd_expect_q - 32'd1);
+`endif
+
   assign unused = ^{f_opcode, desc_q[DescW-1:32*mmf_format_pkg::FieldReservedBegin],
                     desc_q[32*mmf_format_pkg::FieldWeight +: 32], f_exp[31:16],
                     f_src0[31:SlotW], f_src1[31:SlotW], f_src2[31:SlotW]};
