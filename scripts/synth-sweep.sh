@@ -4,13 +4,16 @@
 # markdown tables of docs/resources.md. A unit that fails or exceeds the timeout is listed as
 # skipped with the reason; the others still print.
 #   scripts/synth-sweep.sh [builds|lanes|vector-lanes|all]   (default: all)
+#   scripts/synth-sweep.sh json FILE...   the tables of whole-build runs already made
+#                                         (`mmf synth --build B --json > FILE`), with the kernel total
 # Environment: MMF (default build/bin/mmf), SYNTH_TIMEOUT seconds per unit (default 600),
 # SYNTH_BUILDS (default "ci-tiny u280"), SWEEP_BUILD (base of the sweeps, default u280).
 set -euo pipefail
 what=${1:-all}
 case $what in
   builds | lanes | vector-lanes | all) ;;
-  *) sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  json) [[ $# -ge 2 ]] || { echo "synth-sweep: json needs at least one FILE" >&2; exit 2; } ;;
+  *) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 mmf=${MMF:-build/bin/mmf}
 timeout=${SYNTH_TIMEOUT:-600}
@@ -104,6 +107,42 @@ for unit, why in skipped:
     print(f"- skipped {unit}: {why}")
 PY
 }
+
+if [[ $what == json ]]; then
+  # Each FILE: its units as the per-unit runs of `builds` would leave them, the same table, then
+  # the kernel's total as `mmf synth` measured it (the flattened top with the units as boxes,
+  # plus the units times their instances: the kernel's own logic is in it).
+  for f in "${@:2}"; do
+    [[ -r $f ]] || { echo "synth-sweep: $f: cannot read" >&2; exit 1; }
+    b=$(python3 - "$f" "$tmp" <<'PY'
+import json, os, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    units, build = d["units"], d["build"]
+except (OSError, ValueError, KeyError, TypeError) as e:
+    sys.exit(f"synth-sweep: {sys.argv[1]}: not the output of mmf synth --json ({e})")
+for u in units:
+    json.dump({"units": [u]}, open(os.path.join(sys.argv[2], f'{u["unit"]}@{build}.json'), "w"))
+print(build, " ".join(f'{u["unit"]}@{build}' for u in units))
+PY
+) || exit 1
+    read -r build names_line <<< "$b"
+    read -r -a names <<< "$names_line"
+    echo "Yosys synth_xilinx estimates (not Vivado) from \`$f\`."
+    table "Build \`$build\`:" "" build "${names[@]}"
+    python3 - "$f" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t, keys = d["total"], ["lut", "ff", "carry", "bram36", "uram", "dsp", "lutram"]
+cells = " | ".join(f'{t[k]:g}' if k == "bram36" else str(t[k]) for k in keys)
+print(f'| **kernel ({d["total_method"]}: the top with its units as boxes, plus the units)** '
+      f'| | 1 | {cells} | |')
+print(f'\nDepth: at most {d["max_lut_levels"]} LUT and {d["max_carry_levels"]} carry levels; '
+      f'fits: {str(d["fits"]).lower()}; problems: {d["problems"] or "none"}.')
+PY
+  done
+  exit 0
+fi
 
 commit=$(git rev-parse --short HEAD 2> /dev/null || echo unknown)
 echo "Yosys synth_xilinx estimates (not Vivado), measured on $(date +%F) at commit $commit with" \
