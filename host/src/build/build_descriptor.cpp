@@ -228,6 +228,7 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
     if (o.lanes) acc["lanes"] = *o.lanes;
     if (o.weight_channels) acc["weight_channels"] = *o.weight_channels;
     if (o.vector_lanes) acc["vector_lanes"] = *o.vector_lanes;
+    if (o.tile_rows) acc["tile_rows"] = *o.tile_rows;
   }
   BuildDescriptor b;
   b.path = path;

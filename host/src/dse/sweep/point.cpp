@@ -55,10 +55,10 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
   return c;
 }
 
-PointResult evaluate_point(const SweepPoint& point, double max_utilization) {
+PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
   const BuildDescriptor& b = point.build;
   PointResult r;
-  r.resources = estimate_resources(b, point.packing, max_utilization);
+  r.resources = estimate_resources(b, point.packing, budget);
   const uint32_t word_bytes = packed_word_bytes(b.accel.lanes, point.packing);
   r.stream_gbps = b.accel.clock_mhz * 1e6 * word_bytes / 1e9;
   r.channel_gbps = b.board.channel_gbps;

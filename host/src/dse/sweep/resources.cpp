@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Resource estimate of a sweep point from the Yosys per-unit costs of docs/resources.md
-// (`scripts/synth-sweep.sh builds|lanes|vector-lanes`, Yosys 0.23 synth_xilinx, RTL of commit
-// 957fb3d): each unit's measured cost at the sizes measured, linear in between, times its
-// instances in mmf_kernel. Yosys estimates, not Vivado results; the MLGRU gate and SiLU units
-// did not finish synthesis, so their cost is missing and the estimate is a lower bound.
+// Resource estimate of a sweep point, from whole-kernel Yosys runs of the shipped builds
+// (`mmf synth --build B -j 2 --json`, Yosys 0.23 synth_xilinx; the RTL and the figures are in
+// docs/resources.md, "The sweep's cost model"). Each run splits into parts that grow with one
+// build parameter each; a point's part is read off the measured sizes, linear in between.
+// Yosys estimates, not Vivado results.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -15,37 +16,59 @@
 namespace mmf::host {
 namespace {
 
-using Curve = std::vector<std::pair<double, double>>;  // (size, cost), sizes ascending
-
-// The cost at `x`: linear between measured sizes, proportional below the first, and at the
-// last measured per-unit slope above it.
-double at(const Curve& c, double x) {
-  if (x <= c.front().first) return c.front().second * x / c.front().first;
-  for (size_t k = 1; k < c.size(); ++k) {
-    if (x <= c[k].first) {
-      const auto [x0, y0] = c[k - 1];
-      const auto [x1, y1] = c[k];
-      return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
-    }
-  }
-  return c.back().second * x / c.back().first;
+// Yosys counts of one part: LUT (logic), LUTRAM, FF, BRAM36, URAM, DSP.
+struct Cost {
+  double lut, lutram, ff, bram36, uram, dsp;
+};
+Cost mix(const Cost& a, const Cost& b, double t) {
+  const auto f = [t](double x, double y) { return x + (y - x) * t; };
+  return {f(a.lut, b.lut),       f(a.lutram, b.lutram), f(a.ff, b.ff),
+          f(a.bram36, b.bram36), f(a.uram, b.uram),     f(a.dsp, b.dsp)};
+}
+Cost scaled(const Cost& a, double s) {
+  return mix(Cost{0, 0, 0, 0, 0, 0}, a, s);
 }
 
-// mmf_weight_channel (its ternary accumulator and read master inside) against lanes: LUT
-// without the read FIFO, which Yosys maps to LUTRAM and Vivado would put in block RAM.
-const Curve kWeightChannelLut = {{16, 2746}, {64, 10983}, {256, 34461}, {512, 72930}};
-// Per weight channel, fixed: mmf_rescale.
-constexpr double kRescaleLut = 2699, kRescaleDsp = 15;
-// mmf_norm_quantize against vector_lanes (LUT, DSP); mmf_scaled_products and
-// mmf_residual_add per vector lane.
-const Curve kNormLut = {{4, 6042}, {8, 10063}, {32, 35920}};
-const Curve kNormDsp = {{4, 82}, {8, 154}, {32, 586}};
-constexpr double kProductsLutPerLane = 943, kProductsDspPerLane = 4;
-constexpr double kResidualLutPerLane = 78;
-// Control: mmf_descriptor_check and mmf_axil_control grow with the channels (ci-tiny, 2
-// channels: 1,918 LUT; u280, 31: 18,819), plus the vector bank's read and write masters.
-constexpr double kControlLutBase = 752, kControlLutPerChannel = 583, kMastersLut = 640;
-constexpr double kControlDsp = 14;
+using Curve = std::vector<std::pair<double, Cost>>;  // (size, cost), sizes ascending
+
+// The cost at `x`: linear between measured sizes; beyond them, along the nearest segment
+// (proportional to the size when only one size was measured), never below zero.
+Cost at(const Curve& c, double x) {
+  if (c.size() == 1) return scaled(c[0].second, x / c[0].first);
+  size_t k = 1;
+  while (k + 1 < c.size() && x > c[k].first) ++k;
+  const auto& [x0, y0] = c[k - 1];
+  const auto& [x1, y1] = c[k];
+  Cost out = mix(y0, y1, (x - x0) / (x1 - x0));
+  for (double* v : {&out.lut, &out.lutram, &out.ff, &out.bram36, &out.uram, &out.dsp}) {
+    *v = std::max(*v, 0.0);
+  }
+  return out;
+}
+
+// The parts, each from the builds that measured it (ci-tiny: 16 lanes, 2 weight channels, 4
+// vector lanes; kv260: 64, 1, 4; u280: 512, 31, 32; all in 4-row tiles). u250 (512 lanes in
+// 16-row tiles, 4 channels, 16 vector lanes) was measured to check the model, not fitted.
+// A weight channel against lanes: mmf_weight_channel (accumulator, code RAM, read master)
+// without its weight FIFO, which fifo_cost() places.
+const Curve kChannel = {{16, {1015, 92, 808, 4, 0, 0}}, {512, {10803, 660, 7690, 14.5, 0, 0}}};
+// Per weight channel, the same at every size: mmf_rescale.
+constexpr Cost kRescale = {1394, 17, 784, 0, 0, 4};
+// The vector units against vector_lanes: mmf_norm_quantize, mmf_mlgru_gate, mmf_silu,
+// mmf_scaled_products, mmf_residual_add, mmf_bf16_to_q16.
+const Curve kVector = {{4, {11093, 961, 11075, 8, 0, 115}}, {32, {79398, 7569, 82843, 64, 0, 899}}};
+// Control against weight channels: mmf_descriptor_check and mmf_axil_control (a pointer and
+// counters per channel).
+const Curve kControl = {{1, {1704, 682, 1128, 0, 0, 3}},
+                        {2, {1802, 707, 1192, 0, 0, 3}},
+                        {31, {4613, 681, 3238, 0, 0, 6}}};
+// The vector bank's read and write masters against vector_lanes (their data width).
+const Curve kMasters = {{4, {690, 240, 669, 0, 0, 0}}, {32, {681, 1776, 1559, 0, 0, 0}}};
+// The kernel's own logic (its total minus its units: controller, program loader, buffer bank,
+// row gather and merge, code and vector paths) against weight channels x vector lanes.
+const Curve kTop = {{1 * 4, {9462, 330, 4045, 218, 0, 10}},
+                    {2 * 4, {9843, 330, 4116, 218, 0, 13}},
+                    {31 * 32, {73513, 2378, 16659, 218, 0, 14}}};
 
 // The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
 // 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
@@ -55,49 +78,92 @@ constexpr double kControlDsp = 14;
 // packed words, so it is 8 x ceil(lanes / 5) bits wide, not 2 x lanes.
 constexpr double kFiveTritDecoderLutPerByte = 40;
 
-// Block RAMs of a weight FIFO of `words` x `bits`, placed as Vivado does a wide FIFO: 36 Kb
-// blocks in 512 x 72 mode (AMD) or 20 Kb blocks in 512 x 40 mode (Intel M20K).
-double fifo_blocks(double words, double bits, double block_width) {
-  return std::ceil(bits / block_width) * std::ceil(words / 512.0);
+// A weight FIFO of `words` x `bits` as the RTL asks for it: UltraRAM (4,096 x 72) where the
+// board's part has it (BuildDescriptor::weight_fifo_ultra_ram), else block RAM, as Vivado
+// places a wide FIFO: 36 Kb blocks in 512 x 72 mode (AMD) or 20 Kb blocks in 512 x 40 (Intel
+// M20K, counted here in BRAM36 halves: see estimate_resources).
+Cost fifo_cost(const BuildDescriptor& b, double words, double bits) {
+  if (b.weight_fifo_ultra_ram()) {
+    return {0, 0, 0, 0, std::ceil(bits / 72.0) * std::ceil(words / 4096.0), 0};
+  }
+  const bool amd = b.board.vendor == "amd";
+  const double blocks = std::ceil(bits / (amd ? 72.0 : 40.0)) * std::ceil(words / 512.0);
+  return {0, 0, 0, amd ? blocks : blocks / 2.0, 0, 0};
 }
 
-std::string ratio(const char* what, double share, double max) {
-  std::ostringstream s;
-  s.precision(3);
-  s << what << " " << share << " of the device (at most " << max << ")";
-  return s.str();
+Cost operator+(const Cost& a, const Cost& b) {
+  return {a.lut + b.lut,       a.lutram + b.lutram, a.ff + b.ff,
+          a.bram36 + b.bram36, a.uram + b.uram,     a.dsp + b.dsp};
 }
 
 }  // namespace
 
 ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
-                                    double max_utilization) {
+                                    const FitBudget& budget) {
   const double ch = b.accel.weight_channels, lanes = b.accel.lanes, vl = b.accel.vector_lanes;
   const double word_bytes = static_cast<double>(packed_word_bytes(b.accel.lanes, packing));
   const bool five_trit = packing == Packing::five_trit;
-  ResourceEstimate e;
-  e.decoder_lut = five_trit ? ch * word_bytes * kFiveTritDecoderLutPerByte : 0.0;
-  e.lut = ch * (at(kWeightChannelLut, lanes) + kRescaleLut + kControlLutPerChannel) +
-          kControlLutBase + kMastersLut + at(kNormLut, vl) +
-          vl * (kProductsLutPerLane + kResidualLutPerLane) + e.decoder_lut;
-  e.dsp = ch * kRescaleDsp + at(kNormDsp, vl) + vl * kProductsDspPerLane + kControlDsp;
-  const bool amd = b.board.vendor == "amd";
   const double fifo_bits = five_trit ? 8.0 * word_bytes : 2.0 * lanes;
-  e.bram = ch * fifo_blocks(b.weight_fifo_words(), fifo_bits, amd ? 72.0 : 40.0);
+  const double decoder_lut = five_trit ? ch * word_bytes * kFiveTritDecoderLutPerByte : 0.0;
+  const Cost per_channel =
+      at(kChannel, lanes) + kRescale + fifo_cost(b, b.weight_fifo_words(), fifo_bits);
+  const Cost k = scaled(per_channel, ch) + at(kVector, vl) + at(kControl, ch) + at(kMasters, vl) +
+                 at(kTop, ch * vl) + Cost{decoder_lut, 0, 0, 0, 0, 0};
+
+  ResourceEstimate e;
+  e.decoder_lut = decoder_lut;
+  e.lut = k.lut + k.lutram;  // CLB LUTs, as Vivado counts them
+  e.ff = k.ff;
+  e.dsp = k.dsp;
+  e.uram = k.uram;
   const BoardResources& r = b.board.resources;
-  // An Intel ALM holds one 6-input LUT's function or two smaller ones: one LUT per ALM is
-  // the cautious reading (an estimate); DSP blocks are counted one for one.
-  e.lut_share = e.lut / static_cast<double>(amd ? r.lut : r.alm);
+  if (b.board.vendor == "amd") {
+    e.bram = k.bram36;
+    ResourceCounts counts;
+    counts.lut = std::llround(k.lut);
+    counts.lutram = std::llround(k.lutram);
+    counts.ff = std::llround(k.ff);
+    counts.bram36 = k.bram36;
+    counts.uram = std::llround(k.uram);
+    counts.dsp = std::llround(k.dsp);
+    const FitReport fit = fit_on_board(counts, r, budget);
+    e.fits = fit.fits;
+    for (const ResourceFit& f : fit.resources) {
+      double* share = f.resource == "lut"      ? &e.lut_share
+                      : f.resource == "ff"     ? &e.ff_share
+                      : f.resource == "bram36" ? &e.bram_share
+                      : f.resource == "uram"   ? &e.uram_share
+                                               : &e.dsp_share;
+      *share = f.utilization;
+      if (!f.fits && e.limit.empty()) {
+        std::ostringstream s;
+        s.precision(3);
+        s << f.resource << " " << f.utilization << " of the device with the shell (at most "
+          << f.limit << ")";
+        e.limit = s.str();
+      }
+    }
+    return e;
+  }
+  // Intel: one ALM per LUT (cautious: an ALM can hold two small functions), a 36 Kb block as
+  // two M20K, FFs as ALM registers (two per ALM); no shell figures, so shares of the device.
+  e.bram = 2.0 * k.bram36;
+  e.lut_share = e.lut / static_cast<double>(r.alm);
+  e.ff_share = e.ff / (2.0 * static_cast<double>(r.alm));
+  e.bram_share = e.bram / static_cast<double>(r.m20k);
   e.dsp_share = e.dsp / static_cast<double>(r.dsp);
-  e.bram_share = e.bram / static_cast<double>(amd ? r.bram_36k : r.m20k);
   e.fits = true;
-  for (const auto& [name, share] :
-       {std::pair<const char*, double>{amd ? "LUT" : "ALM", e.lut_share},
-        {"DSP", e.dsp_share},
-        {amd ? "BRAM36" : "M20K", e.bram_share}}) {
-    if (share > max_utilization && e.fits) {
+  for (const auto& [name, share, limit] :
+       {std::tuple<const char*, double, double>{"alm", e.lut_share, budget.logic_share},
+        {"ff", e.ff_share, budget.logic_share},
+        {"m20k", e.bram_share, budget.block_share},
+        {"dsp", e.dsp_share, budget.block_share}}) {
+    if (share > limit && e.fits) {
       e.fits = false;
-      e.limit = ratio(name, share, max_utilization);
+      std::ostringstream s;
+      s.precision(3);
+      s << name << " " << share << " of the device (at most " << limit << ")";
+      e.limit = s.str();
     }
   }
   return e;

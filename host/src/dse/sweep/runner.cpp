@@ -68,11 +68,15 @@ json result_json(const SweepPoint& p, const PointResult& r) {
           {"memory_bound", r.memory_bound},
           {"lut", std::round(e.lut)},
           {"decoder_lut", std::round(e.decoder_lut)},
+          {"ff", std::round(e.ff)},
           {"dsp", std::round(e.dsp)},
           {"bram", e.bram},
+          {"uram", e.uram},
           {"lut_share", e.lut_share},
+          {"ff_share", e.ff_share},
           {"dsp_share", e.dsp_share},
           {"bram_share", e.bram_share},
+          {"uram_share", e.uram_share},
           {"fits", e.fits},
           {"limit", e.limit},
           {"sim_seconds", r.sim_seconds}};
@@ -115,23 +119,25 @@ void write_manifest(const SweepSpec& spec, const SweepRunOptions& o, const Sweep
                     const std::string& state, const std::string& started) {
   json points = json::array();
   for (const SweepPoint& p : spec.points) points.push_back(p.key());
-  const json m = {{"spec", fs::absolute(spec.path).string()},
-                  {"name", spec.name},
-                  {"points_fingerprint", points_fingerprint(spec)},
-                  {"state", state},
-                  {"started", started},
-                  {"updated", now_utc()},
-                  {"jobs", o.jobs},
-                  {"max_utilization", spec.max_utilization},
-                  {"points", s.points},
-                  {"ran", s.ran},
-                  {"skipped_done", s.skipped},
-                  {"failed", s.failed},
-                  {"wall_seconds", s.wall_seconds},
-                  {"timing", "simulated (SystemC platform, one steady-state token per point)"},
-                  {"energy", "modeled (each build's energy: coefficients)"},
-                  {"resources", "estimated (Yosys per-unit costs, docs/resources.md)"},
-                  {"keys", points}};
+  const json m = {
+      {"spec", fs::absolute(spec.path).string()},
+      {"name", spec.name},
+      {"points_fingerprint", points_fingerprint(spec)},
+      {"state", state},
+      {"started", started},
+      {"updated", now_utc()},
+      {"jobs", o.jobs},
+      {"budget",
+       {{"logic_share", spec.budget.logic_share}, {"block_share", spec.budget.block_share}}},
+      {"points", s.points},
+      {"ran", s.ran},
+      {"skipped_done", s.skipped},
+      {"failed", s.failed},
+      {"wall_seconds", s.wall_seconds},
+      {"timing", "simulated (SystemC platform, one steady-state token per point)"},
+      {"energy", "modeled (each build's energy: coefficients)"},
+      {"resources", "estimated (whole-kernel Yosys runs of the shipped builds, docs/resources.md)"},
+      {"keys", points}};
   write_text_atomically((fs::path(o.out_dir) / "manifest.json").string(), m.dump(2) + "\n");
 }
 
@@ -178,7 +184,7 @@ void run_sweep_point(const std::string& spec_path, int index, const std::string&
   if (finished(out_dir, p)) return;  // done already (a resumed Slurm array)
   json j;
   try {
-    j = result_json(p, evaluate_point(p, spec.max_utilization));
+    j = result_json(p, evaluate_point(p, spec.budget));
   } catch (const Error& e) {
     j = {{"index", p.index}, {"key", p.key()}, {"status", "failed"}, {"error", e.what()}};
     write_text_atomically(point_file(out_dir, index), j.dump(2) + "\n");

@@ -18,8 +18,8 @@ namespace {
 const std::set<std::string> kTopKeys = {"name",   "models",          "boards",    "grid",
                                         "points", "max_utilization", "references"};
 // The parameters a grid or a point may set; any left out keeps the build's value.
-const std::vector<std::string> kParams = {"lanes", "clock_mhz", "weight_channels", "vector_lanes",
-                                          "packing"};
+const std::vector<std::string> kParams = {"lanes",           "tile_rows",    "clock_mhz",
+                                          "weight_channels", "vector_lanes", "packing"};
 
 bool power_of_two(int v) {
   return v > 0 && (v & (v - 1)) == 0;
@@ -77,6 +77,11 @@ class SpecReader {
     if (key == "lanes") {
       const int n = integer(4, 512, "a power of two in 4..512 (trits per cycle per channel)");
       if (!power_of_two(n)) fail(where, "is '" + v + "'; expected a power of two in 4..512");
+      return std::to_string(n);
+    }
+    if (key == "tile_rows") {
+      const int n = integer(1, 64, "a power of two in 1..64 (rows of the weight tile)");
+      if (!power_of_two(n)) fail(where, "is '" + v + "'; expected a power of two in 1..64");
       return std::to_string(n);
     }
     if (key == "vector_lanes") {
@@ -162,7 +167,8 @@ uint32_t packed_word_bytes(int lanes, Packing packing) {
 std::string SweepPoint::key() const {
   std::ostringstream s;
   s << board << ' ' << model << " lanes=" << build.accel.lanes
-    << " clock_mhz=" << build.accel.clock_mhz << " weight_channels=" << build.accel.weight_channels
+    << " tile_rows=" << build.accel.tile_rows << " clock_mhz=" << build.accel.clock_mhz
+    << " weight_channels=" << build.accel.weight_channels
     << " vector_lanes=" << build.accel.vector_lanes << " packing=" << packing_name(packing);
   return s.str();
 }
@@ -179,7 +185,8 @@ SweepSpec read_sweep_spec(const std::string& path, int only_point) {
   if (root["max_utilization"]) {
     const double u = root["max_utilization"].as<double>(0.0);
     if (!(u > 0 && u <= 1)) r.fail("max_utilization", "must be a share in (0, 1]");
-    spec.max_utilization = u;
+    spec.budget.logic_share = u;
+    spec.budget.block_share = u;
   }
   if (root["references"]) {
     if (!root["references"].IsSequence()) r.fail("references", "must be a list");
@@ -301,6 +308,7 @@ SweepSpec read_sweep_spec(const std::string& path, int only_point) {
     if (const auto* v = get("lanes")) o.lanes = std::stoi(*v);
     if (const auto* v = get("clock_mhz")) o.clock_mhz = std::stod(*v);
     if (const auto* v = get("vector_lanes")) o.vector_lanes = std::stoi(*v);
+    if (const auto* v = get("tile_rows")) o.tile_rows = std::stoi(*v);
     if (const auto* v = get("weight_channels")) {
       o.weight_channels = *v == "all" ? all_channels(base) : std::stoi(*v);
     }

@@ -139,7 +139,7 @@ BuildDescriptor load_build_descriptor(const std::string& path);
 // is checked as if the file held it.
 struct AcceleratorOverrides {
   std::optional<double> clock_mhz;
-  std::optional<int> lanes, weight_channels, vector_lanes;
+  std::optional<int> lanes, tile_rows, weight_channels, vector_lanes;
 };
 BuildDescriptor load_build_descriptor(const std::string& path, const AcceleratorOverrides& o);
 

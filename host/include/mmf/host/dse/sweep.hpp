@@ -13,6 +13,7 @@
 
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
+#include "mmf/host/dse/synth_report.hpp"
 #include "mmf/model.hpp"
 #include "mmf_hls/kernel_regs.hpp"
 
@@ -42,7 +43,9 @@ struct SweepReference {
 struct SweepSpec {
   std::string name;
   std::string path;
-  double max_utilization = 0.7;  // share of each of the device's resources a point may use
+  // What a point may take of the device, shell included: `mmf synth --check`'s budget, or
+  // the spec's max_utilization for every resource.
+  FitBudget budget;
   std::vector<SweepPoint> points;
   std::vector<SweepReference> references;
 };
@@ -54,20 +57,23 @@ struct SweepSpec {
 // checked them all): `points` then holds just it.
 SweepSpec load_sweep_spec(const std::string& path, int only_point = -1);
 
-// Yosys-based resource estimate of a point's kernel (docs/resources.md, docs/sweep.md): AMD
-// counts, or the Intel equivalents on an Intel board. A lower bound: the MLGRU gate and SiLU
-// units did not finish synthesis and are left out. A 1.6-bit point is charged its decoder
-// (an estimate from the LUT structure of its ROM; the RTL has none yet) and a FIFO of packed
-// words.
+// Resource estimate of a point's kernel from whole-kernel Yosys runs of the shipped builds
+// (docs/resources.md, "The sweep's cost model"; docs/sweep.md): AMD counts with the fit of
+// `mmf synth --check` (fit_on_board), or the Intel equivalents on an Intel board. A 1.6-bit
+// point is charged its decoder (an estimate from the LUT structure of its ROM; the RTL has
+// none yet) and a FIFO of packed words.
 struct ResourceEstimate {
-  double lut = 0, dsp = 0, bram = 0;  // bram: BRAM36 (amd) or M20K (intel)
-  double decoder_lut = 0;             // of `lut`: the 1.6-bit decoders (0 for 2-bit)
-  double lut_share = 0, dsp_share = 0, bram_share = 0;  // of the whole device
-  bool fits = false;                                    // every share <= the spec's max_utilization
-  std::string limit;  // the resource that does not fit ("lut 1.82x"), empty when it fits
+  // lut: CLB LUTs (logic + LUTRAM, as Vivado counts them) or ALMs (Intel, one per LUT);
+  // bram: BRAM36 (AMD) or M20K (Intel); uram: URAM288 (0 on Intel).
+  double lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
+  double decoder_lut = 0;  // of `lut`: the 1.6-bit decoders (0 for 2-bit)
+  // Of the device, with the shell's static share where the board's YAML gives it.
+  double lut_share = 0, ff_share = 0, dsp_share = 0, bram_share = 0, uram_share = 0;
+  bool fits = false;  // every share within the budget
+  std::string limit;  // the first resource over the budget, empty when it fits
 };
 ResourceEstimate estimate_resources(const BuildDescriptor& build, Packing packing,
-                                    double max_utilization);
+                                    const FitBudget& budget);
 
 // The counters a run of `plan` reports when its weight words take `word_bytes` bytes: what
 // the kernel counts (mmf_hls::run_program), derived from the descriptors alone.
@@ -86,7 +92,7 @@ struct PointResult {
   double sim_seconds = 0;
 };
 // Times one point on the SystemC platform (needs MMF_WITH_SYSTEMC; else an Error says so).
-PointResult evaluate_point(const SweepPoint& point, double max_utilization);
+PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget);
 
 struct SweepRow {
   const SweepPoint* point = nullptr;
