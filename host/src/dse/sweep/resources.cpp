@@ -47,11 +47,14 @@ Cost at(const Curve& c, double x) {
 }
 
 // The parts, each from the builds that measured it (ci-tiny: 16 lanes, 2 weight channels, 4
-// vector lanes; kv260: 64, 1, 4; u280: 512, 31, 32; all in 4-row tiles). u250 (512 lanes in
-// 16-row tiles, 4 channels, 16 vector lanes) was measured to check the model, not fitted.
+// vector lanes; kv260: 64, 1, 4; u280: 512, 31, 32; all in 4-row tiles, so the tile size is
+// not an axis). u250 (512 lanes in 16-row tiles, 4 channels, 16 vector lanes) is not fitted:
+// docs/resources.md compares it with the model.
 // A weight channel against lanes: mmf_weight_channel (accumulator, code RAM, read master)
 // without its weight FIFO, which fifo_cost() places.
-const Curve kChannel = {{16, {1015, 92, 808, 4, 0, 0}}, {512, {10803, 660, 7690, 14.5, 0, 0}}};
+const Curve kChannel = {{16, {1015, 92, 808, 4, 0, 0}},
+                        {64, {1969, 148, 1467, 4, 0, 0}},
+                        {512, {10803, 660, 7690, 14.5, 0, 0}}};
 // Per weight channel, the same at every size: mmf_rescale.
 constexpr Cost kRescale = {1394, 17, 784, 0, 0, 4};
 // The vector units against vector_lanes: mmf_norm_quantize, mmf_mlgru_gate, mmf_silu,
@@ -65,10 +68,13 @@ const Curve kControl = {{1, {1704, 682, 1128, 0, 0, 3}},
 // The vector bank's read and write masters against vector_lanes (their data width).
 const Curve kMasters = {{4, {690, 240, 669, 0, 0, 0}}, {32, {681, 1776, 1559, 0, 0, 0}}};
 // The kernel's own logic (its total minus its units: controller, program loader, buffer bank,
-// row gather and merge, code and vector paths) against weight channels x vector lanes.
-const Curve kTop = {{1 * 4, {9462, 330, 4045, 218, 0, 10}},
-                    {2 * 4, {9843, 330, 4116, 218, 0, 13}},
-                    {31 * 32, {73513, 2378, 16659, 218, 0, 14}}};
+// row gather and merge, code and vector paths): a part per weight channel, from kv260 and
+// ci-tiny (1 and 2 channels, the same 4 vector lanes), plus the rest against vector_lanes,
+// from ci-tiny and u280 less their channels' share. (Against weight channels x vector lanes
+// instead, u250's top came out at 14 k LUT against the 33.9 k measured.)
+constexpr Cost kTopPerChannel = {381, 0, 71, 0, 0, 0};
+const Curve kTopVector = {{4, {9843 - 2 * 381, 330, 4116 - 2 * 71, 218, 0, 13}},
+                          {32, {73513 - 31 * 381, 2378, 16659 - 31 * 71, 218, 0, 14}}};
 
 // The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
 // 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
@@ -108,7 +114,7 @@ ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
   const Cost per_channel =
       at(kChannel, lanes) + kRescale + fifo_cost(b, b.weight_fifo_words(), fifo_bits);
   const Cost k = scaled(per_channel, ch) + at(kVector, vl) + at(kControl, ch) + at(kMasters, vl) +
-                 at(kTop, ch * vl) + Cost{decoder_lut, 0, 0, 0, 0, 0};
+                 scaled(kTopPerChannel, ch) + at(kTopVector, vl) + Cost{decoder_lut, 0, 0, 0, 0, 0};
 
   ResourceEstimate e;
   e.decoder_lut = decoder_lut;
