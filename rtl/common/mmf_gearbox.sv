@@ -42,6 +42,11 @@ module mmf_gearbox #(
   function automatic logic [FillW-1:0] left_after_out(input logic [FillW-1:0] fill);
     left_after_out = (fill > FillW'(OutLanes)) ? fill - FillW'(OutLanes) : '0;
   endfunction
+  // The fill after an output leaves, for a state that is not flushing (a flushing state takes
+  // no input, so its room does not matter).
+  function automatic logic [FillW-1:0] room_after_out(input logic [FillW-1:0] fill);
+    room_after_out = fill >= FillW'(OutLanes) ? left_after_out(fill) : fill;
+  endfunction
   function automatic logic fits(input logic [FillW-1:0] fill);  // an input beat beside `fill`
     fits = 32'(fill) + InLanes <= Slots;
   endfunction
@@ -63,16 +68,14 @@ module mmf_gearbox #(
     end
   end
 
-  always_comb begin
-    fill_d = fill_left;
-    flush_d = flush_q;
-    if (in_fire) begin
-      fill_d = fill_left + FillW'(InLanes);
-      flush_d = in_last_i;
-    end else if (flush_q && out_fire && fill_left == '0) begin
-      flush_d = 1'b0;
-    end
-  end
+  // The next state with and without an input beat. in_fire (through in_valid_i, maybe deep in
+  // the producer) and in_last_i only choose between the two, in the last gate of each register.
+  logic [FillW-1:0] fill_take;
+  logic             flush_hold;
+  assign fill_take = fill_left + FillW'(InLanes);
+  assign flush_hold = flush_q && !(out_fire && fill_left == '0);
+  assign fill_d = in_fire ? fill_take : fill_left;
+  assign flush_d = in_fire ? in_last_i : flush_hold;
 
   // The new lanes land above the ones held. Lanes at and above the fill are zero (every update
   // keeps them so), so the input moved up by fill_left lanes is ORed in. The move is a log
@@ -99,11 +102,13 @@ module mmf_gearbox #(
       hold_q <= in_fire ? merged : shifted;
       fill_q <= fill_d;
       flush_q <= flush_d;
-      // flush_d (late: it carries in_last_i) enters each flag in its last gate.
-      out_valid_q <= fill_d >= FillW'(OutLanes) || (flush_d && fill_d != '0);
-      room_out_q <= !flush_d &&
-                    fits(fill_d >= FillW'(OutLanes) ? left_after_out(fill_d) : fill_d);
-      room_hold_q <= !flush_d && fits(fill_d);
+      // Each flag from both candidate fills, chosen by in_fire; a closing input (in_last_i)
+      // and a draining stream (flush) enter last.
+      out_valid_q <= in_fire ? fill_take >= FillW'(OutLanes) || (in_last_i && fill_take != '0)
+                             : fill_left >= FillW'(OutLanes) || (flush_hold && fill_left != '0);
+      room_out_q <= in_fire ? !in_last_i && fits(room_after_out(fill_take))
+                            : !flush_hold && fits(room_after_out(fill_left));
+      room_hold_q <= in_fire ? !in_last_i && fits(fill_take) : !flush_hold && fits(fill_left);
     end
   end
 

@@ -148,6 +148,7 @@ module mmf_controller #(
   logic                  limit_valid_q, limit_valid_d;
   logic [31:0]           status_q, status_d, token_q, token_d;
   logic [31:0]           program_q, program_d, num_ops_q, num_ops_d;
+  logic                  program_ok_q;  // the launch arguments pass the program check
   logic [63:0]           ternary_ops_q, ternary_ops_d, weight_bytes_q, weight_bytes_d;
   logic [63:0]           vector_bytes_q, vector_bytes_d;
 
@@ -390,8 +391,7 @@ module mmf_controller #(
           weight_bytes_d = '0;
           vector_bytes_d = '0;
           // The program must lie in the bank and hold 1 .. MaxOps ops (program_fits()).
-          if (num_ops_i == 0 || num_ops_i > MaxOps ||
-              64'(program_i) + 64'(num_ops_i) * DescWords > 64'(vec_words_i)) begin
+          if (!program_ok_q) begin
             status_d = 32'(mmf_format_pkg::StatusBadProgram);
             state_d = StDone;
           end else begin
@@ -708,6 +708,18 @@ module mmf_controller #(
     end
   end
 
+  // The launch check of the arguments, a cycle ahead: they are written over AXI-Lite before
+  // ap_start, so they are stable when start_i comes (program_args_a). With the 64-bit sum and
+  // compare in StIdle's next-state logic it was 7 LUT levels in ci-tiny's flattened top.
+  always_ff @(posedge clk_i) begin : program_check_reg
+    if (!rst_ni) begin
+      program_ok_q <= 1'b0;
+    end else begin
+      program_ok_q <= !(num_ops_i == 0 || num_ops_i > MaxOps ||
+                        64'(program_i) + 64'(num_ops_i) * DescWords > 64'(vec_words_i));
+    end
+  end
+
   always_ff @(posedge clk_i) begin : beat_reg
     if (!rst_ni) begin
       rd_beats_q <= '0;
@@ -783,6 +795,9 @@ module mmf_controller #(
   // already vetted, the weight field (the prefetcher's), the exponent's high bits (op_exp_o),
   // buffer ids past the slot index (checked).
 `ifndef SYNTHESIS
+  program_args_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q == StIdle && start_i |-> $stable(num_ops_i) && $stable(program_i) &&
+                                       $stable(vec_words_i));
   // No beat arrives in the cycle after a read step was set up, while rd_last_beat_q still
   // holds the previous step's index.
   rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
