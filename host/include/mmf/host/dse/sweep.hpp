@@ -2,8 +2,9 @@
 // Design-space sweeps (`mmf sweep`): a YAML spec names boards, model shapes and a grid (or a
 // list) of build parameters; every point is the board's build descriptor with those values,
 // timed for one steady-state token on the SystemC platform (no weights: the token program of
-// the shape, plan_program), with the build's energy model, a resource estimate from the Yosys
-// per-lane costs and a bandwidth check. docs/sweep.md has the spec's keys and the outputs.
+// the shape, plan_program), with the build's energy model, a resource estimate from
+// whole-kernel Yosys runs and a bandwidth check. docs/sweep.md has the spec's keys and the
+// outputs.
 #pragma once
 
 #include <cstdint>
