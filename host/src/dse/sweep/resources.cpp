@@ -73,8 +73,9 @@ const Curve kMasters = {{4, {690, 240, 669, 0, 0, 0}}, {32, {681, 1776, 1559, 0,
 // from ci-tiny and u280 less their channels' share. (Against weight channels x vector lanes
 // instead, u250's top came out at 14 k LUT against the 33.9 k measured.)
 constexpr Cost kTopPerChannel = {381, 0, 71, 0, 0, 0};
-const Curve kTopVector = {{4, {9843 - 2 * 381, 330, 4116 - 2 * 71, 218, 0, 13}},
-                          {32, {73513 - 31 * 381, 2378, 16659 - 31 * 71, 218, 0, 14}}};
+const Curve kTopVector = {
+    {4, {9843 - 2 * kTopPerChannel.lut, 330, 4116 - 2 * kTopPerChannel.ff, 218, 0, 13}},
+    {32, {73513 - 31 * kTopPerChannel.lut, 2378, 16659 - 31 * kTopPerChannel.ff, 218, 0, 14}}};
 
 // The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
 // 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
