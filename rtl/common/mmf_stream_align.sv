@@ -31,17 +31,21 @@ module mmf_stream_align #(
   logic [OffW-1:0]          off_q;
   logic [31:0]              in_left_q, out_left_q;
   logic                     have_prev_q;
+  // in_left_q != 0 and out_left_q != 0 as registers: the handshakes are then a LUT or two
+  // after flops (the 32-bit compares put the reader's beats 7 LUT levels into the u280 top's
+  // controller).
+  logic                     in_more_q, out_more_q;
   logic                     out_fire, take_next;
 
   // Each output beat joins the held beat with the next one (none after the last input beat).
-  assign pair = {(in_left_q != 0) ? in_data_i : '0, prev_q};
+  assign pair = {in_more_q ? in_data_i : '0, prev_q};
   assign out_data_o = BeatW'(pair >> (Width * 32'(off_q)));
-  assign out_valid_o = have_prev_q && out_left_q != 0 && (in_valid_i || in_left_q == 0);
+  assign out_valid_o = have_prev_q && out_more_q && (in_valid_i || !in_more_q);
   assign out_fire = out_valid_o && out_ready_i;
   // An input beat is taken to fill the holding register, or as the next beat of an output.
-  assign take_next = in_left_q != 0 && (!have_prev_q || out_fire);
+  assign take_next = in_more_q && (!have_prev_q || out_fire);
   assign in_ready_o = take_next;
-  assign job_ready_o = out_left_q == 0 && in_left_q == 0;
+  assign job_ready_o = !out_more_q && !in_more_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -50,24 +54,36 @@ module mmf_stream_align #(
       in_left_q <= '0;
       out_left_q <= '0;
       have_prev_q <= 1'b0;
+      in_more_q <= 1'b0;
+      out_more_q <= 1'b0;
     end else begin
       if (job_valid_i && job_ready_o) begin
         off_q <= job_off_i;
         in_left_q <= (32'(job_off_i) + job_n_i + Lanes - 1) / Lanes;
         out_left_q <= (job_n_i + Lanes - 1) / Lanes;
+        in_more_q <= 32'(job_off_i) + job_n_i != 0;
+        out_more_q <= job_n_i != 0;
         have_prev_q <= 1'b0;
       end else begin
         if (in_valid_i && take_next) begin
           prev_q <= in_data_i;
           in_left_q <= in_left_q - 1;
+          in_more_q <= in_left_q != 1;
           have_prev_q <= 1'b1;
         end
         if (out_fire) begin
           out_left_q <= out_left_q - 1;
+          out_more_q <= out_left_q != 1;
           if (out_left_q == 1) have_prev_q <= 1'b0;
         end
       end
     end
   end
+
+`ifndef SYNTHESIS
+  flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      in_more_q == (in_left_q != 0) && out_more_q == (out_left_q != 0))
+    else $error("mmf_stream_align: a flag disagrees with its counter");
+`endif
 
 endmodule

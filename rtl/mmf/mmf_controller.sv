@@ -720,6 +720,23 @@ module mmf_controller #(
     end
   end
 
+  // Whether the write side's next beat is kept (wcount_q < wexpect_q), registered: the 32-bit
+  // compare sat in front of the BitLinear results' path to the writer and its W channel. Both
+  // outcomes come from registers and out_fire_i only picks one. In the cycle after a step's
+  // set-up it still describes the step before and reads 0; no beat comes then (keep_a).
+  logic keep_q, keep_cur, keep_inc, after_entry_q;
+  assign keep_cur = wcount_q < wexpect_q;
+  assign keep_inc = wcount_q + 32'd1 < wexpect_q;
+  always_ff @(posedge clk_i) begin : keep_reg
+    if (!rst_ni) begin
+      keep_q <= 1'b0;
+      after_entry_q <= 1'b0;
+    end else begin
+      keep_q <= !entry_q && (out_fire_i ? keep_inc : keep_cur);
+      after_entry_q <= entry_q;
+    end
+  end
+
   always_ff @(posedge clk_i) begin : beat_reg
     if (!rst_ni) begin
       rd_beats_q <= '0;
@@ -772,7 +789,7 @@ module mmf_controller #(
   assign unit_job_valid_o = unit_pend_q;
   assign wa_job_start_o = state_q == StBlRun && entry_q;
 
-  assign out_keep_o = wcount_q < wexpect_q;
+  assign out_keep_o = keep_q;
   assign out_beat_o = wcount_q;
   assign out_lanes_o = wn_q;
   assign out_slot_o = wslot0_q;
@@ -800,6 +817,9 @@ module mmf_controller #(
                                        $stable(vec_words_i));
   // No beat arrives in the cycle after a read step was set up, while rd_last_beat_q still
   // holds the previous step's index.
+  // The kept flag is the compare's value but in the cycle after a set-up, which has no beat.
+  keep_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                           after_entry_q ? !out_fire_i : keep_q == (wcount_q < wexpect_q));
   rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    rd_valid_i |-> rd_last_beat_q == rd_expect_q - 32'd1);
 `endif

@@ -49,60 +49,87 @@ module mmf_vec_writer #(
   localparam int unsigned BeatBytesU = DataWidth / 8;
   localparam logic [AddrWidth-1:0] BeatBytes = AddrWidth'(BeatBytesU);
 
-  logic [OffW-1:0]        off, off_q;
+  // Per command: the offset of word 0 in its beat, and which words of the first and of the
+  // last beat are written. Per beat: flags, not counter compares, so that the handshakes and
+  // strobes are a LUT or two after registers (the strobes were 32-bit compares of a position
+  // against the command's range, 7-8 LUT levels in the u280 top).
+  logic [OffW-1:0]        off, off_q, end_off;
   logic [31:0]            first_beat;
   logic [31:0]            beats;
-  logic [31:0]            first_q, last_q;   // word positions [first, last) of the beats written
-  logic [31:0]            in_left_q, out_left_q, pos_q;  // pos: word position of this beat
+  logic [Lanes-1:0]       first_words, last_words, first_words_q, last_words_q;
+  logic [31:0]            in_left_q, out_left_q;
+  logic                   active_q;     // beats left to write (out_left_q != 0)
+  logic                   in_more_q;    // input beats left to take (in_left_q != 0)
+  logic                   first_q;      // the next beat is the command's first
+  logic                   last_q;       // the next beat is the command's last (out_left_q == 1)
   logic [DataWidth-1:0]   prev_q, beat_data;
   logic [2*DataWidth-1:0] pair;
+  logic [Lanes-1:0]       words;
   logic [DataWidth/8-1:0] strb;
   logic                   write_cmd_ready, write_idle, beat_valid, beat_ready, beat_fire;
-  logic                   active;
+  logic                   cmd_fire;
 
   assign off = OffW'(cmd_addr_i % Lanes);
+  assign end_off = OffW'((32'(off) + cmd_n_i) % Lanes);  // 0: the last beat is full
   assign first_beat = cmd_addr_i / Lanes;
   assign beats = (32'(off) + cmd_n_i + Lanes - 1) / Lanes;
-  assign active = out_left_q != 0;
-  assign cmd_ready_o = !active && write_cmd_ready;
-
-  // Beat j joins input beat j (none past the last) above input beat j - 1.
-  assign pair = {(in_left_q != 0) ? in_data_i : '0, prev_q};
-  assign beat_data = DataWidth'(pair >> (32 * (Lanes - 32'(off_q))));
-  assign beat_valid = active && (in_valid_i || in_left_q == 0);
-  assign beat_fire = beat_valid && beat_ready;
-  assign in_ready_o = active && in_left_q != 0 && beat_ready;
+  assign cmd_ready_o = !active_q && write_cmd_ready;
+  assign cmd_fire = cmd_valid_i && cmd_ready_o;
 
   always_comb begin
     for (int unsigned k = 0; k < Lanes; k++) begin
-      strb[4*k +: 4] = (pos_q + k >= first_q && pos_q + k < last_q) ? 4'hf : 4'h0;
+      first_words[k] = k >= 32'(off);
+      last_words[k] = end_off == '0 || k < 32'(end_off);
     end
+  end
+
+  // Beat j joins input beat j (none past the last) above input beat j - 1.
+  assign pair = {in_more_q ? in_data_i : '0, prev_q};
+  assign beat_data = DataWidth'(pair >> (32 * (Lanes - 32'(off_q))));
+  assign beat_valid = active_q && (in_valid_i || !in_more_q);
+  assign beat_fire = beat_valid && beat_ready;
+  assign in_ready_o = active_q && in_more_q && beat_ready;
+
+  // Words [off, off + n) of the command: the first beat starts at off, the last ends at
+  // off + n (mod Lanes), the beats between are whole.
+  assign words = (first_q ? first_words_q : '1) & (last_q ? last_words_q : '1);
+  always_comb begin
+    for (int unsigned k = 0; k < Lanes; k++) strb[4*k +: 4] = {4{words[k]}};
   end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       off_q <= '0;
-      first_q <= '0;
-      last_q <= '0;
+      first_words_q <= '0;
+      last_words_q <= '0;
       in_left_q <= '0;
       out_left_q <= '0;
-      pos_q <= '0;
+      active_q <= 1'b0;
+      in_more_q <= 1'b0;
+      first_q <= 1'b0;
+      last_q <= 1'b0;
       prev_q <= '0;
-    end else if (cmd_valid_i && cmd_ready_o) begin
+    end else if (cmd_fire) begin
       off_q <= off;
-      first_q <= 32'(off);
-      last_q <= 32'(off) + cmd_n_i;
+      first_words_q <= first_words;
+      last_words_q <= last_words;
       in_left_q <= (cmd_n_i + Lanes - 1) / Lanes;
       out_left_q <= beats;
-      pos_q <= '0;
+      active_q <= beats != 0;
+      in_more_q <= cmd_n_i != 0;
+      first_q <= 1'b1;
+      last_q <= beats == 1;
       prev_q <= '0;
     end else if (beat_fire) begin
-      if (in_left_q != 0) begin
+      if (in_more_q) begin
         prev_q <= in_data_i;
         in_left_q <= in_left_q - 1;
+        in_more_q <= in_left_q != 1;
       end
       out_left_q <= out_left_q - 1;
-      pos_q <= pos_q + Lanes;
+      active_q <= !last_q;
+      first_q <= 1'b0;
+      last_q <= out_left_q == 2;
     end
   end
 
@@ -114,7 +141,7 @@ module mmf_vec_writer #(
   ) u_write (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i(cmd_valid_i && !active),
+    .cmd_valid_i(cmd_valid_i && !active_q),
     .cmd_ready_o(write_cmd_ready),
     .cmd_addr_i (base_i + AddrWidth'(first_beat) * BeatBytes),
     .cmd_beats_i(beats),
@@ -141,6 +168,13 @@ module mmf_vec_writer #(
     .error_o
   );
 
-  assign idle_o = !active && write_idle;
+  assign idle_o = !active_q && write_idle;
+
+`ifndef SYNTHESIS
+  flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      active_q == (out_left_q != 0) && in_more_q == (in_left_q != 0) &&
+      (!active_q || last_q == (out_left_q == 1)))
+    else $error("mmf_vec_writer: a beat flag disagrees with its counter");
+`endif
 
 endmodule

@@ -102,34 +102,61 @@ module mmf_weight_array #(
   logic [Channels-1:0] ch_pend_q, rs_pend_q;  // accumulate and rescale jobs, per channel
   logic                gather_pend_q;
   logic [31:0]         code_beats_q, code_count_q;
+  // code_count_q == code_beats_q - 1 as a register (the next code beat is the job's last): the
+  // 32-bit subtract and compare sat between the norm's code handshake and the upsizer's flags.
+  logic                code_last_q;
   logic [Channels-1:0] code_taken_q;  // channels that took the current code word
   logic                code_word_valid, code_word_ready;
   logic [8*Cols-1:0]   code_word;
   logic [Channels-1:0] ch_job_ready, ch_code_ready, rs_job_ready;
   logic                gather_job_ready;
 
-  assign job_pending_o = gather_pend_q || ch_pend_q != '0 || rs_pend_q != '0;
+  // Pending as a register of its own, from the next values of the three: the OR of 2 x
+  // Channels flags is then not in the controller's step-done logic.
+  logic                job_pending_q;
+  logic [Channels-1:0] ch_pend_d, rs_pend_d;
+  logic                gather_pend_d;
+  assign job_pending_o = job_pending_q;
+  always_comb begin
+    if (job_start_i) begin
+      ch_pend_d = '1;
+      rs_pend_d = '1;
+      gather_pend_d = 1'b1;
+    end else begin
+      ch_pend_d = ch_pend_q & ~ch_job_ready;
+      rs_pend_d = rs_pend_q & ~(rs_job_ready & {Channels{scale_valid_i}});
+      gather_pend_d = gather_pend_q && !gather_job_ready;
+    end
+  end
 
   always_ff @(posedge clk_i) begin : job_reg
     if (!rst_ni) begin
       ch_pend_q <= '0;
       rs_pend_q <= '0;
       gather_pend_q <= 1'b0;
+      job_pending_q <= 1'b0;
       code_beats_q <= '0;
       code_count_q <= '0;
+      code_last_q <= 1'b0;
       code_taken_q <= '0;
     end else if (job_start_i) begin
-      ch_pend_q <= '1;
-      rs_pend_q <= '1;
-      gather_pend_q <= 1'b1;
+      ch_pend_q <= ch_pend_d;
+      rs_pend_q <= rs_pend_d;
+      gather_pend_q <= gather_pend_d;
+      job_pending_q <= 1'b1;
       code_beats_q <= op_code_beats_i;
       code_count_q <= '0;
+      code_last_q <= op_code_beats_i == 32'd1;
       code_taken_q <= '0;
     end else begin
-      ch_pend_q <= ch_pend_q & ~ch_job_ready;
-      rs_pend_q <= rs_pend_q & ~(rs_job_ready & {Channels{scale_valid_i}});
-      if (gather_pend_q && gather_job_ready) gather_pend_q <= 1'b0;
-      if (code_valid_i && code_ready_o) code_count_q <= code_count_q + 1;
+      ch_pend_q <= ch_pend_d;
+      rs_pend_q <= rs_pend_d;
+      gather_pend_q <= gather_pend_d;
+      job_pending_q <= gather_pend_d || ch_pend_d != '0 || rs_pend_d != '0;
+      if (code_valid_i && code_ready_o) begin
+        code_count_q <= code_count_q + 1;
+        code_last_q <= code_count_q + 32'd2 == code_beats_q;
+      end
       if (code_word_valid) begin
         code_taken_q <= code_word_ready ? '0 : (code_taken_q | ch_code_ready);
       end
@@ -147,7 +174,7 @@ module mmf_weight_array #(
     .in_valid_i (code_valid_i),
     .in_ready_o (code_ready_o),
     .in_data_i  (code_data_i),
-    .in_last_i  (code_count_q == code_beats_q - 1),
+    .in_last_i  (code_last_q),
     .out_valid_o(code_word_valid),
     .out_ready_i(code_word_ready),
     .out_data_o (code_word)
@@ -290,5 +317,14 @@ module mmf_weight_array #(
     .out_ready_i(res_ready_i),
     .out_data_o (res_data_o)
   );
+
+`ifndef SYNTHESIS
+  job_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      job_pending_q == (gather_pend_q || ch_pend_q != '0 || rs_pend_q != '0))
+    else $error("mmf_weight_array: job_pending_q disagrees with the pending flags");
+  code_last_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      code_last_q == (code_count_q == code_beats_q - 32'd1))
+    else $error("mmf_weight_array: code_last_q disagrees with the code count");
+`endif
 
 endmodule
