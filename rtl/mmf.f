@@ -15,6 +15,7 @@ rtl/common/mmf_gearbox.sv
 rtl/common/mmf_mul_pipe.sv
 rtl/common/mmf_pipe_reg.sv
 rtl/common/mmf_reduce_tree.sv
+rtl/common/mmf_skid_buf.sv
 rtl/common/mmf_stream_align.sv
 rtl/common/mmf_stream_upsize.sv
 rtl/mmf/mmf_axi_burst_gen.sv

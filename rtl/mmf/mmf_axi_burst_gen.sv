@@ -34,6 +34,9 @@ module mmf_axi_burst_gen #(
 
   logic [AddrWidth-1:0] addr_q;
   logic [31:0]          beats_q;      // beats of the command not yet issued
+  logic                 beats_zero_q; // beats_q == 0, registered: cmd_ready_o is then one LUT
+                                      // after flops (it feeds the writer's idle flag and the
+                                      // controller's step-done logic)
   logic [8:0]           burst_q;      // length of the next burst, valid while next_q
   logic                 next_q;       // burst_q is computed for addr_q and beats_q
   logic                 a_valid_q;
@@ -56,26 +59,29 @@ module mmf_axi_burst_gen #(
   assign burst_beats_o = burst_q;
 
   // A command is taken only when no burst is left to issue, so the two never coincide.
-  assign cmd_ready_o = beats_q == '0 && !a_valid_q;
+  assign cmd_ready_o = beats_zero_q && !a_valid_q;
   assign cmd_fire = cmd_valid_i && cmd_ready_o;
   assign issue_o = next_q && !(a_valid_q && !a_ready_i) && allow_i;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       beats_q <= '0;
+      beats_zero_q <= 1'b1;
       next_q <= 1'b0;
       a_valid_q <= 1'b0;
     end else begin
       if (a_ready_i) a_valid_q <= 1'b0;
       if (cmd_fire) begin
         beats_q <= cmd_beats_i;
+        beats_zero_q <= cmd_beats_i == '0;
         next_q <= 1'b0;
       end else if (issue_o) begin
         a_valid_q <= 1'b1;
         beats_q <= beats_q - 32'(burst_q);
+        beats_zero_q <= beats_q == 32'(burst_q);
         next_q <= 1'b0;
       end else begin
-        next_q <= beats_q != '0;
+        next_q <= !beats_zero_q;
       end
     end
   end
@@ -101,6 +107,9 @@ module mmf_axi_burst_gen #(
   a_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       a_valid_o && !a_ready_i |=> a_valid_o && $stable(a_addr_o) && $stable(a_len_o))
     else $error("mmf_axi_burst_gen: address changed while stalled");
+  beats_zero_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      beats_zero_q == (beats_q == '0))
+    else $error("mmf_axi_burst_gen: beats_zero_q disagrees with beats_q");
   aligned_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       cmd_valid_i && cmd_ready_o |-> (32'(cmd_addr_i[11:0]) % BeatBytes) == 0 && cmd_beats_i != 0)
     else $error("mmf_axi_burst_gen: command not beat-aligned or empty");

@@ -279,7 +279,7 @@ module mmf_controller #(
   logic jobs_handed, step_done;
   assign jobs_handed = !rd_pend_q && !wr_pend_q && !bank_pend_q && !unit_pend_q &&
                        !wa_job_pending_i;
-  assign step_done = jobs_handed && wcount_q == wsrc_q && wr_idle_i && bank_job_ready_i;
+  assign step_done = jobs_handed && beats_done_q && wr_idle_i && bank_job_ready_i;
 
   // Step set-ups (called in a state's entry cycle). A read step: `words` words from `addr`
   // into `slot`, `beats_src` beats on the write side of which the first `beats_kept` are kept,
@@ -474,15 +474,13 @@ module mmf_controller #(
           if (f_addr0 != mmf_format_pkg::NoAddress) begin
             read_step(mmf_kernel_pkg::KSlotLoad, f_addr0, half_words, mmf_kernel_pkg::SlotWRms,
                       ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
-          end else begin
+          end else begin  // no step: on to w_code
             kind_d = mmf_kernel_pkg::KNone;
-            wsrc_d = '0;
-            wcount_d = '0;
+            state_d = StBlCode;
+            entry_d = 1'b1;
           end
         end else if (step_done) begin
-          if (f_addr0 != mmf_format_pkg::NoAddress) begin
-            vector_bytes_d = vector_bytes_q + inc_half_q;
-          end
+          vector_bytes_d = vector_bytes_q + inc_half_q;
           state_d = StBlCode;
           entry_d = 1'b1;
         end
@@ -532,10 +530,10 @@ module mmf_controller #(
           if (f_addr1 != mmf_format_pkg::NoAddress) begin
             read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, f_n, mmf_kernel_pkg::SlotLowerBound,
                       n_beats, n_beats, f_n);
-          end else begin
+          end else begin  // no step: on to the gate
             kind_d = mmf_kernel_pkg::KNone;
-            wsrc_d = '0;
-            wcount_d = '0;
+            state_d = StMgGate;
+            entry_d = 1'b1;
           end
         end else if (step_done) begin
           state_d = StMgGate;
@@ -724,15 +722,23 @@ module mmf_controller #(
   // compare sat in front of the BitLinear results' path to the writer and its W channel. Both
   // outcomes come from registers and out_fire_i only picks one. In the cycle after a step's
   // set-up it still describes the step before and reads 0; no beat comes then (keep_a).
+  // Likewise whether the write side saw all the step's beats (wcount_q == wsrc_q), for
+  // step_done: 0 in the cycle after a set-up, when the step's jobs are still pending anyway
+  // (every set-up hands out a reader command or a pass).
   logic keep_q, keep_cur, keep_inc, after_entry_q;
+  logic beats_done_q, beats_done_cur, beats_done_inc;
   assign keep_cur = wcount_q < wexpect_q;
   assign keep_inc = wcount_q + 32'd1 < wexpect_q;
+  assign beats_done_cur = wcount_q == wsrc_q;
+  assign beats_done_inc = wcount_q + 32'd1 == wsrc_q;
   always_ff @(posedge clk_i) begin : keep_reg
     if (!rst_ni) begin
       keep_q <= 1'b0;
+      beats_done_q <= 1'b1;
       after_entry_q <= 1'b0;
     end else begin
       keep_q <= !entry_q && (out_fire_i ? keep_inc : keep_cur);
+      beats_done_q <= !entry_q && (out_fire_i ? beats_done_inc : beats_done_cur);
       after_entry_q <= entry_q;
     end
   end
@@ -820,6 +826,11 @@ module mmf_controller #(
   // The kept flag is the compare's value but in the cycle after a set-up, which has no beat.
   keep_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                            after_entry_q ? !out_fire_i : keep_q == (wcount_q < wexpect_q));
+  beats_done_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 !after_entry_q |-> beats_done_q == (wcount_q == wsrc_q));
+  // The cycle after a set-up, where beats_done_q reads 0, is never a step's end.
+  set_up_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     after_entry_q && !entry_q |-> !jobs_handed);
   rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    rd_valid_i |-> rd_last_beat_q == rd_expect_q - 32'd1);
 `endif

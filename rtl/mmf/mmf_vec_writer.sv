@@ -68,6 +68,25 @@ module mmf_vec_writer #(
   logic [DataWidth/8-1:0] strb;
   logic                   write_cmd_ready, write_idle, beat_valid, beat_ready, beat_fire;
   logic                   cmd_fire;
+  // The input through a skid buffer: in_ready_o is a flop, so the W channel's ready and the
+  // burst bookkeeping do not reach back into the datapath's sources (10 LUT levels from the
+  // write master's length FIFO into the weight array's result gearbox, in the u280 top).
+  logic                   in_valid, in_ready, skid_full;
+  logic [DataWidth-1:0]   in_data;
+
+  mmf_skid_buf #(
+    .Width(DataWidth)
+  ) u_skid (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_data_i,
+    .out_valid_o(in_valid),
+    .out_ready_i(in_ready),
+    .out_data_o (in_data),
+    .full_o     (skid_full)
+  );
 
   assign off = OffW'(cmd_addr_i % Lanes);
   assign end_off = OffW'((32'(off) + cmd_n_i) % Lanes);  // 0: the last beat is full
@@ -84,11 +103,11 @@ module mmf_vec_writer #(
   end
 
   // Beat j joins input beat j (none past the last) above input beat j - 1.
-  assign pair = {in_more_q ? in_data_i : '0, prev_q};
+  assign pair = {in_more_q ? in_data : '0, prev_q};
   assign beat_data = DataWidth'(pair >> (32 * (Lanes - 32'(off_q))));
-  assign beat_valid = active_q && (in_valid_i || !in_more_q);
+  assign beat_valid = active_q && (in_valid || !in_more_q);
   assign beat_fire = beat_valid && beat_ready;
-  assign in_ready_o = active_q && in_more_q && beat_ready;
+  assign in_ready = active_q && in_more_q && beat_ready;
 
   // Words [off, off + n) of the command: the first beat starts at off, the last ends at
   // off + n (mod Lanes), the beats between are whole.
@@ -122,7 +141,7 @@ module mmf_vec_writer #(
       prev_q <= '0;
     end else if (beat_fire) begin
       if (in_more_q) begin
-        prev_q <= in_data_i;
+        prev_q <= in_data;
         in_left_q <= in_left_q - 1;
         in_more_q <= in_left_q != 1;
       end
@@ -168,7 +187,7 @@ module mmf_vec_writer #(
     .error_o
   );
 
-  assign idle_o = !active_q && write_idle;
+  assign idle_o = !active_q && write_idle && !skid_full;
 
 `ifndef SYNTHESIS
   flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
