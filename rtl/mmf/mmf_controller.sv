@@ -53,8 +53,9 @@ module mmf_controller #(
   output logic [OpW-1:0]        op_o,
   input  logic [ChkW-1:0]       desc_i,
 
-  // The step's kind: what the vector datapath routes (mmf_kernel_pkg::kind_e).
-  output mmf_kernel_pkg::kind_e kind_o,
+  // The step's kind, one-hot (bit k set for mmf_kernel_pkg::kind_e value k): what the vector
+  // datapath routes.
+  output logic [mmf_kernel_pkg::NumKinds-1:0] kind_o,
 
   // Reader commands, and its beats as the step's sink takes them: rd_word_i is a beat's first
   // word (an Embed's token id); rd_last_o marks the step's last beat.
@@ -144,6 +145,7 @@ module mmf_controller #(
   state_e                state_q, state_d;
   logic                  entry_q, entry_d;  // first cycle of a state: set the step up
   mmf_kernel_pkg::kind_e kind_q, kind_d;
+  logic [mmf_kernel_pkg::NumKinds-1:0] kind_oh_q;  // kind_q one-hot (kind_o)
   logic [OpW-1:0]        op_q, op_d;
   logic                  limit_valid_q, limit_valid_d;
   logic [31:0]           status_q, status_d, token_q, token_d;
@@ -157,7 +159,7 @@ module mmf_controller #(
   logic               bank_pend_q, bank_pend_d, unit_pend_q, unit_pend_d;
   logic [31:0]        rd_addr_q, rd_addr_d, rd_n_q, rd_n_d, wr_addr_q, wr_addr_d, wr_n_q, wr_n_d;
   logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d, rd_last_beat_q;
-  logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wcount_d, wn_q, wn_d;
+  logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wn_q, wn_d;
   logic [SlotW-1:0]   wslot0_q, wslot0_d;
   logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
   logic [3:0]         bank_half_q, bank_half_d;
@@ -297,7 +299,6 @@ module mmf_controller #(
     wslot0_d = slot;
     wexpect_d = beats_kept;
     wsrc_d = beats_src;
-    wcount_d = '0;
     wn_d = lanes_kept;
   endtask
 
@@ -320,7 +321,6 @@ module mmf_controller #(
     wslot0_d = dst;
     wexpect_d = beats_out;
     wsrc_d = beats_out;
-    wcount_d = '0;
     wn_d = lanes_out;
   endtask
 
@@ -359,7 +359,6 @@ module mmf_controller #(
     rd_expect_d = rd_expect_q;
     wexpect_d = wexpect_q;
     wsrc_d = wsrc_q;
-    wcount_d = wcount_q;
     wn_d = wn_q;
     wslot0_d = wslot0_q;
     bank_slots_d = bank_slots_q;
@@ -375,7 +374,6 @@ module mmf_controller #(
     if (bank_pend_q && bank_job_ready_i) bank_pend_d = 1'b0;
     if (unit_pend_q && unit_job_ready_i) unit_pend_d = 1'b0;
     if (rd_valid_i && rd_ready_i) rd_beats_d = rd_beats_q + 1;
-    if (out_fire_i) wcount_d = wcount_q + 1;
     if (kind_q == mmf_kernel_pkg::KToken && rd_valid_i) token_d = rd_word_i;
 
     unique case (state_q)
@@ -637,10 +635,12 @@ module mmf_controller #(
       state_q <= StIdle;
       entry_q <= 1'b0;
       kind_q <= mmf_kernel_pkg::KNone;
+      kind_oh_q <= mmf_kernel_pkg::NumKinds'(1) << mmf_kernel_pkg::KNone;
     end else begin
       state_q <= state_d;
       entry_q <= entry_d;
       kind_q <= kind_d;
+      kind_oh_q <= mmf_kernel_pkg::NumKinds'(1) << kind_d;
     end
   end
 
@@ -764,7 +764,13 @@ module mmf_controller #(
       rd_last_beat_q <= rd_expect_q - 32'd1;
       wexpect_q <= wexpect_d;
       wsrc_q <= wsrc_d;
-      wcount_q <= wcount_d;
+      // The write side's beat count: from 0 at every set-up (all are in entry cycles), then
+      // one a beat; out of the next-state logic, so that out_fire_i only enables an add.
+      if (entry_q) begin
+        wcount_q <= '0;
+      end else if (out_fire_i) begin
+        wcount_q <= wcount_q + 32'd1;
+      end
       wn_q <= wn_d;
       wslot0_q <= wslot0_d;
       to_memory_q <= to_memory_d;
@@ -777,7 +783,7 @@ module mmf_controller #(
   assign dbg_state_o = 6'(state_q);
   assign load_done_o = limit_valid_q;
   assign op_o = op_q;
-  assign kind_o = kind_q;
+  assign kind_o = kind_oh_q;
 
   assign rd_cmd_valid_o = rd_pend_q;
   assign rd_cmd_addr_o = rd_addr_q;
@@ -818,6 +824,8 @@ module mmf_controller #(
   // already vetted, the weight field (the prefetcher's), the exponent's high bits (op_exp_o),
   // buffer ids past the slot index (checked).
 `ifndef SYNTHESIS
+  kind_oh_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                              kind_oh_q == mmf_kernel_pkg::NumKinds'(1) << kind_q);
   program_args_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       state_q == StIdle && start_i |-> $stable(num_ops_i) && $stable(program_i) &&
                                        $stable(vec_words_i));

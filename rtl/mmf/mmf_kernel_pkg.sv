@@ -20,6 +20,9 @@ package mmf_kernel_pkg;
     KAdd,       // residual add
     KSlotStore  // a slot to the vector bank through the writer
   } kind_e;
+  // The controller hands the kind to the datapath one-hot (bit k: kind k), so that each routing
+  // decision there is one flop rather than a decode of the code.
+  localparam int unsigned NumKinds = 12;
 
   // On-chip slots: the buffers of the program format (0 .. NumBuffers - 1), then the kernel's
   // own vectors. Yosys 0.23 reads no constant of one package in another, so the buffer count is

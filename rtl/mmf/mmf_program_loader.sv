@@ -29,9 +29,9 @@ module mmf_program_loader #(
   input  logic [31:0]          vec_words_i,
   input  logic [31:0]          weight_words_i,
 
-  // Program words from the vector-bank reader, taken during the controller's load step (kind
-  // KDesc); in_last_i marks the step's last beat.
-  input  mmf_kernel_pkg::kind_e kind_i,
+  // Program words from the vector-bank reader, taken during the controller's load step
+  // (load_i: its kind is KDesc); in_last_i marks the step's last beat.
+  input  logic                 load_i,
   input  logic                 in_valid_i,
   output logic                 in_ready_o,
   input  logic [VDataW-1:0]    in_data_i,
@@ -57,7 +57,7 @@ module mmf_program_loader #(
 );
 
   logic           load;
-  assign load = kind_i == mmf_kernel_pkg::KDesc;
+  assign load = load_i;
 
   logic [OpW-1:0] num_ops_q, load_idx_q, first_bad_q;
   logic [7:0]     bad_code_q;

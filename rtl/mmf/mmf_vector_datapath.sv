@@ -23,7 +23,8 @@ module mmf_vector_datapath #(
   input  logic                    launch_i,
   input  logic [AddrWidth-1:0]    vec_base_i,
 
-  input  mmf_kernel_pkg::kind_e   kind_i,
+  // The step's kind, one-hot (bit k for mmf_kernel_pkg::kind_e value k).
+  input  logic [mmf_kernel_pkg::NumKinds-1:0] kind_i,
 
   // Reader commands (n words at word index addr) and its beats, which the step's sink takes:
   // the program loader (prog_ready_i), the controller (the token), an embedding row or a slot.
@@ -173,7 +174,7 @@ module mmf_vector_datapath #(
   ) u_emb_box (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i == mmf_kernel_pkg::KEmbed && rd_valid_o),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KEmbed] && rd_valid_o),
     .in_ready_o (emb_in_ready),
     .in_data_i  (rd_data_o),
     .in_last_i  (rd_last_i),
@@ -195,15 +196,9 @@ module mmf_vector_datapath #(
   );
 
   // The reader's beats go to the step's sink; the token and slot loads never stall.
-  always_comb begin
-    unique case (kind_i)
-      mmf_kernel_pkg::KDesc:     rd_ready_o = prog_ready_i;
-      mmf_kernel_pkg::KEmbed:    rd_ready_o = emb_in_ready;
-      mmf_kernel_pkg::KToken:    rd_ready_o = 1'b1;
-      mmf_kernel_pkg::KSlotLoad: rd_ready_o = 1'b1;
-      default:                   rd_ready_o = 1'b0;
-    endcase
-  end
+  assign rd_ready_o = (kind_i[mmf_kernel_pkg::KDesc] && prog_ready_i) ||
+                      (kind_i[mmf_kernel_pkg::KEmbed] && emb_in_ready) ||
+                      kind_i[mmf_kernel_pkg::KToken] || kind_i[mmf_kernel_pkg::KSlotLoad];
 
   // ---------------------------------------------------------------- on-chip slots
   logic                 bank_valid, bank_ready;
@@ -254,11 +249,11 @@ module mmf_vector_datapath #(
   ) u_norm (
     .clk_i,
     .rst_ni,
-    .job_valid_i  (kind_i == mmf_kernel_pkg::KNorm && unit_job_valid_i),
+    .job_valid_i  (kind_i[mmf_kernel_pkg::KNorm] && unit_job_valid_i),
     .job_ready_o  (nq_job_ready),
     .job_n_i      (NCountW'(op_n_i)),
     .job_has_rms_i(op_has_rms_i),
-    .in_valid_i   (kind_i == mmf_kernel_pkg::KNorm && bank_valid),
+    .in_valid_i   (kind_i[mmf_kernel_pkg::KNorm] && bank_valid),
     .in_ready_o   (nq_in_ready),
     .in_p_i       (bank_a),
     .in_w_rms_i   (bank_b[16*VL-1:0]),
@@ -280,7 +275,7 @@ module mmf_vector_datapath #(
   ) u_gate (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i == mmf_kernel_pkg::KGate && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KGate] && bank_valid),
     .in_ready_o (gate_in_ready),
     .in_i_i     (bank_a),
     .in_f_i     (bank_b),
@@ -302,7 +297,7 @@ module mmf_vector_datapath #(
   ) u_silu (
     .clk_i,
     .rst_ni,
-    .in_valid_i   (kind_i == mmf_kernel_pkg::KSilu && bank_valid),
+    .in_valid_i   (kind_i[mmf_kernel_pkg::KSilu] && bank_valid),
     .in_ready_o   (silu_in_ready),
     .in_data_i    (bank_a),
     .out_valid_o  (silu_valid),
@@ -320,11 +315,11 @@ module mmf_vector_datapath #(
   ) u_align (
     .clk_i,
     .rst_ni,
-    .job_valid_i(kind_i == mmf_kernel_pkg::KAlign && unit_job_valid_i),
+    .job_valid_i(kind_i[mmf_kernel_pkg::KAlign] && unit_job_valid_i),
     .job_ready_o(align_job_ready),
     .job_off_i  ($clog2(VL)'(op_n_i % VL)),
     .job_n_i    (op_n_i),
-    .in_valid_i (kind_i == mmf_kernel_pkg::KAlign && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KAlign] && bank_valid),
     .in_ready_o (align_in_ready),
     .in_data_i  (bank_a),
     .out_valid_o(align_valid),
@@ -341,10 +336,10 @@ module mmf_vector_datapath #(
   ) u_prod (
     .clk_i,
     .rst_ni,
-    .job_valid_i(kind_i == mmf_kernel_pkg::KProd && unit_job_valid_i),
+    .job_valid_i(kind_i[mmf_kernel_pkg::KProd] && unit_job_valid_i),
     .job_ready_o(prod_job_ready),
     .job_n_i    (NCountW'(op_n_i)),
-    .in_valid_i (kind_i == mmf_kernel_pkg::KProd && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KProd] && bank_valid),
     .in_ready_o (prod_in_ready),
     .in_a_i     (bank_a),
     .in_b_i     (bank_b),
@@ -361,7 +356,7 @@ module mmf_vector_datapath #(
   ) u_add (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i == mmf_kernel_pkg::KAdd && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KAdd] && bank_valid),
     .in_ready_o (add_in_ready),
     .in_x_i     (bank_a),
     .in_a_i     (bank_b),
@@ -370,9 +365,9 @@ module mmf_vector_datapath #(
     .out_data_o (add_data)
   );
 
-  assign unit_job_ready_o = (kind_i == mmf_kernel_pkg::KNorm && nq_job_ready) ||
-                            (kind_i == mmf_kernel_pkg::KProd && prod_job_ready) ||
-                            (kind_i == mmf_kernel_pkg::KAlign && align_job_ready);
+  assign unit_job_ready_o = (kind_i[mmf_kernel_pkg::KNorm] && nq_job_ready) ||
+                            (kind_i[mmf_kernel_pkg::KProd] && prod_job_ready) ||
+                            (kind_i[mmf_kernel_pkg::KAlign] && align_job_ready);
 
   // ---------------------------------------------------------------- vector-bank writer
   logic              wr_in_valid, wr_in_ready;
@@ -415,28 +410,33 @@ module mmf_vector_datapath #(
   // load step's beats are the loader's checked descriptors, which land in its RAM, not here.
   logic              src_valid, src_ready;
   logic [VDataW-1:0] src_data;
+  // An AND-OR of the sources under the one-hot kind (0 for the kinds without a source).
   always_comb begin
-    src_valid = 1'b0;
-    src_data = rd_data_o;
-    unique case (kind_i)
-      mmf_kernel_pkg::KDesc:     begin src_valid = prog_valid_i; src_data = rd_data_o;  end
-      mmf_kernel_pkg::KSlotLoad: begin src_valid = rd_valid_o;   src_data = rd_data_o;  end
-      mmf_kernel_pkg::KEmbed:    begin src_valid = emb_valid;    src_data = emb_data;   end
-      mmf_kernel_pkg::KGate:     begin src_valid = gate_valid;   src_data = gate_state; end
-      mmf_kernel_pkg::KSilu:     begin src_valid = silu_valid;   src_data = silu_data;  end
-      mmf_kernel_pkg::KAlign:    begin src_valid = align_valid;  src_data = align_data; end
-      mmf_kernel_pkg::KProd:     begin src_valid = prod_valid;   src_data = prod_data;  end
-      mmf_kernel_pkg::KAdd:      begin src_valid = add_valid;    src_data = add_data;   end
-      mmf_kernel_pkg::KNorm:     begin src_valid = res_valid_i;  src_data = res_data_i; end
-      default: ;
-    endcase
+    src_valid = (kind_i[mmf_kernel_pkg::KDesc] && prog_valid_i) ||
+                (kind_i[mmf_kernel_pkg::KSlotLoad] && rd_valid_o) ||
+                (kind_i[mmf_kernel_pkg::KEmbed] && emb_valid) ||
+                (kind_i[mmf_kernel_pkg::KGate] && gate_valid) ||
+                (kind_i[mmf_kernel_pkg::KSilu] && silu_valid) ||
+                (kind_i[mmf_kernel_pkg::KAlign] && align_valid) ||
+                (kind_i[mmf_kernel_pkg::KProd] && prod_valid) ||
+                (kind_i[mmf_kernel_pkg::KAdd] && add_valid) ||
+                (kind_i[mmf_kernel_pkg::KNorm] && res_valid_i);
+    src_data = ({VDataW{kind_i[mmf_kernel_pkg::KDesc] || kind_i[mmf_kernel_pkg::KSlotLoad]}} &
+                rd_data_o) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KEmbed]}} & emb_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KGate]}} & gate_state) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KSilu]}} & silu_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KAlign]}} & align_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KProd]}} & prod_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KAdd]}} & add_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KNorm]}} & res_data_i);
   end
   // A BitLinear's results go to the vector bank instead of a slot.
   logic res_to_memory;
-  assign res_to_memory = kind_i == mmf_kernel_pkg::KNorm && out_to_memory_i;
+  assign res_to_memory = kind_i[mmf_kernel_pkg::KNorm] && out_to_memory_i;
   // The bank never stalls; the writer may (results to the vector bank).
   assign src_ready = !(res_to_memory && out_keep_i) || wr_in_ready;
-  assign res_ready_o = kind_i == mmf_kernel_pkg::KNorm && src_ready;
+  assign res_ready_o = kind_i[mmf_kernel_pkg::KNorm] && src_ready;
   assign out_fire_o = src_valid && src_ready;
 
   // Write port 0 takes the source into the step's slot; port 1 only the MLGRU gate's second
@@ -450,31 +450,26 @@ module mmf_vector_datapath #(
       bank_wmask[k] = out_beat_i * VL + k < out_lanes_i;
       bank_wmask[VL + k] = bank_wmask[k];
     end
-    if (out_fire_o && out_keep_i && kind_i != mmf_kernel_pkg::KDesc && !res_to_memory) begin
+    if (out_fire_o && out_keep_i && !kind_i[mmf_kernel_pkg::KDesc] && !res_to_memory) begin
       bank_we[0] = 1'b1;
-      bank_we[1] = kind_i == mmf_kernel_pkg::KGate;
+      bank_we[1] = kind_i[mmf_kernel_pkg::KGate];
     end
   end
 
   // The bank's stream goes to the step's unit (or to the writer).
-  always_comb begin
-    unique case (kind_i)
-      mmf_kernel_pkg::KNorm:      bank_ready = nq_in_ready;
-      mmf_kernel_pkg::KGate:      bank_ready = gate_in_ready;
-      mmf_kernel_pkg::KSilu:      bank_ready = silu_in_ready;
-      mmf_kernel_pkg::KAlign:     bank_ready = align_in_ready;
-      mmf_kernel_pkg::KProd:      bank_ready = prod_in_ready;
-      mmf_kernel_pkg::KAdd:       bank_ready = add_in_ready;
-      mmf_kernel_pkg::KSlotStore: bank_ready = wr_in_ready;
-      default:                    bank_ready = 1'b0;
-    endcase
-  end
-  assign wr_in_valid = (kind_i == mmf_kernel_pkg::KSlotStore) ? bank_valid :
+  assign bank_ready = (kind_i[mmf_kernel_pkg::KNorm] && nq_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KGate] && gate_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KSilu] && silu_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KAlign] && align_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KProd] && prod_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KAdd] && add_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KSlotStore] && wr_in_ready);
+  assign wr_in_valid = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_valid :
                        (res_to_memory && out_keep_i && res_valid_i);
-  assign wr_in_data = (kind_i == mmf_kernel_pkg::KSlotStore) ? bank_a : res_data_i;
+  assign wr_in_data = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_a : res_data_i;
 
   logic unused;
-  // The sigmoid output: GLU uses SiLU only.
-  assign unused = ^silu_sigmoid;
+  // The sigmoid output: GLU uses SiLU only. Between steps (KNone) nothing is routed.
+  assign unused = ^{silu_sigmoid, kind_i[mmf_kernel_pkg::KNone]};
 
 endmodule
