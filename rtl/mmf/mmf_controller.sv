@@ -159,7 +159,8 @@ module mmf_controller #(
   logic               bank_pend_q, bank_pend_d, unit_pend_q, unit_pend_d;
   logic [31:0]        rd_addr_q, rd_addr_d, rd_n_q, rd_n_d, wr_addr_q, wr_addr_d, wr_n_q, wr_n_d;
   logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d, rd_last_beat_q;
-  logic [31:0]        wexpect_q, wexpect_d, wsrc_q, wsrc_d, wcount_q, wn_q, wn_d;
+  logic [31:0]        wexpect_d, wsrc_d, wcount_q, wn_q, wn_d;
+  logic [31:0]        kleft_q, wleft_q;  // beats still kept, still expected
   logic [SlotW-1:0]   wslot0_q, wslot0_d;
   logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
   logic [3:0]         bank_half_q, bank_half_d;
@@ -357,8 +358,8 @@ module mmf_controller #(
     wr_n_d = wr_n_q;
     rd_beats_d = rd_beats_q;
     rd_expect_d = rd_expect_q;
-    wexpect_d = wexpect_q;
-    wsrc_d = wsrc_q;
+    wexpect_d = kleft_q;
+    wsrc_d = wleft_q;
     wn_d = wn_q;
     wslot0_d = wslot0_q;
     bank_slots_d = bank_slots_q;
@@ -718,28 +719,39 @@ module mmf_controller #(
     end
   end
 
-  // Whether the write side's next beat is kept (wcount_q < wexpect_q), registered: the 32-bit
-  // compare sat in front of the BitLinear results' path to the writer and its W channel. Both
-  // outcomes come from registers and out_fire_i only picks one. In the cycle after a step's
-  // set-up it still describes the step before and reads 0; no beat comes then (keep_a).
-  // Likewise whether the write side saw all the step's beats (wcount_q == wsrc_q), for
-  // step_done: 0 in the cycle after a set-up, when the step's jobs are still pending anyway
-  // (every set-up hands out a reader command or a pass).
-  logic keep_q, keep_cur, keep_inc, after_entry_q;
-  logic beats_done_q, beats_done_cur, beats_done_inc;
-  assign keep_cur = wcount_q < wexpect_q;
-  assign keep_inc = wcount_q + 32'd1 < wexpect_q;
-  assign beats_done_cur = wcount_q == wsrc_q;
-  assign beats_done_inc = wcount_q + 32'd1 == wsrc_q;
-  always_ff @(posedge clk_i) begin : keep_reg
+  // The write side's flags, registers with one LUT between out_fire_i and each (the 32-bit
+  // compares of the beat count sat in front of the BitLinear results' path to the writer and in
+  // the step-done logic): whether the next beat is kept (kleft_q != 0) and whether the step saw
+  // all its beats (wleft_q == 0), each with its value after one more beat beside it. kleft_q
+  // and wleft_q count down from the set-up. In the cycle after a set-up the flags still read 0;
+  // no beat comes then (keep_a) and the step's jobs are still pending (set_up_pending_a: every
+  // set-up hands out a reader command or a pass).
+  logic keep_q, keep2_q, beats_done_q, beats_done1_q, after_entry_q;
+  always_ff @(posedge clk_i) begin : flags_reg
     if (!rst_ni) begin
       keep_q <= 1'b0;
+      keep2_q <= 1'b0;
       beats_done_q <= 1'b1;
+      beats_done1_q <= 1'b0;
       after_entry_q <= 1'b0;
     end else begin
-      keep_q <= !entry_q && (out_fire_i ? keep_inc : keep_cur);
-      beats_done_q <= !entry_q && (out_fire_i ? beats_done_inc : beats_done_cur);
       after_entry_q <= entry_q;
+      if (entry_q) begin
+        keep_q <= 1'b0;
+        keep2_q <= 1'b0;
+        beats_done_q <= 1'b0;
+        beats_done1_q <= 1'b0;
+      end else if (after_entry_q) begin
+        keep_q <= kleft_q != '0;
+        keep2_q <= kleft_q > 32'd1;
+        beats_done_q <= wleft_q == '0;
+        beats_done1_q <= wleft_q == 32'd1;
+      end else if (out_fire_i) begin
+        keep_q <= keep2_q;
+        keep2_q <= kleft_q > 32'd2;
+        beats_done_q <= beats_done1_q;
+        beats_done1_q <= wleft_q == 32'd2;
+      end
     end
   end
 
@@ -748,8 +760,8 @@ module mmf_controller #(
       rd_beats_q <= '0;
       rd_expect_q <= '0;
       rd_last_beat_q <= '0;
-      wexpect_q <= '0;
-      wsrc_q <= '0;
+      kleft_q <= '0;
+      wleft_q <= '0;
       wcount_q <= '0;
       wn_q <= '0;
       wslot0_q <= '0;
@@ -762,14 +774,16 @@ module mmf_controller #(
       // gearbox; with it in the step's next-state logic, 8). The first beat of a step comes
       // several cycles after its command (rd_last_beat_a).
       rd_last_beat_q <= rd_expect_q - 32'd1;
-      wexpect_q <= wexpect_d;
-      wsrc_q <= wsrc_d;
-      // The write side's beat count: from 0 at every set-up (all are in entry cycles), then
-      // one a beat; out of the next-state logic, so that out_fire_i only enables an add.
+      // The write side's counts: set at every set-up (all are in entry cycles), then one a
+      // beat; out of the next-state logic, so that out_fire_i only enables an add.
       if (entry_q) begin
         wcount_q <= '0;
+        kleft_q <= wexpect_d;
+        wleft_q <= wsrc_d;
       end else if (out_fire_i) begin
         wcount_q <= wcount_q + 32'd1;
+        if (kleft_q != '0) kleft_q <= kleft_q - 32'd1;
+        wleft_q <= wleft_q - 32'd1;
       end
       wn_q <= wn_d;
       wslot0_q <= wslot0_d;
@@ -833,9 +847,15 @@ module mmf_controller #(
   // holds the previous step's index.
   // The kept flag is the compare's value but in the cycle after a set-up, which has no beat.
   keep_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                           after_entry_q ? !out_fire_i : keep_q == (wcount_q < wexpect_q));
+                           after_entry_q ? !out_fire_i :
+                                           keep_q == (kleft_q != '0) &&
+                                           keep2_q == (kleft_q > 32'd1));
   beats_done_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                 !after_entry_q |-> beats_done_q == (wcount_q == wsrc_q));
+                                 !after_entry_q |-> beats_done_q == (wleft_q == '0) &&
+                                                    beats_done1_q == (wleft_q == 32'd1));
+  // No beat past the step's.
+  beats_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                            out_fire_i |-> wleft_q != '0);
   // The cycle after a set-up, where beats_done_q reads 0, is never a step's end.
   set_up_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                      after_entry_q && !entry_q |-> !jobs_handed);
