@@ -43,7 +43,11 @@ module mmf_stream_align #(
   assign out_valid_o = have_prev_q && out_more_q && (in_valid_i || !in_more_q);
   assign out_fire = out_valid_o && out_ready_i;
   // An input beat is taken to fill the holding register, or as the next beat of an output.
-  assign take_next = in_more_q && (!have_prev_q || out_fire);
+  // Ready without in_valid_i in it (out_fire has it): equal to the old in_more && (!have_prev
+  // || out_fire) whenever in_valid_i is set, so the same beats move, but the input handshake is
+  // no longer a loop through out_valid_o (7 LUT levels from the bank into its own output stage
+  // in the u280 top).
+  assign take_next = in_more_q && (!have_prev_q || (out_more_q && out_ready_i));
   assign in_ready_o = take_next;
   assign job_ready_o = !out_more_q && !in_more_q;
 
