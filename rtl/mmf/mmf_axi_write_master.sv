@@ -52,6 +52,9 @@ module mmf_axi_write_master #(
   logic [63:0]     bytes_q;
   logic            error_q;
   logic [8:0]      burst, cur_beats;
+  logic            cur_single;     // the current burst is one beat
+  logic            started_q;      // a beat of the current burst was sent (w_count_q != 0)
+  logic            next_last_q;    // after the first, the next beat is the burst's last
   logic            w_fire, b_fire, issue;
   logic            len_valid, len_ready, len_push_ready;
   logic [OutW-1:0] len_usage;
@@ -87,7 +90,10 @@ module mmf_axi_write_master #(
   assign in_ready_o = w_ready_i && len_valid;
   assign w_data_o = in_data_i;
   assign w_strb_o = in_strb_i;
-  assign w_last_o = w_count_q == cur_beats - 1'b1;
+  // w_count_q == cur_beats - 1 without the subtract and compare after the length FIFO's read:
+  // the first beat of a burst reads a flag stored with its length, the others a register
+  // (the compare was 7 LUT levels from the FIFO into its own pop in the u280 top).
+  assign w_last_o = started_q ? next_last_q : cur_single;
   assign len_ready = w_fire && w_last_o;
   assign b_ready_o = 1'b1;
 
@@ -95,12 +101,16 @@ module mmf_axi_write_master #(
     if (!rst_ni) begin
       outstanding_q <= '0;
       w_count_q <= '0;
+      started_q <= 1'b0;
+      next_last_q <= 1'b0;
       bytes_q <= '0;
       error_q <= 1'b0;
     end else begin
       outstanding_q <= outstanding_q + OutW'(issue) - OutW'(b_fire);
       if (w_fire) begin
         w_count_q <= w_last_o ? '0 : w_count_q + 1'b1;
+        started_q <= !w_last_o;
+        next_last_q <= 10'(w_count_q) + 10'd2 == 10'(cur_beats);
         bytes_q <= bytes_q + 64'(BeatBytes);
       end
       if (b_fire && b_resp_i != 2'b00) error_q <= 1'b1;
@@ -108,17 +118,17 @@ module mmf_axi_write_master #(
   end
 
   mmf_fifo #(
-    .Width(9),
+    .Width(10),
     .Depth(MaxOutstanding)
   ) u_lengths (
     .clk_i,
     .rst_ni,
     .in_valid_i (issue),
     .in_ready_o (len_push_ready),
-    .in_data_i  (burst),
+    .in_data_i  ({burst == 9'd1, burst}),
     .out_valid_o(len_valid),
     .out_ready_i(len_ready),
-    .out_data_o (cur_beats),
+    .out_data_o ({cur_single, cur_beats}),
     .usage_o    (len_usage)
   );
 
@@ -131,6 +141,10 @@ module mmf_axi_write_master #(
   assign error_o = error_q;
 
 `ifndef SYNTHESIS
+  w_last_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      len_valid |-> w_last_o == (w_count_q == cur_beats - 1'b1) &&
+                    started_q == (w_count_q != '0))
+    else $error("mmf_axi_write_master: w_last disagrees with the burst's beat count");
   w_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       w_valid_o && !w_ready_i |=> w_valid_o)
     else $error("mmf_axi_write_master: W valid dropped while stalled");

@@ -215,10 +215,15 @@ module mmf_weight_array #(
   logic [Channels-1:0]    rs_valid, rs_ready;
   logic [32*Channels-1:0] rs_data;
   logic [32*Channels-1:0] ch_rows;
+  // Each channel's rows, registered: the compare and add were 7 LUT levels into the channels'
+  // job ports in the u280 top. The op's rows are stable from its decode, several cycles before
+  // a BitLinear's job starts (ch_rows_a).
+  logic [RowCountW*Channels-1:0] ch_rows_d, ch_rows_q;
 
   for (genvar c = 0; c < Channels; c++) begin : gen_channel
     // Channel c holds rows c, c + Channels, ...: rows / Channels, one more below the remainder.
     assign ch_rows[32*c +: 32] = 32'(op_rows_q_i) + 32'(RowCountW'(c) < op_rows_m_i);
+    assign ch_rows_d[RowCountW*c +: RowCountW] = RowCountW'(ch_rows[32*c +: 32]);
 
     mmf_weight_channel #(
       .Lanes       (Lanes),
@@ -236,7 +241,7 @@ module mmf_weight_array #(
       .cmd_beats_i    (pf_cmd_beats[32*c +: 32]),
       .job_valid_i    (ch_pend_q[c]),
       .job_ready_o    (ch_job_ready[c]),
-      .job_rows_i     (RowCountW'(ch_rows[32*c +: 32])),
+      .job_rows_i     (ch_rows_q[RowCountW*c +: RowCountW]),
       .job_row_words_i(op_row_words_i),
       .code_valid_i   (code_word_valid && !code_taken_q[c]),
       .code_ready_o   (ch_code_ready[c]),
@@ -270,7 +275,7 @@ module mmf_weight_array #(
       .job_token_exp_i (scale_exp_i),
       .job_const_mant_i(op_mant_i),
       .job_const_exp_i (op_exp_i),
-      .job_rows_i      (RowCountW'(ch_rows[32*c +: 32])),
+      .job_rows_i      (ch_rows_q[RowCountW*c +: RowCountW]),
       .in_valid_i      (ch_sum_valid[c]),
       .in_ready_o      (ch_sum_ready[c]),
       .in_data_i       (ch_sum[32*c +: 32]),
@@ -280,6 +285,9 @@ module mmf_weight_array #(
     );
   end
   // The token scale goes to every rescale; each takes it once.
+  always_ff @(posedge clk_i) begin : ch_rows_reg
+    ch_rows_q <= ch_rows_d;
+  end
   assign scale_ready_o = &(~rs_pend_q | rs_job_ready);
 
   // ---- Rows back in order, Channels a beat, then VL a beat for the slots or the vector bank.
@@ -319,6 +327,9 @@ module mmf_weight_array #(
   );
 
 `ifndef SYNTHESIS
+  ch_rows_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      job_start_i || ch_pend_q != '0 || rs_pend_q != '0 |-> ch_rows_q == ch_rows_d)
+    else $error("mmf_weight_array: the channels' rows changed during a job");
   job_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       job_pending_q == (gather_pend_q || ch_pend_q != '0 || rs_pend_q != '0))
     else $error("mmf_weight_array: job_pending_q disagrees with the pending flags");
