@@ -161,6 +161,7 @@ module mmf_controller #(
   logic [31:0]        rd_beats_q, rd_beats_d, rd_expect_q, rd_expect_d, rd_last_beat_q;
   logic [31:0]        wexpect_d, wsrc_d, wcount_q, wn_q, wn_d;
   logic [31:0]        kleft_q, wleft_q;  // beats still kept, still expected
+  logic               keep_q, keep2_q, beats_done_q, beats_done1_q, after_entry_q;  // below
   logic [SlotW-1:0]   wslot0_q, wslot0_d;
   logic [4*SlotW-1:0] bank_slots_q, bank_slots_d;
   logic [3:0]         bank_half_q, bank_half_d;
@@ -723,10 +724,9 @@ module mmf_controller #(
   // compares of the beat count sat in front of the BitLinear results' path to the writer and in
   // the step-done logic): whether the next beat is kept (kleft_q != 0) and whether the step saw
   // all its beats (wleft_q == 0), each with its value after one more beat beside it. kleft_q
-  // and wleft_q count down from the set-up. In the cycle after a set-up the flags still read 0;
+  // and wleft_q count down from the set-up. In the cycle after a set-up the flags read 0;
   // no beat comes then (keep_a) and the step's jobs are still pending (set_up_pending_a: every
   // set-up hands out a reader command or a pass).
-  logic keep_q, keep2_q, beats_done_q, beats_done1_q, after_entry_q;
   always_ff @(posedge clk_i) begin : flags_reg
     if (!rst_ni) begin
       keep_q <= 1'b0;
