@@ -56,9 +56,6 @@ module mmf_program_loader #(
   output logic [7:0]           bad_code_o
 );
 
-  logic           load;
-  assign load = load_i;
-
   logic [OpW-1:0] num_ops_q, load_idx_q, first_bad_q;
   logic [7:0]     bad_code_q;
   logic [31:0]    vec_words_q, weight_words_q;
@@ -73,7 +70,7 @@ module mmf_program_loader #(
   ) u_desc_box (
     .clk_i,
     .rst_ni,
-    .in_valid_i (load && in_valid_i),
+    .in_valid_i (load_i && in_valid_i),
     .in_ready_o,
     .in_data_i,
     .in_last_i,
@@ -107,7 +104,7 @@ module mmf_program_loader #(
     .out_rows_m_o  (chk_rows_m)
   );
 
-  assign prog_we_o = load && chk_valid_o && keep_i;
+  assign prog_we_o = load_i && chk_valid_o && keep_i;
   assign prog_waddr_o = load_idx_q;
   assign prog_wdata_o = {chk_rows_m, chk_rows_q, chk_desc};
 

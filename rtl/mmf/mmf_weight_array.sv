@@ -135,24 +135,26 @@ module mmf_weight_array #(
       rs_pend_q <= '0;
       gather_pend_q <= 1'b0;
       job_pending_q <= 1'b0;
-      code_beats_q <= '0;
-      code_count_q <= '0;
-      code_last_q <= 1'b0;
-      code_taken_q <= '0;
-    end else if (job_start_i) begin
-      ch_pend_q <= ch_pend_d;
-      rs_pend_q <= rs_pend_d;
-      gather_pend_q <= gather_pend_d;
-      job_pending_q <= 1'b1;
-      code_beats_q <= op_code_beats_i;
-      code_count_q <= '0;
-      code_last_q <= op_code_beats_i == 32'd1;
-      code_taken_q <= '0;
     end else begin
       ch_pend_q <= ch_pend_d;
       rs_pend_q <= rs_pend_d;
       gather_pend_q <= gather_pend_d;
       job_pending_q <= gather_pend_d || ch_pend_d != '0 || rs_pend_d != '0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : code_reg
+    if (!rst_ni) begin
+      code_beats_q <= '0;
+      code_count_q <= '0;
+      code_last_q <= 1'b0;
+      code_taken_q <= '0;
+    end else if (job_start_i) begin
+      code_beats_q <= op_code_beats_i;
+      code_count_q <= '0;
+      code_last_q <= op_code_beats_i == 32'd1;
+      code_taken_q <= '0;
+    end else begin
       if (code_valid_i && code_ready_o) begin
         code_count_q <= code_count_q + 1;
         code_last_q <= code_count_q + 32'd2 == code_beats_q;
@@ -214,7 +216,6 @@ module mmf_weight_array #(
   logic [32*Channels-1:0] ch_sum;
   logic [Channels-1:0]    rs_valid, rs_ready;
   logic [32*Channels-1:0] rs_data;
-  logic [32*Channels-1:0] ch_rows;
   // Each channel's rows, registered: the compare and add were 7 LUT levels into the channels'
   // job ports in the u280 top. The op's rows are stable from its decode, several cycles before
   // a BitLinear's job starts (ch_rows_a).
@@ -222,8 +223,8 @@ module mmf_weight_array #(
 
   for (genvar c = 0; c < Channels; c++) begin : gen_channel
     // Channel c holds rows c, c + Channels, ...: rows / Channels, one more below the remainder.
-    assign ch_rows[32*c +: 32] = 32'(op_rows_q_i) + 32'(RowCountW'(c) < op_rows_m_i);
-    assign ch_rows_d[RowCountW*c +: RowCountW] = RowCountW'(ch_rows[32*c +: 32]);
+    assign ch_rows_d[RowCountW*c +: RowCountW] =
+        op_rows_q_i + RowCountW'(RowCountW'(c) < op_rows_m_i);
 
     mmf_weight_channel #(
       .Lanes       (Lanes),
@@ -284,10 +285,10 @@ module mmf_weight_array #(
       .out_data_o      (rs_data[32*c +: 32])
     );
   end
-  // The token scale goes to every rescale; each takes it once.
   always_ff @(posedge clk_i) begin : ch_rows_reg
     ch_rows_q <= ch_rows_d;
   end
+  // The token scale goes to every rescale; each takes it once.
   assign scale_ready_o = &(~rs_pend_q | rs_job_ready);
 
   // ---- Rows back in order, Channels a beat, then VL a beat for the slots or the vector bank.
