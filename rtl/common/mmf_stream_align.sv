@@ -2,7 +2,10 @@
 // Realigns a beat stream: a job names `n` lanes starting `off` lanes into the first input beat;
 // the output carries those lanes from lane 0, ceil(n / Lanes) beats, tail lanes of the last
 // beat unspecified. It takes ceil((off + n) / Lanes) input beats. Used wherever a vector starts
-// inside a beat (unaligned vector-bank reads, the up half of [gate | up]).
+// inside a beat (unaligned vector-bank reads, the up half of [gate | up]). The output is
+// registered (mmf_pipe_reg: one cycle of latency, full throughput): the lane shift is a
+// Lanes-to-1 mux per bit, and its consumers (the slot write ports, the program loader) were
+// the u280 top's 7-LUT-level paths behind it.
 module mmf_stream_align #(
   parameter int unsigned Width = 32,   // bits per lane
   parameter int unsigned Lanes = 4,
@@ -36,18 +39,20 @@ module mmf_stream_align #(
   // controller).
   logic                     in_more_q, out_more_q;
   logic                     out_fire, take_next;
+  logic                     al_valid, al_ready;  // the realigned beat, into the output register
+  logic [Width*Lanes-1:0]   al_data;
 
   // Each output beat joins the held beat with the next one (none after the last input beat).
   assign pair = {in_more_q ? in_data_i : '0, prev_q};
-  assign out_data_o = BeatW'(pair >> (Width * 32'(off_q)));
-  assign out_valid_o = have_prev_q && out_more_q && (in_valid_i || !in_more_q);
-  assign out_fire = out_valid_o && out_ready_i;
+  assign al_data = BeatW'(pair >> (Width * 32'(off_q)));
+  assign al_valid = have_prev_q && out_more_q && (in_valid_i || !in_more_q);
+  assign out_fire = al_valid && al_ready;
   // An input beat is taken to fill the holding register, or as the next beat of an output.
   // Ready without in_valid_i in it (out_fire has it): equal to the old in_more && (!have_prev
   // || out_fire) whenever in_valid_i is set, so the same beats move, but the input handshake is
-  // no longer a loop through out_valid_o (7 LUT levels from the bank into its own output stage
-  // in the u280 top).
-  assign take_next = in_more_q && (!have_prev_q || (out_more_q && out_ready_i));
+  // no longer a loop through the output's valid (7 LUT levels from the bank into its own output
+  // stage in the u280 top).
+  assign take_next = in_more_q && (!have_prev_q || (out_more_q && al_ready));
   assign in_ready_o = take_next;
   assign job_ready_o = !out_more_q && !in_more_q;
 
@@ -83,6 +88,19 @@ module mmf_stream_align #(
       end
     end
   end
+
+  mmf_pipe_reg #(
+    .Width(BeatW)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (al_valid),
+    .in_ready_o (al_ready),
+    .in_data_i  (al_data),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o
+  );
 
 `ifndef SYNTHESIS
   flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)

@@ -153,6 +153,11 @@ module mmf_controller #(
   logic                  program_ok_q;  // the launch arguments pass the program check
   logic [63:0]           ternary_ops_q, ternary_ops_d, weight_bytes_q, weight_bytes_d;
   logic [63:0]           vector_bytes_q, vector_bytes_d;
+  // The vector bank's bytes are counted a cycle late: a state adds its bytes to vb_inc_d, and
+  // the counter adds the registered increment, so the state decode and the select of the
+  // increment are not ahead of a 64-bit add (7 LUT levels in the u280 top). No increment is
+  // pending in StIdle or StDone, so the count is whole one cycle after done.
+  logic [63:0]           vb_inc_q, vb_inc_d;
 
   // Step bookkeeping: jobs still to hand over, reader beats, beats the write side takes.
   logic               rd_pend_q, rd_pend_d, wr_pend_q, wr_pend_d;
@@ -348,7 +353,8 @@ module mmf_controller #(
     num_ops_d = num_ops_q;
     ternary_ops_d = ternary_ops_q;
     weight_bytes_d = weight_bytes_q;
-    vector_bytes_d = vector_bytes_q;
+    vector_bytes_d = vector_bytes_q + vb_inc_q;
+    vb_inc_d = '0;
     rd_pend_d = rd_pend_q;
     wr_pend_d = wr_pend_q;
     bank_pend_d = bank_pend_q;
@@ -418,7 +424,7 @@ module mmf_controller #(
         if (32'(op_q) == num_ops_q) begin
           state_d = StDone;
         end else if (op_q == first_bad_i) begin
-          vector_bytes_d = vector_bytes_q + DescWords * 4;
+          vb_inc_d = DescWords * 4;
           status_d = 32'(bad_code_i) | (32'(op_q) << mmf_format_pkg::StatusOpShift);
           state_d = StDone;
         end else begin
@@ -427,7 +433,7 @@ module mmf_controller #(
       end
 
       StDecode: begin
-        vector_bytes_d = vector_bytes_q + DescWords * 4;
+        vb_inc_d = DescWords * 4;
         entry_d = 1'b1;
         unique case (desc_i[31:0])
           mmf_format_pkg::OpEmbed:     state_d = StEmbToken;
@@ -444,7 +450,7 @@ module mmf_controller #(
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
         end else if (jobs_handed && rd_beats_q == 1) begin
-          vector_bytes_d = vector_bytes_q + 4;
+          vb_inc_d = 4;
           state_d = StEmbCheck;
         end
       end
@@ -463,7 +469,7 @@ module mmf_controller #(
           read_step(mmf_kernel_pkg::KEmbed, f_addr0 + token_q * half_words, half_words,
                     SlotW'(f_dst), n_beats, 2 * ceil_div(half_words, VL), f_n);
         end else if (step_done) begin
-          vector_bytes_d = vector_bytes_q + inc_half_q;
+          vb_inc_d = inc_half_q;
           state_d = StNext;
         end
       end
@@ -480,7 +486,7 @@ module mmf_controller #(
             entry_d = 1'b1;
           end
         end else if (step_done) begin
-          vector_bytes_d = vector_bytes_q + inc_half_q;
+          vb_inc_d = inc_half_q;
           state_d = StBlCode;
           entry_d = 1'b1;
         end
@@ -490,7 +496,7 @@ module mmf_controller #(
           read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, half_words, mmf_kernel_pkg::SlotWCode,
                     ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
         end else if (step_done) begin
-          vector_bytes_d = vector_bytes_q + inc_half_q;
+          vb_inc_d = inc_half_q;
           state_d = StBlRun;
           entry_d = 1'b1;
         end
@@ -510,7 +516,7 @@ module mmf_controller #(
         end else if (step_done) begin
           ternary_ops_d = ternary_ops_q + 64'($unsigned(ops_p));
           weight_bytes_d = weight_bytes_q + inc_wbytes_q;
-          if (to_memory_q) vector_bytes_d = vector_bytes_q + inc_rows_q;
+          if (to_memory_q) vb_inc_d = inc_rows_q;
           state_d = StNext;
         end
       end
@@ -563,7 +569,7 @@ module mmf_controller #(
           pass_step(mmf_kernel_pkg::KProd, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
                     SlotW'(f_src2)}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
         end else if (step_done) begin
-          vector_bytes_d = vector_bytes_q + inc_mlgru_q;
+          vb_inc_d = inc_mlgru_q;
           state_d = StNext;
         end
       end
@@ -612,7 +618,7 @@ module mmf_controller #(
         if (entry_q) begin
           store_step(SlotW'(f_src0), f_addr0);
         end else if (step_done) begin
-          vector_bytes_d = vector_bytes_q + inc_n_q;
+          vb_inc_d = inc_n_q;
           state_d = StNext;
         end
       end
@@ -669,10 +675,12 @@ module mmf_controller #(
       ternary_ops_q <= '0;
       weight_bytes_q <= '0;
       vector_bytes_q <= '0;
+      vb_inc_q <= '0;
     end else begin
       ternary_ops_q <= ternary_ops_d;
       weight_bytes_q <= weight_bytes_d;
       vector_bytes_q <= vector_bytes_d;
+      vb_inc_q <= vb_inc_d;
     end
   end
 

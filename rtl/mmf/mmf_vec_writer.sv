@@ -3,7 +3,10 @@
 // the words arrive Lanes per beat from lane 0, ceil(n / Lanes) beats (tail lanes of the last
 // beat ignored). They are shifted to their place in aligned AXI beats, with byte strobes only
 // on the words named, and written in bursts (mmf_axi_write_master). `idle` once every
-// response is back. One command at a time.
+// response is back. One command runs at a time; one more can wait, taken into a register with
+// its beat counts, so that no command arithmetic lies between the controller's registers and
+// this writer's (7 LUT levels in the u280 top when the counts were computed as the command
+// started).
 module mmf_vec_writer #(
   parameter int unsigned Lanes = 4,
   parameter int unsigned AddrWidth = 64,
@@ -49,13 +52,16 @@ module mmf_vec_writer #(
   localparam int unsigned BeatBytesU = DataWidth / 8;
   localparam logic [AddrWidth-1:0] BeatBytes = AddrWidth'(BeatBytesU);
 
-  // Per command: the offset of word 0 in its beat, and which words of the first and of the
-  // last beat are written. Per beat: flags, not counter compares, so that the handshakes and
-  // strobes are a LUT or two after registers (the strobes were 32-bit compares of a position
-  // against the command's range, 7-8 LUT levels in the u280 top).
-  logic [OffW-1:0]        off, off_q, end_off;
-  logic [31:0]            first_beat;
-  logic [31:0]            beats;
+  // The waiting command: its first beat, the offset of its word 0 in the first beat and of its
+  // end in the last (0: the last beat is full), its output and input beat counts.
+  logic                   pend_q;
+  logic [31:0]            first_beat_q, beats_q, in_beats_q;
+  logic [OffW-1:0]        cmd_off_q, cmd_end_q;
+  // The running command: per command, which words of the first and of the last beat are
+  // written; per beat, flags, not counter compares, so that the handshakes and strobes are a
+  // LUT or two after registers (the strobes were 32-bit compares of a position against the
+  // command's range, 7-8 LUT levels in the u280 top).
+  logic [OffW-1:0]        off_q;
   logic [Lanes-1:0]       first_words, last_words, first_words_q, last_words_q;
   logic [31:0]            in_left_q, out_left_q;
   logic                   active_q;     // beats left to write (out_left_q != 0)
@@ -67,7 +73,7 @@ module mmf_vec_writer #(
   logic [Lanes-1:0]       words;
   logic [DataWidth/8-1:0] strb;
   logic                   write_cmd_ready, write_idle, beat_valid, beat_ready, beat_fire;
-  logic                   cmd_fire;
+  logic                   cmd_fire, start;
   // The input through a skid buffer: in_ready_o is a flop, so the W channel's ready and the
   // burst bookkeeping do not reach back into the datapath's sources (10 LUT levels from the
   // write master's length FIFO into the weight array's result gearbox, in the u280 top).
@@ -88,17 +94,37 @@ module mmf_vec_writer #(
     .full_o     (skid_full)
   );
 
-  assign off = OffW'(cmd_addr_i % Lanes);
-  assign end_off = OffW'((32'(off) + cmd_n_i) % Lanes);  // 0: the last beat is full
-  assign first_beat = cmd_addr_i / Lanes;
-  assign beats = (32'(off) + cmd_n_i + Lanes - 1) / Lanes;
-  assign cmd_ready_o = !active_q && write_cmd_ready;
+  assign cmd_ready_o = !pend_q;
   assign cmd_fire = cmd_valid_i && cmd_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      pend_q <= 1'b0;
+      first_beat_q <= '0;
+      cmd_off_q <= '0;
+      cmd_end_q <= '0;
+      beats_q <= '0;
+      in_beats_q <= '0;
+    end else if (cmd_fire) begin
+      pend_q <= 1'b1;
+      first_beat_q <= cmd_addr_i / Lanes;
+      cmd_off_q <= OffW'(cmd_addr_i % Lanes);
+      cmd_end_q <= OffW'((cmd_addr_i % Lanes + cmd_n_i) % Lanes);
+      beats_q <= (cmd_addr_i % Lanes + cmd_n_i + Lanes - 1) / Lanes;
+      in_beats_q <= (cmd_n_i + Lanes - 1) / Lanes;
+    end else if (start) begin
+      pend_q <= 1'b0;
+    end
+  end
+
+  // The waiting command starts when the last one's beats are all written and the write master
+  // takes it.
+  assign start = pend_q && !active_q && write_cmd_ready;
 
   always_comb begin
     for (int unsigned k = 0; k < Lanes; k++) begin
-      first_words[k] = k >= 32'(off);
-      last_words[k] = end_off == '0 || k < 32'(end_off);
+      first_words[k] = k >= 32'(cmd_off_q);
+      last_words[k] = cmd_end_q == '0 || k < 32'(cmd_end_q);
     end
   end
 
@@ -128,16 +154,16 @@ module mmf_vec_writer #(
       first_q <= 1'b0;
       last_q <= 1'b0;
       prev_q <= '0;
-    end else if (cmd_fire) begin
-      off_q <= off;
+    end else if (start) begin
+      off_q <= cmd_off_q;
       first_words_q <= first_words;
       last_words_q <= last_words;
-      in_left_q <= (cmd_n_i + Lanes - 1) / Lanes;
-      out_left_q <= beats;
-      active_q <= beats != 0;
-      in_more_q <= cmd_n_i != 0;
+      in_left_q <= in_beats_q;
+      out_left_q <= beats_q;
+      active_q <= beats_q != 0;
+      in_more_q <= in_beats_q != 0;
       first_q <= 1'b1;
-      last_q <= beats == 1;
+      last_q <= beats_q == 1;
       prev_q <= '0;
     end else if (beat_fire) begin
       if (in_more_q) begin
@@ -160,10 +186,10 @@ module mmf_vec_writer #(
   ) u_write (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i(cmd_valid_i && !active_q),
+    .cmd_valid_i(pend_q && !active_q),
     .cmd_ready_o(write_cmd_ready),
-    .cmd_addr_i (base_i + AddrWidth'(first_beat) * BeatBytes),
-    .cmd_beats_i(beats),
+    .cmd_addr_i (base_i + AddrWidth'(first_beat_q) * BeatBytes),
+    .cmd_beats_i(beats_q),
     .in_valid_i (beat_valid),
     .in_ready_o (beat_ready),
     .in_data_i  (beat_data),
@@ -187,7 +213,7 @@ module mmf_vec_writer #(
     .error_o
   );
 
-  assign idle_o = !active_q && write_idle && !skid_full;
+  assign idle_o = !pend_q && !active_q && write_idle && !skid_full;
 
 `ifndef SYNTHESIS
   flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)

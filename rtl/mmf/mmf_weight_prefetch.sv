@@ -45,7 +45,11 @@ module mmf_weight_prefetch #(
   localparam int unsigned TileRowsLog2 = $clog2(TileRows);
   localparam logic [AddrWidth-1:0] WordBytes = AddrWidth'(WordBytesU);  // 2 bits a trit
 
-  typedef enum logic [1:0] {StIdle, StRead, StDecide, StIssue} state_e;
+  // StRead: the descriptor RAM is read; StLatch: what the decision needs is registered from its
+  // answer (compares and counts 7 LUT levels deep into the commands when made in one cycle, in
+  // the u280 top); StDecide: the op is skipped, waited on or issued. Two cycles an op more
+  // than the controller's fetch, which the prefetcher's lead absorbs.
+  typedef enum logic [2:0] {StIdle, StRead, StLatch, StDecide, StIssue} state_e;
   state_e               state_q;
   logic [OpW-1:0]       op_q;
   logic [ChkW-1:0]      desc;
@@ -91,6 +95,23 @@ module mmf_weight_prefetch #(
   assign beats_base = 32'(blocks_base) * row_words;
   assign beats_extra = 32'(blocks_extra) * row_words;
 
+  // The descriptor's decision inputs, registered in StLatch.
+  logic                 embed_q, bitlinear_q, has_rows_q;
+  logic [Channels-1:0]  extra_row_q;
+  logic [31:0]          beats_base_q, beats_extra_q;
+  logic [AddrWidth-1:0] weight_off_q;  // bytes from a channel's base to the op's first word
+  always_ff @(posedge clk_i) begin : latch_reg
+    if (state_q == StLatch) begin
+      embed_q <= desc[31:0] == mmf_format_pkg::OpEmbed;
+      bitlinear_q <= desc[31:0] == mmf_format_pkg::OpBitLinear;
+      has_rows_q <= base_rows != '0;
+      extra_row_q <= extra_row;
+      beats_base_q <= beats_base;
+      beats_extra_q <= beats_extra;
+      weight_off_q <= AddrWidth'(weight) * WordBytes;
+    end
+  end
+
   // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
   // remainder, in blocks of TileRows rows (WeightTile::read_words); a channel without rows gets
   // no command.
@@ -114,16 +135,17 @@ module mmf_weight_prefetch #(
     end else begin
       unique case (state_q)
         StIdle: if (limit_valid_i && op_q < limit_i) state_q <= StRead;
-        StRead: state_q <= StDecide;  // the descriptor RAM answers next cycle
+        StRead: state_q <= StLatch;  // the descriptor RAM answers next cycle
+        StLatch: state_q <= StDecide;
         StDecide: begin
-          if (desc[31:0] == mmf_format_pkg::OpEmbed && ops_done_i <= op_q) begin
+          if (embed_q && ops_done_i <= op_q) begin
             state_q <= StDecide;       // wait for the controller to get past the Embed
-          end else if (desc[31:0] == mmf_format_pkg::OpBitLinear) begin
+          end else if (bitlinear_q) begin
             for (int unsigned c = 0; c < Channels; c++) begin
-              beats_q[32*c +: 32] <= extra_row[c] ? beats_extra : beats_base;
+              beats_q[32*c +: 32] <= extra_row_q[c] ? beats_extra_q : beats_base_q;
               addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] +
-                  AddrWidth'(weight) * WordBytes;
-              pending_q[c] <= base_rows != '0 || extra_row[c];
+                                                  weight_off_q;
+              pending_q[c] <= has_rows_q || extra_row_q[c];
             end
             state_q <= StIssue;
           end else begin

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // rtl/common/mmf_gearbox.sv and mmf_stream_align.sv, the lane regrouping cells of the kernel:
 // every lane comes out once, in order, with the documented zero tail, for up, down and uneven
-// ratios, under random stalls on both sides.
+// ratios, under random stalls on both sides; the realignment's latency is what the timed model
+// charges.
 #include "Vmmf_gearbox_2to4.h"
 #include "Vmmf_gearbox_3to2.h"
 #include "Vmmf_gearbox_4to4.h"
 #include "Vmmf_gearbox_8to3.h"
 #include "Vmmf_stream_align_l4.h"
 #include "common/checks.hpp"
+#include "mmf_hls/program_format.hpp"
 #include "rtl/verilated_unit.hpp"
 
 namespace mmf::test {
@@ -124,6 +126,34 @@ TEST(StreamAlignRtl, DropsLeadingLanes) {
     ++jobs;
   }
   MMF_EXPECT_EQ(jobs, 300);
+}
+
+// A job of lanes [1, 5): the second input beat completes the output beat, which comes out
+// kStreamAlignLatency cycles after that beat is taken (the output register).
+TEST(StreamAlignRtl, LatencyIsWhatTheTimedModelCharges) {
+  VerilatedUnit<Vmmf_stream_align_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  io.job_valid_i = 1;
+  io.job_off_i = 1;
+  io.job_n_i = 4;
+  io.out_ready_i = 1;
+  dut.settle();
+  MMF_ASSERT_TRUE(io.job_ready_o);
+  dut.tick();
+  io.job_valid_i = 0;
+  for (const uint32_t beat : {0x03020100u, 0x07060504u}) {
+    io.in_valid_i = 1;
+    io.in_data_i = beat;
+    dut.settle();
+    MMF_ASSERT_TRUE(io.in_ready_o);
+    MMF_EXPECT_FALSE(io.out_valid_o) << "no output before the completing beat is registered";
+    dut.tick();
+  }
+  io.in_valid_i = 0;
+  const uint32_t cycles = dut.latency_of_last_beat([&] { return io.out_valid_o != 0; });
+  MMF_EXPECT_EQ(cycles, mmf_hls::kStreamAlignLatency);
+  MMF_EXPECT_EQ(io.out_data_o, 0x04030201u);
 }
 
 }  // namespace

@@ -130,6 +130,11 @@ static_assert(ternary_dot_latency(16) == 4 && ternary_dot_latency(512) == 7);
 // accumulator: the RAM write, the RAM read, the output buffer. Measured by
 // tests/rtl/axi_read_master_test.cpp; the timed model charges it.
 constexpr uint32_t kWeightFifoLatency = 3;
+// Cycles from the input beat that completes an output beat of rtl/common/mmf_stream_align.sv to
+// that output (its output register). Measured by tests/rtl/gearbox_test.cpp; the timed model
+// charges it to every vector-bank read and to the GLU's realignment pass (the costs were read
+// with a combinational output).
+constexpr uint32_t kStreamAlignLatency = 1;
 // Cycles from a beat into rtl/mmf/mmf_silu.sv to its result (its 5-stage pipeline). Measured
 // by tests/rtl/silu_test.cpp; the timed model charges it to the GLU's SiLU pass.
 constexpr uint32_t kSiluLatency = 5;

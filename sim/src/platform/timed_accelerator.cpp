@@ -114,7 +114,8 @@ double TimedAccelerator::vec_write(uint64_t beats) {
 
 void TimedAccelerator::read_step(uint64_t words, double cycles_per_beat) {
   const double end = vec_read(ceil_div(words, params_.vector_lanes), cycles_per_beat);
-  wait_cycles(end - clock_.now() + params_.costs.read_step);
+  // The reader's realignment register, beyond the cost read with a combinational one.
+  wait_cycles(end - clock_.now() + params_.costs.read_step + kStreamAlignLatency);
 }
 
 void TimedAccelerator::optional_read_step(bool present, uint64_t words) {
@@ -220,7 +221,7 @@ void TimedAccelerator::controller() {
           const uint64_t up_rows = ceil_div(n % params_.vector_lanes + n, params_.vector_lanes);
           // The SiLU pass: its pipeline's fill beyond the one cycle the costs were read with.
           pass_step(n_beats + (kSiluLatency - 1));
-          pass_step(up_rows);
+          pass_step(up_rows + kStreamAlignLatency);  // the realignment's register
           pass_step(2 * n_beats + products_fill);
           break;
         }
