@@ -25,11 +25,14 @@ module mmf_pipe_reg #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       valid_q <= 1'b0;
-      data_q <= '0;
     end else if (in_ready_o) begin
       valid_q <= in_valid_i;
-      if (in_valid_i) data_q <= in_data_i;
     end
+  end
+
+  // Data only: no reset (read under valid_q), so the register keeps no reset net (UG949).
+  always_ff @(posedge clk_i) begin
+    if (in_ready_o && in_valid_i) data_q <= in_data_i;
   end
 
   assign out_valid_o = valid_q;

@@ -58,7 +58,6 @@ module mmf_stream_align #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      prev_q <= '0;
       off_q <= '0;
       in_left_q <= '0;
       out_left_q <= '0;
@@ -75,7 +74,6 @@ module mmf_stream_align #(
         have_prev_q <= 1'b0;
       end else begin
         if (in_valid_i && take_next) begin
-          prev_q <= in_data_i;
           in_left_q <= in_left_q - 1;
           in_more_q <= in_left_q != 1;
           have_prev_q <= 1'b1;
@@ -87,6 +85,12 @@ module mmf_stream_align #(
         end
       end
     end
+  end
+
+  // Data only: no reset (read under have_prev_q). A job starts only with no input beats left
+  // (job_ready_o), when take_next is low.
+  always_ff @(posedge clk_i) begin
+    if (in_valid_i && take_next) prev_q <= in_data_i;
   end
 
   mmf_pipe_reg #(

@@ -34,21 +34,26 @@ module mmf_stream_upsize #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      data_q <= '0;
       slot_q <= '0;
       full_q <= 1'b0;
     end else begin
       if (full_q && out_ready_i) full_q <= 1'b0;
       if (in_fire) begin
-        // A new word starts from zeros, so a short last word has zero tail slots.
-        // Fixed slices chosen by the slot (a decoder), not a computed bit offset: Yosys turned
-        // `data_q[InWidth * slot_q +: InWidth]` into offset arithmetic 18 carry levels deep.
-        if (slot_q == '0) data_q <= OutWidth'(in_data_i);
-        for (int unsigned k = 1; k < Ratio; k++) begin
-          if (32'(slot_q) == k) data_q[InWidth*k +: InWidth] <= in_data_i;
-        end
         slot_q <= closes ? '0 : slot_q + 1'b1;
         if (closes) full_q <= 1'b1;
+      end
+    end
+  end
+
+  // Data only: no reset (read under full_q; slot 0 clears the rest of the word).
+  always_ff @(posedge clk_i) begin
+    if (in_fire) begin
+      // A new word starts from zeros, so a short last word has zero tail slots.
+      // Fixed slices chosen by the slot (a decoder), not a computed bit offset: Yosys turned
+      // `data_q[InWidth * slot_q +: InWidth]` into offset arithmetic 18 carry levels deep.
+      if (slot_q == '0) data_q <= OutWidth'(in_data_i);
+      for (int unsigned k = 1; k < Ratio; k++) begin
+        if (32'(slot_q) == k) data_q[InWidth*k +: InWidth] <= in_data_i;
       end
     end
   end
