@@ -155,8 +155,9 @@ module mmf_controller #(
   logic [63:0]           vector_bytes_q, vector_bytes_d;
   // The vector bank's bytes are counted a cycle late: a state adds its bytes to vb_inc_d, and
   // the counter adds the registered increment, so the state decode and the select of the
-  // increment are not ahead of a 64-bit add (7 LUT levels in the u280 top). No increment is
-  // pending in StIdle or StDone, so the count is whole one cycle after done.
+  // increment are not ahead of a 64-bit add (7 LUT levels in the u280 top). StDone and StIdle
+  // add nothing, so an increment made on the way to StDone lands in StDone's cycle, and none
+  // is pending in StIdle: the count is whole from the cycle after done.
   logic [63:0]           vb_inc_q, vb_inc_d;
 
   // Step bookkeeping: jobs still to hand over, reader beats, beats the write side takes.
