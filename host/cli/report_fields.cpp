@@ -27,6 +27,12 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
     j["cycles_per_token"] = per_token;
     j["weight_bound_cycles_per_token"] =
         static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle();
+    j["nominal_bound_cycles_per_token"] =
+        static_cast<double>(t.weight_bytes) / launches / b.nominal_weight_bytes_per_cycle();
+    j["weight_bound_source"] =
+        "the token's weight bytes over the weight channels' rate: each the lesser of its "
+        "streamer's and its memory's sustained rate (board.memory_timing: nominal x "
+        "efficiency); the nominal bound uses the memory's nominal rate";
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
     if (t.link_cycles) j["link_cycles_per_token"] = static_cast<double>(*t.link_cycles) / launches;
@@ -48,10 +54,10 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
             ? "measured (the kernel's busy-cycle counter on the board, at the build's clock)"
         : backend == "systemc"
             ? "simulated (SystemC platform: the accelerator as --accelerator chose, its "
-              "approximately-timed model or its RTL; memory channels at board.channel_gbps and "
-              "the host link, at the build's clock)"
-            : "simulated (RTL cycles per token at the build's clock, memory channels modeled at "
-              "board.channel_gbps)";
+              "approximately-timed model or its RTL; memory channels as board.memory_timing "
+              "says, and the host link, at the build's clock)"
+            : "simulated (RTL cycles per token at the build's clock, memory channels modeled "
+              "as board.memory_timing says: sustained rate, refresh, latency)";
   }
 }
 

@@ -3,16 +3,48 @@
 #include "mmf/sim/axi_memory.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 namespace mmf::sim {
+
+bool ChannelTiming::refreshing(double cycle) const {
+  if (refresh_interval_cycles <= 0.0 || refresh_cycles <= 0.0) return false;
+  return std::fmod(cycle, refresh_interval_cycles) < refresh_cycles;
+}
+
+double ChannelTiming::after_refresh(double at, double work) const {
+  const double period = refresh_interval_cycles;
+  const double stop = refresh_cycles;
+  if (period <= 0.0 || stop <= 0.0) return at + work;
+  const double open = period - stop;  // cycles a period moves data
+  double base = std::floor(at / period) * period;
+  double pos = std::max(at - base, stop);  // a transfer begun in a refresh waits for its end
+  if (work <= period - pos) return base + pos + work;
+  work -= period - pos;
+  base += period;
+  // Whole periods, then the rest in the next one (work == k x open ends a period's data).
+  const double whole = std::ceil(work / open) - 1.0;
+  base += whole * period;
+  work -= whole * open;
+  return base + stop + work;
+}
+
+double ChannelTiming::average_bytes_per_cycle() const {
+  const bool refresh = refresh_interval_cycles > 0.0 && refresh_cycles > 0.0;
+  return bytes_per_cycle * (refresh ? 1.0 - refresh_cycles / refresh_interval_cycles : 1.0);
+}
 
 AxiMemoryChannel::AxiMemoryChannel(const ChannelTiming& timing, uint8_t* memory, uint64_t size,
                                    uint32_t beat_bytes)
     : timing_(timing), memory_(memory), size_(size), beat_bytes_(beat_bytes), beat_(beat_bytes) {
   if (timing.bytes_per_cycle <= 0.0 || timing.max_outstanding == 0 || beat_bytes == 0) {
     throw std::invalid_argument("AxiMemoryChannel: rate, outstanding and beat size must be > 0");
+  }
+  if (timing.refresh_interval_cycles > 0.0 &&
+      !(timing.refresh_cycles >= 0.0 && timing.refresh_cycles < timing.refresh_interval_cycles)) {
+    throw std::invalid_argument("AxiMemoryChannel: refresh must be shorter than its interval");
   }
 }
 
@@ -26,7 +58,7 @@ bool AxiMemoryChannel::r_valid() const {
   // A beat may leave once its request's latency has passed and the rate allows a whole beat.
   const uint64_t stall = timing_.faults.stall_after_beats;
   if (stall != 0 && read_beats_ >= stall) return false;  // injected: the memory stops answering
-  return !requests_.empty() && cycle_ >= requests_.front().ready_cycle &&
+  return !refreshing() && !requests_.empty() && cycle_ >= requests_.front().ready_cycle &&
          budget_ >= static_cast<double>(beat_bytes_);
 }
 
@@ -73,7 +105,7 @@ void AxiMemoryChannel::aw_accept(uint64_t addr, uint32_t len) {
 bool AxiMemoryChannel::w_ready() const {
   // The oldest burst still taking data; it shares the channel's rate with reads.
   for (const Write& w : writes_) {
-    if (w.taken < w.beats) return budget_ >= static_cast<double>(beat_bytes_);
+    if (w.taken < w.beats) return !refreshing() && budget_ >= static_cast<double>(beat_bytes_);
   }
   return false;
 }
@@ -125,6 +157,7 @@ void AxiMemoryChannel::b_accept() {
 
 void AxiMemoryChannel::tick() {
   ++cycle_;
+  if (refreshing()) return;  // no data moves and no rate accrues
   // The bucket holds at most one beat plus one cycle's rate: an idle channel does not bank
   // bandwidth for later.
   budget_ = std::min(budget_ + timing_.bytes_per_cycle,
@@ -140,21 +173,34 @@ ChannelTimeline::ChannelTimeline(const ChannelTiming& timing, uint32_t beat_byte
   }
 }
 
-double ChannelTimeline::read_bytes(double at, uint32_t beats, uint32_t beat_bytes) {
+double ChannelTimeline::transfer(double at, uint32_t beats, uint32_t beat_bytes, bool read,
+                                 bool refresh) {
   // A channel that waited has a whole beat ready (the bucket of AxiMemoryChannel): the first
-  // beat leaves once the latency has passed, the others at the rate; each is taken on the
-  // next edge.
+  // read beat leaves once the latency has passed, the others at the rate, each taken on the
+  // next edge. A write's beats are taken at the rate from when its data is ready; its response
+  // comes the latency after the last. The kernel's own beats stand still in refreshes.
   const double per_beat = beat_bytes / std::min(timing_.bytes_per_cycle, double(beat_bytes));
-  const double begin = std::max(at + timing_.latency_cycles, free_);
-  free_ = begin + static_cast<double>(beats) * per_beat;
-  return begin + static_cast<double>(beats - 1) * per_beat + 1.0;
+  ChannelTiming timing = timing_;
+  if (!refresh) timing.refresh_interval_cycles = 0.0;
+  const auto after = [&](double t, double work) {
+    return timing.after_refresh(t - origin_, work) + origin_;
+  };
+  if (read) {
+    const double begin = after(std::max(at + timing_.latency_cycles, free_), 0.0);
+    free_ = after(begin, static_cast<double>(beats) * per_beat);
+    return after(begin, static_cast<double>(beats - 1) * per_beat) + 1.0;
+  }
+  const double begin = std::max(at, free_);
+  free_ = after(begin, static_cast<double>(beats) * per_beat);
+  return free_ + timing_.latency_cycles;
+}
+
+double ChannelTimeline::read_bytes(double at, uint32_t beats, uint32_t beat_bytes) {
+  return transfer(at, beats, beat_bytes, true, false);
 }
 
 double ChannelTimeline::write_bytes(double at, uint32_t beats, uint32_t beat_bytes) {
-  const double per_beat = beat_bytes / std::min(timing_.bytes_per_cycle, double(beat_bytes));
-  const double begin = std::max(at, free_);
-  free_ = begin + static_cast<double>(beats) * per_beat;
-  return free_ + timing_.latency_cycles;
+  return transfer(at, beats, beat_bytes, false, false);
 }
 
 }  // namespace mmf::sim

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The memory channel timing of a build, shared by the simulated backends (verilator beat by
-// beat, systemc burst by burst): the board's per-channel rate at the kernel clock, a 64-cycle
-// latency and 16 requests in flight (docs/results-rtl.md). And the SystemC platform of a
-// build, shared by the systemc backend and the sweep.
+// beat, systemc burst by burst), from the board's memory_timing: the sustained rate on average
+// (the nominal rate x efficiency, refresh included), refresh stops, the request-to-data latency
+// at the kernel clock, and 16 requests in flight (docs/platform.md, "Memory model"). And the
+// SystemC platform of a build, shared by the systemc backend and the sweep.
 #pragma once
 
 #include <string>
@@ -15,9 +16,19 @@
 namespace mmf::host {
 
 inline sim::ChannelTiming sim_channel_timing(const BuildDescriptor& build) {
+  const MemoryTiming& m = build.board.memory_timing;
   sim::ChannelTiming t;
-  t.bytes_per_cycle = build.channel_bytes_per_cycle();
-  t.latency_cycles = 64;
+  const double cycles_per_ns = build.accel.clock_mhz / 1e3;
+  if (m.refresh_interval_ns.value > 0) {
+    t.refresh_interval_cycles = m.refresh_interval_ns.value * cycles_per_ns;
+    t.refresh_cycles = m.refresh_ns.value * cycles_per_ns;
+  }
+  // The efficiency includes refresh: between refreshes the channel runs faster, so that its
+  // long-run rate is the sustained one (the descriptor checks this stays within nominal).
+  const double open =
+      1.0 - (t.refresh_interval_cycles > 0 ? t.refresh_cycles / t.refresh_interval_cycles : 0.0);
+  t.bytes_per_cycle = build.channel_bytes_per_cycle() / open;
+  t.latency_cycles = build.memory_latency_cycles();
   t.max_outstanding = 16;
   return t;
 }

@@ -89,18 +89,23 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw Error(message);
 }
 
-// One entry of `energy:`: {value, unit, source, tag}. The unit is fixed by the key (the model
-// multiplies in those units), the source must say where the value comes from, and the tag
-// how far to trust it (DESIGN.md §5).
-EnergyCoefficient energy_coefficient(const Section& energy, const std::string& key,
-                                     const std::string& unit) {
-  const Section e = energy.child(key, {"value", "unit", "source", "tag"});
-  EnergyCoefficient c;
+// One sourced figure, {value, unit, source, tag}, of `energy:` or `board.memory_timing`. The
+// unit is fixed by the key (the models compute in it), the value must lie in [lo, hi], the
+// source must say where the value comes from, and the tag how far to trust it (DESIGN.md §5).
+SourcedValue sourced_value(const Section& parent, const std::string& key, const std::string& unit,
+                           double lo = 0.0, double hi = 1e300) {
+  const Section e = parent.child(key, {"value", "unit", "source", "tag"});
+  SourcedValue c;
   c.name = key;
   c.value = e.get<double>("value");
-  if (!std::isfinite(c.value) || c.value < 0) {
+  if (!std::isfinite(c.value) || c.value < lo || c.value > hi) {
     std::ostringstream msg;
-    msg << "'" << e.where("value") << "' is " << c.value << "; expected a finite value >= 0";
+    msg << "'" << e.where("value") << "' is " << c.value << "; expected a finite value ";
+    if (hi < 1e300) {
+      msg << "from " << lo << " to " << hi;
+    } else {
+      msg << ">= " << lo;
+    }
     throw Error(e.path() + ": " + msg.str());
   }
   c.unit = e.get<std::string>("unit");
@@ -111,10 +116,41 @@ EnergyCoefficient energy_coefficient(const Section& energy, const std::string& k
           e.path() + ": '" + e.where("source") +
               "' is empty; expected where the value comes from (paper, datasheet, measurement)");
   c.tag = e.get<std::string>("tag");
-  require(c.tag == "measured" || c.tag == "reported" || c.tag == "derived" || c.tag == "recalled",
+  static const std::set<std::string> kTags = {"measured", "reported", "specified",
+                                              "derived",  "recalled", "assumed"};
+  require(kTags.count(c.tag) != 0,
           e.path() + ": '" + e.where("tag") + "' is '" + c.tag +
-              "'; expected measured, reported, derived or recalled");
+              "'; expected measured, reported, specified, derived, recalled or assumed");
   return c;
+}
+
+// `board.memory_timing`: each figure sourced; a refresh shorter than its interval, and an
+// efficiency the channel can reach between refreshes (at most 1 - refresh_ns / interval).
+MemoryTiming memory_timing(const Section& board) {
+  const Section m =
+      board.child("memory_timing", {"port_bits", "port_mhz", "efficiency", "refresh_interval_ns",
+                                    "refresh_ns", "read_latency_ns", "interconnect_ns"});
+  MemoryTiming t;
+  t.port_bits = sourced_value(m, "port_bits", "bit", 8, 4096);
+  t.port_mhz = sourced_value(m, "port_mhz", "MHz", 1, 10000);
+  t.efficiency = sourced_value(m, "efficiency", "fraction", 0.01, 1.0);
+  t.refresh_interval_ns = sourced_value(m, "refresh_interval_ns", "ns", 0, 1e9);
+  t.refresh_ns = sourced_value(m, "refresh_ns", "ns", 0, 1e9);
+  t.read_latency_ns = sourced_value(m, "read_latency_ns", "ns", 0, 1e6);
+  t.interconnect_ns = sourced_value(m, "interconnect_ns", "ns", 0, 1e6);
+  const bool refresh = t.refresh_interval_ns.value > 0;
+  require(!refresh || t.refresh_ns.value < t.refresh_interval_ns.value,
+          m.path() + ": '" + m.where("refresh_ns") +
+              "' must be less than refresh_interval_ns (0 for a memory without refresh)");
+  const double free_share = refresh ? 1.0 - t.refresh_ns.value / t.refresh_interval_ns.value : 1.0;
+  if (t.efficiency.value > free_share + 1e-12) {
+    std::ostringstream msg;
+    msg << m.path() << ": '" << m.where("efficiency") << "' is " << t.efficiency.value
+        << ", more than the " << free_share
+        << " of the time refresh leaves the channel (1 - refresh_ns / refresh_interval_ns)";
+    throw Error(msg.str());
+  }
+  return t;
 }
 
 // `board.host_link`: {kind, gbps, launch_us}.
@@ -196,9 +232,26 @@ double BuildDescriptor::streamer_bytes_per_second() const {
   return accel.clock_mhz * 1e6 * weight_word_bytes();
 }
 
+double BuildDescriptor::nominal_channel_gbps() const {
+  const double port_gbps =
+      board.memory_timing.port_bits.value / 8.0 * board.memory_timing.port_mhz.value / 1e3;
+  return std::min(board.channel_gbps, port_gbps);
+}
+
 double BuildDescriptor::weight_bytes_per_cycle() const {
   return accel.weight_channels *
          std::min(channel_bytes_per_cycle(), static_cast<double>(weight_word_bytes()));
+}
+
+double BuildDescriptor::nominal_weight_bytes_per_cycle() const {
+  return accel.weight_channels *
+         std::min(nominal_channel_bytes_per_cycle(), static_cast<double>(weight_word_bytes()));
+}
+
+uint32_t BuildDescriptor::memory_latency_cycles() const {
+  const MemoryTiming& m = board.memory_timing;
+  return static_cast<uint32_t>(std::ceil(
+      (m.read_latency_ns.value + m.interconnect_ns.value) * accel.clock_mhz / 1e3 - 1e-9));
 }
 
 int BuildDescriptor::weight_fifo_words() const {
@@ -243,9 +296,9 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
             path + ": 'name' may hold letters, digits, '-' and '_' only");
   }
 
-  const Section board =
-      top.child("board", {"name", "vendor", "part", "platform", "memory", "memory_channels",
-                          "channel_gbps", "channel_mib", "host_link", "resources"});
+  const Section board = top.child(
+      "board", {"name", "vendor", "part", "platform", "memory", "memory_channels", "channel_gbps",
+                "channel_mib", "host_link", "memory_timing", "resources"});
   b.board.name = board.get<std::string>("name");
   b.board.vendor = board.get<std::string>("vendor");
   require(b.board.vendor == "amd" || b.board.vendor == "intel",
@@ -260,6 +313,7 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   b.board.channel_gbps = board.in_range<double>("channel_gbps", 0.1, 1000.0);
   b.board.channel_mib = board.in_range<int64_t>("channel_mib", 1, int64_t{1} << 20);
   b.board.host_link = host_link(board.child("host_link", {"kind", "gbps", "launch_us"}));
+  b.board.memory_timing = memory_timing(board);
   b.board.resources = resources(board, b.board.vendor);
 
   const Section acc =
@@ -313,11 +367,11 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   const Section energy =
       top.child("energy", {"memory_pj_per_bit", "ternary_op_pj", "on_chip_pj_per_byte",
                            "vector_pj_per_word", "static_w"});
-  b.energy.memory_pj_per_bit = energy_coefficient(energy, "memory_pj_per_bit", "pJ/bit");
-  b.energy.ternary_op_pj = energy_coefficient(energy, "ternary_op_pj", "pJ/op");
-  b.energy.on_chip_pj_per_byte = energy_coefficient(energy, "on_chip_pj_per_byte", "pJ/byte");
-  b.energy.vector_pj_per_word = energy_coefficient(energy, "vector_pj_per_word", "pJ/word");
-  b.energy.static_w = energy_coefficient(energy, "static_w", "W");
+  b.energy.memory_pj_per_bit = sourced_value(energy, "memory_pj_per_bit", "pJ/bit");
+  b.energy.ternary_op_pj = sourced_value(energy, "ternary_op_pj", "pJ/op");
+  b.energy.on_chip_pj_per_byte = sourced_value(energy, "on_chip_pj_per_byte", "pJ/byte");
+  b.energy.vector_pj_per_word = sourced_value(energy, "vector_pj_per_word", "pJ/word");
+  b.energy.static_w = sourced_value(energy, "static_w", "W");
   return b;
 }
 

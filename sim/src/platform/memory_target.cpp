@@ -19,6 +19,10 @@ void MemoryTarget::configure(const ChannelTiming& timing, uint32_t beat_bytes,
   bytes_moved_ = 0;
 }
 
+void MemoryTarget::restart_refresh(double at) {
+  if (timeline_) timeline_->restart_refresh(at);
+}
+
 void MemoryTarget::set_port_beat(int port, uint32_t beat_bytes) {
   if (port_beat_.size() <= static_cast<size_t>(port)) port_beat_.resize(port + 1, 0);
   port_beat_[port] = beat_bytes;
@@ -41,8 +45,10 @@ void MemoryTarget::b_transport(int port, tlm::tlm_generic_payload& trans, sc_cor
   const uint32_t beat = own ? timeline_->beat_bytes() : port_beat_[port];
   const auto beats = static_cast<uint32_t>((len + beat - 1) / beat);
   const double at = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
-  const double done = cmd == tlm::TLM_WRITE_COMMAND ? timeline_->write_bytes(at, beats, beat)
-                                                    : timeline_->read_bytes(at, beats, beat);
+  const bool write = cmd == tlm::TLM_WRITE_COMMAND;
+  const double done = own ? (write ? timeline_->write(at, beats) : timeline_->read(at, beats))
+                          : (write ? timeline_->write_bytes(at, beats, beat)
+                                   : timeline_->read_bytes(at, beats, beat));
   delay = clock_.cycles(done) - sc_core::sc_time_stamp();
   bytes_moved_ += len;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

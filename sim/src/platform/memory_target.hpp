@@ -47,8 +47,11 @@ class MemoryTarget : public sc_core::sc_module {
   // Before a run: the channel's timing and beat width, and its bytes (may be null: timing only).
   void configure(const ChannelTiming& timing, uint32_t beat_bytes, const KernelClock& clock,
                  uint8_t* bytes, uint64_t size);
-  // Beats of the initiator bound to `port` (in binding order), when not the channel's own.
+  // Beats of the initiator bound to `port` (in binding order), when not the channel's own; its
+  // transfers are timed without refresh (ChannelTimeline).
   void set_port_beat(int port, uint32_t beat_bytes);
+  // At the kernel's start (cycle `at`): its refreshes are counted from here.
+  void restart_refresh(double at);
   uint64_t bytes_moved() const { return bytes_moved_; }
 
  private:

@@ -99,6 +99,10 @@ class PlatformTop : public sc_core::sc_module {
       transfer(tlm::TLM_WRITE_COMMAND, launch_->host_to_device_bytes);
       wait(sc_core::sc_time(params_.link.launch_us, sc_core::SC_US));
       double link_cycles = clock.now() - t0;
+      vec_memory.restart_refresh(clock.now());
+      for (uint32_t c = 0; c < params_.kernel.channels; ++c) {
+        weight_memory[c].restart_refresh(clock.now());
+      }
       if (launch_->rtl) {
         run_rtl(clock);
       } else {

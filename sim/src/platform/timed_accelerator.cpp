@@ -17,6 +17,9 @@ uint64_t ceil_div(uint64_t a, uint64_t b) {
 // A burst counts as arrived this close to its cycle: SystemC time has 1 ps resolution.
 constexpr double kSlack = 1e-3;
 
+// Weight words the model moves into a channel's FIFO at once, of a burst of up to 64.
+constexpr uint64_t kArrivalWords = 8;
+
 }  // namespace
 
 TimedAccelerator::TimedAccelerator(const sc_core::sc_module_name& name)
@@ -262,22 +265,33 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     // Room in the FIFO for the whole burst (counting what is in flight) and an AXI slot.
     for (;;) {
       absorb(ch);
+      while (!ch.bursts.empty() && ch.bursts.front() <= clock_.now() + kSlack) {
+        ch.bursts.pop_front();
+      }
       const bool room = ch.reserved + burst <= params_.fifo_words;
-      const bool slot = ch.inflight.size() < params_.weight_timing.max_outstanding;
+      const bool slot = ch.bursts.size() < params_.weight_timing.max_outstanding;
       if (room && slot) break;
-      if (!room || ch.inflight.empty()) {
+      if (!room || ch.bursts.empty()) {
         wait(ch.changed);
       } else {
-        wait(clock_.cycles(ch.inflight.front().first - clock_.now() + kSlack), ch.changed);
+        wait(clock_.cycles(ch.bursts.front() - clock_.now() + kSlack), ch.changed);
       }
     }
-    const sc_core::sc_time delay =
-        transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
-                              burst * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME);
-    // The beats reach the accumulator through the channel's FIFO (kWeightFifoLatency cycles;
-    // the steps' costs were read off a kernel whose FIFO took one).
-    ch.inflight.emplace_back(
-        clock_.to_cycles(sc_core::sc_time_stamp() + delay) + (kWeightFifoLatency - 1), burst);
+    // The burst in parts of kArrivalWords, back to back on the channel as one burst: its words
+    // reach the accumulator as they come, not all at its last one's cycle (a refresh may stop
+    // the channel inside a burst). The beats reach the accumulator through the channel's FIFO
+    // (kWeightFifoLatency cycles; the steps' costs were read off a kernel whose FIFO took one).
+    double last = 0.0;
+    for (uint64_t left = burst; left > 0;) {
+      const uint64_t part = std::min(left, kArrivalWords);
+      const sc_core::sc_time delay =
+          transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
+                                part * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME);
+      last = clock_.to_cycles(sc_core::sc_time_stamp() + delay) + (kWeightFifoLatency - 1);
+      ch.inflight.emplace_back(last, part);
+      left -= part;
+    }
+    ch.bursts.push_back(last);
     ch.reserved += burst;
     ch.changed.notify(sc_core::SC_ZERO_TIME);
     job.words -= burst;

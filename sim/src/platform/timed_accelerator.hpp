@@ -37,7 +37,8 @@ class TimedAccelerator : public sc_core::sc_module {
   };
   struct Channel {
     std::deque<Job> jobs;                              // the prefetcher's, in program order
-    std::deque<std::pair<double, uint64_t>> inflight;  // bursts: (arrival cycle, words)
+    std::deque<std::pair<double, uint64_t>> inflight;  // parts of bursts: (arrival, words)
+    std::deque<double> bursts;                         // last arrival of each burst in flight
     uint64_t fifo = 0;                                 // words arrived, not yet taken
     uint64_t reserved = 0;                             // words in flight or in the FIFO
     sc_core::sc_event changed;  // room made, a burst issued, the controller moved on

@@ -42,6 +42,17 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   // Weight words are tiles: 4 rows x 128 columns on u280, 4 x 4 on ci-tiny.
   MMF_EXPECT_EQ(u280.accel.tile_rows, 4);
   MMF_EXPECT_EQ(ci.accel.tile_rows, 4);
+  // The HBM channel as the kernel sees it: nominal 14.375 GB/s (the 256-bit 450 MHz port gives
+  // 14.4), 92.4 % of it sustained (Shuhai's 425 of 460 GB/s), and (138 + 100) ns of latency,
+  // 71.4 cycles at 300 MHz, rounded up.
+  MMF_EXPECT_NEAR(u280.nominal_channel_gbps(), 14.375, 1e-9);
+  MMF_EXPECT_NEAR(u280.sustained_channel_gbps(), 14.375 * 0.924, 1e-9);
+  MMF_EXPECT_NEAR(u280.channel_bytes_per_cycle(), 14.375 * 0.924 * 1e3 / 300, 1e-9);
+  MMF_EXPECT_EQ(u280.memory_latency_cycles(), 72u);
+  MMF_EXPECT_NEAR(u280.weight_bytes_per_cycle() / u280.nominal_weight_bytes_per_cycle(), 0.924,
+                  1e-9);
+  // ci-tiny's 16-trit streamers (4 bytes a cycle) are slower than either rate.
+  MMF_EXPECT_NEAR(ci.weight_bytes_per_cycle(), ci.nominal_weight_bytes_per_cycle(), 1e-9);
 }
 
 TEST(BuildDescriptor, TileRowsDefaultToOneAndAreFingerprinted) {
@@ -90,6 +101,13 @@ TEST_P(ShippedDescriptors, LoadWithPositiveResourcesAndLinkFigures) {
   MMF_EXPECT_GT(b.energy.static_w.value, 0.0);
   MMF_EXPECT_FALSE(b.energy.static_w.source.empty());
   MMF_EXPECT_GT(b.weight_bytes_per_cycle(), 0.0);
+  // Every memory-timing figure has a source; the sustained rate is within the nominal.
+  for (const host::SourcedValue& f : b.board.memory_timing.all()) {
+    MMF_EXPECT_FALSE(f.source.empty()) << f.name;
+  }
+  MMF_EXPECT_LE(b.sustained_channel_gbps(), b.nominal_channel_gbps());
+  MMF_EXPECT_LE(b.nominal_channel_gbps(), b.board.channel_gbps);
+  MMF_EXPECT_GT(b.memory_latency_cycles(), 0u);
 }
 
 // A weight streamer takes at least what its memory channel gives, except on the builds whose
@@ -195,11 +213,40 @@ INSTANTIATE_TEST_SUITE_P(
                       {"a key of 'accelerator' is not a plain name"}},
         BadDescriptor{"bad_memory", "memory: hbm", "memory: sram", {"board.memory", "hbm or ddr"}},
         BadDescriptor{"not_yaml", "name: ci-tiny", "name: [ci-tiny", {"not valid YAML"}},
-        BadDescriptor{
-            "energy_bad_tag",
-            "tag: reported",
-            "tag: guessed",
-            {"energy.static_w.tag", "'guessed'", "measured, reported, derived or recalled"}},
+        BadDescriptor{"energy_bad_tag",
+                      "unit: W\n    tag: reported",
+                      "unit: W\n    tag: guessed",
+                      {"energy.static_w.tag", "'guessed'",
+                       "measured, reported, specified, derived, recalled or assumed"}},
+        // board.memory_timing: each figure sourced, in its unit, and consistent.
+        BadDescriptor{"memory_timing_renamed",
+                      "  memory_timing:",
+                      "  memory_timing_old:",
+                      {"unknown key 'board.memory_timing_old'"}},
+        BadDescriptor{"memory_timing_bad_tag",
+                      "unit: fraction\n      tag: reported",
+                      "unit: fraction\n      tag: guessed",
+                      {"board.memory_timing.efficiency.tag", "'guessed'"}},
+        BadDescriptor{"memory_timing_efficiency_above_one",
+                      "value: 0.924",
+                      "value: 1.2",
+                      {"board.memory_timing.efficiency.value", "1.2", "0.01 to 1"}},
+        BadDescriptor{"memory_timing_efficiency_above_what_refresh_leaves",
+                      "value: 0.924",
+                      "value: 0.95",
+                      {"board.memory_timing.efficiency", "0.95", "refresh leaves"}},
+        BadDescriptor{"memory_timing_refresh_longer_than_interval",
+                      "value: 260",
+                      "value: 5000",
+                      {"board.memory_timing.refresh_ns", "less than refresh_interval_ns"}},
+        BadDescriptor{"memory_timing_wrong_unit",
+                      "value: 138\n      unit: ns",
+                      "value: 138\n      unit: us",
+                      {"board.memory_timing.read_latency_ns.unit", "expected ns"}},
+        BadDescriptor{"memory_timing_unknown_figure",
+                      "    interconnect_ns:",
+                      "    switch_ns:",
+                      {"unknown key 'board.memory_timing.switch_ns'"}},
         BadDescriptor{
             "energy_negative", "value: 40", "value: -40", {"energy.static_w.value", "-40", ">= 0"}},
         BadDescriptor{"energy_wrong_unit",
@@ -211,8 +258,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "value: cheap",
                       {"energy.memory_pj_per_bit.value", "wrong type"}},
         BadDescriptor{"energy_unknown_entry_key",
-                      "    tag: recalled",
-                      "    tag: recalled\n    confidence: high",
+                      "unit: pJ/bit\n    tag: recalled",
+                      "unit: pJ/bit\n    tag: recalled\n    confidence: high",
                       {"unknown key 'energy.memory_pj_per_bit.confidence'"}},
         BadDescriptor{"bad_vendor",
                       "vendor: amd",

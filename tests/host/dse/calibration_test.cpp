@@ -6,6 +6,8 @@
 // built on first use); the same ops on both.
 #include "mmf/host/dse/calibration.hpp"
 
+#include <cmath>
+
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/timed_model_gate.hpp"
@@ -56,12 +58,22 @@ TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
     for (const host::CalibratedOp& o : t.ops) sum += o.rtl;
     MMF_EXPECT_LE(sum, t.rtl) << "ops lie inside the launch";
   }
-  // Every BitLinear op (most of a token) within its gate on its own.
+  // Every BitLinear op (most of a token) within its gate on its own, give or take one
+  // refresh: when the accumulators wait on the memory, a refresh the RTL meets in one op the
+  // model may meet in a neighbouring one (the token's total holds the 0.5 % above).
+  const double refresh =
+      std::ceil(build.board.memory_timing.refresh_ns.value * build.accel.clock_mhz / 1e3);
+  int refresh_shifted = 0;
   for (const host::CalibratedOp& o : r.tokens[0].ops) {
     if (o.opcode != mmf_hls::kOpBitLinear) continue;
-    MMF_EXPECT_LE(std::abs(o.error()), kTimedBitLinearGate)
+    const double off = std::abs(static_cast<double>(o.model) - static_cast<double>(o.rtl));
+    MMF_EXPECT_LE(off, kTimedBitLinearGate * static_cast<double>(o.rtl) + refresh)
         << "op " << o.op << ": " << o.rtl << " vs " << o.model;
+    if (off > kTimedBitLinearGate * static_cast<double>(o.rtl)) ++refresh_shifted;
   }
+  // Such shifts are the exception: at most one BitLinear in eight.
+  MMF_EXPECT_LE(refresh_shifted * 8, static_cast<int>(10 * model.config.num_layers))
+      << refresh_shifted << " BitLinear ops off by more than the gate";
 }
 
 INSTANTIATE_TEST_SUITE_P(

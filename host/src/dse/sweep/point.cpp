@@ -61,7 +61,7 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
   r.resources = estimate_resources(b, point.packing, budget);
   const uint32_t word_bytes = packed_word_bytes(b.accel.lanes, point.packing);
   r.stream_gbps = b.accel.clock_mhz * 1e6 * word_bytes / 1e9;
-  r.channel_gbps = b.board.channel_gbps;
+  r.channel_gbps = b.sustained_channel_gbps();
   r.memory_bound = r.stream_gbps > r.channel_gbps;
 #ifdef MMF_HAVE_SYSTEMC
   const ProgramPlan plan = plan_program(point.config, b);

@@ -3,9 +3,13 @@
 // accepted up to `max_outstanding`, each becomes readable `latency_cycles` after it was taken,
 // and beats leave in request order at no more than `bytes_per_cycle` on average. Writes: bursts
 // are accepted up to `max_outstanding`, their beats are taken in order at the same rate (shared
-// with reads), and each burst's response comes `latency_cycles` after its last beat. The one
-// timing model of a memory channel: the Verilator harness drives it with the RTL's pins and the
-// SystemC platform reuses it. Plain C++, no simulator headers.
+// with reads), and each burst's response comes `latency_cycles` after its last beat. Refresh:
+// for the first `refresh_cycles` of every `refresh_interval_cycles` the channel moves no data
+// and gains no rate. The refreshes are counted from the kernel's start (restart_refresh), so
+// every launch sees them at the same cycles whatever the host did before it: the real phase is
+// arbitrary, and this one makes the simulated forms agree cycle for cycle. The one timing model of
+// a memory channel: the Verilator harness drives it with the RTL's pins and the SystemC platform
+// reuses it. Plain C++, no simulator headers.
 #pragma once
 
 #include <cstdint>
@@ -22,10 +26,22 @@ struct ChannelFaults {
 };
 
 struct ChannelTiming {
-  double bytes_per_cycle = 64.0;  // sustained rate (for HBM at 14.375 GB/s, 300 MHz: 47.9)
+  double bytes_per_cycle = 64.0;  // rate between refreshes (host::sim_channel_timing derives it
+                                  // from the board's sustained rate)
   uint32_t latency_cycles = 64;   // request accepted -> first beat may leave
   uint32_t max_outstanding = 16;  // requests in flight
   ChannelFaults faults;
+  double refresh_interval_cycles = 0.0;  // 0: no refresh
+  double refresh_cycles = 0.0;           // < refresh_interval_cycles
+
+  // Is the channel refreshing at `cycle`?
+  bool refreshing(double cycle) const;
+  // The cycle at which `work` cycles of data transfer begun at `at` are done, the transfer
+  // standing still while the channel refreshes (a transfer begun in a refresh waits for its
+  // end). With no refresh: at + work.
+  double after_refresh(double at, double work) const;
+  // The long-run rate: bytes_per_cycle x the share of time not refreshing.
+  double average_bytes_per_cycle() const;
 };
 
 class AxiMemoryChannel {
@@ -64,6 +80,11 @@ class AxiMemoryChannel {
   void tick();
 
   uint64_t cycles() const { return cycle_; }
+  // Counts the refreshes from this cycle on (the kernel's start).
+  void restart_refresh() { refresh_origin_ = cycle_; }
+  bool refreshing() const {
+    return timing_.refreshing(static_cast<double>(cycle_ - refresh_origin_));
+  }
   uint64_t bytes_served() const { return bytes_served_; }
   uint64_t errors() const { return errors_; }
 
@@ -95,33 +116,42 @@ class AxiMemoryChannel {
   uint64_t bytes_served_ = 0;
   uint64_t errors_ = 0;
   uint64_t read_beats_ = 0;  // read beats taken
+  uint64_t refresh_origin_ = 0;
 };
 
 // The same channel at transaction level, for the SystemC platform: bursts instead of beats.
 // A read burst requested at cycle `at` may start `latency_cycles` later; bursts share the data
-// path in request order at the channel's rate, one beat a cycle at most (as AxiMemoryChannel).
-// The initiator keeps at most `max_outstanding` bursts in flight, as the RTL's masters do.
+// path in request order at the channel's rate, one beat a cycle at most (as AxiMemoryChannel),
+// and stand still while it refreshes. The initiator keeps at most `max_outstanding` bursts in
+// flight, as the RTL's masters do. Another initiator's bursts (the host link's DMA, between
+// launches) are timed without refresh: the link is slower than the channel, and the kernel's
+// refresh phase must not depend on how long the kernel took.
 class ChannelTimeline {
  public:
   ChannelTimeline(const ChannelTiming& timing, uint32_t beat_bytes);
-  // Bytes per cycle the data path sustains.
+  // Bytes per cycle the data path moves between refreshes.
   double rate() const { return rate_; }
   // A read burst of `beats`: the cycle (fractional) its last beat has been delivered.
-  double read(double at, uint32_t beats) { return read_bytes(at, beats, beat_bytes_); }
+  double read(double at, uint32_t beats) { return transfer(at, beats, beat_bytes_, true, true); }
   // A write burst of `beats` whose data is ready from cycle `at`: the cycle of its response.
-  double write(double at, uint32_t beats) { return write_bytes(at, beats, beat_bytes_); }
+  double write(double at, uint32_t beats) { return transfer(at, beats, beat_bytes_, false, true); }
   // The same for another initiator of the channel whose beats are `beat_bytes` wide (the
-  // shell's DMA engine behind the host link).
+  // shell's DMA engine behind the host link), without refresh.
   double read_bytes(double at, uint32_t beats, uint32_t beat_bytes);
   double write_bytes(double at, uint32_t beats, uint32_t beat_bytes);
   uint32_t beat_bytes() const { return beat_bytes_; }
   const ChannelTiming& timing() const { return timing_; }
+  // Counts the kernel's refreshes from cycle `at` (its start), as AxiMemoryChannel does.
+  void restart_refresh(double at) { origin_ = at; }
 
  private:
+  double transfer(double at, uint32_t beats, uint32_t beat_bytes, bool read, bool refresh);
+
   ChannelTiming timing_;
   uint32_t beat_bytes_;
-  double rate_;        // of the channel's own beats
-  double free_ = 0.0;  // the cycle the data path is free from
+  double origin_ = 0.0;  // the kernel's start: refreshes are counted from it
+  double rate_;          // of the channel's own beats
+  double free_ = 0.0;    // the cycle the data path is free from
 };
 
 }  // namespace mmf::sim

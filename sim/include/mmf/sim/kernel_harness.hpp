@@ -106,6 +106,9 @@ class KernelHarness final : public KernelSim {
     }
     const uint64_t start = cycles_;
     launch_start_ = start;
+    // The memory's refreshes are counted from the kernel's start (axi_memory.hpp).
+    for (auto& w : weights_) w->restart_refresh();
+    vec_->restart_refresh();
     states_.clear();
     last_state_ = pins_->ports().dbg_state_o;
     write_reg(0x00, 1);

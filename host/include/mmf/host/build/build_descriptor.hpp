@@ -48,6 +48,43 @@ struct BoardResources : FabricCounts {
   std::optional<FabricCounts> shell;
 };
 
+// One sourced figure of a board or of the energy model (DESIGN.md §5, docs/power.md): its
+// value in a unit fixed by its key, where it comes from and how far to trust it.
+struct SourcedValue {
+  std::string name;  // the key, e.g. "memory_pj_per_bit", "efficiency"
+  double value = 0.0;
+  std::string unit;    // fixed per key: pJ/bit, pJ/op, pJ/byte, pJ/word, W, bit, MHz, ns, fraction
+  std::string source;  // the paper, data sheet or measurement the value comes from
+  // measured (our own instrument) | reported (a third party's published reading) | specified (a
+  // vendor's data sheet or user guide) | derived (arithmetic on other figures) | recalled
+  // (quoted from the literature, not re-checked) | assumed (no source found: a chosen value)
+  std::string tag;
+};
+using EnergyCoefficient = SourcedValue;
+
+// `board.memory_timing`: one memory channel as the kernel's AXI port sees it. The simulated
+// backends (sim_channel_timing, backends/channel_timing.hpp) and the weight-streaming bound
+// take their rate, latency and refresh from here. Not part of fingerprint(): it describes the
+// board, not the kernel.
+struct MemoryTiming {
+  SourcedValue port_bits;            // bit: the memory controller's user-side data width
+  SourcedValue port_mhz;             // MHz: that port's clock
+  SourcedValue efficiency;           // fraction of the nominal rate long sequential reads
+                                     // sustain, refresh included
+  SourcedValue refresh_interval_ns;  // ns between refreshes (tREFI)
+  SourcedValue refresh_ns;           // ns a refresh stops the channel (tRFC)
+  SourcedValue read_latency_ns;      // ns from a request at the memory's port to its data
+  SourcedValue interconnect_ns;      // ns the platform's path between the kernel's port and
+                                     // the memory's adds, request and data together (width
+                                     // and clock converters, register slices)
+
+  // The seven in declaration order.
+  std::vector<SourcedValue> all() const {
+    return {port_bits,  port_mhz,        efficiency,     refresh_interval_ns,
+            refresh_ns, read_latency_ns, interconnect_ns};
+  }
+};
+
 struct BoardSpec {
   std::string name;           // e.g. "Alveo U280"
   std::string vendor;         // "amd" or "intel": which tool flow can build for it
@@ -58,6 +95,7 @@ struct BoardSpec {
   double channel_gbps = 0.0;  // peak GB/s (1e9 bytes/s) of one channel
   int64_t channel_mib = 0;    // capacity of one channel in MiB
   HostLink host_link;
+  MemoryTiming memory_timing;
   BoardResources resources;
 
   bool is_soc() const { return host_link.kind == "axi-soc"; }
@@ -72,15 +110,6 @@ struct AcceleratorSpec {
   int vector_lanes = 0;     // values per cycle in the vector units
   int max_vector = 0;       // values per on-chip vector buffer
   int max_ops = 0;          // longest token program
-};
-
-// One coefficient of the energy model, with where it came from (DESIGN.md §5, docs/power.md).
-struct EnergyCoefficient {
-  std::string name;  // the key under `energy:`, e.g. "memory_pj_per_bit"
-  double value = 0.0;
-  std::string unit;    // fixed per coefficient: pJ/bit, pJ/op, pJ/byte, pJ/word, W
-  std::string source;  // the paper, datasheet or measurement the value comes from
-  std::string tag;     // measured | reported | derived | recalled
 };
 
 // The `energy:` section: coefficients of the energy model of the simulated backends. They
@@ -112,12 +141,28 @@ struct BuildDescriptor {
   int weight_word_bytes() const { return accel.lanes / 4; }
   // Peak bytes/s one weight streamer can consume at the build's clock.
   double streamer_bytes_per_second() const;
-  // Bytes of one memory channel per kernel cycle (board.channel_gbps at the build's clock).
-  double channel_bytes_per_cycle() const { return board.channel_gbps * 1e3 / accel.clock_mhz; }
+  // One memory channel's rate in GB/s: nominal is the lesser of board.channel_gbps and the
+  // memory port's width x clock; sustained is nominal x memory_timing.efficiency.
+  double nominal_channel_gbps() const;
+  double sustained_channel_gbps() const {
+    return nominal_channel_gbps() * board.memory_timing.efficiency.value;
+  }
+  // The same in bytes per kernel cycle. The simulated channels deliver the sustained rate on
+  // average (sim_channel_timing).
+  double nominal_channel_bytes_per_cycle() const {
+    return nominal_channel_gbps() * 1e3 / accel.clock_mhz;
+  }
+  double channel_bytes_per_cycle() const {
+    return sustained_channel_gbps() * 1e3 / accel.clock_mhz;
+  }
   // Weight bytes all channels can deliver per cycle: each channel gives the lesser of its
-  // memory's rate and its streamer's. The weight-streaming bound of a token is its packed
-  // weight bytes over this.
+  // memory's sustained rate and its streamer's. The weight-streaming bound of a token is its
+  // packed weight bytes over this; the nominal bound uses the memory's nominal rate.
   double weight_bytes_per_cycle() const;
+  double nominal_weight_bytes_per_cycle() const;
+  // Kernel cycles from a read request on the kernel's port to its first data:
+  // memory_timing.read_latency_ns + interconnect_ns at the build's clock, rounded up.
+  uint32_t memory_latency_cycles() const;
   // Weight words each channel's read FIFO holds in the RTL: about 128 KiB, between 256 and
   // 4096 words, enough to keep the memory streaming through the vector work between two
   // BitLinears.

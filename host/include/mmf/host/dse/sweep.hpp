@@ -86,7 +86,7 @@ struct PointResult {
   double tok_per_s = 0, watts = 0, joules_per_token = 0, tok_per_s_per_w = 0;
   double static_share = 0;    // of the energy per token
   double stream_gbps = 0;     // one weight streamer's demand at the clock
-  double channel_gbps = 0;    // one channel's peak
+  double channel_gbps = 0;    // one channel's sustained rate (board.memory_timing)
   bool memory_bound = false;  // the streamer wants more than its channel gives
   uint64_t weight_bytes = 0;
   ResourceEstimate resources;
