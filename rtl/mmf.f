@@ -46,3 +46,4 @@ rtl/mmf/mmf_vector_datapath.sv
 rtl/mmf/mmf_weight_array.sv
 rtl/mmf/mmf_weight_channel.sv
 rtl/mmf/mmf_weight_prefetch.sv
+rtl/mmf/mmf_weight_unpack.sv

@@ -276,7 +276,8 @@ struct UnitRow {
 // THE unit table, instances as in mmf_kernel's hierarchy (its parts mmf_vector_datapath and
 // mmf_weight_array hold them): one of each vector unit; per weight channel an
 // mmf_weight_channel (its own read master inside) and an mmf_rescale. mmf_row_merge is not in
-// the kernel (mmf_row_gather restores row order there): 0 instances, listed for its size.
+// the kernel (mmf_row_gather restores row order there), nor is mmf_weight_unpack yet: 0
+// instances, listed for their size.
 // The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
 constexpr UnitRow kUnits[] = {
     {"mmf_ternary_acc", "mmf_ternary_acc", weight_params, per_weight_channel, "mmf_weight_channel",
@@ -291,6 +292,8 @@ constexpr UnitRow kUnits[] = {
     {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false, true},
     {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false, true},
     {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false, false},
+    // The 1.6-bit weight unpacker: not in the kernel yet (0 instances), listed for its size.
+    {"mmf_weight_unpack", "mmf_weight_unpack", weight_params, none, "", false, false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false, true},
     {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false, true},
     // The kernel's read and write masters sit inside mmf_vec_reader / mmf_vec_writer: the top
