@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
@@ -357,6 +358,13 @@ TEST(SweepCli, WritesResultsAndResumesWithoutRedoingFinishedPoints) {
   write_file(out + "/points/1.json", "{\"key\": \"something else\", \"status\": \"ok\"}");
   const CliResult third = run_cli("sweep " + spec + " -o " + out + " --no-plot");
   MMF_EXPECT_NE(third.err.find("2 done before, 1 to run"), std::string::npos) << third.err;
+  // Nor is a result of this point from other inputs (another board YAML or another mmf).
+  nlohmann::json stale = nlohmann::json::parse(read_file(out + "/points/0.json"));
+  MMF_ASSERT_TRUE(stale.contains("inputs"));
+  stale["inputs"] = "0000000000000000";
+  write_file(out + "/points/0.json", stale.dump());
+  const CliResult fourth = run_cli("sweep " + spec + " -o " + out + " --no-plot");
+  MMF_EXPECT_NE(fourth.err.find("2 done before, 1 to run"), std::string::npos) << fourth.err;
 }
 
 TEST(SweepCli, EmitSlurmWritesAJobArrayAndRunsNothing) {

@@ -77,13 +77,14 @@ const Curve kTopVector = {
     {4, {9843 - 2 * kTopPerChannel.lut, 330, 4116 - 2 * kTopPerChannel.ff, 218, 0, 13}},
     {32, {73513 - 31 * kTopPerChannel.lut, 2378, 16659 - 31 * kTopPerChannel.ff, 218, 0, 14}}};
 
-// The 1.6-bit decoder, charged per packed byte of a channel's word (lanes / 5 of them): a
-// 256 x 10-bit ROM (the five 2-bit trit codes of a byte) in LUTs. Each output bit is a function
-// of the byte's 8 bits: four LUT6 joined by the slice's MUXF7/MUXF8, so 10 x 4 = 40 LUT a byte.
-// Yosys maps the ROM written as a table to 38 LUT (scripts/trit5-rom-cost.sh); the RTL has no
-// decoder yet. (A 2-bit word needs none: its fields are the trit codes.) The FIFO holds the
-// packed words, so it is 8 x ceil(lanes / 5) bits wide, not 2 x lanes.
-constexpr double kFiveTritDecoderLutPerByte = 40;
+// The 1.6-bit unpacker of a weight channel against lanes (rtl/mmf/mmf_weight_unpack.sv: a
+// 256-entry decode per byte of a beat and an 8-block buffer), from `mmf synth --build B --unit
+// mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23, RTL of c16cd27). The RTL's FIFO
+// holds the packed beats, lanes / 4 bytes as wide as a 2-bit word. (A 2-bit word needs no
+// unpacker: its fields are the trit codes.)
+const Curve kUnpack = {{16, {421, 0, 121, 0, 0, 0}},
+                       {64, {1274, 0, 309, 0, 0, 0}},
+                       {512, {9271, 0, 2095, 0, 0, 0}}};
 
 // A weight FIFO of `words` x `bits` as the RTL asks for it: UltraRAM (4,096 x 72) where the
 // board's part has it (BuildDescriptor::weight_fifo_ultra_ram), else block RAM, as Vivado
@@ -108,14 +109,13 @@ Cost operator+(const Cost& a, const Cost& b) {
 ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
                                     const FitBudget& budget) {
   const double ch = b.accel.weight_channels, lanes = b.accel.lanes, vl = b.accel.vector_lanes;
-  const double word_bytes = static_cast<double>(packed_word_bytes(b.accel.lanes, packing));
   const bool five_trit = packing == Packing::five_trit;
-  const double fifo_bits = five_trit ? 8.0 * word_bytes : 2.0 * lanes;
-  const double decoder_lut = five_trit ? ch * word_bytes * kFiveTritDecoderLutPerByte : 0.0;
+  const Cost unpack = five_trit ? at(kUnpack, lanes) : Cost{0, 0, 0, 0, 0, 0};
+  const double decoder_lut = ch * unpack.lut;
   const Cost per_channel =
-      at(kChannel, lanes) + kRescale + fifo_cost(b, b.weight_fifo_words(), fifo_bits);
+      at(kChannel, lanes) + kRescale + fifo_cost(b, b.weight_fifo_words(), 2.0 * lanes) + unpack;
   const Cost k = scaled(per_channel, ch) + at(kVector, vl) + at(kControl, ch) + at(kMasters, vl) +
-                 scaled(kTopPerChannel, ch) + at(kTopVector, vl) + Cost{decoder_lut, 0, 0, 0, 0, 0};
+                 scaled(kTopPerChannel, ch) + at(kTopVector, vl);
 
   ResourceEstimate e;
   e.decoder_lut = decoder_lut;

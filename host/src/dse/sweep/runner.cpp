@@ -43,10 +43,27 @@ std::string point_file(const std::string& dir, int index) {
   return (fs::path(dir) / "points" / (std::to_string(index) + ".json")).string();
 }
 
+// What a point's result depends on beyond its key: the board's YAML as a whole (its memory
+// timing and energy coefficients time and price the point) and the mmf that ran it (the timed
+// and resource models are its code). A result whose inputs differ is run again.
+std::string point_inputs(const SweepPoint& p) {
+  std::ifstream yaml(p.build.path, std::ios::binary);
+  std::ostringstream all;
+  all << yaml.rdbuf() << '|';
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    all << self.string() << '|' << fs::file_size(self, ec) << '|'
+        << fs::last_write_time(self, ec).time_since_epoch().count();
+  }
+  return hex64_string(fnv1a64(all.str()));
+}
+
 json result_json(const SweepPoint& p, const PointResult& r) {
   const ResourceEstimate& e = r.resources;
   return {{"index", p.index},
           {"key", p.key()},
+          {"inputs", point_inputs(p)},
           {"status", "ok"},
           {"board", p.board},
           {"model", p.model},
@@ -88,7 +105,7 @@ std::optional<json> finished(const std::string& dir, const SweepPoint& p) {
   if (!in) return std::nullopt;
   const json j = json::parse(in, nullptr, false);
   if (j.is_discarded() || !j.is_object() || j.value("key", "") != p.key() ||
-      j.value("status", "") != "ok") {
+      j.value("inputs", "") != point_inputs(p) || j.value("status", "") != "ok") {
     return std::nullopt;
   }
   return j;
