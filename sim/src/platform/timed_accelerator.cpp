@@ -151,6 +151,7 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
               params_.costs.norm);
   const mmf_hls::WeightTile t = tile();
   const auto row_words = static_cast<uint32_t>(t.block_words(static_cast<uint32_t>(n)));
+  const double accumulate_start = clock_.now();
   accumulating_ = 0;
   uint32_t last_block_rows = 0;  // the most rows a channel's last block sends out one a cycle
   for (uint32_t c = 0; c < params_.channels; ++c) {
@@ -178,6 +179,15 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
     tail += params_.vec_timing.latency_cycles;
   }
   wait_cycles(tail);
+  if (d[kFieldDst] == kDstMemory) {
+    // Nor can they leave faster than the vector bank takes them: many channels make rows
+    // faster than one memory channel writes them (the LM head of a small model on u280).
+    const double write_bytes = static_cast<double>(rows) * kVecWordBytes;
+    const double written = accumulate_start +
+                           write_bytes / params_.vec_timing.average_bytes_per_cycle() +
+                           params_.vec_timing.latency_cycles;
+    if (written > clock_.now()) wait_cycles(written - clock_.now());
+  }
   result_->weight_bytes +=
       t.total_read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n)) *
       params_.weight_word_bytes();
