@@ -158,6 +158,7 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
     Channel& ch = *channels_[c];
     const uint32_t channel_rows = t.channel_rows(static_cast<uint32_t>(rows), c);
     ch.rows = t.blocks(channel_rows);
+    ch.local_rows = channel_rows;
     if (channel_rows != 0) {
       last_block_rows =
           std::max(last_block_rows, channel_rows - (channel_rows - 1) / t.tile_rows * t.tile_rows);
@@ -342,6 +343,14 @@ void TimedAccelerator::accumulator(uint32_t c) {
       for (uint64_t r = 0; r < ch.rows; ++r) {  // row blocks
         take(ch, ch.row_words);
         if (params_.costs.row != 0) wait_cycles(params_.costs.row);
+        // A block's row sums leave one a cycle: a block of more rows than words holds the
+        // next one back (16-row tiles over short rows, u250). The last block's rows are in
+        // the op's tail.
+        const uint64_t block_rows =
+            std::min<uint64_t>(params_.tile_rows, ch.local_rows - r * params_.tile_rows);
+        if (r + 1 < ch.rows && block_rows > ch.row_words) {
+          wait_cycles(static_cast<double>(block_rows - ch.row_words));
+        }
       }
     }
     if (--accumulating_ == 0) accumulated_.notify(sc_core::SC_ZERO_TIME);

@@ -44,6 +44,7 @@ class TimedAccelerator : public sc_core::sc_module {
     sc_core::sc_event changed;  // room made, a burst issued, the controller moved on
     sc_core::sc_event start;    // an accumulate job
     uint64_t rows = 0;          // row blocks of the job (mmf_hls::WeightTile)
+    uint32_t local_rows = 0;    // the channel's rows of the job
     uint32_t row_words = 0, code_cycles = 0;
   };
 
