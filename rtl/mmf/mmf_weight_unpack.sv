@@ -11,8 +11,7 @@
 // while beats come, so the decoded stream (1.25 words a beat) never waits for the buffer. The
 // unpacker takes a beat only while the job needs more blocks than it holds, so it never reads
 // into the next job's beats; after the job's last word it drops the padding left in the buffer.
-// Bytes 243..255 (no packing makes them) decode to zero trits. The HLS twin is
-// hls/include/mmf_hls/weight_unpack.hpp; both are tested against the models library.
+// Bytes 243..255 (no packing makes them) decode to zero trits.
 module mmf_weight_unpack #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,
