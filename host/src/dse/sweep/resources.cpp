@@ -82,9 +82,8 @@ const Curve kTopVector = {
 // mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23, RTL of c16cd27). The RTL's FIFO
 // holds the packed beats, lanes / 4 bytes as wide as a 2-bit word. (A 2-bit word needs no
 // unpacker: its fields are the trit codes.)
-const Curve kUnpack = {{16, {421, 0, 121, 0, 0, 0}},
-                       {64, {1274, 0, 309, 0, 0, 0}},
-                       {512, {9271, 0, 2095, 0, 0, 0}}};
+const Curve kUnpack = {
+    {16, {421, 0, 121, 0, 0, 0}}, {64, {1274, 0, 309, 0, 0, 0}}, {512, {9271, 0, 2095, 0, 0, 0}}};
 
 // A weight FIFO of `words` x `bits` as the RTL asks for it: UltraRAM (4,096 x 72) where the
 // board's part has it (BuildDescriptor::weight_fifo_ultra_ram), else block RAM, as Vivado
