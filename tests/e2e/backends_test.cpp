@@ -107,6 +107,8 @@ TEST_P(RtlMatchesCpu, VerilatorGreedyTokenIdsAndCycles) {
   const double bound = rtl["weight_bound_cycles_per_token"].get<double>();
   MMF_EXPECT_GE(per_token, bound);
   MMF_EXPECT_LT(0.0, bound);
+  // The bound at the memory's nominal rate is never above the one at its sustained rate.
+  MMF_EXPECT_LE(rtl["nominal_bound_cycles_per_token"].get<double>(), bound);
   MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token,
                   1e-6 * 300e6 / per_token);
   MMF_EXPECT_LT(0.0, rtl["sim_cycles_per_s"].get<double>());
