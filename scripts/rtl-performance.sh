@@ -8,7 +8,9 @@
 #   scripts/rtl-performance.sh MODEL BUILD [TOKENS] [PROMPT]
 #   scripts/rtl-performance.sh random:1.3b u280 1 Hi
 #
-# The first run of a build without a compiled-in kernel (u280) builds one (a few minutes).
+# The first run of a build without a compiled-in kernel (u280) builds one (about 17 minutes on
+# 2 cores). A launch may take minutes of wall clock (a 2.7B token on u280 about 5): the
+# per-token wait is two hours, not the CLI's default five minutes.
 set -euo pipefail
 model=${1:?usage: $0 MODEL BUILD [TOKENS] [PROMPT]}
 build=${2:?usage: $0 MODEL BUILD [TOKENS] [PROMPT]}
@@ -20,7 +22,7 @@ mmf=${MMF:-$root/build/bin/mmf}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$mmf" run --backend verilator --build "$build" --model "$model" --prompt "$prompt" \
-  -n "$tokens" --ignore-eos --temperature 0 --json > "$out"
+  -n "$tokens" --ignore-eos --temperature 0 --timeout-ms 7200000 --json > "$out"
 python3 - "$out" "$model" "$build" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
