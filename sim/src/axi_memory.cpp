@@ -180,10 +180,8 @@ double ChannelTimeline::transfer(double at, uint32_t beats, uint32_t beat_bytes,
   // next edge. A write's beats are taken at the rate from when its data is ready; its response
   // comes the latency after the last. The kernel's own beats stand still in refreshes.
   const double per_beat = beat_bytes / std::min(timing_.bytes_per_cycle, double(beat_bytes));
-  ChannelTiming timing = timing_;
-  if (!refresh) timing.refresh_interval_cycles = 0.0;
   const auto after = [&](double t, double work) {
-    return timing.after_refresh(t - origin_, work) + origin_;
+    return refresh ? timing_.after_refresh(t - origin_, work) + origin_ : t + work;
   };
   if (read) {
     const double begin = after(std::max(at + timing_.latency_cycles, free_), 0.0);
