@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Modeled energy per token of the RTL kernel: one `mmf bench --backend verilator` and the row
 # docs/results-power.md reports (cycles per token, device tokens/s at the build's clock, modeled
-# watts, joules per token, tokens/s per watt wall and dynamic, and the energy shares).
+# watts, joules per token, tokens/s per watt wall and dynamic, and the energy shares: memory
+# (the DRAM and the FPGA side of its interface), fabric, compute + on-chip + vector, static).
 #
 #   scripts/power-results.sh MODEL BUILD [TOKENS] [PROMPT]
 #   scripts/power-results.sh random:1.3b u280 2 a
@@ -30,6 +31,6 @@ share = {t["name"]: 100 * t["share"] for t in d["energy_breakdown"]}
 print(f"| {sys.argv[2]} | {sys.argv[3]} | {d['tokens_metered']} | {d['cycles_per_token']:,.0f} | "
       f"{d['tok_per_s_device']:,.0f} | {d['power_w']:.1f} | {1000 * d['joules_per_token']:.2f} | "
       f"{d['tok_per_s_per_w']:.1f} | {d['tok_per_s_per_w_dynamic']:.1f} | "
-      f"{share['memory']:.1f} / {share['compute'] + share['on_chip'] + share['vector']:.1f} / "
-      f"{share['static']:.1f} |")
+      f"{share['memory'] + share['memory_interface']:.1f} / {share['fabric']:.1f} / "
+      f"{share['compute'] + share['on_chip'] + share['vector']:.1f} / {share['static']:.1f} |")
 PY

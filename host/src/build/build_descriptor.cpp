@@ -364,13 +364,16 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
               std::to_string(b.accel.vector_lanes) + ")");
   b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
 
-  const Section energy =
-      top.child("energy", {"memory_pj_per_bit", "ternary_op_pj", "on_chip_pj_per_byte",
-                           "vector_pj_per_word", "static_w"});
+  const Section energy = top.child(
+      "energy", {"memory_pj_per_bit", "memory_interface_pj_per_bit", "ternary_op_pj",
+                 "on_chip_pj_per_byte", "vector_pj_per_word", "fabric_pj_per_cell", "static_w"});
   b.energy.memory_pj_per_bit = sourced_value(energy, "memory_pj_per_bit", "pJ/bit");
+  b.energy.memory_interface_pj_per_bit =
+      sourced_value(energy, "memory_interface_pj_per_bit", "pJ/bit");
   b.energy.ternary_op_pj = sourced_value(energy, "ternary_op_pj", "pJ/op");
   b.energy.on_chip_pj_per_byte = sourced_value(energy, "on_chip_pj_per_byte", "pJ/byte");
   b.energy.vector_pj_per_word = sourced_value(energy, "vector_pj_per_word", "pJ/word");
+  b.energy.fabric_pj_per_cell = sourced_value(energy, "fabric_pj_per_cell", "pJ/cell/cycle");
   b.energy.static_w = sourced_value(energy, "static_w", "W");
   return b;
 }

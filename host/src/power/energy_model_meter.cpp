@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The energy model of the simulated backends (DESIGN.md §5, docs/power.md): the kernel's own
-// counters times the build's `energy:` coefficients, plus static power over the device time.
+// counters times the build's `energy:` coefficients, the fabric's cells (the resource model of
+// the sweep) over the kernel's cycles, and static power over the device time.
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <utility>
 
+#include "mmf/host/dse/sweep.hpp"
 #include "mmf/host/power/power.hpp"
 #include "power_format.hpp"
 
@@ -17,11 +21,16 @@ constexpr double kPico = 1e-12;
 
 class EnergyModelMeter : public PowerMeter {
  public:
-  EnergyModelMeter(const BuildDescriptor& build, std::string backend)
+  EnergyModelMeter(const BuildDescriptor& build, std::string backend, Packing packing)
       : energy_(build.energy), clock_mhz_(build.accel.clock_mhz), backend_(std::move(backend)) {
     const std::string file =
         build.path.empty() ? build.name : std::filesystem::path(build.path).filename().string();
     meter_ = "energy model " + file;
+    // The kernel's cells as the resource model prices them (Yosys-calibrated, the decoder of a
+    // 1.6-bit stream included); the fit does not matter here, so any budget will do.
+    const ResourceEstimate cells = estimate_resources(build, packing, FitBudget{});
+    lut_ = static_cast<uint64_t>(std::llround(cells.lut));
+    ff_ = static_cast<uint64_t>(std::llround(cells.ff));
   }
 
   void begin() override {}  // the model needs no instrument: the counters carry the run
@@ -50,6 +59,10 @@ class EnergyModelMeter : public PowerMeter {
                                " vector bytes) x 8 x " + num(e.memory_pj_per_bit.value) +
                                " pJ/bit"});
     r.breakdown.push_back(
+        {"memory_interface", bytes * 8.0 * e.memory_interface_pj_per_bit.value * kPico,
+         "(" + grouped(a.weight_bytes) + " + " + grouped(a.vector_bytes) + ") bytes x 8 x " +
+             num(e.memory_interface_pj_per_bit.value) + " pJ/bit"});
+    r.breakdown.push_back(
         {"compute", static_cast<double>(a.ternary_ops) * e.ternary_op_pj.value * kPico,
          grouped(a.ternary_ops) + " ternary ops x " + num(e.ternary_op_pj.value) + " pJ/op"});
     // Each byte moved is written into and read out of an on-chip FIFO or buffer once.
@@ -59,6 +72,13 @@ class EnergyModelMeter : public PowerMeter {
     r.breakdown.push_back({"vector", words * e.vector_pj_per_word.value * kPico,
                            grouped(a.vector_bytes) + " vector bytes / 4 = " + num(words) +
                                " words x " + num(e.vector_pj_per_word.value) + " pJ/word"});
+    // The kernel's logic runs while the kernel runs: its cycles, not the host link's.
+    const uint64_t kernel_cycles = *a.cycles - std::min(*a.cycles, a.link_cycles.value_or(0));
+    const double cells = static_cast<double>(lut_ + ff_);
+    r.breakdown.push_back(
+        {"fabric", cells * static_cast<double>(kernel_cycles) * e.fabric_pj_per_cell.value * kPico,
+         "(" + grouped(lut_) + " LUT + " + grouped(ff_) + " FF) x " + grouped(kernel_cycles) +
+             " kernel cycles x " + num(e.fabric_pj_per_cell.value) + " pJ"});
     r.breakdown.push_back({"static", e.static_w.value * r.seconds,
                            num(e.static_w.value) + " W x " + grouped(*a.cycles) + " cycles / " +
                                num(clock_mhz_) + " MHz = " + num(r.seconds) + " s"});
@@ -72,17 +92,14 @@ class EnergyModelMeter : public PowerMeter {
   double clock_mhz_;
   std::string backend_;
   std::string meter_;
+  uint64_t lut_ = 0, ff_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<PowerMeter> make_energy_model_meter(const BuildDescriptor& build) {
-  return make_energy_model_meter(build, "");
-}
-
 std::unique_ptr<PowerMeter> make_energy_model_meter(const BuildDescriptor& build,
-                                                    const std::string& backend) {
-  return std::make_unique<EnergyModelMeter>(build, backend);
+                                                    const std::string& backend, Packing packing) {
+  return std::make_unique<EnergyModelMeter>(build, backend, packing);
 }
 
 }  // namespace mmf::host

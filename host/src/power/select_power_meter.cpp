@@ -46,7 +46,7 @@ std::unique_ptr<PowerMeter> select_power_meter(const Device& device, const Power
                          "/class/powercap (or energy_uj is not readable by this user)");
   }
   if (backend == "verilator" || backend == "systemc") {
-    return make_energy_model_meter(device.build(), backend);
+    return make_energy_model_meter(device.build(), backend, device.weight_packing());
   }
   if (backend == "csim") {
     return make_no_meter(

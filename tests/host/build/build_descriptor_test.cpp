@@ -253,6 +253,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "unit: pJ/bit",
                       "unit: nJ/bit",
                       {"energy.memory_pj_per_bit.unit", "'nJ/bit'", "expected pJ/bit"}},
+        BadDescriptor{"energy_fabric_per_lut",
+                      "unit: pJ/cell/cycle",
+                      "unit: pJ/LUT",
+                      {"energy.fabric_pj_per_cell.unit", "expected pJ/cell/cycle"}},
+        BadDescriptor{"energy_interface_renamed",
+                      "  memory_interface_pj_per_bit:",
+                      "  memory_phy_pj_per_bit:",
+                      {"unknown key 'energy.memory_phy_pj_per_bit'"}},
         BadDescriptor{"energy_not_a_number",
                       "value: 3.9",
                       "value: cheap",
@@ -390,7 +398,7 @@ TEST(BuildDescriptor, EnergyIsReadButNotFingerprinted) {
   MMF_EXPECT_EQ(ci.energy.memory_pj_per_bit.tag, "recalled");
   MMF_EXPECT_TRUE(ci.energy.memory_pj_per_bit.source.find("MICRO-50") != std::string::npos);
   MMF_EXPECT_EQ(ci.energy.static_w.tag, "reported");
-  MMF_EXPECT_EQ(ci.energy.all().size(), 5u);
+  MMF_EXPECT_EQ(ci.energy.all().size(), 7u);
   std::string text = shipped("ci-tiny");
   text.replace(text.find("value: 40"), 9, "value: 55");
   TempDir dir;

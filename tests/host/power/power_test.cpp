@@ -14,6 +14,7 @@
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/dse/sweep.hpp"
 
 namespace mmf::test {
 namespace {
@@ -330,18 +331,27 @@ TEST(EnergyModel, TermsAreCountersTimesTheBuildsCoefficients) {
   const host::BuildDescriptor b = ci_tiny();
   // The coefficients of docs/power.md; the expected joules below are computed from them.
   MMF_EXPECT_EQ(b.energy.memory_pj_per_bit.value, 3.9);
+  MMF_EXPECT_EQ(b.energy.memory_interface_pj_per_bit.value, 2.1);
   MMF_EXPECT_EQ(b.energy.ternary_op_pj.value, 0.2);
   MMF_EXPECT_EQ(b.energy.on_chip_pj_per_byte.value, 1.25);
   MMF_EXPECT_EQ(b.energy.vector_pj_per_word.value, 5.0);
+  MMF_EXPECT_EQ(b.energy.fabric_pj_per_cell.value, 0.03);
   MMF_EXPECT_EQ(b.energy.static_w.value, 40.0);
   MMF_EXPECT_EQ(b.accel.clock_mhz, 300.0);
+  // The fabric's cells: the sweep's resource model of the build (its own tests pin it).
+  const host::ResourceEstimate cells =
+      host::estimate_resources(b, Packing::two_bit, host::FitBudget{});
+  const double lut = std::round(cells.lut), ff = std::round(cells.ff);
+  MMF_ASSERT_TRUE(lut > 10000.0);
+  MMF_ASSERT_TRUE(ff > 10000.0);
 
   CounterTotals a;
   a.launches = 2;
   a.ternary_ops = 1000000;
   a.weight_bytes = 250000;
   a.vector_bytes = 4000;
-  a.cycles = 300000;  // 1 ms at 300 MHz
+  a.cycles = 300000;      // 1 ms at 300 MHz
+  a.link_cycles = 60000;  // of those, the host link's: the kernel ran 240,000
   auto meter = host::make_energy_model_meter(b);
   meter->begin();
   const PowerReport r = meter->end(a, 12.5);  // the simulator's wall time is not used
@@ -349,38 +359,69 @@ TEST(EnergyModel, TermsAreCountersTimesTheBuildsCoefficients) {
   MMF_EXPECT_EQ(r.meter, "energy model ci-tiny.yaml");
   MMF_EXPECT_NEAR(r.seconds, 1e-3, 1e-15);
   // Hand-computed, B = 254,000 bytes:
-  const double memory = 254000 * 8 * 3.9e-12;    // 7.9248e-6 J
-  const double compute = 1000000 * 0.2e-12;      // 2e-7 J
-  const double on_chip = 2 * 254000 * 1.25e-12;  // 6.35e-7 J
-  const double vector = 1000 * 5e-12;            // 5e-9 J: 4,000 bytes = 1,000 words
-  const double stat = 40 * 1e-3;                 // 0.04 J
-  const std::vector<std::pair<std::string, double>> expected = {{"memory", memory},
-                                                                {"compute", compute},
-                                                                {"on_chip", on_chip},
-                                                                {"vector", vector},
-                                                                {"static", stat}};
+  const double memory = 254000 * 8 * 3.9e-12;            // 7.9248e-6 J
+  const double interface = 254000 * 8 * 2.1e-12;         // 4.2672e-6 J
+  const double compute = 1000000 * 0.2e-12;              // 2e-7 J
+  const double on_chip = 2 * 254000 * 1.25e-12;          // 6.35e-7 J
+  const double vector = 1000 * 5e-12;                    // 5e-9 J: 4,000 bytes = 1,000 words
+  const double fabric = (lut + ff) * 240000 * 0.03e-12;  // kernel cycles only
+  const double stat = 40 * 1e-3;                         // 0.04 J over all 300,000 cycles
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"memory", memory},   {"memory_interface", interface},
+      {"compute", compute}, {"on_chip", on_chip},
+      {"vector", vector},   {"fabric", fabric},
+      {"static", stat}};
   MMF_ASSERT_EQ(r.breakdown.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     MMF_EXPECT_EQ(r.breakdown[i].name, expected[i].first);
     MMF_EXPECT_NEAR(r.breakdown[i].joules, expected[i].second, expected[i].second * 1e-12);
   }
-  const double total = memory + compute + on_chip + vector + stat;
+  const double total = memory + interface + compute + on_chip + vector + fabric + stat;
   MMF_EXPECT_NEAR(r.joules, total, total * 1e-12);
   MMF_ASSERT_TRUE(r.idle_watts.has_value());
   MMF_EXPECT_EQ(*r.idle_watts, 40.0);
   MMF_EXPECT_NEAR(r.dynamic_joules(), total - stat, 1e-15);
   // The arithmetic is shown with its numbers.
   MMF_EXPECT_EQ(term(r, "memory")->how, "(250,000 weight + 4,000 vector bytes) x 8 x 3.9 pJ/bit");
+  MMF_EXPECT_EQ(term(r, "memory_interface")->how, "(250,000 + 4,000) bytes x 8 x 2.1 pJ/bit");
   MMF_EXPECT_EQ(term(r, "compute")->how, "1,000,000 ternary ops x 0.2 pJ/op");
+  MMF_EXPECT_TRUE(term(r, "fabric")->how.find(" FF) x 240,000 kernel cycles x 0.03 pJ") !=
+                  std::string::npos)
+      << term(r, "fabric")->how;
   MMF_EXPECT_TRUE(term(r, "static")->how.find("300,000 cycles / 300 MHz") != std::string::npos)
       << term(r, "static")->how;
   // The coefficients travel with their provenance.
-  MMF_ASSERT_EQ(r.coefficients.size(), 5u);
+  MMF_ASSERT_EQ(r.coefficients.size(), 7u);
   MMF_EXPECT_EQ(r.coefficients[0].name, "memory_pj_per_bit");
   MMF_EXPECT_EQ(r.coefficients[0].tag, "recalled");
-  MMF_EXPECT_EQ(r.coefficients[4].name, "static_w");
-  MMF_EXPECT_EQ(r.coefficients[4].tag, "reported");
+  MMF_EXPECT_EQ(r.coefficients[5].name, "fabric_pj_per_cell");
+  MMF_EXPECT_EQ(r.coefficients[5].tag, "assumed");
+  MMF_EXPECT_EQ(r.coefficients[6].name, "static_w");
+  MMF_EXPECT_EQ(r.coefficients[6].tag, "reported");
   for (const auto& c : r.coefficients) MMF_EXPECT_FALSE(c.source.empty()) << c.name;
+}
+
+// A 1.6-bit stream's decoders are cells of the kernel: the fabric term grows by their cells
+// over the same cycles, and nothing else changes.
+TEST(EnergyModel, TheFabricTermCountsTheDecodersOfA16BitStream) {
+  const host::BuildDescriptor b = ci_tiny();
+  CounterTotals a;
+  a.weight_bytes = 1000;
+  a.cycles = 100000;
+  const PowerReport two = host::make_energy_model_meter(b, "systemc")->end(a, 0.0);
+  const PowerReport five =
+      host::make_energy_model_meter(b, "systemc", Packing::five_trit)->end(a, 0.0);
+  const host::ResourceEstimate e2 = host::estimate_resources(b, Packing::two_bit, {});
+  const host::ResourceEstimate e5 = host::estimate_resources(b, Packing::five_trit, {});
+  MMF_ASSERT_TRUE(e5.decoder_lut > 100.0);
+  // The decoders' LUTs and their buffers' FFs, over the 100,000 cycles.
+  const double added =
+      (std::round(e5.lut) + std::round(e5.ff)) - (std::round(e2.lut) + std::round(e2.ff));
+  MMF_EXPECT_TRUE(added >= e5.decoder_lut) << added;
+  MMF_EXPECT_NEAR(term(five, "fabric")->joules - term(two, "fabric")->joules,
+                  added * 100000 * 0.03e-12, 1e-15);
+  MMF_EXPECT_EQ(term(five, "memory")->joules, term(two, "memory")->joules);
+  MMF_EXPECT_EQ(term(five, "static")->joules, term(two, "static")->joules);
 }
 
 TEST(EnergyModel, WithoutCyclesThereIsNoFigure) {

@@ -86,7 +86,8 @@ TEST(BenchCli, VerilatorReportsModeledPowerWithItsBreakdownAndSources) {
                   j["tok_per_s_per_w"].get<double>(), 1e-6 * j["tok_per_s_per_w"].get<double>());
   MMF_EXPECT_GT(j["tok_per_s_per_w_dynamic"].get<double>(), j["tok_per_s_per_w"].get<double>());
 
-  // memory, compute and static are there, and the terms add up to the total.
+  // memory, its interface, compute, fabric and static are there, and the terms add up to the
+  // total.
   double sum = 0.0, total = j["joules_per_token"].get<double>() * launches;
   std::set<std::string> names;
   for (const json& t : j["energy_breakdown"]) {
@@ -94,13 +95,16 @@ TEST(BenchCli, VerilatorReportsModeledPowerWithItsBreakdownAndSources) {
     sum += t["joules"].get<double>();
     MMF_EXPECT_FALSE(t["how"].get<std::string>().empty());
   }
-  for (const char* n : {"memory", "compute", "static"}) MMF_EXPECT_EQ(names.count(n), 1u) << n;
+  for (const char* n : {"memory", "memory_interface", "compute", "fabric", "static"}) {
+    MMF_EXPECT_EQ(names.count(n), 1u) << n;
+  }
   MMF_EXPECT_NEAR(sum, total, 1e-9 * total);
   MMF_ASSERT_TRUE(!j["energy_coefficients"].empty());
   for (const json& c : j["energy_coefficients"]) {
     MMF_EXPECT_FALSE(c["source"].get<std::string>().empty()) << c.dump();
     const std::string tag = c["tag"];
-    MMF_EXPECT_TRUE(tag == "measured" || tag == "reported" || tag == "derived" || tag == "recalled")
+    MMF_EXPECT_TRUE(tag == "measured" || tag == "reported" || tag == "specified" ||
+                    tag == "derived" || tag == "recalled" || tag == "assumed")
         << tag;
   }
 }

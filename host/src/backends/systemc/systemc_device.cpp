@@ -24,6 +24,7 @@ class SystemcDevice final : public HostMemoryDevice {
  public:
   SystemcDevice(BuildDescriptor build, const DeviceOptions& options)
       : HostMemoryDevice("systemc", std::move(build)),
+        packing_(options.channel_packing),
         rtl_(open_rtl(this->build(), options)),
         engine_(this->build(), options),
         platform_(sim::make_platform(platform_params(
@@ -31,6 +32,8 @@ class SystemcDevice final : public HostMemoryDevice {
             static_cast<uint32_t>(packed_row_bytes(static_cast<size_t>(this->build().accel.lanes),
                                                    options.channel_packing))))) {}
   ~SystemcDevice() override { drain(); }
+
+  Packing weight_packing() const override { return packing_; }
 
   // The host's transfers between launches cross the link: writes before a launch and reads
   // after the previous one count toward it. The image upload and its check, before the first
@@ -125,6 +128,7 @@ class SystemcDevice final : public HostMemoryDevice {
     return std::make_unique<RtlKernelRun>(std::move(k), "systemc");
   }
 
+  Packing packing_;                    // of the weight words the platform streams and times
   std::unique_ptr<RtlKernelRun> rtl_;  // the rtl form; null: the timed form
   CpuEngine engine_;
   std::unique_ptr<sim::Platform> platform_;

@@ -94,7 +94,7 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
   activity.vector_bytes = counters.vector_bytes;
   activity.cycles = timed.kernel_cycles + timed.link_cycles;
   activity.link_cycles = timed.link_cycles;
-  const auto meter = make_energy_model_meter(b, "systemc");
+  const auto meter = make_energy_model_meter(b, "systemc", point.packing);
   meter->begin();
   const PowerReport power = meter->end(activity, 0.0);
   r.tok_per_s = 1.0 / power.seconds;

@@ -6,6 +6,7 @@
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/power/power.hpp"
 #include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 
@@ -78,6 +79,33 @@ TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
   MMF_EXPECT_ERROR(host::open_device("systemc", u280, o), "--accelerator rtl", "'u280'", "rtl-cpp");
   o.channel_packing = Packing::five_trit;
   MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "1.6bit", "--accelerator timed");
+}
+
+// The platform's packing reaches its energy model: a 1.6-bit stream's decoders are cells of the
+// kernel, so the fabric term of the same counters is larger than a 2-bit stream's.
+TEST(SystemcAccelerator, TheEnergyModelPricesThePackingItStreams) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  const host::BuildDescriptor b = ci_tiny();
+  host::CounterTotals a;
+  a.weight_bytes = 1000;
+  a.cycles = 100000;
+  double fabric[2] = {0, 0};
+  for (const Packing p : {Packing::two_bit, Packing::five_trit}) {
+    host::DeviceOptions o;
+    o.channel_packing = p;
+    const auto device = host::open_device("systemc", b, o);
+    MMF_EXPECT_EQ(device->weight_packing(), p);
+    const host::PowerReport r =
+        host::select_power_meter(*device, host::PowerOptions{})->end(a, 0.0);
+    MMF_ASSERT_EQ(r.source, host::PowerSource::modeled);
+    for (const host::EnergyTerm& t : r.breakdown) {
+      if (t.name == "fabric") fabric[p == Packing::five_trit] = t.joules;
+    }
+  }
+  MMF_EXPECT_TRUE(fabric[0] > 0.0);
+  MMF_EXPECT_TRUE(fabric[1] > fabric[0]) << fabric[0] << " " << fabric[1];
 }
 
 }  // namespace

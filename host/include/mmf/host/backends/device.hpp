@@ -100,6 +100,9 @@ class Device {
   // card's PCIe address. Only the xrt backend has a board; the others return nothing.
   virtual std::optional<std::string> electrical_report() const { return std::nullopt; }
   virtual std::string pci_bdf() const { return {}; }
+  // The packing of the weight words the device streams and times (the energy model prices its
+  // decoders): 1.6-bit only on the systemc platform's timed form (DeviceOptions).
+  virtual Packing weight_packing() const { return Packing::two_bit; }
 
  protected:
   Device(std::string backend, BuildDescriptor build)

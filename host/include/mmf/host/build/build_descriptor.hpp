@@ -115,15 +115,20 @@ struct AcceleratorSpec {
 // The `energy:` section: coefficients of the energy model of the simulated backends. They
 // describe the board and fabric, not the kernel, so they are not part of fingerprint().
 struct EnergySpec {
-  EnergyCoefficient memory_pj_per_bit;    // off-chip memory access, per bit moved
+  EnergyCoefficient memory_pj_per_bit;  // off-chip memory access (the DRAM), per bit moved
+  EnergyCoefficient memory_interface_pj_per_bit;  // the FPGA side: controller, PHY, switch
   EnergyCoefficient ternary_op_pj;        // one trit x activation add/subtract in LUT fabric
   EnergyCoefficient on_chip_pj_per_byte;  // one BRAM/URAM/FIFO write or read, per byte
   EnergyCoefficient vector_pj_per_word;   // vector-unit arithmetic per 32-bit word through them
-  EnergyCoefficient static_w;             // the card's power with the shell loaded and idle
+  // The fabric's clock tree, flip-flops, LUTs and routing: per LUT or FF of the kernel, per
+  // clock cycle it runs, at the fabric's average activity (whatever the counters count).
+  EnergyCoefficient fabric_pj_per_cell;
+  EnergyCoefficient static_w;  // the card's power with the shell loaded and idle
 
-  // The five in declaration order.
+  // The seven in declaration order.
   std::vector<EnergyCoefficient> all() const {
-    return {memory_pj_per_bit, ternary_op_pj, on_chip_pj_per_byte, vector_pj_per_word, static_w};
+    return {memory_pj_per_bit,  memory_interface_pj_per_bit, ternary_op_pj, on_chip_pj_per_byte,
+            vector_pj_per_word, fabric_pj_per_cell,          static_w};
   }
 };
 

@@ -61,8 +61,9 @@ SweepSpec load_sweep_spec(const std::string& path, int only_point = -1);
 // Resource estimate of a point's kernel from whole-kernel Yosys runs of the shipped builds
 // (docs/resources.md, "The sweep's cost model"; docs/sweep.md): AMD counts with the fit of
 // `mmf synth --check` (fit_on_board), or the Intel equivalents on an Intel board. A 1.6-bit
-// point is charged its decoder (an estimate from the LUT structure of its ROM; the RTL has
-// none yet) and a FIFO of packed words.
+// point is charged its decoders (rtl/mmf/mmf_weight_unpack.sv as `mmf synth --unit` measured
+// it; not yet in the kernel) and a FIFO of packed words. The energy model prices the same
+// LUTs and FFs in its fabric term (power.hpp).
 struct ResourceEstimate {
   // lut: CLB LUTs (logic + LUTRAM, as Vivado counts them) or ALMs (Intel, one per LUT);
   // bram: BRAM36 (AMD) or M20K (Intel); uram: URAM288 (0 on Intel).

@@ -19,6 +19,7 @@
 
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/runtime/accelerator.hpp"
+#include "mmf/ternary_pack.hpp"
 
 namespace mmf::host {
 
@@ -92,14 +93,20 @@ std::unique_ptr<PowerMeter> make_hwmon_meter(const std::string& bdf, const Power
 std::unique_ptr<PowerMeter> make_rapl_meter(const PowerOptions& options);
 // The build's energy model: needs cycles in the activity (else its report is source none).
 // Terms (docs/power.md), with B = weight_bytes + vector_bytes:
-//   memory  B x 8 x memory_pj_per_bit          compute  ternary_ops x ternary_op_pj
-//   on_chip 2 x B x on_chip_pj_per_byte        vector   vector_bytes / 4 x vector_pj_per_word
-//   static  static_w x cycles / clock
+//   memory            B x 8 x memory_pj_per_bit     (the DRAM)
+//   memory_interface  B x 8 x memory_interface_pj_per_bit  (controller, PHY on the FPGA side)
+//   compute           ternary_ops x ternary_op_pj
+//   on_chip           2 x B x on_chip_pj_per_byte    vector  vector_bytes / 4 x vector_pj_per_word
+//   fabric            (LUT + FF) x kernel cycles x fabric_pj_per_cell, the cells from
+//                     estimate_resources(build, packing) and the kernel cycles = cycles minus
+//                     the host link's
+//   static            static_w x cycles / clock
 // seconds is device time (cycles at the build's clock); idle_watts is static_w. `backend`
-// names the backend in the reason of a report without cycles.
-std::unique_ptr<PowerMeter> make_energy_model_meter(const BuildDescriptor& build);
+// names the backend in the reason of a report without cycles; `packing` the weight stream's
+// (a 1.6-bit stream adds its decoders' cells).
 std::unique_ptr<PowerMeter> make_energy_model_meter(const BuildDescriptor& build,
-                                                    const std::string& backend);
+                                                    const std::string& backend = "",
+                                                    Packing packing = Packing::two_bit);
 // A meter whose report is source none with `reason`.
 std::unique_ptr<PowerMeter> make_no_meter(std::string reason);
 
