@@ -18,6 +18,7 @@ rtl/common/mmf_reduce_tree.sv
 rtl/common/mmf_skid_buf.sv
 rtl/common/mmf_stream_align.sv
 rtl/common/mmf_stream_upsize.sv
+rtl/mmf/mmf_argmax.sv
 rtl/mmf/mmf_axi_burst_gen.sv
 rtl/mmf/mmf_axi_read_master.sv
 rtl/mmf/mmf_axi_write_master.sv

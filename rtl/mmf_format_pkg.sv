@@ -15,10 +15,11 @@ package mmf_format_pkg;
     OpMlgru     = 32'd3,
     OpGlu       = 32'd4,
     OpAdd       = 32'd5,
-    OpStore     = 32'd6
+    OpStore     = 32'd6,
+    OpArgmax    = 32'd7
   } opcode_e;
   localparam int unsigned OpcodeMin = 1;
-  localparam int unsigned OpcodeMax = 6;
+  localparam int unsigned OpcodeMax = 7;
 
   // ---- Descriptor fields (word index) -----------------------------------------------------
   localparam int unsigned FieldOpcode = 0;
@@ -53,6 +54,8 @@ package mmf_format_pkg;
   localparam logic [31:0] MantLimit = 32'h8000_0000;
   // A BitLinear constant's exponent lies in [-ExpLimit, ExpLimit] (program_format.hpp).
   localparam int ExpLimit = 1024;
+  // A launch runs its program 1 .. MaxLaunchTokens times (tokens_fit).
+  localparam int unsigned MaxLaunchTokens = 32'd1 << 16;
 
   // ---- Status register: code | op index << StatusOpShift ---------------------------------
   typedef enum logic [7:0] {
@@ -79,6 +82,9 @@ package mmf_format_pkg;
   localparam int unsigned ScalarRegBase = 32'h0000_0010;
   localparam int unsigned PointerRegBase = 32'h0000_0100;
   localparam int unsigned CounterRegBase = 32'h0000_0400;
+  // The launch scalars (kernel_regs.hpp kScalarArgNames): program_offset, num_ops, vec_words,
+  // weight_words, num_tokens.
+  localparam int unsigned NumScalarArgs = 5;
 
   // ---- Pipeline latency of the weight path ----------------------------------------------
   // Cycles from a weight word into mmf_ternary_dot to its sum out: the leaf register, one

@@ -40,6 +40,7 @@ struct BenchArgs {
   std::string accelerator = "timed";
   std::string device = "0";
   int32_t tokens = 16;
+  uint32_t tokens_per_launch = 1;
   int32_t warmup = 1;
   int64_t timeout_ms = 300000;
   int64_t sample_ms = 100;
@@ -167,6 +168,7 @@ void bench(const BenchArgs& a) {
   engine.device.threads = thread_count(a.threads);
   engine.device.isa = a.isa;
   engine.device.channel_packing = parse_packing(a.packing, "--packing");
+  host::check_tokens_per_launch(a.tokens_per_launch, 0.0f, host::Numerics::fixed);
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
   session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
@@ -175,6 +177,7 @@ void bench(const BenchArgs& a) {
   options.prompt = a.prompt;
   options.tokens = a.tokens;
   options.warmup = a.warmup;
+  options.tokens_per_launch = a.tokens_per_launch;
   options.power.sample_period = std::chrono::milliseconds(a.sample_ms);
   options.power.idle_window = std::chrono::milliseconds(a.idle_ms);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -204,6 +207,7 @@ void bench(const BenchArgs& a) {
       {"prompt_tokens", r.prompt_tokens},
       {"tokens", r.decode_tokens},
       {"warmup", a.warmup},
+      {"tokens_per_launch", a.tokens_per_launch},
       {"prefill_seconds", r.prefill_seconds},
       {"decode_seconds", r.decode_seconds},
       {"prefill_tok_per_s", r.prefill_tok_per_s()},
@@ -211,9 +215,9 @@ void bench(const BenchArgs& a) {
       {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
   };
   add_device_fields(a.backend, b, r.activity, j);
-  if (bandwidth && r.activity.launches > 0) {
+  if (bandwidth && r.activity.tokens > 0) {
     const double bytes_per_token =
-        static_cast<double>(r.activity.weight_bytes) / static_cast<double>(r.activity.launches);
+        static_cast<double>(r.activity.weight_bytes) / static_cast<double>(r.activity.tokens);
     j["bandwidth_gbps"] = *bandwidth;
     j["roofline_tok_per_s"] = *bandwidth * 1e9 / bytes_per_token;
     j["roofline_fraction"] = r.tok_per_s() / (*bandwidth * 1e9 / bytes_per_token);
@@ -273,6 +277,10 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
   cmd->add_option("-n,--tokens", a->tokens, "Decode tokens to measure")->capture_default_str();
+  cmd->add_option("--tokens-per-launch", a->tokens_per_launch,
+                  "Decode tokens a launch (1-256): above 1 the device samples greedily and feeds "
+                  "each token back, and the launch is paid once")
+      ->capture_default_str();
   cmd->add_option("--warmup", a->warmup, "Launches run before measuring (BOS, then tokens)")
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")

@@ -32,6 +32,7 @@ struct RunArgs {
   std::string numerics = "fixed";
   std::string packing = "2bit";
   int32_t tokens = 32;
+  uint32_t tokens_per_launch = 1;
   float temperature = 0.0f;
   int32_t top_k = 0;
   uint64_t seed = 0;
@@ -47,6 +48,7 @@ void run(RunArgs a, bool backend_given) {
   // The float reference exists on the cpu backend only: it is the default there.
   if (numerics == host::Numerics::floating && !backend_given) a.backend = "cpu";
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
+  host::check_tokens_per_launch(a.tokens_per_launch, a.temperature, numerics);
   host::EngineOptions engine{a.backend, a.build, numerics, {}};
   engine.device.trace_path = a.trace;
   engine.device.xclbin_path = a.xclbin;
@@ -64,6 +66,7 @@ void run(RunArgs a, bool backend_given) {
   options.max_new_tokens = a.tokens;
   options.stop_at_eos = !a.ignore_eos;
   options.sampler = {a.temperature, a.top_k, a.seed};
+  options.tokens_per_launch = a.tokens_per_launch;
 
   // Stream text as it is generated (terminal mode): print what decoding added since last time.
   size_t printed = 0;
@@ -99,6 +102,7 @@ void run(RunArgs a, bool backend_given) {
         {"text", r.text},
         {"token_ids", r.token_ids},
         {"tokens_generated", r.token_ids.size()},
+        {"tokens_per_launch", a.tokens_per_launch},
         {"temperature", a.temperature},
         {"top_k", a.top_k},
         {"seed", a.seed},
@@ -132,20 +136,21 @@ void run(RunArgs a, bool backend_given) {
               << r.prompt_ids.size() << " prompt tokens in " << r.prefill_seconds << " s\n";
     if (acc) {
       const host::CounterTotals& t = acc->totals();
-      const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
-      std::cerr << "[mmf] build " << acc->device().build().name << ": " << t.launches
-                << " launches, per token " << static_cast<double>(t.weight_bytes) / launches / 1e6
-                << " MB of weights, " << static_cast<double>(t.ternary_ops) / launches / 1e6
+      const double tokens = static_cast<double>(std::max<uint64_t>(t.tokens, 1));
+      std::cerr << "[mmf] build " << acc->device().build().name << ": " << t.tokens << " tokens in "
+                << t.launches << " launches, per token "
+                << static_cast<double>(t.weight_bytes) / tokens / 1e6 << " MB of weights, "
+                << static_cast<double>(t.ternary_ops) / tokens / 1e6
                 << " M ternary ops (kernel counters)\n";
       if (t.cycles) {
         const host::BuildDescriptor& b = acc->device().build();
-        const double per_token = static_cast<double>(*t.cycles) / launches;
+        const double per_token = static_cast<double>(*t.cycles) / tokens;
         std::cerr << "[mmf] " << (a.backend == "xrt" ? "measured on the board" : "simulated")
                   << ": " << per_token << " cycles per token (weight-streaming "
                   << "bound "
-                  << static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle()
+                  << static_cast<double>(t.weight_bytes) / tokens / b.weight_bytes_per_cycle()
                   << " at the memory's sustained rate, "
-                  << static_cast<double>(t.weight_bytes) / launches /
+                  << static_cast<double>(t.weight_bytes) / tokens /
                          b.nominal_weight_bytes_per_cycle()
                   << " at its nominal rate), " << b.accel.clock_mhz * 1e6 / per_token
                   << " tok/s at " << b.accel.clock_mhz << " MHz\n";
@@ -173,6 +178,10 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (BOS is prepended)")->capture_default_str();
   cmd->add_option("-n,--tokens", a->tokens, "Tokens to generate")->capture_default_str();
+  cmd->add_option("--tokens-per-launch", a->tokens_per_launch,
+                  "Decode tokens a launch (1-256): above 1 the device samples greedily and feeds "
+                  "each token back, and the launch is paid once")
+      ->capture_default_str();
   cmd->add_option("--temperature", a->temperature, "0 = greedy (deterministic)")
       ->capture_default_str();
   cmd->add_option("--top-k", a->top_k, "Sample from the k most likely tokens (0 = all)")

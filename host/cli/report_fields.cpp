@@ -14,6 +14,7 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
                 {"weight_channels", b.accel.weight_channels},
                 {"clock_mhz", b.accel.clock_mhz}};
   j["counters"] = {{"launches", t.launches},
+                   {"tokens", t.tokens},
                    {"ops", t.ops},
                    {"ternary_ops", t.ternary_ops},
                    {"weight_bytes", t.weight_bytes},
@@ -21,21 +22,21 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
                    {"source", "kernel counter registers, summed over launches"}};
   // Untimed backends (cpu, csim) have no cycle counter: the fields stay absent.
   if (t.cycles) {
-    const double launches = static_cast<double>(std::max<uint64_t>(t.launches, 1));
-    const double per_token = static_cast<double>(*t.cycles) / launches;
+    const double tokens = static_cast<double>(std::max<uint64_t>(t.tokens, 1));
+    const double per_token = static_cast<double>(*t.cycles) / tokens;
     j["cycles"] = *t.cycles;
     j["cycles_per_token"] = per_token;
     j["weight_bound_cycles_per_token"] =
-        static_cast<double>(t.weight_bytes) / launches / b.weight_bytes_per_cycle();
+        static_cast<double>(t.weight_bytes) / tokens / b.weight_bytes_per_cycle();
     j["nominal_bound_cycles_per_token"] =
-        static_cast<double>(t.weight_bytes) / launches / b.nominal_weight_bytes_per_cycle();
+        static_cast<double>(t.weight_bytes) / tokens / b.nominal_weight_bytes_per_cycle();
     j["weight_bound_source"] =
         "the token's weight bytes over the weight channels' rate: each the lesser of its "
         "streamer's and its memory's sustained rate (board.memory_timing: nominal x "
         "efficiency); the nominal bound uses the memory's nominal rate";
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;
-    if (t.link_cycles) j["link_cycles_per_token"] = static_cast<double>(*t.link_cycles) / launches;
+    if (t.link_cycles) j["link_cycles_per_token"] = static_cast<double>(*t.link_cycles) / tokens;
     if (t.perf) {
       const host::PerfCounters& p = *t.perf;
       j["perf"] = {{"busy_cycles", p.busy_cycles},
@@ -85,13 +86,13 @@ void add_power_fields(const host::BenchResult& r, nlohmann::json& j) {
                                  ? "device time (simulated cycles at the build's clock)"
                                  : "wall clock of the measured tokens";
   j["power_samples"] = p.samples;
-  j["tokens_metered"] = r.launches;
+  j["tokens_metered"] = r.tokens;
   nlohmann::json breakdown = nlohmann::json::array();
-  const double launches = static_cast<double>(std::max<int64_t>(r.launches, 1));
+  const double tokens = static_cast<double>(std::max<int64_t>(r.tokens, 1));
   for (const host::EnergyTerm& t : p.breakdown) {
     breakdown.push_back({{"name", t.name},
                          {"joules", t.joules},
-                         {"joules_per_token", t.joules / launches},
+                         {"joules_per_token", t.joules / tokens},
                          {"share", p.joules > 0 ? t.joules / p.joules : 0.0},
                          {"how", t.how}});
   }

@@ -133,4 +133,12 @@ void residual_add(int32_t* x, const int32_t* a, int64_t n) {
   for (int64_t k = 0; k < n; ++k) x[k] = saturate32(int64_t{x[k]} + a[k]);
 }
 
+int64_t argmax(const int32_t* v, int64_t n) {
+  int64_t best = 0;
+  for (int64_t k = 1; k < n; ++k) {
+    if (v[k] > v[best]) best = k;
+  }
+  return best;
+}
+
 }  // namespace mmf::fx

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kernel's controller (mirrors run_program of hls/include/mmf_hls/controller.hpp): it takes
 // a launch, has the program loaded and checked, then runs the ops in order, the ops before a bad
-// one and nothing after it. Each op is a few steps, each one stream through the vector datapath
+// one and nothing after it, num_tokens times (the program loaded once). Each op is a few steps, each one stream through the vector datapath
 // set up in a state's entry cycle: a vector-bank read into a slot (or into the program loader,
 // or the token), a pass of up to four slots through a unit into a slot, or a slot written to the
 // vector bank. A step is done once every job it handed out (reader and writer commands, the
@@ -40,6 +40,7 @@ module mmf_controller #(
   input  logic [31:0]           program_i,   // word index of the program in the vector bank
   input  logic [31:0]           num_ops_i,
   input  logic [31:0]           vec_words_i,
+  input  logic [31:0]           num_tokens_i,  // passes of the program (1 .. MaxLaunchTokens)
   output logic                  launch_o,
   output logic                  done_o,
   output logic [5:0]            dbg_state_o,
@@ -52,6 +53,8 @@ module mmf_controller #(
   input  logic [7:0]            bad_code_i,
   output logic [OpW-1:0]        op_o,
   input  logic [ChkW-1:0]       desc_i,
+  // Ops done in the launch, over all its passes (the ops_done counter).
+  output logic [31:0]           ops_done_o,
 
   // The step's kind, one-hot (bit k set for mmf_kernel_pkg::kind_e value k): what the vector
   // datapath routes.
@@ -104,6 +107,12 @@ module mmf_controller #(
   output logic [SlotW-1:0]      out_slot_o,
   output logic                  out_to_memory_o,
 
+  // An Argmax: the unit cleared in its read step's entry cycle; its last beat's values; the
+  // pick is in (mmf_vector_datapath keeps it for the KPick writes).
+  output logic                  am_start_o,
+  output logic [$clog2(VectorLanes):0] am_last_lanes_o,
+  input  logic                  pick_valid_i,
+
   // Fields of the op being run, stable from its decode to the end of its last step.
   output logic [31:0]           op_n_o,
   output logic                  op_has_rms_o,      // a BitLinear with norm weights
@@ -139,7 +148,9 @@ module mmf_controller #(
     StBlRms, StBlCode, StBlRun,                      // BitLinear
     StMgState, StMgLb, StMgGate, StMgStore, StMgProd,  // MLGRU
     StGlSilu, StGlUp, StGlProd,                      // GLU
-    StAdd, StStore, StNext
+    StAdd, StStore,
+    StAmRead, StAmToken, StAmRing,                   // Argmax
+    StNext
   } state_e;
 
   state_e                state_q, state_d;
@@ -150,6 +161,11 @@ module mmf_controller #(
   logic                  limit_valid_q, limit_valid_d;
   logic [31:0]           status_q, status_d, token_q, token_d;
   logic [31:0]           program_q, program_d, num_ops_q, num_ops_d;
+  // The launch's passes: tok_q is the one being run; tokens_left_q passes follow it, and
+  // last_token_q (tokens_left_q == 0, registered) ends the run at the program's end.
+  logic [31:0]           tok_q, tok_d, tokens_left_q, tokens_left_d, ops_done_q, ops_done_d;
+  logic                  last_token_q;
+  logic                  pick_seen_q, pick_seen_d;  // the Argmax's pick came in
   logic                  program_ok_q;  // the launch arguments pass the program check
   logic [63:0]           ternary_ops_q, ternary_ops_d, weight_bytes_q, weight_bytes_d;
   logic [63:0]           vector_bytes_q, vector_bytes_d;
@@ -204,6 +220,12 @@ module mmf_controller #(
   assign f_addr2 = desc_q[32*mmf_format_pkg::FieldAddr2 +: 32];
   assign f_mant = desc_q[32*mmf_format_pkg::FieldMant +: 32];
   assign f_exp = desc_q[32*mmf_format_pkg::FieldExp +: 32];
+
+  // The Argmax's last beat's values, ((rows - 1) % VL) + 1 (VL is a power of two).
+  logic [$clog2(VL):0]   am_last_lanes_q;
+  always_ff @(posedge clk_i) begin : am_lanes_reg
+    am_last_lanes_q <= ($clog2(VL) + 1)'((f_rows - 32'd1) & 32'(VL - 1)) + 1'b1;
+  end
 
   // Sizes derived from n.
   function automatic logic [31:0] ceil_div(input logic [31:0] a, input int unsigned b);
@@ -332,6 +354,17 @@ module mmf_controller #(
     wn_d = lanes_out;
   endtask
 
+  // The Argmax's pick, one word, written to the vector bank at `addr`.
+  task automatic pick_step(input logic [31:0] addr);
+    kind_d = mmf_kernel_pkg::KPick;
+    wr_pend_d = 1'b1;
+    wr_addr_d = addr;
+    wr_n_d = 32'd1;
+    wexpect_d = 32'd1;
+    wsrc_d = 32'd1;
+    wn_d = 32'd1;
+  endtask
+
   // A slot pass that writes `n` values from `slot` to the vector bank at `addr`.
   task automatic store_step(input logic [SlotW-1:0] slot, input logic [31:0] addr);
     pass_step(mmf_kernel_pkg::KSlotStore, {{3{SlotW'(0)}}, slot}, 4'b0, n_rows, 2'd1, '0, '0,
@@ -352,6 +385,10 @@ module mmf_controller #(
     token_d = token_q;
     program_d = program_q;
     num_ops_d = num_ops_q;
+    tok_d = tok_q;
+    tokens_left_d = tokens_left_q;
+    ops_done_d = ops_done_q;
+    pick_seen_d = pick_seen_q || pick_valid_i;
     ternary_ops_d = ternary_ops_q;
     weight_bytes_d = weight_bytes_q;
     vector_bytes_d = vector_bytes_q + vb_inc_q;
@@ -391,6 +428,9 @@ module mmf_controller #(
         if (start_i) begin
           program_d = program_i;
           num_ops_d = num_ops_i;
+          tok_d = '0;
+          tokens_left_d = num_tokens_i - 32'd1;
+          ops_done_d = '0;
           op_d = '0;
           limit_valid_d = 1'b0;
           status_d = '0;
@@ -423,7 +463,13 @@ module mmf_controller #(
       // ---- The next op, or the end: all ops done, or the first bad one reached.
       StFetch: begin  // the descriptor RAM answers in StDecode
         if (32'(op_q) == num_ops_q) begin
-          state_d = StDone;
+          if (last_token_q) begin
+            state_d = StDone;
+          end else begin  // the next pass: op 0 is read from the RAM in the next StFetch
+            tok_d = tok_q + 32'd1;
+            tokens_left_d = tokens_left_q - 32'd1;
+            op_d = '0;
+          end
         end else if (op_q == first_bad_i) begin
           vb_inc_d = DescWords * 4;
           status_d = 32'(bad_code_i) | (32'(op_q) << mmf_format_pkg::StatusOpShift);
@@ -442,6 +488,7 @@ module mmf_controller #(
           mmf_format_pkg::OpMlgru:     state_d = StMgState;
           mmf_format_pkg::OpGlu:       state_d = StGlSilu;
           mmf_format_pkg::OpAdd:       state_d = StAdd;
+          mmf_format_pkg::OpArgmax:    state_d = StAmRead;
           default:                     state_d = StStore;
         endcase
       end
@@ -624,9 +671,43 @@ module mmf_controller #(
         end
       end
 
+      // ---- Argmax: the values through mmf_argmax, then the pick to the token and the ring
+      StAmRead: begin
+        if (entry_q) begin
+          if (tok_q >= f_n) begin  // the ring holds n picks
+            status_d = 32'(mmf_format_pkg::StatusBadLength) |
+                       (32'(op_q) << mmf_format_pkg::StatusOpShift);
+            state_d = StDone;
+          end else begin
+            read_step(mmf_kernel_pkg::KArgmax, f_addr2, f_rows, '0, '0, '0, '0);
+            pick_seen_d = 1'b0;
+          end
+        end else if (jobs_handed && pick_seen_q) begin
+          state_d = StAmToken;
+          entry_d = 1'b1;
+        end
+      end
+      StAmToken: begin
+        if (entry_q) begin
+          pick_step(f_addr1);
+        end else if (step_done) begin
+          state_d = StAmRing;
+          entry_d = 1'b1;
+        end
+      end
+      StAmRing: begin
+        if (entry_q) begin
+          pick_step(f_addr0 + tok_q);
+        end else if (step_done) begin
+          vb_inc_d = inc_rows_q + 64'd8;  // the values read, the pick written twice
+          state_d = StNext;
+        end
+      end
+
       StNext: begin
         kind_d = mmf_kernel_pkg::KNone;
         op_d = op_q + 1'b1;
+        ops_done_d = ops_done_q + 32'd1;
         state_d = StFetch;
       end
 
@@ -657,6 +738,11 @@ module mmf_controller #(
     if (!rst_ni) begin
       program_q <= '0;
       num_ops_q <= '0;
+      tok_q <= '0;
+      tokens_left_q <= '0;
+      last_token_q <= 1'b1;
+      ops_done_q <= '0;
+      pick_seen_q <= 1'b0;
       op_q <= '0;
       limit_valid_q <= 1'b0;
       status_q <= '0;
@@ -664,6 +750,12 @@ module mmf_controller #(
     end else begin
       program_q <= program_d;
       num_ops_q <= num_ops_d;
+      tok_q <= tok_d;
+      tokens_left_q <= tokens_left_d;
+      // A cycle late: read at the program's end, never within a cycle of a change.
+      last_token_q <= tokens_left_q == '0;
+      ops_done_q <= ops_done_d;
+      pick_seen_q <= pick_seen_d;
       op_q <= op_d;
       limit_valid_q <= limit_valid_d;
       status_q <= status_d;
@@ -725,7 +817,8 @@ module mmf_controller #(
       program_ok_q <= 1'b0;
     end else begin
       program_ok_q <= !(num_ops_i == 0 || num_ops_i > MaxOps ||
-                        64'(program_i) + 64'(num_ops_i) * DescWords > 64'(vec_words_i));
+                        64'(program_i) + 64'(num_ops_i) * DescWords > 64'(vec_words_i) ||
+                        num_tokens_i == 0 || num_tokens_i > mmf_format_pkg::MaxLaunchTokens);
     end
   end
 
@@ -806,7 +899,10 @@ module mmf_controller #(
   assign dbg_state_o = 6'(state_q);
   assign load_done_o = limit_valid_q;
   assign op_o = op_q;
+  assign ops_done_o = ops_done_q;
   assign kind_o = kind_oh_q;
+  assign am_start_o = state_q == StAmRead && entry_q;
+  assign am_last_lanes_o = am_last_lanes_q;
 
   assign rd_cmd_valid_o = rd_pend_q;
   assign rd_cmd_addr_o = rd_addr_q;
@@ -839,6 +935,7 @@ module mmf_controller #(
                       ((kind_q == mmf_kernel_pkg::KDesc || kind_q == mmf_kernel_pkg::KToken ||
                         kind_q == mmf_kernel_pkg::KSlotLoad || kind_q == mmf_kernel_pkg::KEmbed) &&
                        !step_done) ||
+                      (kind_q == mmf_kernel_pkg::KArgmax && !pick_seen_q) ||
                       (!wr_idle_i && kind_q != mmf_kernel_pkg::KNorm);
   assign acc_o = kind_q == mmf_kernel_pkg::KNorm && state_q == StBlRun && !step_done;
 
@@ -851,7 +948,7 @@ module mmf_controller #(
                               kind_oh_q == mmf_kernel_pkg::NumKinds'(1) << kind_q);
   program_args_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       state_q == StIdle && start_i |-> $stable(num_ops_i) && $stable(program_i) &&
-                                       $stable(vec_words_i));
+                                       $stable(vec_words_i) && $stable(num_tokens_i));
   // No beat arrives in the cycle after a read step was set up, while rd_last_beat_q still
   // holds the previous step's index.
   // The kept flag is the compare's value but in the cycle after a set-up, which has no beat.

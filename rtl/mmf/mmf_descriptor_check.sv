@@ -144,8 +144,8 @@ module mmf_descriptor_check #(
 
   // ---- Stages 2-3: the vector-bank ranges ------------------------------------------------
   // addr + words <= vec_words for: 0 addr0 + n/2 (BitLinear), 1 addr1 + n/2 (BitLinear),
-  // 2 addr2 + rows (BitLinear to memory), 3 addr0 + n (MLGRU, store), 4 addr1 + n (MLGRU),
-  // 5 addr1 + 1 (embedding)
+  // 2 addr2 + rows (BitLinear to memory, Argmax's values), 3 addr0 + n (MLGRU, store, Argmax's
+  // ring), 4 addr1 + n (MLGRU), 5 addr1 + 1 (embedding's token, Argmax's pick)
   localparam int unsigned Ranges = 6;
   logic [33:0]       range_sum2_q [Ranges];
   logic [Ranges-1:0] range_bad3_q;
@@ -289,6 +289,10 @@ module mmf_descriptor_check #(
         end
         mmf_format_pkg::OpAdd: begin
           if (!f[FSrc0Ok] || !f[FDstOk]) status_d = mmf_format_pkg::StatusBadBuffer;
+        end
+        mmf_format_pkg::OpArgmax: begin
+          if (f[FRowsZero] || f[FRowsOverMax]) status_d = mmf_format_pkg::StatusBadLength;
+          else if (rb[2] || rb[5] || rb[3]) status_d = mmf_format_pkg::StatusBadVecAddress;
         end
         default: begin  // OpStore
           if (!f[FSrc0Ok]) status_d = mmf_format_pkg::StatusBadBuffer;

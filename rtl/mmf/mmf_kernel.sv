@@ -121,12 +121,12 @@ module mmf_kernel #(
 
   // ---------------------------------------------------------------- control slave
   logic                       start, done;
-  logic [127:0]               scalars;
+  logic [32*mmf_format_pkg::NumScalarArgs-1:0] scalars;
   logic [64*(Channels+1)-1:0] pointers;
   logic [64*NumCounters-1:0]  counters;
 
   mmf_axil_control #(
-    .NumScalars (4),
+    .NumScalars (mmf_format_pkg::NumScalarArgs),
     .NumPointers(Channels + 1),
     .NumCounters(NumCounters)
   ) u_control (
@@ -157,13 +157,14 @@ module mmf_kernel #(
     .interrupt_o
   );
 
-  // The launch arguments (kernel_regs.hpp): scalars program, num_ops, vec_words, weight_words;
-  // pointers w0 .. w(Channels-1), then vec. Each module samples the ones it needs at launch, as
-  // the host may rewrite the slave's registers during the run.
+  // The launch arguments (kernel_regs.hpp): scalars program, num_ops, vec_words, weight_words,
+  // num_tokens; pointers w0 .. w(Channels-1), then vec. Each module samples the ones it needs
+  // at launch, as the host may rewrite the slave's registers during the run.
   logic [31:0]                   arg_program, arg_num_ops, arg_vec_words, arg_weight_words;
+  logic [31:0]                   arg_num_tokens;
   logic [AddrWidth-1:0]          arg_vec_base;
   logic [AddrWidth*Channels-1:0] arg_weight_bases;
-  assign {arg_weight_words, arg_vec_words, arg_num_ops, arg_program} = scalars;
+  assign {arg_num_tokens, arg_weight_words, arg_vec_words, arg_num_ops, arg_program} = scalars;
   assign {arg_vec_base, arg_weight_bases} = pointers;
 
   // ---------------------------------------------------------------- controller
@@ -171,6 +172,9 @@ module mmf_kernel #(
   logic [mmf_kernel_pkg::NumKinds-1:0] kind;  // one-hot
   logic                  load_done;
   logic [OpW-1:0]        op, first_bad;
+  logic [31:0]           ops_done;
+  logic                  am_start, pick_valid;
+  logic [$clog2(VectorLanes):0] am_last_lanes;
   logic [7:0]            bad_code;
   logic [ChkW-1:0]       desc;
   // reader and writer
@@ -216,6 +220,7 @@ module mmf_kernel #(
     .program_i        (arg_program),
     .num_ops_i        (arg_num_ops),
     .vec_words_i      (arg_vec_words),
+    .num_tokens_i     (arg_num_tokens),
     .launch_o         (launch),
     .done_o           (done),
     .dbg_state_o,
@@ -224,6 +229,7 @@ module mmf_kernel #(
     .bad_code_i       (bad_code),
     .op_o             (op),
     .desc_i           (desc),
+    .ops_done_o       (ops_done),
     .kind_o           (kind),
     .rd_cmd_valid_o   (rd_cmd_valid),
     .rd_cmd_ready_i   (rd_cmd_ready),
@@ -255,6 +261,9 @@ module mmf_kernel #(
     .out_lanes_o      (out_lanes),
     .out_slot_o       (out_slot),
     .out_to_memory_o  (out_to_memory),
+    .am_start_o       (am_start),
+    .am_last_lanes_o  (am_last_lanes),
+    .pick_valid_i     (pick_valid),
     .op_n_o           (op_n),
     .op_has_rms_o     (op_has_rms),
     .op_has_lb_o      (op_has_lb),
@@ -362,6 +371,9 @@ module mmf_kernel #(
     .out_lanes_i      (out_lanes),
     .out_slot_i       (out_slot),
     .out_to_memory_i  (out_to_memory),
+    .am_start_i       (am_start),
+    .am_last_lanes_i  (am_last_lanes),
+    .pick_valid_o     (pick_valid),
     .code_valid_o     (code_valid),
     .code_ready_i     (code_ready),
     .code_data_o      (code_data),
@@ -428,7 +440,9 @@ module mmf_kernel #(
     .prog_wdata_i   (prog_wdata),
     .limit_valid_i  (load_done),
     .limit_i        (first_bad),
-    .ops_done_i     (op),
+    .ops_done_i     (ops_done),
+    .num_ops_i      (arg_num_ops),
+    .num_tokens_i   (arg_num_tokens),
     .job_start_i    (wa_job_start),
     .job_pending_o  (wa_job_pending),
     .op_rows_i      (op_rows),
@@ -466,8 +480,7 @@ module mmf_kernel #(
 
   // ---------------------------------------------------------------- counters (0x400 + 8k)
   mmf_perf_counters #(
-    .Channels(Channels),
-    .MaxOps  (MaxOps)
+    .Channels(Channels)
   ) u_counters (
     .clk_i,
     .rst_ni,
@@ -478,7 +491,7 @@ module mmf_kernel #(
     .starved_i        (ch_starved),
     .acc_i            (acc),
     .status_i         (status),
-    .ops_i            (op),
+    .ops_i            (ops_done),
     .ternary_ops_i    (ternary_ops),
     .weight_bytes_i   (weight_bytes),
     .vector_bytes_i   (vector_bytes),

@@ -18,11 +18,13 @@ package mmf_kernel_pkg;
     KAlign,     // the GLU's up half realigned to lane 0
     KProd,      // block-scaled products
     KAdd,       // residual add
+    KArgmax,    // an Argmax's values from the reader into mmf_argmax
+    KPick,      // an Argmax's pick, one word, to the vector bank through the writer
     KSlotStore  // a slot to the vector bank through the writer
   } kind_e;
   // The controller hands the kind to the datapath one-hot (bit k: kind k), so that each routing
   // decision there is one flop rather than a decode of the code.
-  localparam int unsigned NumKinds = 12;
+  localparam int unsigned NumKinds = 14;
 
   // On-chip slots: the buffers of the program format (0 .. NumBuffers - 1), then the kernel's
   // own vectors. Yosys 0.23 reads no constant of one package in another, so the buffer count is

@@ -6,8 +6,6 @@
 // channel's bytes. The order is KernelRegisters' (sim/include/mmf/sim/kernel_sim.hpp).
 module mmf_perf_counters #(
   parameter int unsigned Channels = 2,
-  parameter int unsigned MaxOps = 512,
-  localparam int unsigned OpW = $clog2(MaxOps + 1),
   localparam int unsigned CntStatus = 0,
   localparam int unsigned CntOps = 1,
   localparam int unsigned CntTernaryOps = 2,
@@ -40,7 +38,7 @@ module mmf_perf_counters #(
 
   // The op counters, from the controller.
   input  logic [31:0]                 status_i,
-  input  logic [OpW-1:0]              ops_i,
+  input  logic [31:0]                 ops_i,  // over all the launch's passes
   input  logic [63:0]                 ternary_ops_i,
   input  logic [63:0]                 weight_bytes_i,
   input  logic [63:0]                 vector_bytes_i,

@@ -77,6 +77,13 @@ module mmf_vector_datapath #(
   input  logic [SlotW-1:0]        out_slot_i,
   input  logic                    out_to_memory_i,
 
+  // An Argmax: am_start_i clears mmf_argmax before its values (kind KArgmax) stream in from the
+  // reader, the last beat with am_last_lanes_i values; pick_valid_o for one cycle when the pick
+  // is in, which kind KPick then writes (one word) through the writer.
+  input  logic                    am_start_i,
+  input  logic [$clog2(VL):0]     am_last_lanes_i,
+  output logic                    pick_valid_o,
+
   // To and from the weight array: the norm's codes and token scale, the BitLinear's results.
   output logic                    code_valid_o,
   input  logic                    code_ready_i,
@@ -195,10 +202,34 @@ module mmf_vector_datapath #(
     .out_data_o (emb_data)
   );
 
-  // The reader's beats go to the step's sink; the token and slot loads never stall.
+  // The reader's beats go to the step's sink; the token and slot loads and the Argmax never
+  // stall.
   assign rd_ready_o = (kind_i[mmf_kernel_pkg::KDesc] && prog_ready_i) ||
                       (kind_i[mmf_kernel_pkg::KEmbed] && emb_in_ready) ||
-                      kind_i[mmf_kernel_pkg::KToken] || kind_i[mmf_kernel_pkg::KSlotLoad];
+                      kind_i[mmf_kernel_pkg::KToken] || kind_i[mmf_kernel_pkg::KSlotLoad] ||
+                      kind_i[mmf_kernel_pkg::KArgmax];
+
+  // ---------------------------------------------------------------- greedy sampling
+  logic        am_valid;
+  logic [31:0] am_index, pick_q;
+  mmf_argmax #(
+    .Lanes (VL),
+    .IndexW(32)
+  ) u_argmax (
+    .clk_i,
+    .rst_ni,
+    .start_i    (am_start_i),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KArgmax] && rd_valid_o),
+    .in_data_i  (rd_data_o),
+    .in_lanes_i (rd_last_i ? am_last_lanes_i : ($clog2(VL) + 1)'(VL)),
+    .in_last_i  (rd_last_i),
+    .out_valid_o(am_valid),
+    .out_index_o(am_index)
+  );
+  always_ff @(posedge clk_i) begin : pick_reg
+    if (am_valid) pick_q <= am_index;
+  end
+  assign pick_valid_o = am_valid;
 
   // ---------------------------------------------------------------- on-chip slots
   logic                 bank_valid, bank_ready;
@@ -420,7 +451,8 @@ module mmf_vector_datapath #(
                 (kind_i[mmf_kernel_pkg::KAlign] && align_valid) ||
                 (kind_i[mmf_kernel_pkg::KProd] && prod_valid) ||
                 (kind_i[mmf_kernel_pkg::KAdd] && add_valid) ||
-                (kind_i[mmf_kernel_pkg::KNorm] && res_valid_i);
+                (kind_i[mmf_kernel_pkg::KNorm] && res_valid_i) ||
+                (kind_i[mmf_kernel_pkg::KPick] && out_keep_i);
     src_data = ({VDataW{kind_i[mmf_kernel_pkg::KDesc] || kind_i[mmf_kernel_pkg::KSlotLoad]}} &
                 rd_data_o) |
                ({VDataW{kind_i[mmf_kernel_pkg::KEmbed]}} & emb_data) |
@@ -429,13 +461,15 @@ module mmf_vector_datapath #(
                ({VDataW{kind_i[mmf_kernel_pkg::KAlign]}} & align_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KProd]}} & prod_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KAdd]}} & add_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KNorm]}} & res_data_i);
+               ({VDataW{kind_i[mmf_kernel_pkg::KNorm]}} & res_data_i) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KPick]}} & VDataW'(pick_q));
   end
-  // A BitLinear's results go to the vector bank instead of a slot.
-  logic res_to_memory;
+  // A BitLinear's results go to the vector bank instead of a slot, as does an Argmax's pick.
+  logic res_to_memory, to_writer;
   assign res_to_memory = kind_i[mmf_kernel_pkg::KNorm] && out_to_memory_i;
+  assign to_writer = res_to_memory || kind_i[mmf_kernel_pkg::KPick];
   // The bank never stalls; the writer may (results to the vector bank).
-  assign src_ready = !(res_to_memory && out_keep_i) || wr_in_ready;
+  assign src_ready = !(to_writer && out_keep_i) || wr_in_ready;
   assign res_ready_o = kind_i[mmf_kernel_pkg::KNorm] && src_ready;
   assign out_fire_o = src_valid && src_ready;
 
@@ -450,7 +484,7 @@ module mmf_vector_datapath #(
       bank_wmask[k] = out_beat_i * VL + k < out_lanes_i;
       bank_wmask[VL + k] = bank_wmask[k];
     end
-    if (out_fire_o && out_keep_i && !kind_i[mmf_kernel_pkg::KDesc] && !res_to_memory) begin
+    if (out_fire_o && out_keep_i && !kind_i[mmf_kernel_pkg::KDesc] && !to_writer) begin
       bank_we[0] = 1'b1;
       bank_we[1] = kind_i[mmf_kernel_pkg::KGate];
     end
@@ -465,8 +499,10 @@ module mmf_vector_datapath #(
                       (kind_i[mmf_kernel_pkg::KAdd] && add_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KSlotStore] && wr_in_ready);
   assign wr_in_valid = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_valid :
-                       (res_to_memory && out_keep_i && res_valid_i);
-  assign wr_in_data = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_a : res_data_i;
+                       out_keep_i && ((res_to_memory && res_valid_i) ||
+                                      kind_i[mmf_kernel_pkg::KPick]);
+  assign wr_in_data = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_a :
+                      kind_i[mmf_kernel_pkg::KPick]      ? VDataW'(pick_q) : res_data_i;
 
   logic unused;
   // The sigmoid output: GLU uses SiLU only. Between steps (KNone) nothing is routed.

@@ -42,7 +42,11 @@ module mmf_weight_array #(
   input  logic [ChkW-1:0]               prog_wdata_i,
   input  logic                          limit_valid_i,
   input  logic [OpW-1:0]                limit_i,
-  input  logic [OpW-1:0]                ops_done_i,
+  // The controller's ops done over the launch's passes; the program's length and the passes
+  // (sampled at the launch), for the prefetcher's walk from one pass into the next.
+  input  logic [31:0]                   ops_done_i,
+  input  logic [31:0]                   num_ops_i,
+  input  logic [31:0]                   num_tokens_i,
 
   // A BitLinear's job, started in one cycle (job_start_i) and pending until every channel,
   // rescale and the gather took their part. The op's fields are stable from its decode to the
@@ -205,6 +209,8 @@ module mmf_weight_array #(
     .limit_valid_i,
     .limit_i,
     .ops_done_i,
+    .num_ops_i,
+    .num_tokens_i,
     .bases_i      (bases_q),
     .cmd_valid_o  (pf_cmd_valid),
     .cmd_ready_i  (pf_cmd_ready),

@@ -5,7 +5,9 @@
 // of the checked descriptors, written during the controller's program load, and goes no
 // further than `limit` (the ops before the first bad descriptor). It does not pass an Embed
 // op before the controller has done it: an Embed can still stop the run (bad token), and
-// weights read for ops that never run would be left in the FIFOs.
+// weights read for ops that never run would be left in the FIFOs. A launch of several passes
+// (num_tokens) is walked pass after pass: at the program's end the walk starts again at op 0,
+// whose Embed then waits for the controller as any Embed does, as long as no op is bad.
 module mmf_weight_prefetch #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
@@ -27,11 +29,14 @@ module mmf_weight_prefetch #(
   input  logic [ChkW-1:0]               wdata_i,
 
   // A launch: starts walking once `limit_valid` (the load is over); `ops_done` is the
-  // controller's progress. `start` clears the walk.
+  // controller's progress over all passes. `start` clears the walk and samples the program's
+  // length and the passes.
   input  logic                          start_i,
   input  logic                          limit_valid_i,
   input  logic [OpW-1:0]                limit_i,
-  input  logic [OpW-1:0]                ops_done_i,
+  input  logic [31:0]                   ops_done_i,
+  input  logic [31:0]                   num_ops_i,
+  input  logic [31:0]                   num_tokens_i,
   input  logic [AddrWidth*Channels-1:0] bases_i,   // weight pointer of channel c
 
   output logic [Channels-1:0]           cmd_valid_o,
@@ -52,13 +57,19 @@ module mmf_weight_prefetch #(
   typedef enum logic [2:0] {StIdle, StRead, StLatch, StDecide, StIssue} state_e;
   state_e               state_q;
   logic [OpW-1:0]       op_q;
+  // The op's place in the launch (pass x num_ops + op_q), against the controller's ops done;
+  // the passes after this one; whether the program may wrap (no bad op).
+  logic [31:0]          pos_q, passes_left_q;
+  logic [OpW-1:0]       num_ops_q;
+  logic                 more_passes_q, whole_q;
   logic [ChkW-1:0]      desc;
   logic [Channels-1:0]  pending_q;   // channels still to take the current command
   logic [31:0]          row_words, weight;
   logic [RowsW-1:0]     base_rows;
   logic [Channels-1:0]  extra_row;  // channel c reads one row more than base_rows
   logic                 unused;
-  assign unused = ^{waddr_i, desc};  // the RAM is MaxOps deep; other fields are not needed
+  // The RAM is MaxOps deep; other fields are not needed; num_ops <= MaxOps (the launch check).
+  assign unused = ^{waddr_i, desc, num_ops_i[31:OpW]};
 
   prim_ram_1r1w #(
     .Width(ChkW),
@@ -112,6 +123,13 @@ module mmf_weight_prefetch #(
     end
   end
 
+  // The wrap's conditions, a cycle late: they change at a launch or a wrap, and are read at
+  // the program's end, many cycles later.
+  always_ff @(posedge clk_i) begin : wrap_reg
+    more_passes_q <= passes_left_q != '0;
+    whole_q <= limit_i == num_ops_q;
+  end
+
   // Channel c reads rows c, c + Channels, ...: rows / Channels of them, one more below the
   // remainder, in blocks of TileRows rows (WeightTile::read_words); a channel without rows gets
   // no command.
@@ -128,17 +146,30 @@ module mmf_weight_prefetch #(
       pending_q <= '0;
       addr_q <= '0;
       beats_q <= '0;
+      pos_q <= '0;
+      passes_left_q <= '0;
+      num_ops_q <= '0;
     end else if (start_i) begin
       state_q <= StIdle;
       op_q <= '0;
       pending_q <= '0;
+      pos_q <= '0;
+      passes_left_q <= num_tokens_i - 32'd1;
+      num_ops_q <= OpW'(num_ops_i);
     end else begin
       unique case (state_q)
-        StIdle: if (limit_valid_i && op_q < limit_i) state_q <= StRead;
+        StIdle: begin
+          if (limit_valid_i && op_q < limit_i) begin
+            state_q <= StRead;
+          end else if (limit_valid_i && whole_q && more_passes_q && op_q == num_ops_q) begin
+            op_q <= '0;  // the next pass
+            passes_left_q <= passes_left_q - 32'd1;
+          end
+        end
         StRead: state_q <= StLatch;  // the descriptor RAM answers next cycle
         StLatch: state_q <= StDecide;
         StDecide: begin
-          if (embed_q && ops_done_i <= op_q) begin
+          if (embed_q && ops_done_i <= pos_q) begin
             state_q <= StDecide;       // wait for the controller to get past the Embed
           end else if (bitlinear_q) begin
             for (int unsigned c = 0; c < Channels; c++) begin
@@ -150,6 +181,7 @@ module mmf_weight_prefetch #(
             state_q <= StIssue;
           end else begin
             op_q <= op_q + 1'b1;
+            pos_q <= pos_q + 32'd1;
             state_q <= StIdle;
           end
         end
@@ -157,6 +189,7 @@ module mmf_weight_prefetch #(
           pending_q <= pending_q & ~cmd_ready_i;
           if ((pending_q & ~cmd_ready_i) == '0) begin
             op_q <= op_q + 1'b1;
+            pos_q <= pos_q + 32'd1;
             state_q <= StIdle;
           end
         end

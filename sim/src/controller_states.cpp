@@ -26,6 +26,9 @@ const char* controller_state_name(unsigned state) {
                                        "StGlProd (GLU products)",
                                        "StAdd (residual add)",
                                        "StStore (writing a vector)",
+                                       "StAmRead (Argmax: reading the values)",
+                                       "StAmToken (Argmax: writing the pick as the token)",
+                                       "StAmRing (Argmax: writing the pick to the ring)",
                                        "StNext"};
   constexpr unsigned kCount = sizeof(kNames) / sizeof(kNames[0]);
   return state < kCount ? kNames[state] : "unknown state";

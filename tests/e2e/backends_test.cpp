@@ -42,7 +42,7 @@ json run_json(const std::string& args) {
 // One case, one prompt, greedy: each backend through the CLI, against cpu (the reference).
 class DevicesMatchCpu : public testing::TestWithParam<BackendCase> {
  protected:
-  json run(const std::string& backend) {
+  json run(const std::string& backend, const std::string& flags = "") {
     const BackendCase& c = GetParam();
     std::string model = c.model;
     if (model == "random:@ragged") {
@@ -51,7 +51,7 @@ class DevicesMatchCpu : public testing::TestWithParam<BackendCase> {
     }
     return run_json("run --model " + model + " --build " + c.build + " --prompt '" + c.prompt +
                     "' -n " + std::to_string(c.tokens) +
-                    " --temperature 0 --ignore-eos --json --backend " + backend);
+                    " --temperature 0 --ignore-eos --json --backend " + backend + " " + flags);
   }
   TempDir dir_;
 };
@@ -140,6 +140,50 @@ TEST_P(RtlMatchesCpu, SystemcTimedFormIsWithinTheGateOfTheRtl) {
   const double timed =
       platform["cycles_per_token"].get<double>() - platform["link_cycles_per_token"].get<double>();
   MMF_EXPECT_NEAR(timed, per_token, kTimedTokenGate * per_token);
+}
+
+// Several tokens a launch: the device samples greedily and feeds each pick back. The tokens are
+// the host sampler's over the logits of one launch a token, on the csim and RTL engines; the
+// counters add up over a launch (every op of every pass), and fewer launches carry them.
+TEST_P(RtlMatchesCpu, SeveralTokensALaunchAreTheOneTokenLaunchesTokens) {
+  MMF_SKIP_WITHOUT_VERILATOR();
+  const BackendCase& c = GetParam();
+  const json cpu = run("cpu");
+  for (const char* backend : {"csim", "verilator"}) {
+    const json batched = run(backend, "--tokens-per-launch 4");
+    MMF_EXPECT_EQ(batched["token_ids"], cpu["token_ids"]) << backend;
+    MMF_EXPECT_EQ(batched["tokens_per_launch"], 4);
+    const json& a = batched["counters"];
+    const json& b = cpu["counters"];
+    MMF_EXPECT_EQ(a["tokens"], b["tokens"]) << backend;
+    MMF_EXPECT_EQ(a["ops"], b["ops"]) << backend;
+    MMF_EXPECT_EQ(a["ternary_ops"], b["ternary_ops"]) << backend;
+    MMF_EXPECT_EQ(a["weight_bytes"], b["weight_bytes"]) << backend;
+    MMF_EXPECT_EQ(a["vector_bytes"], b["vector_bytes"]) << backend;
+    // The prompt's tokens but the last one launch each, then ceil(tokens / 4) launches.
+    const auto prompt = batched["prompt_token_ids"].size();
+    MMF_EXPECT_EQ(a["launches"].get<size_t>(), prompt - 1 + (static_cast<size_t>(c.tokens) + 3) / 4)
+        << backend;
+  }
+}
+
+// The timed model over launches of several tokens (the prefetch wrapping from one pass into
+// the next, one program load a launch) against the RTL's, within the token gate.
+TEST_P(RtlMatchesCpu, SystemcTimedFormTimesSeveralTokensALaunch) {
+  MMF_SKIP_WITHOUT_VERILATOR();
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  const json rtl = run("verilator", "--tokens-per-launch 4");
+  const json platform = run("systemc", "--tokens-per-launch 4");
+  const double per_token = rtl["cycles_per_token"].get<double>();
+  const double timed =
+      platform["cycles_per_token"].get<double>() - platform["link_cycles_per_token"].get<double>();
+  MMF_EXPECT_NEAR(timed, per_token, kTimedTokenGate * per_token);
+  // The host link: a launch's cost is paid once for its tokens.
+  const json single = run("systemc");
+  MMF_EXPECT_LT(platform["link_cycles_per_token"].get<double>(),
+                single["link_cycles_per_token"].get<double>());
 }
 
 const BackendCase kTiny{"tiny", "tiny", "ci-tiny", "The meaning of life is", 12};
@@ -231,6 +275,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"model_exceeds_channel_memory",
                "run --json --backend csim --model random:2.7b",
                {"model '2.7b' does not fit build 'ci-tiny'", "board.channel_mib", "313"}},
+        BadRun{"tokens_per_launch_sampled",
+               "run --json --backend csim --tokens-per-launch 4 --temperature 0.8",
+               {"--tokens-per-launch 4", "greedily", "--temperature"}},
+        BadRun{"tokens_per_launch_zero",
+               "run --json --backend csim --tokens-per-launch 0",
+               {"--tokens-per-launch 0", "1 to 256"}},
+        BadRun{"tokens_per_launch_past_the_ring",
+               "bench --json --backend csim --tokens-per-launch 257",
+               {"--tokens-per-launch 257", "1 to 256", "token ring"}},
+        BadRun{"tokens_per_launch_float",
+               "run --json --backend cpu --numerics float --tokens-per-launch 2",
+               {"--tokens-per-launch 2", "float reference"}},
         BadRun{"model_does_not_fit",
                "run --json --backend cpu --build @dir/small.yaml",
                {"model 'tiny' does not fit build 'small'", "accelerator.max_vector", "512"}}),

@@ -845,7 +845,7 @@ TEST_P(PackageRtlXoScript, PackagesTheTopWithTheRegisterMapOfKernelXml) {
                                     std::string("s_axi_control@core")))
       << log;
   const auto args = xml_elements(xml, "arg");
-  MMF_EXPECT_EQ(args.size(), static_cast<size_t>(channels + 5)) << "pointers and 4 scalars";
+  MMF_EXPECT_EQ(args.size(), static_cast<size_t>(channels + 6)) << "pointers and 5 scalars";
   for (const auto& arg : args) {
     const std::string reg = arg.at("name") + "@" + block;
     const int bits = 8 * std::stoi(arg.at("size"), nullptr, 16);

@@ -61,6 +61,7 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"OpGlu", kOpGlu},
       {"OpAdd", kOpAdd},
       {"OpStore", kOpStore},
+      {"OpArgmax", kOpArgmax},
       {"OpcodeMin", kOpcodeMin},
       {"OpcodeMax", kOpcodeMax},
       {"FieldOpcode", kFieldOpcode},
@@ -90,6 +91,7 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"MaxRows", kMaxRows},
       {"MantLimit", kMantLimit},
       {"ExpLimit", static_cast<uint64_t>(kExpLimit)},
+      {"MaxLaunchTokens", kMaxLaunchTokens},
       {"StatusOk", kStatusOk},
       {"StatusBadOpcode", kStatusBadOpcode},
       {"StatusBadBuffer", kStatusBadBuffer},
@@ -107,6 +109,7 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"ScalarRegBase", kScalarRegBase},
       {"PointerRegBase", kPointerRegBase},
       {"CounterRegBase", kCounterRegBase},
+      {"NumScalarArgs", kNumScalarArgs},
   };
   const auto sv = sv_constants(kSource + "/rtl/mmf_format_pkg.sv");
   for (const auto& [name, value] : expected) {

@@ -22,14 +22,20 @@ extern "C" void mmf_d5005(
     const Word* w1,
     const Word* w2,
     const Word* w3,
-    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,
-    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,
-    uint64_t* weight_bytes, uint64_t* vector_bytes) {
+    uint32_t* vec,
+    uint32_t program_offset,
+    uint32_t num_ops,
+    uint32_t vec_words,
+    uint32_t weight_words,
+    uint32_t num_tokens,
+    uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops, uint64_t* weight_bytes,
+    uint64_t* vector_bytes) {
   // One pointer per channel; the units index it with constants after unrolling.
   const Word* const weights[Cfg::weight_channels] = {w0, w1, w2, w3};
   mmf_hls::KernelCounters counters;
   mmf_hls::run_program<Cfg>(weights, vec,
-                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words},
+                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words,
+                                                num_tokens},
                             counters);
   *status = counters.status;
   *ops_done = counters.ops_done;
@@ -46,8 +52,12 @@ void mmf_csim_d5005(const mmf_hls::CsimLaunch& launch) {
       static_cast<const Word*>(launch.weights[1]),
       static_cast<const Word*>(launch.weights[2]),
       static_cast<const Word*>(launch.weights[3]),
-      launch.vec, launch.regs.program, launch.regs.num_ops, launch.regs.vec_words,
-      launch.regs.weight_words, &c.status, &c.ops_done, &c.ternary_ops, &c.weight_bytes,
-      &c.vector_bytes);
+      launch.vec,
+      mmf_hls::scalar_arg(launch.regs, 0),
+      mmf_hls::scalar_arg(launch.regs, 1),
+      mmf_hls::scalar_arg(launch.regs, 2),
+      mmf_hls::scalar_arg(launch.regs, 3),
+      mmf_hls::scalar_arg(launch.regs, 4),
+      &c.status, &c.ops_done, &c.ternary_ops, &c.weight_bytes, &c.vector_bytes);
 }
 #endif

@@ -47,9 +47,14 @@ extern "C" void mmf_u280(
     const Word* w28,
     const Word* w29,
     const Word* w30,
-    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,
-    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,
-    uint64_t* weight_bytes, uint64_t* vector_bytes) {
+    uint32_t* vec,
+    uint32_t program_offset,
+    uint32_t num_ops,
+    uint32_t vec_words,
+    uint32_t weight_words,
+    uint32_t num_tokens,
+    uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops, uint64_t* weight_bytes,
+    uint64_t* vector_bytes) {
 #pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32
 #pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32
 #pragma HLS INTERFACE m_axi port=w2 bundle=w2 offset=slave max_read_burst_length=64 num_read_outstanding=32
@@ -86,6 +91,7 @@ extern "C" void mmf_u280(
 #pragma HLS INTERFACE s_axilite port=num_ops bundle=control
 #pragma HLS INTERFACE s_axilite port=vec_words bundle=control
 #pragma HLS INTERFACE s_axilite port=weight_words bundle=control
+#pragma HLS INTERFACE s_axilite port=num_tokens bundle=control
 #pragma HLS INTERFACE s_axilite port=status bundle=control
 #pragma HLS INTERFACE s_axilite port=ops_done bundle=control
 #pragma HLS INTERFACE s_axilite port=ternary_ops bundle=control
@@ -100,7 +106,8 @@ extern "C" void mmf_u280(
       w30};
   mmf_hls::KernelCounters counters;
   mmf_hls::run_program<Cfg>(weights, vec,
-                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words},
+                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words,
+                                                num_tokens},
                             counters);
   *status = counters.status;
   *ops_done = counters.ops_done;
@@ -144,8 +151,12 @@ void mmf_csim_u280(const mmf_hls::CsimLaunch& launch) {
       static_cast<const Word*>(launch.weights[28]),
       static_cast<const Word*>(launch.weights[29]),
       static_cast<const Word*>(launch.weights[30]),
-      launch.vec, launch.regs.program, launch.regs.num_ops, launch.regs.vec_words,
-      launch.regs.weight_words, &c.status, &c.ops_done, &c.ternary_ops, &c.weight_bytes,
-      &c.vector_bytes);
+      launch.vec,
+      mmf_hls::scalar_arg(launch.regs, 0),
+      mmf_hls::scalar_arg(launch.regs, 1),
+      mmf_hls::scalar_arg(launch.regs, 2),
+      mmf_hls::scalar_arg(launch.regs, 3),
+      mmf_hls::scalar_arg(launch.regs, 4),
+      &c.status, &c.ops_done, &c.ternary_ops, &c.weight_bytes, &c.vector_bytes);
 }
 #endif

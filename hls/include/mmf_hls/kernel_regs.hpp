@@ -38,12 +38,26 @@ enum CounterReg : uint32_t {
   kRegBusyCycles = 5,  // ap_start .. ap_done, in kernel clock cycles
 };
 
-// Scalar arguments of one launch (the s_axilite argument registers).
+// Scalar arguments of one launch (the s_axilite argument registers), in register order.
 struct LaunchRegs {
-  uint32_t program;       // word offset of the first descriptor in the vector bank
-  uint32_t num_ops;       // descriptors in the program
-  uint32_t vec_words;     // size of the vector bank in words
-  uint32_t weight_words;  // size of each weight channel in weight words
+  uint32_t program;         // word offset of the first descriptor in the vector bank
+  uint32_t num_ops;         // descriptors in the program
+  uint32_t vec_words;       // size of the vector bank in words
+  uint32_t weight_words;    // size of each weight channel in weight words
+  uint32_t num_tokens = 1;  // passes of the program (tokens_fit)
 };
+
+// The scalar arguments' names in register order (scalar i at kScalarRegBase + 8 i): the one
+// list the kernel XML, the HLS top, the xrt backend and the simulators' harness follow; the
+// RTL's mmf_axil_control takes kNumScalarArgs (tests/rtl/format_pkg_test.cpp checks it).
+constexpr const char* kScalarArgNames[] = {"program_offset", "num_ops", "vec_words", "weight_words",
+                                           "num_tokens"};
+constexpr uint32_t kNumScalarArgs = sizeof(kScalarArgNames) / sizeof(kScalarArgNames[0]);
+// Scalar i of a launch.
+inline uint32_t scalar_arg(const LaunchRegs& r, uint32_t i) {
+  const uint32_t values[kNumScalarArgs] = {r.program, r.num_ops, r.vec_words, r.weight_words,
+                                           r.num_tokens};
+  return values[i];
+}
 
 }  // namespace mmf_hls

@@ -41,9 +41,14 @@ enum Opcode : uint32_t {
   kOpAdd = 5,
   // Copies buffer src0 (n values) to vec[addr0..+n).
   kOpStore = 6,
+  // Greedy sampling (mmf::fx::argmax): the index of the largest of the rows int32 values at
+  // vec[addr2..] (the first of equal ones) goes to vec[addr1], where the next pass's Embed
+  // reads its token, and to vec[addr0 + t], word t of a ring of n words, for the launch's
+  // t-th pass (LaunchRegs::num_tokens); t >= n stops the run with kStatusBadLength.
+  kOpArgmax = 7,
 };
 constexpr uint32_t kOpcodeMin = kOpEmbed;
-constexpr uint32_t kOpcodeMax = kOpStore;
+constexpr uint32_t kOpcodeMax = kOpArgmax;
 
 // Word index of each descriptor field.
 enum DescriptorField : uint32_t {
@@ -264,6 +269,12 @@ inline bool program_fits(uint32_t program, uint32_t num_ops, uint32_t max_ops, u
          uint64_t{program} + uint64_t{num_ops} * kDescriptorWords <= vec_words;
 }
 
+// A launch runs the program 1 .. kMaxLaunchTokens times (else kStatusBadProgram).
+constexpr uint32_t kMaxLaunchTokens = 1u << 16;
+inline bool tokens_fit(uint32_t num_tokens) {
+  return num_tokens != 0 && num_tokens <= kMaxLaunchTokens;
+}
+
 // Checks one descriptor against the device. Returns kStatusOk or the StatusCode of the first
 // problem. The kernel runs this before each op (and stops on failure); the host compiler runs
 // it on the whole program before anything is launched.
@@ -324,6 +335,13 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
       return kStatusOk;
     case kOpAdd:
       if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      return kStatusOk;
+    case kOpArgmax:
+      if (rows == 0 || rows > kMaxRows) return kStatusBadLength;
+      if (!vec_range_ok(d[kFieldAddr2], rows, lim) || !vec_range_ok(d[kFieldAddr1], 1, lim) ||
+          !vec_range_ok(d[kFieldAddr0], n, lim)) {
+        return kStatusBadVecAddress;
+      }
       return kStatusOk;
     default:  // kOpStore
       if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;

@@ -14,6 +14,7 @@
 #include "mmf/host/build/rtl_kernel_xml.hpp"
 #include "mmf/host/util/atomic_file.hpp"
 #include "mmf/numerics.hpp"
+#include "mmf_hls/kernel_regs.hpp"
 
 namespace mmf::host {
 namespace {
@@ -78,17 +79,21 @@ std::string kernel_source(const BuildDescriptor& b) {
 
   s << "extern \"C\" void " << kernel << "(\n";
   for (int c = 0; c < channels; ++c) s << "    const Word* " << channel_port(c) << ",\n";
-  s << "    uint32_t* vec, uint32_t program_offset, uint32_t num_ops, uint32_t vec_words,\n"
-    << "    uint32_t weight_words, uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops,\n"
-    << "    uint64_t* weight_bytes, uint64_t* vector_bytes) {\n";
+  s << "    uint32_t* vec,\n";
+  for (const char* arg : mmf_hls::kScalarArgNames) s << "    uint32_t " << arg << ",\n";
+  s << "    uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops, uint64_t* weight_bytes,\n"
+    << "    uint64_t* vector_bytes) {\n";
   if (is_amd(b)) {
     for (int c = 0; c < channels; ++c) {
       s << "#pragma HLS INTERFACE m_axi port=" << channel_port(c) << " bundle=" << channel_port(c)
         << " offset=slave max_read_burst_length=64 num_read_outstanding=32\n";
     }
     s << "#pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave\n";
-    for (const char* reg : {"program_offset", "num_ops", "vec_words", "weight_words", "status",
-                            "ops_done", "ternary_ops", "weight_bytes", "vector_bytes", "return"}) {
+    for (const char* reg : mmf_hls::kScalarArgNames) {
+      s << "#pragma HLS INTERFACE s_axilite port=" << reg << " bundle=control\n";
+    }
+    for (const char* reg :
+         {"status", "ops_done", "ternary_ops", "weight_bytes", "vector_bytes", "return"}) {
       s << "#pragma HLS INTERFACE s_axilite port=" << reg << " bundle=control\n";
     }
     s << "#pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control\n";
@@ -101,7 +106,8 @@ std::string kernel_source(const BuildDescriptor& b) {
   s << "};\n  mmf_hls::KernelCounters counters;\n"
     << "  mmf_hls::run_program<Cfg>(weights, vec,\n"
     << "                            mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, "
-       "weight_words},\n"
+       "weight_words,\n"
+    << "                                                num_tokens},\n"
     << "                            counters);\n"
     << "  *status = counters.status;\n  *ops_done = counters.ops_done;\n"
     << "  *ternary_ops = counters.ternary_ops;\n  *weight_bytes = counters.weight_bytes;\n"
@@ -113,9 +119,12 @@ std::string kernel_source(const BuildDescriptor& b) {
   for (int c = 0; c < channels; ++c) {
     s << "static_cast<const Word*>(launch.weights[" << c << "]),\n      ";
   }
-  s << "launch.vec, launch.regs.program, launch.regs.num_ops, launch.regs.vec_words,\n"
-    << "      launch.regs.weight_words, &c.status, &c.ops_done, &c.ternary_ops, "
-       "&c.weight_bytes,\n      &c.vector_bytes);\n}\n#endif\n";
+  s << "launch.vec,\n";
+  for (uint32_t i = 0; i < mmf_hls::kNumScalarArgs; ++i) {
+    s << "      mmf_hls::scalar_arg(launch.regs, " << i << "),\n";
+  }
+  s << "      &c.status, &c.ops_done, &c.ternary_ops, &c.weight_bytes, &c.vector_bytes);\n}\n"
+    << "#endif\n";
   return s.str();
 }
 

@@ -70,9 +70,9 @@ std::string rtl_kernel_xml(const BuildDescriptor& build) {
                     kPointerBase + kRegisterStride * static_cast<uint64_t>(c),
                     vec ? "uint*" : "void*"});
   }
-  const char* scalars[] = {"program_offset", "num_ops", "vec_words", "weight_words"};
-  for (size_t i = 0; i < std::size(scalars); ++i) {
-    args.push_back({scalars[i], false, "s_axi_control", kScalarBase + kRegisterStride * i, "uint"});
+  for (uint32_t i = 0; i < mmf_hls::kNumScalarArgs; ++i) {
+    args.push_back({mmf_hls::kScalarArgNames[i], false, "s_axi_control",
+                    kScalarBase + kRegisterStride * i, "uint"});
   }
 
   std::ostringstream s;

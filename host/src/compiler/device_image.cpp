@@ -166,7 +166,7 @@ uint64_t channel_bytes(const BuildDescriptor& b) {
 }  // namespace
 
 int64_t program_ops(const ModelConfig& config) {
-  return kOpsPerLayer * config.num_layers + 2;  // Embed first, lm_head last
+  return kOpsPerLayer * config.num_layers + 3;  // Embed first, lm_head and Argmax last
 }
 
 mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words,
@@ -231,6 +231,7 @@ uint32_t emit_program(const ModelConfig& c, const Model* model, const FixedParam
   const uint32_t header = vec.alloc(kHeaderWords);
   lay.token_in = vec.alloc(1);
   lay.logits = vec.alloc(lay.vocab);
+  lay.token_ring = vec.alloc(kTokenRingWords);
   const auto num_ops = static_cast<uint32_t>(program_ops(c));
   lay.program = vec.alloc(uint64_t{num_ops} * kDescriptorWords);
   lay.embedding = vec.alloc(uint64_t{lay.vocab} * int16_vector_words(h));
@@ -284,6 +285,13 @@ uint32_t emit_program(const ModelConfig& c, const Model* model, const FixedParam
   }
   prog.bitlinear(shape(lay.vocab, h, true, params ? &params->lm_head : nullptr), kBufX, kDstMemory,
                  lay.logits);
+  // Greedy sampling on the device: the pick is the next pass's token and lands in the ring.
+  Descriptor pick = op(kOpArgmax, kTokenRingWords);
+  pick[kFieldRows] = lay.vocab;
+  pick[kFieldAddr0] = lay.token_ring;
+  pick[kFieldAddr1] = lay.token_in;
+  pick[kFieldAddr2] = lay.logits;
+  prog.ops.push_back(pick);
   if (prog.ops.size() != num_ops) throw Error("device image: program length mismatch (bug)");
   plan.program = std::move(prog.ops);
   lay.num_ops = num_ops;
@@ -386,6 +394,8 @@ std::string opcode_name(uint32_t opcode) {
       return "Add";
     case kOpStore:
       return "Store";
+    case kOpArgmax:
+      return "Argmax";
     default: {
       std::ostringstream s;
       s << "opcode 0x" << std::hex << opcode;
@@ -439,6 +449,7 @@ uint32_t vector_bank_crc(const uint32_t* words, const ImageLayout& lay) {
       {kHeaderVecCrc, kHeaderVecCrc + 1},
       {lay.token_in, uint64_t{lay.token_in} + 1},
       {lay.logits, uint64_t{lay.logits} + lay.vocab},
+      {lay.token_ring, uint64_t{lay.token_ring} + kTokenRingWords},
       {lay.state, uint64_t{lay.state} + lay.state_words}};
   std::sort(skip.begin(), skip.end());
   uint32_t crc = 0;

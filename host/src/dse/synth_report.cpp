@@ -239,6 +239,9 @@ SynthParams control_params(const BuildPackage& p) {
 SynthParams vector_read_params(const BuildPackage& p) {
   return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}, {"FifoDepth", 64}};
 }
+SynthParams argmax_params(const BuildPackage& p) {
+  return {{"Lanes", need(p, "VectorLanes")}};
+}
 SynthParams vector_write_params(const BuildPackage& p) {
   return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}};
 }
@@ -295,6 +298,8 @@ constexpr UnitRow kUnits[] = {
     // The 1.6-bit weight unpacker: not in the kernel yet (0 instances), listed for its size.
     {"mmf_weight_unpack", "mmf_weight_unpack", weight_params, none, "", false, false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false, true},
+    // The greedy sampling unit inside mmf_vector_datapath: the top synthesizes it itself.
+    {"mmf_argmax", "mmf_argmax", argmax_params, one, "", false, false},
     {"mmf_axil_control", "mmf_axil_control", control_params, one, "", false, true},
     // The kernel's read and write masters sit inside mmf_vec_reader / mmf_vec_writer: the top
     // synthesizes them itself.

@@ -84,14 +84,19 @@ void Accelerator::reset() {
                  zeros.size() * sizeof(uint32_t));
 }
 
-const std::vector<int32_t>& Accelerator::step(int32_t token) {
+void Accelerator::launch(int32_t token, uint32_t count) {
   const ImageLayout& lay = image_.layout;
   if (token < 0 || static_cast<uint32_t>(token) >= lay.vocab) {
     throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +
                 std::to_string(lay.vocab) + ") of the device image");
   }
+  if (count == 0 || count > kTokenRingWords) {
+    throw Error("tokens per launch: " + std::to_string(count) + " is outside [1, " +
+                std::to_string(kTokenRingWords) + "] (the device's token ring)");
+  }
   const auto id = static_cast<uint32_t>(token);
   device_->write(launch_.vec, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
+  launch_.regs.num_tokens = count;  // no copy of the launch: nothing allocates per token
   device_->start(launch_);
   device_->wait(timeout_);
   const DeviceCounters c = device_->counters();
@@ -99,12 +104,14 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
     throw Error(device_->backend() + ": the kernel stopped at " +
                 describe_status(c.kernel.status, image_.program));
   }
-  if (c.kernel.ops_done != lay.num_ops) {
+  const uint64_t ops = uint64_t{lay.num_ops} * count;
+  if (c.kernel.ops_done != ops) {
     throw Error(device_->backend() + ": the kernel completed " + std::to_string(c.kernel.ops_done) +
-                " of " + std::to_string(lay.num_ops) + " ops without reporting an error");
+                " of " + std::to_string(ops) + " ops without reporting an error");
   }
   last_ = c;
   ++totals_.launches;
+  totals_.tokens += count;
   totals_.ops += c.kernel.ops_done;
   totals_.ternary_ops += c.kernel.ternary_ops;
   totals_.weight_bytes += c.kernel.weight_bytes;
@@ -115,9 +122,21 @@ const std::vector<int32_t>& Accelerator::step(int32_t token) {
     if (!totals_.perf) totals_.perf = PerfCounters{};
     *totals_.perf += *c.perf;
   }
-  device_->read(launch_.vec, uint64_t{lay.logits} * sizeof(uint32_t), logits_.data(),
+}
+
+const std::vector<int32_t>& Accelerator::step(int32_t token) {
+  launch(token, 1);
+  device_->read(launch_.vec, uint64_t{image_.layout.logits} * sizeof(uint32_t), logits_.data(),
                 logits_.size() * sizeof(int32_t));
   return logits_;
+}
+
+const std::vector<int32_t>& Accelerator::generate(int32_t token, uint32_t count) {
+  launch(token, count);
+  picks_.assign(count, 0);
+  device_->read(launch_.vec, uint64_t{image_.layout.token_ring} * sizeof(uint32_t), picks_.data(),
+                picks_.size() * sizeof(int32_t));
+  return picks_;
 }
 
 DeviceModel::DeviceModel(std::unique_ptr<Accelerator> accelerator)

@@ -12,6 +12,7 @@ namespace mmf::host {
 CounterTotals counters_between(const CounterTotals& before, const CounterTotals& after) {
   CounterTotals d;
   d.launches = after.launches - before.launches;
+  d.tokens = after.tokens - before.tokens;
   d.ops = after.ops - before.ops;
   d.ternary_ops = after.ternary_ops - before.ternary_ops;
   d.weight_bytes = after.weight_bytes - before.weight_bytes;
@@ -32,28 +33,28 @@ std::unique_ptr<PowerMeter> session_power_meter(const Session& session,
 }
 
 std::optional<double> BenchResult::tok_per_s_device(double clock_mhz) const {
-  if (!activity.cycles || *activity.cycles == 0 || activity.launches == 0) return std::nullopt;
+  if (!activity.cycles || *activity.cycles == 0 || activity.tokens == 0) return std::nullopt;
   const double cycles_per_token =
-      static_cast<double>(*activity.cycles) / static_cast<double>(activity.launches);
+      static_cast<double>(*activity.cycles) / static_cast<double>(activity.tokens);
   return clock_mhz * 1e6 / cycles_per_token;
 }
 
 std::optional<double> BenchResult::joules_per_token() const {
-  if (power.source == PowerSource::none || launches == 0) return std::nullopt;
-  return power.joules / static_cast<double>(launches);
+  if (power.source == PowerSource::none || tokens == 0) return std::nullopt;
+  return power.joules / static_cast<double>(tokens);
 }
 
 std::optional<double> BenchResult::tok_per_s_per_w() const {
   // tokens/s over watts of the same interval = tokens per joule.
   if (power.source == PowerSource::none || power.joules <= 0) return std::nullopt;
-  return static_cast<double>(launches) / power.joules;
+  return static_cast<double>(tokens) / power.joules;
 }
 
 std::optional<double> BenchResult::tok_per_s_per_w_dynamic() const {
   if (power.source == PowerSource::none || !power.idle_watts) return std::nullopt;
   const double dynamic = power.dynamic_joules();
   if (dynamic <= 0) return std::nullopt;  // at or below the idle floor: no meaningful ratio
-  return static_cast<double>(launches) / dynamic;
+  return static_cast<double>(tokens) / dynamic;
 }
 
 BenchResult metered_generate(Session& session, const std::string& prompt,
@@ -74,9 +75,9 @@ BenchResult metered_generate(Session& session, const std::string& prompt,
   out.decode_seconds = r.decode_seconds;
   out.wall_seconds = wall;
   if (acc) out.activity = counters_between(before, acc->totals());
-  // The last sampled token is not fed back: prompt + decode - 1 launches.
-  out.launches = acc ? static_cast<int64_t>(out.activity.launches)
-                     : out.prompt_tokens + std::max<int64_t>(out.decode_tokens - 1, 0);
+  // The last sampled token is not fed back: prompt + decode - 1 tokens through the model.
+  out.tokens = acc ? static_cast<int64_t>(out.activity.tokens)
+                   : out.prompt_tokens + std::max<int64_t>(out.decode_tokens - 1, 0);
   out.power = meter->end(out.activity, wall);
   if (generated != nullptr) *generated = std::move(r);
   return out;
@@ -96,6 +97,7 @@ BenchResult run_bench(Session& session, const BenchOptions& options) {
   }
 
   gen.max_new_tokens = options.tokens;
+  gen.tokens_per_launch = options.tokens_per_launch;
   const int64_t total =
       static_cast<int64_t>(session.loaded().tokenizer->encode(options.prompt).size()) +
       options.tokens;

@@ -137,6 +137,7 @@ std::vector<int32_t> Session::encode_prompt(const std::string& prompt,
 
 GenerateResult Session::generate(const std::string& prompt, const GenerateOptions& options,
                                  const TokenCallback& on_token) {
+  if (options.tokens_per_launch != 1) return generate_on_device(prompt, options, on_token);
   Sampler sampler(options.sampler);
   GenerateResult r;
   r.prompt_ids = encode_prompt(prompt, options.max_new_tokens);
@@ -158,6 +159,63 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
   r.decode_seconds = seconds_since(start);
   r.text = model_.tokenizer->decode_continuation(r.prompt_ids, r.token_ids);
   return r;
+}
+
+GenerateResult Session::generate_on_device(const std::string& prompt,
+                                           const GenerateOptions& options,
+                                           const TokenCallback& on_token) {
+  const uint32_t per_launch = options.tokens_per_launch;
+  check_tokens_per_launch(per_launch, options.sampler.temperature, options_.numerics);
+  auto* device = dynamic_cast<DeviceModel*>(engine_.get());
+  if (device == nullptr) throw Error("--tokens-per-launch: the engine has no device (bug)");
+  GenerateResult r;
+  r.prompt_ids = encode_prompt(prompt, options.max_new_tokens);
+  engine_->reset();
+  Accelerator& acc = device->accelerator();
+  auto start = Clock::now();
+  // Every prompt token but the last gets a launch of its own; the last starts the decode.
+  for (size_t k = 0; k + 1 < r.prompt_ids.size(); ++k) acc.step(r.prompt_ids[k]);
+  r.prefill_seconds = seconds_since(start);
+
+  start = Clock::now();
+  const auto eos = static_cast<int32_t>(model_.model.config.eos_token_id);
+  int32_t next = r.prompt_ids.back();
+  bool stopped = false;
+  while (!stopped && static_cast<int32_t>(r.token_ids.size()) < options.max_new_tokens) {
+    const auto left =
+        static_cast<uint32_t>(options.max_new_tokens - static_cast<int32_t>(r.token_ids.size()));
+    for (const int32_t pick : acc.generate(next, std::min(per_launch, left))) {
+      if (options.stop_at_eos && pick == eos) {
+        stopped = true;
+        break;
+      }
+      r.token_ids.push_back(pick);
+      next = pick;
+    }
+    if (on_token) on_token(r);
+  }
+  r.decode_seconds = seconds_since(start);
+  r.text = model_.tokenizer->decode_continuation(r.prompt_ids, r.token_ids);
+  return r;
+}
+
+void check_tokens_per_launch(uint32_t tokens_per_launch, float temperature, Numerics numerics) {
+  const std::string flag = "--tokens-per-launch " + std::to_string(tokens_per_launch);
+  if (tokens_per_launch == 0 || tokens_per_launch > kTokenRingWords) {
+    throw Error(flag + ": expected 1 to " + std::to_string(kTokenRingWords) +
+                " (the device's token ring)");
+  }
+  if (tokens_per_launch == 1) return;
+  if (numerics != Numerics::fixed) {
+    throw Error(flag +
+                ": several tokens a launch need a device to sample on; the float reference "
+                "has none (use --numerics fixed)");
+  }
+  if (temperature != 0.0f) {
+    throw Error(flag +
+                ": the device samples greedily only; drop --temperature (and --top-k) or run "
+                "one token a launch");
+  }
 }
 
 EvalResult Session::evaluate(const std::string& text, const Numerics* compare) {

@@ -69,4 +69,8 @@ void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z);
 // Residual add unit: x[k] = saturate(x[k] + a[k]).
 void residual_add(int32_t* x, const int32_t* a, int64_t n);
 
+// Greedy sampling unit: the index of the largest of v[0..n), the first of equal ones (the rule
+// of std::max_element, which the host's sampler applies to the same logits). n >= 1.
+int64_t argmax(const int32_t* v, int64_t n);
+
 }  // namespace mmf::fx

@@ -242,6 +242,14 @@ void TimedAccelerator::controller() {
         case kOpAdd:
           pass_step(n_beats);
           break;
+        case kOpArgmax:
+          // The logits through mmf_argmax as they are read (its tree and output register
+          // after the last beat), then the pick written twice: the token, the ring's word.
+          read_step(d[kFieldRows]);
+          wait_cycles(tree_levels(params_.vector_lanes) + 1);
+          store_step(1);
+          store_step(1);
+          break;
         default:  // kOpStore
           store_step(n);
           break;

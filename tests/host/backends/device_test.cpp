@@ -96,6 +96,50 @@ TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   MMF_EXPECT_EQ(dev->counters().kernel.ops_done, img.layout.num_ops);
 }
 
+// A launch of several passes: no pass is a bad program; a ring smaller than the passes stops
+// the run at the Argmax of the first pass past it (after every op before it), naming that op;
+// passes within the ring run the program again, each pick the next pass's token.
+TEST_P(DeviceInterface, ALaunchOfSeveralTokensChecksItsCountAndItsRing) {
+  const host::BuildDescriptor b = ci_tiny();
+  const ModelConfig c = small_test_config();
+  host::DeviceImage img = host::compile_model(make_random_model(c, 4, Packing::two_bit), b);
+  const uint32_t ops = img.layout.num_ops, pick = ops - 1;
+  MMF_ASSERT_EQ(img.program[pick][mmf_hls::kFieldOpcode],
+                static_cast<uint32_t>(mmf_hls::kOpArgmax));
+  auto dev = host::open_device(GetParam(), b);
+  host::LaunchArgs args = host::load_image(*dev, img);
+  const auto run = [&](uint32_t tokens) {
+    args.regs.num_tokens = tokens;
+    dev->start(args);
+    dev->wait(std::chrono::minutes(5));
+    return dev->counters().kernel;
+  };
+  const uint32_t token = 3;
+  dev->write(args.vec, uint64_t{img.layout.token_in} * 4, &token, 4);
+  MMF_EXPECT_EQ(run(0).status, mmf_hls::make_status(mmf_hls::kStatusBadProgram, 0));
+  // A ring of 2 words: a third pass stops at its Argmax.
+  const uint32_t ring = 2;
+  dev->write(args.vec,
+             (uint64_t{img.layout.program} + uint64_t{pick} * mmf_hls::kDescriptorWords +
+              mmf_hls::kFieldN) *
+                 4,
+             &ring, 4);
+  dev->write(args.vec, uint64_t{img.layout.token_in} * 4, &token, 4);
+  const mmf_hls::KernelCounters k = run(3);
+  MMF_EXPECT_EQ(k.status, mmf_hls::make_status(mmf_hls::kStatusBadLength, pick));
+  MMF_EXPECT_EQ(k.ops_done, 2 * ops + pick);
+  // Two passes fit: the ring holds both picks, and the token slot the last one.
+  dev->write(args.vec, uint64_t{img.layout.token_in} * 4, &token, 4);
+  const mmf_hls::KernelCounters two = run(2);
+  MMF_EXPECT_EQ(two.status, 0u);
+  MMF_EXPECT_EQ(two.ops_done, 2 * ops);
+  uint32_t picks[2] = {0, 0}, last = 0;
+  dev->read(args.vec, uint64_t{img.layout.token_ring} * 4, picks, sizeof(picks));
+  dev->read(args.vec, uint64_t{img.layout.token_in} * 4, &last, 4);
+  MMF_EXPECT_EQ(last, picks[1]);
+  MMF_EXPECT_LT(picks[0], static_cast<uint32_t>(c.vocab_size));
+}
+
 // With Verilator the CLI runs on it by default; a build without it (make sanitize's) says so,
 // and runs on cpu by default. Each tree checks the half it is.
 TEST(Backends, DefaultBackendAndVerilatorLeftOut) {

@@ -206,8 +206,8 @@ uint64_t parse_hex(const std::string& s) {
 // out here independently of the generator.
 constexpr uint64_t kScalarBase = 0x10;
 constexpr uint64_t kPointerBase = 0x100;
-const std::vector<std::string> kScalars = {"program_offset", "num_ops", "vec_words",
-                                           "weight_words"};
+const std::vector<std::string> kScalars = {"program_offset", "num_ops", "vec_words", "weight_words",
+                                           "num_tokens"};
 
 class RtlKernelXml : public testing::TestWithParam<BuildCase> {
  protected:
@@ -286,7 +286,7 @@ TEST_P(RtlKernelXml, PortsAreTheRtlTopsInterfaces) {
 
 TEST_P(RtlKernelXml, ArgsFollowTheRegisterMapInTheHlsTopsOrder) {
   const int channels = build_.accel.weight_channels;
-  MMF_ASSERT_EQ(args_.size(), static_cast<size_t>(channels + 1 + 4)) << xml_;
+  MMF_ASSERT_EQ(args_.size(), static_cast<size_t>(channels + 1) + kScalars.size()) << xml_;
   const size_t pointers = static_cast<size_t>(channels) + 1;
   for (size_t id = 0; id < args_.size(); ++id) {
     const Element& a = *args_[id];

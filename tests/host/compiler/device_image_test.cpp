@@ -24,12 +24,21 @@ TEST(DeviceImage, TinyModelLayout) {
   const BuildDescriptor b = ci_tiny();
   const host::DeviceImage img = host::compile_model(model, b);
   const ModelConfig& c = model.config;
-  MMF_EXPECT_EQ(img.layout.num_ops, static_cast<uint32_t>(10 * c.num_layers + 2));
-  MMF_EXPECT_EQ(host::program_ops(c), int64_t{10} * c.num_layers + 2);
+  MMF_EXPECT_EQ(img.layout.num_ops, static_cast<uint32_t>(10 * c.num_layers + 3));
+  MMF_EXPECT_EQ(host::program_ops(c), int64_t{10} * c.num_layers + 3);
   MMF_EXPECT_EQ(img.program.front()[kFieldOpcode], static_cast<uint32_t>(kOpEmbed));
-  MMF_EXPECT_EQ(img.program.back()[kFieldOpcode], static_cast<uint32_t>(kOpBitLinear));
-  MMF_EXPECT_EQ(img.program.back()[kFieldDst], kDstMemory);
-  MMF_EXPECT_EQ(img.program.back()[kFieldAddr2], img.layout.logits);
+  // The LM head writes the logits; the Argmax picks from them into the token and the ring.
+  const host::Descriptor& head = img.program[img.program.size() - 2];
+  MMF_EXPECT_EQ(head[kFieldOpcode], static_cast<uint32_t>(kOpBitLinear));
+  MMF_EXPECT_EQ(head[kFieldDst], kDstMemory);
+  MMF_EXPECT_EQ(head[kFieldAddr2], img.layout.logits);
+  const host::Descriptor& pick = img.program.back();
+  MMF_EXPECT_EQ(pick[kFieldOpcode], static_cast<uint32_t>(kOpArgmax));
+  MMF_EXPECT_EQ(pick[kFieldRows], static_cast<uint32_t>(c.vocab_size));
+  MMF_EXPECT_EQ(pick[kFieldAddr2], img.layout.logits);
+  MMF_EXPECT_EQ(pick[kFieldAddr1], img.layout.token_in);
+  MMF_EXPECT_EQ(pick[kFieldAddr0], img.layout.token_ring);
+  MMF_EXPECT_EQ(pick[kFieldN], host::kTokenRingWords);
   MMF_EXPECT_EQ(img.weights.size(), size_t{2});
   // Every ternary weight streams once. ci-tiny: 2 channels, weight words of 4 rows x 4
   // columns, so a channel holds ceil(rows / 2) rows in blocks of 4, ceil(n / 4) words each.
@@ -52,7 +61,7 @@ TEST(DeviceImage, ModelTooLargeForTheBuildIsRejectedNamingTheKey) {
                    "accelerator.max_vector", "1536", "1024", b.path.c_str());
   b = ci_tiny();
   b.accel.max_ops = 20;
-  MMF_EXPECT_ERROR(host::compile_model(model, b), "accelerator.max_ops", "42");
+  MMF_EXPECT_ERROR(host::compile_model(model, b), "accelerator.max_ops", "43");
   b = ci_tiny();
   b.board.channel_mib = 1;
   MMF_EXPECT_ERROR(host::compile_model(model, b), "board.channel_mib");

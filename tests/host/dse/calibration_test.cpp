@@ -5,6 +5,7 @@
 // none, and on a build that set none (kv260: one channel of 64 lanes, its Verilated kernel
 // built on first use); the same ops on both.
 #include "mmf/host/dse/calibration.hpp"
+#include "mmf/host/compiler/device_image.hpp"
 
 #include <cmath>
 
@@ -48,11 +49,17 @@ TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
       host::load_build_descriptor(host::build_descriptor_path(c.build));
   const host::CalibrationReport r = host::calibrate(model, build, {1, 5, 9});
   MMF_ASSERT_EQ(r.tokens.size(), size_t{3});
-  const size_t ops = static_cast<size_t>(10 * model.config.num_layers + 2);
+  const auto ops = static_cast<size_t>(host::program_ops(model.config));
+  // One refresh of the memory, in kernel cycles: where the RTL and the model meet one in
+  // different ops, it is a shift between ops, and in a small token (narrow: 12,476 cycles)
+  // even the token's total may hold one refresh more or less (78 cycles, 0.6 %).
+  const double refresh =
+      std::ceil(build.board.memory_timing.refresh_ns.value * build.accel.clock_mhz / 1e3);
   for (const host::CalibratedToken& t : r.tokens) {
     MMF_EXPECT_EQ(t.ops.size(), ops);
     MMF_EXPECT_LT(0u, t.rtl);
-    MMF_EXPECT_LE(std::abs(t.error()), kTimedTokenGate)
+    const double off = std::abs(static_cast<double>(t.model) - static_cast<double>(t.rtl));
+    MMF_EXPECT_LE(off, kTimedTokenGate * static_cast<double>(t.rtl) + refresh)
         << c.name << ": rtl " << t.rtl << " cycles, model " << t.model;
     uint64_t sum = 0;
     for (const host::CalibratedOp& o : t.ops) sum += o.rtl;
@@ -60,9 +67,7 @@ TEST_P(TimedModel, IsWithinTheGateOfTheRtl) {
   }
   // Every BitLinear op (most of a token) within its gate on its own, give or take one
   // refresh: when the accumulators wait on the memory, a refresh the RTL meets in one op the
-  // model may meet in a neighbouring one (the token's total holds the 0.5 % above).
-  const double refresh =
-      std::ceil(build.board.memory_timing.refresh_ns.value * build.accel.clock_mhz / 1e3);
+  // model may meet in a neighbouring one.
   int refresh_shifted = 0;
   for (const host::CalibratedOp& o : r.tokens[0].ops) {
     if (o.opcode != mmf_hls::kOpBitLinear) continue;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 BenchResult result_with(PowerSource source, double joules, std::optional<double> idle) {
   BenchResult r;
-  r.launches = 10;
+  r.tokens = 10;
   r.power.source = source;
   r.power.seconds = 2.0;
   r.power.joules = joules;
@@ -49,17 +49,19 @@ TEST(BenchResult, TokensPerWattIsTokensPerJoule) {
 TEST(BenchResult, DeviceTokensPerSecondFromCycles) {
   BenchResult r;
   MMF_EXPECT_FALSE(r.tok_per_s_device(300.0).has_value());
-  r.activity.launches = 4;
+  r.activity.launches = 1;  // 4 tokens in one launch: per token, not per launch
+  r.activity.tokens = 4;
   r.activity.cycles = 4 * 150000;
   MMF_EXPECT_NEAR(*r.tok_per_s_device(300.0), 2000.0, 1e-9);
 }
 
 TEST(BenchResult, CountersBetweenSnapshots) {
   CounterTotals a, b;
-  a.launches = 3, a.weight_bytes = 100, a.ternary_ops = 7;
-  b.launches = 5, b.weight_bytes = 160, b.ternary_ops = 10, b.cycles = 900;
+  a.launches = 3, a.tokens = 3, a.weight_bytes = 100, a.ternary_ops = 7;
+  b.launches = 5, b.tokens = 12, b.weight_bytes = 160, b.ternary_ops = 10, b.cycles = 900;
   const CounterTotals d = counters_between(a, b);
   MMF_EXPECT_EQ(d.launches, 2u);
+  MMF_EXPECT_EQ(d.tokens, 9u);
   MMF_EXPECT_EQ(d.weight_bytes, 60u);
   MMF_EXPECT_EQ(d.ternary_ops, 3u);
   MMF_EXPECT_EQ(d.cycles.value_or(0), 900u);

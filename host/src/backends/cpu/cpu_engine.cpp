@@ -193,7 +193,8 @@ KernelCounters CpuEngine::run(const HostLaunch& launch) {
   const DeviceLimits lim = device_limits(b, launch.regs.vec_words, launch.regs.weight_words);
   const LaunchRegs& regs = launch.regs;
   if (!program_fits(regs.program, regs.num_ops, static_cast<uint32_t>(b.accel.max_ops),
-                    regs.vec_words)) {
+                    regs.vec_words) ||
+      !tokens_fit(regs.num_tokens)) {
     counters.status = make_status(kStatusBadProgram, 0);
     return counters;
   }
@@ -202,59 +203,74 @@ KernelCounters CpuEngine::run(const HostLaunch& launch) {
   // RAM: an op that writes the vector bank (Store, MLGRU, BitLinear to memory) over the program
   // does not change the ops that follow it.
   std::copy_n(vec + regs.program, uint64_t{regs.num_ops} * kDescriptorWords, program_.data());
-  for (uint32_t op = 0; op < regs.num_ops; ++op) {
-    const uint32_t* d = program_.data() + uint64_t{op} * kDescriptorWords;
-    counters.vector_bytes += kDescriptorWords * kVecWordBytes;
-    const uint32_t check = check_descriptor(d, lim);
-    if (check != kStatusOk) {
-      counters.status = make_status(check, op);
-      return counters;
-    }
-    const uint32_t n = d[kFieldN];
-    switch (d[kFieldOpcode]) {
-      case kOpEmbed: {
-        const uint32_t token = vec[d[kFieldAddr1]];
-        counters.vector_bytes += kVecWordBytes;
-        if (token >= d[kFieldRows]) {
-          counters.status = make_status(kStatusBadToken, op);
-          return counters;
-        }
-        const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
-        for (uint32_t k = 0; k < n; ++k) {
-          buf_[d[kFieldDst]][k] = fx::bf16_to_q16(half_at(vec, row, k));
-        }
-        counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
-        break;
+  // The program runs num_tokens times; the counters add up over the launch.
+  for (uint32_t t = 0; t < regs.num_tokens; ++t) {
+    for (uint32_t op = 0; op < regs.num_ops; ++op) {
+      const uint32_t* d = program_.data() + uint64_t{op} * kDescriptorWords;
+      counters.vector_bytes += kDescriptorWords * kVecWordBytes;
+      const uint32_t check = check_descriptor(d, lim);
+      if (check != kStatusOk) {
+        counters.status = make_status(check, op);
+        return counters;
       }
-      case kOpBitLinear:
-        bitlinear(launch, d, counters);
-        break;
-      case kOpMlgru: {
-        // The kernel reads the state and the lower bound before it writes the state back, so a
-        // lower bound that overlaps the state is the one from before the op.
-        const bool has_lb = d[kFieldAddr1] != kNoAddress;
-        if (has_lb) std::copy_n(vec + d[kFieldAddr1], n, lower_bound_.data());
-        int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
-        fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
-                  buf_[d[kFieldSrc2]].data(), has_lb ? lower_bound_.data() : nullptr, n, s,
-                  scratch_.data(), buf_[d[kFieldDst]].data());
-        counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
-        break;
-      }
-      case kOpGlu:
-        fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch_.data(), buf_[d[kFieldDst]].data());
-        break;
-      case kOpAdd:
-        fx::residual_add(buf_[d[kFieldDst]].data(), buf_[d[kFieldSrc0]].data(), n);
-        break;
-      default:  // kOpStore
-        for (uint32_t k = 0; k < n; ++k) {
-          vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(buf_[d[kFieldSrc0]][k]);
+      const uint32_t n = d[kFieldN];
+      switch (d[kFieldOpcode]) {
+        case kOpEmbed: {
+          const uint32_t token = vec[d[kFieldAddr1]];
+          counters.vector_bytes += kVecWordBytes;
+          if (token >= d[kFieldRows]) {
+            counters.status = make_status(kStatusBadToken, op);
+            return counters;
+          }
+          const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
+          for (uint32_t k = 0; k < n; ++k) {
+            buf_[d[kFieldDst]][k] = fx::bf16_to_q16(half_at(vec, row, k));
+          }
+          counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+          break;
         }
-        counters.vector_bytes += uint64_t{n} * kVecWordBytes;
-        break;
+        case kOpBitLinear:
+          bitlinear(launch, d, counters);
+          break;
+        case kOpMlgru: {
+          // The kernel reads the state and the lower bound before it writes the state back, so a
+          // lower bound that overlaps the state is the one from before the op.
+          const bool has_lb = d[kFieldAddr1] != kNoAddress;
+          if (has_lb) std::copy_n(vec + d[kFieldAddr1], n, lower_bound_.data());
+          int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
+          fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
+                    buf_[d[kFieldSrc2]].data(), has_lb ? lower_bound_.data() : nullptr, n, s,
+                    scratch_.data(), buf_[d[kFieldDst]].data());
+          counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
+          break;
+        }
+        case kOpGlu:
+          fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch_.data(), buf_[d[kFieldDst]].data());
+          break;
+        case kOpAdd:
+          fx::residual_add(buf_[d[kFieldDst]].data(), buf_[d[kFieldSrc0]].data(), n);
+          break;
+        case kOpArgmax: {
+          if (t >= n) {  // the ring holds n tokens
+            counters.status = make_status(kStatusBadLength, op);
+            return counters;
+          }
+          const auto pick = static_cast<uint32_t>(
+              fx::argmax(reinterpret_cast<const int32_t*>(vec + d[kFieldAddr2]), d[kFieldRows]));
+          vec[d[kFieldAddr1]] = pick;
+          vec[d[kFieldAddr0] + t] = pick;
+          counters.vector_bytes += (uint64_t{d[kFieldRows]} + 2) * kVecWordBytes;
+          break;
+        }
+        default:  // kOpStore
+          for (uint32_t k = 0; k < n; ++k) {
+            vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(buf_[d[kFieldSrc0]][k]);
+          }
+          counters.vector_bytes += uint64_t{n} * kVecWordBytes;
+          break;
+      }
+      counters.ops_done = t * regs.num_ops + op + 1;
     }
-    counters.ops_done = op + 1;
   }
   return counters;
 }

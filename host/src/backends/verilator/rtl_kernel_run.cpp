@@ -71,6 +71,7 @@ mmf_hls::KernelCounters RtlKernelRun::run(const HostLaunch& launch) {
   l.num_ops = launch.regs.num_ops;
   l.vec_words = launch.regs.vec_words;
   l.weight_words = launch.regs.weight_words;
+  l.num_tokens = launch.regs.num_tokens;
   const sim::LaunchResult r = sim_->run(l);
   cycles_ = r.cycles;
   ops_ = op_cycles(r.states);

@@ -5,7 +5,7 @@
 //
 // Contract with the xclbin (built by Makefile.fpga from the same build descriptor):
 //   - it holds a kernel named build.kernel_name() with the arguments of rtl_kernel_xml.hpp:
-//     w0..w<C-1>, vec (global pointers), program_offset, num_ops, vec_words, weight_words;
+//     w0..w<C-1>, vec (global pointers), the scalars of mmf_hls::kScalarArgNames;
 //   - buffers go where the xclbin's connectivity puts each argument (kernel.group_id), never
 //     at a bank computed here;
 //   - counters: output scalars named status, ops_done, ... when the kernel declares them (the
@@ -31,8 +31,6 @@ namespace mmf::host {
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* const kScalarArgs[] = {"program_offset", "num_ops", "vec_words", "weight_words"};
 
 std::string join(const std::vector<std::string>& v) {
   return v.empty() ? "none" : join_list(v);
@@ -198,10 +196,8 @@ class XrtDevice final : public Device {
       run_->set_arg(arg_index("w" + std::to_string(c)), find(args.weights[c], 0, 0, "launch").bo);
     }
     run_->set_arg(arg_index("vec"), find(args.vec, 0, 0, "launch").bo);
-    const uint32_t scalars[] = {args.regs.program, args.regs.num_ops, args.regs.vec_words,
-                                args.regs.weight_words};
-    for (size_t i = 0; i < std::size(kScalarArgs); ++i) {
-      run_->set_arg(arg_index(kScalarArgs[i]), scalars[i]);
+    for (uint32_t i = 0; i < mmf_hls::kNumScalarArgs; ++i) {
+      run_->set_arg(arg_index(mmf_hls::kScalarArgNames[i]), mmf_hls::scalar_arg(args.regs, i));
     }
     prepared_ = args;
   }
@@ -211,8 +207,10 @@ class XrtDevice final : public Device {
     for (size_t c = 0; c < a.weights.size(); ++c) {
       if (a.weights[c].id != b.weights[c].id) return false;
     }
-    return a.regs.program == b.regs.program && a.regs.num_ops == b.regs.num_ops &&
-           a.regs.vec_words == b.regs.vec_words && a.regs.weight_words == b.regs.weight_words;
+    for (uint32_t i = 0; i < mmf_hls::kNumScalarArgs; ++i) {
+      if (mmf_hls::scalar_arg(a.regs, i) != mmf_hls::scalar_arg(b.regs, i)) return false;
+    }
+    return true;
   }
 
   void wait(std::chrono::milliseconds timeout) override {
@@ -322,7 +320,7 @@ class XrtDevice final : public Device {
       if (!arg_offsets_.count("w" + std::to_string(c))) missing.push_back("w" + std::to_string(c));
     }
     if (!arg_offsets_.count("vec")) missing.push_back("vec");
-    for (const char* s : kScalarArgs) {
+    for (const char* s : mmf_hls::kScalarArgNames) {
       if (!arg_offsets_.count(s)) missing.push_back(s);
     }
     if (!missing.empty()) {

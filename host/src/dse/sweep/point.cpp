@@ -47,6 +47,9 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
       case kOpStore:
         c.vector_bytes += n * kVecWordBytes;
         break;
+      case kOpArgmax:  // the values read, the pick written twice
+        c.vector_bytes += (rows + 2) * kVecWordBytes;
+        break;
       default:  // GLU, Add: on-chip only
         break;
     }
@@ -88,6 +91,7 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
 
   CounterTotals activity;
   activity.launches = 1;
+  activity.tokens = 1;
   activity.ops = counters.ops_done;
   activity.ternary_ops = counters.ternary_ops;
   activity.weight_bytes = counters.weight_bytes;

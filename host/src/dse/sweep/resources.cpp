@@ -77,6 +77,12 @@ const Curve kTopVector = {
     {4, {9843 - 2 * kTopPerChannel.lut, 330, 4116 - 2 * kTopPerChannel.ff, 218, 0, 13}},
     {32, {73513 - 31 * kTopPerChannel.lut, 2378, 16659 - 31 * kTopPerChannel.ff, 218, 0, 14}}};
 
+// Not in the parts above, which were fitted before it: the program's Argmax and the token loop
+// (rtl/mmf/mmf_argmax.sv, 330 LUT and 293 FF at 4 vector lanes, 2,687 and 1,210 at 32, by
+// `mmf synth --unit mmf_argmax`; with the controller's share, ci-tiny's whole kernel measured
+// 30,510 CLB LUT and 21,422 FF on 2026-12-07 against the 30,702 and 20,236 here).
+// docs/resources.md, "The sweep's cost model", says what is left to refit.
+
 // The 1.6-bit unpacker of a weight channel against lanes (rtl/mmf/mmf_weight_unpack.sv: a
 // 256-entry decode per byte of a beat and an 8-block buffer), from `mmf synth --build B --unit
 // mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23, RTL of c16cd27). The RTL's FIFO

@@ -97,9 +97,11 @@ class KernelHarness final : public KernelSim {
                                               launch.vec.bytes, vec_beat_);
     // Arguments: scalars from 0x10, pointers from 0x100 (each bank is its own address space
     // starting at 0 here), then ap_start.
-    const uint32_t scalars[4] = {launch.program, launch.num_ops, launch.vec_words,
-                                 launch.weight_words};
-    for (uint32_t i = 0; i < 4; ++i) write_reg(mmf_hls::kScalarRegBase + 8 * i, scalars[i]);
+    const mmf_hls::LaunchRegs regs{launch.program, launch.num_ops, launch.vec_words,
+                                   launch.weight_words, launch.num_tokens};
+    for (uint32_t i = 0; i < mmf_hls::kNumScalarArgs; ++i) {
+      write_reg(mmf_hls::kScalarRegBase + 8 * i, mmf_hls::scalar_arg(regs, i));
+    }
     for (uint32_t j = 0; j <= channels_; ++j) {
       write_reg(mmf_hls::kPointerRegBase + 8 * j, 0);
       write_reg(mmf_hls::kPointerRegBase + 8 * j + 4, 0);

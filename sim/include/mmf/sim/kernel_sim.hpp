@@ -24,6 +24,7 @@ struct KernelLaunch {
   std::vector<BankView> weights;  // one per weight channel
   BankView vec;
   uint32_t program = 0, num_ops = 0, vec_words = 0, weight_words = 0;
+  uint32_t num_tokens = 1;  // passes of the program (mmf_hls::LaunchRegs)
 };
 
 // Counter registers of the kernel (mmf_hls::kCounterRegBase + 8k), in register order.

@@ -19,9 +19,11 @@ using Descriptor = std::array<uint32_t, mmf_hls::kDescriptorWords>;
 
 // Word offsets of the regions of the vector bank.
 struct ImageLayout {
-  uint32_t token_in = 0;  // the token id the host writes before each launch
+  uint32_t token_in = 0;  // the token id the host writes before a launch (each pass's Embed)
   uint32_t logits = 0;    // vocab Q16 logits the program stores
-  uint32_t program = 0;   // first descriptor
+  // kTokenRingWords words: the program's Argmax writes the launch's token t to word t.
+  uint32_t token_ring = 0;
+  uint32_t program = 0;  // first descriptor
   uint32_t num_ops = 0;
   uint32_t embedding = 0;  // vocab rows of (hidden + 1) / 2 words (bf16 pairs)
   uint32_t state = 0;      // layers x hidden int32 recurrent state (Q16)
@@ -80,6 +82,8 @@ mmf_hls::WeightTile weight_tile(const BuildDescriptor& build);
 // Ops of a layer: BitLinear i, f, g, MLGRU, BitLinear o, Add, BitLinear gate, GLU, BitLinear
 // down, Add.
 constexpr int64_t kOpsPerLayer = 10;
+// The token ring: at most this many tokens a launch (LaunchRegs::num_tokens).
+constexpr uint32_t kTokenRingWords = 256;
 // Length of the token program compile_model emits for a model of this shape.
 int64_t program_ops(const ModelConfig& config);
 

@@ -18,6 +18,7 @@ namespace mmf::host {
 // Counters summed over every launch since the accelerator was made.
 struct CounterTotals {
   uint64_t launches = 0;
+  uint64_t tokens = 0;  // passes of the program: a launch runs one or more
   uint64_t ops = 0;
   uint64_t ternary_ops = 0;
   uint64_t weight_bytes = 0;
@@ -46,6 +47,11 @@ class Accelerator {
   // One token through the whole program; returns the vocab Q16 logits. Throws an Error that
   // names the failing op when the kernel reports a bad status.
   const std::vector<int32_t>& step(int32_t token);
+  // `count` tokens in one launch (1 .. kTokenRingWords): the device runs the program `count`
+  // times from `token`, each pass's greedy pick (the program's Argmax) the next pass's token,
+  // and the picks are read back from the token ring, not the logits. The launch is paid once;
+  // the counters of the launch cover all its tokens.
+  const std::vector<int32_t>& generate(int32_t token, uint32_t count);
 
   const Device& device() const { return *device_; }
   // Layout and program of the loaded image (its banks are on the device, not kept here).
@@ -60,6 +66,9 @@ class Accelerator {
   DeviceImage image_;
   LaunchArgs launch_;
   std::vector<int32_t> logits_;
+  std::vector<int32_t> picks_;
+  // Writes the token, runs a launch of `count` tokens and checks and adds up its counters.
+  void launch(int32_t token, uint32_t count);
   CounterTotals totals_;
   DeviceCounters last_;
   std::chrono::milliseconds timeout_{std::chrono::minutes(5)};

@@ -24,8 +24,9 @@ std::unique_ptr<PowerMeter> session_power_meter(const Session& session,
 
 struct BenchOptions {
   std::string prompt = "The meaning of life is";
-  int32_t tokens = 16;  // decode tokens measured (EOS ignored)
-  int32_t warmup = 1;   // launches run before measuring (a first launch warms caches)
+  int32_t tokens = 16;             // decode tokens measured (EOS ignored)
+  int32_t warmup = 1;              // launches run before measuring (a first launch warms caches)
+  uint32_t tokens_per_launch = 1;  // decode tokens a launch (GenerateOptions)
   PowerOptions power;
   // Called after each measured token: done, total (prompt + decode tokens).
   std::function<void(int64_t, int64_t)> progress;
@@ -34,7 +35,7 @@ struct BenchOptions {
 struct BenchResult {
   int64_t prompt_tokens = 0;  // prefill launches (with BOS)
   int64_t decode_tokens = 0;  // tokens generated
-  int64_t launches = 0;       // tokens through the model in the measured interval
+  int64_t tokens = 0;         // tokens through the model in the measured interval
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
   double wall_seconds = 0.0;  // the measured interval: prefill + decode

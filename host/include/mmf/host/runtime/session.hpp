@@ -34,6 +34,11 @@ struct GenerateOptions {
   int32_t max_new_tokens = 32;
   bool stop_at_eos = true;
   SamplerOptions sampler;
+  // Tokens a launch while decoding (1 .. kTokenRingWords). Above 1 the device samples: greedy
+  // only (temperature 0), on a device engine (fixed numerics). The picks come back a launch at
+  // a time, so the callback sees them in batches of this size; with stop_at_eos a batch may
+  // run past EOS, and the tokens after it are dropped.
+  uint32_t tokens_per_launch = 1;
 };
 
 struct GenerateResult {
@@ -84,12 +89,21 @@ class Session {
   EvalResult evaluate(const std::string& text, const Numerics* compare = nullptr);
 
  private:
+  // generate() with options.tokens_per_launch > 1: the device samples and feeds back.
+  GenerateResult generate_on_device(const std::string& prompt, const GenerateOptions& options,
+                                    const TokenCallback& on_token);
+
   LoadedModel model_;
   EngineOptions options_;
   // The cpu backend's matvec threads: made before the engine, destroyed after it.
   std::unique_ptr<cpu::ThreadPool> pool_;
   std::unique_ptr<LanguageModel> engine_;
 };
+
+// Checks --tokens-per-launch against the rest of the options, before anything runs: 1 ..
+// kTokenRingWords, and above 1 greedy sampling (temperature 0) on a device engine (fixed
+// numerics). Errors name the option.
+void check_tokens_per_launch(uint32_t tokens_per_launch, float temperature, Numerics numerics);
 
 // Fails fast, before a model is loaded or generated: checks the backend, the numerics, the build
 // descriptor (and that the backend has it) and that the model's shape fits the build.
