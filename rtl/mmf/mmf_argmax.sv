@@ -11,7 +11,8 @@
 //
 // It takes a beat every cycle (no ready). start_i clears the job before its first beat; the
 // index comes out (out_valid_o, one cycle) Levels + 1 cycles after the edge that took the job's
-// last beat: the tree's levels, then the output register beside the running maximum. A Lanes that is a power of two makes the index {beat, lane}: no adder.
+// last beat: the tree's levels, then the output register beside the running maximum. Lanes is a
+// power of two, so the index is {beat, lane}: no adder.
 module mmf_argmax #(
   parameter int unsigned Lanes = 4,
   parameter int unsigned IndexW = 32,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kernel's controller (mirrors run_program of hls/include/mmf_hls/controller.hpp): it takes
 // a launch, has the program loaded and checked, then runs the ops in order, the ops before a bad
-// one and nothing after it, num_tokens times (the program loaded once). Each op is a few steps, each one stream through the vector datapath
+// one and nothing after it, num_tokens times (the program loaded once; each pass's Argmax gives
+// the next pass its token). Each op is a few steps, each one stream through the vector datapath
 // set up in a state's entry cycle: a vector-bank read into a slot (or into the program loader,
 // or the token), a pass of up to four slots through a unit into a slot, or a slot written to the
 // vector bank. A step is done once every job it handed out (reader and writer commands, the
