@@ -203,7 +203,10 @@ INSTANTIATE_TEST_SUITE_P(
                 {"wrong type"}},
         BadSpec{"utilization",
                 "models: [tiny]\nboards: [ci-tiny]\nmax_utilization: 1.5\n",
-                {"max_utilization"}}),
+                {"max_utilization"}},
+        BadSpec{"tokens_per_launch_past_the_ring",
+                "models: [tiny]\nboards: [ci-tiny]\ntokens_per_launch: 300\n",
+                {"tokens_per_launch", "1 to 256"}}),
     [](const testing::TestParamInfo<BadSpec>& i) { return i.param.name; });
 
 // The cost model is built from whole-kernel `mmf synth` runs of these builds (resources.cpp):
@@ -306,6 +309,36 @@ TEST(SweepPoint, TimesWhatTheSystemcBackendTimes) {
   MMF_EXPECT_EQ(r.weight_bytes, c.kernel.weight_bytes);
   MMF_EXPECT_NEAR(r.tok_per_s, b.accel.clock_mhz * 1e6 / static_cast<double>(*c.cycles), 1e-6);
   MMF_EXPECT_GT(r.tok_per_s_per_w, 0.0);
+}
+
+// Several tokens a launch: the point times what the systemc backend times for a steady-state
+// launch of as many tokens (Accelerator::generate after another one), per token.
+TEST(SweepPoint, SeveralTokensALaunchAreTheBackendsLaunch) {
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  TempDir dir;
+  const host::SweepSpec s = host::load_sweep_spec(
+      spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\ntokens_per_launch: 4\n"));
+  MMF_ASSERT_EQ(s.points.size(), size_t{1});
+  MMF_EXPECT_EQ(s.points[0].tokens_per_launch, 4u);
+  MMF_EXPECT_TRUE(s.points[0].key().find(" tokens_per_launch=4") != std::string::npos);
+  const host::PointResult r = host::evaluate_point(s.points[0], s.budget);
+  const host::BuildDescriptor b = build("ci-tiny");
+  host::Accelerator acc(host::open_device("systemc", b),
+                        host::compile_model(host::load_model("tiny").model, b));
+  acc.generate(1, 4);
+  acc.generate(5, 4);  // steady state: the previous launch's picks crossed the link before it
+  const host::DeviceCounters c = acc.last_counters();
+  MMF_EXPECT_NEAR(static_cast<double>(4 * (r.kernel_cycles + r.link_cycles)),
+                  static_cast<double>(*c.cycles), 4.0);
+  MMF_EXPECT_NEAR(static_cast<double>(4 * r.link_cycles), static_cast<double>(*c.link_cycles), 2.0);
+  MMF_EXPECT_NEAR(r.tok_per_s, 4 * b.accel.clock_mhz * 1e6 / static_cast<double>(*c.cycles),
+                  1e-3 * r.tok_per_s);
+  // The launch paid once: less link a token than one token a launch.
+  const host::SweepSpec one =
+      host::load_sweep_spec(spec_file(dir, "models: [tiny]\nboards: [ci-tiny]\n"));
+  MMF_EXPECT_LT(4 * r.link_cycles, host::evaluate_point(one.points[0], one.budget).link_cycles);
 }
 
 TEST(SweepPoint, OneSixBitPackingMovesFewerBytes) {

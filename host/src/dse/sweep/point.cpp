@@ -68,43 +68,49 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
   r.memory_bound = r.stream_gbps > r.channel_gbps;
 #ifdef MMF_HAVE_SYSTEMC
   const ProgramPlan plan = plan_program(point.config, b);
-  const KernelCounters counters = planned_counters(plan, b, word_bytes);
-  // A steady-state token: the host writes the token id before the launch and reads the
-  // previous token's logits (Accelerator::step), both over the link.
+  const KernelCounters counters = planned_counters(plan, b, word_bytes);  // a token's
+  const uint32_t k = point.tokens_per_launch;
+  // A steady-state launch: the host writes the token id before it, then reads the token's
+  // logits (one token a launch, Accelerator::step) or the launch's picks from the token ring
+  // (Accelerator::generate), both over the link; the passes run back to back.
   sim::PlatformLaunch launch;
   launch.num_ops = plan.layout.num_ops;
-  for (const Descriptor& d : plan.program) launch.ops_run.push_back(d);
+  for (uint32_t t = 0; t < k; ++t) {
+    for (const Descriptor& d : plan.program) launch.ops_run.push_back(d);
+  }
   launch.host_to_device_bytes = sizeof(uint32_t);
-  launch.device_to_host_bytes = uint64_t{plan.layout.vocab} * sizeof(int32_t);
+  launch.device_to_host_bytes =
+      (k == 1 ? uint64_t{plan.layout.vocab} : uint64_t{k}) * sizeof(int32_t);
   const auto start = std::chrono::steady_clock::now();
   const sim::PlatformResult timed =
       sim::make_platform(platform_params(b, "mmf sweep", word_bytes))->run(launch);
   r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (timed.weight_bytes != counters.weight_bytes) {
+  if (timed.weight_bytes != counters.weight_bytes * k) {
     throw Error("mmf sweep: point " + std::to_string(point.index) + ": the platform read " +
                 std::to_string(timed.weight_bytes) + " weight bytes, the program needs " +
-                std::to_string(counters.weight_bytes) + " (bug)");
+                std::to_string(counters.weight_bytes * k) + " (bug)");
   }
-  r.kernel_cycles = timed.kernel_cycles;
-  r.link_cycles = timed.link_cycles;
-  r.weight_bytes = timed.weight_bytes;
+  // Per token, as the results report them.
+  r.kernel_cycles = (timed.kernel_cycles + k / 2) / k;
+  r.link_cycles = (timed.link_cycles + k / 2) / k;
+  r.weight_bytes = counters.weight_bytes;
 
   CounterTotals activity;
   activity.launches = 1;
-  activity.tokens = 1;
-  activity.ops = counters.ops_done;
-  activity.ternary_ops = counters.ternary_ops;
-  activity.weight_bytes = counters.weight_bytes;
-  activity.vector_bytes = counters.vector_bytes;
+  activity.tokens = k;
+  activity.ops = counters.ops_done * uint64_t{k};
+  activity.ternary_ops = counters.ternary_ops * k;
+  activity.weight_bytes = counters.weight_bytes * k;
+  activity.vector_bytes = counters.vector_bytes * k;
   activity.cycles = timed.kernel_cycles + timed.link_cycles;
   activity.link_cycles = timed.link_cycles;
   const auto meter = make_energy_model_meter(b, "systemc", point.packing);
   meter->begin();
   const PowerReport power = meter->end(activity, 0.0);
-  r.tok_per_s = 1.0 / power.seconds;
-  r.joules_per_token = power.joules;
+  r.tok_per_s = k / power.seconds;
+  r.joules_per_token = power.joules / k;
   r.watts = power.watts();
-  r.tok_per_s_per_w = 1.0 / power.joules;
+  r.tok_per_s_per_w = k / power.joules;
   r.static_share = power.idle_watts.value_or(0.0) * power.seconds / power.joules;
 #else
   throw Error(

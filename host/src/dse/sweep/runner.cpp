@@ -72,6 +72,7 @@ json result_json(const SweepPoint& p, const PointResult& r) {
           {"weight_channels", p.build.accel.weight_channels},
           {"vector_lanes", p.build.accel.vector_lanes},
           {"packing", packing_name(p.packing)},
+          {"tokens_per_launch", p.tokens_per_launch},
           {"kernel_cycles", r.kernel_cycles},
           {"link_cycles", r.link_cycles},
           {"tok_per_s", r.tok_per_s},

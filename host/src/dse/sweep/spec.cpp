@@ -15,8 +15,9 @@
 namespace mmf::host {
 namespace {
 
-const std::set<std::string> kTopKeys = {"name",   "models",          "boards",    "grid",
-                                        "points", "max_utilization", "references"};
+const std::set<std::string> kTopKeys = {"name",       "models",           "boards",
+                                        "grid",       "points",           "max_utilization",
+                                        "references", "tokens_per_launch"};
 // The parameters a grid or a point may set; any left out keeps the build's value.
 const std::vector<std::string> kParams = {"lanes",           "tile_rows",    "clock_mhz",
                                           "weight_channels", "vector_lanes", "packing"};
@@ -170,6 +171,7 @@ std::string SweepPoint::key() const {
     << " tile_rows=" << build.accel.tile_rows << " clock_mhz=" << build.accel.clock_mhz
     << " weight_channels=" << build.accel.weight_channels
     << " vector_lanes=" << build.accel.vector_lanes << " packing=" << packing_name(packing);
+  if (tokens_per_launch != 1) s << " tokens_per_launch=" << tokens_per_launch;
   return s.str();
 }
 
@@ -187,6 +189,15 @@ SweepSpec read_sweep_spec(const std::string& path, int only_point) {
     if (!(u > 0 && u <= 1)) r.fail("max_utilization", "must be a share in (0, 1]");
     spec.budget.logic_share = u;
     spec.budget.block_share = u;
+  }
+  uint32_t tokens_per_launch = 1;
+  if (root["tokens_per_launch"]) {
+    const int64_t k = root["tokens_per_launch"].as<int64_t>(0);
+    if (k < 1 || k > kTokenRingWords) {
+      r.fail("tokens_per_launch",
+             "must be 1 to " + std::to_string(kTokenRingWords) + " (the device's token ring)");
+    }
+    tokens_per_launch = static_cast<uint32_t>(k);
   }
   if (root["references"]) {
     if (!root["references"].IsSequence()) r.fail("references", "must be a list");
@@ -288,6 +299,7 @@ SweepSpec read_sweep_spec(const std::string& path, int only_point) {
     SweepPoint pt;
     pt.index = static_cast<int>(k);
     pt.model = raw.model;
+    pt.tokens_per_launch = tokens_per_launch;
     pt.config = configs.at(raw.model);
     const std::string where = path + ": point " + std::to_string(pt.index) + " (" + raw.where +
                               ", " + raw.board + ", " + raw.model + ")";

@@ -30,6 +30,9 @@ struct SweepPoint {
   std::string board;  // the build's name (the YAML's stem)
   std::string model;  // as the spec names it (370m, 1.3b, a path)
   Packing packing = Packing::two_bit;
+  // Tokens a launch (the spec's tokens_per_launch): the launch's passes are timed back to back
+  // and the host link is paid once for them.
+  uint32_t tokens_per_launch = 1;
   BuildDescriptor build;  // after the point's values
   ModelConfig config;
   std::string key() const;  // "u280 1.3b lanes=512 clock_mhz=300 weight_channels=31 ..."
