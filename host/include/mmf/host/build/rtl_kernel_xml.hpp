@@ -16,8 +16,8 @@ namespace mmf::host {
 //          m_axi_w<c> for c < weight_channels (master, 64-bit addresses, 2 x lanes bits);
 //          m_axi_vec (master, 64-bit addresses, 32 x vector_lanes bits)
 //   args   in the order of the HLS top: w0..w<C-1>, vec (global-memory pointers, 64-bit
-//          registers at 0x100 + 8 j), then program_offset, num_ops, vec_words, weight_words
-//          (32-bit scalars at 0x10 + 8 i)
+//          registers at 0x100 + 8 j), then the scalars of mmf_hls::kScalarArgNames
+//          (program_offset, num_ops, vec_words, weight_words, num_tokens; 32-bit at 0x10 + 8 i)
 // The counters the RTL reads out from 0x400 are registers, not kernel arguments.
 // The IP's VLNV is mmf:kernel:<kernel name>:1.0; the packaging script takes it from here.
 std::string rtl_kernel_xml(const BuildDescriptor& build);
