@@ -58,10 +58,11 @@ class SystemcDevice final : public HostMemoryDevice {
     sim::PlatformLaunch l;
     l.num_ops = regs.num_ops;
     if (mmf_hls::program_fits(regs.program, regs.num_ops,
-                              static_cast<uint32_t>(build().accel.max_ops), regs.vec_words)) {
+                              static_cast<uint32_t>(build().accel.max_ops), regs.vec_words) &&
+        mmf_hls::tokens_fit(regs.num_tokens)) {
       // The program once a token: the platform times the passes back to back, its prefetch
       // gated by each pass's Embed, as the RTL's prefetcher wraps to the program's start.
-      for (uint32_t t = 0; t < std::max<uint32_t>(regs.num_tokens, 1); ++t) {
+      for (uint32_t t = 0; t < regs.num_tokens; ++t) {
         for (uint32_t op = 0; op < regs.num_ops; ++op) {
           const uint32_t* d = launch.vec + regs.program + uint64_t{op} * mmf_hls::kDescriptorWords;
           std::copy_n(d, mmf_hls::kDescriptorWords, l.ops_run.emplace_back().begin());
