@@ -35,7 +35,14 @@ package mmf_format_pkg;
   localparam int unsigned FieldWeight = 10;
   localparam int unsigned FieldMant = 11;
   localparam int unsigned FieldExp = 12;
-  localparam int unsigned FieldReservedBegin = 13;
+  localparam int unsigned FieldPacking = 13;  // a BitLinear's packing; 0 in every other op
+  localparam int unsigned FieldReservedBegin = 14;
+
+  // ---- How a BitLinear's weights lie in the channels (WeightPacking) ----------------------
+  // 2-bit words, or 1.6-bit row blocks that a channel built with FiveTrit decodes
+  // (mmf_weight_unpack) into the same words.
+  localparam int unsigned PackTwoBit = 0;
+  localparam int unsigned PackFiveTrit = 1;
 
   localparam logic [31:0] NoAddress = 32'hFFFF_FFFF;
   localparam logic [31:0] DstMemory = 32'h0000_00FF;
@@ -75,6 +82,20 @@ package mmf_format_pkg;
   localparam logic [1:0] TritZero = 2'b00;
   localparam logic [1:0] TritPlus = 2'b01;
   localparam logic [1:0] TritMinus = 2'b11;
+
+  // ---- The 1.6-bit beats of a row block of w words (WeightTile::five_trit_beats) ----------
+  // ceil(4 w / 5) = floor(4 (w + 1) / 5), by a multiply with a constant reciprocal, exact for
+  // w + 1 < 2^bits: floor((w + 1) * five_trit_mul(bits) / 2^five_trit_shift(bits)). With
+  // x = 4 (w + 1) < 2^(bits + 2), S = bits + 5 and M = ceil(2^S / 5), M * 5 - 2^S <= 4 < 2^3 =
+  // 2^(S - (bits + 2)), so floor(x * M / 2^S) = floor(x / 5) (Granlund and Montgomery, 1994);
+  // and x * M / 2^S = (w + 1) * M / 2^(S - 2). tests/rtl/descriptor_check_test.cpp checks it for
+  // every w + 1 below 2^21. Used by mmf_descriptor_check, the prefetcher and the controller.
+  function automatic int unsigned five_trit_shift(input int unsigned bits);
+    five_trit_shift = bits + 3;
+  endfunction
+  function automatic logic [63:0] five_trit_mul(input int unsigned bits);
+    five_trit_mul = ((64'd1 << (bits + 5)) + 64'd4) / 64'd5;
+  endfunction
 
   // ---- s_axi_control map (kernel_regs.hpp) ------------------------------------------------
   // Scalar argument i at ScalarRegBase + 8 i, pointer j at PointerRegBase + 8 j, counter k at

@@ -12,7 +12,7 @@ void mmf_csim_u55c(const mmf_hls::CsimLaunch& launch);
 namespace mmf_hls {
 
 const CsimBuild kCsimBuilds[] = {
-    {"ci-tiny", 0x77018b6615c5c57eull, 2, 16, &mmf_csim_ci_tiny},
+    {"ci-tiny", 0x32c4bbaeea6017c0ull, 2, 16, &mmf_csim_ci_tiny},
     {"d5005", 0xe1f65ec322987d6eull, 4, 512, &mmf_csim_d5005},
     {"kv260", 0x81593bd337b27401ull, 1, 64, &mmf_csim_kv260},
     {"u250", 0xe5ca6a5e8026adb8ull, 4, 512, &mmf_csim_u250},

@@ -286,8 +286,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();
   cmd->add_option("--packing", a->packing,
-                  "random: models, matvec, and the weight words the systemc platform times: 2bit | "
-                  "1.6bit (modeled only on systemc: the RTL decodes 2-bit words)")
+                  "Weight packing, 2bit | 1.6bit: of random: models, matvec and the device image "
+                  "(1.6bit on a build whose accelerator.packings lists it; on another build "
+                  "only the systemc timed form models it)")
       ->capture_default_str();
   cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
   cmd->add_option(

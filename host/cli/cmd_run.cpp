@@ -190,8 +190,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--numerics", a->numerics, "fixed | float (CPU reference engines)")
       ->capture_default_str();
   cmd->add_option("--packing", a->packing,
-                  "Packing of random: models and of the weight words the systemc platform "
-                  "times (2bit | 1.6bit; modeled only on systemc)")
+                  "Weight packing, 2bit | 1.6bit: of random: models and of the device image "
+                  "(1.6bit on a build whose accelerator.packings lists it; on another build "
+                  "only the systemc timed form models it)")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");

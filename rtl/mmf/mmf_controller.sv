@@ -17,6 +17,9 @@ module mmf_controller #(
   parameter int unsigned VectorLanes = 4,
   parameter int unsigned MaxVector = 16384,
   parameter int unsigned MaxOps = 512,
+  // 1: a BitLinear's weights may be 1.6-bit (mmf_build_pkg::FiveTrit): its weight bytes are
+  // then the beats the channels read.
+  parameter bit          FiveTrit = 1'b0,
   localparam int unsigned VL = VectorLanes,
   localparam int unsigned Rows = MaxVector / VL,
   localparam int unsigned RowW = $clog2(Rows + 1),
@@ -122,6 +125,7 @@ module mmf_controller #(
   output logic [RowCountW-1:0]  op_rows_q_o,       // rows / Channels
   output logic [RowCountW-1:0]  op_rows_m_o,       // rows % Channels
   output logic [WordIdxW-1:0]   op_row_words_o,    // weight words of a row block
+  output logic                  op_packed_o,       // a BitLinear's weights are 1.6-bit
   output logic [31:0]           op_code_beats_o,   // beats of n values (the norm's codes)
   output logic [31:0]           op_mant_o,         // the BitLinear's tensor constant
   output logic [15:0]           op_exp_o,
@@ -249,6 +253,9 @@ module mmf_controller #(
   assign op_rows_q_o = rows_q_ch;
   assign op_rows_m_o = rows_m_ch;
   assign op_row_words_o = WordIdxW'(row_words);
+  // A checked BitLinear's packing is PackTwoBit or PackFiveTrit (0 or 1), and only with
+  // FiveTrit: its low bit is the flag, one register, no compare.
+  assign op_packed_o = FiveTrit && desc_q[32*mmf_format_pkg::FieldPacking];
   assign op_code_beats_o = n_beats;
   assign op_mant_o = f_mant;
   // |exp| < 2^15 for any BitLinear constant the host compiler writes.
@@ -262,7 +269,7 @@ module mmf_controller #(
   // rows <= MaxRows and n <= MaxVector.
   localparam int unsigned IncRowsW = RowCountW + 1;  // rows as a signed operand
   localparam int unsigned IncNW = NCountW;
-  logic signed [IncRowsW+IncNW-1:0] ops_p, words_p;
+  logic signed [IncRowsW+IncNW-1:0] ops_p, units_p;  // rows x n; blocks x units
   logic [63:0] inc_half_q, inc_n_q, inc_rows_q, inc_mlgru_q, inc_wbytes_q;
   // Row blocks all channels read (WeightTile::total_read_words / row_words): with q = rows /
   // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
@@ -279,6 +286,33 @@ module mmf_controller #(
   end
   logic        unused_row_words;  // row_words < 2^IncNW
   assign unused_row_words = ^row_words[31:IncNW];
+  // A BitLinear's weight bytes (WeightTile::read_units, as the HLS controller counts them): its
+  // blocks times a block's units, its words or, for 1.6-bit weights, ceil(4 words / 5) beats.
+  // The beats by the reciprocal multiply of mmf_format_pkg::five_trit_mul, exact for
+  // bw + 1 < 2^YW5. Two registers before the product: the counter adds it at the end of the
+  // op's pass, long after.
+  logic [IncNW-1:0] block_units;
+  if (FiveTrit) begin : gen_five_trit
+    localparam int unsigned ColsLog2 = $clog2(Cols);
+    localparam int unsigned YW5 = $clog2(MaxRowWords + 2);
+    localparam int unsigned Shift5 = mmf_format_pkg::five_trit_shift(YW5);
+    localparam logic [63:0] M5 = mmf_format_pkg::five_trit_mul(YW5);
+    localparam int unsigned M5Bits = $clog2(M5 + 1);
+    logic [YW5-1:0]        words_inc_q;  // bw + 1 (n <= MaxVector: checked)
+    logic [YW5+M5Bits-1:0] beats_p;
+    logic [IncNW-1:0]      block_units_q;
+    assign beats_p = (YW5 + M5Bits)'(words_inc_q) * (YW5 + M5Bits)'(M5);
+    always_ff @(posedge clk_i) begin : units_reg
+      words_inc_q <= YW5'(((NCountW + 1)'(f_n[NCountW-1:0]) + (NCountW + 1)'(2 * Cols - 1)) >>
+                          ColsLog2);
+      block_units_q <= op_packed_o ? IncNW'(beats_p >> Shift5) : IncNW'(row_words);
+    end
+    assign block_units = block_units_q;
+    logic unused_beats;  // the product's fraction bits and its (zero) top
+    assign unused_beats = ^beats_p;
+  end else begin : gen_two_bit
+    assign block_units = IncNW'(row_words);
+  end
   mmf_mul_pipe #(
     .AWidth(IncRowsW),
     .BWidth(IncNW)
@@ -296,8 +330,8 @@ module mmf_controller #(
     .clk_i,
     .en_i (1'b1),
     .a_i  (IncRowsW'(blocks_q)),
-    .b_i  (IncNW'(row_words)),
-    .p_o  (words_p)
+    .b_i  (block_units),
+    .p_o  (units_p)
   );
   always_ff @(posedge clk_i) begin : inc_reg
     inc_half_q <= 64'(half_words) << 2;
@@ -305,7 +339,7 @@ module mmf_controller #(
     inc_rows_q <= 64'(f_rows) << 2;
     // The MLGRU's vector bytes: the state read, the lower bound's when there is one, the store.
     inc_mlgru_q <= (64'(f_n) << 3) + ((f_addr1 != mmf_format_pkg::NoAddress) ? 64'(f_n) << 2 : '0);
-    inc_wbytes_q <= 64'($unsigned(words_p)) * 64'(WeightWordBytes);
+    inc_wbytes_q <= 64'($unsigned(units_p)) * 64'(WeightWordBytes);
   end
 
   // ---------------------------------------------------------------- step completion
@@ -971,6 +1005,7 @@ module mmf_controller #(
 `endif
 
   assign unused = ^{f_opcode, desc_q[DescW-1:32*mmf_format_pkg::FieldReservedBegin],
+                    desc_q[32*mmf_format_pkg::FieldPacking+1 +: 31],
                     desc_q[32*mmf_format_pkg::FieldWeight +: 32], f_exp[31:16],
                     f_src0[31:SlotW], f_src1[31:SlotW], f_src2[31:SlotW]};
 

@@ -5,17 +5,25 @@
 //
 // A pipeline of Latency = 8 stages (mmf_hls::kDescriptorCheckLatency), one descriptor a cycle,
 // no stall (the program loader never holds it): each descriptor leaves with its status.
-//   1. the fields' own tests (opcode, reserved words, lengths, buffers, mantissa, exponent),
-//      n / 2 and n / Cols rounded up (Cols = Lanes / TileRows, a tile's columns),
+//   1. the fields' own tests (opcode, reserved words, packing, lengths, buffers, mantissa,
+//      exponent), n / 2 and n / Cols rounded up (Cols = Lanes / TileRows, a tile's columns),
 //      rows + Channels - 1
 //   2. addr + words for the five vector-bank ranges   | 2-4. ceil(rows / Channels) as
 //   3. each sum against the bank's size               |      (rows + C - 1) * M >> S, and
-//                                                     |      rows * ceil(n / 2) (mmf_mul_pipe)
-//   5. the weight words the op needs per channel: ceil(ceil(rows / C) / TileRows) row blocks
-//      times ceil(n / Cols) (one DSP), addr0 + rows * ceil(n / 2)
+//                                                     |      rows * ceil(n / 2) (mmf_mul_pipe);
+//                                                     |      with FiveTrit the 1.6-bit beats of
+//                                                     |      a row block (below)
+//   5. the weight units the op needs per channel: ceil(ceil(rows / C) / TileRows) row blocks
+//      times a block's units (one DSP), addr0 + rows * ceil(n / 2)
 //   6. the first weight word + that; the embedding range against the bank's size
 //   7. against the weight channel's size
 //   8. the status: the first failing test in check_descriptor's order
+// A block's units (WeightTile::block_units) are its words, bw = ceil(n / Cols), or for a 1.6-bit
+// BitLinear its beats, ceil(4 bw / 5) = floor(4 (bw + 1) / 5): a multiply by a constant
+// reciprocal of 5 too (mmf_format_pkg::five_trit_mul, exact for bw + 1 < 2^YW5). bw + 1 comes
+// from stage 1 as (n + 2 Cols - 1) / Cols, so no add sits before the multiplier; bw only matters
+// for n <= MaxVector (larger n fail first), so YW5 follows MaxRowWords.
+// tests/rtl/descriptor_check_test.cpp checks the RTL for every n of a MaxVector = 65536 instance.
 // Beside the status it gives floor(rows / C) and rows % C (stages 5-6, from the quotient), which
 // the controller and the prefetcher keep with the descriptor: they then divide by nothing.
 // Dividing by a channel count that is not a power of two (31 on u280) is a multiply by a
@@ -27,6 +35,9 @@ module mmf_descriptor_check #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned WeightChannels = 2,
+  // 1: the channels decode 1.6-bit weights (DeviceLimits::five_trit), so a BitLinear may have
+  // packing PackFiveTrit; 0: any packing but PackTwoBit is a bad field.
+  parameter bit          FiveTrit = 1'b0,
   localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords,
   localparam int unsigned RowsW = $clog2(mmf_format_pkg::MaxRows + 1)
 ) (
@@ -56,6 +67,14 @@ module mmf_descriptor_check #(
   localparam logic [63:0] M = ((64'd1 << S) + 64'(WeightChannels) - 64'd1) / 64'(WeightChannels);
   localparam int unsigned MBits = $clog2(M + 1) < 17 ? 17 : $clog2(M + 1);
   localparam logic [31:0] NoAddress = mmf_format_pkg::NoAddress;
+  // The 1.6-bit beats of a row block (above): bw + 1 <= MaxRowWords + 1 < 2^YW5.
+  localparam int unsigned NW = $clog2(MaxVector + 1);
+  localparam int unsigned MaxRowWords = (MaxVector + (1 << ColsLog2) - 1) >> ColsLog2;
+  localparam int unsigned YW5 = $clog2(MaxRowWords + 2);
+  localparam int unsigned Shift5 = mmf_format_pkg::five_trit_shift(YW5);
+  localparam logic [63:0] M5 = mmf_format_pkg::five_trit_mul(YW5);
+  localparam int unsigned M5Bits = $clog2(M5 + 1);
+  localparam int unsigned A5W = YW5 + 1 < 18 ? 18 : YW5 + 1;  // signed operand, >= 18 bits
 
   if (Lanes != (1 << LanesLog2) || TileRows != (1 << TileRowsLog2) || TileRows > Lanes)
   begin : g_bad_lanes
@@ -66,6 +85,9 @@ module mmf_descriptor_check #(
   end
   if (XBits + 1 > 34 || MBits > 33) begin : g_bad_width
     $error("mmf_descriptor_check: the reciprocal does not fit mmf_mul_pipe");
+  end
+  if (A5W > 35 || M5Bits > 26) begin : g_bad_five
+    $error("mmf_descriptor_check: the reciprocal of 5 does not fit mmf_mul_pipe");
   end
 
   function automatic logic [31:0] word(input logic [DescW-1:0] d, input int unsigned k);
@@ -106,16 +128,25 @@ module mmf_descriptor_check #(
   localparam int unsigned FAddr0None = 12;
   localparam int unsigned FAddr1None = 13;
   localparam int unsigned FGluBad = 14;
-  localparam int unsigned NumFlags = 15;
+  localparam int unsigned FPackingBad = 15;  // packing != 0 where not allowed
+  localparam int unsigned FPacked = 16;      // packing == PackFiveTrit (used when allowed)
+  localparam int unsigned NumFlags = 17;
 
-  logic [31:0] in_op, in_n, in_rows, in_dst, in_exp;
+  logic [31:0] in_op, in_n, in_rows, in_dst, in_exp, in_packing;
   assign in_op = word(in_desc_i, mmf_format_pkg::FieldOpcode);
+  assign in_packing = word(in_desc_i, mmf_format_pkg::FieldPacking);
   assign in_n = word(in_desc_i, mmf_format_pkg::FieldN);
   assign in_rows = word(in_desc_i, mmf_format_pkg::FieldRows);
   assign in_dst = word(in_desc_i, mmf_format_pkg::FieldDst);
   assign in_exp = word(in_desc_i, mmf_format_pkg::FieldExp);
 
   logic [NumFlags-1:0] flags1_q;
+  // The stage-1 flags, delayed to stage 7 (FPacked is read at stage 4, the rest at 8).
+  logic [NumFlags-1:0] flags_q [2:7];
+  always_ff @(posedge clk_i) begin
+    flags_q[2] <= flags1_q;
+    for (int unsigned s = 3; s <= 7; s++) flags_q[s] <= flags_q[s-1];
+  end
   logic [32:0]         norm_words1_q;  // ceil(n / 2)
   logic [32:0]         row_words1_q;   // ceil(n / Cols)
   logic [XBits-1:0]    rows_c1_q;      // rows + C - 1 (rows <= MaxRows)
@@ -137,6 +168,11 @@ module mmf_descriptor_check #(
     flags1_q[FAddr0None] <= word(in_desc_i, mmf_format_pkg::FieldAddr0) == NoAddress;
     flags1_q[FAddr1None] <= word(in_desc_i, mmf_format_pkg::FieldAddr1) == NoAddress;
     flags1_q[FGluBad] <= in_n > MaxVector / 2;  // 2 n > MaxVector
+    // 0 outside a BitLinear; in one, a packing the channels decode.
+    flags1_q[FPackingBad] <= in_packing != mmf_format_pkg::PackTwoBit &&
+                             (in_op != mmf_format_pkg::OpBitLinear ||
+                              in_packing != mmf_format_pkg::PackFiveTrit || !FiveTrit);
+    flags1_q[FPacked] <= in_packing == mmf_format_pkg::PackFiveTrit;
     norm_words1_q <= (33'(in_n) + 33'd1) >> 1;
     row_words1_q <= (33'(in_n) + 33'((1 << ColsLog2) - 1)) >> ColsLog2;
     rows_c1_q <= XBits'(in_rows) + XBits'(WeightChannels - 1);
@@ -194,6 +230,40 @@ module mmf_descriptor_check #(
     row_words_q[4] <= row_words_q[3];
   end
 
+  // ---- Stages 2-4: a row block's units -----------------------------------------------------
+  // n <= MaxVector < 2^17 when they matter, so a block's words fit 17 bits, and so do its beats.
+  logic [16:0] block_units;
+  if (FiveTrit) begin : gen_five_trit
+    // bw + 1 = ceil(n / Cols) + 1 from n's low bits (n <= MaxVector when it matters).
+    logic [YW5-1:0] words_inc1_q;
+    logic signed [A5W+M5Bits-1:0] beats_p;  // (bw + 1) * M5
+    logic [YW5-1:0] beats;
+    always_ff @(posedge clk_i) begin
+      words_inc1_q <= YW5'(((NW + 1)'(in_n[NW-1:0]) + (NW + 1)'(2 * (1 << ColsLog2) - 1)) >>
+                           ColsLog2);
+    end
+    mmf_mul_pipe #(
+      .AWidth(A5W),
+      .BWidth(M5Bits)
+    ) u_div5 (
+      .clk_i,
+      .en_i (1'b1),
+      .a_i  (A5W'(words_inc1_q)),
+      .b_i  (M5Bits'(M5)),
+      .p_o  (beats_p)
+    );
+    assign beats = YW5'(beats_p >>> Shift5);
+    // A mux in front of the stage-5 DSP: the quotient and the words are both registers.
+    assign block_units = flags_q[4][FPacked] ? 17'(beats) : row_words_q[4][16:0];
+    // The product's fraction bits and its top (zero: the quotient is below bw + 1).
+    logic unused_five;
+    assign unused_five = ^beats_p;
+  end else begin : gen_two_bit
+    assign block_units = row_words_q[4][16:0];
+    logic unused_two;
+    assign unused_two = ^flags_q[4][FPacked];
+  end
+
   // ---- Stages 5-7: the weight range and the embedding range ------------------------------
   logic [XBits-1:0] rows_per_channel, blocks_per_channel;
   assign rows_per_channel = XBits'(per_channel_p >>> S);
@@ -204,8 +274,8 @@ module mmf_descriptor_check #(
   logic [48:0] weight_end6_q;
   logic        embed_bad6_q, embed_bad7_q, weight_bad7_q;
   always_ff @(posedge clk_i) begin
-    // n <= MaxVector < 2^17 when this matters, so row_words fits 17 bits: one DSP48E2.
-    weight_need5_q <= 48'(blocks_per_channel) * 48'(row_words_q[4][16:0]);
+    // n <= MaxVector < 2^17 when this matters, so block_units fits 17 bits: one DSP48E2.
+    weight_need5_q <= 48'(blocks_per_channel) * 48'(block_units);
     embed_sum5_q <= 50'(word(desc_q[3], mmf_format_pkg::FieldAddr0)) + 50'(embed_p);
     weight_end6_q <= 49'(word(desc_q[4], mmf_format_pkg::FieldWeight)) + 49'(weight_need5_q);
     embed_bad6_q <= embed_sum5_q > 50'(vec_words_i);
@@ -229,12 +299,9 @@ module mmf_descriptor_check #(
     rows_m_q[8] <= rows_m_q[7];
   end
 
-  // The stage-1 flags and stage-3 range tests, delayed to stage 7.
-  logic [NumFlags-1:0] flags_q [2:7];
+  // The stage-3 range tests, delayed to stage 7.
   logic [Ranges-1:0] range_bad_q [4:7];
   always_ff @(posedge clk_i) begin
-    flags_q[2] <= flags1_q;
-    for (int unsigned s = 3; s <= 7; s++) flags_q[s] <= flags_q[s-1];
     range_bad_q[4] <= range_bad3_q;
     for (int unsigned s = 5; s <= 7; s++) range_bad_q[s] <= range_bad_q[s-1];
   end
@@ -252,7 +319,7 @@ module mmf_descriptor_check #(
     status_d = mmf_format_pkg::StatusOk;
     if (f[FOpBad]) begin
       status_d = mmf_format_pkg::StatusBadOpcode;
-    end else if (f[FReservedBad]) begin
+    end else if (f[FReservedBad] || f[FPackingBad]) begin
       status_d = mmf_format_pkg::StatusBadField;
     end else if (f[FNBad]) begin
       status_d = mmf_format_pkg::StatusBadLength;
@@ -309,5 +376,9 @@ module mmf_descriptor_check #(
   assign out_status_o = status_q;
   assign out_rows_q_o = rows_q_q[8];
   assign out_rows_m_o = rows_m_q[8];
+
+  // FPacked matters at stage 4 only.
+  logic unused_packed;
+  assign unused_packed = f[FPacked];
 
 endmodule

@@ -23,6 +23,9 @@ module mmf_kernel #(
   parameter int unsigned WeightFifoDepth = 256,
   // The weight FIFOs in UltraRAM: 31 x 1 Mbit of FIFO were 92 % of the U280's block RAM.
   parameter logic WeightFifoUltraRam = 1'b0,
+  // 1: the weight channels decode 1.6-bit weights too (accelerator.packings: [2bit, 1.6bit]);
+  // the descriptor check then takes a BitLinear's packing PackFiveTrit.
+  parameter bit FiveTrit = 1'b0,
   localparam int unsigned AddrWidth = 64,
   localparam int unsigned WDataW = 2 * Lanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
@@ -200,6 +203,7 @@ module mmf_kernel #(
   logic                  op_has_rms, op_has_lb;
   logic [RowCountW-1:0]  op_rows, op_rows_q, op_rows_m;
   logic [WordIdxW-1:0]   op_row_words;
+  logic                  op_packed;
   logic [15:0]           op_exp;
   // counters
   logic [31:0]           status;
@@ -212,7 +216,8 @@ module mmf_kernel #(
     .Channels   (Channels),
     .VectorLanes(VectorLanes),
     .MaxVector  (MaxVector),
-    .MaxOps     (MaxOps)
+    .MaxOps     (MaxOps),
+    .FiveTrit   (FiveTrit)
   ) u_controller (
     .clk_i,
     .rst_ni,
@@ -271,6 +276,7 @@ module mmf_kernel #(
     .op_rows_q_o      (op_rows_q),
     .op_rows_m_o      (op_rows_m),
     .op_row_words_o   (op_row_words),
+    .op_packed_o      (op_packed),
     .op_code_beats_o  (op_code_beats),
     .op_mant_o        (op_mant),
     .op_exp_o         (op_exp),
@@ -294,7 +300,8 @@ module mmf_kernel #(
     .Channels   (Channels),
     .VectorLanes(VectorLanes),
     .MaxVector  (MaxVector),
-    .MaxOps     (MaxOps)
+    .MaxOps     (MaxOps),
+    .FiveTrit   (FiveTrit)
   ) u_loader (
     .clk_i,
     .rst_ni,
@@ -428,7 +435,8 @@ module mmf_kernel #(
     .MaxOps            (MaxOps),
     .AddrWidth         (AddrWidth),
     .WeightFifoDepth   (WeightFifoDepth),
-    .WeightFifoUltraRam(WeightFifoUltraRam)
+    .WeightFifoUltraRam(WeightFifoUltraRam),
+    .FiveTrit          (FiveTrit)
   ) u_weights (
     .clk_i,
     .rst_ni,
@@ -449,6 +457,7 @@ module mmf_kernel #(
     .op_rows_q_i    (op_rows_q),
     .op_rows_m_i    (op_rows_m),
     .op_row_words_i (op_row_words),
+    .op_packed_i    (op_packed),
     .op_code_beats_i(op_code_beats),
     .op_mant_i      (op_mant),
     .op_exp_i       (op_exp),

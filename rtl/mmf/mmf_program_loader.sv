@@ -11,6 +11,8 @@ module mmf_program_loader #(
   parameter int unsigned VectorLanes = 4,
   parameter int unsigned MaxVector = 16384,
   parameter int unsigned MaxOps = 512,
+  // 1: the channels decode 1.6-bit weights (mmf_descriptor_check's FiveTrit).
+  parameter bit          FiveTrit = 1'b0,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned OpW = $clog2(MaxOps + 1),
   localparam int unsigned DescWords = mmf_format_pkg::DescriptorWords,
@@ -89,7 +91,8 @@ module mmf_program_loader #(
     .MaxVector     (MaxVector),
     .Lanes         (Lanes),
     .TileRows      (TileRows),
-    .WeightChannels(Channels)
+    .WeightChannels(Channels),
+    .FiveTrit      (FiveTrit)
   ) u_check (
     .clk_i,
     .rst_ni,

@@ -4,7 +4,8 @@
 // every BitLinear's weights into the channels' FIFOs ahead of the controller; a BitLinear's job
 // then takes the norm's codes (regrouped into code words of a tile's columns, each taken by
 // every channel) and its token scale (one rescale job per channel), and gives the results back
-// in row order, VectorLanes a beat.
+// in row order, VectorLanes a beat. Built with FiveTrit, a BitLinear's weights may be 1.6-bit
+// (its descriptor's packing): the prefetcher reads their beats and each channel decodes them.
 module mmf_weight_array #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
@@ -15,6 +16,8 @@ module mmf_weight_array #(
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned WeightFifoDepth = 256,
   parameter logic WeightFifoUltraRam = 1'b0,
+  // 1: the channels decode 1.6-bit weights too (mmf_build_pkg::FiveTrit).
+  parameter bit FiveTrit = 1'b0,
   localparam int unsigned VL = VectorLanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned WDataW = 2 * Lanes,
@@ -50,14 +53,15 @@ module mmf_weight_array #(
 
   // A BitLinear's job, started in one cycle (job_start_i) and pending until every channel,
   // rescale and the gather took their part. The op's fields are stable from its decode to the
-  // end of its last step: rows, rows / Channels and rows % Channels, words per row block, norm
-  // beats (code beats), the tensor constant.
+  // end of its last step: rows, rows / Channels and rows % Channels, words per row block, the
+  // weights' packing (1: 1.6-bit), norm beats (code beats), the tensor constant.
   input  logic                          job_start_i,
   output logic                          job_pending_o,
   input  logic [RowCountW-1:0]          op_rows_i,
   input  logic [RowCountW-1:0]          op_rows_q_i,
   input  logic [RowCountW-1:0]          op_rows_m_i,
   input  logic [WordIdxW-1:0]           op_row_words_i,
+  input  logic                          op_packed_i,
   input  logic [31:0]                   op_code_beats_i,
   input  logic [31:0]                   op_mant_i,
   input  logic [15:0]                   op_exp_i,
@@ -198,7 +202,9 @@ module mmf_weight_array #(
     .TileRows (TileRows),
     .Channels (Channels),
     .MaxOps   (MaxOps),
-    .AddrWidth(AddrWidth)
+    .MaxVector(MaxVector),
+    .AddrWidth(AddrWidth),
+    .FiveTrit (FiveTrit)
   ) u_prefetch (
     .clk_i,
     .rst_ni,
@@ -238,7 +244,8 @@ module mmf_weight_array #(
       .MaxRowWords (MaxRowWords),
       .AddrWidth   (AddrWidth),
       .FifoDepth   (WeightFifoDepth),
-      .FifoUltraRam(WeightFifoUltraRam)
+      .FifoUltraRam(WeightFifoUltraRam),
+      .FiveTrit    (FiveTrit)
     ) u_channel (
       .clk_i,
       .rst_ni,
@@ -250,6 +257,7 @@ module mmf_weight_array #(
       .job_ready_o    (ch_job_ready[c]),
       .job_rows_i     (ch_rows_q[RowCountW*c +: RowCountW]),
       .job_row_words_i(op_row_words_i),
+      .job_packed_i   (op_packed_i),
       .code_valid_i   (code_word_valid && !code_taken_q[c]),
       .code_ready_o   (ch_code_ready[c]),
       .code_data_i    (code_word),

@@ -5,6 +5,10 @@
 // of one BitLinear, laid out contiguously by the host compiler) may be given long before the
 // matching accumulate job, so the weights stream into the read FIFO while the vector units
 // still work on the codes. The FIFO is the only buffer between memory and the accumulator.
+// Built with FiveTrit, the channel also reads 1.6-bit tensors: an unpacker (mmf_weight_unpack)
+// between the FIFO and the accumulator decodes a packed job's row blocks into the 2-bit words
+// the accumulator takes, one a cycle, and passes a 2-bit job through. Without it the FIFO feeds
+// the accumulator directly, as it always did.
 module mmf_weight_channel #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
@@ -13,6 +17,8 @@ module mmf_weight_channel #(
   parameter int unsigned MaxBurst = 64,
   parameter int unsigned FifoDepth = 256,
   parameter logic FifoUltraRam = 1'b0,
+  // 1: the channel decodes 1.6-bit jobs too (mmf_build_pkg::FiveTrit).
+  parameter bit FiveTrit = 1'b0,
   localparam int unsigned DataWidth = 2 * Lanes,
   localparam int unsigned Cols = Lanes / TileRows,
   localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
@@ -21,18 +27,22 @@ module mmf_weight_channel #(
   input  logic                 clk_i,
   input  logic                 rst_ni,
 
-  // Read command: `beats` (>= 1) weight words from byte address `addr`.
+  // Read command: `beats` (>= 1) beats of a weight word's width from byte address `addr` (the
+  // job's words, or its 1.6-bit beats: WeightTile::read_units).
   input  logic                 cmd_valid_i,
   output logic                 cmd_ready_o,
   input  logic [AddrWidth-1:0] cmd_addr_i,
   input  logic [31:0]          cmd_beats_i,
 
-  // Accumulate job: the channel's rows of one BitLinear (may be 0) and words per row block; it
-  // takes ceil(rows / TileRows) * words weight words of the commands' data, in command order.
+  // Accumulate job: the channel's rows of one BitLinear (may be 0), words per row block and
+  // packing (1: 1.6-bit, only with FiveTrit); it takes ceil(rows / TileRows) * words weight
+  // words, decoded from ceil(4 words / 5) beats a row block when packed, of the commands'
+  // data, in command order.
   input  logic                 job_valid_i,
   output logic                 job_ready_o,
   input  logic [RowCountW-1:0] job_rows_i,
   input  logic [WordIdxW-1:0]  job_row_words_i,
+  input  logic                 job_packed_i,
 
   input  logic                 code_valid_i,
   output logic                 code_ready_o,
@@ -56,12 +66,16 @@ module mmf_weight_channel #(
 
   output logic [63:0]          bytes_o,
   output logic                 error_o,
-  // The accumulator waits for a weight word its FIFO does not have (memory-bound cycle).
+  // The accumulator waits for a weight word that has not come (memory-bound cycle): its FIFO,
+  // or with FiveTrit the unpacker, has none for it.
   output logic                 starved_o
 );
 
+  // The read master's beats (weight_*), and the words the accumulator takes (acc_*).
   logic                 weight_valid, weight_ready;
   logic [DataWidth-1:0] weight_data;
+  logic                 acc_valid, acc_ready;
+  logic [DataWidth-1:0] acc_data;
 
   mmf_axi_read_master #(
     .DataWidth(DataWidth),
@@ -98,7 +112,34 @@ module mmf_weight_channel #(
   // the generated C++ small enough to compile in minutes.
   /* verilator no_inline_module */
 
-  assign starved_o = weight_ready && !weight_valid;
+  assign starved_o = acc_ready && !acc_valid;
+
+  if (FiveTrit) begin : gen_unpack
+    mmf_weight_unpack #(
+      .Lanes      (Lanes),
+      .TileRows   (TileRows),
+      .MaxRowWords(MaxRowWords)
+    ) u_unpack (
+      .clk_i,
+      .rst_ni,
+      .job_i          (job_valid_i && job_ready_o),
+      .job_packed_i,
+      .job_rows_i,
+      .job_row_words_i,
+      .in_valid_i     (weight_valid),
+      .in_ready_o     (weight_ready),
+      .in_data_i      (weight_data),
+      .out_valid_o    (acc_valid),
+      .out_ready_i    (acc_ready),
+      .out_data_o     (acc_data)
+    );
+  end else begin : gen_two_bit
+    assign acc_valid = weight_valid;
+    assign weight_ready = acc_ready;
+    assign acc_data = weight_data;
+    logic unused_packed;  // a build without the decoder has no packed job (the check refuses)
+    assign unused_packed = job_packed_i;
+  end
 
   mmf_ternary_acc #(
     .Lanes      (Lanes),
@@ -114,12 +155,18 @@ module mmf_weight_channel #(
     .code_valid_i,
     .code_ready_o,
     .code_data_i,
-    .weight_valid_i (weight_valid),
-    .weight_ready_o (weight_ready),
-    .weight_data_i  (weight_data),
+    .weight_valid_i (acc_valid),
+    .weight_ready_o (acc_ready),
+    .weight_data_i  (acc_data),
     .sum_valid_o,
     .sum_ready_i,
     .sum_data_o
   );
+
+`ifndef SYNTHESIS
+  packed_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      job_valid_i && job_ready_o && job_packed_i |-> FiveTrit)
+    else $error("mmf_weight_channel: a 1.6-bit job for a channel without the decoder");
+`endif
 
 endmodule

@@ -8,12 +8,17 @@
 // weights read for ops that never run would be left in the FIFOs. A launch of several passes
 // (num_tokens) is walked pass after pass: at the program's end the walk starts again at op 0,
 // whose Embed then waits for the controller as any Embed does, as long as no op is bad.
+// A BitLinear's command is the channel's blocks x the units of a block (WeightTile::read_units):
+// its words, or for 1.6-bit weights (FiveTrit builds) ceil(4 words / 5) beats.
 module mmf_weight_prefetch #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
   parameter int unsigned Channels = 2,
   parameter int unsigned MaxOps = 512,
+  parameter int unsigned MaxVector = 16384,
   parameter int unsigned AddrWidth = 64,
+  // 1: a BitLinear's weights may be 1.6-bit (its packing field; mmf_build_pkg::FiveTrit).
+  parameter bit          FiveTrit = 1'b0,
   localparam int unsigned OpW = $clog2(MaxOps + 1),
   localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords,
   localparam int unsigned RowsW = $clog2(mmf_format_pkg::MaxRows + 1),
@@ -53,8 +58,10 @@ module mmf_weight_prefetch #(
   // StRead: the descriptor RAM is read; StLatch: what the decision needs is registered from its
   // answer (compares and counts 7 LUT levels deep into the commands when made in one cycle, in
   // the u280 top); StDecide: the op is skipped, waited on or issued. Two cycles an op more
-  // than the controller's fetch, which the prefetcher's lead absorbs.
-  typedef enum logic [2:0] {StIdle, StRead, StLatch, StDecide, StIssue} state_e;
+  // than the controller's fetch, which the prefetcher's lead absorbs. A 1.6-bit BitLinear takes
+  // two more: StUnits divides its block's words by 5 (ceil(4 words / 5), a multiply by a
+  // constant reciprocal), StBeats multiplies that by its blocks.
+  typedef enum logic [2:0] {StIdle, StRead, StLatch, StUnits, StBeats, StDecide, StIssue} state_e;
   state_e               state_q;
   logic [OpW-1:0]       op_q;
   // The op's place in the launch (pass x num_ops + op_q), against the controller's ops done;
@@ -106,7 +113,48 @@ module mmf_weight_prefetch #(
   assign beats_base = 32'(blocks_base) * row_words;
   assign beats_extra = 32'(blocks_extra) * row_words;
 
-  // The descriptor's decision inputs, registered in StLatch.
+  // A 1.6-bit BitLinear's beats (FiveTrit): its blocks' beats (StBeats) from a block's beats
+  // (StUnits), ceil(4 bw / 5) = floor(4 (bw + 1) / 5) for bw = ceil(n / Cols) words, by the
+  // reciprocal multiply of mmf_format_pkg::five_trit_mul, exact for bw + 1 < 2^YW5: a checked op
+  // has n <= MaxVector.
+  localparam int unsigned NW = $clog2(MaxVector + 1);
+  localparam int unsigned ColsLog2 = $clog2(Cols);
+  localparam int unsigned MaxRowWords = (MaxVector + Cols - 1) / Cols;
+  localparam int unsigned YW5 = $clog2(MaxRowWords + 2);
+  localparam int unsigned Shift5 = mmf_format_pkg::five_trit_shift(YW5);
+  localparam logic [63:0] M5 = mmf_format_pkg::five_trit_mul(YW5);
+  localparam int unsigned M5Bits = $clog2(M5 + 1);
+  logic        five_trit_op;  // the descriptor's packing is PackFiveTrit (only with FiveTrit)
+  logic [31:0] beats5_base, beats5_extra;
+  if (FiveTrit) begin : gen_five_trit
+    logic [YW5-1:0]       words_inc_q;  // bw + 1, from n's low bits: (n + 2 Cols - 1) / Cols
+    logic [YW5-1:0]       units_q;      // a block's beats
+    logic [RowsW-1:0]     blocks_base_q, blocks_extra_q;
+    logic [YW5+M5Bits-1:0] units_p;
+    assign five_trit_op =
+        desc[32*mmf_format_pkg::FieldPacking +: 32] == mmf_format_pkg::PackFiveTrit;
+    assign units_p = (YW5 + M5Bits)'(words_inc_q) * (YW5 + M5Bits)'(M5);
+    always_ff @(posedge clk_i) begin : five_reg
+      if (state_q == StLatch) begin
+        words_inc_q <= YW5'(((NW + 1)'(desc[32*mmf_format_pkg::FieldN +: NW]) +
+                             (NW + 1)'(2 * Cols - 1)) >> ColsLog2);
+        blocks_base_q <= blocks_base;
+        blocks_extra_q <= blocks_extra;
+      end
+      if (state_q == StUnits) units_q <= YW5'(units_p >> Shift5);
+    end
+    assign beats5_base = 32'(blocks_base_q) * 32'(units_q);
+    assign beats5_extra = 32'(blocks_extra_q) * 32'(units_q);
+    logic unused_five;  // the product's fraction bits and its (zero) top
+    assign unused_five = ^units_p;
+  end else begin : gen_two_bit
+    assign five_trit_op = 1'b0;
+    assign beats5_base = '0;
+    assign beats5_extra = '0;
+  end
+
+  // The descriptor's decision inputs, registered in StLatch (a 1.6-bit BitLinear's beats in
+  // StBeats).
   logic                 embed_q, bitlinear_q, has_rows_q;
   logic [Channels-1:0]  extra_row_q;
   logic [31:0]          beats_base_q, beats_extra_q;
@@ -120,6 +168,9 @@ module mmf_weight_prefetch #(
       beats_base_q <= beats_base;
       beats_extra_q <= beats_extra;
       weight_off_q <= AddrWidth'(weight) * WordBytes;
+    end else if (state_q == StBeats) begin
+      beats_base_q <= beats5_base;
+      beats_extra_q <= beats5_extra;
     end
   end
 
@@ -167,7 +218,9 @@ module mmf_weight_prefetch #(
           end
         end
         StRead: state_q <= StLatch;  // the descriptor RAM answers next cycle
-        StLatch: state_q <= StDecide;
+        StLatch: state_q <= five_trit_op ? StUnits : StDecide;
+        StUnits: state_q <= StBeats;
+        StBeats: state_q <= StDecide;
         StDecide: begin
           if (embed_q && ops_done_i <= pos_q) begin
             state_q <= StDecide;       // wait for the controller to get past the Embed

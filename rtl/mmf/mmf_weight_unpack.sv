@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 // Weight unpacker of a weight channel: between the read FIFO and the accumulator, it turns a
 // job's 1.6-bit beats into the 2-bit words the accumulator takes (models/include/mmf/
-// ternary_pack.hpp defines both packings). A 2-bit job passes through untouched.
+// ternary_pack.hpp defines both packings; WeightTile in hls/include/mmf_hls/program_format.hpp
+// the layout). A 2-bit job passes through untouched. Its HLS twin is unpack_weights of
+// hls/include/mmf_hls/weight_unpack.hpp.
 //
-// A 1.6-bit job of W words is the stream of its words' trits (word 0 first, lane 0 first), five
-// trits a byte (byte = sum_k (t_k + 1) 3^k), in ceil(4 W / 5) beats of Lanes / 4 bytes; the
-// last beat's tail is padding. Each byte decodes through a 256-entry table to five 2-bit codes,
-// so a beat is 5 blocks of Lanes / 4 trits and a word 4 such blocks. A buffer of 8 blocks takes
-// a beat's 5 blocks behind what it holds and gives the oldest 4 as a word: one word a cycle
-// while beats come, so the decoded stream (1.25 words a beat) never waits for the buffer. The
-// unpacker takes a beat only while the job needs more blocks than it holds, so it never reads
-// into the next job's beats; after the job's last word it drops the padding left in the buffer.
-// Bytes 243..255 (no packing makes them) decode to zero trits.
+// A 1.6-bit job is ceil(rows / TileRows) row blocks of row_words words each. A row block of W
+// words is the stream of its words' trits (word 0 first, lane 0 first), five trits a byte
+// (byte = sum_k (t_k + 1) 3^k), in ceil(4 W / 5) beats of Lanes / 4 bytes; the last beat's tail
+// is padding, and the next row block starts at a fresh beat. Each byte decodes through a
+// 256-entry table to five 2-bit codes, so a beat is 5 quarters (Lanes / 4 trits each) and a word
+// 4. A buffer of 12 quarters takes each beat behind the quarters it holds and gives the oldest
+// 4 as a word.
+//
+// Row blocks: the unpacker counts the quarters of the row block still to come; a block's last
+// beat brings only those (1 to 5, 5 ceil(4 W / 5) - 4 W = W mod 5 fewer than 5): its padding
+// quarters are written past the ones held but not counted, so the next block's first beat
+// overwrites them and the held quarters are always whole words' worth of the job's trits, with
+// no gap at a block's end. It takes beats only while the job has some left (never one of the
+// next job's) and while it holds at most 7 quarters: then the beat fits whether or not a word
+// leaves in the same cycle, so the FIFO side's ready does not wait on the accumulator's (the
+// channel keeps its 6 LUT levels), and the decoded stream, 1.25 words a beat, keeps one word a
+// cycle across row-block ends while beats come (tests/rtl/weight_unpack_test.cpp measures it
+// for every padding). A word leaving shifts the buffer by 4 quarters: the only step that waits
+// on out_ready_i. The end-of-block and end-of-job tests are registers (last_beat_q,
+// last_block_q), not compares in the handshake's path. Bytes 243..255 (no packing makes them)
+// decode to zero trits.
 module mmf_weight_unpack #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,
@@ -23,8 +37,9 @@ module mmf_weight_unpack #(
   input  logic                 clk_i,
   input  logic                 rst_ni,
 
-  // The accumulator takes a job this cycle (its handshake): its packing and its words,
-  // ceil(rows / TileRows) blocks of row_words (WeightTile::read_words).
+  // The accumulator takes a job this cycle (its handshake): its packing (1: 1.6-bit) and its
+  // words, ceil(rows / TileRows) row blocks of row_words (WeightTile::read_words), which come
+  // from ceil(4 row_words / 5) beats a row block when packed.
   input  logic                 job_i,
   input  logic                 job_packed_i,
   input  logic [RowCountW-1:0] job_rows_i,
@@ -42,9 +57,11 @@ module mmf_weight_unpack #(
 );
 
   localparam int unsigned BeatBytes = Lanes / 4;
-  localparam int unsigned BlockW = Lanes / 2;  // Lanes / 4 trits, 2 bits each
-  localparam int unsigned Slots = 8;
-  localparam int unsigned TileRowsLog2 = $clog2(TileRows);
+  localparam int unsigned QuarterW = Lanes / 2;  // a quarter word: Lanes / 4 trits, 2 bits each
+  // Quarters held: up to 7 and a beat's 5, so that a beat is taken whenever at most 7 are held,
+  // whether or not a word leaves in the same cycle (the FIFO side never waits on out_ready_i).
+  localparam int unsigned Slots = 12;
+  localparam int unsigned QuarterIdxW = WordIdxW + 2;  // 4 row_words
 
   // Byte -> five 2-bit codes (0b00 zero, 0b01 +1, 0b11 -1), trit k in bits [2k+1:2k].
   function automatic logic [9:0] decode5(input logic [7:0] b);
@@ -296,94 +313,111 @@ module mmf_weight_unpack #(
     endcase
   endfunction
 
-  logic [5*BlockW-1:0] decoded;  // the beat's 5 blocks, trit i in bits [2i+1:2i]
+  logic [5*QuarterW-1:0] decoded;  // the beat's 5 quarters, trit i in bits [2i+1:2i]
   for (genvar j = 0; j < BeatBytes; j++) begin : gen_byte
     assign decoded[10*j +: 10] = decode5(in_data_i[8*j +: 8]);
   end
 
-  logic                 packed_q, active_q;
-  logic [RowCountW-1:0] blocks_left_q;  // row blocks of the job left, the current one included
-  logic [WordIdxW-1:0]  words_left_q;   // words of the current row block left
-  logic [WordIdxW-1:0]  row_words_q;
-  logic [3:0]           count_q;        // blocks held, 0..8
-  logic [Slots*BlockW-1:0] buf_q;       // block s in bits [s*BlockW +: BlockW], oldest first
+  logic                    packed_q;
+  logic                    loading_q;       // beats of the job still to come
+  logic [RowCountW-1:0]    rows_left_q;     // rows of the job left, the loading block's included
+  logic                    last_block_q;    // rows_left_q <= TileRows: the job's last row block
+  logic [QuarterIdxW-1:0]  quarters_left_q; // quarters of the loading row block still to come
+  logic                    last_beat_q;     // quarters_left_q <= 5: the block's last beat
+  logic [QuarterIdxW-1:0]  block_quarters_q;  // 4 row_words: a row block's quarters
+  logic                    one_beat_q;      // row_words == 1: a row block is one beat
+  logic [3:0]              count_q;         // quarters held, 0..12
+  logic [Slots*QuarterW-1:0] buf_q;         // quarter s in bits [s*QuarterW +: QuarterW]
 
-  logic last_word, emit, load;
-  logic [1:0] pos;  // where the beat's first block goes: the blocks held after this cycle's word
-  assign last_word = blocks_left_q == RowCountW'(1) && words_left_q == WordIdxW'(1);
-  assign emit = packed_q && active_q && count_q >= 4'd4 && out_ready_i;
-  // A beat fits behind the blocks left after this cycle's word, and the job needs it: it has a
-  // word left after this cycle's, and fewer than 4 blocks are left (4 per word left > them).
-  assign load = packed_q && active_q && in_valid_i &&
-                (count_q <= 4'd3 || (emit && count_q <= 4'd7 && !last_word));
-  assign pos = emit ? 2'(count_q - 4'd4) : 2'(count_q);
+  // This cycle: a word leaves (emit); a beat comes in (load), with its quarters that are the
+  // block's (added: all 5, or the last beat's quarters_left_q, its padding not counted).
+  logic       emit, load;
+  logic [2:0] added;
+  assign emit = packed_q && count_q >= 4'd4 && out_ready_i;
+  assign load = packed_q && loading_q && count_q <= 4'd7 && in_valid_i;
+  assign added = last_beat_q ? 3'(quarters_left_q) : 3'd5;
 
-  assign in_ready_o = packed_q ? active_q && (count_q <= 4'd3 ||
-                                              (emit && count_q <= 4'd7 && !last_word))
-                               : out_ready_i;
-  assign out_valid_o = packed_q ? active_q && count_q >= 4'd4 : in_valid_i;
+  assign in_ready_o = packed_q ? loading_q && count_q <= 4'd7 : out_ready_i;
+  assign out_valid_o = packed_q ? count_q >= 4'd4 : in_valid_i;
   assign out_data_o = packed_q ? buf_q[0 +: DataWidth] : in_data_i;
-
-  logic [RowCountW-1:0] job_blocks;
-  assign job_blocks = (job_rows_i + RowCountW'(TileRows - 1)) >> TileRowsLog2;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       packed_q <= 1'b0;
-      active_q <= 1'b0;
-      blocks_left_q <= '0;
-      words_left_q <= '0;
-      row_words_q <= '0;
+      loading_q <= 1'b0;
+      rows_left_q <= '0;
+      last_block_q <= 1'b0;
+      quarters_left_q <= '0;
+      last_beat_q <= 1'b0;
+      block_quarters_q <= '0;
+      one_beat_q <= 1'b0;
       count_q <= '0;
     end else if (job_i) begin
       packed_q <= job_packed_i;
-      active_q <= job_packed_i && job_blocks != '0 && job_row_words_i != '0;
-      blocks_left_q <= job_blocks;
-      words_left_q <= job_row_words_i;
-      row_words_q <= job_row_words_i;
+      loading_q <= job_packed_i && job_rows_i != '0 && job_row_words_i != '0;
+      rows_left_q <= job_rows_i;
+      last_block_q <= job_rows_i <= RowCountW'(TileRows);
+      quarters_left_q <= QuarterIdxW'(job_row_words_i) << 2;
+      last_beat_q <= job_row_words_i == WordIdxW'(1);
+      block_quarters_q <= QuarterIdxW'(job_row_words_i) << 2;
+      one_beat_q <= job_row_words_i == WordIdxW'(1);
       count_q <= '0;
     end else begin
-      if (emit) begin
-        if (last_word) begin
-          active_q <= 1'b0;
-        end else if (words_left_q == WordIdxW'(1)) begin
-          blocks_left_q <= blocks_left_q - 1'b1;
-          words_left_q <= row_words_q;
-        end else begin
-          words_left_q <= words_left_q - 1'b1;
+      if (load) begin
+        if (!last_beat_q) begin
+          quarters_left_q <= quarters_left_q - QuarterIdxW'(5);
+          last_beat_q <= quarters_left_q <= QuarterIdxW'(10);
+        end else if (last_block_q) begin
+          loading_q <= 1'b0;  // the job's last beat
+        end else begin  // the next row block, from the next beat
+          rows_left_q <= rows_left_q - RowCountW'(TileRows);
+          last_block_q <= rows_left_q <= RowCountW'(2 * TileRows);
+          quarters_left_q <= block_quarters_q;
+          last_beat_q <= one_beat_q;
         end
       end
-      // After the last word only padding is left: it is dropped.
-      if (emit && last_word) begin
-        count_q <= '0;
-      end else begin
-        count_q <= count_q - (emit ? 4'd4 : 4'd0) + (load ? 4'd5 : 4'd0);
-      end
+      count_q <= count_q - (emit ? 4'd4 : 4'd0) + (load ? 4'(added) : 4'd0);
     end
   end
 
-  // Data only: no reset (a block is read only below count_q). Slot s keeps its block, takes the
-  // one 4 slots up when a word leaves, or takes block s - pos of the beat; fixed slices chosen
-  // by comparisons, no computed offsets.
-  always_ff @(posedge clk_i) begin
-    for (int unsigned s = 0; s < Slots; s++) begin
-      if (load && s >= 32'(pos) && s < 32'(pos) + 5) begin
-        for (int unsigned p = 0; p < 4; p++) begin
-          if (32'(pos) == p && s >= p && s < p + 5) begin
-            buf_q[s*BlockW +: BlockW] <= decoded[(s-p)*BlockW +: BlockW];
+  // Data only: no reset (a quarter is read only below count_q). The beat goes in at slot
+  // count_q, past the quarters held (its uncounted padding is overwritten by the next beat);
+  // then a word leaving shifts everything down 4 slots. Fixed slices chosen by count_q's value,
+  // no computed offsets; the shift is the only step that waits for out_ready_i.
+  logic [(Slots+4)*QuarterW-1:0] merged;  // the held quarters and the beat, before the shift
+  always_comb begin
+    merged = {{4*QuarterW{1'b0}}, buf_q};
+    if (load) begin
+      for (int unsigned p = 0; p < 8; p++) begin
+        if (count_q[2:0] == 3'(p)) begin
+          for (int unsigned k = 0; k < 5; k++) begin
+            merged[(p+k)*QuarterW +: QuarterW] = decoded[k*QuarterW +: QuarterW];
           end
         end
-      end else if (emit && s + 4 < Slots) begin
-        buf_q[s*BlockW +: BlockW] <= buf_q[(s+4)*BlockW +: BlockW];
       end
     end
+  end
+  always_ff @(posedge clk_i) begin
+    buf_q <= emit ? merged[4*QuarterW +: Slots*QuarterW] : merged[0 +: Slots*QuarterW];
   end
 
 `ifndef SYNTHESIS
-  count_a: assert property (@(posedge clk_i) disable iff (!rst_ni) count_q <= 4'd8)
-    else $error("mmf_weight_unpack: more than 8 blocks held");
-  job_a: assert property (@(posedge clk_i) disable iff (!rst_ni) job_i |-> !active_q)
+  count_a: assert property (@(posedge clk_i) disable iff (!rst_ni) count_q <= 4'(Slots))
+    else $error("mmf_weight_unpack: more than %0d quarters held", Slots);
+  job_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      job_i |-> !loading_q && count_q == '0)
     else $error("mmf_weight_unpack: a job while the last one still has words");
+  // The registered end tests are the counters' compares.
+  last_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      loading_q |-> last_beat_q == (quarters_left_q <= QuarterIdxW'(5)) &&
+                    quarters_left_q != '0 &&
+                    last_block_q == (rows_left_q <= RowCountW'(TileRows)) &&
+                    one_beat_q == (block_quarters_q == QuarterIdxW'(4)))
+    else $error("mmf_weight_unpack: an end-of-block flag disagrees with its counter");
+  // Once the job's beats are in, what is held is whole words (the padding was not counted).
+  whole_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      packed_q && !loading_q |-> count_q[1:0] == 2'd0)
+    else $error("mmf_weight_unpack: a job ended on part of a word");
   // Handshake contract of the word stream: data holds while valid waits for ready.
   out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       packed_q && out_valid_o && !out_ready_i && !job_i |=> out_valid_o && $stable(out_data_o))

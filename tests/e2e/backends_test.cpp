@@ -186,6 +186,37 @@ TEST_P(RtlMatchesCpu, SystemcTimedFormTimesSeveralTokensALaunch) {
                 single["link_cycles_per_token"].get<double>());
 }
 
+// 1.6-bit weights (ci-tiny decodes them in every channel): the image packs five trits a byte
+// and every engine decodes them, so the tokens are the 2-bit image's, bit for bit; fewer weight
+// bytes stream, the same count on every engine; the timed model's cycles stay within the
+// token gate of the RTL's.
+TEST_P(RtlMatchesCpu, OnePointSixBitWeightsGiveTheTwoBitTokensOnEveryEngine) {
+  MMF_SKIP_WITHOUT_VERILATOR();
+  const json two = run("cpu");
+  const json cpu = run("cpu", "--packing 1.6bit");
+  MMF_EXPECT_EQ(cpu["token_ids"], two["token_ids"]);
+  const uint64_t bytes = cpu["counters"]["weight_bytes"].get<uint64_t>();
+  MMF_EXPECT_LT(bytes, two["counters"]["weight_bytes"].get<uint64_t>());
+  MMF_EXPECT_GT(bytes, two["counters"]["weight_bytes"].get<uint64_t>() * 4 / 5);
+  json rtl;
+  for (const char* backend : {"csim", "verilator"}) {
+    const json j = run(backend, "--packing 1.6bit");
+    MMF_EXPECT_EQ(j["token_ids"], two["token_ids"]) << backend;
+    MMF_EXPECT_EQ(j["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]) << backend;
+    MMF_EXPECT_EQ(j["counters"]["ternary_ops"], cpu["counters"]["ternary_ops"]) << backend;
+    if (std::string(backend) == "verilator") rtl = j;
+  }
+  if (!host::backend_available("systemc")) {
+    GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
+  }
+  const json platform = run("systemc", "--packing 1.6bit");
+  MMF_EXPECT_EQ(platform["counters"]["weight_bytes"], cpu["counters"]["weight_bytes"]);
+  const double per_token = rtl["cycles_per_token"].get<double>();
+  const double timed =
+      platform["cycles_per_token"].get<double>() - platform["link_cycles_per_token"].get<double>();
+  MMF_EXPECT_NEAR(timed, per_token, kTimedTokenGate * per_token);
+}
+
 const BackendCase kTiny{"tiny", "tiny", "ci-tiny", "The meaning of life is", 12};
 const BackendCase kRandomTiny{"random_tiny", "random:tiny", "ci-tiny", "Hello", 6};
 const BackendCase kRandomRagged{"random_ragged", "random:@ragged", "ci-tiny", "Hi there", 6};

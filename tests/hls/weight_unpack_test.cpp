@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HLS weight unpacker against the models library's packings (ternary_pack.hpp, the one
-// definition): a job's trits packed five to a byte come out as the same trits' 2-bit words, for
-// every padding of the last beat (0 to 4 blocks) and over the test lane counts; every beat of
-// the job is read and none past it; a 2-bit job passes through; the decode table is the
-// library's unpacking of every valid byte.
+// definition): a job's row blocks, each packed five trits to a byte from a fresh beat
+// (WeightTile in program_format.hpp), come out as the same trits' 2-bit words, for every
+// padding of a row block's last beat (0 to 4 quarters) at the end of one row block and of
+// several, over the test lane counts; every beat of the job is read and none past it; a 2-bit
+// job passes through; the decode table is the library's unpacking of every valid byte.
 #include "mmf_hls/weight_unpack.hpp"
 
 #include "common/checks.hpp"
@@ -19,33 +20,36 @@ typename Cfg::weight_word_t word_of(const uint8_t* bytes) {
   return w;
 }
 
+// A job of `blocks` row blocks of `row_words` words of random trits, through unpack_weights.
 template <class Cfg>
-void check_job(uint64_t words, bool packed, std::mt19937& rng) {
+void check_job(uint64_t blocks, uint32_t row_words, bool packed, std::mt19937& rng) {
   const size_t lanes = Cfg::lanes, word_bytes = lanes / 4;
-  std::vector<int8_t> trits(words * lanes);
-  for (int8_t& t : trits) t = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
   hls::stream<typename Cfg::weight_word_t> in, out;
   std::vector<uint8_t> bytes(word_bytes);
   std::vector<typename Cfg::weight_word_t> expected;
-  for (uint64_t w = 0; w < words; ++w) {
-    pack_row(&trits[w * lanes], lanes, Packing::two_bit, bytes.data());
-    expected.push_back(word_of<Cfg>(bytes.data()));
-  }
-  const uint64_t beats = packed ? mmf_hls::five_trit_beats(words) : words;
-  if (packed) {
-    std::vector<uint8_t> stream(beats * word_bytes, 0);
-    pack_row(trits.data(), trits.size(), Packing::five_trit, stream.data());
-    for (uint64_t b = 0; b < beats; ++b) in.write(word_of<Cfg>(&stream[b * word_bytes]));
-  } else {
-    for (const auto& w : expected) in.write(w);
+  for (uint64_t b = 0; b < blocks; ++b) {
+    std::vector<int8_t> trits(size_t{row_words} * lanes);
+    for (int8_t& t : trits) t = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+    for (uint32_t w = 0; w < row_words; ++w) {
+      pack_row(&trits[w * lanes], lanes, Packing::two_bit, bytes.data());
+      expected.push_back(word_of<Cfg>(bytes.data()));
+      if (!packed) in.write(expected.back());
+    }
+    if (packed) {  // the row block from a fresh beat, its last beat padded
+      const uint64_t beats = mmf_hls::WeightTile::five_trit_beats(row_words);
+      std::vector<uint8_t> stream(beats * word_bytes, 0);
+      pack_row(trits.data(), trits.size(), Packing::five_trit, stream.data());
+      for (uint64_t k = 0; k < beats; ++k) in.write(word_of<Cfg>(&stream[k * word_bytes]));
+    }
   }
   std::vector<uint8_t> marker(word_bytes, 0xFF);
   in.write(word_of<Cfg>(marker.data()));  // the next job's first beat: must stay unread
-  mmf_hls::unpack_weights<Cfg>(in, words, packed, out);
-  MMF_EXPECT_EQ(in.size(), size_t{1}) << words << " words: beats read past the job";
-  MMF_ASSERT_EQ(out.size(), static_cast<size_t>(words));
-  for (uint64_t w = 0; w < words; ++w) {
-    MMF_EXPECT_TRUE(out.read() == expected[w]) << "word " << w << " of " << words;
+  mmf_hls::unpack_weights<Cfg>(in, blocks, row_words, packed, out);
+  const std::string job = std::to_string(blocks) + " x " + std::to_string(row_words) + " words";
+  MMF_EXPECT_EQ(in.size(), size_t{1}) << job << ": beats read past the job";
+  MMF_ASSERT_EQ(out.size(), expected.size()) << job;
+  for (size_t w = 0; w < expected.size(); ++w) {
+    MMF_EXPECT_TRUE(out.read() == expected[w]) << "word " << w << " of " << job;
   }
 }
 
@@ -55,9 +59,18 @@ TEST_P(WeightUnpackHls, MatchesTheLibrarysPackings) {
   with_config(GetParam(), [](auto cfg) {
     using Cfg = decltype(cfg);
     std::mt19937 rng(static_cast<uint32_t>(Cfg::lanes));
-    for (uint64_t words = 1; words <= 12; ++words) check_job<Cfg>(words, true, rng);
-    check_job<Cfg>(97, true, rng);
-    check_job<Cfg>(7, false, rng);
+    // Row words 1..12: every padding (row_words mod 5 quarters) at the end of one row block,
+    // and of each of 3 and 7 row blocks.
+    for (uint64_t blocks : {1, 3, 7}) {
+      for (uint32_t row_words = 1; row_words <= 12; ++row_words) {
+        check_job<Cfg>(blocks, row_words, true, rng);
+      }
+    }
+    check_job<Cfg>(1, 97, true, rng);
+    check_job<Cfg>(4, 33, true, rng);
+    check_job<Cfg>(0, 5, true, rng);  // a channel without rows reads nothing
+    check_job<Cfg>(1, 7, false, rng);
+    check_job<Cfg>(5, 3, false, rng);
   });
 }
 

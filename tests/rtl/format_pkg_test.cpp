@@ -77,7 +77,10 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"FieldWeight", kFieldWeight},
       {"FieldMant", kFieldMant},
       {"FieldExp", kFieldExp},
+      {"FieldPacking", kFieldPacking},
       {"FieldReservedBegin", kFieldReservedBegin},
+      {"PackTwoBit", kPackTwoBit},
+      {"PackFiveTrit", kPackFiveTrit},
       {"NoAddress", kNoAddress},
       {"DstMemory", kDstMemory},
       {"BufX", kBufX},
@@ -136,6 +139,7 @@ TEST(BuildPackage, CarriesTheDescriptorsValues) {
     MMF_EXPECT_EQ(sv.at("VectorLanes"), static_cast<uint64_t>(b.accel.vector_lanes));
     MMF_EXPECT_EQ(sv.at("MaxVector"), static_cast<uint64_t>(b.accel.max_vector));
     MMF_EXPECT_EQ(sv.at("MaxOps"), static_cast<uint64_t>(b.accel.max_ops));
+    MMF_EXPECT_EQ(sv.at("FiveTrit"), uint64_t{b.accel.five_trit}) << name;
     MMF_EXPECT_EQ(sv.at("Fingerprint"), b.fingerprint());
   }
 }

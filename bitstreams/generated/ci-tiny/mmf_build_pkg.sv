@@ -8,6 +8,8 @@ package mmf_build_pkg;
   localparam int unsigned VectorLanes = 4;
   localparam int unsigned MaxVector = 16384;
   localparam int unsigned MaxOps = 512;
+  // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).
+  localparam bit FiveTrit = 1'b1;
   localparam int unsigned ClockKhz = 300000;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.
@@ -17,6 +19,6 @@ package mmf_build_pkg;
   localparam int unsigned WeightFifoDepth = 4096;
   // 1: the weight FIFOs ask for UltraRAM (the part has it).
   localparam int unsigned WeightFifoUltraRam = 1;
-  localparam logic [63:0] Fingerprint = 64'h77018b6615c5c57e;
+  localparam logic [63:0] Fingerprint = 64'h32c4bbaeea6017c0;
 
 endpackage

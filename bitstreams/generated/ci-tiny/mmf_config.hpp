@@ -9,10 +9,11 @@
 namespace mmf_build_ci_tiny {
 
 constexpr char kBuildName[] = "ci-tiny";
-constexpr uint64_t kFingerprint = 0x77018b6615c5c57eull;
+constexpr uint64_t kFingerprint = 0x32c4bbaeea6017c0ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/16, /*WeightChannels=*/2, /*VectorLanes=*/4,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
+                                   /*FiveTrit=*/true>;
 
 }  // namespace mmf_build_ci_tiny

@@ -8,6 +8,8 @@ package mmf_build_pkg;
   localparam int unsigned VectorLanes = 32;
   localparam int unsigned MaxVector = 16384;
   localparam int unsigned MaxOps = 512;
+  // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).
+  localparam bit FiveTrit = 1'b0;
   localparam int unsigned ClockKhz = 60000;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.

@@ -13,6 +13,7 @@ constexpr uint64_t kFingerprint = 0xe1f65ec322987d6eull;
 constexpr double kClockMhz = 60;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/4, /*VectorLanes=*/32,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16,
+                                   /*FiveTrit=*/false>;
 
 }  // namespace mmf_build_d5005

@@ -13,6 +13,7 @@ constexpr uint64_t kFingerprint = 0x81593bd337b27401ull;
 constexpr double kClockMhz = 250;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/64, /*WeightChannels=*/1, /*VectorLanes=*/4,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
+                                   /*FiveTrit=*/false>;
 
 }  // namespace mmf_build_kv260

@@ -103,7 +103,8 @@ module mmf_kv260 (
     .MaxVector         (mmf_build_pkg::MaxVector),
     .MaxOps            (mmf_build_pkg::MaxOps),
     .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),
-    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0)
+    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0),
+    .FiveTrit          (mmf_build_pkg::FiveTrit)
   ) u_kernel (
     .clk_i         (ap_clk),
     .rst_ni        (ap_rst_n),

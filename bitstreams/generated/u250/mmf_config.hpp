@@ -13,6 +13,7 @@ constexpr uint64_t kFingerprint = 0xe5ca6a5e8026adb8ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/4, /*VectorLanes=*/16,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/16,
+                                   /*FiveTrit=*/false>;
 
 }  // namespace mmf_build_u250

@@ -13,6 +13,7 @@ constexpr uint64_t kFingerprint = 0x2b285196bc4d51f9ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,
-                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4>;
+                                   /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
+                                   /*FiveTrit=*/false>;
 
 }  // namespace mmf_build_u55c

@@ -20,10 +20,12 @@ namespace mmf_hls {
 // MaxOps: longest token program.
 // TileRows: rows of the weight tile, so a weight word is TileRows rows x (Lanes / TileRows)
 //           columns (WeightTile in program_format.hpp).
+// FiveTrit: the channels also decode 1.6-bit weights (kPackFiveTrit, weight_unpack.hpp).
 template <int Lanes, int WeightChannels, int VectorLanes, int MaxVector, int MaxOps,
-          int TileRows = 1>
+          int TileRows = 1, bool FiveTrit = false>
 struct AccelTraits {
   static constexpr int lanes = Lanes;
+  static constexpr bool five_trit = FiveTrit;
   static constexpr int tile_rows = TileRows;
   static constexpr int tile_cols = Lanes / TileRows;
   static constexpr int weight_channels = WeightChannels;
@@ -62,7 +64,8 @@ DeviceLimits device_limits(uint64_t vec_words, uint64_t weight_words) {
                       static_cast<uint32_t>(Cfg::tile_rows),
                       static_cast<uint32_t>(Cfg::weight_channels),
                       vec_words,
-                      weight_words};
+                      weight_words,
+                      Cfg::five_trit};
 }
 
 }  // namespace mmf_hls

@@ -108,7 +108,7 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
           detail::load_int16(vec, d[kFieldAddr1], n, w_code, counters);
           const Scaled token_scale =
               norm_quantize<Cfg>(buf[d[kFieldSrc0]], has_rms, w_rms, w_code, n, codes);
-          const MatvecJob job{rows, n, d[kFieldWeight]};
+          const MatvecJob job{rows, n, d[kFieldWeight], d[kFieldPacking]};
           // Codes past n up to the last tile column meet only padding trits; define them anyway.
           for (uint32_t k = n; k < words_per_row<Cfg>(job) * Cfg::tile_cols; ++k) codes[k] = 0;
           const Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
@@ -117,8 +117,10 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
                                buf[to_memory ? 0 : d[kFieldDst]], vec, to_memory, d[kFieldAddr2]);
           if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
           counters.ternary_ops += uint64_t{rows} * n;
-          counters.weight_bytes +=
-              weight_tile_of<Cfg>().total_read_words(rows, n) * (Cfg::weight_word_bits / 8);
+          for (uint32_t c = 0; c < static_cast<uint32_t>(Cfg::weight_channels); ++c) {
+            counters.weight_bytes += weight_tile_of<Cfg>().read_units(rows, n, c, job.packing) *
+                                     (Cfg::weight_word_bits / 8);
+          }
           break;
         }
         case kOpMlgru: {

@@ -14,7 +14,8 @@ namespace mmf_hls {
 // The vector bank ("vec" m_axi bundle) is an array of 32-bit words: program, embedding, norm
 // weights, lower bounds, recurrent state and the token I/O area. Vector addresses in descriptors
 // are word offsets into it. Each weight channel ("w<c>" bundle) is an array of weight words of
-// 2 * lanes bits; weight addresses are weight-word offsets, the same in every channel.
+// 2 * lanes bits; weight addresses are weight-word offsets, the same in every channel. A 1.6-bit
+// tensor's beats are as wide as a word, so its addresses count beats in the same unit.
 constexpr uint32_t kVecWordBytes = 4;
 
 // ---- Op descriptors --------------------------------------------------------------------------
@@ -64,8 +65,16 @@ enum DescriptorField : uint32_t {
   kFieldAddr2 = 9,
   kFieldWeight = 10,
   kFieldMant = 11,
-  kFieldExp = 12,  // int32 stored as its two's complement bits
-  kFieldReservedBegin = 13,
+  kFieldExp = 12,      // int32 stored as its two's complement bits
+  kFieldPacking = 13,  // a BitLinear's WeightPacking; 0 in every other op
+  kFieldReservedBegin = 14,
+};
+
+// How a BitLinear's weights lie in the channels (WeightTile): 2-bit words, or 1.6-bit blocks
+// that the channels decode (DeviceLimits::five_trit) into the same words.
+enum WeightPacking : uint32_t {
+  kPackTwoBit = 0,
+  kPackFiveTrit = 1,
 };
 
 constexpr uint32_t kNoAddress = 0xFFFFFFFFu;
@@ -188,6 +197,7 @@ struct DeviceLimits {
   uint32_t weight_channels;  // weight memory channels
   uint64_t vec_words;        // size of the vector bank in 32-bit words
   uint64_t weight_words;     // size of each weight channel in weight words
+  bool five_trit;            // the channels decode kPackFiveTrit (accelerator.packings)
 };
 
 inline uint64_t ceil_div(uint64_t a, uint64_t b) {
@@ -204,6 +214,10 @@ inline uint64_t ceil_div(uint64_t a, uint64_t b) {
 //     trit (i, k) is lane (i % tile_rows) * cols + k % cols of word
 //     b * block_words() + k / cols, b = i / tile_rows, each lane 2 bits (two_bit), lane 0 lowest.
 //   - Rows past the tensor and columns past n are zero trits.
+//   - kPackFiveTrit: each block is its words' trits (word 0 first, lane 0 first) packed five
+//     to a byte (mmf/ternary_pack.hpp, Packing::five_trit) in block_units() = ceil(4 words / 5)
+//     beats of lanes / 4 bytes; the last beat's tail is zero bytes. Blocks follow each other
+//     beat after beat, so a block's first trit is always a beat's first.
 // With tile_rows = 1 a word is `lanes` consecutive trits of one row.
 struct WeightTile {
   uint32_t lanes;      // trits per weight word: tile_rows * cols
@@ -217,13 +231,27 @@ struct WeightTile {
   }
   uint64_t blocks(uint32_t local_rows) const { return ceil_div(local_rows, tile_rows); }
   uint64_t block_words(uint32_t n) const { return ceil_div(n, cols()); }
+  // Beats of a 1.6-bit block of `words` words (five trits a byte, lanes / 4 bytes a beat).
+  static uint64_t five_trit_beats(uint64_t words) { return (4 * words + 4) / 5; }
+  // Channel units (words, or beats as wide) of one block under `packing`.
+  uint64_t block_units(uint32_t n, uint32_t packing) const {
+    return packing == kPackFiveTrit ? five_trit_beats(block_words(n)) : block_words(n);
+  }
   // Words every channel reserves for the tensor (and the most any channel reads).
   uint64_t channel_words(uint32_t rows, uint32_t n) const {
     return blocks(static_cast<uint32_t>(ceil_div(rows, channels))) * block_words(n);
   }
-  // Words channel c reads: its own blocks only.
+  // The same in channel units under `packing`: what the tensor's weight range spans.
+  uint64_t channel_units(uint32_t rows, uint32_t n, uint32_t packing) const {
+    return blocks(static_cast<uint32_t>(ceil_div(rows, channels))) * block_units(n, packing);
+  }
+  // Words channel c reads: its own blocks only (the words its accumulator takes).
   uint64_t read_words(uint32_t rows, uint32_t n, uint32_t c) const {
     return blocks(channel_rows(rows, c)) * block_words(n);
+  }
+  // Beats channel c reads under `packing` (its memory traffic, in words' bytes).
+  uint64_t read_units(uint32_t rows, uint32_t n, uint32_t c, uint32_t packing) const {
+    return blocks(channel_rows(rows, c)) * block_units(n, packing);
   }
   // Words all channels read together (the weight traffic of the BitLinear).
   uint64_t total_read_words(uint32_t rows, uint32_t n) const {
@@ -286,6 +314,12 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
   for (uint32_t k = kFieldReservedBegin; k < kDescriptorWords; ++k) {
     if (d[k] != 0) return kStatusBadField;
   }
+  // Packing: 0 outside a BitLinear; in one, a packing the channels decode.
+  const uint32_t packing = d[kFieldPacking];
+  if (packing != kPackTwoBit &&
+      (op != kOpBitLinear || packing != kPackFiveTrit || !lim.five_trit)) {
+    return kStatusBadField;
+  }
   const uint32_t n = d[kFieldN];
   const uint32_t rows = d[kFieldRows];
   if (n == 0 || n > lim.max_vector) return kStatusBadLength;
@@ -315,8 +349,8 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
           (to_memory && !vec_range_ok(d[kFieldAddr2], rows, lim))) {
         return kStatusBadVecAddress;
       }
-      const uint64_t words = weight_tile(lim).channel_words(rows, n);
-      if (uint64_t{d[kFieldWeight]} + words > lim.weight_words) return kStatusBadWeightRange;
+      const uint64_t units = weight_tile(lim).channel_units(rows, n, packing);
+      if (uint64_t{d[kFieldWeight]} + units > lim.weight_words) return kStatusBadWeightRange;
       return kStatusOk;
     }
     case kOpMlgru:

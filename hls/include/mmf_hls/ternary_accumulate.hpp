@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "mmf_hls/accel_traits.hpp"
+#include "mmf_hls/weight_unpack.hpp"
 
 namespace mmf_hls {
 
@@ -22,9 +23,10 @@ struct CodeWord {
 
 // One BitLinear's weight geometry (program_format.hpp, kOpBitLinear).
 struct MatvecJob {
-  uint32_t rows;    // output rows, dealt round-robin over the channels
-  uint32_t n;       // input values (trits per row before padding)
-  uint32_t weight;  // first weight word of the tensor in every channel
+  uint32_t rows;     // output rows, dealt round-robin over the channels
+  uint32_t n;        // input values (trits per row before padding)
+  uint32_t weight;   // first weight word of the tensor in every channel
+  uint32_t packing;  // WeightPacking of the tensor (kFieldPacking)
 };
 
 template <class Cfg>
@@ -132,20 +134,28 @@ void load_codes(hls::stream<CodeWord<Cfg>>& codes_in, const MatvecJob& job,
 }
 
 // One channel of a BitLinear: streams the weight blocks of the rows it holds and emits one sum
-// per row. The code copy, the burst reader and the accumulator are one dataflow region.
+// per row. The code copy, the burst reader, the unpacker (a build that decodes 1.6-bit
+// weights) and the accumulator are one dataflow region.
 template <class Cfg>
 void channel_matvec(const typename Cfg::weight_word_t* channel, uint32_t c, const MatvecJob& job,
                     hls::stream<CodeWord<Cfg>>& codes_in, hls::stream<int32_t>& sums) {
 #pragma HLS DATAFLOW
   CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::tile_cols];
-  hls::stream<typename Cfg::weight_word_t> words("weights");
-#pragma HLS STREAM variable = words depth = 64
+  hls::stream<typename Cfg::weight_word_t> beats("beats");
+#pragma HLS STREAM variable = beats depth = 64
   const uint32_t rows = channel_rows<Cfg>(job, c);
   const uint32_t row_words = words_per_row<Cfg>(job);
+  const WeightTile tile = weight_tile_of<Cfg>();
   load_codes<Cfg>(codes_in, job, codes);
-  read_weights<Cfg>(channel, job.weight, weight_tile_of<Cfg>().read_words(job.rows, job.n, c),
-                    words);
-  accumulate_rows<Cfg>(words, codes, rows, row_words, sums);
+  read_weights<Cfg>(channel, job.weight, tile.read_units(job.rows, job.n, c, job.packing), beats);
+  if constexpr (Cfg::five_trit) {
+    hls::stream<typename Cfg::weight_word_t> words("weights");
+#pragma HLS STREAM variable = words depth = 2
+    unpack_weights<Cfg>(beats, tile.blocks(rows), row_words, job.packing == kPackFiveTrit, words);
+    accumulate_rows<Cfg>(words, codes, rows, row_words, sums);
+  } else {
+    accumulate_rows<Cfg>(beats, codes, rows, row_words, sums);
+  }
 }
 
 // Puts the channels' row sums back in row order.

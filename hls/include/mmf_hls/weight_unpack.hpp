@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The weight unpacker of a channel (mirrors rtl/mmf/mmf_weight_unpack.sv): between the burst
 // reader and the accumulator, it turns a job's 1.6-bit beats into the 2-bit words the
-// accumulator takes (models/include/mmf/ternary_pack.hpp defines both packings). A 2-bit job
-// passes through.
+// accumulator takes (models/include/mmf/ternary_pack.hpp defines both packings, WeightTile in
+// program_format.hpp the layout). A 2-bit job passes through.
 //
-// A 1.6-bit job of W words is its words' trits (word 0 first, lane 0 first), five to a byte
-// (byte = sum_k (t_k + 1) 3^k), in ceil(4 W / 5) beats of Lanes / 4 bytes, the last beat's tail
-// padding. A beat decodes to 5 blocks of Lanes / 4 trits and a word is 4 blocks, so word w is
-// blocks (4 w mod 5) .. + 3 of the beat holding its first trit and the next one. Bytes
+// A 1.6-bit job is row blocks of W words. Each row block is its words' trits (word 0 first,
+// lane 0 first), five to a byte (byte = sum_k (t_k + 1) 3^k), in
+// WeightTile::five_trit_beats(W) = ceil(4 W / 5) beats of Lanes / 4 bytes, the last beat's
+// tail padding; the next row block starts at a fresh beat. A beat decodes to 5 quarters of
+// Lanes / 4 trits and a word is 4 quarters, so word w of a row block is quarters
+// (4 w mod 5) .. + 3 of the block's beat holding its first trit and the next one. Bytes
 // 243..255 (no packing makes them) decode to zero trits, as in the RTL.
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <cstdint>
 
 #include "mmf/ternary_pack.hpp"
+#include "mmf_hls/program_format.hpp"
 
 namespace mmf_hls {
 
@@ -43,16 +46,11 @@ struct FiveTritTable {
 };
 inline constexpr FiveTritTable kFiveTritTable{};
 
-// Beats of a 1.6-bit job of `words` words.
-inline uint64_t five_trit_beats(uint64_t words) {
-  return (4 * words + 4) / 5;
-}
-
-// A beat's 5 blocks as 2-bit codes: block b, trit i at blocks[b] bits [2i+1:2i].
+// A beat's 5 quarters as 2-bit codes: quarter b, trit i at quarters[b] bits [2i+1:2i].
 template <class Cfg>
 void decode_beat(const typename Cfg::weight_word_t& beat,
-                 ap_uint<Cfg::weight_word_bits / 4> blocks[5]) {
-  constexpr int kBlockTrits = Cfg::lanes / 4;
+                 ap_uint<Cfg::weight_word_bits / 4> quarters[5]) {
+  constexpr int kQuarterTrits = Cfg::lanes / 4;
   for (int j = 0; j < Cfg::lanes / 4; ++j) {
 #pragma HLS UNROLL
     const uint16_t codes =
@@ -60,58 +58,65 @@ void decode_beat(const typename Cfg::weight_word_t& beat,
     for (int k = 0; k < 5; ++k) {
 #pragma HLS UNROLL
       const int trit = 5 * j + k;  // in the beat
-      blocks[trit / kBlockTrits].range(2 * (trit % kBlockTrits) + 1, 2 * (trit % kBlockTrits)) =
-          (codes >> (2 * k)) & 3u;
+      quarters[trit / kQuarterTrits].range(2 * (trit % kQuarterTrits) + 1,
+                                           2 * (trit % kQuarterTrits)) = (codes >> (2 * k)) & 3u;
     }
   }
 }
 
-// Unpacks one job: `words` 2-bit words to `out`, from `words` beats of `in` (2-bit) or
-// five_trit_beats(words) beats (1.6-bit, `packed`).
+// Unpacks one job of `blocks` row blocks of `row_words` words: blocks * row_words 2-bit words
+// to `out`, from as many beats of `in` (2-bit) or, when `packed` (1.6-bit), from
+// WeightTile::five_trit_beats(row_words) beats a row block. Reads no beat past the job's.
 template <class Cfg>
-void unpack_weights(hls::stream<typename Cfg::weight_word_t>& in, uint64_t words, bool packed,
+void unpack_weights(hls::stream<typename Cfg::weight_word_t>& in, uint64_t blocks,
+                    uint32_t row_words, bool packed,
                     hls::stream<typename Cfg::weight_word_t>& out) {
   if (!packed) {
+    const uint64_t words = blocks * row_words;
     for (uint64_t w = 0; w < words; ++w) {
 #pragma HLS PIPELINE II = 1
       out.write(in.read());
     }
     return;
   }
-  using Block = ap_uint<Cfg::weight_word_bits / 4>;
-  constexpr int kBlockBits = Cfg::weight_word_bits / 4;
-  // Beat `base` decoded in window[0..4], beat base + 1 (once read) in window[5..9].
-  Block window[10];
+  using Quarter = ap_uint<Cfg::weight_word_bits / 4>;
+  constexpr int kQuarterBits = Cfg::weight_word_bits / 4;
+  // Beat `base` of the row block decoded in window[0..4], beat base + 1 (once read) in
+  // window[5..9].
+  Quarter window[10];
 #pragma HLS ARRAY_PARTITION variable = window complete
-  uint64_t base = 0, loaded = 0;
-  for (uint64_t w = 0; w < words; ++w) {
+  for (uint64_t b = 0; b < blocks; ++b) {
+    uint32_t base = 0, loaded = 0;  // beats of this row block: the window's first, those read
+    for (uint32_t w = 0; w < row_words; ++w) {
 #pragma HLS PIPELINE II = 1
-    const uint64_t first = 4 * w / 5;                   // the beat of the word's first trit
-    const int phase = static_cast<int>((4 * w) % 5);    // its first block in that beat
-    const uint64_t need = first + (phase > 1 ? 2 : 1);  // blocks past 4 are in the next beat
-    if (first != base) {  // first == base + 1: the second beat becomes the first
-      for (int b = 0; b < 5; ++b) window[b] = window[5 + b];
-      base = first;
-    }
-    for (; loaded < need; ++loaded) {
-      Block decoded[5];
-#pragma HLS ARRAY_PARTITION variable = decoded complete
-      decode_beat<Cfg>(in.read(), decoded);
-      const int at = loaded == base ? 0 : 5;
-      for (int b = 0; b < 5; ++b) window[at + b] = decoded[b];
-    }
-    typename Cfg::weight_word_t word = 0;
-    for (int b = 0; b < 4; ++b) {
-#pragma HLS UNROLL
-      for (int part = 0; part < kBlockBits; part += 32) {
-        const int hi = part + 31 < kBlockBits ? part + 31 : kBlockBits - 1;
-        word.range(b * kBlockBits + hi, b * kBlockBits + part) = window[phase + b].range(hi, part);
+      const uint32_t first = static_cast<uint32_t>(uint64_t{4} * w / 5);  // beat of its 1st trit
+      const int phase = static_cast<int>((uint64_t{4} * w) % 5);          // its first quarter there
+      const uint32_t need = first + (phase > 1 ? 2 : 1);  // quarters past 4 are in the next beat
+      if (first != base) {  // first == base + 1: the second beat becomes the first
+        for (int q = 0; q < 5; ++q) window[q] = window[5 + q];
+        base = first;
       }
+      for (; loaded < need; ++loaded) {
+        Quarter decoded[5];
+#pragma HLS ARRAY_PARTITION variable = decoded complete
+        decode_beat<Cfg>(in.read(), decoded);
+        const int at = loaded == base ? 0 : 5;
+        for (int q = 0; q < 5; ++q) window[at + q] = decoded[q];
+      }
+      typename Cfg::weight_word_t word = 0;
+      for (int q = 0; q < 4; ++q) {
+#pragma HLS UNROLL
+        for (int part = 0; part < kQuarterBits; part += 32) {
+          const int hi = part + 31 < kQuarterBits ? part + 31 : kQuarterBits - 1;
+          word.range(q * kQuarterBits + hi, q * kQuarterBits + part) =
+              window[phase + q].range(hi, part);
+        }
+      }
+      out.write(word);
     }
-    out.write(word);
+    // The last word's `need` is five_trit_beats(row_words): every beat of the row block was
+    // read, the last one's padding with it, and none of the next row block's.
   }
-  // The last word's `need` is five_trit_beats(words): every beat was read, the last one's
-  // padding blocks with it.
 }
 
 }  // namespace mmf_hls

@@ -51,6 +51,19 @@ class Section {
     }
   }
   bool has(const std::string& key) const { return static_cast<bool>(node_[key]); }
+  // A sequence of names, e.g. [2bit, 1.6bit].
+  std::vector<std::string> names(const std::string& key) const {
+    const YAML::Node list = node_[key];
+    if (!list.IsSequence()) {
+      throw Error(path_ + ": '" + where(key) + "' must be a list, e.g. [2bit, 1.6bit]");
+    }
+    std::vector<std::string> out;
+    for (const auto& item : list) {
+      if (!item.IsScalar()) throw Error(path_ + ": '" + where(key) + "' must list names");
+      out.push_back(item.as<std::string>());
+    }
+    return out;
+  }
   std::string optional_string(const std::string& key) const {
     return node_[key] ? get<std::string>(key) : std::string();
   }
@@ -266,6 +279,8 @@ uint64_t BuildDescriptor::fingerprint() const {
         << accel.clock_mhz << '|' << accel.lanes << '|' << accel.tile_rows << '|'
         << accel.weight_channels << '|' << accel.vector_channel << '|' << accel.vector_lanes << '|'
         << accel.max_vector << '|' << accel.max_ops;
+  // Appended only when set, so that builds without the decoder keep their fingerprints.
+  if (accel.five_trit) canon << "|1.6bit";
   return fnv1a64(canon.str());
 }
 
@@ -316,9 +331,9 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   b.board.memory_timing = memory_timing(board);
   b.board.resources = resources(board, b.board.vendor);
 
-  const Section acc =
-      top.child("accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels",
-                                "vector_channel", "vector_lanes", "max_vector", "max_ops"});
+  const Section acc = top.child(
+      "accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels", "vector_channel",
+                      "vector_lanes", "max_vector", "max_ops", "packings"});
   b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
@@ -363,6 +378,20 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
           path + ": 'accelerator.max_vector' must be a multiple of vector_lanes (" +
               std::to_string(b.accel.vector_lanes) + ")");
   b.accel.max_ops = acc.in_range<int>("max_ops", 1, 1 << 16);
+  // The weight packings the channels take: 2bit always; 1.6bit adds a decoder to each channel
+  // (rtl/mmf/mmf_weight_unpack.sv), in time, energy and resources.
+  if (acc.has("packings")) {
+    bool two_bit = false;
+    for (const auto& name : acc.names("packings")) {
+      require(name == "2bit" || name == "1.6bit",
+              path + ": 'accelerator.packings' lists '" + name + "'; expected 2bit or 1.6bit");
+      two_bit = two_bit || name == "2bit";
+      b.accel.five_trit = b.accel.five_trit || name == "1.6bit";
+    }
+    require(two_bit, path +
+                         ": 'accelerator.packings' must list 2bit (the lm_head and every "
+                         "tensor the compiler keeps at 2 bits)");
+  }
 
   const Section energy = top.child(
       "energy", {"memory_pj_per_bit", "memory_interface_pj_per_bit", "ternary_op_pj",

@@ -47,7 +47,9 @@ std::string config_header(const BuildDescriptor& b) {
     << "using Config = mmf_hls::AccelTraits</*Lanes=*/" << b.accel.lanes << ", /*WeightChannels=*/"
     << b.accel.weight_channels << ", /*VectorLanes=*/" << b.accel.vector_lanes
     << ",\n                                   /*MaxVector=*/" << b.accel.max_vector
-    << ", /*MaxOps=*/" << b.accel.max_ops << ", /*TileRows=*/" << b.accel.tile_rows << ">;\n\n"
+    << ", /*MaxOps=*/" << b.accel.max_ops << ", /*TileRows=*/" << b.accel.tile_rows
+    << ",\n                                   /*FiveTrit=*/"
+    << (b.accel.five_trit ? "true" : "false") << ">;\n\n"
     << "}  // namespace mmf_build_" << b.kernel_name().substr(4) << "\n";
   return s.str();
 }
@@ -190,6 +192,8 @@ std::string sv_package(const BuildDescriptor& b) {
     << "  localparam int unsigned VectorLanes = " << b.accel.vector_lanes << ";\n"
     << "  localparam int unsigned MaxVector = " << b.accel.max_vector << ";\n"
     << "  localparam int unsigned MaxOps = " << b.accel.max_ops << ";\n"
+    << "  // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).\n"
+    << "  localparam bit FiveTrit = 1'b" << (b.accel.five_trit ? 1 : 0) << ";\n"
     << "  localparam int unsigned ClockKhz = " << static_cast<int64_t>(b.accel.clock_mhz * 1000)
     << ";\n\n"
     << "  // Derived: 2 bits per trit on the weight channels' AXI data.\n"

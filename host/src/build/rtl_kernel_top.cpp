@@ -118,7 +118,8 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     << "    .MaxVector         (mmf_build_pkg::MaxVector),\n"
     << "    .MaxOps            (mmf_build_pkg::MaxOps),\n"
     << "    .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),\n"
-    << "    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0)\n"
+    << "    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0),\n"
+    << "    .FiveTrit          (mmf_build_pkg::FiveTrit)\n"
     << "  ) u_kernel (\n"
     << "    .clk_i         (ap_clk),\n"
     << "    .rst_ni        (ap_rst_n),\n";

@@ -59,15 +59,17 @@ class VecBuilder {
 // (WeightTile, program_format.hpp). Without data (a plan) it only advances the cursor.
 class WeightBuilder {
  public:
-  WeightBuilder(const WeightTile& tile, bool with_data) : tile_(tile), with_data_(with_data) {
+  WeightBuilder(const WeightTile& tile, bool with_data, uint32_t packing)
+      : tile_(tile), with_data_(with_data), packing_(packing) {
     if (with_data) images_.resize(tile_.channels);
   }
   uint32_t word_bytes() const { return tile_.lanes / 4; }
+  uint32_t packing() const { return packing_; }
 
   // Returns the first weight word (the same in every channel) of a rows x n tensor; `t` is
   // that tensor, or null in a plan.
   uint32_t put(uint32_t rows, uint32_t n, const TernaryTensor* t) {
-    const uint64_t per_channel = tile_.channel_words(rows, n);
+    const uint64_t per_channel = tile_.channel_units(rows, n, packing_);
     const uint64_t first = cursor_;
     if (first + per_channel > UINT32_MAX) throw Error("device image: weight channel too large");
     cursor_ += per_channel;
@@ -79,29 +81,46 @@ class WeightBuilder {
 
  private:
   // Each tile row of a word is the two_bit packing of `cols` consecutive trits of one row, at
-  // byte (lane / 4) of the word (cols is a multiple of 4).
+  // byte (lane / 4) of the word (cols is a multiple of 4). A 1.6-bit tensor is laid out in
+  // 2-bit words first, then each row block is re-packed into its beats
+  // (words_to_five_trit_block).
   void write(uint64_t first, const TernaryTensor& t) {
     const uint32_t rows = to_u32(t.rows), n = to_u32(t.cols), cols = tile_.cols();
     for (auto& img : images_) img.resize(cursor_ * word_bytes(), 0);
+    const bool five = packing_ == kPackFiveTrit;
+    std::vector<std::vector<uint8_t>> words;
+    if (five)
+      words.assign(tile_.channels,
+                   std::vector<uint8_t>(tile_.channel_words(rows, n) * word_bytes(), 0));
     std::vector<int8_t> trits(n);
     for (uint32_t r = 0; r < rows; ++r) {
       if (!unpack_row(t.row(r), n, t.packing, trits.data())) {
         throw Error("device image: invalid packed byte in a weight row");
       }
       const uint32_t i = r / tile_.channels;
-      uint8_t* channel = images_[r % tile_.channels].data();
+      uint8_t* channel = five ? words[r % tile_.channels].data()
+                              : images_[r % tile_.channels].data() + first * word_bytes();
       for (uint32_t k = 0; k < n; k += cols) {
-        uint8_t* dst =
-            channel + (first + tile_.word_of(i, k, n)) * word_bytes() + tile_.lane_of(i, k) / 4;
+        uint8_t* dst = channel + tile_.word_of(i, k, n) * word_bytes() + tile_.lane_of(i, k) / 4;
         const uint32_t len = std::min(cols, n - k);
         std::memset(dst, 0, cols / 4);
         pack_row(trits.data() + k, len, Packing::two_bit, dst);
+      }
+    }
+    if (!five) return;
+    const uint64_t bw = tile_.block_words(n), bb = tile_.block_units(n, packing_);
+    for (uint32_t c = 0; c < tile_.channels; ++c) {
+      const uint64_t blocks = tile_.blocks(static_cast<uint32_t>(ceil_div(rows, tile_.channels)));
+      for (uint64_t b = 0; b < blocks; ++b) {
+        words_to_five_trit_block(words[c].data() + b * bw * word_bytes(), bw, tile_.lanes,
+                                 images_[c].data() + (first + b * bb) * word_bytes());
       }
     }
   }
 
   WeightTile tile_;
   bool with_data_;
+  uint32_t packing_;
   uint64_t cursor_ = 0;
   std::vector<std::vector<uint8_t>> images_;
 };
@@ -134,6 +153,7 @@ class ProgramBuilder {
     d[kFieldAddr1] = vec_.put_int16(bl ? bl->w_code.data() : nullptr, s.n);
     d[kFieldAddr2] = out_addr;
     d[kFieldWeight] = weights_.put(s.rows, s.n, bl ? bl->weight : nullptr);
+    d[kFieldPacking] = weights_.packing();
     if (bl) {
       d[kFieldMant] = static_cast<uint32_t>(bl->constant.mant);
       d[kFieldExp] = static_cast<uint32_t>(static_cast<int32_t>(bl->constant.exp));
@@ -165,6 +185,46 @@ uint64_t channel_bytes(const BuildDescriptor& b) {
 
 }  // namespace
 
+uint32_t device_packing(Packing packing) {
+  return packing == Packing::five_trit ? kPackFiveTrit : kPackTwoBit;
+}
+
+void check_packing(Packing packing, const BuildDescriptor& b) {
+  if (packing == Packing::five_trit && !b.accel.five_trit) {
+    throw Error("--packing 1.6bit: " + build_where(b, "accelerator.packings") +
+                " decodes 2-bit weights only; a build whose packings list 1.6bit has the "
+                "decoder (ci-tiny; docs/resources.md)");
+  }
+}
+
+void words_to_five_trit_block(const uint8_t* words, uint64_t count, uint32_t lanes,
+                              uint8_t* beats) {
+  const size_t trits = static_cast<size_t>(count) * lanes;
+  std::vector<int8_t> t(trits);
+  if (!unpack_row(words, trits, Packing::two_bit, t.data())) {
+    throw Error("device image: invalid 2-bit code in a weight word (bug)");
+  }
+  const size_t beat_bytes = lanes / 4;
+  std::memset(beats, 0, WeightTile::five_trit_beats(count) * beat_bytes);
+  pack_row(t.data(), trits, Packing::five_trit, beats);
+}
+
+void five_trit_block_to_words(const uint8_t* beats, uint64_t count, uint32_t lanes,
+                              uint8_t* words) {
+  using FiveTrit = PackingTraits<Packing::five_trit>;
+  const size_t trits = static_cast<size_t>(count) * lanes;
+  std::vector<int8_t> t(trits);
+  for (size_t j = 0; j < trits; j += FiveTrit::trits_per_byte) {
+    // As the RTL's decoder: a byte no packing makes (243..255) gives zero trits.
+    int v = beats[j / FiveTrit::trits_per_byte];
+    const bool code = v <= FiveTrit::max_byte;
+    for (size_t k = j; k < std::min(trits, j + FiveTrit::trits_per_byte); ++k, v /= 3) {
+      t[k] = static_cast<int8_t>(code ? v % 3 - 1 : 0);
+    }
+  }
+  pack_row(t.data(), trits, Packing::two_bit, words);
+}
+
 int64_t program_ops(const ModelConfig& config) {
   return kOpsPerLayer * config.num_layers + 3;  // Embed first, lm_head and Argmax last
 }
@@ -176,7 +236,8 @@ mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words
                       static_cast<uint32_t>(b.accel.tile_rows),
                       static_cast<uint32_t>(b.accel.weight_channels),
                       vec_words,
-                      weight_words};
+                      weight_words,
+                      b.accel.five_trit};
 }
 
 mmf_hls::WeightTile weight_tile(const BuildDescriptor& b) {
@@ -333,18 +394,19 @@ void check_shapes(const Model& model, const FixedParams& params) {
 
 }  // namespace
 
-ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b) {
+ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b, Packing packing) {
   check_model_fits(c, b);
   VecBuilder vec(false);
-  WeightBuilder weights(weight_tile(b), false);
+  WeightBuilder weights(weight_tile(b), false, device_packing(packing));
   ProgramPlan plan;
   emit_program(c, nullptr, nullptr, vec, weights, plan);
   return plan;
 }
 
-DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
+DeviceImage compile_model(const Model& model, const BuildDescriptor& b, Packing packing) {
   const ModelConfig& c = model.config;
   check_model_fits(c, b);
+  check_packing(packing, b);
   const FixedParams params = compile_fixed_params(model);
   check_shapes(model, params);
 
@@ -354,8 +416,9 @@ DeviceImage compile_model(const Model& model, const BuildDescriptor& b) {
   img.tile_rows = b.accel.tile_rows;
   img.weight_channels = b.accel.weight_channels;
   img.weight_word_bytes = b.weight_word_bytes();
+  img.packing = packing;
   VecBuilder vec(true);
-  WeightBuilder weights(weight_tile(b), true);
+  WeightBuilder weights(weight_tile(b), true, device_packing(packing));
   ProgramPlan plan;
   const uint32_t header = emit_program(c, &model, &params, vec, weights, plan);
   img.layout = plan.layout;
@@ -423,7 +486,8 @@ const char* status_meaning(uint32_t code) {
     case kStatusBadProgram:
       return "the program does not fit the vector bank or max_ops";
     case kStatusBadField:
-      return "reserved field not zero or mantissa wider than 31 bits";
+      return "reserved field not zero, mantissa wider than 31 bits or exponent out of range, "
+             "or a weight packing the build does not decode";
     default:
       return "unknown status code";
   }

@@ -164,15 +164,25 @@ ResourceCounts parse_stat_text(const std::string& text, const std::string& sourc
 // ---- Units of the kernel ---------------------------------------------------------------------
 
 BuildPackage parse_build_package(const std::string& text, const std::string& source) {
-  // Lines "  localparam int unsigned <Name> = <integer>;"; derived ones written as expressions
-  // (WeightWordBits = 2 * Lanes) and the logic-typed fingerprint are left out.
+  // Lines "  localparam int unsigned <Name> = <integer>;" and the flags "  localparam bit <Name>
+  // = 1'b0;" (or 1'b1) as 0 or 1; derived ones written as expressions (WeightWordBits =
+  // 2 * Lanes) and the logic-typed fingerprint are left out.
   BuildPackage out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     std::istringstream words(line);
     std::string localparam, type, sign, name, eq, value;
-    if (!(words >> localparam >> type >> sign >> name >> eq >> value) ||
-        localparam != "localparam" || type != "int" || sign != "unsigned" || eq != "=") {
+    if (!(words >> localparam >> type)) continue;
+    if (localparam == "localparam" && type == "bit") {
+      std::string rest;
+      if ((words >> name >> eq >> value) && eq == "=" && !(words >> rest) &&
+          (value == "1'b0;" || value == "1'b1;")) {
+        out[name] = value == "1'b1;" ? 1 : 0;
+      }
+      continue;
+    }
+    if (!(words >> sign >> name >> eq >> value) || localparam != "localparam" || type != "int" ||
+        sign != "unsigned" || eq != "=") {
       continue;
     }
     std::string rest;
@@ -211,6 +221,7 @@ SynthParams channel_params(const BuildPackage& p) {
   SynthParams out = weight_params(p);
   out.emplace_back("FifoDepth", need(p, "WeightFifoDepth"));
   out.emplace_back("FifoUltraRam", need(p, "WeightFifoUltraRam"));
+  out.emplace_back("FiveTrit", need(p, "FiveTrit"));
   return out;
 }
 SynthParams vector_params(const BuildPackage& p) {
@@ -226,7 +237,8 @@ SynthParams check_params(const BuildPackage& p) {
   return {{"MaxVector", need(p, "MaxVector")},
           {"Lanes", need(p, "Lanes")},
           {"TileRows", need(p, "TileRows")},
-          {"WeightChannels", need(p, "WeightChannels")}};
+          {"WeightChannels", need(p, "WeightChannels")},
+          {"FiveTrit", need(p, "FiveTrit")}};
 }
 // s_axi_control: the four launch scalars, one pointer per weight channel plus the vector bank,
 // 13 + WeightChannels counters (mmf_kernel's NumCounters).
@@ -253,7 +265,8 @@ SynthParams kernel_params(const BuildPackage& p) {
           {"MaxVector", need(p, "MaxVector")},
           {"MaxOps", need(p, "MaxOps")},
           {"WeightFifoDepth", need(p, "WeightFifoDepth")},
-          {"WeightFifoUltraRam", need(p, "WeightFifoUltraRam")}};
+          {"WeightFifoUltraRam", need(p, "WeightFifoUltraRam")},
+          {"FiveTrit", need(p, "FiveTrit")}};
 }
 
 int64_t none(const BuildPackage&) {
@@ -264,6 +277,10 @@ int64_t one(const BuildPackage&) {
 }
 int64_t per_weight_channel(const BuildPackage& p) {
   return need(p, "WeightChannels");
+}
+// One 1.6-bit unpacker per weight channel in a build that decodes 1.6-bit weights.
+int64_t per_five_trit_channel(const BuildPackage& p) {
+  return need(p, "FiveTrit") != 0 ? need(p, "WeightChannels") : 0;
 }
 
 struct UnitRow {
@@ -278,9 +295,9 @@ struct UnitRow {
 
 // THE unit table, instances as in mmf_kernel's hierarchy (its parts mmf_vector_datapath and
 // mmf_weight_array hold them): one of each vector unit; per weight channel an
-// mmf_weight_channel (its own read master inside) and an mmf_rescale. mmf_row_merge is not in
-// the kernel (mmf_row_gather restores row order there), nor is mmf_weight_unpack yet: 0
-// instances, listed for their size.
+// mmf_weight_channel (its own read master inside, and in a build with FiveTrit its
+// mmf_weight_unpack) and an mmf_rescale. mmf_row_merge is not in the kernel (mmf_row_gather
+// restores row order there): 0 instances, listed for its size.
 // The kernel top is the total whenever rtl/ has its file; without it the total is the sum.
 constexpr UnitRow kUnits[] = {
     {"mmf_ternary_acc", "mmf_ternary_acc", weight_params, per_weight_channel, "mmf_weight_channel",
@@ -295,8 +312,11 @@ constexpr UnitRow kUnits[] = {
     {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false, true},
     {"mmf_rescale", "mmf_rescale", no_params, per_weight_channel, "", false, true},
     {"mmf_row_merge", "mmf_row_merge", merge_params, none, "", false, false},
-    // The 1.6-bit weight unpacker: not in the kernel yet (0 instances), listed for its size.
-    {"mmf_weight_unpack", "mmf_weight_unpack", weight_params, none, "", false, false},
+    // The 1.6-bit weight unpacker, inside each weight channel of a build that decodes 1.6-bit
+    // weights (accelerator.packings lists 1.6bit: FiveTrit), else 0 instances, listed for its
+    // size.
+    {"mmf_weight_unpack", "mmf_weight_unpack", weight_params, per_five_trit_channel,
+     "mmf_weight_channel", false, false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false, true},
     // The greedy sampling unit inside mmf_vector_datapath: the top synthesizes it itself.
     {"mmf_argmax", "mmf_argmax", argmax_params, one, "", false, false},

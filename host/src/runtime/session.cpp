@@ -57,6 +57,19 @@ void check_float_backend(const EngineOptions& options) {
   }
 }
 
+// The packing of the image's weights: --packing itself when the build decodes it. 1.6-bit on a
+// build without the decoder is only modeled, by the systemc backend's timed form, over a
+// 2-bit image; every other engine refuses it (check_packing names the build's key).
+Packing image_packing(const EngineOptions& options, const BuildDescriptor& build) {
+  const Packing p = options.device.channel_packing;
+  if (p == Packing::two_bit || build.accel.five_trit) return p;
+  if (options.backend == "systemc" && options.device.platform_accelerator == "timed") {
+    return Packing::two_bit;
+  }
+  check_packing(p, build);
+  return p;
+}
+
 }  // namespace
 
 void preflight(const std::string& model_spec, const EngineOptions& options) {
@@ -64,6 +77,7 @@ void preflight(const std::string& model_spec, const EngineOptions& options) {
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   // Opening the device checks its options too (--trace, --xclbin and the xclbin itself).
   open_device(options.backend, build, options.device);
+  image_packing(options, build);
   check_model_fits(resolve_config(model_spec), build);
 }
 
@@ -74,8 +88,8 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   std::unique_ptr<Device> device = open_device(options.backend, build, options.device);
-  return std::make_unique<DeviceModel>(
-      std::make_unique<Accelerator>(std::move(device), compile_model(model, build)));
+  return std::make_unique<DeviceModel>(std::make_unique<Accelerator>(
+      std::move(device), compile_model(model, build, image_packing(options, build))));
 }
 
 namespace {

@@ -53,7 +53,7 @@ void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result)
     if (d[kFieldOpcode] == kOpEmbed) last_embed = static_cast<int64_t>(k);
     if (d[kFieldOpcode] != kOpBitLinear) continue;
     for (uint32_t c = 0; c < channels; ++c) {
-      const uint64_t words = tile().read_words(d[kFieldRows], d[kFieldN], c);
+      const uint64_t words = tile().read_units(d[kFieldRows], d[kFieldN], c, d[kFieldPacking]);
       if (words != 0) channels_[c]->jobs.push_back(Job{words, last_embed});
     }
   }
@@ -151,6 +151,8 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
               params_.costs.norm);
   const mmf_hls::WeightTile t = tile();
   const auto row_words = static_cast<uint32_t>(t.block_words(static_cast<uint32_t>(n)));
+  const auto block_beats =
+      static_cast<uint32_t>(t.block_units(static_cast<uint32_t>(n), d[kFieldPacking]));
   const double accumulate_start = clock_.now();
   accumulating_ = 0;
   uint32_t last_block_rows = 0;  // the most rows a channel's last block sends out one a cycle
@@ -164,6 +166,7 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
           std::max(last_block_rows, channel_rows - (channel_rows - 1) / t.tile_rows * t.tile_rows);
     }
     ch.row_words = row_words;
+    ch.block_beats = block_beats;
     ch.code_cycles = static_cast<uint32_t>(n_beats);
     ++accumulating_;
     ch.start.notify(sc_core::SC_ZERO_TIME);
@@ -189,9 +192,11 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
                            params_.vec_timing.latency_cycles;
     if (written > clock_.now()) wait_cycles(written - clock_.now());
   }
-  result_->weight_bytes +=
-      t.total_read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n)) *
-      params_.weight_word_bytes();
+  for (uint32_t c = 0; c < params_.channels; ++c) {
+    result_->weight_bytes +=
+        t.read_units(static_cast<uint32_t>(rows), static_cast<uint32_t>(n), c, d[kFieldPacking]) *
+        params_.weight_word_bytes();
+  }
 }
 
 void TimedAccelerator::controller() {
@@ -319,7 +324,7 @@ void TimedAccelerator::prefetcher(uint32_t c) {
   }
 }
 
-void TimedAccelerator::take(Channel& ch, uint64_t words) {
+void TimedAccelerator::take(Channel& ch, uint64_t words, double cycles_per_beat) {
   while (words > 0) {
     absorb(ch);
     if (ch.fifo == 0) {
@@ -331,7 +336,7 @@ void TimedAccelerator::take(Channel& ch, uint64_t words) {
       continue;
     }
     const uint64_t k = std::min({words, ch.fifo, uint64_t{burst_words_}});
-    wait_cycles(static_cast<double>(k));
+    wait_cycles(static_cast<double>(k) * cycles_per_beat);
     ch.fifo -= k;
     ch.reserved -= k;
     words -= k;
@@ -349,7 +354,9 @@ void TimedAccelerator::accumulator(uint32_t c) {
       // (mmf_ternary_acc: StLoad, StPrime, then StRun).
       wait_cycles(static_cast<double>(ch.code_cycles));
       for (uint64_t r = 0; r < ch.rows; ++r) {  // row blocks
-        take(ch, ch.row_words);
+        // A 1.6-bit block's beats give its words one a cycle (mmf_weight_unpack).
+        take(ch, ch.block_beats,
+             static_cast<double>(ch.row_words) / static_cast<double>(ch.block_beats));
         if (params_.costs.row != 0) wait_cycles(params_.costs.row);
         // A block's row sums leave one a cycle: a block of more rows than words holds the
         // next one back (16-row tiles over short rows, u250). The last block's rows are in

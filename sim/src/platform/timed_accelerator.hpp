@@ -32,7 +32,7 @@ class TimedAccelerator : public sc_core::sc_module {
 
  private:
   struct Job {
-    uint64_t words;   // this channel's words of one BitLinear
+    uint64_t words;   // this channel's beats of one BitLinear (words, or 1.6-bit beats)
     int64_t gate_op;  // prefetch only once the controller has done this op (an Embed); -1: none
   };
   struct Channel {
@@ -46,6 +46,7 @@ class TimedAccelerator : public sc_core::sc_module {
     uint64_t rows = 0;          // row blocks of the job (mmf_hls::WeightTile)
     uint32_t local_rows = 0;    // the channel's rows of the job
     uint32_t row_words = 0, code_cycles = 0;
+    uint32_t block_beats = 0;  // beats of a row block: row_words, or fewer packed (1.6-bit)
   };
 
   mmf_hls::WeightTile tile() const {
@@ -74,8 +75,9 @@ class TimedAccelerator : public sc_core::sc_module {
   double vec_burst(tlm::tlm_command cmd, double at, uint64_t beats);
   // Moves bursts that have arrived into the FIFO.
   void absorb(Channel& ch) const;
-  // Takes `words` from channel c's FIFO at one word a cycle, waiting for data.
-  void take(Channel& ch, uint64_t words);
+  // Takes `beats` from channel c's FIFO at `cycles_per_beat` (one word a cycle: 1 for 2-bit
+  // words, words / beats of a 1.6-bit block), waiting for data.
+  void take(Channel& ch, uint64_t beats, double cycles_per_beat);
   void wait_cycles(double n) { wait(clock_.cycles(n)); }
   void notify_channels();
 

@@ -53,6 +53,70 @@ TEST(DeviceImage, TinyModelLayout) {
   MMF_EXPECT_EQ(img.vec[0], 0x49464D4Du) << "image magic";
 }
 
+// A 1.6-bit image (WeightTile, kPackFiveTrit): every BitLinear says so, each channel row block
+// takes ceil(4 words / 5) beats, and the blocks decode back to the 2-bit image's words.
+TEST(DeviceImage, OnePointSixBitBlocksDecodeToTheTwoBitWords) {
+  const Model model = load_converted(shipped_tiny_model());
+  const BuildDescriptor b = ci_tiny();
+  MMF_ASSERT_TRUE(b.accel.five_trit) << "ci-tiny lists 1.6bit in accelerator.packings";
+  const host::DeviceImage two = host::compile_model(model, b);
+  const host::DeviceImage five = host::compile_model(model, b, Packing::five_trit);
+  MMF_EXPECT_EQ(five.packing, Packing::five_trit);
+  const WeightTile t = host::weight_tile(b);
+  uint64_t beats = 0, checked_blocks = 0;
+  MMF_ASSERT_EQ(five.program.size(), two.program.size());
+  for (size_t k = 0; k < five.program.size(); ++k) {
+    const host::Descriptor& d5 = five.program[k];
+    const host::Descriptor& d2 = two.program[k];
+    if (d5[kFieldOpcode] != kOpBitLinear) {
+      MMF_EXPECT_EQ(d5[kFieldPacking], 0u);
+      continue;
+    }
+    MMF_EXPECT_EQ(d5[kFieldPacking], static_cast<uint32_t>(kPackFiveTrit));
+    MMF_EXPECT_EQ(d2[kFieldPacking], static_cast<uint32_t>(kPackTwoBit));
+    const uint32_t rows = d5[kFieldRows], n = d5[kFieldN];
+    const uint64_t bw = t.block_words(n), bb = t.block_units(n, kPackFiveTrit);
+    MMF_EXPECT_EQ(bb, (4 * bw + 4) / 5);
+    MMF_EXPECT_EQ(d5[kFieldWeight], beats) << "op " << k;
+    beats += t.channel_units(rows, n, kPackFiveTrit);
+    const uint64_t word_bytes = static_cast<uint64_t>(b.weight_word_bytes());
+    std::vector<uint8_t> words(bw * word_bytes);
+    for (uint32_t c = 0; c < t.channels; ++c) {
+      for (uint64_t blk = 0; blk < t.blocks(t.channel_rows(rows, c)); ++blk) {
+        host::five_trit_block_to_words(
+            five.weights[c].data() + (d5[kFieldWeight] + blk * bb) * word_bytes, bw, t.lanes,
+            words.data());
+        const uint8_t* want = two.weights[c].data() + (d2[kFieldWeight] + blk * bw) * word_bytes;
+        MMF_ASSERT_TRUE(std::equal(words.begin(), words.end(), want))
+            << "op " << k << " channel " << c << " block " << blk;
+        ++checked_blocks;
+      }
+    }
+  }
+  MMF_EXPECT_EQ(beats, five.layout.weight_words);
+  MMF_EXPECT_LT(five.layout.weight_words, two.layout.weight_words);
+  MMF_EXPECT_LT(100u, checked_blocks);
+}
+
+// Bytes no packing makes decode to zero trits, as the RTL's decoder does.
+TEST(DeviceImage, FiveTritBytesPastTheCodesDecodeToZero) {
+  const uint32_t lanes = 16;
+  std::vector<uint8_t> beats(lanes / 4, 0xFF), words(lanes / 4, 0xAA);
+  host::five_trit_block_to_words(beats.data(), 1, lanes, words.data());
+  for (uint8_t w : words) MMF_EXPECT_EQ(w, 0u) << "2-bit code 00 is a zero trit";
+  beats.assign(lanes / 4, 242);  // five +1 trits
+  host::five_trit_block_to_words(beats.data(), 1, lanes, words.data());
+  for (uint8_t w : words) MMF_EXPECT_EQ(w, 0x55u) << "four +1 trits (01) a byte";
+}
+
+TEST(DeviceImage, OnePointSixBitOnABuildWithoutTheDecoderIsRefusedNamingTheKey) {
+  const BuildDescriptor u280 = host::load_build_descriptor(host::build_descriptor_path("u280"));
+  MMF_EXPECT_FALSE(u280.accel.five_trit);
+  MMF_EXPECT_ERROR(
+      host::compile_model(load_converted(shipped_tiny_model()), u280, Packing::five_trit),
+      "--packing 1.6bit", "accelerator.packings", "u280");
+}
+
 TEST(DeviceImage, ModelTooLargeForTheBuildIsRejectedNamingTheKey) {
   BuildDescriptor b = ci_tiny();
   b.accel.max_vector = 1024;  // tiny needs 2 x 768
@@ -99,6 +163,24 @@ TEST_F(MalformedProgram, OutOfRangeWeightAddress) {
   patch(1, kFieldWeight, static_cast<uint32_t>(image_.layout.weight_words) - 1);
   MMF_EXPECT_ERROR(host::validate_image(image_, build_), "op 1 (BitLinear)",
                    "weight range runs past the weight channel");
+}
+
+// The packing field: only a BitLinear has one, and only a packing the build decodes.
+TEST_F(MalformedProgram, PackingOutsideABitLinearOrUnknown) {
+  patch(4, kFieldPacking, kPackFiveTrit);  // the MLGRU
+  MMF_EXPECT_ERROR(host::validate_image(image_, build_), "op 4 (MLGRU)");
+  patch(4, kFieldPacking, 0);
+  patch(1, kFieldPacking, 2);
+  MMF_EXPECT_ERROR(host::validate_image(image_, build_), "op 1 (BitLinear)");
+}
+
+TEST_F(MalformedProgram, OnePointSixBitWeightsForABuildWithoutTheDecoder) {
+  patch(1, kFieldPacking, kPackFiveTrit);
+  host::validate_image(image_, build_);  // ci-tiny decodes it (a shorter range, still inside)
+  build_.accel.five_trit = false;
+  image_.identity.build_fingerprint = build_.fingerprint();
+  host::seal_image(image_);
+  MMF_EXPECT_ERROR(host::validate_image(image_, build_), "op 1 (BitLinear)");
 }
 
 TEST_F(MalformedProgram, ProgramAndBankDisagree) {

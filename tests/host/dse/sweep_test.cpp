@@ -64,15 +64,18 @@ TEST_P(Plan, IsTheCompiledProgramWithoutItsConstants) {
 TEST_P(Plan, CountersAreTheKernelsCounters) {
   const Model m = model();
   const host::BuildDescriptor b = build(GetParam().build);
-  host::Accelerator acc(host::open_device("cpu", b), host::compile_model(m, b));
-  acc.step(1);
-  const KernelCounters run = acc.last_counters().kernel;
-  const KernelCounters plan = host::planned_counters(host::plan_program(m.config, b), b,
-                                                     static_cast<uint32_t>(b.weight_word_bytes()));
-  MMF_EXPECT_EQ(plan.ops_done, run.ops_done);
-  MMF_EXPECT_EQ(plan.ternary_ops, run.ternary_ops);
-  MMF_EXPECT_EQ(plan.weight_bytes, run.weight_bytes);
-  MMF_EXPECT_EQ(plan.vector_bytes, run.vector_bytes);
+  // Both packings where the build decodes 1.6-bit (ci-tiny).
+  for (const Packing packing : {Packing::two_bit, Packing::five_trit}) {
+    if (packing == Packing::five_trit && !b.accel.five_trit) continue;
+    host::Accelerator acc(host::open_device("cpu", b), host::compile_model(m, b, packing));
+    acc.step(1);
+    const KernelCounters run = acc.last_counters().kernel;
+    const KernelCounters plan = host::planned_counters(host::plan_program(m.config, b, packing), b);
+    MMF_EXPECT_EQ(plan.ops_done, run.ops_done) << packing_name(packing);
+    MMF_EXPECT_EQ(plan.ternary_ops, run.ternary_ops) << packing_name(packing);
+    MMF_EXPECT_EQ(plan.weight_bytes, run.weight_bytes) << packing_name(packing);
+    MMF_EXPECT_EQ(plan.vector_bytes, run.vector_bytes) << packing_name(packing);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, Plan,
@@ -223,14 +226,33 @@ class SweepResourcesFit : public ::testing::TestWithParam<MeasuredBuild> {};
 
 TEST_P(SweepResourcesFit, GivesTheMeasuredTotalsBack) {
   const MeasuredBuild m = GetParam();
-  const host::ResourceEstimate e =
-      host::estimate_resources(build(m.build), Packing::two_bit, host::FitBudget{});
+  // The runs were of kernels without the 1.6-bit decoders (ci-tiny has them since).
+  host::BuildDescriptor b = build(m.build);
+  b.accel.five_trit = false;
+  const host::ResourceEstimate e = host::estimate_resources(b, Packing::two_bit, host::FitBudget{});
   MMF_EXPECT_NEAR(e.lut, m.lut, 0.01 * m.lut);
   MMF_EXPECT_NEAR(e.ff, m.ff, 0.01 * m.ff);
   MMF_EXPECT_NEAR(e.bram, m.bram36, 0.01 * m.bram36);
   MMF_EXPECT_NEAR(e.uram, m.uram, 0.01 * m.uram + 0.5);
   MMF_EXPECT_NEAR(e.dsp, m.dsp, 0.01 * m.dsp + 3);  // kv260's top has 3 DSPs fewer than ci-tiny's
   MMF_EXPECT_EQ(e.fits, m.fits) << e.limit;         // as `mmf synth` found for each
+}
+
+// A build with the decoders (ci-tiny) carries them whatever the packing of a run; a build
+// without them gets them priced only for a 1.6-bit point. Per channel: the unpacker's measured
+// 625 LUT and 158 FF at 16 lanes (resources.cpp, kUnpack).
+TEST(SweepResources, TheDecodersCountWhereTheBuildHasThemOrThePointAsks) {
+  host::BuildDescriptor b = build("ci-tiny");
+  MMF_ASSERT_TRUE(b.accel.five_trit);
+  const host::ResourceEstimate with = host::estimate_resources(b, Packing::two_bit, {});
+  MMF_EXPECT_NEAR(with.decoder_lut, 2 * 625.0, 1e-9);
+  b.accel.five_trit = false;
+  const host::ResourceEstimate without = host::estimate_resources(b, Packing::two_bit, {});
+  MMF_EXPECT_EQ(without.decoder_lut, 0.0);
+  MMF_EXPECT_NEAR(with.lut - without.lut, 2 * 625.0, 1e-6);
+  MMF_EXPECT_NEAR(with.ff - without.ff, 2 * 158.0, 1e-6);
+  const host::ResourceEstimate point = host::estimate_resources(b, Packing::five_trit, {});
+  MMF_EXPECT_NEAR(point.lut, with.lut, 1e-6);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -260,10 +282,12 @@ TEST(SweepResources, ABuildOverTheBudgetNamesTheResource) {
 }
 
 // A 1.6-bit point pays for its decoder: more LUT than its 2-bit twin on every board, by the
-// decoder's count; its FIFO of packed words is never wider.
+// decoder's count; its FIFO of packed words is never wider. (Each board as a build without the
+// decoders: ci-tiny has them, and then both points carry them.)
 TEST(SweepResources, OnePointSixBitIsChargedItsDecoder) {
   for (const char* board : {"ci-tiny", "kv260", "u250", "u55c", "u280", "d5005"}) {
-    const host::BuildDescriptor b = build(board);
+    host::BuildDescriptor b = build(board);
+    b.accel.five_trit = false;
     const host::ResourceEstimate two = host::estimate_resources(b, Packing::two_bit, {});
     const host::ResourceEstimate five = host::estimate_resources(b, Packing::five_trit, {});
     MMF_EXPECT_EQ(two.decoder_lut, 0.0) << board;

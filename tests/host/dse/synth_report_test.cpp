@@ -220,12 +220,20 @@ TEST(SynthUnits, BuildPackageParameters) {
       "  localparam int unsigned Lanes = 16;\n"
       "  localparam int unsigned WeightChannels = 2;\n"
       "  localparam int unsigned WeightWordBits = 2 * Lanes;\n"
+      "  localparam bit FiveTrit = 1'b1;\n"
+      "  localparam bit Odd = 1'bx;\n"
       "  localparam logic [63:0] Fingerprint = 64'hbdbc818f1a8570e6;\n"
       "endpackage\n",
       "pkg.sv");
-  MMF_EXPECT_EQ(p.size(), 2u);  // expressions and the fingerprint are not integers
+  MMF_EXPECT_EQ(p.size(), 3u);  // expressions, the fingerprint and x are not numbers
   MMF_EXPECT_EQ(p.at("Lanes"), 16);
   MMF_EXPECT_EQ(p.at("WeightChannels"), 2);
+  MMF_EXPECT_EQ(p.at("FiveTrit"), 1);  // a flag is 0 or 1
+  MMF_EXPECT_EQ(host::parse_build_package("  localparam int unsigned A = 1;\n"
+                                          "  localparam bit FiveTrit = 1'b0;\n",
+                                          "pkg.sv")
+                    .at("FiveTrit"),
+                0);
   MMF_EXPECT_ERROR(host::parse_build_package("module m; endmodule\n", "m.sv"), "m.sv");
   // A unit needing a parameter the package lacks names it.
   MMF_EXPECT_ERROR(host::synth_units(p), "no localparam");
@@ -256,20 +264,33 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   const host::SynthParams acc = {{"Lanes", 16}, {"TileRows", 4}, {"MaxRowWords", 4096}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").params, acc);
   MMF_EXPECT_EQ(unit_named(units, "mmf_ternary_acc").within, "mmf_weight_channel");
-  const host::SynthParams channel = {{"Lanes", 16},
-                                     {"TileRows", 4},
-                                     {"MaxRowWords", 4096},
-                                     {"FifoDepth", p.at("WeightFifoDepth")},
-                                     {"FifoUltraRam", 1}};
+  // ci-tiny's channels decode 1.6-bit weights (accelerator.packings: [2bit, 1.6bit]).
+  const host::SynthParams channel = {{"Lanes", 16},         {"TileRows", 4},
+                                     {"MaxRowWords", 4096}, {"FifoDepth", p.at("WeightFifoDepth")},
+                                     {"FifoUltraRam", 1},   {"FiveTrit", 1}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").params, channel);
   // ci-tiny is placed on the U280, which has UltraRAM; a part without it gets block RAM.
   host::BuildDescriptor no_uram = ci_tiny();
   no_uram.board.resources.uram = 0;
-  MMF_EXPECT_EQ(
-      unit_named(host::synth_units(package_of(no_uram)), "mmf_weight_channel").params.back(),
-      (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
+  MMF_EXPECT_EQ(unit_named(host::synth_units(package_of(no_uram)), "mmf_weight_channel").params[4],
+                (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
+  // One unpacker inside each channel, at the accumulator's parameters; none without 1.6-bit.
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").instances, 2);
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").within, "mmf_weight_channel");
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").params,
+                unit_named(units, "mmf_ternary_acc").params);
+  MMF_EXPECT_EQ(unit_named(units, "mmf_descriptor_check").params.back(),
+                (std::pair<std::string, int64_t>{"FiveTrit", 1}));
+  MMF_EXPECT_EQ(unit_named(units, "mmf_kernel").params.back(),
+                (std::pair<std::string, int64_t>{"FiveTrit", 1}));
+  host::BuildDescriptor two_bit = ci_tiny();
+  two_bit.accel.five_trit = false;
+  const auto two_bit_units = host::synth_units(package_of(two_bit));
+  MMF_EXPECT_EQ(unit_named(two_bit_units, "mmf_weight_unpack").instances, 0);
+  MMF_EXPECT_EQ(unit_named(two_bit_units, "mmf_weight_channel").params.back(),
+                (std::pair<std::string, int64_t>{"FiveTrit", 0}));
   const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_norm_quantize").params, vec);
   const host::SynthParams merge = {{"Channels", 2}};

@@ -401,10 +401,13 @@ TEST(EnergyModel, TermsAreCountersTimesTheBuildsCoefficients) {
   for (const auto& c : r.coefficients) MMF_EXPECT_FALSE(c.source.empty()) << c.name;
 }
 
-// A 1.6-bit stream's decoders are cells of the kernel: the fabric term grows by their cells
-// over the same cycles, and nothing else changes.
+// A 1.6-bit stream's decoders are cells of the kernel: on a build without them (ci-tiny less
+// its decoders here) the fabric term grows by their cells over the same cycles, and nothing
+// else changes. A build that has them (ci-tiny as shipped) carries them at either packing.
 TEST(EnergyModel, TheFabricTermCountsTheDecodersOfA16BitStream) {
-  const host::BuildDescriptor b = ci_tiny();
+  const host::BuildDescriptor shipped = ci_tiny();
+  host::BuildDescriptor b = shipped;
+  b.accel.five_trit = false;
   CounterTotals a;
   a.weight_bytes = 1000;
   a.cycles = 100000;
@@ -422,6 +425,9 @@ TEST(EnergyModel, TheFabricTermCountsTheDecodersOfA16BitStream) {
                   added * 100000 * 0.03e-12, 1e-15);
   MMF_EXPECT_EQ(term(five, "memory")->joules, term(two, "memory")->joules);
   MMF_EXPECT_EQ(term(five, "static")->joules, term(two, "static")->joules);
+  MMF_ASSERT_TRUE(shipped.accel.five_trit);
+  const PowerReport with = host::make_energy_model_meter(shipped, "systemc")->end(a, 0.0);
+  MMF_EXPECT_NEAR(term(with, "fabric")->joules, term(five, "fabric")->joules, 1e-18);
 }
 
 TEST(EnergyModel, WithoutCyclesThereIsNoFigure) {

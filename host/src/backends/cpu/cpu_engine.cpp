@@ -70,6 +70,16 @@ void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
       tile.tile_rows == 1
           ? kChunk
           : std::clamp<int64_t>(static_cast<int64_t>(kPlainBytes / stride), 1, kChunk);
+  // A 1.6-bit tensor (kPackFiveTrit): with one tile row a block is a row of five-trit bytes
+  // the kernels take as they are; tiled blocks are decoded to 2-bit words first.
+  const bool five = d[kFieldPacking] == kPackFiveTrit;
+  const uint64_t block_words = tile.block_words(static_cast<uint32_t>(n));
+  const uint64_t block_bytes =
+      tile.block_units(static_cast<uint32_t>(n), d[kFieldPacking]) * j.word_bytes;
+  std::vector<uint8_t> decoded(five && tile.tile_rows > 1
+                                   ? (ceil_div(static_cast<uint64_t>(chunk), tile.tile_rows) + 1) *
+                                         block_words * j.word_bytes
+                                   : 0);
   for (int64_t c = 0; c < channels && c < rows; ++c) {
     const uint8_t* channel = j.launch->weights[c] + d[kFieldWeight] * j.word_bytes;
     const int64_t channel_rows =
@@ -80,8 +90,20 @@ void run_rows(const BitLinearJob& j, int64_t begin, int64_t end) {
     for (int64_t i = first; i < last; i += chunk) {
       const int64_t len = std::min(chunk, last - i);
       if (tile.tile_rows == 1) {
-        const cpu::TernaryRows m{channel, stride, channel_rows, n, Packing::two_bit};
+        const cpu::TernaryRows m{channel, five ? block_bytes : stride, channel_rows, n,
+                                 five ? Packing::five_trit : Packing::two_bit};
         cpu::ternary_matvec(m, *j.codes, i, i + len, acc);
+      } else if (five) {
+        // The blocks holding rows [i, i + len) as 2-bit words, then gathered as below.
+        const int64_t b0 = i / tile.tile_rows, b1 = (i + len - 1) / tile.tile_rows;
+        for (int64_t b = b0; b <= b1; ++b) {
+          five_trit_block_to_words(channel + b * block_bytes, block_words, tile.lanes,
+                                   decoded.data() + (b - b0) * block_words * j.word_bytes);
+        }
+        untile_rows(decoded.data(), tile, static_cast<uint32_t>(n), j.word_bytes,
+                    i - b0 * tile.tile_rows, len, stride, plain);
+        const cpu::TernaryRows m{plain, stride, len, n, Packing::two_bit};
+        cpu::ternary_matvec(m, *j.codes, 0, len, acc);
       } else {
         untile_rows(channel, tile, static_cast<uint32_t>(n), j.word_bytes, i, len, stride, plain);
         const cpu::TernaryRows m{plain, stride, len, n, Packing::two_bit};
@@ -166,7 +188,9 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
   load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
   const fx::Quantized q = quantize(d);
-  prepared_.prepare(isa_, Packing::two_bit, codes_.data(), n);
+  // One tile row and 1.6-bit weights: the kernels read the five-trit rows as they are.
+  const bool five_rows = d[kFieldPacking] == kPackFiveTrit && build_.accel.tile_rows == 1;
+  prepared_.prepare(isa_, five_rows ? Packing::five_trit : Packing::two_bit, codes_.data(), n);
   const bool to_memory = d[kFieldDst] == kDstMemory;
   const WeightTile tile = weight_tile(build_);
   BitLinearJob job{
@@ -184,7 +208,9 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
   if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
   counters.ternary_ops += uint64_t{rows} * n;
-  counters.weight_bytes += tile.total_read_words(rows, n) * word_bytes;
+  uint64_t units = 0;
+  for (uint32_t c = 0; c < channels; ++c) units += tile.read_units(rows, n, c, d[kFieldPacking]);
+  counters.weight_bytes += units * word_bytes;
 }
 
 KernelCounters CpuEngine::run(const HostLaunch& launch) {

@@ -27,10 +27,8 @@ class SystemcDevice final : public HostMemoryDevice {
         packing_(options.channel_packing),
         rtl_(open_rtl(this->build(), options)),
         engine_(this->build(), options),
-        platform_(sim::make_platform(platform_params(
-            this->build(), "--backend systemc",
-            static_cast<uint32_t>(packed_row_bytes(static_cast<size_t>(this->build().accel.lanes),
-                                                   options.channel_packing))))) {}
+        platform_(sim::make_platform(
+            platform_params(this->build(), "--backend systemc", modeled_word_bytes(options)))) {}
   ~SystemcDevice() override { drain(); }
 
   Packing weight_packing() const override { return packing_; }
@@ -114,10 +112,10 @@ class SystemcDevice final : public HostMemoryDevice {
       throw Error("--accelerator: unknown form '" + form +
                   "' of the platform's accelerator (expected timed, rtl or rtl-cpp)");
     }
-    if (o.channel_packing != Packing::two_bit) {
-      throw Error(
-          "--packing 1.6bit: the RTL decodes 2-bit weight words; 1.6-bit is modeled by "
-          "the timed form only (--accelerator timed)");
+    if (o.channel_packing != Packing::two_bit && !b.accel.five_trit) {
+      throw Error("--packing 1.6bit: build '" + b.name + "' (" + b.path +
+                  ": accelerator.packings) decodes 2-bit weights only; its 1.6-bit stream is "
+                  "modeled by the timed form only (--accelerator timed)");
     }
     if (form == "rtl-cpp") return std::make_unique<RtlKernelRun>(b, o, "systemc");
     std::unique_ptr<sim::KernelSim> k =
@@ -131,6 +129,15 @@ class SystemcDevice final : public HostMemoryDevice {
                   "); --accelerator rtl-cpp runs its Verilated C++ model in the platform");
     }
     return std::make_unique<RtlKernelRun>(std::move(k), "systemc");
+  }
+
+  // The bytes of a weight word the timed form streams: 0 (the image's own words and beats, as
+  // its descriptors pack them) unless 1.6-bit is asked of a build without the decoder, which is
+  // modeled over the 2-bit image as words of ceil(lanes / 5) bytes.
+  uint32_t modeled_word_bytes(const DeviceOptions& o) const {
+    if (o.channel_packing == Packing::two_bit || build().accel.five_trit) return 0;
+    return static_cast<uint32_t>(
+        packed_row_bytes(static_cast<size_t>(build().accel.lanes), o.channel_packing));
   }
 
   Packing packing_;                    // of the weight words the platform streams and times

@@ -17,8 +17,7 @@ namespace mmf::host {
 
 using namespace mmf_hls;
 
-KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& b,
-                                uint32_t word_bytes) {
+KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& b) {
   // The counting rules of run_program (hls/include/mmf_hls/controller.hpp), op by op;
   // sweep_test holds them equal to the cpu engine's counters.
   const WeightTile tile = weight_tile(b);
@@ -36,9 +35,11 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
         c.vector_bytes += (d[kFieldAddr0] != kNoAddress ? 2 : 1) * norm;
         if (d[kFieldDst] == kDstMemory) c.vector_bytes += rows * kVecWordBytes;
         c.ternary_ops += rows * n;
-        c.weight_bytes +=
-            tile.total_read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n)) *
-            word_bytes;
+        for (uint32_t ch = 0; ch < tile.channels; ++ch) {
+          c.weight_bytes += tile.read_units(static_cast<uint32_t>(rows), static_cast<uint32_t>(n),
+                                            ch, d[kFieldPacking]) *
+                            static_cast<uint64_t>(b.weight_word_bytes());
+        }
         break;
       }
       case kOpMlgru:
@@ -67,8 +68,10 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
   r.channel_gbps = b.sustained_channel_gbps();
   r.memory_bound = r.stream_gbps > r.channel_gbps;
 #ifdef MMF_HAVE_SYSTEMC
-  const ProgramPlan plan = plan_program(point.config, b);
-  const KernelCounters counters = planned_counters(plan, b, word_bytes);  // a token's
+  // The image as the compiler lays it out in the point's packing (1.6-bit: five trits a byte
+  // in whole beats a row block, WeightTile), timed as the decoding channels take it.
+  const ProgramPlan plan = plan_program(point.config, b, point.packing);
+  const KernelCounters counters = planned_counters(plan, b);  // a token's
   const uint32_t k = point.tokens_per_launch;
   // A steady-state launch: the host writes the token id before it, then reads the token's
   // logits (one token a launch, Accelerator::step) or the launch's picks from the token ring
@@ -83,7 +86,7 @@ PointResult evaluate_point(const SweepPoint& point, const FitBudget& budget) {
       (k == 1 ? uint64_t{plan.layout.vocab} : uint64_t{k}) * sizeof(int32_t);
   const auto start = std::chrono::steady_clock::now();
   const sim::PlatformResult timed =
-      sim::make_platform(platform_params(b, "mmf sweep", word_bytes))->run(launch);
+      sim::make_platform(platform_params(b, "mmf sweep"))->run(launch);
   r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (timed.weight_bytes != counters.weight_bytes * k) {
     throw Error("mmf sweep: point " + std::to_string(point.index) + ": the platform read " +

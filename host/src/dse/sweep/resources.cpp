@@ -84,12 +84,12 @@ const Curve kTopVector = {
 // docs/resources.md, "The sweep's cost model", says what is left to refit.
 
 // The 1.6-bit unpacker of a weight channel against lanes (rtl/mmf/mmf_weight_unpack.sv: a
-// 256-entry decode per byte of a beat and an 8-block buffer), from `mmf synth --build B --unit
-// mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23, RTL of c16cd27). The RTL's FIFO
-// holds the packed beats, lanes / 4 bytes as wide as a 2-bit word. (A 2-bit word needs no
-// unpacker: its fields are the trit codes.)
+// 256-entry decode per byte of a beat and a 12-quarter buffer that restarts at each row block),
+// from `mmf synth --build B --unit mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23,
+// 2026-12-07, the per-block unpacker). The RTL's FIFO holds the packed beats, lanes / 4 bytes as
+// wide as a 2-bit word. (A 2-bit word needs no unpacker: its fields are the trit codes.)
 const Curve kUnpack = {
-    {16, {421, 0, 121, 0, 0, 0}}, {64, {1274, 0, 309, 0, 0, 0}}, {512, {9271, 0, 2095, 0, 0, 0}}};
+    {16, {625, 0, 158, 0, 0, 0}}, {64, {2139, 0, 442, 0, 0, 0}}, {512, {16327, 0, 3124, 0, 0, 0}}};
 
 // A weight FIFO of `words` x `bits` as the RTL asks for it: UltraRAM (4,096 x 72) where the
 // board's part has it (BuildDescriptor::weight_fifo_ultra_ram), else block RAM, as Vivado
@@ -114,7 +114,8 @@ Cost operator+(const Cost& a, const Cost& b) {
 ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
                                     const FitBudget& budget) {
   const double ch = b.accel.weight_channels, lanes = b.accel.lanes, vl = b.accel.vector_lanes;
-  const bool five_trit = packing == Packing::five_trit;
+  // The decoders are there when the stream is 1.6-bit or the build has them anyway.
+  const bool five_trit = packing == Packing::five_trit || b.accel.five_trit;
   const Cost unpack = five_trit ? at(kUnpack, lanes) : Cost{0, 0, 0, 0, 0, 0};
   const double decoder_lut = ch * unpack.lut;
   const Cost per_channel =

@@ -128,9 +128,10 @@ struct DeviceOptions {
   int threads = 1;                  // cpu: matvec threads (the Session's pool when `pool` is set)
   std::string isa = "auto";         // cpu: auto | scalar | avx2 | avx512
   cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
-  // systemc: the packing of the weight words the platform streams and times. five_trit
-  // (1.6-bit) is modeled only: the RTL and HLS kernels decode two_bit, and the data is still
-  // computed from the 2-bit image, so the outputs do not change.
+  // The packing of the weights (--packing). On a build that decodes it (accelerator.packings)
+  // it is the image's own, which every engine runs. five_trit on a build without the decoder
+  // is modeled by the systemc timed form only: it streams and times words of ceil(lanes / 5)
+  // bytes over the 2-bit image (no decoder, no padding), so the outputs do not change.
   Packing channel_packing = Packing::two_bit;
   // systemc: the form of the accelerator inside the platform. "timed": the approximately
   // timed model, the data from the cpu engine (fast); "rtl": the build's Verilated RTL,

@@ -110,6 +110,7 @@ struct AcceleratorSpec {
   int vector_lanes = 0;     // values per cycle in the vector units
   int max_vector = 0;       // values per on-chip vector buffer
   int max_ops = 0;          // longest token program
+  bool five_trit = false;   // the channels also decode 1.6-bit weights (packings: [.., 1.6bit])
 };
 
 // The `energy:` section: coefficients of the energy model of the simulated backends. They

@@ -65,6 +65,7 @@ struct DeviceImage {
   int tile_rows = 1;  // the weight tile the image was laid out for (WeightTile)
   int weight_channels = 0;
   int weight_word_bytes = 0;
+  Packing packing = Packing::two_bit;  // of every BitLinear's weights (kFieldPacking)
   ImageLayout layout;
   std::vector<uint32_t> vec;                  // the vector bank, program included
   std::vector<std::vector<uint8_t>> weights;  // one image per weight channel
@@ -91,7 +92,10 @@ int64_t program_ops(const ModelConfig& config);
 void check_model_fits(const ModelConfig& config, const BuildDescriptor& build);
 
 // Compiles `model` for `build`; validates the result before returning it.
-DeviceImage compile_model(const Model& model, const BuildDescriptor& build);
+// packing: of every BitLinear's weights; five_trit needs a build that decodes it
+// (check_packing).
+DeviceImage compile_model(const Model& model, const BuildDescriptor& build,
+                          Packing packing = Packing::two_bit);
 
 // The layout and token program compile_model gives a model of this shape, every descriptor
 // and address the same, without compiling weights or writing any bank (a BitLinear's
@@ -100,7 +104,21 @@ struct ProgramPlan {
   ImageLayout layout;
   std::vector<Descriptor> program;
 };
-ProgramPlan plan_program(const ModelConfig& config, const BuildDescriptor& build);
+// A plan may name a packing the build does not decode (the sweep prices a build with the
+// decoder): nothing checks the plan's descriptors against the build.
+ProgramPlan plan_program(const ModelConfig& config, const BuildDescriptor& build,
+                         Packing packing = Packing::two_bit);
+
+// The descriptor's kFieldPacking value of a packing.
+uint32_t device_packing(Packing packing);
+// Fails, naming the build's accelerator.packings, unless the build decodes `packing`.
+void check_packing(Packing packing, const BuildDescriptor& build);
+
+// A 1.6-bit row block (WeightTile): `count` 2-bit weight words of `lanes` trits at `words`
+// re-packed into WeightTile::five_trit_beats(count) beats of lanes / 4 bytes at `beats`, the
+// tail zero; and back, a byte no packing makes (243..255) giving zero trits as in the RTL.
+void words_to_five_trit_block(const uint8_t* words, uint64_t count, uint32_t lanes, uint8_t* beats);
+void five_trit_block_to_words(const uint8_t* beats, uint64_t count, uint32_t lanes, uint8_t* words);
 
 // CRC32C of the vector bank's constant contents: every word except the token, the logits, the
 // recurrent state (which the device writes) and the checksum word of the header itself.

@@ -71,19 +71,20 @@ struct ResourceEstimate {
   // lut: CLB LUTs (logic + LUTRAM, as Vivado counts them) or ALMs (Intel, one per LUT);
   // bram: BRAM36 (AMD) or M20K (Intel); uram: URAM288 (0 on Intel).
   double lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
-  double decoder_lut = 0;  // of `lut`: the 1.6-bit decoders (0 for 2-bit)
+  double decoder_lut = 0;  // of `lut`: the 1.6-bit decoders (0 without them)
   // Of the device, with the shell's static share where the board's YAML gives it.
   double lut_share = 0, ff_share = 0, dsp_share = 0, bram_share = 0, uram_share = 0;
   bool fits = false;  // every share within the budget
   std::string limit;  // the first resource over the budget, empty when it fits
 };
+// The 1.6-bit decoders count when `packing` is five_trit or the build has them
+// (accelerator.packings lists 1.6bit).
 ResourceEstimate estimate_resources(const BuildDescriptor& build, Packing packing,
                                     const FitBudget& budget);
 
-// The counters a run of `plan` reports when its weight words take `word_bytes` bytes: what
-// the kernel counts (mmf_hls::run_program), derived from the descriptors alone.
-mmf_hls::KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& build,
-                                         uint32_t word_bytes);
+// The counters a run of `plan` reports: what the kernel counts (mmf_hls::run_program), derived
+// from the descriptors alone (a 1.6-bit BitLinear's weight bytes are its beats').
+mmf_hls::KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& build);
 
 struct PointResult {
   uint64_t kernel_cycles = 0, link_cycles = 0;

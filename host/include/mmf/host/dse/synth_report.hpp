@@ -72,8 +72,9 @@ struct SynthUnit {
 };
 
 // The integer localparams of a build's mmf_build_pkg (Lanes, WeightChannels, VectorLanes,
-// MaxVector, MaxOps, WeightFifoDepth, ...): the RTL parameters of the build, from the one
-// generator. Throws mmf::Error naming `source` when the text has none.
+// MaxVector, MaxOps, WeightFifoDepth, ...) and its bit flags as 0 or 1 (FiveTrit): the RTL
+// parameters of the build, from the one generator. Throws mmf::Error naming `source` when the
+// text has none.
 using BuildPackage = std::map<std::string, int64_t>;
 BuildPackage parse_build_package(const std::string& text, const std::string& source);
 
