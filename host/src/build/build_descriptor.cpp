@@ -388,9 +388,10 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
       two_bit = two_bit || name == "2bit";
       b.accel.five_trit = b.accel.five_trit || name == "1.6bit";
     }
-    require(two_bit, path +
-                         ": 'accelerator.packings' must list 2bit (the lm_head and every "
-                         "tensor the compiler keeps at 2 bits)");
+    require(two_bit,
+            path +
+                ": 'accelerator.packings' must list 2bit: every channel takes 2-bit words, and "
+                "1.6bit adds a decoder in front of them");
   }
 
   const Section energy = top.child(

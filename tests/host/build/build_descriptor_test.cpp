@@ -42,6 +42,12 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   // Weight words are tiles: 4 rows x 128 columns on u280, 4 x 4 on ci-tiny.
   MMF_EXPECT_EQ(u280.accel.tile_rows, 4);
   MMF_EXPECT_EQ(ci.accel.tile_rows, 4);
+  // ci-tiny's channels decode 1.6-bit weights too; u280's would not fit (docs/resources.md).
+  MMF_EXPECT_TRUE(ci.accel.five_trit);
+  MMF_EXPECT_FALSE(u280.accel.five_trit);
+  BuildDescriptor without = ci;
+  without.accel.five_trit = false;
+  MMF_EXPECT_NE(without.fingerprint(), ci.fingerprint()) << "the decoder is part of the kernel";
   // The HBM channel as the kernel sees it: nominal 14.375 GB/s (the 256-bit 450 MHz port gives
   // 14.4), 92.4 % of it sustained (Shuhai's 425 of 460 GB/s), and (138 + 100) ns of latency,
   // 71.4 cycles at 300 MHz, rounded up.
@@ -188,6 +194,18 @@ INSTANTIATE_TEST_SUITE_P(
                       "tile_rows: 8",
                       {"accelerator.tile_rows", "is 8; expected 1 to 4"}},
         BadDescriptor{"tile_rows_zero", "tile_rows: 4", "tile_rows: 0", {"accelerator.tile_rows"}},
+        BadDescriptor{"packing_unknown",
+                      "packings: [2bit, 1.6bit]",
+                      "packings: [2bit, 3bit]",
+                      {"accelerator.packings", "'3bit'", "expected 2bit or 1.6bit"}},
+        BadDescriptor{"packings_without_2bit",
+                      "packings: [2bit, 1.6bit]",
+                      "packings: [1.6bit]",
+                      {"accelerator.packings", "must list 2bit"}},
+        BadDescriptor{"packings_not_a_list",
+                      "packings: [2bit, 1.6bit]",
+                      "packings: 1.6bit",
+                      {"accelerator.packings", "must be a list"}},
         BadDescriptor{"too_many_channels",
                       "weight_channels: 2",
                       "weight_channels: 33",
