@@ -211,7 +211,7 @@ void TimedAccelerator::controller() {
     const StepCosts& cost = params_.costs;
     // The scaled products' pipelines (max tree, shift steps, product stages) beyond the two
     // cycles of the one-cycle form the costs were read with.
-    const double products_fill = scaled_products_fill(params_.vector_lanes) - 2.0;
+    const uint64_t products_fill = scaled_products_fill(params_.vector_lanes) - 2;  // >= 10
     for (const auto& desc : launch.ops_run) {
       const uint32_t* d = desc.data();
       const double op_start = clock_.now() - t0;
