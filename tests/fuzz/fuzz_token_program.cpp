@@ -6,8 +6,9 @@
 // or write outside its banks, and both must report the same status.
 //
 // Input: word 0 is the token id written to the I/O area, word 1 a status value for
-// describe_status, then whole 16-word descriptors (little-endian), at most as many as the
-// compiled program has; they replace it.
+// describe_status, word 2 the launch's passes (LaunchRegs::num_tokens, launch_passes), then
+// whole 16-word descriptors (little-endian), at most as many as the compiled program has; they
+// replace it.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -25,7 +26,13 @@ namespace {
 
 using host::Descriptor;
 
-constexpr size_t kHeaderWords = 2;
+constexpr size_t kHeaderWords = 3;
+
+// The passes of a launch from header word 2: its low 2 bits pick 1, 2 or 3 passes, or (3) the
+// word's upper 30 bits as they are, 0 and past kMaxLaunchTokens included (refused).
+uint32_t launch_passes(uint32_t word) {
+  return (word & 3u) == 3u ? word >> 2 : (word & 3u) + 1;
+}
 
 // The compiled image and one device per backend with it loaded: made once per process.
 struct Rig {
@@ -48,7 +55,7 @@ struct Outcome {
 };
 
 // Runs `program` on a device whose banks hold the image, after restoring its vector bank.
-Outcome run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t token,
+Outcome run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t token, uint32_t passes,
             const std::vector<Descriptor>& program) {
   const host::ImageLayout& lay = r.image.layout;
   std::vector<uint32_t> vec = r.image.vec;
@@ -59,6 +66,7 @@ Outcome run(host::Device& dev, host::LaunchArgs args, const Rig& r, uint32_t tok
   }
   dev.write(args.vec, 0, vec.data(), vec.size() * sizeof(uint32_t));
   args.regs.num_ops = static_cast<uint32_t>(program.size());
+  args.regs.num_tokens = passes;
   dev.start(args);
   // Longer than libFuzzer's -timeout, so that a hang is reported as one, not as an Error.
   dev.wait(std::chrono::minutes(2));
@@ -102,8 +110,9 @@ void fuzz_token_program(const uint8_t* data, size_t size) {
 
   // The two interpreters of the program: same checks, same status, same ops done, and the
   // same vector bank after the run (what the ops stored, bit for bit).
-  const Outcome cpu = run(*r.cpu, r.cpu_args, r, header[0], program);
-  const Outcome csim = run(*r.csim, r.csim_args, r, header[0], program);
+  const uint32_t passes = launch_passes(header[2]);
+  const Outcome cpu = run(*r.cpu, r.cpu_args, r, header[0], passes, program);
+  const Outcome csim = run(*r.csim, r.csim_args, r, header[0], passes, program);
   const mmf_hls::KernelCounters& a = cpu.counters;
   const mmf_hls::KernelCounters& b = csim.counters;
   host::describe_status(a.status, program);

@@ -106,16 +106,26 @@ void build_descriptor_seeds(const fs::path& dir) {
   const size_t at = text.find("lanes: 16");
   if (at == std::string::npos) throw mmf::Error("ci-tiny.yaml: no 'lanes: 16'");
   write_file(dir / "ci-tiny-bad-lanes.yaml", text.replace(at, 9, "lanes: 12"));
+  // Broken: a packing no channel decodes.
+  text = read_file(fs::path(mmf::host::bitstreams_dir()) / "ci-tiny.yaml");
+  const std::string packings = "packings: [2bit, 1.6bit]";
+  const size_t p = text.find(packings);
+  if (p == std::string::npos) throw mmf::Error("ci-tiny.yaml: no '" + packings + "'");
+  write_file(dir / "ci-tiny-bad-packings.yaml",
+             text.replace(p, packings.size(), "packings: [1.6bit, 3bit]"));
 }
 
-// fuzz_token_program's input: token, status, then the descriptors.
-std::string program_bytes(uint32_t token, uint32_t status,
+// fuzz_token_program's input: token, status, passes (its word 2: 0, 1, 2 for 1 to 3 passes),
+// then the descriptors.
+std::string program_bytes(uint32_t token, uint32_t status, uint32_t passes,
                           const std::vector<mmf::host::Descriptor>& program) {
-  std::string out(sizeof(uint32_t) * 2 + program.size() * sizeof(mmf::host::Descriptor), '\0');
+  constexpr size_t kHeader = sizeof(uint32_t) * 3;
+  std::string out(kHeader + program.size() * sizeof(mmf::host::Descriptor), '\0');
   std::memcpy(out.data(), &token, sizeof(token));
   std::memcpy(out.data() + 4, &status, sizeof(status));
+  std::memcpy(out.data() + 8, &passes, sizeof(passes));
   if (!program.empty()) {
-    std::memcpy(out.data() + 8, program.data(), program.size() * sizeof(program[0]));
+    std::memcpy(out.data() + kHeader, program.data(), program.size() * sizeof(program[0]));
   }
   return out;
 }
@@ -124,14 +134,25 @@ void token_program_seeds(const fs::path& dir) {
   const auto build = mmf::host::load_build_descriptor(mmf::host::build_descriptor_path("ci-tiny"));
   const mmf::host::DeviceImage image = mmf::host::compile_model(make_seed_model(1), build);
   std::vector<mmf::host::Descriptor> program = image.program;
-  write_file(dir / "compiled.bin", program_bytes(5, 0, program));
-  write_file(dir / "bad_token.bin", program_bytes(1000, 0x306, program));
-  write_file(dir / "first_ops.bin",
-             program_bytes(
-                 3, 0, std::vector<mmf::host::Descriptor>(program.begin(), program.begin() + 3)));
+  write_file(dir / "compiled.bin", program_bytes(5, 0, 0, program));
+  write_file(dir / "compiled_three_passes.bin", program_bytes(5, 0, 2, program));
+  write_file(dir / "no_passes.bin", program_bytes(5, 0, 3, program));  // 0 passes: refused
+  write_file(dir / "bad_token.bin", program_bytes(1000, 0x306, 1, program));
+  write_file(dir / "first_ops.bin", program_bytes(3, 0, 0,
+                                                  std::vector<mmf::host::Descriptor>(
+                                                      program.begin(), program.begin() + 3)));
+  // The same program with 1.6-bit BitLinears: the 2-bit bytes read as five-trit ones.
+  std::vector<mmf::host::Descriptor> five = program;
+  for (auto& d : five) {
+    if (d[mmf_hls::kFieldOpcode] == mmf_hls::kOpBitLinear) {
+      d[mmf_hls::kFieldPacking] = mmf_hls::kPackFiveTrit;
+    }
+  }
+  write_file(dir / "five_trit.bin", program_bytes(5, 0, 0, five));
   program[2][mmf_hls::kFieldOpcode] = 9;
   program[4][mmf_hls::kFieldReservedBegin] = 1;
-  write_file(dir / "bad_fields.bin", program_bytes(5, 0x201, program));
+  program[5][mmf_hls::kFieldPacking] = 2;
+  write_file(dir / "bad_fields.bin", program_bytes(5, 0x201, 0, program));
 }
 
 void tokenizer_seeds(const fs::path& dir) {
