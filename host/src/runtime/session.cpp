@@ -75,9 +75,10 @@ Packing image_packing(const EngineOptions& options, const BuildDescriptor& build
 void preflight(const std::string& model_spec, const EngineOptions& options) {
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  // Before the device: opening one may build a kernel (verilator) for minutes.
+  image_packing(options, build);
   // Opening the device checks its options too (--trace, --xclbin and the xclbin itself).
   open_device(options.backend, build, options.device);
-  image_packing(options, build);
   check_model_fits(resolve_config(model_spec), build);
 }
 
@@ -87,9 +88,10 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
     return make_reference_engine(model, options.numerics);
   }
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
+  const Packing packing = image_packing(options, build);  // before a kernel is built
   std::unique_ptr<Device> device = open_device(options.backend, build, options.device);
-  return std::make_unique<DeviceModel>(std::make_unique<Accelerator>(
-      std::move(device), compile_model(model, build, image_packing(options, build))));
+  return std::make_unique<DeviceModel>(
+      std::make_unique<Accelerator>(std::move(device), compile_model(model, build, packing)));
 }
 
 namespace {
