@@ -37,6 +37,15 @@ TimedAccelerator::TimedAccelerator(const sc_core::sc_module_name& name)
 void TimedAccelerator::configure(const TimedKernelParams& params, const KernelClock& clock) {
   params_ = params;
   clock_ = clock;
+  // Nothing of an earlier configuration's runs carries over: its bursts' arrival times are in
+  // that clock's cycles (at a slower clock they would lie ahead and stall the first bursts).
+  for (auto& ch : channels_) {
+    ch->jobs.clear();
+    ch->inflight.clear();
+    ch->bursts.clear();
+    ch->fifo = 0;
+    ch->reserved = 0;
+  }
   // Bursts of at most max_burst beats that never cross 4 KiB (mmf_axi_read_master).
   const uint32_t beat = params.weight_word_bytes();
   burst_words_ = std::max<uint32_t>(1, std::min<uint32_t>(params.max_burst, 4096 / beat));
