@@ -271,7 +271,7 @@ module mmf_controller #(
   localparam int unsigned IncNW = NCountW;
   logic signed [IncRowsW+IncNW-1:0] ops_p, units_p;  // rows x n; blocks x units
   logic [63:0] inc_half_q, inc_n_q, inc_rows_q, inc_mlgru_q, inc_wbytes_q;
-  // Row blocks all channels read (WeightTile::total_read_words / row_words): with q = rows /
+  // Row blocks all channels read (WeightTile::total_read_units / block_units): with q = rows /
   // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
   // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
   // A BitLinear's result beats out of the Channels -> VL regrouping, ceil(rows / Channels) *

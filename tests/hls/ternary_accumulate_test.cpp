@@ -56,7 +56,7 @@ TEST_P(TernaryAccumulate, RowSumsMatchTheGoldenMatvec) {
   const UnitCase c = GetParam();
   with_config(c.lanes, [&](auto cfg) {
     using Cfg = decltype(cfg);
-    const mmf_hls::MatvecJob job{c.rows, c.n, 0};
+    const mmf_hls::MatvecJob job{c.rows, c.n, 0, mmf_hls::kPackTwoBit};
     const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
     const Problem p = make_problem(c, row_words, Cfg::lanes, Cfg::tile_cols);
     hls::stream<typename Cfg::weight_word_t> weights("weights");
@@ -80,7 +80,7 @@ TEST_P(TernaryAccumulate, WeightDatapathDealsRowsOverChannelsAndMergesInOrder) {
     using Word = typename Cfg::weight_word_t;
     constexpr int kChannels = Cfg::weight_channels;
     const uint32_t first = 3;  // the tensor does not start at word 0
-    const mmf_hls::MatvecJob job{c.rows, c.n, first};
+    const mmf_hls::MatvecJob job{c.rows, c.n, first, mmf_hls::kPackTwoBit};
     const uint32_t row_words = mmf_hls::words_per_row<Cfg>(job);
     const Problem p = make_problem(c, row_words, Cfg::lanes, Cfg::tile_cols);
     // Channel ch holds rows ch, ch + kChannels, ... as its local rows, tiled from word `first`.

@@ -21,7 +21,7 @@ TEST(RowMergeRtl, MatchesTheHlsMerge) {
   std::mt19937 rng(8);
   std::bernoulli_distribution hold(0.3);
   for (uint32_t rows : {1u, 2u, 3u, 0u, 7u, 100u, 0u, 301u}) {
-    const mmf_hls::MatvecJob job{rows, 16, 0};
+    const mmf_hls::MatvecJob job{rows, 16, 0, mmf_hls::kPackTwoBit};
     std::vector<std::vector<int32_t>> per_channel(kChannels);
     hls::stream<int32_t> hls_sums[kChannels];
     for (int c = 0; c < kChannels; ++c) {

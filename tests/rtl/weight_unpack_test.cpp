@@ -121,7 +121,9 @@ void check_unpack(uint32_t lanes, uint32_t tile_rows, uint32_t seed) {
     io.in_valid_i = 0;
     io.out_ready_i = 1;
     dut.settle();
-    if (j.packed) MMF_EXPECT_EQ(int{io.out_valid_o}, 0) << "job " << n;
+    if (j.packed) {
+      MMF_EXPECT_EQ(int{io.out_valid_o}, 0) << "job " << n;
+    }
   }
   MMF_EXPECT_GE(words_checked, size_t{1000});
 }

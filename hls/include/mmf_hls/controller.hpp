@@ -117,10 +117,8 @@ void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_ch
                                buf[to_memory ? 0 : d[kFieldDst]], vec, to_memory, d[kFieldAddr2]);
           if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
           counters.ternary_ops += uint64_t{rows} * n;
-          for (uint32_t c = 0; c < static_cast<uint32_t>(Cfg::weight_channels); ++c) {
-            counters.weight_bytes += weight_tile_of<Cfg>().read_units(rows, n, c, job.packing) *
-                                     (Cfg::weight_word_bits / 8);
-          }
+          counters.weight_bytes += weight_tile_of<Cfg>().total_read_units(rows, n, job.packing) *
+                                   (Cfg::weight_word_bits / 8);
           break;
         }
         case kOpMlgru: {

@@ -253,11 +253,12 @@ struct WeightTile {
   uint64_t read_units(uint32_t rows, uint32_t n, uint32_t c, uint32_t packing) const {
     return blocks(channel_rows(rows, c)) * block_units(n, packing);
   }
-  // Words all channels read together (the weight traffic of the BitLinear).
-  uint64_t total_read_words(uint32_t rows, uint32_t n) const {
-    uint64_t words = 0;
-    for (uint32_t c = 0; c < channels; ++c) words += read_words(rows, n, c);
-    return words;
+  // Units all channels read together under `packing` (the BitLinear's weight traffic, in
+  // words' bytes).
+  uint64_t total_read_units(uint32_t rows, uint32_t n, uint32_t packing) const {
+    uint64_t units = 0;
+    for (uint32_t c = 0; c < channels; ++c) units += read_units(rows, n, c, packing);
+    return units;
   }
   // Word (from the tensor's first) and lane of trit (local row i, column k).
   uint64_t word_of(uint32_t i, uint32_t k, uint32_t n) const {

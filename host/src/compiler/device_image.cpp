@@ -211,18 +211,21 @@ void words_to_five_trit_block(const uint8_t* words, uint64_t count, uint32_t lan
 
 void five_trit_block_to_words(const uint8_t* beats, uint64_t count, uint32_t lanes,
                               uint8_t* words) {
+  // Straight from bytes to codes, no trit buffer: the cpu engine decodes blocks per token.
+  using TwoBit = PackingTraits<Packing::two_bit>;
   using FiveTrit = PackingTraits<Packing::five_trit>;
+  constexpr uint8_t kCode[3] = {TwoBit::code_minus, TwoBit::code_zero, TwoBit::code_plus};
   const size_t trits = static_cast<size_t>(count) * lanes;
-  std::vector<int8_t> t(trits);
+  std::memset(words, 0, packed_row_bytes(trits, Packing::two_bit));
   for (size_t j = 0; j < trits; j += FiveTrit::trits_per_byte) {
-    // As the RTL's decoder: a byte no packing makes (243..255) gives zero trits.
+    // As the RTL's decoder: a byte no packing makes (243..255) gives zero trits (code 00).
     int v = beats[j / FiveTrit::trits_per_byte];
-    const bool code = v <= FiveTrit::max_byte;
+    if (v > FiveTrit::max_byte) continue;
     for (size_t k = j; k < std::min(trits, j + FiveTrit::trits_per_byte); ++k, v /= 3) {
-      t[k] = static_cast<int8_t>(code ? v % 3 - 1 : 0);
+      words[k / TwoBit::trits_per_byte] |=
+          static_cast<uint8_t>(kCode[v % 3] << (2 * (k % TwoBit::trits_per_byte)));
     }
   }
-  pack_row(t.data(), trits, Packing::two_bit, words);
 }
 
 int64_t program_ops(const ModelConfig& config) {

@@ -201,11 +201,9 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
                            params_.vec_timing.latency_cycles;
     if (written > clock_.now()) wait_cycles(written - clock_.now());
   }
-  for (uint32_t c = 0; c < params_.channels; ++c) {
-    result_->weight_bytes +=
-        t.read_units(static_cast<uint32_t>(rows), static_cast<uint32_t>(n), c, d[kFieldPacking]) *
-        params_.weight_word_bytes();
-  }
+  result_->weight_bytes +=
+      t.total_read_units(static_cast<uint32_t>(rows), static_cast<uint32_t>(n), d[kFieldPacking]) *
+      params_.weight_word_bytes();
 }
 
 void TimedAccelerator::controller() {

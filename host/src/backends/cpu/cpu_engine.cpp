@@ -208,9 +208,7 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
   if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
   counters.ternary_ops += uint64_t{rows} * n;
-  uint64_t units = 0;
-  for (uint32_t c = 0; c < channels; ++c) units += tile.read_units(rows, n, c, d[kFieldPacking]);
-  counters.weight_bytes += units * word_bytes;
+  counters.weight_bytes += tile.total_read_units(rows, n, d[kFieldPacking]) * word_bytes;
 }
 
 KernelCounters CpuEngine::run(const HostLaunch& launch) {

@@ -35,11 +35,9 @@ KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& 
         c.vector_bytes += (d[kFieldAddr0] != kNoAddress ? 2 : 1) * norm;
         if (d[kFieldDst] == kDstMemory) c.vector_bytes += rows * kVecWordBytes;
         c.ternary_ops += rows * n;
-        for (uint32_t ch = 0; ch < tile.channels; ++ch) {
-          c.weight_bytes += tile.read_units(static_cast<uint32_t>(rows), static_cast<uint32_t>(n),
-                                            ch, d[kFieldPacking]) *
-                            static_cast<uint64_t>(b.weight_word_bytes());
-        }
+        c.weight_bytes += tile.total_read_units(static_cast<uint32_t>(rows),
+                                                static_cast<uint32_t>(n), d[kFieldPacking]) *
+                          static_cast<uint64_t>(b.weight_word_bytes());
         break;
       }
       case kOpMlgru:
