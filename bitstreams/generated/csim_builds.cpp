@@ -16,7 +16,7 @@ const CsimBuild kCsimBuilds[] = {
     {"d5005", 0xe1f65ec322987d6eull, 4, 512, &mmf_csim_d5005},
     {"kv260", 0x81593bd337b27401ull, 1, 64, &mmf_csim_kv260},
     {"u250", 0xe5ca6a5e8026adb8ull, 4, 512, &mmf_csim_u250},
-    {"u280", 0x127005be01d90b54ull, 31, 512, &mmf_csim_u280},
+    {"u280", 0xdf6d1a54014c2176ull, 31, 512, &mmf_csim_u280},
     {"u55c", 0x2b285196bc4d51f9ull, 31, 512, &mmf_csim_u55c},
 };
 const int kNumCsimBuilds = 6;

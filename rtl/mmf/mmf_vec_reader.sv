@@ -67,6 +67,9 @@ module mmf_vec_reader #(
     .cmd_ready_o(read_ready),
     .cmd_addr_i (base_i + AddrWidth'(first_beat) * BeatBytes),
     .cmd_beats_i(beats),
+    .cmd_packed_i     (1'b0),  // vectors are never packed
+    .cmd_block_words_i('0),
+    .cmd_block_beats_i('0),
     .out_valid_o(beat_valid),
     .out_ready_i(beat_ready),
     .out_data_o (beat_data),

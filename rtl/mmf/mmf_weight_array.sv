@@ -197,6 +197,8 @@ module mmf_weight_array #(
   logic [Channels-1:0]           pf_cmd_valid, pf_cmd_ready;
   logic [AddrWidth*Channels-1:0] pf_cmd_addr;
   logic [32*Channels-1:0]        pf_cmd_beats;
+  logic                          pf_cmd_packed;
+  logic [WordIdxW-1:0]           pf_cmd_block_words, pf_cmd_block_beats;
   mmf_weight_prefetch #(
     .Lanes    (Lanes),
     .TileRows (TileRows),
@@ -221,7 +223,10 @@ module mmf_weight_array #(
     .cmd_valid_o  (pf_cmd_valid),
     .cmd_ready_i  (pf_cmd_ready),
     .cmd_addr_o   (pf_cmd_addr),
-    .cmd_beats_o  (pf_cmd_beats)
+    .cmd_beats_o  (pf_cmd_beats),
+    .cmd_packed_o     (pf_cmd_packed),
+    .cmd_block_words_o(pf_cmd_block_words),
+    .cmd_block_beats_o(pf_cmd_block_beats)
   );
 
   logic [Channels-1:0]    ch_sum_valid, ch_sum_ready;
@@ -253,6 +258,9 @@ module mmf_weight_array #(
       .cmd_ready_o    (pf_cmd_ready[c]),
       .cmd_addr_i     (pf_cmd_addr[AddrWidth*c +: AddrWidth]),
       .cmd_beats_i    (pf_cmd_beats[32*c +: 32]),
+      .cmd_packed_i     (pf_cmd_packed),
+      .cmd_block_words_i(pf_cmd_block_words),
+      .cmd_block_beats_i(pf_cmd_block_beats),
       .job_valid_i    (ch_pend_q[c]),
       .job_ready_o    (ch_job_ready[c]),
       .job_rows_i     (ch_rows_q[RowCountW*c +: RowCountW]),

@@ -6,9 +6,9 @@
 // matching accumulate job, so the weights stream into the read FIFO while the vector units
 // still work on the codes. The FIFO is the only buffer between memory and the accumulator.
 // Built with FiveTrit, the channel also reads 1.6-bit tensors: an unpacker (mmf_weight_unpack)
-// between the FIFO and the accumulator decodes a packed job's row blocks into the 2-bit words
-// the accumulator takes, one a cycle, and passes a 2-bit job through. Without it the FIFO feeds
-// the accumulator directly, as it always did.
+// at the memory port, inside the read master, decodes a packed command's row blocks into the
+// 2-bit words the FIFO holds, so the accumulator takes a word a cycle from the FIFO whatever the
+// packing, and the vector work between BitLinears is covered by words, not beats.
 module mmf_weight_channel #(
   parameter int unsigned Lanes = 16,
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
@@ -28,16 +28,19 @@ module mmf_weight_channel #(
   input  logic                 rst_ni,
 
   // Read command: `beats` (>= 1) beats of a weight word's width from byte address `addr` (the
-  // job's words, or its 1.6-bit beats: WeightTile::read_units).
+  // job's words, or its 1.6-bit beats: WeightTile::read_units). With FiveTrit, its packing and
+  // for 1.6-bit its row blocks' words and beats (ceil(4 words / 5)).
   input  logic                 cmd_valid_i,
   output logic                 cmd_ready_o,
   input  logic [AddrWidth-1:0] cmd_addr_i,
   input  logic [31:0]          cmd_beats_i,
+  input  logic                 cmd_packed_i,
+  input  logic [WordIdxW-1:0]  cmd_block_words_i,
+  input  logic [WordIdxW-1:0]  cmd_block_beats_i,
 
   // Accumulate job: the channel's rows of one BitLinear (may be 0), words per row block and
   // packing (1: 1.6-bit, only with FiveTrit); it takes ceil(rows / TileRows) * words weight
-  // words, decoded from ceil(4 words / 5) beats a row block when packed, of the commands'
-  // data, in command order.
+  // words of the commands' data (decoded already when packed), in command order.
   input  logic                 job_valid_i,
   output logic                 job_ready_o,
   input  logic [RowCountW-1:0] job_rows_i,
@@ -66,14 +69,12 @@ module mmf_weight_channel #(
 
   output logic [63:0]          bytes_o,
   output logic                 error_o,
-  // The accumulator waits for a weight word that has not come (memory-bound cycle): its FIFO,
-  // or with FiveTrit the unpacker, has none for it.
+  // The accumulator waits for a weight word that has not come (memory-bound cycle): its FIFO
+  // has none for it.
   output logic                 starved_o
 );
 
-  // The read master's beats (weight_*), and the words the accumulator takes (acc_*).
-  logic                 weight_valid, weight_ready;
-  logic [DataWidth-1:0] weight_data;
+  // The words the accumulator takes from the read master's FIFO.
   logic                 acc_valid, acc_ready;
   logic [DataWidth-1:0] acc_data;
 
@@ -82,7 +83,9 @@ module mmf_weight_channel #(
     .AddrWidth(AddrWidth),
     .MaxBurst    (MaxBurst),
     .FifoDepth   (FifoDepth),
-    .FifoUltraRam(FifoUltraRam)
+    .FifoUltraRam(FifoUltraRam),
+    .FiveTrit    (FiveTrit),
+    .MaxRowWords (MaxRowWords)
   ) u_reader (
     .clk_i,
     .rst_ni,
@@ -90,9 +93,12 @@ module mmf_weight_channel #(
     .cmd_ready_o,
     .cmd_addr_i,
     .cmd_beats_i,
-    .out_valid_o(weight_valid),
-    .out_ready_i(weight_ready),
-    .out_data_o (weight_data),
+    .cmd_packed_i,
+    .cmd_block_words_i,
+    .cmd_block_beats_i,
+    .out_valid_o(acc_valid),
+    .out_ready_i(acc_ready),
+    .out_data_o (acc_data),
     .ar_valid_o,
     .ar_ready_i,
     .ar_addr_o,
@@ -114,32 +120,8 @@ module mmf_weight_channel #(
 
   assign starved_o = acc_ready && !acc_valid;
 
-  if (FiveTrit) begin : gen_unpack
-    mmf_weight_unpack #(
-      .Lanes      (Lanes),
-      .TileRows   (TileRows),
-      .MaxRowWords(MaxRowWords)
-    ) u_unpack (
-      .clk_i,
-      .rst_ni,
-      .job_i          (job_valid_i && job_ready_o),
-      .job_packed_i,
-      .job_rows_i,
-      .job_row_words_i,
-      .in_valid_i     (weight_valid),
-      .in_ready_o     (weight_ready),
-      .in_data_i      (weight_data),
-      .out_valid_o    (acc_valid),
-      .out_ready_i    (acc_ready),
-      .out_data_o     (acc_data)
-    );
-  end else begin : gen_two_bit
-    assign acc_valid = weight_valid;
-    assign weight_ready = acc_ready;
-    assign acc_data = weight_data;
-    logic unused_packed;  // a build without the decoder has no packed job (the check refuses)
-    assign unused_packed = job_packed_i;
-  end
+  logic unused_packed;  // the job's packing: only the assertion below reads it
+  assign unused_packed = job_packed_i;
 
   mmf_ternary_acc #(
     .Lanes      (Lanes),

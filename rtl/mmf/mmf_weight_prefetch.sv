@@ -23,7 +23,9 @@ module mmf_weight_prefetch #(
   localparam int unsigned DescW = 32 * mmf_format_pkg::DescriptorWords,
   localparam int unsigned RowsW = $clog2(mmf_format_pkg::MaxRows + 1),
   // A checked descriptor: {rows % Channels, rows / Channels, descriptor} (mmf_descriptor_check)
-  localparam int unsigned ChkW = DescW + 2 * RowsW
+  localparam int unsigned ChkW = DescW + 2 * RowsW,
+  localparam int unsigned WordIdxW = $clog2((MaxVector + Lanes / TileRows - 1) /
+                                            (Lanes / TileRows) + 1)
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -47,7 +49,12 @@ module mmf_weight_prefetch #(
   output logic [Channels-1:0]           cmd_valid_o,
   input  logic [Channels-1:0]           cmd_ready_i,
   output logic [AddrWidth*Channels-1:0] cmd_addr_o,
-  output logic [32*Channels-1:0]        cmd_beats_o
+  output logic [32*Channels-1:0]        cmd_beats_o,
+  // The commands' packing and, when 1.6-bit, their row blocks' words and beats (the same for
+  // every channel of an op).
+  output logic                          cmd_packed_o,
+  output logic [WordIdxW-1:0]           cmd_block_words_o,
+  output logic [WordIdxW-1:0]           cmd_block_beats_o
 );
 
   localparam int unsigned WordBytesU = Lanes / 4;
@@ -147,10 +154,25 @@ module mmf_weight_prefetch #(
     assign beats5_extra = 32'(blocks_extra_q) * 32'(units_q);
     logic unused_five;  // the product's fraction bits and its (zero) top
     assign unused_five = ^units_p;
+    // The commands' geometry, for the channels' unpackers: set while the op is decided.
+    logic                packed_q;
+    logic [WordIdxW-1:0] block_words_q;
+    always_ff @(posedge clk_i) begin : geometry_reg
+      if (state_q == StLatch) begin
+        packed_q <= five_trit_op;
+        block_words_q <= WordIdxW'(row_words);
+      end
+    end
+    assign cmd_packed_o = packed_q;
+    assign cmd_block_words_o = block_words_q;
+    assign cmd_block_beats_o = WordIdxW'(units_q);
   end else begin : gen_two_bit
     assign five_trit_op = 1'b0;
     assign beats5_base = '0;
     assign beats5_extra = '0;
+    assign cmd_packed_o = 1'b0;
+    assign cmd_block_words_o = '0;
+    assign cmd_block_beats_o = '0;
   end
 
   // The descriptor's decision inputs, registered in StLatch (a 1.6-bit BitLinear's beats in

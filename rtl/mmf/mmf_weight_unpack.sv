@@ -1,67 +1,73 @@
 // SPDX-License-Identifier: Apache-2.0
-// Weight unpacker of a weight channel: between the read FIFO and the accumulator, it turns a
-// job's 1.6-bit beats into the 2-bit words the accumulator takes (models/include/mmf/
-// ternary_pack.hpp defines both packings; WeightTile in hls/include/mmf_hls/program_format.hpp
-// the layout). A 2-bit job passes through untouched. Its HLS twin is unpack_weights of
-// hls/include/mmf_hls/weight_unpack.hpp.
+// Weight unpacker of a weight channel, at its memory port: between the AXI read data and the
+// read FIFO, it turns a command's 1.6-bit beats into the 2-bit words the accumulator takes
+// (models/include/mmf/ternary_pack.hpp defines both packings; WeightTile in
+// hls/include/mmf_hls/program_format.hpp the layout), so the FIFO holds words and the
+// accumulator drains it at a word a cycle whatever the packing. A 2-bit command passes through.
+// Its HLS twin is unpack_weights of hls/include/mmf_hls/weight_unpack.hpp.
 //
-// A 1.6-bit job is ceil(rows / TileRows) row blocks of row_words words each. A row block of W
-// words is the stream of its words' trits (word 0 first, lane 0 first), five trits a byte
-// (byte = sum_k (t_k + 1) 3^k), in ceil(4 W / 5) beats of Lanes / 4 bytes; the last beat's tail
-// is padding, and the next row block starts at a fresh beat. Each byte decodes through a
-// 256-entry table to five 2-bit codes, so a beat is 5 quarters (Lanes / 4 trits each) and a word
-// 4. A buffer of 12 quarters takes each beat behind the quarters it holds and gives the oldest
-// 4 as a word.
+// A 1.6-bit command is row blocks of `block_words` words, each the stream of its words' trits
+// (word 0 first, lane 0 first), five trits a byte (byte = sum_k (t_k + 1) 3^k), in
+// `block_beats` = ceil(4 block_words / 5) beats of Lanes / 4 bytes; the last beat's tail is
+// padding and the next block starts at a fresh beat. Four beats are a group of five words.
 //
-// Row blocks: the unpacker counts the quarters of the row block still to come; a block's last
-// beat brings only those (1 to 5, 5 ceil(4 W / 5) - 4 W = W mod 5 fewer than 5): its padding
-// quarters are written past the ones held but not counted, so the next block's first beat
-// overwrites them and the held quarters are always whole words' worth of the job's trits, with
-// no gap at a block's end. It takes beats only while the job has some left (never one of the
-// next job's) and while it holds at most 7 quarters: then the beat fits whether or not a word
-// leaves in the same cycle, so the FIFO side's ready does not wait on the accumulator's (the
-// channel keeps its 6 LUT levels), and the decoded stream, 1.25 words a beat, keeps one word a
-// cycle across row-block ends while beats come (tests/rtl/weight_unpack_test.cpp measures it
-// for every padding). A word leaving shifts the buffer by 4 quarters: the only step that waits
-// on out_ready_i. The end-of-block and end-of-job tests are registers (last_beat_q,
-// last_block_q), not compares in the handshake's path. Bytes 243..255 (no packing makes them)
-// decode to zero trits.
+// Why this shape (u280: 512 lanes in 31 channels, about 3.4 k LUT a channel to spare):
+// - Bytes decode through 256 x 10-bit tables in block RAM (two lookups a RAMB18, rom_style
+//   "block"): no decoding logic in LUTs. A 512-lane channel's memory brings at most 0.375 beats
+//   a cycle (a 256-bit port at 450 MHz behind a 1,024-bit kernel port at 300 MHz, or DDR4's
+//   0.5), so from 256 lanes on the unit decodes half a beat a cycle (Parts = 2: 32 tables at
+//   512 lanes, not 64); narrower builds, whose memory is faster than their words, decode a
+//   whole beat a cycle (Parts = 1), a few tables.
+// - Part h of a group (0 .. 4 Parts - 1) holds trits [h T, (h + 1) T) of the group's five
+//   words (T = 5 Lanes / (4 Parts)), the same lanes of the same words in every group. So the
+//   decoded trits go to fixed bits of five word registers, each written under an enable for its
+//   h: no shifter. Word w is whole after part last_part(w) and leaves through a 5-way choice of
+//   the registers, the one multiplexer of the unit (5 and 8 share no factor, so some 5-way
+//   choice per lane is unavoidable). A queue of two word numbers takes what a part completes
+//   (two words in a group's last beat with Parts = 1) and gives a word a cycle.
+// - The read master reserves FIFO room for 5 quarter words a beat; a block's last beat gives
+//   back what its padding does not use (pad_o, 5 block_beats - 4 block_words quarters).
+// The pipeline moves only when the queue will be empty after this cycle's word: out_ready_i low
+// (a full FIFO, which the credits rule out in the kernel) holds it.
 module mmf_weight_unpack #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,
-  parameter int unsigned MaxRowWords = 1024,
+  parameter int unsigned Lanes = 16,          // trits a word, a multiple of 16
+  parameter int unsigned MaxRowWords = 1024,  // words a row block, at most
+  parameter int unsigned CmdDepth = 4,        // commands taken and not yet through
   localparam int unsigned DataWidth = 2 * Lanes,
-  localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
-  localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1)
+  localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
 
-  // The accumulator takes a job this cycle (its handshake): its packing (1: 1.6-bit) and its
-  // words, ceil(rows / TileRows) row blocks of row_words (WeightTile::read_words), which come
-  // from ceil(4 row_words / 5) beats a row block when packed.
-  input  logic                 job_i,
-  input  logic                 job_packed_i,
-  input  logic [RowCountW-1:0] job_rows_i,
-  input  logic [WordIdxW-1:0]  job_row_words_i,
+  // A read command the read master takes this cycle (only while !cmd_full_o): its packing (1:
+  // 1.6-bit), its beats, and for 1.6-bit its row blocks' words and beats.
+  input  logic                 cmd_i,
+  output logic                 cmd_full_o,
+  input  logic                 cmd_packed_i,
+  input  logic [31:0]          cmd_beats_i,
+  input  logic [WordIdxW-1:0]  cmd_block_words_i,
+  input  logic [WordIdxW-1:0]  cmd_block_beats_i,
 
-  // Beats from the read FIFO.
+  // Beats from memory, in command order.
   input  logic                 in_valid_i,
   output logic                 in_ready_o,
   input  logic [DataWidth-1:0] in_data_i,
 
-  // 2-bit words to the accumulator.
+  // 2-bit words to the FIFO.
   output logic                 out_valid_o,
   input  logic                 out_ready_i,
-  output logic [DataWidth-1:0] out_data_o
+  output logic [DataWidth-1:0] out_data_o,
+
+  // Quarter words of reserved FIFO room a row block leaves unused (its padding).
+  output logic                 pad_valid_o,
+  output logic [2:0]           pad_o
 );
 
-  localparam int unsigned BeatBytes = Lanes / 4;
-  localparam int unsigned QuarterW = Lanes / 2;  // a quarter word: Lanes / 4 trits, 2 bits each
-  // Quarters held: up to 7 and a beat's 5, so that a beat is taken whenever at most 7 are held,
-  // whether or not a word leaves in the same cycle (the FIFO side never waits on out_ready_i).
-  localparam int unsigned Slots = 12;
-  localparam int unsigned QuarterIdxW = WordIdxW + 2;  // 4 row_words
+  localparam int unsigned Parts = Lanes >= 256 ? 2 : 1;  // a beat's parts, one a cycle
+  localparam int unsigned PartBytes = Lanes / 4 / Parts;
+  localparam int unsigned PartTrits = 5 * PartBytes;
+  localparam int unsigned Roms = PartBytes / 2;  // two lookups a table
+  localparam int unsigned CmdW = 1 + 32 + 2 * WordIdxW;
 
   // Byte -> five 2-bit codes (0b00 zero, 0b01 +1, 0b11 -1), trit k in bits [2k+1:2k].
   function automatic logic [9:0] decode5(input logic [7:0] b);
@@ -312,115 +318,245 @@ module mmf_weight_unpack #(
       default: decode5 = 10'h000;
     endcase
   endfunction
+  // The part of a group in which word w (0..4) gets its last trit.
+  function automatic int unsigned last_part(input int unsigned w);
+    last_part = ((w + 1) * Lanes - 1) / PartTrits;
+  endfunction
 
-  logic [5*QuarterW-1:0] decoded;  // the beat's 5 quarters, trit i in bits [2i+1:2i]
-  for (genvar j = 0; j < BeatBytes; j++) begin : gen_byte
-    assign decoded[10*j +: 10] = decode5(in_data_i[8*j +: 8]);
+  // ---- Commands ------------------------------------------------------------------------------
+  logic                cmd_valid, cmd_pop;
+  logic [CmdW-1:0]     cmd_head;
+  logic                cmd_room;
+  logic [$clog2(CmdDepth + 1)-1:0] cmd_usage;  // not needed: the queue's ready says it
+  mmf_fifo #(
+    .Width(CmdW),
+    .Depth(CmdDepth)
+  ) u_cmds (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (cmd_i),
+    .in_ready_o (cmd_room),
+    .in_data_i  ({cmd_packed_i, cmd_beats_i, cmd_block_words_i, cmd_block_beats_i}),
+    .out_valid_o(cmd_valid),
+    .out_ready_i(cmd_pop),
+    .out_data_o (cmd_head),
+    .usage_o    (cmd_usage)
+  );
+  assign cmd_full_o = !cmd_room;
+  logic unused_usage;
+  assign unused_usage = ^cmd_usage;
+
+  logic                head_packed;
+  logic [31:0]         head_beats;
+  logic [WordIdxW-1:0] head_words, head_block_beats;
+  assign {head_packed, head_beats, head_words, head_block_beats} = cmd_head;
+
+  // The command whose beats come now. Counters, each with its end test registered beside it.
+  logic                act_q, packed_q;
+  logic [31:0]         beats_left_q;    // of the command
+  logic                cmd_last_q;      // beats_left_q == 1
+  logic [WordIdxW-1:0] bw_q, bb_q;      // a row block's words and beats
+  logic [WordIdxW-1:0] blk_left_q;      // beats of the row block left, this one's included
+  logic                blk_last_q;      // blk_left_q == 1
+  logic                bb_one_q;        // bb_q == 1
+  logic [1:0]          grp_q;           // the next beat's place in its group
+  logic [WordIdxW-1:0] words_left_q;    // words of the row block from this group on
+  logic [2:0]          gw_q, gw0_q;     // min(5, words_left_q), min(5, bw_q)
+  logic [2:0]          pad_q;           // 5 bb_q - 4 bw_q
+
+  // ---- The pipeline: a beat register, the table lookup of one part, the word registers -----
+  logic                 beat_v_q, half_q;  // half_q: the part to issue next (Parts = 2)
+  logic [DataWidth-1:0] beat_q;
+  logic [1:0]           beat_grp_q;
+  logic [2:0]           beat_gw_q;      // words of the beat's group in the row block (1..5)
+  logic                 tag_v_q;        // a part is in the tables' output register
+  logic [2:0]           tag_h_q, tag_gw_q;
+  logic [1:0]           q_cnt_q;        // whole words waiting, their numbers in q0_q, q1_q
+  logic [2:0]           q0_q, q1_q;
+  logic [DataWidth-1:0] words_q [5];
+  logic [2*PartTrits-1:0] decoded;      // the tables' answers for tag_h_q's part
+
+  logic adv, take, issue, last_part_q, pipe_empty, pass, out_fire;
+  assign out_fire = q_cnt_q != '0 && out_ready_i;
+  // Everything moves when no whole word is left waiting after this cycle's.
+  assign adv = q_cnt_q == '0 || (q_cnt_q == 2'd1 && out_ready_i);
+  assign pipe_empty = !beat_v_q && !tag_v_q && q_cnt_q == '0;
+  // A 2-bit command's beats go straight to the FIFO once the 1.6-bit words before them left.
+  assign pass = act_q && !packed_q && pipe_empty;
+  // The beat register gives its last part this cycle (with Parts = 1, its only one).
+  assign last_part_q = Parts == 1 || half_q;
+  // A 1.6-bit beat is taken into the beat register when it is free or gives its last part.
+  assign take = act_q && packed_q && in_valid_i && adv && (!beat_v_q || last_part_q);
+  assign issue = beat_v_q && adv;
+  assign cmd_pop = !act_q && cmd_valid;
+
+  assign in_ready_o = packed_q ? act_q && adv && (!beat_v_q || last_part_q)
+                               : pass && out_ready_i;
+  assign out_valid_o = q_cnt_q != '0 || (pass && in_valid_i);
+  // The 5-way choice and the 2-bit pass-through, written as two LUT levels a bit: words 0..3
+  // by q0_q[1:0] (one LUT6 each), then word 4, that or the beat passing through.
+  logic [DataWidth-1:0] word_low;
+  assign word_low = q0_q[1] ? (q0_q[0] ? words_q[3] : words_q[2])
+                            : (q0_q[0] ? words_q[1] : words_q[0]);
+  assign out_data_o = q_cnt_q == '0 ? in_data_i : q0_q[2] ? words_q[4] : word_low;
+  assign pad_valid_o = take && blk_last_q;
+  assign pad_o = pad_q;
+
+  // The words tag_h_q's part completes (one, or two with Parts = 1), in order.
+  logic [1:0] done_n;
+  logic [2:0] done0, done1;
+  always_comb begin
+    done_n = '0;
+    done0 = '0;
+    done1 = '0;
+    for (int unsigned w = 0; w < 5; w++) begin
+      if (tag_v_q && tag_h_q == 3'(last_part(w)) && 3'(w) < tag_gw_q) begin
+        if (done_n == '0) done0 = 3'(w);
+        else done1 = 3'(w);
+        done_n = done_n + 1'b1;
+      end
+    end
   end
 
-  logic                    packed_q;
-  logic                    loading_q;       // beats of the job still to come
-  logic [RowCountW-1:0]    rows_left_q;     // rows of the job left, the loading block's included
-  logic                    last_block_q;    // rows_left_q <= TileRows: the job's last row block
-  logic [QuarterIdxW-1:0]  quarters_left_q; // quarters of the loading row block still to come
-  logic                    last_beat_q;     // quarters_left_q <= 5: the block's last beat
-  logic [QuarterIdxW-1:0]  block_quarters_q;  // 4 row_words: a row block's quarters
-  logic                    one_beat_q;      // row_words == 1: a row block is one beat
-  logic [3:0]              count_q;         // quarters held, 0..12
-  logic [Slots*QuarterW-1:0] buf_q;         // quarter s in bits [s*QuarterW +: QuarterW]
-
-  // This cycle: a word leaves (emit); a beat comes in (load), with its quarters that are the
-  // block's (added: all 5, or the last beat's quarters_left_q, its padding not counted).
-  logic       emit, load;
-  logic [2:0] added;
-  assign emit = packed_q && count_q >= 4'd4 && out_ready_i;
-  assign load = packed_q && loading_q && count_q <= 4'd7 && in_valid_i;
-  assign added = last_beat_q ? 3'(quarters_left_q) : 3'd5;
-
-  assign in_ready_o = packed_q ? loading_q && count_q <= 4'd7 : out_ready_i;
-  assign out_valid_o = packed_q ? count_q >= 4'd4 : in_valid_i;
-  assign out_data_o = packed_q ? buf_q[0 +: DataWidth] : in_data_i;
+  logic pass_fire;
+  assign pass_fire = pass && in_valid_i && out_ready_i;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
+      act_q <= 1'b0;
       packed_q <= 1'b0;
-      loading_q <= 1'b0;
-      rows_left_q <= '0;
-      last_block_q <= 1'b0;
-      quarters_left_q <= '0;
-      last_beat_q <= 1'b0;
-      block_quarters_q <= '0;
-      one_beat_q <= 1'b0;
-      count_q <= '0;
-    end else if (job_i) begin
-      packed_q <= job_packed_i;
-      loading_q <= job_packed_i && job_rows_i != '0 && job_row_words_i != '0;
-      rows_left_q <= job_rows_i;
-      last_block_q <= job_rows_i <= RowCountW'(TileRows);
-      quarters_left_q <= QuarterIdxW'(job_row_words_i) << 2;
-      last_beat_q <= job_row_words_i == WordIdxW'(1);
-      block_quarters_q <= QuarterIdxW'(job_row_words_i) << 2;
-      one_beat_q <= job_row_words_i == WordIdxW'(1);
-      count_q <= '0;
+      beat_v_q <= 1'b0;
+      half_q <= 1'b0;
+      tag_v_q <= 1'b0;
+      q_cnt_q <= '0;
     end else begin
-      if (load) begin
-        if (!last_beat_q) begin
-          quarters_left_q <= quarters_left_q - QuarterIdxW'(5);
-          last_beat_q <= quarters_left_q <= QuarterIdxW'(10);
-        end else if (last_block_q) begin
-          loading_q <= 1'b0;  // the job's last beat
-        end else begin  // the next row block, from the next beat
-          rows_left_q <= rows_left_q - RowCountW'(TileRows);
-          last_block_q <= rows_left_q <= RowCountW'(2 * TileRows);
-          quarters_left_q <= block_quarters_q;
-          last_beat_q <= one_beat_q;
-        end
+      if (cmd_pop) begin
+        act_q <= 1'b1;
+        packed_q <= head_packed;
+      end else if ((take || pass_fire) && cmd_last_q) begin
+        act_q <= 1'b0;
       end
-      count_q <= count_q - (emit ? 4'd4 : 4'd0) + (load ? 4'(added) : 4'd0);
-    end
-  end
-
-  // Data only: no reset (a quarter is read only below count_q). The beat goes in at slot
-  // count_q, past the quarters held (its uncounted padding is overwritten by the next beat);
-  // then a word leaving shifts everything down 4 slots. Fixed slices chosen by count_q's value,
-  // no computed offsets; the shift is the only step that waits for out_ready_i.
-  logic [(Slots+4)*QuarterW-1:0] merged;  // the held quarters and the beat, before the shift
-  always_comb begin
-    merged = {{4*QuarterW{1'b0}}, buf_q};
-    if (load) begin
-      for (int unsigned p = 0; p < 8; p++) begin
-        if (count_q[2:0] == 3'(p)) begin
-          for (int unsigned k = 0; k < 5; k++) begin
-            merged[(p+k)*QuarterW +: QuarterW] = decoded[k*QuarterW +: QuarterW];
-          end
-        end
+      if (adv) begin
+        if (issue && Parts > 1) half_q <= !half_q;
+        if (take) beat_v_q <= 1'b1;
+        else if (issue && last_part_q) beat_v_q <= 1'b0;
+        tag_v_q <= issue;
+        q_cnt_q <= done_n;  // the queue is empty after this cycle's word
+      end else if (out_fire) begin
+        q_cnt_q <= q_cnt_q - 1'b1;
       end
     end
   end
   always_ff @(posedge clk_i) begin
-    buf_q <= emit ? merged[4*QuarterW +: Slots*QuarterW] : merged[0 +: Slots*QuarterW];
+    if (adv) begin
+      q0_q <= done0;
+      q1_q <= done1;
+    end else if (out_fire) begin
+      q0_q <= q1_q;
+    end
+  end
+
+  // Counters and data: no reset (read only under act_q or a valid).
+  always_ff @(posedge clk_i) begin
+    if (cmd_pop) begin
+      beats_left_q <= head_beats;
+      cmd_last_q <= head_beats == 32'd1;
+      bw_q <= head_words;
+      bb_q <= head_block_beats;
+      blk_left_q <= head_block_beats;
+      blk_last_q <= head_block_beats == WordIdxW'(1);
+      bb_one_q <= head_block_beats == WordIdxW'(1);
+      grp_q <= '0;
+      words_left_q <= head_words;
+      gw_q <= head_words >= WordIdxW'(5) ? 3'd5 : 3'(head_words);
+      gw0_q <= head_words >= WordIdxW'(5) ? 3'd5 : 3'(head_words);
+      pad_q <= 3'(32'(head_block_beats) * 32'd5 - 32'(head_words) * 32'd4);
+    end else if (take || pass_fire) begin
+      beats_left_q <= beats_left_q - 32'd1;
+      cmd_last_q <= beats_left_q == 32'd2;
+    end
+    if (take) begin
+      if (blk_last_q) begin  // the next row block starts a group at a fresh beat
+        blk_left_q <= bb_q;
+        blk_last_q <= bb_one_q;
+        grp_q <= '0;
+        words_left_q <= bw_q;
+        gw_q <= gw0_q;
+      end else begin
+        blk_left_q <= blk_left_q - 1'b1;
+        blk_last_q <= blk_left_q == WordIdxW'(2);
+        grp_q <= grp_q + 1'b1;
+        if (grp_q == 2'd3) begin
+          words_left_q <= words_left_q - WordIdxW'(5);
+          gw_q <= words_left_q >= WordIdxW'(10) ? 3'd5 : 3'(words_left_q - WordIdxW'(5));
+        end
+      end
+      beat_q <= in_data_i;
+      beat_grp_q <= grp_q;
+      beat_gw_q <= gw_q;
+    end
+    if (issue) begin
+      tag_h_q <= Parts == 1 ? {1'b0, beat_grp_q} : {beat_grp_q, half_q};
+      tag_gw_q <= beat_gw_q;
+    end
+  end
+
+  // The lookups of the part being issued: each table answers two bytes a cycle, held while
+  // the pipeline waits (the block RAM's enable).
+  logic [8*PartBytes-1:0] part_bytes;
+  if (Parts == 1) begin : gen_whole
+    assign part_bytes = beat_q;
+  end else begin : gen_halves
+    assign part_bytes = half_q ? beat_q[8*PartBytes +: 8*PartBytes] : beat_q[0 +: 8*PartBytes];
+  end
+  for (genvar r = 0; r < Roms; r++) begin : gen_rom
+    (* rom_style = "block" *) logic [9:0] rom [256];
+    initial for (int i = 0; i < 256; i++) rom[i] = decode5(8'(i));
+    always_ff @(posedge clk_i) begin
+      if (adv) begin
+        decoded[20*r +: 10] <= rom[part_bytes[16*r +: 8]];
+        decoded[20*r+10 +: 10] <= rom[part_bytes[16*r+8 +: 8]];
+      end
+    end
+  end
+
+  // Lane l of word w is trit w Lanes + l of the group: part (that / PartTrits), trit (that mod
+  // PartTrits) of the part. Fixed wiring; the enable is the part's number.
+  for (genvar w = 0; w < 5; w++) begin : gen_word
+    for (genvar l = 0; l < Lanes; l++) begin : gen_lane
+      localparam int unsigned T = w * Lanes + l;
+      always_ff @(posedge clk_i) begin
+        if (adv && tag_v_q && tag_h_q == 3'(T / PartTrits)) begin
+          words_q[w][2*l +: 2] <= decoded[2*(T % PartTrits) +: 2];
+        end
+      end
+    end
   end
 
 `ifndef SYNTHESIS
-  count_a: assert property (@(posedge clk_i) disable iff (!rst_ni) count_q <= 4'(Slots))
-    else $error("mmf_weight_unpack: more than %0d quarters held", Slots);
-  job_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      job_i |-> !loading_q && count_q == '0)
-    else $error("mmf_weight_unpack: a job while the last one still has words");
+  lanes_a: assert property (@(posedge clk_i) Lanes % (16 * Parts) == 0)
+    else $error("mmf_weight_unpack: Lanes (%0d) must be a multiple of %0d", Lanes, 16 * Parts);
+  queue_a: assert property (@(posedge clk_i) disable iff (!rst_ni) q_cnt_q <= 2'd2)
+    else $error("mmf_weight_unpack: more than two whole words waiting");
   // The registered end tests are the counters' compares.
-  last_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      loading_q |-> last_beat_q == (quarters_left_q <= QuarterIdxW'(5)) &&
-                    quarters_left_q != '0 &&
-                    last_block_q == (rows_left_q <= RowCountW'(TileRows)) &&
-                    one_beat_q == (block_quarters_q == QuarterIdxW'(4)))
-    else $error("mmf_weight_unpack: an end-of-block flag disagrees with its counter");
-  // Once the job's beats are in, what is held is whole words (the padding was not counted).
-  whole_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      packed_q && !loading_q |-> count_q[1:0] == 2'd0)
-    else $error("mmf_weight_unpack: a job ended on part of a word");
+  flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      act_q |-> cmd_last_q == (beats_left_q == 32'd1) &&
+                (!packed_q || (blk_last_q == (blk_left_q == WordIdxW'(1)) &&
+                               gw_q == (words_left_q >= WordIdxW'(5) ? 3'd5 : 3'(words_left_q)))))
+    else $error("mmf_weight_unpack: an end flag disagrees with its counter");
+  // A 1.6-bit command ends with a row block.
+  cmd_end_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      take && cmd_last_q |-> blk_last_q)
+    else $error("mmf_weight_unpack: a 1.6-bit command ended inside a row block");
+  geometry_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_i && cmd_packed_i |-> cmd_block_words_i != '0 &&
+          32'(cmd_block_beats_i) == (4 * 32'(cmd_block_words_i) + 4) / 5)
+    else $error("mmf_weight_unpack: a row block's beats are not ceil(4 words / 5)");
+  cmd_room_a: assert property (@(posedge clk_i) disable iff (!rst_ni) cmd_i |-> cmd_room)
+    else $error("mmf_weight_unpack: a command while the queue is full");
   // Handshake contract of the word stream: data holds while valid waits for ready.
   out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      packed_q && out_valid_o && !out_ready_i && !job_i |=> out_valid_o && $stable(out_data_o))
+      q_cnt_q != '0 && !out_ready_i |=> q_cnt_q != '0 && $stable(out_data_o))
     else $error("mmf_weight_unpack: word stream changed while stalled");
 `endif
 

@@ -291,14 +291,14 @@ INSTANTIATE_TEST_SUITE_P(
                "run --json --backend cpu --trace @dir/x.fst",
                {"--trace", "verilator backend", "'cpu'"}},
         BadRun{"backend_unknown", "run --json --backend gpu", {"unknown backend 'gpu'"}},
-        // Refused before any kernel is built: u280's channels have no 1.6-bit decoder.
+        // Refused before any kernel is built: kv260's channels have no 1.6-bit decoder.
         BadRun{"packing_the_build_does_not_decode",
-               "run --json --backend verilator --build u280 --packing 1.6bit",
-               {"--packing 1.6bit", "'u280'", "accelerator.packings"}},
+               "run --json --backend verilator --build kv260 --packing 1.6bit",
+               {"--packing 1.6bit", "'kv260'", "accelerator.packings"}},
         BadRun{"packing_in_the_rtl_form_without_a_decoder",
-               "bench --json --backend systemc --accelerator rtl-cpp --build u280 "
+               "bench --json --backend systemc --accelerator rtl-cpp --build kv260 "
                "--packing 1.6bit",
-               {"--packing 1.6bit", "'u280'", "accelerator.packings"}},
+               {"--packing 1.6bit", "'kv260'", "accelerator.packings"}},
         BadRun{"float_on_device",
                "run --json --backend csim --numerics float",
                {"--numerics float", "cpu backend"}},

@@ -9,7 +9,7 @@ package mmf_build_pkg;
   localparam int unsigned MaxVector = 16384;
   localparam int unsigned MaxOps = 512;
   // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).
-  localparam bit FiveTrit = 1'b0;
+  localparam bit FiveTrit = 1'b1;
   localparam int unsigned ClockKhz = 300000;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.
@@ -19,6 +19,6 @@ package mmf_build_pkg;
   localparam int unsigned WeightFifoDepth = 1024;
   // 1: the weight FIFOs ask for UltraRAM (the part has it).
   localparam int unsigned WeightFifoUltraRam = 1;
-  localparam logic [63:0] Fingerprint = 64'h127005be01d90b54;
+  localparam logic [63:0] Fingerprint = 64'hdf6d1a54014c2176;
 
 endpackage

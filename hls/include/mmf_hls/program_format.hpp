@@ -144,6 +144,17 @@ static_assert(ternary_dot_latency(16) == 4 && ternary_dot_latency(512) == 7);
 // accumulator: the RAM write, the RAM read, the output buffer. Measured by
 // tests/rtl/axi_read_master_test.cpp; the timed model charges it.
 constexpr uint32_t kWeightFifoLatency = 3;
+// rtl/mmf/mmf_weight_unpack.sv (at a channel's memory port, before the FIFO) decodes a 1.6-bit
+// beat in parts, one a cycle: two halves from 256 lanes on, else the whole beat. Its latency is
+// the cycles from a beat taken to the first word it completes: the beat register, the table
+// lookups of its parts, the word registers. Measured by tests/rtl/weight_unpack_test.cpp; the
+// timed model charges both (the latency on top of kWeightFifoLatency).
+constexpr uint32_t weight_unpack_parts(uint32_t lanes) {
+  return lanes >= 256 ? 2 : 1;
+}
+constexpr uint32_t weight_unpack_latency(uint32_t lanes) {
+  return 2 + weight_unpack_parts(lanes);
+}
 // Cycles from the input beat that completes an output beat of rtl/common/mmf_stream_align.sv to
 // that output (its output register). Measured by tests/rtl/gearbox_test.cpp; the timed model
 // charges it to every vector-bank read and to the GLU's realignment pass (the costs were read

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The weight unpacker of a channel (mirrors rtl/mmf/mmf_weight_unpack.sv): between the burst
-// reader and the accumulator, it turns a job's 1.6-bit beats into the 2-bit words the
+// The weight unpacker of a channel (the function of rtl/mmf/mmf_weight_unpack.sv): between the
+// burst reader and the accumulator, it turns a job's 1.6-bit beats into the 2-bit words the
 // accumulator takes (models/include/mmf/ternary_pack.hpp defines both packings, WeightTile in
-// program_format.hpp the layout). A 2-bit job passes through.
+// program_format.hpp the layout). A 2-bit job passes through. The RTL unit sits at the memory
+// port, before the weight FIFO, and decodes half a beat a cycle through block-RAM tables; here
+// it is one stage of the channel's dataflow region, a word a cycle.
 //
 // A 1.6-bit job is row blocks of W words. Each row block is its words' trits (word 0 first,
 // lane 0 first), five to a byte (byte = sum_k (t_k + 1) 3^k), in

@@ -217,6 +217,13 @@ SynthParams weight_params(const BuildPackage& p) {
           {"TileRows", tile_rows},
           {"MaxRowWords", (need(p, "MaxVector") + cols - 1) / cols}};
 }
+// The 1.6-bit unpacker: a word's lanes and a row block's words, not the tile's shape (it sits at
+// the memory port, before the FIFO).
+SynthParams unpack_params(const BuildPackage& p) {
+  SynthParams out = weight_params(p);
+  out.erase(out.begin() + 1);  // TileRows
+  return out;
+}
 SynthParams channel_params(const BuildPackage& p) {
   SynthParams out = weight_params(p);
   out.emplace_back("FifoDepth", need(p, "WeightFifoDepth"));
@@ -315,7 +322,7 @@ constexpr UnitRow kUnits[] = {
     // The 1.6-bit weight unpacker, inside each weight channel of a build that decodes 1.6-bit
     // weights (accelerator.packings lists 1.6bit: FiveTrit), else 0 instances, listed for its
     // size.
-    {"mmf_weight_unpack", "mmf_weight_unpack", weight_params, per_five_trit_channel,
+    {"mmf_weight_unpack", "mmf_weight_unpack", unpack_params, per_five_trit_channel,
      "mmf_weight_channel", false, false},
     {"mmf_descriptor_check", "mmf_descriptor_check", check_params, one, "", false, true},
     // The greedy sampling unit inside mmf_vector_datapath: the top synthesizes it itself.

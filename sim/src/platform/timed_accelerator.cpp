@@ -45,6 +45,7 @@ void TimedAccelerator::configure(const TimedKernelParams& params, const KernelCl
     ch->bursts.clear();
     ch->fifo = 0;
     ch->reserved = 0;
+    ch->unpack_free = 0.0;
   }
   // Bursts of at most max_burst beats that never cross 4 KiB (mmf_axi_read_master).
   const uint32_t beat = params.weight_word_bytes();
@@ -63,7 +64,9 @@ void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result)
     if (d[kFieldOpcode] != kOpBitLinear) continue;
     for (uint32_t c = 0; c < channels; ++c) {
       const uint64_t words = tile().read_units(d[kFieldRows], d[kFieldN], c, d[kFieldPacking]);
-      if (words != 0) channels_[c]->jobs.push_back(Job{words, last_embed});
+      if (words != 0) {
+        channels_[c]->jobs.push_back(Job{words, last_embed, d[kFieldPacking] == kPackFiveTrit});
+      }
     }
   }
   ops_done_ = -1;
@@ -176,6 +179,7 @@ void TimedAccelerator::bitlinear(const uint32_t* d) {
     }
     ch.row_words = row_words;
     ch.block_beats = block_beats;
+    ch.packed = d[kFieldPacking] == kPackFiveTrit;
     ch.code_cycles = static_cast<uint32_t>(n_beats);
     ++accumulating_;
     ch.start.notify(sc_core::SC_ZERO_TIME);
@@ -293,13 +297,17 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     }
     Job& job = ch.jobs.front();
     const uint64_t burst = std::min<uint64_t>(burst_words_, job.words);
-    // Room in the FIFO for the whole burst (counting what is in flight) and an AXI slot.
+    // Room in the FIFO for the whole burst (counting what is in flight) and an AXI slot. The
+    // read master's credits are quarter words: a 1.6-bit burst goes when max_burst beats of 5
+    // would fit (its constant compare), a 2-bit one when its own beats would.
+    const uint64_t quarters = (job.packed ? 5 : 4) * burst, capacity = 4 * params_.fifo_words;
     for (;;) {
       absorb(ch);
       while (!ch.bursts.empty() && ch.bursts.front() <= clock_.now() + kSlack) {
         ch.bursts.pop_front();
       }
-      const bool room = ch.reserved + burst <= params_.fifo_words;
+      const bool room = job.packed ? ch.reserved + 5 * uint64_t{params_.max_burst} <= capacity
+                                   : ch.reserved + quarters <= capacity;
       const bool slot = ch.bursts.size() < params_.weight_timing.max_outstanding;
       if (room && slot) break;
       if (!room || ch.bursts.empty()) {
@@ -311,19 +319,27 @@ void TimedAccelerator::prefetcher(uint32_t c) {
     // The burst in parts of kArrivalWords, back to back on the channel as one burst: its words
     // reach the accumulator as they come, not all at its last one's cycle (a refresh may stop
     // the channel inside a burst). The beats reach the accumulator through the channel's FIFO
-    // (kWeightFifoLatency cycles; the steps' costs were read off a kernel whose FIFO took one).
-    double last = 0.0;
+    // (kWeightFifoLatency cycles; the steps' costs were read off a kernel whose FIFO took one);
+    // 1.6-bit beats first through the unpacker: its parts a cycle each, and its latency.
+    double last = 0.0, bus_last = 0.0;
     for (uint64_t left = burst; left > 0;) {
       const uint64_t part = std::min(left, kArrivalWords);
       const sc_core::sc_time delay =
           transport_timing_only(weight_sockets[c], tlm::TLM_READ_COMMAND,
                                 part * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME);
-      last = clock_.to_cycles(sc_core::sc_time_stamp() + delay) + (kWeightFifoLatency - 1);
+      const double arrived = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
+      bus_last = arrived + (kWeightFifoLatency - 1);  // as the AXI slot's end is counted
+      last = bus_last;
+      if (job.packed) {
+        const double parts = weight_unpack_parts(params_.lanes);
+        ch.unpack_free = std::max(arrived, ch.unpack_free + parts * static_cast<double>(part));
+        last = ch.unpack_free + weight_unpack_latency(params_.lanes) + (kWeightFifoLatency - 1);
+      }
       ch.inflight.emplace_back(last, part);
       left -= part;
     }
-    ch.bursts.push_back(last);
-    ch.reserved += burst;
+    ch.bursts.push_back(bus_last);
+    ch.reserved += quarters;
     ch.changed.notify(sc_core::SC_ZERO_TIME);
     job.words -= burst;
     if (job.words == 0) ch.jobs.pop_front();
@@ -345,7 +361,7 @@ void TimedAccelerator::take(Channel& ch, uint64_t words, double cycles_per_beat)
     const uint64_t k = std::min({words, ch.fifo, uint64_t{burst_words_}});
     wait_cycles(static_cast<double>(k) * cycles_per_beat);
     ch.fifo -= k;
-    ch.reserved -= k;
+    ch.reserved -= (ch.packed ? 5 : 4) * k;  // a block's padding quarters come back with it
     words -= k;
     ch.changed.notify(sc_core::SC_ZERO_TIME);
   }
@@ -361,7 +377,7 @@ void TimedAccelerator::accumulator(uint32_t c) {
       // (mmf_ternary_acc: StLoad, StPrime, then StRun).
       wait_cycles(static_cast<double>(ch.code_cycles));
       for (uint64_t r = 0; r < ch.rows; ++r) {  // row blocks
-        // A 1.6-bit block's beats give its words one a cycle (mmf_weight_unpack).
+        // A 1.6-bit block's beats, decoded before the FIFO, give its words one a cycle.
         take(ch, ch.block_beats,
              static_cast<double>(ch.row_words) / static_cast<double>(ch.block_beats));
         if (params_.costs.row != 0) wait_cycles(params_.costs.row);

@@ -34,13 +34,17 @@ class TimedAccelerator : public sc_core::sc_module {
   struct Job {
     uint64_t words;   // this channel's beats of one BitLinear (words, or 1.6-bit beats)
     int64_t gate_op;  // prefetch only once the controller has done this op (an Embed); -1: none
+    bool packed;      // 1.6-bit beats, decoded at the port (mmf_weight_unpack)
   };
   struct Channel {
     std::deque<Job> jobs;                              // the prefetcher's, in program order
     std::deque<std::pair<double, uint64_t>> inflight;  // parts of bursts: (arrival, words)
     std::deque<double> bursts;                         // last arrival of each burst in flight
-    uint64_t fifo = 0;                                 // words arrived, not yet taken
-    uint64_t reserved = 0;                             // words in flight or in the FIFO
+    uint64_t fifo = 0;          // beats arrived (decoded, when 1.6-bit), not yet taken
+    uint64_t reserved = 0;      // FIFO room in quarter words for beats in flight or in the FIFO:
+                                // 4 a 2-bit beat, 5 a 1.6-bit one (mmf_axi_read_master's credits)
+    double unpack_free = 0.0;   // the cycle the unpacker is done with the beats it was given
+    bool packed = false;        // the accumulate job's packing
     sc_core::sc_event changed;  // room made, a burst issued, the controller moved on
     sc_core::sc_event start;    // an accumulate job
     uint64_t rows = 0;          // row blocks of the job (mmf_hls::WeightTile)

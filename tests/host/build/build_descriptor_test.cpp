@@ -42,9 +42,11 @@ TEST(BuildDescriptor, ShippedBuildsLoad) {
   // Weight words are tiles: 4 rows x 128 columns on u280, 4 x 4 on ci-tiny.
   MMF_EXPECT_EQ(u280.accel.tile_rows, 4);
   MMF_EXPECT_EQ(ci.accel.tile_rows, 4);
-  // ci-tiny's channels decode 1.6-bit weights too; u280's would not fit (docs/resources.md).
+  // ci-tiny's and u280's channels decode 1.6-bit weights too; kv260's do not.
   MMF_EXPECT_TRUE(ci.accel.five_trit);
-  MMF_EXPECT_FALSE(u280.accel.five_trit);
+  MMF_EXPECT_TRUE(u280.accel.five_trit);
+  MMF_EXPECT_FALSE(
+      host::load_build_descriptor(host::build_descriptor_path("kv260")).accel.five_trit);
   BuildDescriptor without = ci;
   without.accel.five_trit = false;
   MMF_EXPECT_NE(without.fingerprint(), ci.fingerprint()) << "the decoder is part of the kernel";

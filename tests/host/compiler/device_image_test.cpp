@@ -110,11 +110,11 @@ TEST(DeviceImage, FiveTritBytesPastTheCodesDecodeToZero) {
 }
 
 TEST(DeviceImage, OnePointSixBitOnABuildWithoutTheDecoderIsRefusedNamingTheKey) {
-  const BuildDescriptor u280 = host::load_build_descriptor(host::build_descriptor_path("u280"));
-  MMF_EXPECT_FALSE(u280.accel.five_trit);
+  const BuildDescriptor kv260 = host::load_build_descriptor(host::build_descriptor_path("kv260"));
+  MMF_EXPECT_FALSE(kv260.accel.five_trit);
   MMF_EXPECT_ERROR(
-      host::compile_model(load_converted(shipped_tiny_model()), u280, Packing::five_trit),
-      "--packing 1.6bit", "accelerator.packings", "u280");
+      host::compile_model(load_converted(shipped_tiny_model()), kv260, Packing::five_trit),
+      "--packing 1.6bit", "accelerator.packings", "kv260");
 }
 
 TEST(DeviceImage, ModelTooLargeForTheBuildIsRejectedNamingTheKey) {

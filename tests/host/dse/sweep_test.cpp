@@ -240,17 +240,19 @@ TEST_P(SweepResourcesFit, GivesTheMeasuredTotalsBack) {
 
 // A build with the decoders (ci-tiny) carries them whatever the packing of a run; a build
 // without them gets them priced only for a 1.6-bit point. Per channel: the unpacker's measured
-// 625 LUT and 158 FF at 16 lanes (resources.cpp, kUnpack).
+// 286 LUT + 40 LUTRAM, 320 FF and 1 BRAM36 (its tables) at 16 lanes (resources.cpp, kUnpack).
 TEST(SweepResources, TheDecodersCountWhereTheBuildHasThemOrThePointAsks) {
   host::BuildDescriptor b = build("ci-tiny");
   MMF_ASSERT_TRUE(b.accel.five_trit);
   const host::ResourceEstimate with = host::estimate_resources(b, Packing::two_bit, {});
-  MMF_EXPECT_NEAR(with.decoder_lut, 2 * 625.0, 1e-9);
+  MMF_EXPECT_NEAR(with.decoder_lut, 2 * 326.0, 1e-9);
+  MMF_EXPECT_NEAR(with.decoder_bram, 2 * 1.0, 1e-9);
   b.accel.five_trit = false;
   const host::ResourceEstimate without = host::estimate_resources(b, Packing::two_bit, {});
   MMF_EXPECT_EQ(without.decoder_lut, 0.0);
-  MMF_EXPECT_NEAR(with.lut - without.lut, 2 * 625.0, 1e-6);
-  MMF_EXPECT_NEAR(with.ff - without.ff, 2 * 158.0, 1e-6);
+  MMF_EXPECT_NEAR(with.lut - without.lut, 2 * 326.0, 1e-6);
+  MMF_EXPECT_NEAR(with.ff - without.ff, 2 * 320.0, 1e-6);
+  MMF_EXPECT_NEAR(with.bram - without.bram, 2 * 1.0, 1e-6);
   const host::ResourceEstimate point = host::estimate_resources(b, Packing::five_trit, {});
   MMF_EXPECT_NEAR(point.lut, with.lut, 1e-6);
 }
@@ -281,9 +283,9 @@ TEST(SweepResources, ABuildOverTheBudgetNamesTheResource) {
   MMF_EXPECT_EQ(d5005.uram, 0.0);
 }
 
-// A 1.6-bit point pays for its decoder: more LUT than its 2-bit twin on every board, by the
-// decoder's count; its FIFO of packed words is never wider. (Each board as a build without the
-// decoders: ci-tiny has them, and then both points carry them.)
+// A 1.6-bit point pays for its decoder: more LUT and block RAM than its 2-bit twin on every
+// board, by the decoders' counts; its FIFO (of decoded words) is the same. (Each board as a
+// build without the decoders: ci-tiny has them, and then both points carry them.)
 TEST(SweepResources, OnePointSixBitIsChargedItsDecoder) {
   for (const char* board : {"ci-tiny", "kv260", "u250", "u55c", "u280", "d5005"}) {
     host::BuildDescriptor b = build(board);
@@ -293,7 +295,11 @@ TEST(SweepResources, OnePointSixBitIsChargedItsDecoder) {
     MMF_EXPECT_EQ(two.decoder_lut, 0.0) << board;
     MMF_EXPECT_GT(five.decoder_lut, 0.0) << board;
     MMF_EXPECT_NEAR(five.lut - two.lut, five.decoder_lut, 1e-6) << board;
-    MMF_EXPECT_LE(five.bram, two.bram) << board;
+    MMF_EXPECT_GT(five.decoder_bram, 0.0) << board;
+    // Intel boards count a BRAM36 as two M20K.
+    MMF_EXPECT_NEAR(five.bram - two.bram, five.decoder_bram * (b.board.vendor == "amd" ? 1.0 : 2.0),
+                    1e-6)
+        << board;
     MMF_EXPECT_LE(five.uram, two.uram) << board;
     MMF_EXPECT_EQ(five.dsp, two.dsp) << board;
   }
@@ -380,7 +386,10 @@ TEST(SweepPoint, OneSixBitPackingMovesFewerBytes) {
   // 64 trits: 16 bytes in 2-bit words, 13 in 1.6-bit ones.
   MMF_EXPECT_EQ(six.weight_bytes * 16, two.weight_bytes * 13);
   MMF_EXPECT_LT(six.joules_per_token, two.joules_per_token);
-  MMF_EXPECT_LE(six.kernel_cycles, two.kernel_cycles);
+  // ci-tiny's memory brings more than a beat a cycle to 64 lanes, and the unpacker decodes a
+  // beat a cycle (5 words from 4): the channels stay at a word a cycle, within the unpacker's
+  // latency a job.
+  MMF_EXPECT_LE(six.kernel_cycles, two.kernel_cycles * 101 / 100);
 }
 
 size_t lines(const std::string& path) {

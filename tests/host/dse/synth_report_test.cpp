@@ -276,11 +276,11 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
                 (std::pair<std::string, int64_t>{"FifoUltraRam", 0}));
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_channel").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_rescale").instances, 2);
-  // One unpacker inside each channel, at the accumulator's parameters; none without 1.6-bit.
+  // One unpacker inside each channel, at its lanes and row-block words; none without 1.6-bit.
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").instances, 2);
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").within, "mmf_weight_channel");
-  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").params,
-                unit_named(units, "mmf_ternary_acc").params);
+  const host::SynthParams unpack = {{"Lanes", 16}, {"MaxRowWords", 4096}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").params, unpack);
   MMF_EXPECT_EQ(unit_named(units, "mmf_descriptor_check").params.back(),
                 (std::pair<std::string, int64_t>{"FiveTrit", 1}));
   MMF_EXPECT_EQ(unit_named(units, "mmf_kernel").params.back(),

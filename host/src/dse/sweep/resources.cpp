@@ -83,13 +83,15 @@ const Curve kTopVector = {
 // 30,510 CLB LUT and 21,422 FF on 2026-12-07 against the 30,702 and 20,236 here).
 // docs/resources.md, "The sweep's cost model", says what is left to refit.
 
-// The 1.6-bit unpacker of a weight channel against lanes (rtl/mmf/mmf_weight_unpack.sv: a
-// 256-entry decode per byte of a beat and a 12-quarter buffer that restarts at each row block),
-// from `mmf synth --build B --unit mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23,
-// 2026-12-07, the per-block unpacker). The RTL's FIFO holds the packed beats, lanes / 4 bytes as
-// wide as a 2-bit word. (A 2-bit word needs no unpacker: its fields are the trit codes.)
-const Curve kUnpack = {
-    {16, {625, 0, 158, 0, 0, 0}}, {64, {2139, 0, 442, 0, 0, 0}}, {512, {16327, 0, 3124, 0, 0, 0}}};
+// The 1.6-bit unpacker of a weight channel against lanes (rtl/mmf/mmf_weight_unpack.sv, at the
+// channel's memory port: half a beat a cycle through 256-entry tables in block RAM, two lookups
+// a RAMB18, and five word registers with one 5-way choice), from `mmf synth --build B --unit
+// mmf_weight_unpack` on ci-tiny, kv260 and u280 (Yosys 0.23, 2026-12-07). The RTL's FIFO holds
+// the decoded 2-bit words. (A 2-bit word needs no unpacker: its fields are the trit codes.)
+// Whole beats a cycle up to 64 lanes, halves from 256 (weight_unpack_parts).
+const Curve kUnpack = {{16, {286, 40, 320, 1, 0, 0}},
+                       {64, {475, 32, 888, 4, 0, 0}},
+                       {512, {2760, 32, 6254, 16, 0, 0}}};
 
 // A weight FIFO of `words` x `bits` as the RTL asks for it: UltraRAM (4,096 x 72) where the
 // board's part has it (BuildDescriptor::weight_fifo_ultra_ram), else block RAM, as Vivado
@@ -117,7 +119,7 @@ ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
   // The decoders are there when the stream is 1.6-bit or the build has them anyway.
   const bool five_trit = packing == Packing::five_trit || b.accel.five_trit;
   const Cost unpack = five_trit ? at(kUnpack, lanes) : Cost{0, 0, 0, 0, 0, 0};
-  const double decoder_lut = ch * unpack.lut;
+  const double decoder_lut = ch * (unpack.lut + unpack.lutram);
   const Cost per_channel =
       at(kChannel, lanes) + kRescale + fifo_cost(b, b.weight_fifo_words(), 2.0 * lanes) + unpack;
   const Cost k = scaled(per_channel, ch) + at(kVector, vl) + at(kControl, ch) + at(kMasters, vl) +
@@ -125,6 +127,7 @@ ResourceEstimate estimate_resources(const BuildDescriptor& b, Packing packing,
 
   ResourceEstimate e;
   e.decoder_lut = decoder_lut;
+  e.decoder_bram = ch * unpack.bram36;
   e.lut = k.lut + k.lutram;  // CLB LUTs, as Vivado counts them
   e.ff = k.ff;
   e.dsp = k.dsp;

@@ -71,7 +71,8 @@ struct ResourceEstimate {
   // lut: CLB LUTs (logic + LUTRAM, as Vivado counts them) or ALMs (Intel, one per LUT);
   // bram: BRAM36 (AMD) or M20K (Intel); uram: URAM288 (0 on Intel).
   double lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
-  double decoder_lut = 0;  // of `lut`: the 1.6-bit decoders (0 without them)
+  double decoder_lut = 0;   // of `lut`: the 1.6-bit decoders (0 without them)
+  double decoder_bram = 0;  // of `bram`: their tables, in BRAM36 (AMD)
   // Of the device, with the shell's static share where the board's YAML gives it.
   double lut_share = 0, ff_share = 0, dsp_share = 0, bram_share = 0, uram_share = 0;
   bool fits = false;  // every share within the budget
