@@ -318,6 +318,10 @@ module mmf_weight_unpack #(
       default: decode5 = 10'h000;
     endcase
   endfunction
+  // Words of a group when `left` words of its row block remain: min(5, left).
+  function automatic logic [2:0] group_words(input logic [WordIdxW-1:0] left);
+    group_words = left >= WordIdxW'(5) ? 3'd5 : 3'(left);
+  endfunction
   // The part of a group in which word w (0..4) gets its last trit.
   function automatic int unsigned last_part(input int unsigned w);
     last_part = ((w + 1) * Lanes - 1) / PartTrits;
@@ -376,7 +380,7 @@ module mmf_weight_unpack #(
   logic [DataWidth-1:0] words_q [5];
   logic [2*PartTrits-1:0] decoded;      // the tables' answers for tag_h_q's part
 
-  logic adv, take, issue, last_part_q, pipe_empty, pass, out_fire;
+  logic adv, take, issue, beat_done, pipe_empty, pass, out_fire;
   assign out_fire = q_cnt_q != '0 && out_ready_i;
   // Everything moves when no whole word is left waiting after this cycle's.
   assign adv = q_cnt_q == '0 || (q_cnt_q == 2'd1 && out_ready_i);
@@ -384,13 +388,13 @@ module mmf_weight_unpack #(
   // A 2-bit command's beats go straight to the FIFO once the 1.6-bit words before them left.
   assign pass = act_q && !packed_q && pipe_empty;
   // The beat register gives its last part this cycle (with Parts = 1, its only one).
-  assign last_part_q = Parts == 1 || half_q;
+  assign beat_done = Parts == 1 || half_q;
   // A 1.6-bit beat is taken into the beat register when it is free or gives its last part.
-  assign take = act_q && packed_q && in_valid_i && adv && (!beat_v_q || last_part_q);
+  assign take = act_q && packed_q && in_valid_i && adv && (!beat_v_q || beat_done);
   assign issue = beat_v_q && adv;
   assign cmd_pop = !act_q && cmd_valid;
 
-  assign in_ready_o = packed_q ? act_q && adv && (!beat_v_q || last_part_q)
+  assign in_ready_o = packed_q ? act_q && adv && (!beat_v_q || beat_done)
                                : pass && out_ready_i;
   assign out_valid_o = q_cnt_q != '0 || (pass && in_valid_i);
   // The 5-way choice and the 2-bit pass-through, written as two LUT levels a bit: words 0..3
@@ -439,7 +443,7 @@ module mmf_weight_unpack #(
       if (adv) begin
         if (issue && Parts > 1) half_q <= !half_q;
         if (take) beat_v_q <= 1'b1;
-        else if (issue && last_part_q) beat_v_q <= 1'b0;
+        else if (issue && beat_done) beat_v_q <= 1'b0;
         tag_v_q <= issue;
         q_cnt_q <= done_n;  // the queue is empty after this cycle's word
       end else if (out_fire) begin
@@ -468,8 +472,8 @@ module mmf_weight_unpack #(
       bb_one_q <= head_block_beats == WordIdxW'(1);
       grp_q <= '0;
       words_left_q <= head_words;
-      gw_q <= head_words >= WordIdxW'(5) ? 3'd5 : 3'(head_words);
-      gw0_q <= head_words >= WordIdxW'(5) ? 3'd5 : 3'(head_words);
+      gw_q <= group_words(head_words);
+      gw0_q <= group_words(head_words);
       pad_q <= 3'(32'(head_block_beats) * 32'd5 - 32'(head_words) * 32'd4);
     end else if (take || pass_fire) begin
       beats_left_q <= beats_left_q - 32'd1;
@@ -488,7 +492,7 @@ module mmf_weight_unpack #(
         grp_q <= grp_q + 1'b1;
         if (grp_q == 2'd3) begin
           words_left_q <= words_left_q - WordIdxW'(5);
-          gw_q <= words_left_q >= WordIdxW'(10) ? 3'd5 : 3'(words_left_q - WordIdxW'(5));
+          gw_q <= group_words(words_left_q - WordIdxW'(5));
         end
       end
       beat_q <= in_data_i;
@@ -542,7 +546,7 @@ module mmf_weight_unpack #(
   flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       act_q |-> cmd_last_q == (beats_left_q == 32'd1) &&
                 (!packed_q || (blk_last_q == (blk_left_q == WordIdxW'(1)) &&
-                               gw_q == (words_left_q >= WordIdxW'(5) ? 3'd5 : 3'(words_left_q)))))
+                               gw_q == group_words(words_left_q))))
     else $error("mmf_weight_unpack: an end flag disagrees with its counter");
   // A 1.6-bit command ends with a row block.
   cmd_end_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
