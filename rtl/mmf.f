@@ -30,6 +30,7 @@ rtl/mmf/mmf_descriptor_check.sv
 rtl/mmf/mmf_divider.sv
 rtl/mmf/mmf_kernel.sv
 rtl/mmf/mmf_mlgru_gate.sv
+rtl/mmf/mmf_norm_fetch.sv
 rtl/mmf/mmf_norm_quantize.sv
 rtl/mmf/mmf_perf_counters.sv
 rtl/mmf/mmf_program_loader.sv

@@ -3,13 +3,16 @@
 // norm weights): NumSlots RAMs of Rows rows, each row Lanes 32-bit values. A pass job streams
 // rows start .. start + rows - 1 of up to four slots side by side (ports a..d), `passes` times,
 // one beat per cycle; a port in half mode reads an int16 vector packed two per word, beat b
-// taking the low or high half of row start + b/2. Two write ports, each with a lane mask so a
-// short last row leaves the lanes past the vector untouched.
+// taking the low or high half of row start + b/2, from row Rows/2 on when the job's hi is set
+// (a half-mode slot holds two vectors: mmf_norm_fetch). Three write ports, each with a lane
+// mask so a short last row leaves the lanes past the vector untouched.
 //
 // Every slot is a RAM with one write port and one read port, so that it maps to block RAM:
-// port 0 writes any slot, port 1 only slot Port1Slot (the kernel's scratch slot, where the MLGRU
-// gate puts its second output). When both write Port1Slot in a cycle they name the same row and
-// port 1 wins, so one write port serves that slot too (asserted below).
+// port 0 writes any slot but those of Port2Slots, port 1 only slot Port1Slot (the kernel's
+// scratch slot, where the MLGRU gate puts its second output), port 2 only the slots of
+// Port2Slots (the norm weights, written while a pass runs). When ports 0 and 1 both write
+// Port1Slot in a cycle they name the same row and port 1 wins, so one write port serves that
+// slot too (asserted below).
 //
 // A read port chooses among the slots PortSlots gives it, not all NumSlots: the choice is a
 // BeatW-wide multiplexer per port, the bank's largest logic (four 13-way choices of 1,024 bits
@@ -20,6 +23,8 @@ module mmf_buffer_bank #(
   parameter int unsigned Rows = 4096,      // MaxVector / Lanes
   parameter int unsigned NumSlots = 13,
   parameter int unsigned Port1Slot = 9,
+  // Port 2 writes slot s iff bit s is set; port 0 never does.
+  parameter logic [NumSlots-1:0] Port2Slots = '0,
   // Port p may read slot s iff bit NumSlots * p + s is set.
   parameter logic [4*NumSlots-1:0] PortSlots = '1,
   parameter logic [3:0] HalfPorts = 4'b1111,
@@ -32,7 +37,8 @@ module mmf_buffer_bank #(
   input  logic                  rst_ni,
 
   // Pass job: slots of ports a..d in [4*SlotW-1:0] (port p at [SlotW*p +: SlotW]), half-mode
-  // flags one bit per port, rows per pass (>= 1), passes (>= 1), start row.
+  // flags one bit per port, rows per pass (>= 1), passes (>= 1), start row, and whether the
+  // half-mode ports read the upper half of their slots.
   input  logic                  job_valid_i,
   output logic                  job_ready_o,
   input  logic [4*SlotW-1:0]    job_slots_i,
@@ -40,6 +46,7 @@ module mmf_buffer_bank #(
   input  logic [RowW-1:0]       job_rows_i,
   input  logic [1:0]            job_passes_i,
   input  logic [RowW-1:0]       job_start_i,
+  input  logic                  job_hi_i,
 
   output logic                  out_valid_o,
   input  logic                  out_ready_i,
@@ -50,7 +57,13 @@ module mmf_buffer_bank #(
   input  logic [2*SlotW-1:0]    wslot_i,
   input  logic [2*RowW-1:0]     wrow_i,
   input  logic [2*BeatW-1:0]    wdata_i,
-  input  logic [2*Lanes-1:0]    wmask_i
+  input  logic [2*Lanes-1:0]    wmask_i,
+  // Write port 2: a slot of Port2Slots.
+  input  logic                  we2_i,
+  input  logic [SlotW-1:0]      wslot2_i,
+  input  logic [IdxW-1:0]       wrow2_i,
+  input  logic [BeatW-1:0]      wdata2_i,
+  input  logic [Lanes-1:0]      wmask2_i
 );
 
   localparam int unsigned FifoDepth = 4;
@@ -59,6 +72,7 @@ module mmf_buffer_bank #(
   logic [4*SlotW-1:0] slots_q;
   logic [3:0]         half_q;
   logic [RowW-1:0]    rows_q, start_q, beat_q;
+  logic [RowW-1:0]    half_start_q;  // the half-mode ports' first row
   logic [1:0]         passes_left_q;
   logic               issue, read_valid_q;
   logic [3:0]         read_odd_q;  // the half each port takes from the row being read
@@ -74,6 +88,7 @@ module mmf_buffer_bank #(
       half_q <= '0;
       rows_q <= '0;
       start_q <= '0;
+      half_start_q <= '0;
       beat_q <= '0;
       passes_left_q <= '0;
       read_valid_q <= 1'b0;
@@ -86,6 +101,7 @@ module mmf_buffer_bank #(
         half_q <= job_half_i;
         rows_q <= job_rows_i;
         start_q <= job_start_i;
+        half_start_q <= job_start_i + (job_hi_i ? RowW'(Rows / 2) : '0);
         beat_q <= '0;
         passes_left_q <= job_passes_i;
       end else if (issue) begin
@@ -113,19 +129,28 @@ module mmf_buffer_bank #(
       for (int unsigned p = 0; p < 4; p++) begin
         if (32'(slots_q[SlotW*p +: SlotW]) == s && half_q[p]) half_reader = 1'b1;
       end
-      raddr = IdxW'(start_q + (half_reader ? beat_q >> 1 : beat_q));
+      raddr = IdxW'(half_reader ? half_start_q + (beat_q >> 1) : start_q + beat_q);
     end
 
-    // This slot's one write: port 1's when it writes here (only Port1Slot), else port 0's.
-    logic             we, from1;
+    // This slot's one write: port 2's for the slots of Port2Slots; else port 1's when it
+    // writes here (only Port1Slot), else port 0's.
+    logic             we;
     logic [IdxW-1:0]  waddr;
     logic [BeatW-1:0] wdata;
     logic [Lanes-1:0] wmask;
-    assign from1 = s == Port1Slot && we_i[1];
-    assign we = from1 || (we_i[0] && 32'(wslot_i[SlotW-1:0]) == s);
-    assign waddr = from1 ? wrow_i[RowW +: IdxW] : wrow_i[IdxW-1:0];
-    assign wdata = from1 ? wdata_i[BeatW +: BeatW] : wdata_i[BeatW-1:0];
-    assign wmask = from1 ? wmask_i[Lanes +: Lanes] : wmask_i[Lanes-1:0];
+    if (Port2Slots[s]) begin : g_port2
+      assign we = we2_i && 32'(wslot2_i) == s;
+      assign waddr = wrow2_i;
+      assign wdata = wdata2_i;
+      assign wmask = wmask2_i;
+    end else begin : g_port01
+      logic from1;
+      assign from1 = s == Port1Slot && we_i[1];
+      assign we = from1 || (we_i[0] && 32'(wslot_i[SlotW-1:0]) == s);
+      assign waddr = from1 ? wrow_i[RowW +: IdxW] : wrow_i[IdxW-1:0];
+      assign wdata = from1 ? wdata_i[BeatW +: BeatW] : wdata_i[BeatW-1:0];
+      assign wmask = from1 ? wmask_i[Lanes +: Lanes] : wmask_i[Lanes-1:0];
+    end
 
     logic [BeatW-1:0] rdata_q;
     for (genvar k = 0; k < Lanes; k++) begin : g_lane
@@ -195,6 +220,11 @@ module mmf_buffer_bank #(
     end
   end
 
+  if (Port2Slots == '0) begin : g_no_port2
+    logic unused_port2;
+    assign unused_port2 = ^{we2_i, wslot2_i, wrow2_i, wdata2_i, wmask2_i};
+  end
+
   logic unused_fifo_ready, unused_odd;
   assign unused_fifo_ready = fifo_ready;
   assign unused_odd = ^(read_odd_q & ~HalfPorts);  // ports without half mode
@@ -227,6 +257,12 @@ module mmf_buffer_bank #(
         job_valid_i && job_ready_o && job_half_i[p] |-> HalfPorts[p])
       else $error("mmf_buffer_bank: half mode on port %0d, not in HalfPorts", p);
   end
+  port0_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      we_i[0] |-> !Port2Slots[32'(wslot_i[SlotW-1:0])])
+    else $error("mmf_buffer_bank: write port 0 names a slot of Port2Slots");
+  port2_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      we2_i |-> Port2Slots[32'(wslot2_i)])
+    else $error("mmf_buffer_bank: write port 2 names a slot outside Port2Slots");
   one_write_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       we_i == 2'b11 && 32'(wslot_i[SlotW-1:0]) == Port1Slot |->
       wrow_i[RowW-1:0] == wrow_i[RowW +: RowW])

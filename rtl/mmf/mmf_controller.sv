@@ -5,7 +5,9 @@
 // the next pass its token). Each op is a few steps, each one stream through the vector datapath
 // set up in a state's entry cycle: a vector-bank read into a slot (or into the program loader,
 // or the token), a pass of up to four slots through a unit into a slot, or a slot written to the
-// vector bank. A step is done once every job it handed out (reader and writer commands, the
+// vector bank. A BitLinear's norm weights are fetched ahead (mmf_norm_fetch): while one
+// BitLinear runs, the controller looks up the next one in the program (this pass's, or the next
+// pass's first) and has its w_rms and w_code read into the other half of their slots. A step is done once every job it handed out (reader and writer commands, the
 // bank's pass, the unit's job, the weight array's BitLinear) was taken, the write side saw the
 // beats it expects and the writer is idle. It keeps the op counters of the HLS controller
 // (status, ops, ternary ops, weight and vector bytes) by the same rules.
@@ -50,12 +52,13 @@ module mmf_controller #(
   output logic [5:0]            dbg_state_o,
 
   // The program: loaded (load_done_o, to the end of the run), its first bad op and that op's
-  // status code (from the program load). op_o is the number of ops done, the op being run, and the
-  // descriptor RAM's read address: desc_i holds that op one cycle later.
+  // status code (from the program load). desc_addr_o is the descriptor RAM's read address (the
+  // op being run, or the one the look-ahead for the next BitLinear reads): desc_i holds that op
+  // one cycle later.
   output logic                  load_done_o,
   input  logic [OpW-1:0]        first_bad_i,
   input  logic [7:0]            bad_code_i,
-  output logic [OpW-1:0]        op_o,
+  output logic [OpW-1:0]        desc_addr_o,
   input  logic [ChkW-1:0]       desc_i,
   // Ops done in the launch, over all its passes (the ops_done counter).
   output logic [31:0]           ops_done_o,
@@ -82,8 +85,19 @@ module mmf_controller #(
   output logic [31:0]           wr_cmd_n_o,
   input  logic                  wr_idle_i,
 
+  // A norm-weight fetch (mmf_norm_fetch): w_rms (when has_rms) and w_code of `words` words
+  // into the half `hi` of their slots; nf_busy_i while it runs.
+  output logic                  nf_job_valid_o,
+  input  logic                  nf_job_ready_i,
+  output logic                  nf_job_has_rms_o,
+  output logic [31:0]           nf_job_rms_addr_o,
+  output logic [31:0]           nf_job_code_addr_o,
+  output logic [31:0]           nf_job_words_o,
+  output logic                  nf_job_hi_o,
+  input  logic                  nf_busy_i,
+
   // The bank's pass job (mmf_buffer_bank): slots of ports a..d, half-mode ports, rows, passes,
-  // first row.
+  // first row, the norm weights' half.
   output logic                  bank_job_valid_o,
   input  logic                  bank_job_ready_i,
   output logic [4*SlotW-1:0]    bank_job_slots_o,
@@ -91,6 +105,7 @@ module mmf_controller #(
   output logic [RowW-1:0]       bank_job_rows_o,
   output logic [1:0]            bank_job_passes_o,
   output logic [RowW-1:0]       bank_job_start_o,
+  output logic                  bank_job_hi_o,
 
   // The job of the step's unit (norm/quantize, products, realignment).
   output logic                  unit_job_valid_o,
@@ -150,7 +165,7 @@ module mmf_controller #(
   typedef enum logic [5:0] {
     StIdle, StLoad, StFetch, StDecode, StDone,
     StEmbToken, StEmbCheck, StEmbRow,                // Embed
-    StBlRms, StBlCode, StBlRun,                      // BitLinear
+    StBlNorm, StBlRun,                               // BitLinear
     StMgState, StMgLb, StMgGate, StMgStore, StMgProd,  // MLGRU
     StGlSilu, StGlUp, StGlProd,                      // GLU
     StAdd, StStore,
@@ -194,7 +209,22 @@ module mmf_controller #(
   logic [3:0]         bank_half_q, bank_half_d;
   logic [RowW-1:0]    bank_rows_q, bank_rows_d, bank_start_q, bank_start_d;
   logic [1:0]         bank_passes_q, bank_passes_d;
+  logic               bank_hi_q, bank_hi_d;
   logic               to_memory_q, to_memory_d;
+
+  // Norm weights. cur_hi_q: the half of the norm slots the BitLinear being run reads. A fetch
+  // is handed to mmf_norm_fetch from nf_pend_q with the nf_* fields; pf_valid_q: one was handed
+  // for op pf_op_q (the next BitLinear to run) into half pf_hi_q. The look-ahead (sc_*) reads
+  // descriptor sc_op_q (sc_check_q: its answer is in desc_i) while a BitLinear runs.
+  logic               cur_hi_q, cur_hi_d, nf_pend_q, nf_pend_d, nf_rms_q, nf_rms_d, nf_hi_q, nf_hi_d;
+  logic [31:0]        nf_rms_addr_q, nf_rms_addr_d, nf_code_addr_q, nf_code_addr_d;
+  logic [31:0]        nf_words_q, nf_words_d;
+  logic               pf_valid_q, pf_valid_d, pf_hi_q, pf_hi_d;
+  logic [OpW-1:0]     pf_op_q, pf_op_d;
+  logic               sc_active_q, sc_active_d, sc_check_q, sc_check_d, sc_wrapped_q, sc_wrapped_d;
+  logic [OpW-1:0]     sc_op_q, sc_op_d;
+  logic               nf_idle;
+  assign nf_idle = !nf_pend_q && !nf_busy_i;
 
   // ---------------------------------------------------------------- the op being run
   // Its descriptor and its rows / Channels and rows % Channels, from the descriptor RAM in
@@ -382,6 +412,7 @@ module mmf_controller #(
     bank_rows_d = rows;
     bank_passes_d = passes;
     bank_start_d = start_row;
+    bank_hi_d = 1'b0;
     unit_pend_d = unit_job;
     wslot0_d = dst;
     wexpect_d = beats_out;
@@ -447,13 +478,29 @@ module mmf_controller #(
     bank_rows_d = bank_rows_q;
     bank_start_d = bank_start_q;
     bank_passes_d = bank_passes_q;
+    bank_hi_d = bank_hi_q;
     to_memory_d = to_memory_q;
+    cur_hi_d = cur_hi_q;
+    nf_pend_d = nf_pend_q;
+    nf_rms_d = nf_rms_q;
+    nf_hi_d = nf_hi_q;
+    nf_rms_addr_d = nf_rms_addr_q;
+    nf_code_addr_d = nf_code_addr_q;
+    nf_words_d = nf_words_q;
+    pf_valid_d = pf_valid_q;
+    pf_hi_d = pf_hi_q;
+    pf_op_d = pf_op_q;
+    sc_active_d = sc_active_q;
+    sc_check_d = sc_check_q;
+    sc_wrapped_d = sc_wrapped_q;
+    sc_op_d = sc_op_q;
 
     // ---- the step's jobs as they are taken, its beats as they pass
     if (rd_pend_q && rd_cmd_ready_i) rd_pend_d = 1'b0;
     if (wr_pend_q && wr_cmd_ready_i) wr_pend_d = 1'b0;
     if (bank_pend_q && bank_job_ready_i) bank_pend_d = 1'b0;
     if (unit_pend_q && unit_job_ready_i) unit_pend_d = 1'b0;
+    if (nf_pend_q && nf_job_ready_i) nf_pend_d = 1'b0;
     if (rd_valid_i && rd_ready_i) rd_beats_d = rd_beats_q + 1;
     if (kind_q == mmf_kernel_pkg::KToken && rd_valid_i) token_d = rd_word_i;
 
@@ -472,6 +519,7 @@ module mmf_controller #(
           ternary_ops_d = '0;
           weight_bytes_d = '0;
           vector_bytes_d = '0;
+          pf_valid_d = 1'b0;
           // The program must lie in the bank and hold 1 .. MaxOps ops (program_fits()).
           if (!program_ok_q) begin
             status_d = 32'(mmf_format_pkg::StatusBadProgram);
@@ -519,7 +567,7 @@ module mmf_controller #(
         entry_d = 1'b1;
         unique case (desc_i[31:0])
           mmf_format_pkg::OpEmbed:     state_d = StEmbToken;
-          mmf_format_pkg::OpBitLinear: state_d = StBlRms;
+          mmf_format_pkg::OpBitLinear: state_d = StBlNorm;
           mmf_format_pkg::OpMlgru:     state_d = StMgState;
           mmf_format_pkg::OpGlu:       state_d = StGlSilu;
           mmf_format_pkg::OpAdd:       state_d = StAdd;
@@ -557,29 +605,25 @@ module mmf_controller #(
         end
       end
 
-      // ---- BitLinear: norm weights into slots, then norm/quantize -> channels -> results
-      StBlRms: begin  // w_rms, when the op has it
+      // ---- BitLinear: norm weights into their slots (fetched ahead, or now), then
+      // norm/quantize -> channels -> results, with the look-ahead for the next one beside it
+      StBlNorm: begin
+        kind_d = mmf_kernel_pkg::KNone;
         if (entry_q) begin
-          if (f_addr0 != mmf_format_pkg::NoAddress) begin
-            read_step(mmf_kernel_pkg::KSlotLoad, f_addr0, half_words, mmf_kernel_pkg::SlotWRms,
-                      ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
-          end else begin  // no step: on to w_code
-            kind_d = mmf_kernel_pkg::KNone;
-            state_d = StBlCode;
-            entry_d = 1'b1;
+          pf_valid_d = 1'b0;
+          if (pf_valid_q && pf_op_q == op_q) begin  // fetched ahead (or still landing)
+            cur_hi_d = pf_hi_q;
+          end else begin  // nothing ahead (nf_alone_a): fetch them now
+            cur_hi_d = 1'b0;
+            nf_pend_d = 1'b1;
+            nf_rms_d = f_addr0 != mmf_format_pkg::NoAddress;
+            nf_rms_addr_d = f_addr0;
+            nf_code_addr_d = f_addr1;
+            nf_words_d = half_words;
+            nf_hi_d = 1'b0;
           end
-        end else if (step_done) begin
-          vb_inc_d = inc_half_q;
-          state_d = StBlCode;
-          entry_d = 1'b1;
-        end
-      end
-      StBlCode: begin  // w_code
-        if (entry_q) begin
-          read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, half_words, mmf_kernel_pkg::SlotWCode,
-                    ceil_div(half_words, VL), ceil_div(half_words, VL), half_words);
-        end else if (step_done) begin
-          vb_inc_d = inc_half_q;
+        end else if (nf_idle) begin
+          vb_inc_d = (f_addr0 != mmf_format_pkg::NoAddress) ? inc_half_q << 1 : inc_half_q;
           state_d = StBlRun;
           entry_d = 1'b1;
         end
@@ -590,17 +634,59 @@ module mmf_controller #(
           pass_step(mmf_kernel_pkg::KNorm, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
                     mmf_kernel_pkg::SlotWRms, SlotW'(f_src0)}, mmf_kernel_pkg::HalfPorts,
                     n_rows, 2'd3, '0, SlotW'(f_dst), ceil_div(f_rows, VL), f_rows, 1'b1);
+          bank_hi_d = cur_hi_q;
           wsrc_d = result_beats_q;
+          // The look-ahead starts at the next op.
+          sc_active_d = 1'b1;
+          sc_check_d = 1'b0;
+          sc_wrapped_d = 1'b0;
+          sc_op_d = op_q + 1'b1;
           if (f_dst == mmf_format_pkg::DstMemory) begin
             wr_pend_d = 1'b1;
             wr_addr_d = f_addr2;
             wr_n_d = f_rows;
           end
-        end else if (step_done) begin
-          ternary_ops_d = ternary_ops_q + 64'($unsigned(ops_p));
-          weight_bytes_d = weight_bytes_q + inc_wbytes_q;
-          if (to_memory_q) vb_inc_d = inc_rows_q;
-          state_d = StNext;
+        end else begin
+          // The look-ahead, one op every two cycles: the address, then the RAM's answer. It
+          // stops at the program's end (after the last pass), at the first bad op, or at a
+          // BitLinear, whose norm weights it then has fetched into the other half.
+          if (sc_active_q && !sc_check_q) begin
+            if (32'(sc_op_q) == num_ops_q) begin
+              if (last_token_q || sc_wrapped_q) begin
+                sc_active_d = 1'b0;
+              end else begin  // the next pass's ops
+                sc_op_d = '0;
+                sc_wrapped_d = 1'b1;
+              end
+            end else if (sc_op_q == first_bad_i) begin
+              sc_active_d = 1'b0;
+            end else begin
+              sc_check_d = 1'b1;
+            end
+          end else if (sc_active_q) begin
+            sc_check_d = 1'b0;
+            if (desc_i[31:0] == mmf_format_pkg::OpBitLinear) begin
+              sc_active_d = 1'b0;
+              nf_pend_d = 1'b1;
+              nf_rms_d = desc_i[32*mmf_format_pkg::FieldAddr0 +: 32] != mmf_format_pkg::NoAddress;
+              nf_rms_addr_d = desc_i[32*mmf_format_pkg::FieldAddr0 +: 32];
+              nf_code_addr_d = desc_i[32*mmf_format_pkg::FieldAddr1 +: 32];
+              nf_words_d = ceil_div(desc_i[32*mmf_format_pkg::FieldN +: 32], 2);
+              nf_hi_d = !cur_hi_q;
+              pf_valid_d = 1'b1;
+              pf_op_d = sc_op_q;
+              pf_hi_d = !cur_hi_q;
+            end else begin
+              sc_op_d = sc_op_q + 1'b1;
+            end
+          end
+          if (step_done) begin
+            sc_active_d = 1'b0;
+            ternary_ops_d = ternary_ops_q + 64'($unsigned(ops_p));
+            weight_bytes_d = weight_bytes_q + inc_wbytes_q;
+            if (to_memory_q) vb_inc_d = inc_rows_q;
+            state_d = StNext;
+          end
         end
       end
 
@@ -746,10 +832,12 @@ module mmf_controller #(
         state_d = StFetch;
       end
 
-      default: begin  // StDone: one cycle of done to the control slave
+      default: begin  // StDone: one cycle of done, once a fetch ahead has landed
         kind_d = mmf_kernel_pkg::KNone;
-        limit_valid_d = 1'b0;
-        state_d = StIdle;
+        if (nf_idle) begin
+          limit_valid_d = 1'b0;
+          state_d = StIdle;
+        end
       end
     endcase
   end
@@ -826,6 +914,7 @@ module mmf_controller #(
       bank_rows_q <= '0;
       bank_passes_q <= '0;
       bank_start_q <= '0;
+      bank_hi_q <= 1'b0;
       unit_pend_q <= 1'b0;
     end else begin
       rd_pend_q <= rd_pend_d;
@@ -840,7 +929,42 @@ module mmf_controller #(
       bank_rows_q <= bank_rows_d;
       bank_passes_q <= bank_passes_d;
       bank_start_q <= bank_start_d;
+      bank_hi_q <= bank_hi_d;
       unit_pend_q <= unit_pend_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : norm_reg
+    if (!rst_ni) begin
+      cur_hi_q <= 1'b0;
+      nf_pend_q <= 1'b0;
+      nf_rms_q <= 1'b0;
+      nf_hi_q <= 1'b0;
+      nf_rms_addr_q <= '0;
+      nf_code_addr_q <= '0;
+      nf_words_q <= '0;
+      pf_valid_q <= 1'b0;
+      pf_hi_q <= 1'b0;
+      pf_op_q <= '0;
+      sc_active_q <= 1'b0;
+      sc_check_q <= 1'b0;
+      sc_wrapped_q <= 1'b0;
+      sc_op_q <= '0;
+    end else begin
+      cur_hi_q <= cur_hi_d;
+      nf_pend_q <= nf_pend_d;
+      nf_rms_q <= nf_rms_d;
+      nf_hi_q <= nf_hi_d;
+      nf_rms_addr_q <= nf_rms_addr_d;
+      nf_code_addr_q <= nf_code_addr_d;
+      nf_words_q <= nf_words_d;
+      pf_valid_q <= pf_valid_d;
+      pf_hi_q <= pf_hi_d;
+      pf_op_q <= pf_op_d;
+      sc_active_q <= sc_active_d;
+      sc_check_q <= sc_check_d;
+      sc_wrapped_q <= sc_wrapped_d;
+      sc_op_q <= sc_op_d;
     end
   end
 
@@ -930,10 +1054,10 @@ module mmf_controller #(
 
   // ---------------------------------------------------------------- outputs
   assign launch_o = state_q == StIdle && start_i;
-  assign done_o = state_q == StDone;
+  assign done_o = state_q == StDone && nf_idle;
   assign dbg_state_o = 6'(state_q);
   assign load_done_o = limit_valid_q;
-  assign op_o = op_q;
+  assign desc_addr_o = sc_active_q ? sc_op_q : op_q;
   assign ops_done_o = ops_done_q;
   assign kind_o = kind_oh_q;
   assign am_start_o = state_q == StAmRead && entry_q;
@@ -952,6 +1076,13 @@ module mmf_controller #(
   assign bank_job_rows_o = bank_rows_q;
   assign bank_job_passes_o = bank_passes_q;
   assign bank_job_start_o = bank_start_q;
+  assign bank_job_hi_o = bank_hi_q;
+  assign nf_job_valid_o = nf_pend_q;
+  assign nf_job_has_rms_o = nf_rms_q;
+  assign nf_job_rms_addr_o = nf_rms_addr_q;
+  assign nf_job_code_addr_o = nf_code_addr_q;
+  assign nf_job_words_o = nf_words_q;
+  assign nf_job_hi_o = nf_hi_q;
   assign unit_job_valid_o = unit_pend_q;
   assign wa_job_start_o = state_q == StBlRun && entry_q;
 
@@ -966,7 +1097,7 @@ module mmf_controller #(
   assign weight_bytes_o = weight_bytes_q;
   assign vector_bytes_o = vector_bytes_q;
   assign busy_o = state_q != StIdle;
-  assign vec_wait_o = rd_pend_q ||
+  assign vec_wait_o = rd_pend_q || state_q == StBlNorm ||
                       ((kind_q == mmf_kernel_pkg::KDesc || kind_q == mmf_kernel_pkg::KToken ||
                         kind_q == mmf_kernel_pkg::KSlotLoad || kind_q == mmf_kernel_pkg::KEmbed) &&
                        !step_done) ||
@@ -1000,6 +1131,11 @@ module mmf_controller #(
   // The cycle after a set-up, where beats_done_q reads 0, is never a step's end.
   set_up_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                      after_entry_q && !entry_q |-> !jobs_handed);
+  // A BitLinear finds no fetch under way but its own fetched ahead: a fetch is handed only
+  // for the next BitLinear to run.
+  nf_ahead_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               state_q == StBlNorm && entry_q && !(pf_valid_q && pf_op_q == op_q)
+                               |-> nf_idle);
   rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    rd_valid_i |-> rd_last_beat_q == rd_expect_q - 32'd1);
 `endif

@@ -174,7 +174,7 @@ module mmf_kernel #(
   logic                  launch;
   logic [mmf_kernel_pkg::NumKinds-1:0] kind;  // one-hot
   logic                  load_done;
-  logic [OpW-1:0]        op, first_bad;
+  logic [OpW-1:0]        desc_addr, first_bad;
   logic [31:0]           ops_done;
   logic                  am_start, pick_valid;
   logic [$clog2(VectorLanes):0] am_last_lanes;
@@ -192,6 +192,10 @@ module mmf_kernel #(
   logic [3:0]            bank_job_half;
   logic [RowW-1:0]       bank_job_rows, bank_job_start;
   logic [1:0]            bank_job_passes;
+  logic                  bank_job_hi;
+  // norm-weight fetches
+  logic                  nf_job_valid, nf_job_ready, nf_job_has_rms, nf_job_hi, nf_busy;
+  logic [31:0]           nf_job_rms_addr, nf_job_code_addr, nf_job_words;
   logic                  unit_job_valid, unit_job_ready;
   logic                  wa_job_start, wa_job_pending;
   // the write side
@@ -232,7 +236,7 @@ module mmf_kernel #(
     .load_done_o      (load_done),
     .first_bad_i      (first_bad),
     .bad_code_i       (bad_code),
-    .op_o             (op),
+    .desc_addr_o      (desc_addr),
     .desc_i           (desc),
     .ops_done_o       (ops_done),
     .kind_o           (kind),
@@ -256,6 +260,15 @@ module mmf_kernel #(
     .bank_job_rows_o  (bank_job_rows),
     .bank_job_passes_o(bank_job_passes),
     .bank_job_start_o (bank_job_start),
+    .bank_job_hi_o    (bank_job_hi),
+    .nf_job_valid_o    (nf_job_valid),
+    .nf_job_ready_i    (nf_job_ready),
+    .nf_job_has_rms_o  (nf_job_has_rms),
+    .nf_job_rms_addr_o (nf_job_rms_addr),
+    .nf_job_code_addr_o(nf_job_code_addr),
+    .nf_job_words_o    (nf_job_words),
+    .nf_job_hi_o       (nf_job_hi),
+    .nf_busy_i         (nf_busy),
     .unit_job_valid_o (unit_job_valid),
     .unit_job_ready_i (unit_job_ready),
     .wa_job_start_o   (wa_job_start),
@@ -319,7 +332,7 @@ module mmf_kernel #(
     .prog_we_o     (prog_we),
     .prog_waddr_o  (prog_waddr),
     .prog_wdata_o  (prog_wdata),
-    .raddr_i       (op),
+    .raddr_i       (desc_addr),
     .rdata_o       (desc),
     .first_bad_o   (first_bad),
     .bad_code_o    (bad_code)
@@ -366,6 +379,15 @@ module mmf_kernel #(
     .bank_job_rows_i  (bank_job_rows),
     .bank_job_passes_i(bank_job_passes),
     .bank_job_start_i (bank_job_start),
+    .bank_job_hi_i    (bank_job_hi),
+    .nf_job_valid_i    (nf_job_valid),
+    .nf_job_ready_o    (nf_job_ready),
+    .nf_job_has_rms_i  (nf_job_has_rms),
+    .nf_job_rms_addr_i (nf_job_rms_addr),
+    .nf_job_code_addr_i(nf_job_code_addr),
+    .nf_job_words_i    (nf_job_words),
+    .nf_job_hi_i       (nf_job_hi),
+    .nf_busy_o         (nf_busy),
     .pass_o           (pass),
     .unit_job_valid_i (unit_job_valid),
     .unit_job_ready_o (unit_job_ready),

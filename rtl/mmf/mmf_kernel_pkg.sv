@@ -38,6 +38,8 @@ package mmf_kernel_pkg;
   localparam logic [SlotW-1:0] SlotWRms = SlotW'(NumBuffers + 4);
   localparam logic [SlotW-1:0] SlotWCode = SlotW'(NumBuffers + 5);
   localparam int unsigned NumSlots = NumBuffers + 6;
+  // The norm weights' slots, written only by mmf_norm_fetch (the bank's write port 2).
+  localparam logic [NumSlots-1:0] NormSlots = NumSlots'(1 << SlotWRms) | NumSlots'(1 << SlotWCode);
 
   // The slots each bank port reads (the controller's pass steps): a, the buffers, the state (its
   // store) and scratch; b, the buffers, scratch, up and w_rms (half mode); c, the state and

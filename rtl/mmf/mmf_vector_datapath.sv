@@ -47,8 +47,21 @@ module mmf_vector_datapath #(
   input  logic [31:0]             wr_cmd_n_i,
   output logic                    wr_idle_o,
 
+  // A norm-weight fetch (mmf_norm_fetch): a BitLinear's w_rms (when it has them) and w_code
+  // into the half `hi` of their slots. While it runs (nf_busy_o) it owns the reader: no
+  // reader command may come then, and none may be pending when a fetch is handed over.
+  input  logic                    nf_job_valid_i,
+  output logic                    nf_job_ready_o,
+  input  logic                    nf_job_has_rms_i,
+  input  logic [31:0]             nf_job_rms_addr_i,
+  input  logic [31:0]             nf_job_code_addr_i,
+  input  logic [31:0]             nf_job_words_i,
+  input  logic                    nf_job_hi_i,
+  output logic                    nf_busy_o,
+
   // Pass job of the slots (mmf_buffer_bank): the slots of ports a..d, half-mode ports, rows,
-  // passes, first row. pass_o: a pass is running (for the performance counters).
+  // passes, first row, the norm weights' half. pass_o: a pass is running (for the performance
+  // counters).
   input  logic                    bank_job_valid_i,
   output logic                    bank_job_ready_o,
   input  logic [4*SlotW-1:0]      bank_job_slots_i,
@@ -56,6 +69,7 @@ module mmf_vector_datapath #(
   input  logic [RowW-1:0]         bank_job_rows_i,
   input  logic [1:0]              bank_job_passes_i,
   input  logic [RowW-1:0]         bank_job_start_i,
+  input  logic                    bank_job_hi_i,
   output logic                    pass_o,
 
   // The job of the step's unit (norm/quantize, products or realignment; other kinds have none).
@@ -140,6 +154,22 @@ module mmf_vector_datapath #(
   end
 
   // ---------------------------------------------------------------- vector-bank reader
+  // Shared by the steps and the norm-weight fetcher, which has it while nf_busy_o.
+  logic              reader_cmd_valid, reader_cmd_ready, reader_valid, reader_ready;
+  logic [31:0]       reader_cmd_addr, reader_cmd_n;
+  logic              nf_cmd_valid;
+  logic [31:0]       nf_cmd_addr, nf_cmd_n;
+  logic              nf_we, nf_we_code;
+  logic [$clog2(Rows)-1:0] nf_wrow;
+  logic [VDataW-1:0] nf_wdata;
+  logic [VL-1:0]     nf_wmask;
+  assign reader_cmd_valid = nf_busy_o ? nf_cmd_valid : rd_cmd_valid_i;
+  assign reader_cmd_addr = nf_busy_o ? nf_cmd_addr : rd_cmd_addr_i;
+  assign reader_cmd_n = nf_busy_o ? nf_cmd_n : rd_cmd_n_i;
+  assign rd_cmd_ready_o = reader_cmd_ready && !nf_busy_o;
+  assign rd_valid_o = reader_valid && !nf_busy_o;
+  assign reader_ready = nf_busy_o || rd_ready_o;
+
   mmf_vec_reader #(
     .Lanes    (VL),
     .AddrWidth(AddrWidth)
@@ -147,12 +177,12 @@ module mmf_vector_datapath #(
     .clk_i,
     .rst_ni,
     .base_i     (vec_base_q),
-    .cmd_valid_i(rd_cmd_valid_i),
-    .cmd_ready_o(rd_cmd_ready_o),
-    .cmd_addr_i (rd_cmd_addr_i),
-    .cmd_n_i    (rd_cmd_n_i),
-    .out_valid_o(rd_valid_o),
-    .out_ready_i(rd_ready_o),
+    .cmd_valid_i(reader_cmd_valid),
+    .cmd_ready_o(reader_cmd_ready),
+    .cmd_addr_i (reader_cmd_addr),
+    .cmd_n_i    (reader_cmd_n),
+    .out_valid_o(reader_valid),
+    .out_ready_i(reader_ready),
     .out_data_o (rd_data_o),
     .ar_valid_o (v_ar_valid_o),
     .ar_ready_i (v_ar_ready_i),
@@ -167,6 +197,33 @@ module mmf_vector_datapath #(
     .r_resp_i   (v_r_resp_i),
     .bytes_o    (read_bytes_o),
     .error_o    (read_error_o)
+  );
+
+  mmf_norm_fetch #(
+    .Lanes(VL),
+    .Rows (Rows)
+  ) u_norm_fetch (
+    .clk_i,
+    .rst_ni,
+    .job_valid_i    (nf_job_valid_i),
+    .job_ready_o    (nf_job_ready_o),
+    .job_has_rms_i  (nf_job_has_rms_i),
+    .job_rms_addr_i (nf_job_rms_addr_i),
+    .job_code_addr_i(nf_job_code_addr_i),
+    .job_words_i    (nf_job_words_i),
+    .job_hi_i       (nf_job_hi_i),
+    .busy_o         (nf_busy_o),
+    .rd_cmd_valid_o (nf_cmd_valid),
+    .rd_cmd_ready_i (reader_cmd_ready),
+    .rd_cmd_addr_o  (nf_cmd_addr),
+    .rd_cmd_n_o     (nf_cmd_n),
+    .rd_valid_i     (reader_valid && nf_busy_o),
+    .rd_data_i      (rd_data_o),
+    .we_o           (nf_we),
+    .we_code_o      (nf_we_code),
+    .wrow_o         (nf_wrow),
+    .wdata_o        (nf_wdata),
+    .wmask_o        (nf_wmask)
   );
 
   // Embedding rows: a reader beat holds 2*VL bf16 values, the converter takes VL a beat.
@@ -246,6 +303,7 @@ module mmf_vector_datapath #(
     .Rows     (Rows),
     .NumSlots (mmf_kernel_pkg::NumSlots),
     .Port1Slot(32'(mmf_kernel_pkg::SlotScratch)),
+    .Port2Slots(mmf_kernel_pkg::NormSlots),
     .PortSlots({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
                 mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
     .HalfPorts(mmf_kernel_pkg::HalfPorts)
@@ -259,6 +317,7 @@ module mmf_vector_datapath #(
     .job_rows_i  (bank_job_rows_i),
     .job_passes_i(bank_job_passes_i),
     .job_start_i (bank_job_start_i),
+    .job_hi_i    (bank_job_hi_i),
     .out_valid_o (bank_valid),
     .out_ready_i (bank_ready),
     .out_data_o  (bank_data),
@@ -266,7 +325,12 @@ module mmf_vector_datapath #(
     .wslot_i     (bank_wslot),
     .wrow_i      (bank_wrow),
     .wdata_i     (bank_wdata),
-    .wmask_i     (bank_wmask)
+    .wmask_i     (bank_wmask),
+    .we2_i       (nf_we),
+    .wslot2_i    (nf_we_code ? mmf_kernel_pkg::SlotWCode : mmf_kernel_pkg::SlotWRms),
+    .wrow2_i     (nf_wrow),
+    .wdata2_i    (nf_wdata),
+    .wmask2_i    (nf_wmask)
   );
   assign {bank_d, bank_c, bank_b, bank_a} = bank_data;
   assign pass_o = bank_valid || !bank_job_ready_o;
@@ -507,5 +571,12 @@ module mmf_vector_datapath #(
   logic unused;
   // The sigmoid output: GLU uses SiLU only. Between steps (KNone) nothing is routed.
   assign unused = ^{silu_sigmoid, kind_i[mmf_kernel_pkg::KNone]};
+
+`ifndef SYNTHESIS
+  // A fetch is handed over only with no step read pending (its beats would go to the fetch).
+  nf_alone_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               nf_job_valid_i |-> !rd_cmd_valid_i)
+    else $error("mmf_vector_datapath: a norm-weight fetch beside a step's read");
+`endif
 
 endmodule

@@ -112,14 +112,16 @@ TEST_P(RtlMatchesCpu, VerilatorGreedyTokenIdsAndCycles) {
   MMF_EXPECT_NEAR(rtl["tok_per_s_device"].get<double>(), 300e6 / per_token,
                   1e-6 * 300e6 / per_token);
   MMF_EXPECT_LT(0.0, rtl["sim_cycles_per_s"].get<double>());
-  // The performance registers: busy from ap_start to the controller's return to idle, a few
-  // cycles a launch short of the harness's count; each cause within the busy cycles.
+  // The performance registers: busy from ap_start to the controller's return to idle, short of
+  // the harness's count by less than its poll interval (64 cycles: ap_done is read every 64)
+  // and the register accesses around it (the ap_start write, the poll's read: a few cycles
+  // each) a launch; each cause within the busy cycles.
   MMF_EXPECT_FALSE(cpu.contains("perf")) << "only the RTL has performance registers";
   const json& perf = rtl["perf"];
   const uint64_t cycles = rtl["cycles"].get<uint64_t>();
   const uint64_t busy = perf["busy_cycles"].get<uint64_t>();
   MMF_EXPECT_LE(busy, cycles);
-  MMF_EXPECT_GT(busy, cycles - 64 * rtl["counters"]["launches"].get<uint64_t>());
+  MMF_EXPECT_GT(busy, cycles - (64 + 16) * rtl["counters"]["launches"].get<uint64_t>());
   for (const char* cause :
        {"accumulate_cycles", "starved_cycles", "pass_cycles", "vec_wait_cycles"}) {
     MMF_EXPECT_LE(perf[cause].get<uint64_t>(), busy) << cause;

@@ -263,6 +263,7 @@ StepCosts default_step_costs() {
   StepCosts c;
   c.op = 3;  // StFetch, StDecode, StNext
   c.read_step = 9;
+  c.norm_read = 6;
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;

@@ -86,11 +86,12 @@ double TimedAccelerator::vec_burst(tlm::tlm_command cmd, double at, uint64_t bea
   return clock_.to_cycles(sc_core::sc_time_stamp() + delay);
 }
 
-double TimedAccelerator::vec_read(uint64_t beats, double cycles_per_beat) {
+double TimedAccelerator::vec_read(uint64_t beats, double cycles_per_beat, double from) {
   constexpr uint64_t kBurst = 16, kWindow = 64;  // mmf_vec_reader: MaxBurst, FifoDepth
   std::deque<std::pair<uint64_t, double>> open;  // bursts not yet consumed: (beats, end)
   uint64_t in_window = 0;
-  double issue = clock_.now() - 1.0, end = clock_.now();
+  from = std::max(from, clock_.now());
+  double issue = from - 1.0, end = from;
   for (uint64_t left = beats; left > 0;) {
     const uint64_t b = std::min(kBurst, left);
     issue += 1.0;  // one request a cycle
@@ -127,7 +128,20 @@ double TimedAccelerator::vec_write(uint64_t beats) {
   return done;
 }
 
+double TimedAccelerator::fetch_norms(double from, bool rms, uint64_t words) {
+  // mmf_norm_fetch: a command a vector, the next one the cycle after the last beat landed.
+  const uint64_t beats = ceil_div(words, params_.vector_lanes);
+  double t = from;
+  for (int v = rms ? 0 : 1; v < 2; ++v) {
+    t = vec_read(beats, 1.0, t) + kStreamAlignLatency + params_.costs.norm_read;
+  }
+  reader_free_ = t;
+  return t;
+}
+
 void TimedAccelerator::read_step(uint64_t words, double cycles_per_beat) {
+  // The step's command waits for a norm-weight fetch that has the reader.
+  if (reader_free_ > clock_.now()) wait_cycles(reader_free_ - clock_.now());
   const double end = vec_read(ceil_div(words, params_.vector_lanes), cycles_per_beat);
   // The reader's realignment register, beyond the cost read with a combinational one.
   wait_cycles(end - clock_.now() + params_.costs.read_step + kStreamAlignLatency);
@@ -150,11 +164,31 @@ void TimedAccelerator::store_step(uint64_t words) {
   wait_cycles(end - clock_.now() + params_.costs.store_step);
 }
 
-void TimedAccelerator::bitlinear(const uint32_t* d) {
+void TimedAccelerator::bitlinear(size_t k) {
+  const auto& ops = launch_->ops_run;
+  const uint32_t* d = ops[k].data();
   const uint64_t n = d[kFieldN], rows = d[kFieldRows];
   const uint64_t half_words = ceil_div(n, 2), n_beats = ceil_div(n, params_.vector_lanes);
-  optional_read_step(d[kFieldAddr0] != kNoAddress, half_words);
-  read_step(half_words);
+  // The norm weights: fetched ahead during the BitLinear before, or now (StBlNorm's entry, the
+  // fetch's hand-over); StBlRun starts the cycle after the fetch is idle.
+  if (norm_ahead_ != k) {
+    fetch_norms(clock_.now() + 2.0, d[kFieldAddr0] != kNoAddress, half_words);
+  }
+  wait_cycles(std::max(reader_free_, clock_.now() + 1.0) + 1.0 - clock_.now());
+  // The look-ahead for the next BitLinear: two cycles an op from StBlRun's entry, its fetch
+  // handed over two cycles after the answer (in the RTL, only if found before this one ends:
+  // the shortest BitLinear lasts longer than a few ops' look-ahead).
+  // ops_run holds the passes one after the other; the look-ahead takes a cycle to wrap.
+  norm_ahead_ = ops.size();
+  const size_t num_ops = std::max<size_t>(1, launch_->num_ops);
+  for (size_t j = k + 1; j < ops.size(); ++j) {
+    if (ops[j][kFieldOpcode] != kOpBitLinear) continue;
+    const double wrap = j / num_ops != k / num_ops ? 1.0 : 0.0;
+    const double from = clock_.now() + 2.0 * static_cast<double>(j - k) + 2.0 + wrap;
+    fetch_norms(from, ops[j][kFieldAddr0] != kNoAddress, ceil_div(ops[j][kFieldN], 2));
+    norm_ahead_ = j;
+    break;
+  }
   // Norm/quantize: two passes for the statistics (the second as long as the reciprocal's
   // divider at least), the pipeline's fill, then codes a beat a cycle; each channel takes its
   // rows once its first code word is there.
@@ -223,8 +257,10 @@ void TimedAccelerator::controller() {
     // The scaled products' pipelines (max tree, shift steps, product stages) beyond the two
     // cycles of the one-cycle form the costs were read with.
     const uint64_t products_fill = scaled_products_fill(params_.vector_lanes) - 2;  // >= 10
-    for (const auto& desc : launch.ops_run) {
-      const uint32_t* d = desc.data();
+    reader_free_ = 0.0;
+    norm_ahead_ = launch.ops_run.size();
+    for (size_t k = 0; k < launch.ops_run.size(); ++k) {
+      const uint32_t* d = launch.ops_run[k].data();
       const double op_start = clock_.now() - t0;
       const uint64_t n = d[kFieldN], n_beats = ceil_div(n, params_.vector_lanes);
       wait_cycles(cost.op);
@@ -237,7 +273,7 @@ void TimedAccelerator::controller() {
           read_step(ceil_div(n, 2), 2.0);
           break;
         case kOpBitLinear:
-          bitlinear(d);
+          bitlinear(k);
           break;
         case kOpMlgru:
           read_step(n);
@@ -276,6 +312,8 @@ void TimedAccelerator::controller() {
       result_->ops.push_back(PlatformOpCycles{static_cast<uint64_t>(op_start + 0.5),
                                               static_cast<uint64_t>(op_end + 0.5)});
     }
+    // StDone waits for a fetch still under way (none after the last BitLinear of a run).
+    if (reader_free_ > clock_.now()) wait_cycles(reader_free_ - clock_.now());
     result_->kernel_cycles = static_cast<uint64_t>(clock_.now() - t0 + cost.done + 0.5);
     done_.notify(clock_.cycles(cost.done));
   }

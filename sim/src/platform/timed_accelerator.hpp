@@ -66,11 +66,16 @@ class TimedAccelerator : public sc_core::sc_module {
   void optional_read_step(bool present, uint64_t words);
   void pass_step(uint64_t beats);
   void store_step(uint64_t words);
-  void bitlinear(const uint32_t* d);
+  // The BitLinear ops_run[k]: its norm weights (fetched ahead or now), norm/quantize, the
+  // channels' accumulation, the results; and the fetch of the next BitLinear's norm weights.
+  void bitlinear(size_t k);
+  // mmf_norm_fetch's reads of a BitLinear's norm weights (w_rms when `rms`, w_code; `words`
+  // words each) from cycle `from`: the cycle it is idle again (also reader_free_).
+  double fetch_norms(double from, bool rms, uint64_t words);
   // A vector-bank read of `beats` through the reader (bursts of at most 16 beats, issued one a
-  // cycle while its 64-beat FIFO has room), taken by a consumer at `cycles_per_beat`: the
-  // cycle (absolute) the consumer has its last beat.
-  double vec_read(uint64_t beats, double cycles_per_beat);
+  // cycle while its 64-beat FIFO has room) from cycle `from` (now, when earlier), taken by a
+  // consumer at `cycles_per_beat`: the cycle (absolute) the consumer has its last beat.
+  double vec_read(uint64_t beats, double cycles_per_beat, double from = 0.0);
   // A vector-bank write of `beats` produced one a cycle from now through the writer (bursts
   // of 16, at most 8 in flight): the cycle (absolute) of the last response.
   double vec_write(uint64_t beats);
@@ -93,6 +98,8 @@ class TimedAccelerator : public sc_core::sc_module {
   PlatformResult* result_ = nullptr;
   int64_t ops_done_ = -1;  // -1 while the program loads
   uint32_t accumulating_ = 0;
+  double reader_free_ = 0.0;  // a norm-weight fetch has the reader until this cycle
+  size_t norm_ahead_ = 0;     // the BitLinear (ops_run index) whose norm weights were fetched ahead
   sc_core::sc_event start_, done_, accumulated_;
 };
 

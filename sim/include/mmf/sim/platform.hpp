@@ -27,6 +27,7 @@ namespace mmf::sim {
 struct StepCosts {
   uint32_t op = 0;            // StFetch + StDecode + StNext of every op
   uint32_t read_step = 0;     // a vector-bank read into the slots (or the program load)
+  uint32_t norm_read = 0;     // a norm-weight read of mmf_norm_fetch beyond its beats
   uint32_t skipped_step = 0;  // the state of a read the op does not have (no w_rms, no bound)
   uint32_t pass_step = 0;     // a pass of the slots through a vector unit
   uint32_t store_step = 0;    // a pass of a slot to the vector bank (writer drained)
