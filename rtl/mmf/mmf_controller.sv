@@ -1128,9 +1128,11 @@ module mmf_controller #(
   // No beat past the step's.
   beats_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                             out_fire_i |-> wleft_q != '0);
-  // The cycle after a set-up, where beats_done_q reads 0, is never a step's end.
+  // The cycle after a set-up, where beats_done_q reads 0, is never a step's end. (StBlNorm sets
+  // up no step: it waits for the norm-weight fetch, not for step_done.)
   set_up_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                     after_entry_q && !entry_q |-> !jobs_handed);
+                                     after_entry_q && !entry_q && state_q != StBlNorm |->
+                                     !jobs_handed);
   // A BitLinear finds no fetch under way but its own fetched ahead: a fetch is handed only
   // for the next BitLinear to run.
   nf_ahead_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
