@@ -154,19 +154,37 @@ module mmf_vector_datapath #(
   end
 
   // ---------------------------------------------------------------- vector-bank reader
-  // Shared by the steps and the norm-weight fetcher, which has it while nf_busy_o.
+  // Shared by the steps and the norm-weight fetcher, which has it while nf_busy_o. The chosen
+  // command goes through a register (taken when it is empty: a command every other cycle at
+  // most, against one a vector read): the choice in front of the reader's own command logic
+  // was 8 LUT levels in the u280 top.
   logic              reader_cmd_valid, reader_cmd_ready, reader_valid, reader_ready;
   logic [31:0]       reader_cmd_addr, reader_cmd_n;
+  logic              cmd_valid_q;
+  logic [31:0]       cmd_addr_q, cmd_n_q;
   logic              nf_cmd_valid;
   logic [31:0]       nf_cmd_addr, nf_cmd_n;
   logic              nf_we, nf_we_code;
   logic [$clog2(Rows)-1:0] nf_wrow;
   logic [VDataW-1:0] nf_wdata;
   logic [VL-1:0]     nf_wmask;
-  assign reader_cmd_valid = nf_busy_o ? nf_cmd_valid : rd_cmd_valid_i;
-  assign reader_cmd_addr = nf_busy_o ? nf_cmd_addr : rd_cmd_addr_i;
-  assign reader_cmd_n = nf_busy_o ? nf_cmd_n : rd_cmd_n_i;
-  assign rd_cmd_ready_o = reader_cmd_ready && !nf_busy_o;
+  always_ff @(posedge clk_i) begin : reader_cmd_reg
+    if (!rst_ni) begin
+      cmd_valid_q <= 1'b0;
+      cmd_addr_q <= '0;
+      cmd_n_q <= '0;
+    end else if (!cmd_valid_q) begin
+      cmd_valid_q <= nf_busy_o ? nf_cmd_valid : rd_cmd_valid_i;
+      cmd_addr_q <= nf_busy_o ? nf_cmd_addr : rd_cmd_addr_i;
+      cmd_n_q <= nf_busy_o ? nf_cmd_n : rd_cmd_n_i;
+    end else if (reader_cmd_ready) begin
+      cmd_valid_q <= 1'b0;
+    end
+  end
+  assign reader_cmd_valid = cmd_valid_q;
+  assign reader_cmd_addr = cmd_addr_q;
+  assign reader_cmd_n = cmd_n_q;
+  assign rd_cmd_ready_o = !cmd_valid_q && !nf_busy_o;
   assign rd_valid_o = reader_valid && !nf_busy_o;
   assign reader_ready = nf_busy_o || rd_ready_o;
 
@@ -214,7 +232,7 @@ module mmf_vector_datapath #(
     .job_hi_i       (nf_job_hi_i),
     .busy_o         (nf_busy_o),
     .rd_cmd_valid_o (nf_cmd_valid),
-    .rd_cmd_ready_i (reader_cmd_ready),
+    .rd_cmd_ready_i (!cmd_valid_q),
     .rd_cmd_addr_o  (nf_cmd_addr),
     .rd_cmd_n_o     (nf_cmd_n),
     .rd_valid_i     (reader_valid && nf_busy_o),

@@ -262,8 +262,8 @@ StepCosts default_step_costs() {
   // Read off the controller's state trace of the ci-tiny kernel (docs/platform.md).
   StepCosts c;
   c.op = 3;  // StFetch, StDecode, StNext
-  c.read_step = 9;
-  c.norm_read = 6;
+  c.read_step = 10;
+  c.norm_read = 7;
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;
