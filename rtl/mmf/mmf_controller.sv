@@ -5,11 +5,12 @@
 // the next pass its token). Each op is a few steps, each one stream through the vector datapath
 // set up in a state's entry cycle: a vector-bank read into a slot (or into the program loader,
 // or the token), a pass of up to four slots through a unit into a slot, or a slot written to the
-// vector bank. A BitLinear's norm weights are fetched ahead (mmf_norm_fetch): while one
-// BitLinear runs, the controller looks up the next one in the program (this pass's, or the next
-// pass's first) and has its w_rms and w_code read into the other half of their slots. A step is done once every job it handed out (reader and writer commands, the
+// vector bank. A step is done once every job it handed out (reader and writer commands, the
 // bank's pass, the unit's job, the weight array's BitLinear) was taken, the write side saw the
-// beats it expects and the writer is idle. It keeps the op counters of the HLS controller
+// beats it expects and the writer is idle. A BitLinear's norm weights are fetched ahead
+// (mmf_norm_fetch): while one BitLinear runs, the controller looks up the next one in the
+// program (this pass's, or the next pass's first) and has its w_rms and w_code read into the
+// other half of their slots. It keeps the op counters of the HLS controller
 // (status, ops, ternary ops, weight and vector bytes) by the same rules.
 module mmf_controller #(
   parameter int unsigned Lanes = 16,
@@ -216,7 +217,8 @@ module mmf_controller #(
   // is handed to mmf_norm_fetch from nf_pend_q with the nf_* fields; pf_valid_q: one was handed
   // for op pf_op_q (the next BitLinear to run) into half pf_hi_q. The look-ahead (sc_*) reads
   // descriptor sc_op_q (sc_check_q: its answer is in desc_i) while a BitLinear runs.
-  logic               cur_hi_q, cur_hi_d, nf_pend_q, nf_pend_d, nf_rms_q, nf_rms_d, nf_hi_q, nf_hi_d;
+  logic               cur_hi_q, cur_hi_d, nf_pend_q, nf_pend_d;
+  logic               nf_rms_q, nf_rms_d, nf_hi_q, nf_hi_d;
   logic [31:0]        nf_rms_addr_q, nf_rms_addr_d, nf_code_addr_q, nf_code_addr_d;
   logic [31:0]        nf_words_q, nf_words_d;
   logic               pf_valid_q, pf_valid_d, pf_hi_q, pf_hi_d;
