@@ -6,6 +6,7 @@
 // rtl_lint_test, which also fails when a file under rtl/ is missing here.
 rtl/mmf_format_pkg.sv
 bitstreams/generated/mmf_lut_pkg.sv
+bitstreams/generated/mmf_control_pkg.sv
 rtl/mmf_numerics_pkg.sv
 rtl/mmf/mmf_kernel_pkg.sv
 rtl/prim/prim_ram_1r1w.sv

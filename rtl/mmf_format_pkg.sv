@@ -97,16 +97,6 @@ package mmf_format_pkg;
     five_trit_mul = ((64'd1 << (bits + 5)) + 64'd4) / 64'd5;
   endfunction
 
-  // ---- s_axi_control map (kernel_regs.hpp) ------------------------------------------------
-  // Scalar argument i at ScalarRegBase + 8 i, pointer j at PointerRegBase + 8 j, counter k at
-  // CounterRegBase + 8 k: room for 96 pointers, so 32 weight channels and `vec` fit.
-  localparam int unsigned ScalarRegBase = 32'h0000_0010;
-  localparam int unsigned PointerRegBase = 32'h0000_0100;
-  localparam int unsigned CounterRegBase = 32'h0000_0400;
-  // The launch scalars (kernel_regs.hpp kScalarArgNames): program_offset, num_ops, vec_words,
-  // weight_words, num_tokens.
-  localparam int unsigned NumScalarArgs = 5;
-
   // ---- Pipeline latency of the weight path ----------------------------------------------
   // Cycles from a weight word into mmf_ternary_dot to its sum out: the leaf register, one
   // register every DotRegEvery tree levels and after the last, the root correction. The timed

@@ -6,7 +6,7 @@
 //   0x10 + 8 i   scalar argument i (read/write)
 //   0x100 + 8 j  pointer argument j, low word at +0, high word at +4 (read/write)
 //   0x400 + 8 k  counter k, low word at +0, high word at +4 (read only)
-// (mmf_format_pkg's ScalarRegBase, PointerRegBase, CounterRegBase.)
+// (mmf_control_pkg's ScalarRegBase, PointerRegBase, CounterRegBase, from kernel_regs.hpp.)
 // Reads of other addresses return 0; writes to them are ignored (both answer OKAY).
 module mmf_axil_control #(
   parameter int unsigned NumScalars = 4,
@@ -52,9 +52,9 @@ module mmf_axil_control #(
   localparam logic [AddrWidth-1:0] AddrGie = 12'h004;
   localparam logic [AddrWidth-1:0] AddrIer = 12'h008;
   localparam logic [AddrWidth-1:0] AddrIsr = 12'h00C;
-  localparam int unsigned ScalarBase = mmf_format_pkg::ScalarRegBase;
-  localparam int unsigned PointerBase = mmf_format_pkg::PointerRegBase;
-  localparam int unsigned CounterBase = mmf_format_pkg::CounterRegBase;
+  localparam int unsigned ScalarBase = mmf_control_pkg::ScalarRegBase;
+  localparam int unsigned PointerBase = mmf_control_pkg::PointerRegBase;
+  localparam int unsigned CounterBase = mmf_control_pkg::CounterRegBase;
 
   logic        start_q, done_q, ready_q, running_q, waiting_continue_q, auto_restart_q;
   logic        gie_q;

@@ -50,7 +50,7 @@ module mmf_controller #(
   input  logic [31:0]           num_tokens_i,  // passes of the program (1 .. MaxLaunchTokens)
   output logic                  launch_o,
   output logic                  done_o,
-  output logic [5:0]            dbg_state_o,
+  output logic [mmf_control_pkg::StateBits-1:0] dbg_state_o,
 
   // The program: loaded (load_done_o, to the end of the run), its first bad op and that op's
   // status code (from the program load). desc_addr_o is the descriptor RAM's read address (the
@@ -161,9 +161,10 @@ module mmf_controller #(
   localparam int unsigned TileRowsLog2 = $clog2(TileRows);
   localparam int unsigned WeightWordBytes = Lanes / 4;
 
-  // The numbering is mirrored by sim/src/controller_states.cpp (state names in hang reports)
-  // and host/src/backends/verilator/rtl_kernel_run.cpp (StFetch, StDone): dbg_state_o.
-  typedef enum logic [5:0] {
+  // The states in the order of hls/include/mmf_hls/controller_states.hpp, which names them
+  // for the simulators (hang reports; ops timed from StFetch to StFetch in the calibration):
+  // dbg_state_o. tests/rtl/format_pkg_test.cpp fails if the two lists differ.
+  typedef enum logic [mmf_control_pkg::StateBits-1:0] {
     StIdle, StLoad, StFetch, StDecode, StDone,
     StEmbToken, StEmbCheck, StEmbRow,                // Embed
     StBlNorm, StBlRun,                               // BitLinear
@@ -1057,7 +1058,7 @@ module mmf_controller #(
   // ---------------------------------------------------------------- outputs
   assign launch_o = state_q == StIdle && start_i;
   assign done_o = state_q == StDone && nf_idle;
-  assign dbg_state_o = 6'(state_q);
+  assign dbg_state_o = state_q;
   assign load_done_o = limit_valid_q;
   assign desc_addr_o = sc_active_q ? sc_op_q : op_q;
   assign ops_done_o = ops_done_q;

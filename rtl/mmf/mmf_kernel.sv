@@ -29,7 +29,7 @@ module mmf_kernel #(
   localparam int unsigned AddrWidth = 64,
   localparam int unsigned WDataW = 2 * Lanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
-  localparam int unsigned NumCounters = 13 + Channels
+  localparam int unsigned NumCounters = mmf_control_pkg::CntChannelBytes + Channels
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -95,7 +95,7 @@ module mmf_kernel #(
   input  logic [1:0]                    v_b_resp_i,
 
   // Controller state for the harness's watchdog (not a kernel port on the board).
-  output logic [5:0]                    dbg_state_o
+  output logic [mmf_control_pkg::StateBits-1:0] dbg_state_o
 );
 
   localparam int unsigned OpW = $clog2(MaxOps + 1);
@@ -124,12 +124,12 @@ module mmf_kernel #(
 
   // ---------------------------------------------------------------- control slave
   logic                       start, done;
-  logic [32*mmf_format_pkg::NumScalarArgs-1:0] scalars;
+  logic [32*mmf_control_pkg::NumScalarArgs-1:0] scalars;
   logic [64*(Channels+1)-1:0] pointers;
   logic [64*NumCounters-1:0]  counters;
 
   mmf_axil_control #(
-    .NumScalars (mmf_format_pkg::NumScalarArgs),
+    .NumScalars (mmf_control_pkg::NumScalarArgs),
     .NumPointers(Channels + 1),
     .NumCounters(NumCounters)
   ) u_control (

@@ -3,24 +3,11 @@
 // counters of the HLS controller (status, ops, ternary ops, weight and vector bytes; the
 // kernel's controller keeps them), the cycle counters kept here (busy, pass, vector wait,
 // starved, accumulate), the vector bank's bytes and the AXI error bits, then each weight
-// channel's bytes. The order is KernelRegisters' (sim/include/mmf/sim/kernel_sim.hpp).
+// channel's bytes. The order is mmf_control_pkg's (generated from
+// hls/include/mmf_hls/kernel_regs.hpp), which every reader of the counters follows.
 module mmf_perf_counters #(
   parameter int unsigned Channels = 2,
-  localparam int unsigned CntStatus = 0,
-  localparam int unsigned CntOps = 1,
-  localparam int unsigned CntTernaryOps = 2,
-  localparam int unsigned CntWeightBytes = 3,
-  localparam int unsigned CntVectorBytes = 4,
-  localparam int unsigned CntBusy = 5,
-  localparam int unsigned CntPass = 6,
-  localparam int unsigned CntVecWait = 7,
-  localparam int unsigned CntStarve = 8,
-  localparam int unsigned CntAcc = 9,
-  localparam int unsigned CntVecReadBytes = 10,
-  localparam int unsigned CntVecWriteBytes = 11,
-  localparam int unsigned CntErrors = 12,
-  localparam int unsigned CntChannelBytes = 13,  // channel c at CntChannelBytes + c
-  localparam int unsigned NumCounters = CntChannelBytes + Channels
+  localparam int unsigned NumCounters = mmf_control_pkg::CntChannelBytes + Channels
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -80,21 +67,21 @@ module mmf_perf_counters #(
 
   always_comb begin
     counters_o = '0;
-    counters_o[64*CntStatus +: 64] = 64'(status_i);
-    counters_o[64*CntOps +: 64] = 64'(ops_i);
-    counters_o[64*CntTernaryOps +: 64] = ternary_ops_i;
-    counters_o[64*CntWeightBytes +: 64] = weight_bytes_i;
-    counters_o[64*CntVectorBytes +: 64] = vector_bytes_i;
-    counters_o[64*CntBusy +: 64] = busy_q;
-    counters_o[64*CntPass +: 64] = pass_q;
-    counters_o[64*CntVecWait +: 64] = vec_wait_q;
-    counters_o[64*CntStarve +: 64] = starve_q;
-    counters_o[64*CntAcc +: 64] = acc_q;
-    counters_o[64*CntVecReadBytes +: 64] = vec_read_bytes_i;
-    counters_o[64*CntVecWriteBytes +: 64] = vec_write_bytes_i;
-    counters_o[64*CntErrors +: 64] = 64'({vec_write_error_i, vec_read_error_i, ch_error_i});
+    counters_o[64*mmf_control_pkg::CntStatus +: 64] = 64'(status_i);
+    counters_o[64*mmf_control_pkg::CntOpsDone +: 64] = 64'(ops_i);
+    counters_o[64*mmf_control_pkg::CntTernaryOps +: 64] = ternary_ops_i;
+    counters_o[64*mmf_control_pkg::CntWeightBytes +: 64] = weight_bytes_i;
+    counters_o[64*mmf_control_pkg::CntVectorBytes +: 64] = vector_bytes_i;
+    counters_o[64*mmf_control_pkg::CntBusyCycles +: 64] = busy_q;
+    counters_o[64*mmf_control_pkg::CntPassCycles +: 64] = pass_q;
+    counters_o[64*mmf_control_pkg::CntVecWaitCycles +: 64] = vec_wait_q;
+    counters_o[64*mmf_control_pkg::CntStarvedCycles +: 64] = starve_q;
+    counters_o[64*mmf_control_pkg::CntAccumulateCycles +: 64] = acc_q;
+    counters_o[64*mmf_control_pkg::CntVecReadBytes +: 64] = vec_read_bytes_i;
+    counters_o[64*mmf_control_pkg::CntVecWriteBytes +: 64] = vec_write_bytes_i;
+    counters_o[64*mmf_control_pkg::CntAxiErrors +: 64] = 64'({vec_write_error_i, vec_read_error_i, ch_error_i});
     for (int unsigned c = 0; c < Channels; c++) begin
-      counters_o[64*(CntChannelBytes+c) +: 64] = ch_bytes_i[64*c +: 64];
+      counters_o[64*(mmf_control_pkg::CntChannelBytes+c) +: 64] = ch_bytes_i[64*c +: 64];
     end
   end
 

@@ -9,6 +9,7 @@
 #include "common/temp_dir.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/ternary_pack.hpp"
+#include "mmf_hls/controller_states.hpp"
 #include "mmf_hls/kernel_regs.hpp"
 #include "mmf_hls/program_format.hpp"
 
@@ -109,10 +110,6 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"TritPlus", TwoBit::code_plus},
       {"TritMinus", TwoBit::code_minus},
       {"DotRegEvery", kDotRegEvery},
-      {"ScalarRegBase", kScalarRegBase},
-      {"PointerRegBase", kPointerRegBase},
-      {"CounterRegBase", kCounterRegBase},
-      {"NumScalarArgs", kNumScalarArgs},
   };
   const auto sv = sv_constants(kSource + "/rtl/mmf_format_pkg.sv");
   for (const auto& [name, value] : expected) {
@@ -126,6 +123,52 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
     MMF_EXPECT_TRUE(expected.count(name) == 1)
         << name << " (= " << value << ") has no C++ counterpart in this test";
   }
+}
+
+// The generated control package carries kernel_regs.hpp's map and counters, every counter
+// named (Cnt + the CamelCase of its name) at its index, and the state width.
+TEST(ControlPackage, CarriesTheRegisterMapAndTheCounters) {
+  const auto sv = sv_constants(kSource + "/bitstreams/generated/mmf_control_pkg.sv");
+  std::map<std::string, uint64_t> expected = {{"ScalarRegBase", kScalarRegBase},
+                                              {"PointerRegBase", kPointerRegBase},
+                                              {"CounterRegBase", kCounterRegBase},
+                                              {"NumScalarArgs", kNumScalarArgs},
+                                              {"CntStatus", kRegStatus},
+                                              {"CntOpsDone", kRegOpsDone},
+                                              {"CntTernaryOps", kRegTernaryOps},
+                                              {"CntWeightBytes", kRegWeightBytes},
+                                              {"CntVectorBytes", kRegVectorBytes},
+                                              {"CntBusyCycles", kRegBusyCycles},
+                                              {"CntPassCycles", kRegPassCycles},
+                                              {"CntVecWaitCycles", kRegVecWaitCycles},
+                                              {"CntStarvedCycles", kRegStarvedCycles},
+                                              {"CntAccumulateCycles", kRegAccumulateCycles},
+                                              {"CntVecReadBytes", kRegVecReadBytes},
+                                              {"CntVecWriteBytes", kRegVecWriteBytes},
+                                              {"CntAxiErrors", kRegAxiErrors},
+                                              {"CntChannelBytes", kRegChannelBytes},
+                                              {"StateBits", kControllerStateBits}};
+  MMF_EXPECT_EQ(sv, expected);
+}
+
+// The controller's state_e lists the states in controller_states.hpp's order, which the
+// simulators use to name dbg_state_o and to time ops (kStFetch, kStDone).
+TEST(ControllerStates, TheRtlEnumIsTheTablesOrder) {
+  const std::string text = read_file(kSource + "/rtl/mmf/mmf_controller.sv");
+  const std::regex decl(R"(typedef\s+enum\s+logic\s*\[[^\]]*\]\s*\{([^}]*)\}\s*state_e\s*;)");
+  std::smatch m;
+  MMF_ASSERT_TRUE(std::regex_search(text, m, decl)) << "no state_e in mmf_controller.sv";
+  // The members, comments dropped.
+  const std::string body = std::regex_replace(m[1].str(), std::regex(R"(//[^\n]*)"), "");
+  std::vector<std::string> members;
+  const std::regex name(R"(\b(St\w+)\b)");
+  for (std::sregex_iterator it(body.begin(), body.end(), name), end; it != end; ++it) {
+    members.push_back((*it)[1]);
+  }
+  std::vector<std::string> table;
+  for (const ControllerStateInfo& s : kControllerStates) table.push_back(s.name);
+  MMF_EXPECT_EQ(members, table);
+  MMF_EXPECT_TRUE(body.find('=') == std::string::npos) << "state_e numbers its members by order";
 }
 
 // The generated build packages carry the build's values.

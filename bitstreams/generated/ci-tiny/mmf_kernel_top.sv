@@ -128,7 +128,7 @@ module mmf_ci_tiny (
   logic unused;
   assign unused = ^{m_axi_w0_awready, m_axi_w0_wready, m_axi_w0_bvalid, m_axi_w0_bresp,
                     m_axi_w1_awready, m_axi_w1_wready, m_axi_w1_bvalid, m_axi_w1_bresp};
-  logic [5:0] dbg_state;
+  logic [mmf_control_pkg::StateBits-1:0] dbg_state;
   logic unused_dbg;
   assign unused_dbg = ^dbg_state;
 

@@ -202,7 +202,7 @@ module mmf_u250 (
                     m_axi_w1_awready, m_axi_w1_wready, m_axi_w1_bvalid, m_axi_w1_bresp,
                     m_axi_w2_awready, m_axi_w2_wready, m_axi_w2_bvalid, m_axi_w2_bresp,
                     m_axi_w3_awready, m_axi_w3_wready, m_axi_w3_bvalid, m_axi_w3_bresp};
-  logic [5:0] dbg_state;
+  logic [mmf_control_pkg::StateBits-1:0] dbg_state;
   logic unused_dbg;
   assign unused_dbg = ^dbg_state;
 

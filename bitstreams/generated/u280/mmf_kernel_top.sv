@@ -1201,7 +1201,7 @@ module mmf_u280 (
                     m_axi_w28_awready, m_axi_w28_wready, m_axi_w28_bvalid, m_axi_w28_bresp,
                     m_axi_w29_awready, m_axi_w29_wready, m_axi_w29_bvalid, m_axi_w29_bresp,
                     m_axi_w30_awready, m_axi_w30_wready, m_axi_w30_bvalid, m_axi_w30_bresp};
-  logic [5:0] dbg_state;
+  logic [mmf_control_pkg::StateBits-1:0] dbg_state;
   logic unused_dbg;
   assign unused_dbg = ^dbg_state;
 

@@ -105,7 +105,8 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     s << p << "awready, " << p << "wready, " << p << "bvalid, " << p << "bresp"
       << (c + 1 < channels ? ",\n                    " : "");
   }
-  s << "};\n  logic [5:0] dbg_state;\n  logic unused_dbg;\n  assign unused_dbg = ^dbg_state;\n\n";
+  s << "};\n  logic [mmf_control_pkg::StateBits-1:0] dbg_state;\n  logic unused_dbg;\n  assign "
+       "unused_dbg = ^dbg_state;\n\n";
 
   const std::function<std::string(const std::string&)> bus = [&](const std::string& sig) {
     return channel_bus(channels, sig);

@@ -9,6 +9,7 @@
 
 #include "mmf/error.hpp"
 #include "mmf/host/util/shipped_dir.hpp"
+#include "mmf_hls/kernel_regs.hpp"
 
 namespace mmf::host {
 namespace {
@@ -247,11 +248,13 @@ SynthParams check_params(const BuildPackage& p) {
           {"WeightChannels", need(p, "WeightChannels")},
           {"FiveTrit", need(p, "FiveTrit")}};
 }
-// s_axi_control: the four launch scalars, one pointer per weight channel plus the vector bank,
-// 13 + WeightChannels counters (mmf_kernel's NumCounters).
+// s_axi_control as mmf_kernel has it: the launch scalars, one pointer per weight channel plus
+// the vector bank, the counters (kernel_regs.hpp).
 SynthParams control_params(const BuildPackage& p) {
   const int64_t channels = need(p, "WeightChannels");
-  return {{"NumScalars", 4}, {"NumPointers", channels + 1}, {"NumCounters", 13 + channels}};
+  return {{"NumScalars", mmf_hls::kNumScalarArgs},
+          {"NumPointers", channels + 1},
+          {"NumCounters", mmf_hls::num_counters(static_cast<uint32_t>(channels))}};
 }
 // The vector bank's masters (inside mmf_vec_reader/_writer): one vector of VectorLanes 32-bit
 // values per beat, bursts of 16, a 64-beat read FIFO.

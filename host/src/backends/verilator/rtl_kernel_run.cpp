@@ -6,6 +6,7 @@
 #include "backends/channel_timing.hpp"
 #include "backends/verilator/kernel_cache.hpp"
 #include "mmf/error.hpp"
+#include "mmf_hls/controller_states.hpp"
 
 namespace mmf::host {
 namespace {
@@ -28,12 +29,11 @@ std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
 // Op k runs from the controller's k-th entry into StFetch to the next StFetch (or StDone):
 // fetch, decode, its steps, StNext.
 std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
-  constexpr uint8_t kStFetch = 2, kStDone = 4;  // state_e of rtl/mmf/mmf_controller.sv
   std::vector<OpCycles> ops;
   for (const sim::StateEntry& e : states) {
-    if (e.state != kStFetch && e.state != kStDone) continue;
+    if (e.state != mmf_hls::kStFetch && e.state != mmf_hls::kStDone) continue;
     if (!ops.empty()) ops.back().end = e.cycle;
-    if (e.state == kStFetch) ops.push_back(OpCycles{e.cycle, e.cycle});
+    if (e.state == mmf_hls::kStFetch) ops.push_back(OpCycles{e.cycle, e.cycle});
   }
   // The last StFetch finds the program over (or a bad op): it is no op.
   if (!ops.empty()) ops.pop_back();

@@ -254,11 +254,11 @@ class XrtDevice final : public Device {
   DeviceCounters counters() const override {
     DeviceCounters out;
     try {
-      out.kernel.status = static_cast<uint32_t>(read_counter("status", mmf_hls::kRegStatus));
-      out.kernel.ops_done = static_cast<uint32_t>(read_counter("ops_done", mmf_hls::kRegOpsDone));
-      out.kernel.ternary_ops = read_counter("ternary_ops", mmf_hls::kRegTernaryOps);
-      out.kernel.weight_bytes = read_counter("weight_bytes", mmf_hls::kRegWeightBytes);
-      out.kernel.vector_bytes = read_counter("vector_bytes", mmf_hls::kRegVectorBytes);
+      out.kernel.status = static_cast<uint32_t>(read_counter(mmf_hls::kRegStatus));
+      out.kernel.ops_done = static_cast<uint32_t>(read_counter(mmf_hls::kRegOpsDone));
+      out.kernel.ternary_ops = read_counter(mmf_hls::kRegTernaryOps);
+      out.kernel.weight_bytes = read_counter(mmf_hls::kRegWeightBytes);
+      out.kernel.vector_bytes = read_counter(mmf_hls::kRegVectorBytes);
       // The RTL counts its busy cycles; the HLS top has no such register.
       if (!hls_counters_) out.cycles = read_register64(counter_offset(mmf_hls::kRegBusyCycles));
     } catch (const std::exception& e) {
@@ -394,8 +394,10 @@ class XrtDevice final : public Device {
     return lo | (hi << 32);
   }
 
-  uint64_t read_counter(const std::string& name, uint32_t reg) const {
+  // Counter `reg`: an output scalar of the HLS top named as the counter, or the RTL's register.
+  uint64_t read_counter(mmf_hls::CounterReg reg) const {
     if (hls_counters_) {
+      const std::string name = mmf_hls::kCounterNames[reg];
       const auto it = arg_offsets_.find(name);
       if (it == arg_offsets_.end()) throw Error("the kernel declares no counter '" + name + "'");
       const auto offset = static_cast<uint32_t>(it->second);

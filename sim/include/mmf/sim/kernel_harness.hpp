@@ -291,15 +291,23 @@ class KernelHarness final : public KernelSim {
   }
 
   KernelRegisters read_counters() {
+    using namespace mmf_hls;
     KernelRegisters r;
-    uint64_t* fixed[] = {
-        &r.status,         &r.ops_done,          &r.ternary_ops,    &r.weight_bytes,
-        &r.vector_bytes,   &r.busy_cycles,       &r.pass_cycles,    &r.vec_wait_cycles,
-        &r.starved_cycles, &r.accumulate_cycles, &r.vec_read_bytes, &r.vec_write_bytes,
-        &r.axi_errors};
-    unsigned k = 0;
-    for (uint64_t* f : fixed) *f = read_counter(k++);
-    for (unsigned c = 0; c < channels_; ++c) r.channel_bytes.push_back(read_counter(k++));
+    r.status = read_counter(kRegStatus);
+    r.ops_done = read_counter(kRegOpsDone);
+    r.ternary_ops = read_counter(kRegTernaryOps);
+    r.weight_bytes = read_counter(kRegWeightBytes);
+    r.vector_bytes = read_counter(kRegVectorBytes);
+    r.busy_cycles = read_counter(kRegBusyCycles);
+    r.pass_cycles = read_counter(kRegPassCycles);
+    r.vec_wait_cycles = read_counter(kRegVecWaitCycles);
+    r.starved_cycles = read_counter(kRegStarvedCycles);
+    r.accumulate_cycles = read_counter(kRegAccumulateCycles);
+    r.vec_read_bytes = read_counter(kRegVecReadBytes);
+    r.vec_write_bytes = read_counter(kRegVecWriteBytes);
+    r.axi_errors = read_counter(kRegAxiErrors);
+    for (unsigned c = 0; c < channels_; ++c)
+      r.channel_bytes.push_back(read_counter(kRegChannelBytes + c));
     return r;
   }
 

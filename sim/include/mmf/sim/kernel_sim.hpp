@@ -27,7 +27,7 @@ struct KernelLaunch {
   uint32_t num_tokens = 1;  // passes of the program (mmf_hls::LaunchRegs)
 };
 
-// Counter registers of the kernel (mmf_hls::kCounterRegBase + 8k), in register order.
+// Counter registers of the kernel (mmf_hls::kCounterRegBase + 8k; the order is CounterReg's).
 struct KernelRegisters {
   uint64_t status = 0, ops_done = 0, ternary_ops = 0, weight_bytes = 0, vector_bytes = 0;
   uint64_t busy_cycles = 0, pass_cycles = 0, vec_wait_cycles = 0, starved_cycles = 0;
@@ -79,7 +79,8 @@ struct CompiledKernel {
 };
 const std::vector<CompiledKernel>& compiled_kernels();
 
-// Names of the controller states (rtl/mmf/mmf_controller.sv state_e), for hang reports.
-const char* controller_state_name(unsigned state);
+// A controller state (rtl/mmf/mmf_controller.sv's state_e, mmf_hls/controller_states.hpp) with
+// what it means, for hang reports: "StFetch (fetching a descriptor)".
+std::string controller_state_name(unsigned state);
 
 }  // namespace mmf::sim

@@ -9,6 +9,7 @@
 //   bitstreams/generated/<build>/kernel.xml        its kernel.xml for package_xo (AMD boards only)
 //   bitstreams/generated/csim_builds.cpp           the builds compiled into the csim backend
 //   bitstreams/generated/mmf_lut_pkg.sv            sigmoid and rsqrt tables for the RTL
+//   bitstreams/generated/mmf_control_pkg.sv        s_axi_control map, counters, controller states
 // An Intel board (board.vendor: intel) gets no Vitis files: its mmf_kernel.cpp has no Vitis
 // pragmas and serves the csim backend, and its build.mk only names the vendor so that
 // Makefile.fpga refuses it by name.
