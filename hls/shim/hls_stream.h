@@ -3,10 +3,11 @@
 //
 // Under Vitis HLS this directory is not on the include path: Vitis provides its own hls_stream.h.
 // Native builds (csim kernels, tests) put hls/shim on the include path instead. The shim is
-// self-written and implements only what mmf's hls/ code uses, not the whole Vitis API.
+// self-written and implements only what mmf's hls/ code and its tests use: write, read, empty,
+// size.
 //
 // Natively a dataflow region runs its processes one after another, so a stream holds everything
-// its producer wrote (depth is not modelled; full() is always false). Reading an empty stream
+// its producer wrote (depth is not modelled). Reading an empty stream
 // there means the producer wrote fewer values than the consumer reads: that throws
 // std::logic_error naming the stream, rather than hanging or returning garbage.
 #pragma once
@@ -30,12 +31,6 @@ class stream {
   stream& operator=(const stream&) = delete;
 
   void write(const T& v) { fifo_.push_back(v); }
-  // Always succeeds natively: the FIFO is unbounded.
-  bool write_nb(const T& v) {
-    write(v);
-    return true;
-  }
-  void operator<<(const T& v) { write(v); }
 
   // Throws std::logic_error when the stream is empty (a producer/consumer mismatch).
   T read() {
@@ -44,17 +39,9 @@ class stream {
     fifo_.pop_front();
     return v;
   }
-  void read(T& v) { v = read(); }
-  void operator>>(T& v) { v = read(); }
-  // Reads into v and returns true, or returns false and leaves v alone when empty.
-  bool read_nb(T& v) {
-    if (fifo_.empty()) return false;
-    v = read();
-    return true;
-  }
 
   bool empty() const { return fifo_.empty(); }
-  bool full() const { return false; }
+  // Values written and not yet read (the tests check that a unit reads and writes no more).
   std::size_t size() const { return fifo_.size(); }
 
  private:

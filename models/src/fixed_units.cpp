@@ -8,18 +8,9 @@
 namespace mmf::fx {
 namespace {
 
-constexpr int kCodeShift = 32;   // reciprocal precision of the quantizer
-constexpr int kSquareBits = 15;  // |a >> sh| < 2^15 before squaring
-
+// p * w[k] / 2^15, or p when there is no norm weight.
 int32_t weight_product(int32_t p, const int16_t* w, int64_t k) {
-  return w == nullptr ? p : saturate32(shift_round(int64_t{p} * w[k], kNormWeightFrac));
-}
-
-// The signed code of one product: round(|u| * 127 / u_max) with the sign of u.
-int32_t code_of(int32_t u, uint64_t recip) {
-  const uint64_t q = (magnitude(u) * recip + (uint64_t{1} << (kCodeShift - 1))) >> kCodeShift;
-  const int32_t code = static_cast<int32_t>(std::min<uint64_t>(q, kCodeMax));
-  return u < 0 ? -code : code;
+  return w == nullptr ? p : norm_weight_product(p, w[k]);
 }
 
 }  // namespace
@@ -36,32 +27,14 @@ QuantizeMaxima quantize_products(const int32_t* p, const int16_t* w_rms, const i
   return m;
 }
 
-int quantize_shift(uint64_t a_max) {
-  return std::max(0, bit_length(a_max) - kSquareBits);
-}
-
 uint64_t quantize_sum_sq(const int32_t* a, int sh, int64_t begin, int64_t end) {
   uint64_t sum_sq = 0;
-  for (int64_t k = begin; k < end; ++k) {
-    const int64_t v = int64_t{a[k]} >> sh;
-    sum_sq += static_cast<uint64_t>(v * v);
-  }
+  for (int64_t k = begin; k < end; ++k) sum_sq += quantize_square(a[k], sh);
   return sum_sq;
 }
 
-// One reciprocal per vector; |u| <= u_max keeps |u| * recip below 127 * 2^32.
-uint64_t quantize_recip(uint64_t u_max) {
-  return (uint64_t{kCodeMax} << kCodeShift) / u_max;
-}
-
 void quantize_codes(const int32_t* u, uint64_t recip, int64_t begin, int64_t end, int8_t* codes) {
-  for (int64_t k = begin; k < end; ++k) codes[k] = static_cast<int8_t>(code_of(u[k], recip));
-}
-
-// sum_sq > 0 here: the largest |a| survives the shift with at least 14 bits (or is >= 1).
-Scaled quantize_scale(uint64_t u_max, uint64_t sum_sq, int sh) {
-  const Scaled r = rsqrt_u64(sum_sq);
-  return normalize(Scaled{u_max * r.mant, r.exp - sh});
+  for (int64_t k = begin; k < end; ++k) codes[k] = quantize_code(u[k], recip);
 }
 
 Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
@@ -77,21 +50,10 @@ Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int
   }
   const int sh = quantize_shift(a_max);
   uint64_t sum_sq = 0;
-  for (int64_t k = 0; k < n; ++k) {
-    const int64_t a = int64_t{weight_product(p[k], w_rms, k)} >> sh;
-    sum_sq += static_cast<uint64_t>(a * a);
-  }
+  for (int64_t k = 0; k < n; ++k) sum_sq += quantize_square(weight_product(p[k], w_rms, k), sh);
   const uint64_t recip = quantize_recip(u_max);
-  for (int64_t k = 0; k < n; ++k) {
-    codes[k] = static_cast<int8_t>(code_of(weight_product(p[k], w_code, k), recip));
-  }
+  for (int64_t k = 0; k < n; ++k) codes[k] = quantize_code(weight_product(p[k], w_code, k), recip);
   return Quantized{quantize_scale(u_max, sum_sq, sh)};
-}
-
-Scaled combine_scales(Scaled token_scale, Scaled tensor_constant) {
-  const Scaled t = normalize(token_scale);
-  const Scaled k = normalize(tensor_constant);
-  return normalize(Scaled{t.mant * k.mant, t.exp + k.exp});
 }
 
 void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out) {
@@ -105,21 +67,18 @@ void scaled_products(const int32_t* a, const int32_t* b, int64_t n, int32_t* out
     max_b = std::max(max_b, magnitude(b[k]));
   }
   const int sh = product_shift(max_a, max_b);
-  for (int64_t k = 0; k < n; ++k) out[k] = saturate32(shift_round(int64_t{a[k]} * b[k], sh));
+  for (int64_t k = 0; k < n; ++k) out[k] = scaled_product(a[k], b[k], sh);
 }
 
 void mlgru(const int32_t* i_pre, const int32_t* f_pre, const int32_t* g,
            const uint32_t* lower_bound, int64_t n, int32_t* state, int32_t* silu_state,
            int32_t* p_o) {
+  const bool has_lower_bound = lower_bound != nullptr;
   for (int64_t k = 0; k < n; ++k) {
-    int64_t f = sigmoid_q16(f_pre[k]);
-    if (lower_bound != nullptr) {
-      const int64_t lb = lower_bound[k];
-      f = lb + shift_round((kOne - lb) * f, kGateFrac);
-    }
-    const int64_t input = shift_round(int64_t{silu_q16(i_pre[k])} * (kOne - f), kGateFrac);
-    state[k] = saturate32(shift_round(f * state[k], kGateFrac) + input);
-    silu_state[k] = silu_q16(state[k]);
+    const MlgruLane lane = mlgru_lane(i_pre[k], f_pre[k], has_lower_bound,
+                                      has_lower_bound ? lower_bound[k] : 0, state[k]);
+    state[k] = lane.state;
+    silu_state[k] = lane.silu_state;
   }
   scaled_products(g, silu_state, n, p_o);
 }
@@ -130,7 +89,7 @@ void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z) {
 }
 
 void residual_add(int32_t* x, const int32_t* a, int64_t n) {
-  for (int64_t k = 0; k < n; ++k) x[k] = saturate32(int64_t{x[k]} + a[k]);
+  for (int64_t k = 0; k < n; ++k) x[k] = residual_add_lane(x[k], a[k]);
 }
 
 int64_t argmax(const int32_t* v, int64_t n) {

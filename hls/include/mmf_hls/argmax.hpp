@@ -8,16 +8,22 @@
 
 #include <cstdint>
 
+#include "mmf_hls/program_format.hpp"
+
 namespace mmf_hls {
 
 template <class Cfg>
 uint32_t argmax(const uint32_t* vec, uint32_t addr, uint32_t n) {
   uint32_t best_index = 0;
   int32_t best = 0;
+  [[maybe_unused]] constexpr uint32_t kMaxBeats = kMaxRows / Cfg::vector_lanes;
+argmax_beats:
   for (uint32_t k0 = 0; k0 < n; k0 += Cfg::vector_lanes) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxBeats
 #pragma HLS PIPELINE II = 1
     uint32_t beat_index = k0;
     int32_t beat_max = 0;
+  argmax_lanes:
     for (int j = 0; j < Cfg::vector_lanes; ++j) {
 #pragma HLS UNROLL
       const uint32_t k = k0 + static_cast<uint32_t>(j);

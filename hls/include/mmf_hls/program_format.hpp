@@ -268,6 +268,7 @@ struct WeightTile {
   // words' bytes).
   uint64_t total_read_units(uint32_t rows, uint32_t n, uint32_t packing) const {
     uint64_t units = 0;
+  channels:
     for (uint32_t c = 0; c < channels; ++c) units += read_units(rows, n, c, packing);
     return units;
   }
@@ -323,7 +324,9 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
   using detail::vec_range_ok;
   const uint32_t op = d[kFieldOpcode];
   if (op < kOpcodeMin || op > kOpcodeMax) return kStatusBadOpcode;
+reserved_fields:
   for (uint32_t k = kFieldReservedBegin; k < kDescriptorWords; ++k) {
+#pragma HLS UNROLL
     if (d[k] != 0) return kStatusBadField;
   }
   // Packing: 0 outside a BitLinear; in one, a packing the channels decode.

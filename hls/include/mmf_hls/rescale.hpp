@@ -8,22 +8,22 @@
 
 #include <cstdint>
 
+#include "mmf/fixed_lanes.hpp"
 #include "mmf/numerics.hpp"
+#include "mmf_hls/program_format.hpp"
 
 namespace mmf_hls {
 
-// normalize(normalize(token) * normalize(constant)): one multiplier per BitLinear.
-inline mmf::fx::Scaled combine_scales(mmf::fx::Scaled token, mmf::fx::Scaled constant) {
-  using mmf::fx::normalize;
-  const mmf::fx::Scaled t = normalize(token);
-  const mmf::fx::Scaled k = normalize(constant);
-  return normalize(mmf::fx::Scaled{t.mant * k.mant, t.exp + k.exp});
-}
+// normalize(normalize(token) * normalize(constant)): one multiplier per BitLinear, the golden
+// function itself (fixed_lanes.hpp).
+using mmf::fx::combine_scales;
 
 // Reads `rows` sums and writes the rescaled outputs.
 inline void rescale_rows(hls::stream<int32_t>& sums, uint32_t rows, mmf::fx::Scaled scale,
                          hls::stream<int32_t>& out) {
+rescale_rows:
   for (uint32_t r = 0; r < rows; ++r) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRows
 #pragma HLS PIPELINE II = 1
     out.write(mmf::fx::apply_scale(sums.read(), scale));
   }
@@ -33,7 +33,9 @@ inline void rescale_rows(hls::stream<int32_t>& sums, uint32_t rows, mmf::fx::Sca
 // to vec[addr..addr + rows).
 inline void store_rows(hls::stream<int32_t>& in, uint32_t rows, int32_t* buffer, uint32_t* vec,
                        bool to_memory, uint32_t addr) {
+store_rows:
   for (uint32_t r = 0; r < rows; ++r) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRows
 #pragma HLS PIPELINE II = 1
     const int32_t v = in.read();
     if (to_memory) {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Block-scaled products feeding a BitLinear (o_proj and down_proj inputs): out = a * b >> sh
-// with one shift per vector (fixed_units.hpp, scaled_products). Two passes: maxima, products.
+// with one shift per vector (fixed_units.hpp, scaled_products; the lane is fixed_lanes.hpp,
+// scaled_product). Two passes: maxima, products.
 #pragma once
 
 #include <cstdint>
 
-#include "mmf/numerics.hpp"
+#include "mmf/fixed_lanes.hpp"
 #include "mmf_hls/vector_loop.hpp"
 
 namespace mmf_hls {
@@ -20,8 +21,7 @@ void scaled_products(const int32_t* a, const int32_t* b, uint32_t n, int32_t* ou
     max_b = mb > max_b ? mb : max_b;
   });
   const int sh = product_shift(max_a, max_b);
-  vector_loop<Cfg>(n,
-                   [&](uint32_t k) { out[k] = saturate32(shift_round(int64_t{a[k]} * b[k], sh)); });
+  vector_loop<Cfg>(n, [&](uint32_t k) { out[k] = scaled_product(a[k], b[k], sh); });
 }
 
 }  // namespace mmf_hls

@@ -18,7 +18,7 @@ namespace mmf_hls {
 // Codes travel to the channels a tile's columns at a time.
 template <class Cfg>
 struct CodeWord {
-  int8_t code[Cfg::tile_cols];
+  int8_t code[Cfg::tile_cols];  // read all at once: one wide word (AGGREGATE, channel_matvec)
 };
 
 // One BitLinear's weight geometry (program_format.hpp, kOpBitLinear).
@@ -52,6 +52,7 @@ int32_t accumulate_tile_row(const typename Cfg::weight_word_t& word, const CodeW
                             int tr) {
   using TwoBit = typename Cfg::TwoBit;
   int32_t sum = 0;
+tile_columns:
   for (int k = 0; k < Cfg::tile_cols; ++k) {
 #pragma HLS UNROLL
     const int lane = tr * Cfg::tile_cols + k;
@@ -69,16 +70,24 @@ int32_t accumulate_tile_row(const typename Cfg::weight_word_t& word, const CodeW
 template <class Cfg>
 void accumulate_rows(hls::stream<typename Cfg::weight_word_t>& weights, const CodeWord<Cfg>* codes,
                      uint32_t rows, uint32_t row_words, hls::stream<int32_t>& sums) {
+  [[maybe_unused]] constexpr uint32_t kMaxBlocks = kMaxRows / Cfg::tile_rows;
+  [[maybe_unused]] constexpr int kMaxRowWords = Cfg::code_buffer / Cfg::tile_cols;
+row_blocks:
   for (uint32_t first = 0; first < rows; first += Cfg::tile_rows) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxBlocks
     int32_t acc[Cfg::tile_rows];
 #pragma HLS ARRAY_PARTITION variable = acc complete
+  clear_sums:
     for (int tr = 0; tr < Cfg::tile_rows; ++tr) {
 #pragma HLS UNROLL
       acc[tr] = 0;
     }
+  block_words:
     for (uint32_t w = 0; w < row_words; ++w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRowWords
 #pragma HLS PIPELINE II = 1
       const typename Cfg::weight_word_t word = weights.read();
+    tile_rows:
       for (int tr = 0; tr < Cfg::tile_rows; ++tr) {
 #pragma HLS UNROLL
         acc[tr] += accumulate_tile_row<Cfg>(word, codes[w], tr);
@@ -86,7 +95,9 @@ void accumulate_rows(hls::stream<typename Cfg::weight_word_t>& weights, const Co
     }
     const uint32_t left = rows - first;
     const uint32_t count = left < static_cast<uint32_t>(Cfg::tile_rows) ? left : Cfg::tile_rows;
+  write_sums:
     for (uint32_t tr = 0; tr < count; ++tr) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = Cfg::tile_rows
 #pragma HLS PIPELINE II = 1
       sums.write(acc[tr]);
     }
@@ -97,7 +108,13 @@ void accumulate_rows(hls::stream<typename Cfg::weight_word_t>& weights, const Co
 template <class Cfg>
 void read_weights(const typename Cfg::weight_word_t* channel, uint64_t first, uint64_t count,
                   hls::stream<typename Cfg::weight_word_t>& out) {
+  // A channel's share of a kMaxRows-row tensor of full code buffers.
+  [[maybe_unused]] constexpr uint64_t kMaxWords = uint64_t{kMaxRows} / Cfg::weight_channels /
+                                                  Cfg::tile_rows *
+                                                  (Cfg::code_buffer / Cfg::tile_cols);
+read_weights:
   for (uint64_t k = 0; k < count; ++k) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxWords
 #pragma HLS PIPELINE II = 1
     out.write(channel[first + k]);
   }
@@ -108,13 +125,18 @@ template <class Cfg>
 void broadcast_codes(const int8_t* codes, const MatvecJob& job,
                      hls::stream<CodeWord<Cfg>> out[Cfg::weight_channels]) {
   const uint32_t row_words = words_per_row<Cfg>(job);
+  [[maybe_unused]] constexpr int kMaxRowWords = Cfg::code_buffer / Cfg::tile_cols;
+broadcast_words:
   for (uint32_t w = 0; w < row_words; ++w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRowWords
 #pragma HLS PIPELINE II = 1
     CodeWord<Cfg> word;
+  gather_codes:
     for (int k = 0; k < Cfg::tile_cols; ++k) {
 #pragma HLS UNROLL
       word.code[k] = codes[w * Cfg::tile_cols + k];
     }
+  to_channels:
     for (int c = 0; c < Cfg::weight_channels; ++c) {
 #pragma HLS UNROLL
       out[c].write(word);
@@ -127,7 +149,10 @@ template <class Cfg>
 void load_codes(hls::stream<CodeWord<Cfg>>& codes_in, const MatvecJob& job,
                 CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::tile_cols]) {
   const uint32_t row_words = words_per_row<Cfg>(job);
+  [[maybe_unused]] constexpr int kMaxRowWords = Cfg::code_buffer / Cfg::tile_cols;
+load_codes:
   for (uint32_t w = 0; w < row_words; ++w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRowWords
 #pragma HLS PIPELINE II = 1
     codes[w] = codes_in.read();
   }
@@ -140,7 +165,9 @@ template <class Cfg>
 void channel_matvec(const typename Cfg::weight_word_t* channel, uint32_t c, const MatvecJob& job,
                     hls::stream<CodeWord<Cfg>>& codes_in, hls::stream<int32_t>& sums) {
 #pragma HLS DATAFLOW
+  // A code word (tile_cols codes) a cycle: each word one wide memory word (AGGREGATE).
   CodeWord<Cfg> codes[Cfg::code_buffer / Cfg::tile_cols];
+#pragma HLS AGGREGATE variable = codes
   hls::stream<typename Cfg::weight_word_t> beats("beats");
 #pragma HLS STREAM variable = beats depth = 64
   const uint32_t rows = channel_rows<Cfg>(job, c);
@@ -162,7 +189,9 @@ void channel_matvec(const typename Cfg::weight_word_t* channel, uint32_t c, cons
 template <class Cfg>
 void merge_rows(const MatvecJob& job, hls::stream<int32_t> sums[Cfg::weight_channels],
                 hls::stream<int32_t>& out) {
+merge_rows:
   for (uint32_t r = 0; r < job.rows; ++r) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRows
 #pragma HLS PIPELINE II = 1
     out.write(sums[r % Cfg::weight_channels].read());
   }

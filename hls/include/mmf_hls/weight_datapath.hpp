@@ -25,6 +25,7 @@ void weight_datapath(const typename Cfg::weight_word_t* const weights[Cfg::weigh
   hls::stream<int32_t> channel_sums[Cfg::weight_channels];
   hls::stream<int32_t> sums("sums"), outs("outs");
   broadcast_codes<Cfg>(codes, job, code_streams);
+channels:
   for (int c = 0; c < Cfg::weight_channels; ++c) {
 #pragma HLS UNROLL
     channel_matvec<Cfg>(weights[c], static_cast<uint32_t>(c), job, code_streams[c],

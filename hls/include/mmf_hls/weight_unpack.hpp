@@ -25,7 +25,9 @@
 
 namespace mmf_hls {
 
-// Byte -> its five trits' 2-bit codes, trit k in bits [2k+1:2k]; a ROM of 256 entries.
+// Byte -> its five trits' 2-bit codes, trit k in bits [2k+1:2k]; a ROM of 256 entries. Its
+// loops run at compile time (a constexpr constructor, where C++17 allows no loop labels): no
+// hardware loop.
 struct FiveTritTable {
   uint16_t codes[256];
   constexpr FiveTritTable() : codes() {
@@ -53,10 +55,12 @@ template <class Cfg>
 void decode_beat(const typename Cfg::weight_word_t& beat,
                  ap_uint<Cfg::weight_word_bits / 4> quarters[5]) {
   constexpr int kQuarterTrits = Cfg::lanes / 4;
+beat_bytes:
   for (int j = 0; j < Cfg::lanes / 4; ++j) {
 #pragma HLS UNROLL
     const uint16_t codes =
         kFiveTritTable.codes[static_cast<uint32_t>(beat.range(8 * j + 7, 8 * j))];
+  byte_trits:
     for (int k = 0; k < 5; ++k) {
 #pragma HLS UNROLL
       const int trit = 5 * j + k;  // in the beat
@@ -73,9 +77,15 @@ template <class Cfg>
 void unpack_weights(hls::stream<typename Cfg::weight_word_t>& in, uint64_t blocks,
                     uint32_t row_words, bool packed,
                     hls::stream<typename Cfg::weight_word_t>& out) {
+  [[maybe_unused]] constexpr uint64_t kMaxBlocks =
+      uint64_t{kMaxRows} / Cfg::weight_channels / Cfg::tile_rows;
+  [[maybe_unused]] constexpr int kMaxRowWords = Cfg::code_buffer / Cfg::tile_cols;
+  [[maybe_unused]] constexpr uint64_t kMaxWords = kMaxBlocks * kMaxRowWords;
   if (!packed) {
     const uint64_t words = blocks * row_words;
+  pass_words:
     for (uint64_t w = 0; w < words; ++w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxWords
 #pragma HLS PIPELINE II = 1
       out.write(in.read());
     }
@@ -87,27 +97,37 @@ void unpack_weights(hls::stream<typename Cfg::weight_word_t>& in, uint64_t block
   // window[5..9].
   Quarter window[10];
 #pragma HLS ARRAY_PARTITION variable = window complete
+unpack_blocks:
   for (uint64_t b = 0; b < blocks; ++b) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxBlocks
     uint32_t base = 0, loaded = 0;  // beats of this row block: the window's first, those read
+  unpack_words:
     for (uint32_t w = 0; w < row_words; ++w) {
+#pragma HLS LOOP_TRIPCOUNT min = 1 max = kMaxRowWords
 #pragma HLS PIPELINE II = 1
       const uint32_t first = static_cast<uint32_t>(uint64_t{4} * w / 5);  // beat of its 1st trit
       const int phase = static_cast<int>((uint64_t{4} * w) % 5);          // its first quarter there
       const uint32_t need = first + (phase > 1 ? 2 : 1);  // quarters past 4 are in the next beat
       if (first != base) {  // first == base + 1: the second beat becomes the first
+      shift_window:
         for (int q = 0; q < 5; ++q) window[q] = window[5 + q];
         base = first;
       }
+    read_beats:  // at most 2 a word: first + 2 beats are needed by the word at most
       for (; loaded < need; ++loaded) {
+#pragma HLS LOOP_TRIPCOUNT min = 0 max = 2
         Quarter decoded[5];
 #pragma HLS ARRAY_PARTITION variable = decoded complete
         decode_beat<Cfg>(in.read(), decoded);
         const int at = loaded == base ? 0 : 5;
+      fill_window:
         for (int q = 0; q < 5; ++q) window[at + q] = decoded[q];
       }
       typename Cfg::weight_word_t word = 0;
+    word_quarters:
       for (int q = 0; q < 4; ++q) {
 #pragma HLS UNROLL
+      quarter_parts:
         for (int part = 0; part < kQuarterBits; part += 32) {
           const int hi = part + 31 < kQuarterBits ? part + 31 : kQuarterBits - 1;
           word.range(q * kQuarterBits + hi, q * kQuarterBits + part) =

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Golden fixed-point units, one function per hardware unit (docs/numerics.md). The HLS units and
-// RTL modules are tested against exactly these functions.
+// RTL modules are tested against exactly these functions. Their per-element formulas are in
+// fixed_lanes.hpp, which the HLS units call as well.
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
+#include "mmf/fixed_lanes.hpp"
 #include "mmf/numerics.hpp"
 
 namespace mmf::fx {
@@ -23,7 +24,8 @@ Quantized quantize_activations(const int32_t* p, const int16_t* w_rms, const int
                                int64_t n, int8_t* codes);
 
 // The same quantizer in its three passes, for engines that split them over threads (the cpu
-// backend); quantize_activations is exactly their composition over [0, n):
+// backend); quantize_activations is exactly their composition over [0, n) (quantize_shift,
+// quantize_recip and quantize_scale are in fixed_lanes.hpp):
 //   1. quantize_products over every range: a = p * w_rms, u = p * w_code, and their maxima;
 //   2. if either maximum is 0: codes 0, token_scale 0; else sh = quantize_shift(a_max),
 //      sum_sq = sum of quantize_sum_sq over every range;
@@ -35,14 +37,10 @@ struct QuantizeMaxima {
 };
 QuantizeMaxima quantize_products(const int32_t* p, const int16_t* w_rms, const int16_t* w_code,
                                  int64_t begin, int64_t end, int32_t* a, int32_t* u);
-int quantize_shift(uint64_t a_max);
 uint64_t quantize_sum_sq(const int32_t* a, int sh, int64_t begin, int64_t end);
-uint64_t quantize_recip(uint64_t u_max);
 void quantize_codes(const int32_t* u, uint64_t recip, int64_t begin, int64_t end, int8_t* codes);
-Scaled quantize_scale(uint64_t u_max, uint64_t sum_sq, int sh);
 
-// Combines the token scale with the tensor constant: normalize(normalize(t) * k).
-Scaled combine_scales(Scaled token_scale, Scaled tensor_constant);
+// combine_scales (the token scale with the tensor constant) is in fixed_lanes.hpp.
 
 // Rescale unit: out[r] = apply_scale(acc[r], scale) for r < rows.
 void rescale(const int32_t* acc, int64_t rows, Scaled scale, int32_t* out);

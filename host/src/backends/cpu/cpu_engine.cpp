@@ -11,6 +11,7 @@
 #include "mmf/host/cpu/ternary_kernels.hpp"
 #include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf_hls/program_format.hpp"
+#include "mmf_hls/program_walk.hpp"
 
 namespace mmf::host {
 namespace {
@@ -180,7 +181,7 @@ fx::Quantized CpuEngine::quantize(const uint32_t* d) {
   return fx::Quantized{fx::quantize_scale(u_max, sum_sq, sh)};
 }
 
-void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCounters& counters) {
+void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d) {
   const uint32_t n = d[kFieldN], rows = d[kFieldRows];
   const auto channels = static_cast<uint32_t>(build_.accel.weight_channels);
   const uint64_t word_bytes = build_.weight_word_bytes();
@@ -205,98 +206,60 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d, KernelCou
   // Shares of whole channel groups, so each channel's rows come in runs for the row blocking.
   auto share = [&job](int64_t begin, int64_t end) { run_rows(job, begin, end); };
   pool_->parallel_for(rows, int64_t{channels} * 16, share);
-  counters.vector_bytes += int16_vector_words(n) * kVecWordBytes * (has_rms ? 2 : 1);
-  if (to_memory) counters.vector_bytes += uint64_t{rows} * kVecWordBytes;
-  counters.ternary_ops += uint64_t{rows} * n;
-  counters.weight_bytes += tile.total_read_units(rows, n, d[kFieldPacking]) * word_bytes;
 }
 
-KernelCounters CpuEngine::run(const HostLaunch& launch) {
-  KernelCounters counters;
-  const BuildDescriptor& b = build_;
-  const DeviceLimits lim = device_limits(b, launch.regs.vec_words, launch.regs.weight_words);
-  const LaunchRegs& regs = launch.regs;
-  if (!program_fits(regs.program, regs.num_ops, static_cast<uint32_t>(b.accel.max_ops),
-                    regs.vec_words) ||
-      !tokens_fit(regs.num_tokens)) {
-    counters.status = make_status(kStatusBadProgram, 0);
-    return counters;
+struct CpuEngine::Ops {
+  CpuEngine& e;
+  const HostLaunch& launch;
+
+  void embed(const uint32_t* d, uint32_t token) {
+    const uint32_t n = d[kFieldN];
+    const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
+    int32_t* x = e.buf_[d[kFieldDst]].data();
+    for (uint32_t k = 0; k < n; ++k) x[k] = fx::bf16_to_q16(half_at(launch.vec, row, k));
   }
-  uint32_t* vec = launch.vec;
-  // The program is read once, before the first op, as the kernel loads it into its descriptor
-  // RAM: an op that writes the vector bank (Store, MLGRU, BitLinear to memory) over the program
-  // does not change the ops that follow it.
-  std::copy_n(vec + regs.program, uint64_t{regs.num_ops} * kDescriptorWords, program_.data());
-  // The program runs num_tokens times; the counters add up over the launch.
-  for (uint32_t t = 0; t < regs.num_tokens; ++t) {
-    for (uint32_t op = 0; op < regs.num_ops; ++op) {
-      const uint32_t* d = program_.data() + uint64_t{op} * kDescriptorWords;
-      counters.vector_bytes += kDescriptorWords * kVecWordBytes;
-      const uint32_t check = check_descriptor(d, lim);
-      if (check != kStatusOk) {
-        counters.status = make_status(check, op);
-        return counters;
-      }
-      const uint32_t n = d[kFieldN];
-      switch (d[kFieldOpcode]) {
-        case kOpEmbed: {
-          const uint32_t token = vec[d[kFieldAddr1]];
-          counters.vector_bytes += kVecWordBytes;
-          if (token >= d[kFieldRows]) {
-            counters.status = make_status(kStatusBadToken, op);
-            return counters;
-          }
-          const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
-          for (uint32_t k = 0; k < n; ++k) {
-            buf_[d[kFieldDst]][k] = fx::bf16_to_q16(half_at(vec, row, k));
-          }
-          counters.vector_bytes += int16_vector_words(n) * kVecWordBytes;
-          break;
-        }
-        case kOpBitLinear:
-          bitlinear(launch, d, counters);
-          break;
-        case kOpMlgru: {
-          // The kernel reads the state and the lower bound before it writes the state back, so a
-          // lower bound that overlaps the state is the one from before the op.
-          const bool has_lb = d[kFieldAddr1] != kNoAddress;
-          if (has_lb) std::copy_n(vec + d[kFieldAddr1], n, lower_bound_.data());
-          int32_t* s = reinterpret_cast<int32_t*>(vec + d[kFieldAddr0]);
-          fx::mlgru(buf_[d[kFieldSrc0]].data(), buf_[d[kFieldSrc1]].data(),
-                    buf_[d[kFieldSrc2]].data(), has_lb ? lower_bound_.data() : nullptr, n, s,
-                    scratch_.data(), buf_[d[kFieldDst]].data());
-          counters.vector_bytes += uint64_t{n} * kVecWordBytes * (has_lb ? 3 : 2);
-          break;
-        }
-        case kOpGlu:
-          fx::glu(buf_[d[kFieldSrc0]].data(), n, scratch_.data(), buf_[d[kFieldDst]].data());
-          break;
-        case kOpAdd:
-          fx::residual_add(buf_[d[kFieldDst]].data(), buf_[d[kFieldSrc0]].data(), n);
-          break;
-        case kOpArgmax: {
-          if (t >= n) {  // the ring holds n tokens
-            counters.status = make_status(kStatusBadLength, op);
-            return counters;
-          }
-          const auto pick = static_cast<uint32_t>(
-              fx::argmax(reinterpret_cast<const int32_t*>(vec + d[kFieldAddr2]), d[kFieldRows]));
-          vec[d[kFieldAddr1]] = pick;
-          vec[d[kFieldAddr0] + t] = pick;
-          counters.vector_bytes += (uint64_t{d[kFieldRows]} + 2) * kVecWordBytes;
-          break;
-        }
-        default:  // kOpStore
-          for (uint32_t k = 0; k < n; ++k) {
-            vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(buf_[d[kFieldSrc0]][k]);
-          }
-          counters.vector_bytes += uint64_t{n} * kVecWordBytes;
-          break;
-      }
-      counters.ops_done = t * regs.num_ops + op + 1;
+  void bitlinear(const uint32_t* d) { e.bitlinear(launch, d); }
+  void mlgru(const uint32_t* d) {
+    // The kernel reads the state and the lower bound before it writes the state back, so a
+    // lower bound that overlaps the state is the one from before the op.
+    const uint32_t n = d[kFieldN];
+    const bool has_lb = d[kFieldAddr1] != kNoAddress;
+    if (has_lb) std::copy_n(launch.vec + d[kFieldAddr1], n, e.lower_bound_.data());
+    int32_t* s = reinterpret_cast<int32_t*>(launch.vec + d[kFieldAddr0]);
+    fx::mlgru(e.buf_[d[kFieldSrc0]].data(), e.buf_[d[kFieldSrc1]].data(),
+              e.buf_[d[kFieldSrc2]].data(), has_lb ? e.lower_bound_.data() : nullptr, n, s,
+              e.scratch_.data(), e.buf_[d[kFieldDst]].data());
+  }
+  void glu(const uint32_t* d) {
+    fx::glu(e.buf_[d[kFieldSrc0]].data(), d[kFieldN], e.scratch_.data(),
+            e.buf_[d[kFieldDst]].data());
+  }
+  void add(const uint32_t* d) {
+    fx::residual_add(e.buf_[d[kFieldDst]].data(), e.buf_[d[kFieldSrc0]].data(), d[kFieldN]);
+  }
+  void argmax(const uint32_t* d, uint32_t t) {
+    uint32_t* vec = launch.vec;
+    const auto pick = static_cast<uint32_t>(
+        fx::argmax(reinterpret_cast<const int32_t*>(vec + d[kFieldAddr2]), d[kFieldRows]));
+    vec[d[kFieldAddr1]] = pick;
+    vec[d[kFieldAddr0] + t] = pick;
+  }
+  void store(const uint32_t* d) {
+    const int32_t* src = e.buf_[d[kFieldSrc0]].data();
+    for (uint32_t k = 0; k < d[kFieldN]; ++k) {
+      launch.vec[d[kFieldAddr0] + k] = static_cast<uint32_t>(src[k]);
     }
   }
-  return counters;
+};
+
+// The walk, its checks and its counters are the HLS controller's (program_walk.hpp); max_ops is
+// a run-time value here, so no trip-count bound (0).
+KernelCounters CpuEngine::run(const HostLaunch& launch) {
+  const LaunchRegs& regs = launch.regs;
+  Ops ops{*this, launch};
+  return walk_program<0>(launch.vec, regs, static_cast<uint32_t>(build_.accel.max_ops),
+                         device_limits(build_, regs.vec_words, regs.weight_words), program_.data(),
+                         ops);
 }
 
 }  // namespace mmf::host

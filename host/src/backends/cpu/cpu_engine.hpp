@@ -24,7 +24,10 @@ class CpuEngine {
   mmf_hls::KernelCounters run(const HostLaunch& launch);
 
  private:
-  void bitlinear(const HostLaunch& launch, const uint32_t* d, mmf_hls::KernelCounters& counters);
+  // The ops of mmf_hls::walk_program (program_walk.hpp) on this engine's buffers.
+  struct Ops;
+
+  void bitlinear(const HostLaunch& launch, const uint32_t* d);
   // fx::quantize_activations of buf src0 (norm weights in w_rms_, w_code_) into codes_, its
   // three passes split over the pool.
   fx::Quantized quantize(const uint32_t* d);
