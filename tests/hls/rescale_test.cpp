@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The HLS rescale unit (scale combination and per-row rescale) against the golden functions.
+// The HLS rescale unit's row stream against the golden rescale. The scale combination is the
+// golden function itself (mmf_hls::combine_scales is fx::combine_scales), checked on known values
+// in models_numerics_test; here only the stream around the shared lane formula is under test.
 #include "mmf_hls/rescale.hpp"
 
 #include "common/checks.hpp"
@@ -19,17 +21,14 @@ TEST_P(Rescale, MatchesTheGoldenUnit) {
   std::uniform_int_distribution<int32_t> acc(-(1 << 24), 1 << 24);
   for (int trial = 0; trial < 4; ++trial) {
     const fx::Scaled token{mant(rng), exp(rng)}, constant{mant(rng) >> 9, exp(rng)};
-    const fx::Scaled got = mmf_hls::combine_scales(token, constant);
-    const fx::Scaled want = fx::combine_scales(token, constant);
-    MMF_EXPECT_EQ(got.mant, want.mant);
-    MMF_EXPECT_EQ(got.exp, want.exp);
+    const fx::Scaled scale = fx::combine_scales(token, constant);
     std::vector<int32_t> sums(c.n);
     for (auto& s : sums) s = acc(rng);
     hls::stream<int32_t> in("sums"), out("out");
     for (int32_t s : sums) in.write(s);
-    mmf_hls::rescale_rows(in, c.n, got, out);
+    mmf_hls::rescale_rows(in, c.n, scale, out);
     std::vector<int32_t> expected(c.n);
-    fx::rescale(sums.data(), c.n, want, expected.data());
+    fx::rescale(sums.data(), c.n, scale, expected.data());
     for (uint32_t r = 0; r < c.n; ++r) MMF_EXPECT_EQ(out.read(), expected[r]) << "row " << r;
   }
 }

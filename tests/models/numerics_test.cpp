@@ -7,6 +7,7 @@
 
 #include "common/checks.hpp"
 #include "mmf/bf16.hpp"
+#include "mmf/fixed_lanes.hpp"
 #include "mmf/fixed_units.hpp"
 
 namespace mmf::fx {
@@ -82,6 +83,18 @@ TEST(Numerics, ApplyScaleRoundsAndSaturates) {
 
 // The quantizer against its real-valued definition on random vectors of several lengths.
 class QuantizeUnit : public ::testing::TestWithParam<int> {};
+
+// The BitLinear's scale, token scale x tensor constant, each normalized to kMantBits and the
+// product again: known values (the HLS and RTL rescale units use or mirror this function).
+TEST(Numerics, CombineScalesNormalizesEachFactorAndTheProduct) {
+  const fx::Scaled small = fx::combine_scales({3, -4}, {5, 2});
+  MMF_EXPECT_EQ(small.mant, uint64_t{15});
+  MMF_EXPECT_EQ(small.exp, -2);
+  // 2^40 -> 2^30 (exp +10); (2^20 + 1) stays; 2^30 (2^20 + 1) has 51 bits -> >> 20.
+  const fx::Scaled big = fx::combine_scales({uint64_t{1} << 40, -50}, {(1u << 20) + 1, 0});
+  MMF_EXPECT_EQ(big.mant, (uint64_t{1} << 30) + (uint64_t{1} << 10));
+  MMF_EXPECT_EQ(big.exp, -20);
+}
 
 TEST_P(QuantizeUnit, CodesAndScaleFollowTheDefinition) {
   const int n = GetParam();
