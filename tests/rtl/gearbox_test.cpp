@@ -44,6 +44,21 @@ void check_gearbox(int in_lanes, int out_lanes, uint32_t seed) {
   check_regroup<Model>("mmf_gearbox", beats, expected, rng);
 }
 
+// Known values, worked by hand: lanes 01 02 ... in order, each stream closed by `last`.
+TEST(GearboxRtl, KnownValuesUpAndDown) {
+  std::mt19937 rng(5);
+  // 2 -> 4: five lanes make a full word and a word of one lane, zero tail.
+  check_regroup<Vmmf_gearbox_2to4>("mmf_gearbox", {{0x0201, false}, {0x0403, false}, {0x05, true}},
+                                   {0x04030201, 0x05}, rng);
+  // 3 -> 2: three lanes make a word and a word of one lane; the next stream starts afresh.
+  check_regroup<Vmmf_gearbox_3to2>("mmf_gearbox",
+                                   {{0x030201, true}, {0x060504, false}, {0x090807, true}},
+                                   {0x0201, 0x03, 0x0504, 0x0706, 0x0908}, rng);
+  // 8 -> 3: eight lanes make two full words and one of two lanes.
+  check_regroup<Vmmf_gearbox_8to3>("mmf_gearbox", {{0x0807060504030201, true}},
+                                   {0x030201, 0x060504, 0x0807}, rng);
+}
+
 TEST(GearboxRtl, UpTwoToFour) {
   check_gearbox<Vmmf_gearbox_2to4>(2, 4, 1);
 }
@@ -97,6 +112,27 @@ TEST(StreamAlignRtl, DropsLeadingLanes) {
     ++jobs;
   }
   MMF_EXPECT_EQ(jobs, 300);
+}
+
+// Known values, worked by hand: lanes [3, 9) of three input beats (lanes 00 to 0B) come out as
+// 03 04 05 06 and 07 08 (the last beat's two tail lanes unspecified), under random stalls.
+TEST(StreamAlignRtl, KnownValues) {
+  std::mt19937 rng(11);
+  VerilatedUnit<Vmmf_stream_align_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  io.job_off_i = 3;
+  io.job_n_i = 6;
+  const std::vector<uint32_t> in_beats = {0x03020100u, 0x07060504u, 0x0B0A0908u};
+  std::vector<uint32_t> got;
+  StreamDriver streams("mmf_stream_align", rng, 0.3);
+  const StreamIn& job = streams.job_ports(io, [](size_t) {});
+  streams.in_ports(io, in_beats.size(), [&](size_t k) { io.in_data_i = in_beats[k]; }).after = &job;
+  streams.out_ports(io, [&](size_t) { got.push_back(io.out_data_o); });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return got.size() >= 2; }, 100));
+  MMF_EXPECT_EQ(got[0], 0x06050403u);
+  MMF_EXPECT_EQ(got[1] & 0xFFFFu, 0x0807u);
 }
 
 // A job of lanes [1, 5): the second input beat completes the output beat, which comes out

@@ -33,5 +33,24 @@ TEST(StreamUpsizeRtl, GathersBeatsIntoWords) {
   check_regroup<Vmmf_stream_upsize>("mmf_stream_upsize", beats, expected, rng);
 }
 
+// Known values, worked by hand: six beats and a `last` make a full word and a word of two
+// slots, zero tail; a lone `last` beat a word of one slot; four beats without `last` a word.
+TEST(StreamUpsizeRtl, KnownValues) {
+  std::mt19937 rng(7);
+  check_regroup<Vmmf_stream_upsize>("mmf_stream_upsize",
+                                    {{0x11, false},
+                                     {0x22, false},
+                                     {0x33, false},
+                                     {0x44, false},
+                                     {0x55, false},
+                                     {0x66, true},
+                                     {0x77, true},
+                                     {0xA1, false},
+                                     {0xB2, false},
+                                     {0xC3, false},
+                                     {0xD4, false}},
+                                    {0x44332211, 0x00006655, 0x00000077, 0xD4C3B2A1}, rng);
+}
+
 }  // namespace
 }  // namespace mmf::test
