@@ -100,8 +100,10 @@ class StreamDriver {
     s.gaps = false;
     return s;
   }
-  // Side-band ports that are not streams: driven before the settle, read after it.
-  std::function<void()> before_settle, after_settle;
+  // Side-band ports that are not streams, and models that answer the unit (a memory channel):
+  // driven before the settle, read after it (once this cycle's transfers are counted), stepped
+  // after the clock edge.
+  std::function<void()> before_settle, after_settle, after_tick;
 
   // Cycles until `done()` holds (checked before each cycle), then every input valid low. After
   // `max_cycles` cycles without it, a failure naming the unit, the cycles and every stream's
@@ -145,7 +147,6 @@ class StreamDriver {
     }
     if (before_settle) before_settle();
     dut.settle();
-    if (after_settle) after_settle();
     for (StreamIn& s : ins_) {
       if (!s.offered || (s.ready && !s.ready())) continue;
       if (s.taken) s.taken(s.sent);
@@ -155,7 +156,9 @@ class StreamDriver {
     for (StreamOut& s : outs_) {
       if (s.valid() && s.ready_now) s.take(s.taken++);
     }
+    if (after_settle) after_settle();
     dut.tick();
+    if (after_tick) after_tick();
   }
 
   testing::AssertionResult stopped(const char* why, uint64_t cycles) const {
