@@ -121,6 +121,19 @@ module mmf_gearbox #(
   room_out_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       room_out_q == (!flush_q &&
                      fits(valid_of(fill_q, flush_q) ? left_after_out(fill_q) : fill_q)));
+  // The handshake (AXI-Stream): a beat offered stays, unchanged, until it is taken, on the
+  // output (this cell) and on the input (its producer); no beat out of reset; never more lanes
+  // held than slots.
+  out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> out_valid_o && $stable(out_data_o))
+    else $error("mmf_gearbox: output changed while stalled");
+  in_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      in_valid_i && !in_ready_o |=> in_valid_i && $stable(in_data_i) && $stable(in_last_i))
+    else $error("mmf_gearbox: input withdrawn or changed while stalled");
+  reset_a: assert property (@(posedge clk_i) !rst_ni |=> !out_valid_o)
+    else $error("mmf_gearbox: output valid out of reset");
+  fill_a: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(fill_q) <= Slots)
+    else $error("mmf_gearbox: more lanes held than slots");
 `endif
 
 endmodule

@@ -110,6 +110,21 @@ module mmf_stream_align #(
   flags_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
       in_more_q == (in_left_q != 0) && out_more_q == (out_left_q != 0))
     else $error("mmf_stream_align: a flag disagrees with its counter");
+  // The handshake (AXI-Stream): a beat offered stays, unchanged, until it is taken, on the
+  // output (this cell) and on the input (its producer); no beat out of reset.
+  out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> out_valid_o && $stable(out_data_o))
+    else $error("mmf_stream_align: output changed while stalled");
+  in_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      in_valid_i && !in_ready_o |=> in_valid_i && $stable(in_data_i))
+    else $error("mmf_stream_align: input withdrawn or changed while stalled");
+  reset_a: assert property (@(posedge clk_i) !rst_ni |=> !out_valid_o)
+    else $error("mmf_stream_align: output valid out of reset");
+  // A job takes at most one input beat more than its output beats (the first, held); each
+  // later one completes an output beat.
+  counts_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      33'(in_left_q) + 33'(have_prev_q) <= 33'(out_left_q) + 33'd1)
+    else $error("mmf_stream_align: more input beats left than the output beats need");
 `endif
 
 endmodule

@@ -61,4 +61,20 @@ module mmf_stream_upsize #(
   assign out_valid_o = full_q;
   assign out_data_o = data_q;
 
+`ifndef SYNTHESIS
+  // The handshake (AXI-Stream): a beat offered stays, unchanged, until it is taken, on the
+  // output (this cell) and on the input (its producer); no word out of reset; the slot within
+  // the word.
+  out_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      out_valid_o && !out_ready_i |=> out_valid_o && $stable(out_data_o))
+    else $error("mmf_stream_upsize: output changed while stalled");
+  in_stable_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      in_valid_i && !in_ready_o |=> in_valid_i && $stable(in_data_i) && $stable(in_last_i))
+    else $error("mmf_stream_upsize: input withdrawn or changed while stalled");
+  reset_a: assert property (@(posedge clk_i) !rst_ni |=> !out_valid_o)
+    else $error("mmf_stream_upsize: output valid out of reset");
+  slot_a: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(slot_q) < Ratio)
+    else $error("mmf_stream_upsize: slot past the word");
+`endif
+
 endmodule

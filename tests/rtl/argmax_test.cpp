@@ -12,7 +12,7 @@
 #include "hls/unit_configs.hpp"
 #include "mmf_hls/argmax.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -27,24 +27,27 @@ struct Vl {
 template <class Model, uint32_t VL>
 uint32_t run_job(VerilatedUnit<Model>& dut, const std::vector<int32_t>& v, std::mt19937& rng) {
   auto& io = dut.io();
-  std::bernoulli_distribution gap(0.25);
   io.start_i = 1;
   io.in_valid_i = 0;
   dut.tick();
   io.start_i = 0;
-  for (size_t k0 = 0; k0 < v.size();) {
-    std::vector<uint32_t> words(VL, 0x12345678u);  // lanes past the end hold garbage
-    const size_t lanes = std::min<size_t>(VL, v.size() - k0);
-    for (size_t j = 0; j < lanes; ++j) words[j] = static_cast<uint32_t>(v[k0 + j]);
-    set_port(io.in_data_i, words);
-    io.in_lanes_i = static_cast<uint32_t>(lanes);
-    io.in_last_i = k0 + lanes == v.size();
-    io.in_valid_i = !gap(rng);
-    dut.settle();
-    MMF_EXPECT_FALSE(io.out_valid_o);
-    if (io.in_valid_i) k0 += lanes;
-    dut.tick();
-  }
+  // The unit takes a beat whenever it is valid (no ready) and says nothing before the last.
+  const size_t beats = (v.size() + VL - 1) / VL;
+  StreamDriver streams("mmf_argmax", rng, 0.25);
+  const StreamIn& in = streams.in(
+      "in", beats,
+      [&](size_t b) {
+        const size_t k0 = b * VL, lanes = std::min<size_t>(VL, v.size() - k0);
+        std::vector<uint32_t> words(VL, 0x12345678u);  // lanes past the end hold garbage
+        for (size_t j = 0; j < lanes; ++j) words[j] = static_cast<uint32_t>(v[k0 + j]);
+        set_port(io.in_data_i, words);
+        io.in_lanes_i = static_cast<uint32_t>(lanes);
+        io.in_last_i = b + 1 == beats;
+      },
+      [&](bool valid) { io.in_valid_i = valid; }, {});
+  streams.after_settle = [&] { MMF_EXPECT_FALSE(io.out_valid_o); };
+  MMF_EXPECT_TRUE(streams.run(
+      dut, [&] { return in.sent == beats; }, 20 * beats + 100));
   io.in_valid_i = 0;
   const uint32_t latency = dut.latency_of_last_beat([&] { return io.out_valid_o != 0; });
   MMF_EXPECT_EQ(latency, mmf_hls::tree_levels(VL) + 1);

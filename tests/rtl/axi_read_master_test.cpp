@@ -4,11 +4,13 @@
 // (no page crossing, at most MaxBurst beats), and streaming reaches the channel's rate: several
 // bursts stay outstanding so latency is paid once per command, not once per burst (the FIFO of
 // 64 beats covers latency x rate + MaxBurst in every case here).
+#include <cstring>
+
 #include "Vmmf_axi_read_master.h"
 #include "common/checks.hpp"
 #include "mmf/sim/axi_memory.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -48,19 +50,24 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
   dut.reset();
   auto& io = dut.io();
   std::vector<uint8_t> got;
-  size_t next_cmd = 0;
   int bad_bursts = 0;
   uint64_t first_r = 0, first_out = 0;  // cycles of the first beat in and out
   const uint64_t start = dut.cycles();
-  const uint64_t limit = start + 20 * total_beats + 2000;
-  while (got.size() < expected.size()) {
-    MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
-    io.cmd_valid_i = next_cmd < commands.size();
-    if (next_cmd < commands.size()) {
-      io.cmd_addr_i = commands[next_cmd].first;
-      io.cmd_beats_i = commands[next_cmd].second;
-    }
-    io.out_ready_i = 1;
+  StreamDriver streams("mmf_axi_read_master", rng, 0.0);  // no stalls: the channel's rate
+  streams.in(
+      "cmd", commands.size(),
+      [&](size_t k) {
+        io.cmd_addr_i = commands[k].first;
+        io.cmd_beats_i = commands[k].second;
+      },
+      [&](bool v) { io.cmd_valid_i = v; }, [&] { return io.cmd_ready_o != 0; });
+  streams.out_ports(io, [&](size_t) {
+    if (first_out == 0) first_out = dut.cycles();
+    const uint32_t word = io.out_data_o;
+    for (uint32_t k = 0; k < kBeatBytes; ++k) got.push_back(static_cast<uint8_t>(word >> (8 * k)));
+  });
+  // The memory channel answers the unit's bursts.
+  streams.before_settle = [&] {
     io.ar_ready_i = channel.ar_ready();
     io.r_valid_i = channel.r_valid();
     uint32_t beat = 0;
@@ -68,8 +75,8 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
     io.r_data_i = beat;
     io.r_last_i = channel.r_last();
     io.r_resp_i = channel.r_resp();
-    dut.settle();
-    if (io.cmd_valid_i && io.cmd_ready_o) ++next_cmd;
+  };
+  streams.after_settle = [&] {
     if (io.ar_valid_o && io.ar_ready_i) {
       const uint64_t addr = io.ar_addr_o;
       const uint32_t beats = io.ar_len_o + 1u;
@@ -80,15 +87,10 @@ TEST_P(AxiReadMasterRtl, StreamsCommandsAtTheChannelRate) {
       if (first_r == 0) first_r = dut.cycles();
       channel.r_accept();
     }
-    if (io.out_valid_o && io.out_ready_i) {
-      if (first_out == 0) first_out = dut.cycles();
-      const uint32_t word = io.out_data_o;
-      for (uint32_t k = 0; k < kBeatBytes; ++k)
-        got.push_back(static_cast<uint8_t>(word >> (8 * k)));
-    }
-    dut.tick();
-    channel.tick();
-  }
+  };
+  streams.after_tick = [&] { channel.tick(); };
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return got.size() >= expected.size(); }, 20 * total_beats + 2000));
   MMF_EXPECT_TRUE(got == expected) << "data differs";
   MMF_EXPECT_EQ(bad_bursts, 0) << "bursts crossing 4 KiB or longer than MaxBurst";
   MMF_EXPECT_EQ(io.bytes_o, total_beats * kBeatBytes);

@@ -7,7 +7,7 @@
 #include "Vmmf_axi_write_master.h"
 #include "common/checks.hpp"
 #include "mmf/sim/axi_memory.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -38,27 +38,30 @@ TEST_P(AxiWriteMasterRtl, WritesLandIntactAndInOrder) {
   VerilatedUnit<Vmmf_axi_write_master> dut;
   dut.reset();
   auto& io = dut.io();
-  std::bernoulli_distribution hold(stall);
-  size_t next_cmd = 0, sent = 0;
   int bad_bursts = 0, idle_too_early = 0;
   const uint64_t start = dut.cycles();
   bool done = false;
-  while (!done) {
-    MMF_ASSERT_TRUE(dut.cycles() < start + 50 * data.size() + 2000) << "watchdog";
-    io.cmd_valid_i = next_cmd < commands.size();
-    if (next_cmd < commands.size()) {
-      io.cmd_addr_i = commands[next_cmd].first;
-      io.cmd_beats_i = commands[next_cmd].second;
-    }
-    io.in_valid_i = sent < data.size() && !hold(rng);
-    io.in_data_i = sent < data.size() ? data[sent] : 0;
+  StreamDriver streams("mmf_axi_write_master", rng, stall);  // stalls on the data input only
+  StreamIn& cmd = streams.in(
+      "cmd", commands.size(),
+      [&](size_t k) {
+        io.cmd_addr_i = commands[k].first;
+        io.cmd_beats_i = commands[k].second;
+      },
+      [&](bool v) { io.cmd_valid_i = v; }, [&] { return io.cmd_ready_o != 0; });
+  cmd.gaps = false;
+  const StreamIn& in = streams.in_ports(io, data.size(), [&](size_t k) {
+    io.in_data_i = data[k];
     io.in_strb_i = 0xF;
+  });
+  // The memory channel answers the unit's bursts.
+  streams.before_settle = [&] {
     io.aw_ready_i = channel.aw_ready();
     io.w_ready_i = channel.w_ready();
     io.b_valid_i = channel.b_valid();
     io.b_resp_i = channel.b_resp();
-    dut.settle();
-    if (io.cmd_valid_i && io.cmd_ready_o) ++next_cmd;
+  };
+  streams.after_settle = [&] {
     if (io.aw_valid_o && io.aw_ready_i) {
       const uint64_t addr = io.aw_addr_o;
       const uint32_t beats = io.aw_len_o + 1u;
@@ -69,14 +72,14 @@ TEST_P(AxiWriteMasterRtl, WritesLandIntactAndInOrder) {
       const uint32_t word = io.w_data_o;
       channel.w_accept(reinterpret_cast<const uint8_t*>(&word), io.w_strb_o, io.w_last_o);
     }
-    if (io.in_valid_i && io.in_ready_o) ++sent;
     if (io.b_valid_i && io.b_ready_o) channel.b_accept();
-    const bool all_sent = next_cmd == commands.size() && sent == data.size();
+    const bool all_sent = cmd.sent == commands.size() && in.sent == data.size();
     if (io.idle_o && all_sent && channel.b_valid()) ++idle_too_early;
     done = all_sent && io.idle_o && dut.cycles() > start + 2;
-    dut.tick();
-    channel.tick();
-  }
+  };
+  streams.after_tick = [&] { channel.tick(); };
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return done; }, 50 * data.size() + 2000));
   MMF_EXPECT_TRUE(memory == expected) << "memory differs after the writes";
   MMF_EXPECT_EQ(bad_bursts, 0);
   MMF_EXPECT_EQ(idle_too_early, 0) << "idle while a response was still on its way";

@@ -4,7 +4,7 @@
 #include "Vmmf_bf16_to_q16.h"
 #include "common/checks.hpp"
 #include "mmf/numerics.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -15,29 +15,28 @@ TEST(Bf16ToQ16Rtl, MatchesTheGoldenConversionExhaustively) {
   dut.reset();
   auto& io = dut.io();
   std::mt19937 rng(2);
-  std::bernoulli_distribution hold(0.2);
-  uint32_t sent = 0, checked = 0;
+  uint32_t checked = 0;
   int mismatches = 0;
-  while (checked < 65536) {
-    MMF_ASSERT_TRUE(dut.cycles() < 400000) << "watchdog";
-    io.in_valid_i = sent < 65536 && !hold(rng);
-    io.in_data_i = (sent & 0xFFFF) | (((sent + 1) & 0xFFFF) << 16);
-    io.out_ready_i = !hold(rng);
-    dut.settle();
-    if (io.out_valid_o && io.out_ready_i) {
-      for (uint32_t k = 0; k < kLanes; ++k) {
-        const auto bits = static_cast<uint16_t>(checked + k);
-        const auto got = static_cast<int32_t>(static_cast<uint32_t>(io.out_data_o >> (32 * k)));
-        if (got != fx::bf16_to_q16(bits) && ++mismatches <= 3) {
-          ADD_FAILURE() << "bf16 0x" << std::hex << bits << std::dec << ": " << got << " vs "
-                        << fx::bf16_to_q16(bits);
-        }
+  // Beat b carries the bit patterns 2b and 2b + 1.
+  StreamDriver streams("mmf_bf16_to_q16", rng, 0.2);
+  const StreamIn& in = streams.in_ports(io, 65536 / kLanes, [&](size_t b) {
+    const auto lo = static_cast<uint32_t>(kLanes * b);
+    io.in_data_i = lo | ((lo + 1) << 16);
+  });
+  streams.out_ports(io, [&](size_t) {
+    for (uint32_t k = 0; k < kLanes; ++k) {
+      const auto bits = static_cast<uint16_t>(checked + k);
+      const auto got = static_cast<int32_t>(static_cast<uint32_t>(io.out_data_o >> (32 * k)));
+      if (got != fx::bf16_to_q16(bits) && ++mismatches <= 3) {
+        ADD_FAILURE() << "bf16 0x" << std::hex << bits << std::dec << ": " << got << " vs "
+                      << fx::bf16_to_q16(bits);
       }
-      checked += kLanes;
     }
-    if (io.in_valid_i && io.in_ready_o) sent += kLanes;
-    dut.tick();
-  }
+    checked += kLanes;
+  });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return checked >= 65536; }, 400000));
+  MMF_EXPECT_EQ(in.sent, 65536u / kLanes);
   MMF_EXPECT_EQ(mismatches, 0);
   MMF_EXPECT_EQ(checked, 65536u);
 }

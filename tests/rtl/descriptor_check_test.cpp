@@ -13,7 +13,7 @@
 #include "Vmmf_descriptor_check_f65k.h"
 #include "common/checks.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -96,6 +96,22 @@ void weight_near_the_end(std::array<uint32_t, kDescriptorWords>& d, const Device
   if (weight >= 0 && weight <= int64_t{UINT32_MAX}) d[kFieldWeight] = static_cast<uint32_t>(weight);
 }
 
+// The unit's streams: `sent` in (the unit is always ready), descriptors out (they cannot be
+// stalled), `take(k)` reading the k-th.
+template <class Model>
+const StreamOut& descriptor_streams(StreamDriver& streams, Model& io,
+                                    const std::vector<std::array<uint32_t, kDescriptorWords>>& sent,
+                                    std::function<void(size_t)> take) {
+  streams.in(
+      "in", sent.size(),
+      [&io, &sent](size_t k) {
+        set_port(io.in_desc_i, std::vector<uint32_t>(sent[k].begin(), sent[k].end()));
+      },
+      [&io](bool v) { io.in_valid_i = v; }, {});
+  return streams.out(
+      "out", [&io] { return io.out_valid_o != 0; }, {}, std::move(take));
+}
+
 // Streams groups of descriptors through the pipeline, one a cycle with random gaps, each group
 // under its own bank and weight sizes (constant while its descriptors are in flight, as during a
 // program load), and compares every status and descriptor that leaves with the C++ check.
@@ -105,7 +121,6 @@ void check_against_the_host(uint32_t channels, bool five_trit) {
   dut.reset();
   auto& io = dut.io();
   std::mt19937 rng(9 + channels + (five_trit ? 100 : 0));
-  std::bernoulli_distribution gap(0.2);
   std::map<uint32_t, int> seen;
   int disagreements = 0, quotients = 0;
   // Descriptors whose status depends on the packing: 1.6-bit BitLinears whose range check gives
@@ -125,46 +140,40 @@ void check_against_the_host(uint32_t channels, bool five_trit) {
     }
     io.vec_words_i = vec_words;
     io.weight_words_i = weight_words;
-    size_t next = 0, got = 0;
-    for (int cycle = 0; got < sent.size(); ++cycle) {
-      MMF_ASSERT_TRUE(cycle < 1000) << "watchdog: descriptors lost in the pipeline";
-      io.in_valid_i = next < sent.size() && !gap(rng);
-      const auto& d = sent[std::min(next, sent.size() - 1)];
-      set_port(io.in_desc_i, std::vector<uint32_t>(d.begin(), d.end()));
-      dut.settle();
-      if (io.out_valid_o) {
-        MMF_ASSERT_TRUE(got < sent.size()) << "more descriptors out than in";
-        const auto& want_desc = sent[got];
-        const uint32_t want = check_descriptor(want_desc.data(), lim);
-        const uint32_t status = io.out_status_o;
-        ++seen[want];
-        if (want_desc[kFieldOpcode] == kOpBitLinear && want_desc[kFieldPacking] == kPackFiveTrit) {
-          auto two_bit = want_desc;
-          two_bit[kFieldPacking] = kPackTwoBit;
-          const uint32_t want2 = check_descriptor(two_bit.data(), lim);
-          packing_decides += want != want2 && want != kStatusBadField;
-          bad_packings += want == kStatusBadField && want2 != kStatusBadField;
-        }
-        if (status != want && ++disagreements <= 3) {
-          ADD_FAILURE() << "channels " << channels << " opcode " << want_desc[kFieldOpcode] << " n "
-                        << want_desc[kFieldN] << " rows " << want_desc[kFieldRows] << ": rtl "
-                        << status << ", c++ " << want;
-        }
-        for (uint32_t w = 0; w < kDescriptorWords; ++w) {
-          MMF_ASSERT_EQ(io.out_desc_o[w], want_desc[w]) << "descriptor word " << w;
-        }
-        // The rows per channel, which the controller and prefetcher take instead of dividing.
-        const uint32_t rows = want_desc[kFieldRows];
-        if (rows <= kMaxRows) {
-          MMF_ASSERT_EQ(io.out_rows_q_o, rows / channels) << "rows " << rows;
-          MMF_ASSERT_EQ(io.out_rows_m_o, rows % channels) << "rows " << rows;
-          ++quotients;
-        }
-        ++got;
+    // Gaps on the input only: the unit is always ready and its output cannot be stalled.
+    StreamDriver streams("mmf_descriptor_check", rng, 0.2);
+    const StreamOut& out = descriptor_streams(streams, io, sent, [&](size_t got) {
+      MMF_ASSERT_TRUE(got < sent.size()) << "more descriptors out than in";
+      const auto& want_desc = sent[got];
+      const uint32_t want = check_descriptor(want_desc.data(), lim);
+      const uint32_t status = io.out_status_o;
+      ++seen[want];
+      if (want_desc[kFieldOpcode] == kOpBitLinear && want_desc[kFieldPacking] == kPackFiveTrit) {
+        auto two_bit = want_desc;
+        two_bit[kFieldPacking] = kPackTwoBit;
+        const uint32_t want2 = check_descriptor(two_bit.data(), lim);
+        packing_decides += want != want2 && want != kStatusBadField;
+        bad_packings += want == kStatusBadField && want2 != kStatusBadField;
       }
-      if (io.in_valid_i) ++next;
-      dut.tick();
-    }
+      if (status != want && ++disagreements <= 3) {
+        ADD_FAILURE() << "channels " << channels << " opcode " << want_desc[kFieldOpcode] << " n "
+                      << want_desc[kFieldN] << " rows " << want_desc[kFieldRows] << ": rtl "
+                      << status << ", c++ " << want;
+      }
+      for (uint32_t w = 0; w < kDescriptorWords; ++w) {
+        MMF_ASSERT_EQ(io.out_desc_o[w], want_desc[w]) << "descriptor word " << w;
+      }
+      // The rows per channel, which the controller and prefetcher take instead of dividing.
+      const uint32_t rows = want_desc[kFieldRows];
+      if (rows <= kMaxRows) {
+        MMF_ASSERT_EQ(io.out_rows_q_o, rows / channels) << "rows " << rows;
+        MMF_ASSERT_EQ(io.out_rows_m_o, rows % channels) << "rows " << rows;
+        ++quotients;
+      }
+    });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return out.taken >= sent.size(); }, 1000))
+        << "descriptors lost in the pipeline";
   }
   MMF_EXPECT_EQ(disagreements, 0);
   MMF_EXPECT_GE(quotients, 20000);
@@ -238,26 +247,19 @@ TEST(DescriptorCheckRtl, WeightUnitsOfEveryBlockWidth) {
   }
   std::map<uint32_t, int> seen;
   int disagreements = 0;
-  size_t next = 0, got = 0;
-  while (got < sent.size()) {
-    MMF_ASSERT_TRUE(dut.cycles() < sent.size() + 100) << "watchdog";
-    io.in_valid_i = next < sent.size();
-    const auto& d = sent[std::min(next, sent.size() - 1)];
-    set_port(io.in_desc_i, std::vector<uint32_t>(d.begin(), d.end()));
-    dut.settle();
-    if (io.out_valid_o) {
-      const uint32_t want = check_descriptor(sent[got].data(), lim);
-      ++seen[want];
-      if (io.out_status_o != want && ++disagreements <= 3) {
-        ADD_FAILURE() << "n " << sent[got][kFieldN] << " rows " << sent[got][kFieldRows]
-                      << " packing " << sent[got][kFieldPacking] << ": rtl " << io.out_status_o
-                      << ", c++ " << want;
-      }
-      ++got;
+  // A descriptor every cycle.
+  StreamDriver streams("mmf_descriptor_check", rng, 0.0);
+  const StreamOut& out = descriptor_streams(streams, io, sent, [&](size_t got) {
+    const uint32_t want = check_descriptor(sent[got].data(), lim);
+    ++seen[want];
+    if (io.out_status_o != want && ++disagreements <= 3) {
+      ADD_FAILURE() << "n " << sent[got][kFieldN] << " rows " << sent[got][kFieldRows]
+                    << " packing " << sent[got][kFieldPacking] << ": rtl " << io.out_status_o
+                    << ", c++ " << want;
     }
-    if (io.in_valid_i) ++next;
-    dut.tick();
-  }
+  });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return out.taken >= sent.size(); }, sent.size() + 100));
   MMF_EXPECT_EQ(disagreements, 0);
   MMF_EXPECT_EQ(seen[kStatusOk] + seen[kStatusBadWeightRange], static_cast<int>(sent.size()));
   MMF_EXPECT_GE(seen[kStatusBadWeightRange], static_cast<int>(sent.size() / 4));

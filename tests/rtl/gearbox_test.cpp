@@ -10,7 +10,7 @@
 #include "Vmmf_stream_align_l4.h"
 #include "common/checks.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -19,11 +19,7 @@ namespace {
 template <class Model>
 void check_gearbox(int in_lanes, int out_lanes, uint32_t seed) {
   std::mt19937 rng(seed);
-  struct Beat {
-    uint64_t data;
-    bool last;
-  };
-  std::vector<Beat> beats;
+  std::vector<LastBeat> beats;
   std::vector<uint64_t> expected;
   for (int v = 0; v < 200; ++v) {
     const int n_beats = 1 + static_cast<int>(rng() % 7);
@@ -45,25 +41,22 @@ void check_gearbox(int in_lanes, int out_lanes, uint32_t seed) {
       expected.push_back(word);
     }
   }
-  VerilatedUnit<Model> dut;
-  dut.reset();
-  auto& io = dut.io();
-  std::bernoulli_distribution hold(0.3);
-  size_t sent = 0;
-  std::vector<uint64_t> got;
-  while (got.size() < expected.size()) {
-    MMF_ASSERT_TRUE(dut.cycles() < 30 * beats.size() + 100) << "watchdog";
-    io.in_valid_i = sent < beats.size() && !hold(rng);
-    io.in_data_i = sent < beats.size() ? beats[sent].data : 0;
-    io.in_last_i = sent < beats.size() && beats[sent].last;
-    io.out_ready_i = !hold(rng);
-    dut.settle();
-    if (io.in_valid_i && io.in_ready_o) ++sent;
-    if (io.out_valid_o && io.out_ready_i) got.push_back(io.out_data_o);
-    dut.tick();
-  }
-  MMF_EXPECT_EQ(got, expected);
-  MMF_EXPECT_EQ(sent, beats.size());
+  check_regroup<Model>("mmf_gearbox", beats, expected, rng);
+}
+
+// Known values, worked by hand: lanes 01 02 ... in order, each stream closed by `last`.
+TEST(GearboxRtl, KnownValuesUpAndDown) {
+  std::mt19937 rng(5);
+  // 2 -> 4: five lanes make a full word and a word of one lane, zero tail.
+  check_regroup<Vmmf_gearbox_2to4>("mmf_gearbox", {{0x0201, false}, {0x0403, false}, {0x05, true}},
+                                   {0x04030201, 0x05}, rng);
+  // 3 -> 2: three lanes make a word and a word of one lane; the next stream starts afresh.
+  check_regroup<Vmmf_gearbox_3to2>("mmf_gearbox",
+                                   {{0x030201, true}, {0x060504, false}, {0x090807, true}},
+                                   {0x0201, 0x03, 0x0504, 0x0706, 0x0908}, rng);
+  // 8 -> 3: eight lanes make two full words and one of two lanes.
+  check_regroup<Vmmf_gearbox_8to3>("mmf_gearbox", {{0x0807060504030201, true}},
+                                   {0x030201, 0x060504, 0x0807}, rng);
 }
 
 TEST(GearboxRtl, UpTwoToFour) {
@@ -86,7 +79,6 @@ TEST(StreamAlignRtl, DropsLeadingLanes) {
   VerilatedUnit<Vmmf_stream_align_l4> dut;
   dut.reset();
   auto& io = dut.io();
-  std::bernoulli_distribution hold(0.3);
   int jobs = 0;
   for (int job = 0; job < 300; ++job) {
     const uint32_t off = rng() % 4, n = 1 + rng() % 21;
@@ -101,31 +93,46 @@ TEST(StreamAlignRtl, DropsLeadingLanes) {
     MMF_ASSERT_TRUE(io.job_ready_o) << "idle between jobs";
     dut.tick();
     io.job_valid_i = 0;
-    size_t sent = 0, out = 0;
     const size_t in_beats = lanes.size() / 4, out_beats = (n + 3) / 4;
-    while (out < out_beats) {
-      MMF_ASSERT_TRUE(dut.cycles() < 100000) << "watchdog";
-      io.in_valid_i = sent < in_beats && !hold(rng);
+    StreamDriver streams("mmf_stream_align", rng, 0.3);
+    const StreamIn& in = streams.in_ports(io, in_beats, [&](size_t b) {
       uint32_t beat = 0;
-      for (int k = 0; k < 4 && sent < in_beats; ++k)
-        beat |= uint32_t{lanes[4 * sent + k]} << (8 * k);
+      for (int k = 0; k < 4; ++k) beat |= uint32_t{lanes[4 * b + k]} << (8 * k);
       io.in_data_i = beat;
-      io.out_ready_i = !hold(rng);
-      dut.settle();
-      if (io.in_valid_i && io.in_ready_o) ++sent;
-      if (io.out_valid_o && io.out_ready_i) {
-        for (uint32_t k = 0; k < 4 && 4 * out + k < n; ++k) {
-          MMF_EXPECT_EQ((io.out_data_o >> (8 * k)) & 0xFF, lanes[off + 4 * out + k])
-              << "job " << job << " beat " << out << " lane " << k;
-        }
-        ++out;
+    });
+    const StreamOut& out = streams.out_ports(io, [&](size_t b) {
+      for (uint32_t k = 0; k < 4 && 4 * b + k < n; ++k) {
+        MMF_EXPECT_EQ((io.out_data_o >> (8 * k)) & 0xFF, lanes[off + 4 * b + k])
+            << "job " << job << " beat " << b << " lane " << k;
       }
-      dut.tick();
-    }
-    MMF_EXPECT_EQ(sent, in_beats) << "job " << job << ": every input beat taken";
+    });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return out.taken >= out_beats; }, 30 * in_beats + 100));
+    MMF_EXPECT_EQ(in.sent, in_beats) << "job " << job << ": every input beat taken";
     ++jobs;
   }
   MMF_EXPECT_EQ(jobs, 300);
+}
+
+// Known values, worked by hand: lanes [3, 9) of three input beats (lanes 00 to 0B) come out as
+// 03 04 05 06 and 07 08 (the last beat's two tail lanes unspecified), under random stalls.
+TEST(StreamAlignRtl, KnownValues) {
+  std::mt19937 rng(11);
+  VerilatedUnit<Vmmf_stream_align_l4> dut;
+  dut.reset();
+  auto& io = dut.io();
+  io.job_off_i = 3;
+  io.job_n_i = 6;
+  const std::vector<uint32_t> in_beats = {0x03020100u, 0x07060504u, 0x0B0A0908u};
+  std::vector<uint32_t> got;
+  StreamDriver streams("mmf_stream_align", rng, 0.3);
+  const StreamIn& job = streams.job_ports(io, [](size_t) {});
+  streams.in_ports(io, in_beats.size(), [&](size_t k) { io.in_data_i = in_beats[k]; }).after = &job;
+  streams.out_ports(io, [&](size_t) { got.push_back(io.out_data_o); });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return got.size() >= 2; }, 100));
+  MMF_EXPECT_EQ(got[0], 0x06050403u);
+  MMF_EXPECT_EQ(got[1] & 0xFFFFu, 0x0807u);
 }
 
 // A job of lanes [1, 5): the second input beat completes the output beat, which comes out

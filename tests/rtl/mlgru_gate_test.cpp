@@ -7,7 +7,7 @@
 #include "hls/unit_configs.hpp"
 #include "mmf_hls/mlgru.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -19,7 +19,8 @@ class MlgruGateRtl : public testing::TestWithParam<bool> {};
 
 TEST_P(MlgruGateRtl, MatchesTheHlsUnit) {
   const bool has_lb = GetParam();
-  const uint32_t n = 2000;
+  constexpr uint32_t n = 2000;
+  static_assert(n % kLanes == 0, "whole beats");
   std::mt19937 rng(has_lb ? 11 : 12);
   std::uniform_int_distribution<uint32_t> gate(0, 1u << 16);
   std::vector<int32_t> i = random_q16(rng, n), f = random_q16(rng, n);
@@ -47,40 +48,27 @@ TEST_P(MlgruGateRtl, MatchesTheHlsUnit) {
   VerilatedUnit<Vmmf_mlgru_gate_l4> dut;
   dut.reset();
   auto& io = dut.io();
-  std::bernoulli_distribution hold(0.3);
   for (int step = 0; step < 2; ++step) {
     mmf_hls::mlgru<Cfg>(i.data(), f.data(), g.data(), has_lb, lb.data(), n, ref_state.data(),
                         ref_silu.data(), p_o.data());
     std::vector<int32_t> got_state, got_silu;
-    size_t sent = 0;
-    const uint64_t limit = dut.cycles() + 20 * n;
-    while (got_state.size() < n) {
-      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
-      std::vector<uint32_t> wi(kLanes), wf(kLanes), ws(kLanes), wl(kLanes);
-      for (uint32_t k = 0; k < kLanes; ++k) {
-        const size_t at = (sent + k) % n;
-        wi[k] = static_cast<uint32_t>(i[at]);
-        wf[k] = static_cast<uint32_t>(f[at]);
-        ws[k] = static_cast<uint32_t>(state[at]);
-        wl[k] = lb[at];
-      }
-      set_port(io.in_i_i, wi);
-      set_port(io.in_f_i, wf);
-      set_port(io.in_state_i, ws);
-      set_port(io.in_lb_i, wl);
+    StreamDriver streams("mmf_mlgru_gate", rng, 0.3);
+    const StreamIn& in = streams.in_ports(io, n / kLanes, [&](size_t b) {
+      set_port(io.in_i_i, beat_words(i, b, kLanes));
+      set_port(io.in_f_i, beat_words(f, b, kLanes));
+      set_port(io.in_state_i, beat_words(state, b, kLanes));
+      set_port(io.in_lb_i, beat_words(lb, b, kLanes));
       io.in_has_lb_i = has_lb;
-      io.in_valid_i = sent < n && !hold(rng);
-      io.out_ready_i = !hold(rng);
-      dut.settle();
-      if (io.in_valid_i && io.in_ready_o) sent += kLanes;
-      if (io.out_valid_o && io.out_ready_i) {
-        for (uint32_t k = 0; k < kLanes; ++k) {
-          got_state.push_back(static_cast<int32_t>(io.out_state_o[k]));
-          got_silu.push_back(static_cast<int32_t>(io.out_silu_o[k]));
-        }
+    });
+    streams.out_ports(io, [&](size_t) {
+      for (uint32_t k = 0; k < kLanes; ++k) {
+        got_state.push_back(static_cast<int32_t>(io.out_state_o[k]));
+        got_silu.push_back(static_cast<int32_t>(io.out_silu_o[k]));
       }
-      dut.tick();
-    }
+    });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return got_state.size() >= n; }, 20 * n));
+    MMF_EXPECT_EQ(in.sent, n / kLanes) << "step " << step;
     MMF_EXPECT_EQ(got_state, ref_state) << "step " << step;
     MMF_EXPECT_EQ(got_silu, ref_silu) << "step " << step;
     state = got_state;

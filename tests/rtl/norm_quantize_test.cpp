@@ -8,7 +8,7 @@
 #include "Vmmf_norm_quantize_l4.h"
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -85,7 +85,6 @@ class NormQuantizeRtl : public testing::TestWithParam<Case> {};
 TEST_P(NormQuantizeRtl, MatchesTheHlsUnit) {
   const Case c = GetParam();
   std::mt19937 rng(c.n * 3u + c.has_rms);
-  std::bernoulli_distribution hold(0.3);
   VerilatedUnit<Vmmf_norm_quantize_l4> dut;
   dut.reset();
   auto& io = dut.io();
@@ -98,43 +97,41 @@ TEST_P(NormQuantizeRtl, MatchesTheHlsUnit) {
                                                          w_code.data(), c.n, expected.data());
     const std::vector<Beat> pass = beats(p, w_rms, w_code, rng);
     std::vector<int8_t> codes;
-    bool job_sent = false, scale_taken = false;
-    size_t sent = 0;
     uint64_t mant = 0;
     int exp = 0;
-    const uint64_t limit = dut.cycles() + 60 * pass.size() + 200;
-    while (!scale_taken) {
-      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
-      io.job_valid_i = !job_sent;
+    StreamDriver streams("mmf_norm_quantize", rng, 0.3);
+    const StreamIn& job_in = streams.job_ports(io, [&](size_t) {
       set_port(io.job_n_i, {c.n});
       io.job_has_rms_i = c.has_rms;
-      const Beat& beat = pass[sent % pass.size()];
+    });
+    // Three passes over the input.
+    StreamIn& in = streams.in_ports(io, 3 * pass.size(), [&](size_t b) {
+      const Beat& beat = pass[b % pass.size()];
       set_port(io.in_p_i, beat.p);
       set_port(io.in_w_rms_i, beat.w_rms);
       set_port(io.in_w_code_i, beat.w_code);
-      io.in_valid_i = job_sent && sent < 3 * pass.size() && !hold(rng);
-      io.code_ready_i = !hold(rng);
-      io.scale_ready_i = !hold(rng);
-      dut.settle();
-      if (io.job_valid_i && io.job_ready_o) job_sent = true;
-      if (io.in_valid_i && io.in_ready_o) ++sent;
-      if (io.code_valid_o && io.code_ready_i) {
-        for (uint32_t k = 0; k < kLanes && codes.size() < c.n; ++k) {
-          codes.push_back(static_cast<int8_t>((io.code_data_o >> (8 * k)) & 0xFF));
-        }
-      }
-      if (io.scale_valid_o && io.scale_ready_i) {
-        MMF_EXPECT_EQ(codes.size(), size_t{c.n}) << "the scale follows the last code";
-        mant = io.scale_mant_o;
-        exp = static_cast<int16_t>(io.scale_exp_o);
-        scale_taken = true;
-      }
-      dut.tick();
-    }
+    });
+    in.after = &job_in;
+    streams.out(
+        "code", [&] { return io.code_valid_o != 0; }, [&](bool r) { io.code_ready_i = r; },
+        [&](size_t) {
+          for (uint32_t k = 0; k < kLanes && codes.size() < c.n; ++k) {
+            codes.push_back(static_cast<int8_t>((io.code_data_o >> (8 * k)) & 0xFF));
+          }
+        });
+    const StreamOut& scale_out = streams.out(
+        "scale", [&] { return io.scale_valid_o != 0; }, [&](bool r) { io.scale_ready_i = r; },
+        [&](size_t) {
+          MMF_EXPECT_EQ(codes.size(), size_t{c.n}) << "the scale follows the last code";
+          mant = io.scale_mant_o;
+          exp = static_cast<int16_t>(io.scale_exp_o);
+        });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return scale_out.taken > 0; }, 60 * pass.size() + 200));
     MMF_EXPECT_EQ(codes, expected) << "job " << job;
     MMF_EXPECT_EQ(mant, scale.mant) << "job " << job;
     MMF_EXPECT_EQ(exp, scale.exp) << "job " << job;
-    MMF_EXPECT_EQ(sent, 3 * pass.size()) << "three passes over the input";
+    MMF_EXPECT_EQ(in.sent, 3 * pass.size()) << "three passes over the input";
   }
 }
 

@@ -5,7 +5,7 @@
 #include "Vmmf_rescale.h"
 #include "common/checks.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -24,7 +24,6 @@ TEST_P(RescaleRtl, MatchesTheHlsUnit) {
   std::mt19937 rng(static_cast<uint32_t>(c.token_exp * 131 + c.const_exp + 1000));
   std::uniform_int_distribution<uint32_t> mant(1, 0x7FFFFFFFu);
   std::uniform_int_distribution<int32_t> acc(-(1 << 24), 1 << 24);
-  std::bernoulli_distribution hold(0.3);
   VerilatedUnit<Vmmf_rescale> dut;
   dut.reset();
   auto& io = dut.io();
@@ -44,29 +43,24 @@ TEST_P(RescaleRtl, MatchesTheHlsUnit) {
     while (!out.empty()) expected.push_back(out.read());
 
     std::vector<int32_t> got;
-    bool job_sent = false;
-    size_t sent = 0;
-    const uint64_t limit = dut.cycles() + 20 * rows + 50;
-    while (!job_sent || got.size() < rows) {
-      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
-      io.job_valid_i = !job_sent;
+    StreamDriver streams("mmf_rescale", rng, 0.3);
+    const StreamIn& job_in = streams.job_ports(io, [&](size_t) {
       io.job_token_mant_i = static_cast<uint32_t>(token.mant);
       io.job_token_exp_i = static_cast<uint16_t>(token.exp);
       io.job_const_mant_i = static_cast<uint32_t>(constant.mant);
       io.job_const_exp_i = static_cast<uint16_t>(constant.exp);
       io.job_rows_i = rows;
-      io.in_valid_i = job_sent && sent < rows && !hold(rng);
-      io.in_data_i = sent < rows ? static_cast<uint32_t>(sums[sent]) : 0;
-      io.out_ready_i = !hold(rng);
-      dut.settle();
-      if (io.job_valid_i && io.job_ready_o) job_sent = true;
-      if (io.in_valid_i && io.in_ready_o) ++sent;
-      if (io.out_valid_o && io.out_ready_i) got.push_back(static_cast<int32_t>(io.out_data_o));
-      dut.tick();
-    }
+    });
+    StreamIn& sums_in = streams.in_ports(
+        io, rows, [&](size_t r) { io.in_data_i = static_cast<uint32_t>(sums[r]); });
+    sums_in.after = &job_in;
+    streams.out_ports(io, [&](size_t) { got.push_back(static_cast<int32_t>(io.out_data_o)); });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return job_in.sent == 1 && got.size() >= rows; }, 20 * rows + 50));
     // A job of no rows must leave the unit idle for the next.
     for (int k = 0; k < 3; ++k) dut.tick();
     MMF_EXPECT_EQ(got, expected) << "job " << job;
+    MMF_EXPECT_EQ(sums_in.sent, rows) << "job " << job;
   }
 }
 

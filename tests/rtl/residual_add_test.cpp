@@ -5,7 +5,7 @@
 #include "Vmmf_residual_add_l4.h"
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -14,7 +14,8 @@ using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLane
 constexpr uint32_t kLanes = Cfg::vector_lanes;
 
 TEST(ResidualAddRtl, MatchesTheHlsUnit) {
-  const uint32_t n = 4000;
+  constexpr uint32_t n = 4000;
+  static_assert(n % kLanes == 0, "whole beats");
   std::mt19937 rng(5);
   std::vector<int32_t> x = random_q16(rng, n), a = random_q16(rng, n);
   x[0] = INT32_MAX;
@@ -27,27 +28,18 @@ TEST(ResidualAddRtl, MatchesTheHlsUnit) {
   VerilatedUnit<Vmmf_residual_add_l4> dut;
   dut.reset();
   auto& io = dut.io();
-  std::bernoulli_distribution hold(0.3);
   std::vector<int32_t> got;
-  size_t sent = 0;
-  while (got.size() < n) {
-    MMF_ASSERT_TRUE(dut.cycles() < 20 * n) << "watchdog: no progress";
-    std::vector<uint32_t> wx(kLanes), wa(kLanes);
-    for (uint32_t k = 0; k < kLanes; ++k) {
-      wx[k] = static_cast<uint32_t>(x[(sent + k) % n]);
-      wa[k] = static_cast<uint32_t>(a[(sent + k) % n]);
-    }
-    set_port(io.in_x_i, wx);
-    set_port(io.in_a_i, wa);
-    io.in_valid_i = sent < n && !hold(rng);
-    io.out_ready_i = !hold(rng);
-    dut.settle();
-    if (io.in_valid_i && io.in_ready_o) sent += kLanes;
-    if (io.out_valid_o && io.out_ready_i) {
-      for (uint32_t k = 0; k < kLanes; ++k) got.push_back(static_cast<int32_t>(io.out_data_o[k]));
-    }
-    dut.tick();
-  }
+  StreamDriver streams("mmf_residual_add", rng, 0.3);
+  const StreamIn& in = streams.in_ports(io, n / kLanes, [&](size_t b) {
+    set_port(io.in_x_i, beat_words(x, b, kLanes));
+    set_port(io.in_a_i, beat_words(a, b, kLanes));
+  });
+  streams.out_ports(io, [&](size_t) {
+    for (uint32_t k = 0; k < kLanes; ++k) got.push_back(static_cast<int32_t>(io.out_data_o[k]));
+  });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return got.size() >= n; }, 20 * n));
+  MMF_EXPECT_EQ(in.sent, n / kLanes);
   MMF_EXPECT_EQ(got, expected);
 }
 

@@ -6,7 +6,7 @@
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
 #include "mmf_hls/ternary_accumulate.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -19,7 +19,6 @@ TEST(RowMergeRtl, MatchesTheHlsMerge) {
   dut.reset();
   auto& io = dut.io();
   std::mt19937 rng(8);
-  std::bernoulli_distribution hold(0.3);
   for (uint32_t rows : {1u, 2u, 3u, 0u, 7u, 100u, 0u, 301u}) {
     const mmf_hls::MatvecJob job{rows, 16, 0, mmf_hls::kPackTwoBit};
     std::vector<std::vector<int32_t>> per_channel(kChannels);
@@ -36,32 +35,31 @@ TEST(RowMergeRtl, MatchesTheHlsMerge) {
     std::vector<int32_t> expected;
     while (!merged.empty()) expected.push_back(merged.read());
 
-    std::vector<size_t> sent(kChannels, 0);
     std::vector<int32_t> got;
-    bool job_sent = false;
-    const uint64_t limit = dut.cycles() + 20 * rows + 50;
-    while (!job_sent || got.size() < rows) {
-      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog, rows " << rows;
-      io.job_valid_i = !job_sent;
-      io.job_rows_i = rows;
-      uint32_t valid = 0;
-      std::vector<uint32_t> data(kChannels, 0);
-      for (int c = 0; c < kChannels; ++c) {
-        if (sent[c] < per_channel[c].size()) {
-          data[c] = static_cast<uint32_t>(per_channel[c][sent[c]]);
-          if (!hold(rng)) valid |= 1u << c;
-        }
-      }
-      io.in_valid_i = static_cast<uint8_t>(valid);
-      set_port(io.in_data_i, data);
-      io.out_ready_i = !hold(rng);
-      dut.settle();
-      if (io.job_valid_i && io.job_ready_o) job_sent = true;
-      for (int c = 0; c < kChannels; ++c) {
-        if (((valid >> c) & 1) && ((io.in_ready_o >> c) & 1)) ++sent[c];
-      }
-      if (io.out_valid_o && io.out_ready_i) got.push_back(static_cast<int32_t>(io.out_data_o));
-      dut.tick();
+    // One stream a channel: its bit of in_valid_i and in_ready_o, its word of in_data_i.
+    StreamDriver streams("mmf_row_merge", rng, 0.3);
+    const StreamIn& job_in = streams.job_ports(io, [&](size_t) { io.job_rows_i = rows; });
+    std::vector<uint32_t> data(kChannels, 0);
+    std::vector<const StreamIn*> channels;
+    for (int c = 0; c < kChannels; ++c) {
+      const auto bit = static_cast<uint8_t>(1u << c);
+      channels.push_back(&streams.in(
+          "channel " + std::to_string(c), per_channel[c].size(),
+          [&, c](size_t r) {
+            data[c] = static_cast<uint32_t>(per_channel[c][r]);
+            set_port(io.in_data_i, data);
+          },
+          [&, bit](bool v) {
+            io.in_valid_i = static_cast<uint8_t>(v ? io.in_valid_i | bit : io.in_valid_i & ~bit);
+          },
+          [&, bit] { return (io.in_ready_o & bit) != 0; }));
+    }
+    streams.out_ports(io, [&](size_t) { got.push_back(static_cast<int32_t>(io.out_data_o)); });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return job_in.sent == 1 && got.size() >= rows; }, 20 * rows + 50))
+        << "rows " << rows;
+    for (int c = 0; c < kChannels; ++c) {
+      MMF_EXPECT_EQ(channels[c]->sent, per_channel[c].size()) << "channel " << c;
     }
     MMF_EXPECT_EQ(got, expected) << "rows " << rows;
   }

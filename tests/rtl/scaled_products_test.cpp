@@ -7,7 +7,7 @@
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -37,7 +37,6 @@ class ScaledProductsRtl : public testing::TestWithParam<uint32_t> {};
 TEST_P(ScaledProductsRtl, MatchesTheHlsUnit) {
   const uint32_t n = GetParam();
   std::mt19937 rng(n * 17u);
-  std::bernoulli_distribution hold(0.3);
   VerilatedUnit<Vmmf_scaled_products_l4> dut;
   dut.reset();
   auto& io = dut.io();
@@ -48,30 +47,23 @@ TEST_P(ScaledProductsRtl, MatchesTheHlsUnit) {
     mmf_hls::scaled_products<Cfg>(a.data(), b.data(), n, expected.data());
     const auto pass = beats(a, b, rng);
     std::vector<int32_t> got;
-    bool job_sent = false;
-    size_t sent = 0;  // beats over both passes
-    const uint64_t limit = dut.cycles() + 40 * pass.size() + 100;
-    while (got.size() < n) {
-      MMF_ASSERT_TRUE(dut.cycles() < limit) << "watchdog: no progress";
-      io.job_valid_i = !job_sent;
-      set_port(io.job_n_i, {n});
-      io.in_valid_i = job_sent && sent < 2 * pass.size() && !hold(rng);
-      const auto& beat = pass[sent % pass.size()];
-      set_port(io.in_a_i, beat.first);
-      set_port(io.in_b_i, beat.second);
-      io.out_ready_i = !hold(rng);
-      dut.settle();
-      if (io.job_valid_i && io.job_ready_o) job_sent = true;
-      if (io.in_valid_i && io.in_ready_o) ++sent;
-      if (io.out_valid_o && io.out_ready_i) {
-        for (uint32_t k = 0; k < kLanes && got.size() < n; ++k) {
-          got.push_back(static_cast<int32_t>(io.out_data_o[k]));
-        }
+    StreamDriver streams("mmf_scaled_products", rng, 0.3);
+    const StreamIn& job_in = streams.job_ports(io, [&](size_t) { set_port(io.job_n_i, {n}); });
+    // Beats over both passes.
+    StreamIn& in = streams.in_ports(io, 2 * pass.size(), [&](size_t k) {
+      set_port(io.in_a_i, pass[k % pass.size()].first);
+      set_port(io.in_b_i, pass[k % pass.size()].second);
+    });
+    in.after = &job_in;
+    streams.out_ports(io, [&](size_t) {
+      for (uint32_t k = 0; k < kLanes && got.size() < n; ++k) {
+        got.push_back(static_cast<int32_t>(io.out_data_o[k]));
       }
-      dut.tick();
-    }
+    });
+    MMF_ASSERT_TRUE(streams.run(
+        dut, [&] { return got.size() >= n; }, 40 * pass.size() + 100));
     MMF_EXPECT_EQ(got, expected) << "job " << job;
-    MMF_EXPECT_EQ(sent, 2 * pass.size()) << "each pass takes every beat once";
+    MMF_EXPECT_EQ(in.sent, 2 * pass.size()) << "each pass takes every beat once";
   }
 }
 

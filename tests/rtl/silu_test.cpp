@@ -6,7 +6,7 @@
 #include "common/checks.hpp"
 #include "mmf/numerics.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -45,40 +45,33 @@ TEST(SiluRtl, MatchesTheGoldenFunctions) {
   dut.reset();
   auto& io = dut.io();
   std::mt19937 rng(3);
-  std::bernoulli_distribution hold(0.25);
-  size_t sent = 0, checked = 0;
+  size_t checked = 0;
   int mismatches = 0;
-  while (checked < values.size()) {
-    MMF_ASSERT_TRUE(dut.cycles() < 10 * values.size()) << "watchdog: no progress";
-    io.in_valid_i = sent < values.size() && !hold(rng);
-    std::vector<uint32_t> words(kLanes, 0);
-    for (int k = 0; k < kLanes && sent + k < values.size(); ++k) {
-      words[k] = static_cast<uint32_t>(values[sent + k]);
-    }
-    set_port(io.in_data_i, words);
-    io.out_ready_i = !hold(rng);
-    dut.settle();
-    if (io.out_valid_o && io.out_ready_i) {
-      for (int k = 0; k < kLanes; ++k) {
-        const int32_t x = values[checked + k];
-        const auto silu = static_cast<int32_t>(io.out_silu_o[k]);
-        // Sigmoid lanes are 17 bits wide, packed back to back.
-        const int bit = 17 * k;
-        const uint64_t lo = io.out_sigmoid_o[bit / 32] >> (bit % 32);
-        const uint64_t hi =
-            bit % 32 > 15 ? uint64_t{io.out_sigmoid_o[bit / 32 + 1]} << (32 - bit % 32) : 0;
-        const auto sigmoid = static_cast<uint32_t>((lo | hi) & 0x1FFFF);
-        if (silu != fx::silu_q16(x) || sigmoid != fx::sigmoid_q16(x)) ++mismatches;
-        if (mismatches == 1 && (silu != fx::silu_q16(x) || sigmoid != fx::sigmoid_q16(x))) {
-          ADD_FAILURE() << "x = " << x << ": silu " << silu << " vs " << fx::silu_q16(x)
-                        << ", sigmoid " << sigmoid << " vs " << fx::sigmoid_q16(x);
-        }
+  StreamDriver streams("mmf_silu", rng, 0.25);
+  const StreamIn& in = streams.in_ports(io, values.size() / kLanes, [&](size_t b) {
+    set_port(io.in_data_i, beat_words(values, b, kLanes));
+  });
+  streams.out_ports(io, [&](size_t) {
+    for (int k = 0; k < kLanes; ++k) {
+      const int32_t x = values[checked + k];
+      const auto silu = static_cast<int32_t>(io.out_silu_o[k]);
+      // Sigmoid lanes are 17 bits wide, packed back to back.
+      const int bit = 17 * k;
+      const uint64_t lo = io.out_sigmoid_o[bit / 32] >> (bit % 32);
+      const uint64_t hi =
+          bit % 32 > 15 ? uint64_t{io.out_sigmoid_o[bit / 32 + 1]} << (32 - bit % 32) : 0;
+      const auto sigmoid = static_cast<uint32_t>((lo | hi) & 0x1FFFF);
+      if (silu != fx::silu_q16(x) || sigmoid != fx::sigmoid_q16(x)) ++mismatches;
+      if (mismatches == 1 && (silu != fx::silu_q16(x) || sigmoid != fx::sigmoid_q16(x))) {
+        ADD_FAILURE() << "x = " << x << ": silu " << silu << " vs " << fx::silu_q16(x)
+                      << ", sigmoid " << sigmoid << " vs " << fx::sigmoid_q16(x);
       }
-      checked += kLanes;
     }
-    if (io.in_valid_i && io.in_ready_o) sent += kLanes;
-    dut.tick();
-  }
+    checked += kLanes;
+  });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return checked >= values.size(); }, 10 * values.size()));
+  MMF_EXPECT_EQ(in.sent, values.size() / kLanes);
   MMF_EXPECT_EQ(mismatches, 0) << "of " << values.size() << " values";
   MMF_EXPECT_EQ(checked, values.size());
 }

@@ -11,7 +11,7 @@
 #include "common/checks.hpp"
 #include "hls/unit_configs.hpp"
 #include "mmf_hls/ternary_accumulate.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -57,48 +57,49 @@ Job make_job(uint32_t rows, uint32_t n, std::mt19937& rng) {
   return job;
 }
 
-// Feeds the job through the RTL; `stall` is the probability that a valid or ready is withheld
-// in a cycle. Returns the sums and, via first/last/last_sum, the cycles of the first and last
-// weight word and of the last sum.
-template <class Model>
-std::vector<int32_t> run_rtl(VerilatedUnit<Model>& dut, const Job& job, double stall,
-                             std::mt19937& rng, uint64_t& first_weight, uint64_t& last_weight,
-                             uint64_t& last_sum) {
-  std::bernoulli_distribution hold(stall);
-  Model& io = dut.io();
+// What a job's run gives: the sums and the cycles of the first and last weight word taken and
+// of the last sum.
+struct Run {
   std::vector<int32_t> sums;
-  bool job_sent = false;
-  size_t codes_sent = 0, weights_sent = 0;
-  first_weight = last_weight = last_sum = 0;
-  const uint64_t limit = dut.cycles() + 20 * (job.weight_words.size() + job.row_words) + 1000;
-  while (sums.size() < job.rows || !job_sent || codes_sent < job.code_words.size()) {
-    if (dut.cycles() > limit) throw std::runtime_error("mmf_ternary_acc: watchdog, no progress");
-    io.job_valid_i = !job_sent;
+  uint64_t first_weight = 0, last_weight = 0, last_sum = 0;
+};
+
+// Feeds the job through the RTL; `stall` is the probability that a valid or ready is withheld
+// in a cycle.
+template <class Model>
+testing::AssertionResult run_rtl(VerilatedUnit<Model>& dut, const Job& job, double stall,
+                                 std::mt19937& rng, Run& run) {
+  Model& io = dut.io();
+  StreamDriver streams("mmf_ternary_acc", rng, stall);
+  const StreamIn& job_in = streams.job_ports(io, [&](size_t) {
     set_port(io.job_rows_i, {job.rows});
     set_port(io.job_row_words_i, {job.row_words});
-    io.code_valid_i = codes_sent < job.code_words.size() && !hold(rng);
-    if (codes_sent < job.code_words.size()) set_port(io.code_data_i, job.code_words[codes_sent]);
-    io.weight_valid_i = weights_sent < job.weight_words.size() && !hold(rng);
-    if (weights_sent < job.weight_words.size()) {
-      set_port(io.weight_data_i, job.weight_words[weights_sent]);
-    }
-    io.sum_ready_i = !hold(rng);
-    dut.settle();
-    if (io.job_valid_i && io.job_ready_o) job_sent = true;
-    if (io.code_valid_i && io.code_ready_o) ++codes_sent;
-    if (io.weight_valid_i && io.weight_ready_o) {
-      if (weights_sent == 0) first_weight = dut.cycles();
-      last_weight = dut.cycles();
-      ++weights_sent;
-    }
-    if (io.sum_valid_o && io.sum_ready_i) {
-      sums.push_back(static_cast<int32_t>(io.sum_data_o));
-      last_sum = dut.cycles();
-    }
-    dut.tick();
-  }
-  io.job_valid_i = io.code_valid_i = io.weight_valid_i = 0;
-  return sums;
+  });
+  const StreamIn& code_in = streams.in(
+      "code", job.code_words.size(), [&](size_t k) { set_port(io.code_data_i, job.code_words[k]); },
+      [&](bool v) { io.code_valid_i = v; }, [&] { return io.code_ready_o != 0; });
+  streams
+      .in(
+          "weight", job.weight_words.size(),
+          [&](size_t k) { set_port(io.weight_data_i, job.weight_words[k]); },
+          [&](bool v) { io.weight_valid_i = v; }, [&] { return io.weight_ready_o != 0; })
+      .taken = [&](size_t k) {
+    if (k == 0) run.first_weight = dut.cycles();
+    run.last_weight = dut.cycles();
+  };
+  streams.out(
+      "sum", [&] { return io.sum_valid_o != 0; }, [&](bool r) { io.sum_ready_i = r; },
+      [&](size_t) {
+        run.sums.push_back(static_cast<int32_t>(io.sum_data_o));
+        run.last_sum = dut.cycles();
+      });
+  return streams.run(
+      dut,
+      [&] {
+        return run.sums.size() >= job.rows && job_in.sent == 1 &&
+               code_in.sent == job.code_words.size();
+      },
+      20 * (job.weight_words.size() + job.row_words) + 1000);
 }
 
 class TernaryAccRtl : public testing::TestWithParam<UnitCase> {};
@@ -111,24 +112,27 @@ void check_against_hls(const UnitCase& c) {
   // Back to back on one unit: with stalls, without, and a job of no rows in between.
   for (const double stall : {0.3, 0.0}) {
     const Job job = make_job<Cfg>(c.rows, c.n, rng);
-    uint64_t first = 0, last = 0, last_sum = 0;
-    const std::vector<int32_t> sums = run_rtl(dut, job, stall, rng, first, last, last_sum);
-    MMF_EXPECT_EQ(sums, job.expected) << "stall " << stall;
+    Run run;
+    MMF_ASSERT_TRUE(run_rtl(dut, job, stall, rng, run)) << "stall " << stall;
+    MMF_EXPECT_EQ(run.sums, job.expected) << "stall " << stall;
     if (stall == 0.0 && !job.weight_words.empty()) {
-      MMF_EXPECT_EQ(last - first + 1, job.weight_words.size()) << "one weight word per cycle";
+      MMF_EXPECT_EQ(run.last_weight - run.first_weight + 1, job.weight_words.size())
+          << "one weight word per cycle";
       // A block's sums are ready the dot's pipeline, the accumulators' register and the block
       // FIFO after its last word (mmf_hls::ternary_dot_latency, mirrored in mmf_format_pkg, the
       // latency the timed model charges), then leave one row a cycle, after the blocks before.
       const uint64_t ready_after = mmf_hls::ternary_dot_latency(Cfg::tile_cols) + 2;
       uint64_t free_at = 0;
       for (uint32_t b = 0, row = 0; row < c.rows; ++b, row += Cfg::tile_rows) {
-        const uint64_t ready = first + uint64_t{b + 1} * job.row_words - 1 + ready_after;
+        const uint64_t ready = run.first_weight + uint64_t{b + 1} * job.row_words - 1 + ready_after;
         free_at = std::max(free_at, ready) + std::min<uint32_t>(Cfg::tile_rows, c.rows - row);
       }
-      MMF_EXPECT_EQ(last_sum, free_at - 1) << "the cycle of the last row sum";
+      MMF_EXPECT_EQ(run.last_sum, free_at - 1) << "the cycle of the last row sum";
     }
     const Job empty = make_job<Cfg>(0, c.n, rng);
-    MMF_EXPECT_TRUE(run_rtl(dut, empty, stall, rng, first, last, last_sum).empty()) << "rows = 0";
+    Run empty_run;
+    MMF_ASSERT_TRUE(run_rtl(dut, empty, stall, rng, empty_run)) << "rows = 0";
+    MMF_EXPECT_TRUE(empty_run.sums.empty()) << "rows = 0";
   }
 }
 

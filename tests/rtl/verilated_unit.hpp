@@ -87,4 +87,15 @@ inline std::vector<uint32_t> pack_lanes(const std::vector<uint32_t>& values, int
   return words;
 }
 
+// Beat `beat` of `values` as the words of a port of 32-bit lanes, `lanes` a beat: value k of the
+// beat in word k, lanes past the end of `values` zero.
+template <class T>
+std::vector<uint32_t> beat_words(const std::vector<T>& values, size_t beat, size_t lanes) {
+  std::vector<uint32_t> words(lanes, 0);
+  for (size_t k = 0; k < lanes && beat * lanes + k < values.size(); ++k) {
+    words[k] = static_cast<uint32_t>(values[beat * lanes + k]);
+  }
+  return words;
+}
+
 }  // namespace mmf::test

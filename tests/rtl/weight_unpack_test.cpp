@@ -15,7 +15,7 @@
 #include "common/checks.hpp"
 #include "mmf/ternary_pack.hpp"
 #include "mmf_hls/program_format.hpp"
-#include "rtl/verilated_unit.hpp"
+#include "rtl/stream_driver.hpp"
 
 namespace mmf::test {
 namespace {
@@ -106,26 +106,27 @@ void check_unpack(uint32_t lanes, uint32_t tile_rows, uint32_t seed) {
   VerilatedUnit<Model> dut;
   dut.reset();
   auto& io = dut.io();
-  std::bernoulli_distribution hold(0.3);
-  size_t sent = 0, cmds = 0;
+  size_t cmds = 0;
   uint64_t pad = 0;
   std::vector<std::vector<uint32_t>> got;
-  // Commands go in as the queue takes them, ahead of their beats (the read master's order).
-  while (got.size() < words.size()) {
-    MMF_ASSERT_TRUE(dut.cycles() < 200000) << "watchdog, " << got.size() << " words";
+  StreamDriver streams("mmf_weight_unpack", rng, 0.3);
+  // Commands go in as the queue takes them, ahead of their beats (the read master's order): a
+  // command is a push while the queue is not full, not a valid/ready stream.
+  std::bernoulli_distribution hold(0.3);
+  streams.before_settle = [&] {
     io.cmd_i = 0;
     if (cmds < jobs.size() && !io.cmd_full_o && !hold(rng)) command(io, jobs[cmds]);
-    io.in_valid_i = sent < beats.size() && !hold(rng);
-    set_port(io.in_data_i, beats[std::min(sent, beats.size() - 1)]);
-    io.out_ready_i = !hold(rng);
-    dut.settle();
-    if (io.cmd_i) ++cmds;
-    if (io.in_valid_i && io.in_ready_o) ++sent;
-    if (io.out_valid_o && io.out_ready_i) got.push_back(get_port(io.out_data_o, 0));
-    if (io.pad_valid_o) pad += io.pad_o;
-    dut.tick();
-  }
-  MMF_EXPECT_EQ(sent, beats.size());
+  };
+  streams.after_settle = [&] { cmds += io.cmd_i; };
+  const StreamIn& in =
+      streams.in_ports(io, beats.size(), [&](size_t k) { set_port(io.in_data_i, beats[k]); });
+  streams.out_ports(io, [&](size_t) { got.push_back(get_port(io.out_data_o, 0)); });
+  streams.out(  // padding quarters given back: no ready
+      "pad", [&] { return io.pad_valid_o != 0; }, {}, [&](size_t) { pad += io.pad_o; });
+  MMF_ASSERT_TRUE(streams.run(
+      dut, [&] { return got.size() >= words.size(); }, 200000))
+      << got.size() << " words";
+  MMF_EXPECT_EQ(in.sent, beats.size());
   size_t first_bad = 0;
   while (first_bad < got.size() && got[first_bad] == words[first_bad]) ++first_bad;
   MMF_EXPECT_EQ(first_bad, words.size()) << "the first wrong word";
