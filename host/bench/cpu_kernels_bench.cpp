@@ -12,8 +12,8 @@
 
 #include "mmf/checksum.hpp"
 #include "mmf/fixed_units.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 
 namespace {
 

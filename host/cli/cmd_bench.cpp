@@ -12,9 +12,10 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "device_flags.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/backends/cpu/microbench.hpp"
 #include "mmf/host/backends/device.hpp"
-#include "mmf/host/cpu/microbench.hpp"
 #include "mmf/host/runtime/bench.hpp"
 #include "mmf/host/util/csv.hpp"
 #include "report_fields.hpp"
@@ -26,19 +27,15 @@ struct BenchArgs {
   std::string op = "model";
   int64_t rows = 16384;
   int64_t cols = 16384;
-  int threads = 0;  // 0: every core of this machine
-  std::string isa = "auto";
   uint64_t bytes = uint64_t{1} << 30;
   double min_seconds = 1.0;
   bool compare_bandwidth = false;
   std::string model = "tiny";
-  std::string backend = host::default_backend();
+  // --backend, the backends' options; --threads, --isa and --packing also of matvec and
+  // bandwidth.
+  DeviceFlags dev;
   std::string build = "ci-tiny";
   std::string prompt = "The meaning of life is";
-  std::string packing = "2bit";
-  std::string xclbin;
-  std::string accelerator = "timed";
-  std::string device = "0";
   int32_t tokens = 16;
   uint32_t tokens_per_launch = 1;
   int32_t warmup = 1;
@@ -87,8 +84,8 @@ void write_csv(const std::string& path, const nlohmann::json& j) {
 // --op matvec: one ternary matrix-vector product of the cpu kernels.
 void bench_matvec(const BenchArgs& a) {
   const cpu::MatvecBench b = cpu::bench_matvec(
-      a.rows, a.cols, parse_packing(a.packing, "--packing"), cpu::parse_isa(a.isa, "--isa"),
-      thread_count(a.threads), a.min_seconds, a.compare_bandwidth);
+      a.rows, a.cols, parse_packing(a.dev.packing, "--packing"), cpu::parse_isa(a.dev.isa, "--isa"),
+      thread_count(a.dev.threads), a.min_seconds, a.compare_bandwidth);
   const nlohmann::json j = {
       {"op", "matvec"},
       {"rows", b.rows},
@@ -129,7 +126,7 @@ void bench_matvec(const BenchArgs& a) {
 // --op bandwidth: the read bandwidth the matvec is bound by.
 void bench_bandwidth(const BenchArgs& a) {
   const cpu::BandwidthBench b =
-      cpu::bench_read_bandwidth(a.bytes, thread_count(a.threads), a.min_seconds);
+      cpu::bench_read_bandwidth(a.bytes, thread_count(a.dev.threads), a.min_seconds);
   const nlohmann::json j = {
       {"op", "bandwidth"},
       {"bytes", b.bytes},
@@ -151,7 +148,7 @@ void bench_bandwidth(const BenchArgs& a) {
   }
 }
 
-void bench(const BenchArgs& a) {
+void bench(const BenchArgs& a, const CLI::App& cmd) {
   if (a.min_seconds <= 0) throw Error("--min-seconds must be > 0");
   if (a.op == "matvec") return bench_matvec(a);
   if (a.op == "bandwidth") return bench_bandwidth(a);
@@ -161,16 +158,11 @@ void bench(const BenchArgs& a) {
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   if (a.sample_ms <= 0) throw Error("--sample-ms must be > 0");
   if (a.idle_ms < 0) throw Error("--idle-ms must be >= 0");
-  host::EngineOptions engine{a.backend, a.build, host::Numerics::fixed, {}};
-  engine.device.xclbin_path = a.xclbin;
-  engine.device.platform_accelerator = a.accelerator;
-  engine.device.device = a.device;
-  engine.device.threads = thread_count(a.threads);
-  engine.device.isa = a.isa;
-  engine.device.channel_packing = parse_packing(a.packing, "--packing");
+  check_backend_flags(cmd, a.dev.backend);
+  host::EngineOptions engine{a.dev.backend, a.build, host::Numerics::fixed, device_options(a.dev)};
   host::check_tokens_per_launch(a.tokens_per_launch, 0.0f, host::Numerics::fixed);
   host::preflight(a.model, engine);
-  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
+  host::Session session(host::load_model(a.model, engine.device.channel_packing), engine);
   session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
 
   host::BenchOptions options;
@@ -189,7 +181,7 @@ void bench(const BenchArgs& a) {
   // The roofline beside the decode rate: read bandwidth measured right before and after it
   // (the host is shared, so only a same-run figure means much) over the weight bytes per token.
   std::optional<double> bandwidth;
-  const int pool_threads = thread_count(a.threads);
+  const int pool_threads = thread_count(a.dev.threads);
   if (a.compare_bandwidth)
     bandwidth = cpu::bench_read_bandwidth(uint64_t{1} << 30, pool_threads, 0.5).gbps;
   const host::BenchResult r = host::run_bench(session, options);
@@ -203,7 +195,7 @@ void bench(const BenchArgs& a) {
   nlohmann::json j = {
       {"model", a.model},
       {"model_source", session.loaded().model.source},
-      {"backend", a.backend},
+      {"backend", a.dev.backend},
       {"prompt_tokens", r.prompt_tokens},
       {"tokens", r.decode_tokens},
       {"warmup", a.warmup},
@@ -214,7 +206,7 @@ void bench(const BenchArgs& a) {
       {"tok_per_s", r.tok_per_s()},
       {"tok_per_s_source", "measured (wall clock of this process, decode phase)"},
   };
-  add_device_fields(a.backend, b, r.activity, j);
+  add_device_fields(a.dev.backend, b, r.activity, j);
   if (bandwidth && r.activity.tokens > 0) {
     const double bytes_per_token =
         static_cast<double>(r.activity.weight_bytes) / static_cast<double>(r.activity.tokens);
@@ -234,7 +226,7 @@ void bench(const BenchArgs& a) {
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
-  std::cout << "model " << a.model << " on " << a.backend << " (build " << b.name
+  std::cout << "model " << a.model << " on " << a.dev.backend << " (build " << b.name
             << "): " << r.prompt_tokens << " prompt + " << r.decode_tokens << " decode tokens\n"
             << "  prefill  " << r.prefill_tok_per_s() << " tok/s (measured, wall clock)\n"
             << "  decode   " << r.tok_per_s() << " tok/s (measured, wall clock)\n";
@@ -263,11 +255,11 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
-  cmd->add_option("--backend", a->backend, "verilator | systemc | csim | cpu | xrt")
+  add_backend_flag(cmd, a->dev);
+  cmd->add_option("--threads", a->dev.threads,
+                  "cpu backend, matvec, bandwidth: threads (0: all cores)")
       ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "cpu backend, matvec, bandwidth: threads (0: all cores)")
-      ->capture_default_str();
-  cmd->add_option("--isa", a->isa, "cpu backend, matvec: auto | scalar | avx2 | avx512")
+  cmd->add_option("--isa", a->dev.isa, "cpu backend, matvec: auto | scalar | avx2 | avx512")
       ->capture_default_str();
   cmd->add_option("--rows", a->rows, "matvec: rows")->capture_default_str();
   cmd->add_option("--cols", a->cols, "matvec: columns")->capture_default_str();
@@ -285,19 +277,12 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->prompt, "Prompt text (its tokens are the prefill)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing,
+  cmd->add_option("--packing", a->dev.packing,
                   "Weight packing, 2bit | 1.6bit: of random: models, matvec and the device image "
                   "(1.6bit on a build whose accelerator.packings lists it; on another build "
                   "only the systemc timed form models it)")
       ->capture_default_str();
-  cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
-  cmd->add_option(
-         "--accelerator", a->accelerator,
-         "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
-         "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
-         "Verilated C++ model; any build)")
-      ->capture_default_str();
-  cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
+  add_backend_option_flags(cmd, a->dev, /*with_trace=*/false);
   cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")
       ->capture_default_str();
   cmd->add_option("--sample-ms", a->sample_ms, "Power sampling period of instruments")
@@ -310,7 +295,7 @@ void add_bench_command(CLI::App& app) {
                 "fraction of it the matvec streams, or the model's roofline tok/s");
   cmd->add_flag("--json", a->json, "Print one JSON object");
   cmd->add_option("--csv", a->csv, "Also write the figures as a one-row CSV file");
-  cmd->callback([a] { bench(*a); });
+  cmd->callback([a, cmd] { bench(*a, *cmd); });
 }
 
 }  // namespace mmf::cli

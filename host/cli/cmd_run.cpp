@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "device_flags.hpp"
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/backends/device.hpp"
@@ -19,18 +20,11 @@ namespace {
 
 struct RunArgs {
   std::string model = "tiny";
-  std::string backend = host::default_backend();
-  std::string trace;
-  std::string xclbin;
-  std::string accelerator = "timed";
-  std::string device = "0";
-  int threads = 0;  // cpu backend: 0 = every core
-  std::string isa = "auto";
+  DeviceFlags dev;  // --backend and the options of the backends
   std::string build = "ci-tiny";
   int64_t timeout_ms = 300000;
   std::string prompt = "The meaning of life is";
   std::string numerics = "fixed";
-  std::string packing = "2bit";
   int32_t tokens = 32;
   uint32_t tokens_per_launch = 1;
   float temperature = 0.0f;
@@ -40,25 +34,20 @@ struct RunArgs {
   bool ignore_eos = false;
 };
 
-void run(RunArgs a, bool backend_given) {
+void run(RunArgs a, const CLI::App& cmd) {
+  const bool backend_given = cmd.count("--backend") > 0;
   // Every option is checked before anything is loaded or printed: a bad one leaves no output.
   if (a.tokens < 0) throw Error("-n must be >= 0");
   host::Sampler check_sampler(host::SamplerOptions{a.temperature, a.top_k, a.seed});
   const host::Numerics numerics = host::parse_numerics(a.numerics);
-  // The float reference exists on the cpu backend only: it is the default there.
-  if (numerics == host::Numerics::floating && !backend_given) a.backend = "cpu";
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   host::check_tokens_per_launch(a.tokens_per_launch, a.temperature, numerics);
-  host::EngineOptions engine{a.backend, a.build, numerics, {}};
-  engine.device.trace_path = a.trace;
-  engine.device.xclbin_path = a.xclbin;
-  engine.device.platform_accelerator = a.accelerator;
-  engine.device.device = a.device;
-  engine.device.threads = thread_count(a.threads);
-  engine.device.isa = a.isa;
-  engine.device.channel_packing = parse_packing(a.packing, "--packing");
+  // The float reference exists on the cpu backend only: it is the default there.
+  if (numerics == host::Numerics::floating && !backend_given) a.dev.backend = "cpu";
+  check_backend_flags(cmd, a.dev.backend);
+  host::EngineOptions engine{a.dev.backend, a.build, numerics, device_options(a.dev)};
   host::preflight(a.model, engine);
-  host::Session session(host::load_model(a.model, parse_packing(a.packing, "--packing")), engine);
+  host::Session session(host::load_model(a.model, engine.device.channel_packing), engine);
   if (session.accelerator() != nullptr) {
     session.accelerator_mut()->set_timeout(std::chrono::milliseconds(a.timeout_ms));
   }
@@ -95,7 +84,7 @@ void run(RunArgs a, bool backend_given) {
     nlohmann::json j = {
         {"model", a.model},
         {"model_source", session.loaded().model.source},
-        {"backend", a.backend},
+        {"backend", a.dev.backend},
         {"numerics", host::numerics_name(numerics)},
         {"prompt", a.prompt},
         {"prompt_token_ids", r.prompt_ids},
@@ -111,14 +100,14 @@ void run(RunArgs a, bool backend_given) {
         {"seconds", seconds},
         {"tok_per_s", tok_per_s},
         {"tok_per_s_source",
-         a.backend == "csim"
+         a.dev.backend == "csim"
              ? "measured (wall clock of the untimed C simulation on this host, decode phase; "
                "not the accelerator's speed)"
              : "measured (wall clock of this process, decode phase)"},
     };
     add_power_fields(metered, j);
     if (acc) {
-      add_device_fields(a.backend, acc->device().build(), acc->totals(), j);
+      add_device_fields(a.dev.backend, acc->device().build(), acc->totals(), j);
       // What the loaded image was made from (docs/device-format.md, header words 4..7).
       j["image_model_id"] = hex64_string(acc->image().identity.model_id);
       j["image_build_fingerprint"] = hex64_string(acc->image().identity.build_fingerprint);
@@ -131,7 +120,7 @@ void run(RunArgs a, bool backend_given) {
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << std::endl;
-    std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.backend << " ("
+    std::cerr << "[mmf] " << r.token_ids.size() << " tokens, backend " << a.dev.backend << " ("
               << host::numerics_name(numerics) << "), " << tok_per_s << " tok/s decode, "
               << r.prompt_ids.size() << " prompt tokens in " << r.prefill_seconds << " s\n";
     if (acc) {
@@ -145,7 +134,7 @@ void run(RunArgs a, bool backend_given) {
       if (t.cycles) {
         const host::BuildDescriptor& b = acc->device().build();
         const double per_token = static_cast<double>(*t.cycles) / tokens;
-        std::cerr << "[mmf] " << (a.backend == "xrt" ? "measured on the board" : "simulated")
+        std::cerr << "[mmf] " << (a.dev.backend == "xrt" ? "measured on the board" : "simulated")
                   << ": " << per_token << " cycles per token (weight-streaming "
                   << "bound "
                   << static_cast<double>(t.weight_bytes) / tokens / b.weight_bytes_per_cycle()
@@ -167,11 +156,7 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Generate text from a prompt");
   cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
       ->capture_default_str();
-  cmd->add_option("--backend", a->backend,
-                  "verilator (the RTL, cycle-accurate) | csim (HLS C++) | cpu (golden units) | "
-                  "systemc (the board's virtual platform, timed) | "
-                  "xrt (an Alveo board, or XRT emulation; needs --xclbin)")
-      ->capture_default_str();
+  add_backend_flag(cmd, a->dev);
   cmd->add_option("--build", a->build, "Build descriptor: a name under bitstreams/ or a path")
       ->capture_default_str();
   cmd->add_option("--timeout-ms", a->timeout_ms, "Longest wait for one token on the device")
@@ -189,26 +174,18 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Sampling seed")->capture_default_str();
   cmd->add_option("--numerics", a->numerics, "fixed | float (CPU reference engines)")
       ->capture_default_str();
-  cmd->add_option("--packing", a->packing,
+  cmd->add_option("--packing", a->dev.packing,
                   "Weight packing, 2bit | 1.6bit: of random: models and of the device image "
                   "(1.6bit on a build whose accelerator.packings lists it; on another build "
                   "only the systemc timed form models it)")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
-  cmd->add_option("--trace", a->trace, "verilator: write an FST waveform of the run to FILE");
-  cmd->add_option("--xclbin", a->xclbin, "xrt: the .xclbin Makefile.fpga built for --build");
-  cmd->add_option(
-         "--accelerator", a->accelerator,
-         "systemc: the platform's accelerator: timed (approximately-timed model), rtl (the "
-         "Verilated RTL as a SystemC module, cycle-accurate; CI builds) or rtl-cpp (its "
-         "Verilated C++ model; any build)")
+  add_backend_option_flags(cmd, a->dev, /*with_trace=*/true);
+  cmd->add_option("--threads", a->dev.threads, "cpu: matvec threads (0: every core)")
       ->capture_default_str();
-  cmd->add_option("--device", a->device, "xrt: device index or PCIe BDF")->capture_default_str();
-  cmd->add_option("--threads", a->threads, "cpu: matvec threads (0: every core)")
-      ->capture_default_str();
-  cmd->add_option("--isa", a->isa, "cpu: auto | scalar | avx2 | avx512")->capture_default_str();
-  cmd->callback([a, cmd] { run(*a, cmd->count("--backend") > 0); });
+  cmd->add_option("--isa", a->dev.isa, "cpu: auto | scalar | avx2 | avx512")->capture_default_str();
+  cmd->callback([a, cmd] { run(*a, *cmd); });
 }
 
 }  // namespace mmf::cli

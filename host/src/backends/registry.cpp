@@ -23,50 +23,70 @@ std::unique_ptr<Device> make_xrt_device(const BuildDescriptor& build, const Devi
 
 namespace {
 
-// One row per backend, in the order they are listed to users. `open` is null when this binary
-// was configured without the backend; `left_out` then says why.
+// One row per backend, in the order they are listed to users: how it describes itself and how
+// it opens. `open` is null when this binary was configured without the backend
+// (info.left_out then says why).
 struct BackendEntry {
-  const char* name;
+  BackendInfo info;
   std::unique_ptr<Device> (*open)(const BuildDescriptor&, const DeviceOptions&);
-  const char* left_out;
 };
 
 std::unique_ptr<Device> open_csim(const BuildDescriptor& build, const DeviceOptions&) {
   return make_csim_device(build);
 }
 
-const std::vector<BackendEntry>& backends() {
-  static const std::vector<BackendEntry> table = {
-      {"cpu", &make_cpu_device, nullptr},
-      {"csim", &open_csim, nullptr},
+const std::vector<BackendEntry>& backends(){
+    static const std::vector<BackendEntry> table = {
+        {{"cpu",
+          "the fixed-point engine on this machine's cores (AVX2/AVX-512 matvec); no cycles",
+          {},
+          nullptr},
+         &make_cpu_device},
+        {{"csim",
+          "the HLS C++ kernel compiled natively (Vitis C simulation); no cycles",
+          {},
+          nullptr},
+         &open_csim},
+        {{"verilator",
+          "the build's RTL, Verilated: cycle-accurate kernel cycles and counters",
+          {{"--trace", "waveforms come from the verilator backend"}},
 #ifdef MMF_HAVE_VERILATOR
-      {"verilator", &make_verilator_device, nullptr},
+          nullptr},
+         &make_verilator_device},
 #else
-      {"verilator", nullptr,
-       "this build was configured with MMF_WITH_VERILATOR=OFF (as the sanitizer build is), so "
-       "it has no Verilated kernel"},
+          "this build was configured with MMF_WITH_VERILATOR=OFF (as the sanitizer build is), so "
+          "it has no Verilated kernel"},
+         nullptr},
 #endif
+        {{"systemc",
+          "the SystemC virtual platform: host link and kernel, timed model or the RTL",
+          {{"--accelerator", "the form of the platform's accelerator is a systemc backend option"}},
 #ifdef MMF_HAVE_SYSTEMC
-      {"systemc", &make_systemc_device, nullptr},
+          nullptr},
+         &make_systemc_device},
 #else
-      {"systemc", nullptr,
-       "this build was configured with MMF_WITH_SYSTEMC=OFF (as the sanitizer and fuzzing "
-       "builds are), so it has no SystemC platform"},
+          "this build was configured with MMF_WITH_SYSTEMC=OFF (as the sanitizer and fuzzing "
+          "builds are), so it has no SystemC platform"},
+         nullptr},
 #endif
+        {{"xrt",
+          "an Alveo board through XRT, measured",
+          {{"--xclbin", "an .xclbin is loaded by the xrt backend"}},
 #ifdef MMF_HAVE_XRT
-      {"xrt", &make_xrt_device, nullptr},
+          nullptr},
+         &make_xrt_device},
 #else
-      {"xrt", nullptr,
-       "this build found no XRT (headers or libxrt_coreutil) when it was configured; make deps "
-       "installs libxrt-dev"},
+          "this build found no XRT (headers or libxrt_coreutil) when it was configured; make deps "
+          "installs libxrt-dev"},
+         nullptr},
 #endif
-  };
-  return table;
-}
+    };
+return table;
+}  // namespace
 
 const BackendEntry* find_backend(const std::string& name) {
   for (const BackendEntry& b : backends()) {
-    if (name == b.name) return &b;
+    if (name == b.info.name) return &b;
   }
   return nullptr;
 }
@@ -74,17 +94,26 @@ const BackendEntry* find_backend(const std::string& name) {
 std::vector<std::string> available_backends() {
   std::vector<std::string> names;
   for (const BackendEntry& b : backends()) {
-    if (b.open) names.emplace_back(b.name);
+    if (b.open) names.emplace_back(b.info.name);
   }
   return names;
 }
 
-}  // namespace
+}  // namespace mmf::host
+
+const std::vector<BackendInfo>& backend_infos() {
+  static const std::vector<BackendInfo> infos = [] {
+    std::vector<BackendInfo> v;
+    for (const BackendEntry& b : backends()) v.push_back(b.info);
+    return v;
+  }();
+  return infos;
+}
 
 const std::vector<std::string>& known_backends() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
-    for (const BackendEntry& b : backends()) n.emplace_back(b.name);
+    for (const BackendEntry& b : backends()) n.emplace_back(b.info.name);
     return n;
   }();
   return names;
@@ -99,20 +128,20 @@ std::string default_backend() {
   return backend_available("verilator") ? "verilator" : "cpu";
 }
 
+const char* platform_form_name(PlatformForm form) {
+  switch (form) {
+    case PlatformForm::timed:
+      return "timed";
+    case PlatformForm::rtl:
+      return "rtl";
+    case PlatformForm::rtl_cpp:
+      return "rtl-cpp";
+  }
+  return "?";
+}
+
 std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescriptor& build,
                                     const DeviceOptions& options) {
-  if (options.platform_accelerator != "timed" && backend != "systemc") {
-    throw Error(
-        "--accelerator: the form of the platform's accelerator is a systemc backend "
-        "option, not '" +
-        backend + "'");
-  }
-  if (!options.trace_path.empty() && backend != "verilator") {
-    throw Error("--trace: waveforms come from the verilator backend, not '" + backend + "'");
-  }
-  if (!options.xclbin_path.empty() && backend != "xrt") {
-    throw Error("--xclbin: an .xclbin is loaded by the xrt backend, not '" + backend + "'");
-  }
   // XRT loads AMD .xclbin files; an Intel board's bitstream is built and run by other tools,
   // which mmf does not drive.
   if (backend == "xrt" && build.board.vendor != "amd") {
@@ -127,7 +156,7 @@ std::unique_ptr<Device> open_device(const std::string& backend, const BuildDescr
                 join_list(known_backends()) + ")");
   }
   if (b->open == nullptr) {
-    throw Error("--backend " + backend + ": " + b->left_out +
+    throw Error("--backend " + backend + ": " + b->info.left_out +
                 " (available: " + join_list(available_backends()) + ")");
   }
   return b->open(build, options);

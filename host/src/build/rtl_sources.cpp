@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "mmf/error.hpp"
+#include "mmf/host/util/shipped_dir.hpp"
 
 namespace mmf::host {
 
@@ -32,6 +33,10 @@ RtlSources read_rtl_sources(const std::string& root) {
   }
   s.verilator_flags = "-F '" + (fs::path(root) / "rtl" / "verilator.f").string() + "'";
   return s;
+}
+
+std::string rtl_dir() {
+  return shipped_dir("MMF_RTL_DIR", "rtl", MMF_DEFAULT_RTL_DIR);
 }
 
 }  // namespace mmf::host

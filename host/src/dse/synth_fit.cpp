@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The fit of `mmf synth`'s estimate on the build's board and what `--check` fails on (see
-// synth_report.hpp): shell + kernel against shares of the device from board.resources, and
-// each unit's logic depth against the budget's levels.
+// What `mmf synth --check` fails on (see synth_report.hpp): a resource over the budget of its
+// fit on the board (fit_on_board, build/resources.cpp), or a unit's logic depth over the
+// budget's levels.
 #include <limits>
 #include <sstream>
 
@@ -26,41 +26,6 @@ std::string count(double v) {
 }
 
 }  // namespace
-
-FitReport fit_on_board(const ResourceCounts& kernel, const BoardResources& board,
-                       const FitBudget& budget) {
-  const FabricCounts shell = board.shell.value_or(FabricCounts{});
-  FitReport out;
-  out.shell_known = board.shell.has_value();
-  const auto add = [&out](const char* name, double used, double static_share, double device,
-                          double limit) {
-    ResourceFit f;
-    f.resource = name;
-    f.kernel = used;
-    f.shell = static_share;
-    f.device = device;
-    const double taken = used + static_share;
-    f.utilization = device > 0  ? taken / device
-                    : taken > 0 ? std::numeric_limits<double>::infinity()
-                                : 0.0;
-    f.limit = limit;
-    f.fits = f.utilization <= limit;
-    out.fits = out.fits && f.fits;
-    out.resources.push_back(f);
-  };
-  // Vivado's "CLB LUTs" are logic and memory LUTs together.
-  add("lut", static_cast<double>(kernel.lut + kernel.lutram), static_cast<double>(shell.lut),
-      static_cast<double>(board.lut), budget.logic_share);
-  add("ff", static_cast<double>(kernel.ff), static_cast<double>(shell.ff),
-      static_cast<double>(board.ff), budget.logic_share);
-  add("bram36", kernel.bram36, static_cast<double>(shell.bram_36k),
-      static_cast<double>(board.bram_36k), budget.block_share);
-  add("uram", static_cast<double>(kernel.uram), static_cast<double>(shell.uram),
-      static_cast<double>(board.uram), budget.block_share);
-  add("dsp", static_cast<double>(kernel.dsp), static_cast<double>(shell.dsp),
-      static_cast<double>(board.dsp), budget.block_share);
-  return out;
-}
 
 std::vector<std::string> check_problems(const SynthReport& r) {
   std::vector<std::string> out;

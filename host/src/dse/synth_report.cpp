@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "mmf/error.hpp"
-#include "mmf/host/util/shipped_dir.hpp"
 #include "mmf_hls/kernel_regs.hpp"
 
 namespace mmf::host {
@@ -18,67 +17,9 @@ bool starts_with(const std::string& s, const char* prefix) {
   return s.rfind(prefix, 0) == 0;
 }
 
-// LUTs one distributed-RAM or shift-register cell occupies (UG574, "CLB Resources").
-int64_t lutram_luts(const std::string& type) {
-  static const std::map<std::string, int64_t> kLuts = {
-      {"RAM16X1S", 1},  {"RAM32X1S", 1},    {"RAM64X1S", 1}, {"RAM128X1S", 2}, {"RAM256X1S", 4},
-      {"RAM512X1S", 8}, {"RAM16X1D", 2},    {"RAM32X1D", 2}, {"RAM64X1D", 2},  {"RAM128X1D", 4},
-      {"RAM256X1D", 8}, {"RAM32M", 4},      {"RAM64M", 4},   {"RAM32M16", 8},  {"RAM64M8", 8},
-      {"RAM64X8SW", 8}, {"RAM32X16DR8", 8}, {"SRL16E", 1},   {"SRLC16E", 1},   {"SRLC32E", 1}};
-  const auto it = kLuts.find(type);
-  return it == kLuts.end() ? 0 : it->second;
-}
-
 }  // namespace
 
-// ---- Counting cells ------------------------------------------------------------------------
-
-ResourceCounts& ResourceCounts::operator+=(const ResourceCounts& o) {
-  lut += o.lut;
-  for (size_t k = 0; k < lut_by_size.size(); ++k) lut_by_size[k] += o.lut_by_size[k];
-  ff += o.ff;
-  carry += o.carry;
-  bram36 += o.bram36;
-  uram += o.uram;
-  dsp += o.dsp;
-  lutram += o.lutram;
-  for (const auto& [type, n] : o.cells) cells[type] += n;
-  return *this;
-}
-
-ResourceCounts ResourceCounts::times(int64_t n) const {
-  std::map<std::string, int64_t> scaled = cells;
-  for (auto& [type, count] : scaled) count *= n;
-  return count_cells(scaled);
-}
-
-ResourceCounts count_cells(const std::map<std::string, int64_t>& cells) {
-  ResourceCounts r;
-  r.cells = cells;
-  for (const auto& [type, n] : cells) {
-    if (type == "INV") {
-      r.lut_by_size[0] += n;
-    } else if (type.size() == 4 && starts_with(type, "LUT") && type[3] >= '1' && type[3] <= '6') {
-      r.lut_by_size[static_cast<size_t>(type[3] - '1')] += n;
-    } else if (starts_with(type, "FD")) {
-      r.ff += n;
-    } else if (type == "CARRY4" || type == "CARRY8") {
-      r.carry += n;
-    } else if (starts_with(type, "RAMB36") || starts_with(type, "FIFO36")) {
-      r.bram36 += static_cast<double>(n);
-    } else if (starts_with(type, "RAMB18") || starts_with(type, "FIFO18")) {
-      r.bram36 += 0.5 * static_cast<double>(n);
-    } else if (starts_with(type, "URAM")) {
-      r.uram += n;
-    } else if (starts_with(type, "DSP48")) {
-      r.dsp += n;
-    } else {
-      r.lutram += n * lutram_luts(type);
-    }
-  }
-  for (int64_t n : r.lut_by_size) r.lut += n;
-  return r;
-}
+// ---- Parsing Yosys's stat -------------------------------------------------------------
 
 ResourceCounts parse_stat_json(const std::string& text, const std::string& source) {
   using nlohmann::json;
@@ -425,10 +366,6 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
     // modules, so not the blackbox cell library `write_json` would add (9 MB for a small unit).
     << "json -o " << netlist_json << "\n";
   return s.str();
-}
-
-std::string rtl_dir() {
-  return shipped_dir("MMF_RTL_DIR", "rtl", MMF_DEFAULT_RTL_DIR);
 }
 
 }  // namespace mmf::host

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "mmf/host/dse/sweep.hpp"
+#include "mmf/host/build/resources.hpp"
 #include "mmf/host/power/power.hpp"
 #include "power_format.hpp"
 

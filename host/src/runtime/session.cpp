@@ -63,7 +63,7 @@ void check_float_backend(const EngineOptions& options) {
 Packing image_packing(const EngineOptions& options, const BuildDescriptor& build) {
   const Packing p = options.device.channel_packing;
   if (p == Packing::two_bit || build.accel.five_trit) return p;
-  if (options.backend == "systemc" && options.device.platform_accelerator == "timed") {
+  if (options.backend == "systemc" && options.device.systemc.accelerator == PlatformForm::timed) {
     return Packing::two_bit;
   }
   check_packing(p, build);
@@ -99,11 +99,11 @@ namespace {
 // The Session's pool for the cpu backend's kernels; none for the other engines.
 std::unique_ptr<cpu::ThreadPool> make_pool(const EngineOptions& options) {
   if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
-  return std::make_unique<cpu::ThreadPool>(options.device.threads);
+  return std::make_unique<cpu::ThreadPool>(options.device.cpu.threads);
 }
 
 EngineOptions with_pool(EngineOptions options, cpu::ThreadPool* pool) {
-  options.device.pool = pool;
+  options.device.cpu.pool = pool;
   return options;
 }
 

@@ -3,6 +3,8 @@
 // reads and writes, launches with the wrong ports, and waiting with a timeout.
 #include "mmf/host/backends/device.hpp"
 
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
+
 #include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
@@ -80,7 +82,7 @@ TEST_P(DeviceInterface, WaitTimesOutThenTheRunCompletes) {
   // The cpu backend's SIMD kernels could finish such a token before the wait begins; its scalar
   // path is several times slower.
   host::DeviceOptions options;
-  options.isa = "scalar";
+  options.cpu.isa = cpu::Isa::scalar;
   auto dev = host::open_device(GetParam(), b, options);
   const host::LaunchArgs args = host::load_image(*dev, img);
   dev->start(args);

@@ -108,6 +108,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"UnknownBackend", "run --backend gpu", "unknown backend 'gpu'"},
         BadCli{"TraceOffTheRtl", "run --backend systemc --trace t.fst",
                "--trace: waveforms come from the verilator backend, not 'systemc'"},
+        BadCli{"AcceleratorOffThePlatform", "run --backend cpu --accelerator rtl",
+               "--accelerator: the form of the platform's accelerator is a systemc backend "
+               "option, not 'cpu'"},
+        BadCli{"UnknownPlatformForm", "run --backend systemc --accelerator gates",
+               "--accelerator: unknown form 'gates' of the platform's accelerator (expected "
+               "timed, rtl or rtl-cpp)"},
+        BadCli{"UnknownIsa", "run --backend cpu --isa neon", "--isa: unknown instruction set"},
+        BadCli{"BenchXclbinOnCpu", "bench --backend cpu --xclbin x.xclbin",
+               "loaded by the xrt backend, not 'cpu'"},
         BadCli{"BadNumerics", "run --numerics double", "unknown value 'double'"},
         BadCli{"NegativeTemperature", "run --temperature -1", "--temperature"},
         BadCli{"NegativeTokens", "run -n -3", "-n must be >= 0"},

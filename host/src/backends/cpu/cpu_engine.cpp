@@ -7,9 +7,9 @@
 
 #include "backends/cpu/cpu_engine.hpp"
 #include "mmf/fixed_units.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/compiler/device_image.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf_hls/program_format.hpp"
 #include "mmf_hls/program_walk.hpp"
 
@@ -134,9 +134,10 @@ void atomic_max(std::atomic<uint64_t>& m, uint64_t v) {
 
 CpuEngine::CpuEngine(const BuildDescriptor& build, const DeviceOptions& options)
     : build_(build),
-      isa_(cpu::parse_isa(options.isa, "--isa")),
-      own_pool_(options.pool ? nullptr : std::make_unique<cpu::ThreadPool>(options.threads)),
-      pool_(options.pool ? options.pool : own_pool_.get()) {
+      isa_(cpu::usable_isa(options.cpu.isa, "--isa")),
+      own_pool_(options.cpu.pool ? nullptr
+                                 : std::make_unique<cpu::ThreadPool>(options.cpu.threads)),
+      pool_(options.cpu.pool ? options.cpu.pool : own_pool_.get()) {
   const auto max_vector = static_cast<size_t>(build_.accel.max_vector);
   buf_.assign(kNumBuffers, std::vector<int32_t>(max_vector, 0));
   codes_.assign(max_vector, 0);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The token program executed on the host CPU: BitLinear rows through the SIMD matvec kernels
-// (mmf/host/cpu/ternary_kernels.hpp) on a thread pool, the vector ops through the golden units
-// (fixed_units.hpp): bit-exact with the fixed-point model. The `cpu` backend is this engine on
-// host memory; the `systemc` backend computes its data with it while the platform times it.
+// (mmf/host/backends/cpu/ternary_kernels.hpp) on a thread pool, the vector ops through the golden
+// units (fixed_units.hpp): bit-exact with the fixed-point model. The `cpu` backend is this engine
+// on host memory; the `systemc` backend computes its data with it while the platform times it.
 // Every buffer is allocated once, when the engine is made; a token allocates nothing.
 #pragma once
 
@@ -11,8 +11,8 @@
 
 #include "backends/host_memory_device.hpp"
 #include "mmf/fixed_units.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 
 namespace mmf::host {
 

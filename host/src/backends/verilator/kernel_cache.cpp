@@ -17,7 +17,6 @@
 
 #include "mmf/error.hpp"
 #include "mmf/host/build/rtl_sources.hpp"
-#include "mmf/host/dse/synth_report.hpp"
 
 namespace mmf::host {
 namespace {

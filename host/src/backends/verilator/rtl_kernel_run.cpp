@@ -49,7 +49,7 @@ sim::SimOptions RtlKernelRun::sim_options(const BuildDescriptor& build,
   o.weight_timing = sim_channel_timing(build);
   o.vec_timing = o.weight_timing;
   o.watchdog_cycles = 200'000'000;
-  o.trace_path = options.trace_path;
+  o.trace_path = options.verilator.trace_path;
   return o;
 }
 

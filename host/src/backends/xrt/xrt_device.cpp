@@ -90,7 +90,7 @@ void ensure_xilinx_xrt() {
 class XrtDevice final : public Device {
  public:
   XrtDevice(const BuildDescriptor& build, const DeviceOptions& options)
-      : Device("xrt", build), xclbin_path_(options.xclbin_path) {
+      : Device("xrt", build), xclbin_path_(options.xrt.xclbin_path) {
     if (xclbin_path_.empty()) {
       throw Error("--backend xrt needs --xclbin FILE: the .xclbin of build '" + build.name +
                   "' (make -f Makefile.fpga xclbin BOARD=" + build.name +
@@ -107,12 +107,13 @@ class XrtDevice final : public Device {
       throw Error("--xclbin " + xclbin_path_ + ": not a readable .xclbin (" + e.what() + ")");
     }
     check_kernel(build);
-    open(options.device);
+    open(options.xrt.device);
     try {
       uuid_ = device_.load_xclbin(xclbin_);
     } catch (const std::exception& e) {
-      throw Error("xrt: loading " + xclbin_path_ + " onto device " + options.device + " failed: " +
-                  e.what() + " (is it built for platform " + build.board.platform + "?)");
+      throw Error("xrt: loading " + xclbin_path_ + " onto device " + options.xrt.device +
+                  " failed: " + e.what() + " (is it built for platform " + build.board.platform +
+                  "?)");
     }
     try {
       // Exclusive: the counters are read as registers, which XRT allows only then.

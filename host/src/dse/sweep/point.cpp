@@ -9,6 +9,7 @@
 #include "mmf/host/dse/sweep.hpp"
 #include "mmf/host/power/power.hpp"
 #include "mmf_hls/program_format.hpp"
+#include "mmf_hls/program_walk.hpp"
 #ifdef MMF_HAVE_SYSTEMC
 #include "backends/channel_timing.hpp"
 #endif
@@ -18,40 +19,15 @@ namespace mmf::host {
 using namespace mmf_hls;
 
 KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& b) {
-  // The counting rules of run_program (hls/include/mmf_hls/controller.hpp), op by op;
-  // sweep_test holds them equal to the cpu engine's counters.
-  const WeightTile tile = weight_tile(b);
+  // The counting rule of every engine (mmf_hls::walk_program): each descriptor read, an Embed's
+  // token read, then the op's own traffic (count_op_traffic); sweep_test holds the result equal
+  // to the cpu engine's counters. Only lanes and the tile matter here, so the bank sizes are 0.
+  const DeviceLimits lim = device_limits(b, 0, 0);
   KernelCounters c;
   for (const Descriptor& d : plan.program) {
-    const uint64_t n = d[kFieldN], rows = d[kFieldRows];
     c.vector_bytes += kDescriptorWords * kVecWordBytes;
-    switch (d[kFieldOpcode]) {
-      case kOpEmbed:
-        c.vector_bytes +=
-            kVecWordBytes + int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
-        break;
-      case kOpBitLinear: {
-        const uint64_t norm = int16_vector_words(static_cast<uint32_t>(n)) * kVecWordBytes;
-        c.vector_bytes += (d[kFieldAddr0] != kNoAddress ? 2 : 1) * norm;
-        if (d[kFieldDst] == kDstMemory) c.vector_bytes += rows * kVecWordBytes;
-        c.ternary_ops += rows * n;
-        c.weight_bytes += tile.total_read_units(static_cast<uint32_t>(rows),
-                                                static_cast<uint32_t>(n), d[kFieldPacking]) *
-                          static_cast<uint64_t>(b.weight_word_bytes());
-        break;
-      }
-      case kOpMlgru:
-        c.vector_bytes += n * kVecWordBytes * (d[kFieldAddr1] != kNoAddress ? 3 : 2);
-        break;
-      case kOpStore:
-        c.vector_bytes += n * kVecWordBytes;
-        break;
-      case kOpArgmax:  // the values read, the pick written twice
-        c.vector_bytes += (rows + 2) * kVecWordBytes;
-        break;
-      default:  // GLU, Add: on-chip only
-        break;
-    }
+    if (d[kFieldOpcode] == kOpEmbed) c.vector_bytes += kVecWordBytes;
+    count_op_traffic(d.data(), lim, c);
     ++c.ops_done;
   }
   return c;

@@ -7,9 +7,9 @@
 
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/compiler/device_image.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/runtime/accelerator.hpp"
 
 namespace {
@@ -36,7 +36,7 @@ TEST(CpuBackend, AllocatesNothingPerToken) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));
   cpu::ThreadPool pool(2);
   DeviceOptions o;
-  o.pool = &pool;
+  o.cpu.pool = &pool;
   Accelerator acc(open_device("cpu", b, o), compile_model(model, b));
   acc.reset();
   for (int32_t token : {1, 2, 3}) acc.step(token);  // warm: buffers reach their sizes

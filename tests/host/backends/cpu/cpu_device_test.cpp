@@ -9,10 +9,10 @@
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "mmf/fixed_model.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/compiler/device_image.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/runtime/accelerator.hpp"
 
 namespace mmf::host {
@@ -29,8 +29,8 @@ TEST_P(CpuDevice, MatchesTheFixedPointReference) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path(build_name));
   cpu::ThreadPool pool(threads);
   DeviceOptions o;
-  o.isa = cpu::isa_name(isa);
-  o.pool = &pool;
+  o.cpu.isa = isa;
+  o.cpu.pool = &pool;
   Accelerator acc(open_device("cpu", b, o), compile_model(model, b));
   FixedModel reference(model);
   acc.reset();
@@ -69,8 +69,8 @@ TEST_P(CpuDeviceFiveTrit, MatchesTheFixedPointReference) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"), overrides);
   MMF_ASSERT_TRUE(b.accel.five_trit);
   DeviceOptions o;
-  o.isa = cpu::isa_name(isa);
-  o.threads = 2;
+  o.cpu.isa = isa;
+  o.cpu.threads = 2;
   Accelerator acc(open_device("cpu", b, o), compile_model(model, b, Packing::five_trit));
   FixedModel reference(model);
   acc.reset();
@@ -127,11 +127,11 @@ TEST(CpuDeviceProgram, AnOpOverwritingItsOwnDescriptorRunsAsChecked) {
 TEST(CpuDeviceOptions, RefuseBadThreadsAndIsa) {
   const BuildDescriptor b = load_build_descriptor(build_descriptor_path("ci-tiny"));
   DeviceOptions o;
-  o.threads = 0;
+  o.cpu.threads = 0;
   MMF_EXPECT_ERROR(open_device("cpu", b, o), "--threads must be between 1 and 256 (got 0)");
-  o.threads = 1;
-  o.isa = "neon";
-  MMF_EXPECT_ERROR(open_device("cpu", b, o), "--isa: unknown instruction set 'neon'");
+  MMF_EXPECT_ERROR(cpu::isa_from_name("neon", "--isa"), "--isa: unknown instruction set 'neon'");
+  MMF_EXPECT_TRUE(!cpu::isa_from_name("auto", "--isa").has_value());
+  MMF_EXPECT_TRUE(cpu::isa_from_name("avx2", "--isa") == cpu::Isa::avx2);
 }
 
 TEST(ThreadPool, CoversTheRangeOnceAndRethrows) {

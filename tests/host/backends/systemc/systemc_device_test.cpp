@@ -17,18 +17,18 @@ host::BuildDescriptor ci_tiny() {
   return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
 }
 
-std::unique_ptr<host::Accelerator> accelerator(const std::string& backend,
-                                               const std::string& form = "timed") {
+std::unique_ptr<host::Accelerator> accelerator(
+    const std::string& backend, host::PlatformForm form = host::PlatformForm::timed) {
   const host::BuildDescriptor b = ci_tiny();
   host::DeviceOptions o;
-  o.platform_accelerator = form;
+  o.systemc.accelerator = form;
   return std::make_unique<host::Accelerator>(
       host::open_device(backend, b, o), host::compile_model(host::load_model("tiny").model, b));
 }
 
 // rtl: the Verilator --sc module clocked inside the platform (its absence for ci-tiny is an
 // error here); rtl-cpp: the C++ model the platform calls.
-class SystemcRtlForm : public ::testing::TestWithParam<std::string> {};
+class SystemcRtlForm : public ::testing::TestWithParam<host::PlatformForm> {};
 
 TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
   MMF_SKIP_WITHOUT_VERILATOR();
@@ -36,7 +36,7 @@ TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
   auto rtl = accelerator("systemc", GetParam());
-  auto timed = accelerator("systemc", "timed");
+  auto timed = accelerator("systemc", host::PlatformForm::timed);
   auto verilator = accelerator("verilator");
   for (int32_t token : {1, 5, 9}) {
     const std::vector<int32_t> logits = rtl->step(token);
@@ -57,9 +57,10 @@ TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Forms, SystemcRtlForm, ::testing::Values("rtl", "rtl-cpp"),
-                         [](const testing::TestParamInfo<std::string>& p) {
-                           return p.param == "rtl" ? "ScModule" : "CppModel";
+INSTANTIATE_TEST_SUITE_P(Forms, SystemcRtlForm,
+                         ::testing::Values(host::PlatformForm::rtl, host::PlatformForm::rtl_cpp),
+                         [](const testing::TestParamInfo<host::PlatformForm>& p) {
+                           return p.param == host::PlatformForm::rtl ? "ScModule" : "CppModel";
                          });
 
 TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
@@ -68,11 +69,7 @@ TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
   }
   const host::BuildDescriptor b = ci_tiny();
   host::DeviceOptions o;
-  o.platform_accelerator = "gates";
-  MMF_EXPECT_ERROR(host::open_device("systemc", b, o), "--accelerator", "gates",
-                   "timed, rtl or rtl-cpp");
-  o.platform_accelerator = "rtl";
-  MMF_EXPECT_ERROR(host::open_device("cpu", b, o), "--accelerator", "'cpu'");
+  o.systemc.accelerator = host::PlatformForm::rtl;
   // A build the binary has no SystemC module for: named, with the form that runs it.
   const host::BuildDescriptor u280 =
       host::load_build_descriptor(host::build_descriptor_path("u280"));

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mmf/host/build/build_descriptor.hpp"
@@ -16,7 +17,8 @@
 
 namespace mmf::cpu {
 class ThreadPool;
-}
+enum class Isa;  // backends/cpu/ternary_kernels.hpp
+}  // namespace mmf::cpu
 
 namespace mmf::host {
 
@@ -74,6 +76,20 @@ struct DeviceCounters {
   std::optional<PerfCounters> perf;
 };
 
+// Counters summed over launches: the Accelerator's since it was made, and what a power meter
+// prices (power.hpp).
+struct CounterTotals {
+  uint64_t launches = 0;
+  uint64_t tokens = 0;  // passes of the program: a launch runs one or more
+  uint64_t ops = 0;
+  uint64_t ternary_ops = 0;
+  uint64_t weight_bytes = 0;
+  uint64_t vector_bytes = 0;
+  std::optional<uint64_t> cycles;       // only from timed backends
+  std::optional<uint64_t> link_cycles;  // of those, the host link's (systemc)
+  std::optional<PerfCounters> perf;     // only from backends that run the RTL
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -113,31 +129,70 @@ class Device {
   BuildDescriptor build_;
 };
 
+// ---- Options, one struct a backend ---------------------------------------------------------
+
+// cpu: the fixed-point engine on this machine's cores.
+struct CpuOptions {
+  int threads = 1;                  // matvec threads (the Session's pool when `pool` is set)
+  std::optional<cpu::Isa> isa;      // the matvec kernels; none: the best this CPU runs
+  cpu::ThreadPool* pool = nullptr;  // owned by the Session; null: the device makes its own
+};
+
+// verilator: the build's RTL, Verilated.
+struct VerilatorOptions {
+  std::string trace_path;  // FST waveform of every launch when not empty
+};
+
+// systemc: the form of the accelerator inside the virtual platform.
+enum class PlatformForm {
+  timed,    // the approximately timed model, the data from the cpu engine (fast)
+  rtl,      // the build's Verilated --sc module, cycle-accurate (builds compiled in only)
+  rtl_cpp,  // its Verilated C++ model called by the platform (any build; built on first use)
+};
+const char* platform_form_name(PlatformForm form);  // "timed", "rtl", "rtl-cpp"
+struct SystemcOptions {
+  PlatformForm accelerator = PlatformForm::timed;
+};
+
+// xrt: an Alveo board.
+struct XrtOptions {
+  std::string xclbin_path;   // the .xclbin Makefile.fpga built for the build
+  std::string device = "0";  // device index or PCIe BDF (0000:65:00.1)
+};
+
+struct DeviceOptions {
+  // The packing of the weights (--packing). On a build that decodes it (accelerator.packings)
+  // it is the image's own, which every engine runs. five_trit on a build without the decoder
+  // is modeled by the systemc timed form only: it streams and times words of ceil(lanes / 5)
+  // bytes over the 2-bit image (no decoder, no padding), so the outputs do not change.
+  Packing channel_packing = Packing::two_bit;
+  CpuOptions cpu;
+  VerilatorOptions verilator;
+  SystemcOptions systemc;
+  XrtOptions xrt;
+};
+
+// ---- The backends ----------------------------------------------------------------------------
+
+// One backend as it describes itself: the registry's row (registry.cpp), in the order backends
+// are listed to users.
+struct BackendInfo {
+  const char* name;
+  const char* summary;  // one line: what runs and how fast
+  // The command-line options only this backend reads, each with the reason given when another
+  // backend is asked to take it (host/cli checks them).
+  std::vector<std::pair<const char*, const char*>> options;
+  // Null when this binary has the backend; else why it was left out.
+  const char* left_out;
+};
+const std::vector<BackendInfo>& backend_infos();
+
 // Backends of the runtime, and which of them this build can open.
 const std::vector<std::string>& known_backends();
 bool backend_available(const std::string& backend);
 // What `mmf run` and `mmf bench` use without --backend: verilator (the RTL) when the build has
 // it, else cpu (a build configured with MMF_WITH_VERILATOR=OFF, such as make sanitize's).
 std::string default_backend();
-
-// Options of simulated devices.
-struct DeviceOptions {
-  std::string trace_path;           // verilator: FST waveform of every launch
-  std::string xclbin_path;          // xrt: the .xclbin Makefile.fpga built for the build
-  std::string device = "0";         // xrt: device index or PCIe BDF (0000:65:00.1)
-  int threads = 1;                  // cpu: matvec threads (the Session's pool when `pool` is set)
-  std::string isa = "auto";         // cpu: auto | scalar | avx2 | avx512
-  cpu::ThreadPool* pool = nullptr;  // cpu: owned by the Session; null: the device makes its own
-  // The packing of the weights (--packing). On a build that decodes it (accelerator.packings)
-  // it is the image's own, which every engine runs. five_trit on a build without the decoder
-  // is modeled by the systemc timed form only: it streams and times words of ceil(lanes / 5)
-  // bytes over the 2-bit image (no decoder, no padding), so the outputs do not change.
-  Packing channel_packing = Packing::two_bit;
-  // systemc: the form of the accelerator inside the platform. "timed": the approximately
-  // timed model, the data from the cpu engine (fast); "rtl": the build's Verilated RTL,
-  // cycle-accurate, the data from the RTL itself (as slow as the verilator backend).
-  std::string platform_accelerator = "timed";
-};
 
 // Opens a device of the named backend for the build. Errors name the backend and say which
 // backends exist and which this build has.

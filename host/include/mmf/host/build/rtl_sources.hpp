@@ -20,4 +20,7 @@ struct RtlSources {
 // package listed after a module.
 RtlSources read_rtl_sources(const std::string& root);
 
+// The shipped rtl/ directory ($MMF_RTL_DIR overrides).
+std::string rtl_dir();
+
 }  // namespace mmf::host

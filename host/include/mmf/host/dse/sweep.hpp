@@ -61,28 +61,6 @@ struct SweepSpec {
 // checked them all): `points` then holds just it.
 SweepSpec load_sweep_spec(const std::string& path, int only_point = -1);
 
-// Resource estimate of a point's kernel from whole-kernel Yosys runs of the shipped builds
-// (docs/resources.md, "The sweep's cost model"; docs/sweep.md): AMD counts with the fit of
-// `mmf synth --check` (fit_on_board), or the Intel equivalents on an Intel board. A 1.6-bit
-// point is charged its decoders (rtl/mmf/mmf_weight_unpack.sv as `mmf synth --unit` measured
-// it; not yet in the kernel) and a FIFO of packed words. The energy model prices the same
-// LUTs and FFs in its fabric term (power.hpp).
-struct ResourceEstimate {
-  // lut: CLB LUTs (logic + LUTRAM, as Vivado counts them) or ALMs (Intel, one per LUT);
-  // bram: BRAM36 (AMD) or M20K (Intel); uram: URAM288 (0 on Intel).
-  double lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
-  double decoder_lut = 0;   // of `lut`: the 1.6-bit decoders (0 without them)
-  double decoder_bram = 0;  // of `bram`: their tables, in BRAM36 (AMD)
-  // Of the device, with the shell's static share where the board's YAML gives it.
-  double lut_share = 0, ff_share = 0, dsp_share = 0, bram_share = 0, uram_share = 0;
-  bool fits = false;  // every share within the budget
-  std::string limit;  // the first resource over the budget, empty when it fits
-};
-// The 1.6-bit decoders count when `packing` is five_trit or the build has them
-// (accelerator.packings lists 1.6bit).
-ResourceEstimate estimate_resources(const BuildDescriptor& build, Packing packing,
-                                    const FitBudget& budget);
-
 // The counters a run of `plan` reports: what the kernel counts (mmf_hls::run_program), derived
 // from the descriptors alone (a 1.6-bit BitLinear's weight bytes are its beats').
 mmf_hls::KernelCounters planned_counters(const ProgramPlan& plan, const BuildDescriptor& build);

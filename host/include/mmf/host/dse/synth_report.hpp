@@ -16,32 +16,12 @@
 #include <vector>
 
 #include "mmf/host/build/build_descriptor.hpp"
+#include "mmf/host/build/resources.hpp"
 #include "mmf/host/dse/logic_depth.hpp"
 
 namespace mmf::host {
 
 // ---- Counting cells ------------------------------------------------------------------------
-
-// Resources of one netlist, from the cell types Yosys left after synth_xilinx.
-struct ResourceCounts {
-  int64_t lut = 0;                       // LUT1..LUT6, INV counted as a LUT1 (as Vivado maps it)
-  std::array<int64_t, 6> lut_by_size{};  // [k] = LUT(k+1); [0] includes INV
-  int64_t ff = 0;                        // FD* (FDRE, FDSE, FDCE, FDPE)
-  int64_t carry = 0;                     // CARRY4 + CARRY8 cells (Yosys 0.23 uses CARRY4 on xcup)
-  double bram36 = 0.0;                   // RAMB36/FIFO36 + RAMB18/FIFO18 as halves
-  int64_t uram = 0;                      // URAM288
-  int64_t dsp = 0;                       // DSP48*
-  int64_t lutram = 0;                    // LUTs used as memory: distributed RAM and SRL cells
-  std::map<std::string, int64_t> cells;  // every cell type, as Yosys names it
-
-  ResourceCounts& operator+=(const ResourceCounts& other);
-  // These counts times n (n instances of a unit).
-  ResourceCounts times(int64_t n) const;
-};
-
-// Classifies cell counts (type -> number) into resources. Types it does not know (MUXF7, BUFG,
-// ...) stay in `cells` only.
-ResourceCounts count_cells(const std::map<std::string, int64_t>& cells);
 
 // Parses `stat -json` (Yosys 0.23): the "design" section (the whole hierarchy under -top), or
 // the one module when there is no design section. Tolerates the hierarchy text lines Yosys 0.23
@@ -103,39 +83,6 @@ std::string synth_script(const SynthUnit& unit, const std::string& family,
 // Instances of `module` among a synthesized top's cells: cells of type `module` or a
 // parameterized copy of it (`$paramod$<hash>\module`, `$paramod\module\<params>`).
 int64_t instances_of(const ResourceCounts& top, const std::string& module);
-
-// ---- Fit against the board ---------------------------------------------------------------
-
-// What a build may take: shell + kernel within these shares of the device, and the logic depth
-// of every unit within these levels (about 0.35-0.5 ns a LUT level with its routing: 6 levels
-// at 300 MHz).
-struct FitBudget {
-  double logic_share = 0.65;  // CLB LUTs (LUT + LUTRAM, as Vivado counts them) and FFs
-  double block_share = 0.75;  // BRAM36, URAM and DSP
-  int max_lut_levels = 6;     // LUT levels on any register-to-register path
-  int max_carry_levels = 16;  // CARRY cells on any path
-};
-
-// One resource of the fit: the kernel's estimate plus the shell's static share, of the device.
-struct ResourceFit {
-  std::string resource;  // "lut" (LUT + LUTRAM), "ff", "bram36", "uram", "dsp"
-  double kernel = 0.0;
-  double shell = 0.0;  // 0 when the board's shell is not known
-  double device = 0.0;
-  double utilization = 0.0;  // (kernel + shell) / device; infinite when the device has none
-  double limit = 0.0;        // the budget's share for this resource
-  bool fits = true;
-};
-
-struct FitReport {
-  std::vector<ResourceFit> resources;  // lut, ff, bram36, uram, dsp
-  bool shell_known = false;            // board.resources.shell was given
-  bool fits = true;                    // every resource within its limit
-};
-
-// The fit of a kernel's counts on an AMD board (device and shell from board.resources).
-FitReport fit_on_board(const ResourceCounts& kernel, const BoardResources& board,
-                       const FitBudget& budget);
 
 // ---- Running ------------------------------------------------------------------------------
 
@@ -211,8 +158,5 @@ using SynthProgress =
 // the build and unit, with the tail of the Yosys log, when Yosys is missing, fails or times out
 // (stopping the other runs), or when a netlist has a combinational loop.
 SynthReport run_synth(const SynthOptions& options, const SynthProgress& progress);
-
-// The shipped rtl/ directory ($MMF_RTL_DIR overrides).
-std::string rtl_dir();
 
 }  // namespace mmf::host

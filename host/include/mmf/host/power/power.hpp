@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "mmf/host/backends/device.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
-#include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/ternary_pack.hpp"
 
 namespace mmf::host {

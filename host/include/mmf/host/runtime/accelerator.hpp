@@ -15,19 +15,6 @@
 
 namespace mmf::host {
 
-// Counters summed over every launch since the accelerator was made.
-struct CounterTotals {
-  uint64_t launches = 0;
-  uint64_t tokens = 0;  // passes of the program: a launch runs one or more
-  uint64_t ops = 0;
-  uint64_t ternary_ops = 0;
-  uint64_t weight_bytes = 0;
-  uint64_t vector_bytes = 0;
-  std::optional<uint64_t> cycles;       // only from timed backends
-  std::optional<uint64_t> link_cycles;  // of those, the host link's (systemc)
-  std::optional<PerfCounters> perf;     // only from backends that run the RTL
-};
-
 // Allocates the image's banks on the device (weight channel c on memory channel c, the vector
 // bank on the build's vector channel), writes them and returns the launch arguments. It does not
 // validate: the Accelerator validates first, and tests use it to hand the kernel a bad image.

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
 #include "mmf/host/runtime/accelerator.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 #include "mmf/host/runtime/sampler.hpp"

@@ -5,7 +5,7 @@
 
 #include <type_traits>
 
-#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
 
 namespace mmf::cpu::detail {
 

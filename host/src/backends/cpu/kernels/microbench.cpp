@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mmf/host/cpu/microbench.hpp"
+#include "mmf/host/backends/cpu/microbench.hpp"
 
 #include <pthread.h>
 #include <sched.h>
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "mmf/error.hpp"
-#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 
 namespace mmf::cpu {
 namespace {

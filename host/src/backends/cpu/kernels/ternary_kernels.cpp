@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Dispatch, code preparation and the scalar path of the cpu matvec kernels.
-#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
 
 #include <algorithm>
 
@@ -89,24 +89,26 @@ Isa best_isa() {
   return Isa::scalar;
 }
 
+std::optional<Isa> isa_from_name(const std::string& name, const std::string& what) {
+  if (name == "auto") return std::nullopt;
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
+    if (name == isa_name(isa)) return isa;
+  }
+  throw Error(what + ": unknown instruction set '" + name +
+              "' (expected auto, scalar, avx2 or avx512)");
+}
+
+Isa usable_isa(std::optional<Isa> isa, const std::string& what) {
+  if (!isa) return best_isa();
+  if (!isa_supported(*isa)) {
+    throw Error(what + ": this CPU cannot run " + isa_name(*isa) +
+                " (best here: " + isa_name(best_isa()) + ")");
+  }
+  return *isa;
+}
+
 Isa parse_isa(const std::string& name, const std::string& what) {
-  Isa isa;
-  if (name == "auto") return best_isa();
-  if (name == "scalar") {
-    isa = Isa::scalar;
-  } else if (name == "avx2") {
-    isa = Isa::avx2;
-  } else if (name == "avx512") {
-    isa = Isa::avx512;
-  } else {
-    throw Error(what + ": unknown instruction set '" + name +
-                "' (expected auto, scalar, avx2 or avx512)");
-  }
-  if (!isa_supported(isa)) {
-    throw Error(what + ": this CPU cannot run " + name + " (best here: " + isa_name(best_isa()) +
-                ")");
-  }
-  return isa;
+  return usable_isa(isa_from_name(name, what), what);
 }
 
 void PreparedCodes::prepare(Isa isa, Packing packing, const int8_t* codes, int64_t cols) {

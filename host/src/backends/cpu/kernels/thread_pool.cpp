@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mmf/host/cpu/thread_pool.hpp"
+#include "mmf/host/backends/cpu/thread_pool.hpp"
 
 #include <algorithm>
 

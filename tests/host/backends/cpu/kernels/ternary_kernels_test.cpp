@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/checks.hpp"
-#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
 #include "mmf/ternary_matvec.hpp"
 
 namespace mmf::cpu {

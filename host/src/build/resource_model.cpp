@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Resource estimate of a sweep point, from whole-kernel Yosys runs of the shipped builds
+// The resource model of a whole kernel (the sweep's fit, the energy model's fabric term), from
+// whole-kernel Yosys runs of the shipped builds
 // (`mmf synth --build B -j 2 --json`, Yosys 0.23 synth_xilinx; the RTL and the figures are in
 // docs/resources.md, "The sweep's cost model"). Each run splits into parts that grow with one
 // build parameter each; a point's part is read off the measured sizes, linear in between.
@@ -11,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "mmf/host/dse/sweep.hpp"
+#include "mmf/host/build/resources.hpp"
 
 namespace mmf::host {
 namespace {

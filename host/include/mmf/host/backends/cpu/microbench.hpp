@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "mmf/host/cpu/ternary_kernels.hpp"
+#include "mmf/host/backends/cpu/ternary_kernels.hpp"
 
 namespace mmf::cpu {
 

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ const char* isa_name(Isa isa);  // "scalar", "avx2", "avx512"
 // Parses "scalar" | "avx2" | "avx512" | "auto" (the best this CPU runs); throws mmf::Error
 // naming `what` on anything else, or on an instruction set this CPU lacks.
 Isa parse_isa(const std::string& name, const std::string& what);
+// The name alone: none for "auto"; throws mmf::Error naming `what` on an unknown name.
+std::optional<Isa> isa_from_name(const std::string& name, const std::string& what);
+// `isa`, or the best this CPU runs for none; throws mmf::Error naming `what` when this CPU
+// lacks it.
+Isa usable_isa(std::optional<Isa> isa, const std::string& what);
 // Whether this CPU (and this build) can run `isa`; scalar always.
 bool isa_supported(Isa isa);
 Isa best_isa();
