@@ -159,7 +159,7 @@ void bench(const BenchArgs& a, const CLI::App& cmd) {
   if (a.sample_ms <= 0) throw Error("--sample-ms must be > 0");
   if (a.idle_ms < 0) throw Error("--idle-ms must be >= 0");
   check_backend_flags(cmd, a.dev.backend);
-  host::EngineOptions engine{a.dev.backend, a.build, host::Numerics::fixed, device_options(a.dev)};
+  host::SessionOptions engine{a.dev.backend, a.build, host::Numerics::fixed, device_options(a.dev)};
   host::check_tokens_per_launch(a.tokens_per_launch, 0.0f, host::Numerics::fixed);
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, engine.device.channel_packing), engine);

@@ -26,7 +26,7 @@ void eval(const EvalArgs& a) {
   if (!a.compare.empty())
     compare = std::make_unique<host::Numerics>(host::parse_numerics(a.compare));
   const std::string text = read_text_file(a.text);
-  const host::EngineOptions engine{a.backend, a.build, numerics, {}};
+  const host::SessionOptions engine{a.backend, a.build, numerics, {}};
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model), engine);
   const host::EvalResult r = session.evaluate(text, compare.get());

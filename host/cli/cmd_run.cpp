@@ -45,7 +45,7 @@ void run(RunArgs a, const CLI::App& cmd) {
   // The float reference exists on the cpu backend only: it is the default there.
   if (numerics == host::Numerics::floating && !backend_given) a.dev.backend = "cpu";
   check_backend_flags(cmd, a.dev.backend);
-  host::EngineOptions engine{a.dev.backend, a.build, numerics, device_options(a.dev)};
+  host::SessionOptions engine{a.dev.backend, a.build, numerics, device_options(a.dev)};
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model, engine.device.channel_packing), engine);
   if (session.accelerator() != nullptr) {

@@ -41,10 +41,10 @@ void check_backend_flags(const CLI::App& cmd, const std::string& backend) {
   }
 }
 
-host::PlatformForm parse_platform_form(const std::string& name) {
-  for (host::PlatformForm form :
-       {host::PlatformForm::timed, host::PlatformForm::rtl, host::PlatformForm::rtl_cpp}) {
-    if (name == host::platform_form_name(form)) return form;
+host::PlatformModel parse_platform_model(const std::string& name) {
+  for (host::PlatformModel model :
+       {host::PlatformModel::timed, host::PlatformModel::rtl, host::PlatformModel::rtl_cpp}) {
+    if (name == host::platform_model_name(model)) return model;
   }
   throw Error("--accelerator: unknown form '" + name +
               "' of the platform's accelerator (expected timed, rtl or rtl-cpp)");
@@ -56,7 +56,7 @@ host::DeviceOptions device_options(const DeviceFlags& f) {
   o.cpu.threads = thread_count(f.threads);
   o.cpu.isa = cpu::isa_from_name(f.isa, "--isa");
   o.verilator.trace_path = f.trace;
-  o.systemc.accelerator = parse_platform_form(f.accelerator);
+  o.systemc.model = parse_platform_model(f.accelerator);
   o.xrt.xclbin_path = f.xclbin;
   o.xrt.device = f.device;
   return o;

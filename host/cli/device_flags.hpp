@@ -34,6 +34,6 @@ void check_backend_flags(const CLI::App& cmd, const std::string& backend);
 host::DeviceOptions device_options(const DeviceFlags& f);
 
 // --accelerator's value: timed | rtl | rtl-cpp.
-host::PlatformForm parse_platform_form(const std::string& name);
+host::PlatformModel parse_platform_model(const std::string& name);
 
 }  // namespace mmf::cli

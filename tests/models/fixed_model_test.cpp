@@ -13,7 +13,7 @@ namespace mmf {
 namespace {
 
 TEST(FixedModel, TracksTheFloatReferenceOnHeldOutText) {
-  host::Session session(host::load_model("tiny"), host::EngineOptions{});
+  host::Session session(host::load_model("tiny"), host::SessionOptions{});
   std::string text = test::read_file(host::models_dir() + "/tiny/heldout.txt");
   MMF_ASSERT_TRUE(text.size() > 1000);
   text = text.substr(0, 6000);  // 1,967 tokens (results-foundation.md) keeps the test near 10 s

@@ -128,13 +128,13 @@ std::string default_backend() {
   return backend_available("verilator") ? "verilator" : "cpu";
 }
 
-const char* platform_form_name(PlatformForm form) {
-  switch (form) {
-    case PlatformForm::timed:
+const char* platform_model_name(PlatformModel model) {
+  switch (model) {
+    case PlatformModel::timed:
       return "timed";
-    case PlatformForm::rtl:
+    case PlatformModel::rtl:
       return "rtl";
-    case PlatformForm::rtl_cpp:
+    case PlatformModel::rtl_cpp:
       return "rtl-cpp";
   }
   return "?";

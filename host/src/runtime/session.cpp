@@ -49,7 +49,7 @@ std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numeric
 
 namespace {
 
-void check_float_backend(const EngineOptions& options) {
+void check_float_backend(const SessionOptions& options) {
   if (options.backend != "cpu") {
     throw Error(
         "--numerics float runs only on the cpu backend (the float reference); "
@@ -60,10 +60,10 @@ void check_float_backend(const EngineOptions& options) {
 // The packing of the image's weights: --packing itself when the build decodes it. 1.6-bit on a
 // build without the decoder is only modeled, by the systemc backend's timed form, over a
 // 2-bit image; every other engine refuses it (check_packing names the build's key).
-Packing image_packing(const EngineOptions& options, const BuildDescriptor& build) {
+Packing image_packing(const SessionOptions& options, const BuildDescriptor& build) {
   const Packing p = options.device.channel_packing;
   if (p == Packing::two_bit || build.accel.five_trit) return p;
-  if (options.backend == "systemc" && options.device.systemc.accelerator == PlatformForm::timed) {
+  if (options.backend == "systemc" && options.device.systemc.model == PlatformModel::timed) {
     return Packing::two_bit;
   }
   check_packing(p, build);
@@ -72,7 +72,7 @@ Packing image_packing(const EngineOptions& options, const BuildDescriptor& build
 
 }  // namespace
 
-void preflight(const std::string& model_spec, const EngineOptions& options) {
+void preflight(const std::string& model_spec, const SessionOptions& options) {
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   // Before the device: opening one may build a kernel (verilator) for minutes.
@@ -82,7 +82,7 @@ void preflight(const std::string& model_spec, const EngineOptions& options) {
   check_model_fits(resolve_config(model_spec), build);
 }
 
-std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options) {
+std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOptions& options) {
   if (options.numerics == Numerics::floating) {
     check_float_backend(options);
     return make_reference_engine(model, options.numerics);
@@ -97,19 +97,19 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptio
 namespace {
 
 // The Session's pool for the cpu backend's kernels; none for the other engines.
-std::unique_ptr<cpu::ThreadPool> make_pool(const EngineOptions& options) {
+std::unique_ptr<cpu::ThreadPool> make_pool(const SessionOptions& options) {
   if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
   return std::make_unique<cpu::ThreadPool>(options.device.cpu.threads);
 }
 
-EngineOptions with_pool(EngineOptions options, cpu::ThreadPool* pool) {
+SessionOptions with_pool(SessionOptions options, cpu::ThreadPool* pool) {
   options.device.cpu.pool = pool;
   return options;
 }
 
 }  // namespace
 
-Session::Session(LoadedModel model, const EngineOptions& options)
+Session::Session(LoadedModel model, const SessionOptions& options)
     : model_(std::move(model)),
       options_(options),
       pool_(make_pool(options)),

@@ -15,7 +15,7 @@
 #include "host_link.hpp"
 #include "memory_target.hpp"
 #include "rtl_sc_kernels.hpp"
-#include "timed_accelerator.hpp"
+#include "timed_kernel_model.hpp"
 
 // libsystemc's own main() calls sc_main; mmf has its own main, so this is never called.
 int sc_main(int /*argc*/, char* /*argv*/[]) {
@@ -30,7 +30,7 @@ class PlatformTop : public sc_core::sc_module {
   HostLink link;
   MemoryTarget vec_memory;
   sc_core::sc_vector<MemoryTarget> weight_memory;
-  TimedAccelerator accelerator;
+  TimedKernelModel accelerator;
   tlm_utils::simple_initiator_socket<PlatformTop> host_socket;
 
   explicit PlatformTop(const sc_core::sc_module_name& name)

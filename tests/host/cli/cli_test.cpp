@@ -111,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"AcceleratorOffThePlatform", "run --backend cpu --accelerator rtl",
                "--accelerator: the form of the platform's accelerator is a systemc backend "
                "option, not 'cpu'"},
-        BadCli{"UnknownPlatformForm", "run --backend systemc --accelerator gates",
+        BadCli{"UnknownPlatformModel", "run --backend systemc --accelerator gates",
                "--accelerator: unknown form 'gates' of the platform's accelerator (expected "
                "timed, rtl or rtl-cpp)"},
         BadCli{"UnknownIsa", "run --backend cpu --isa neon", "--isa: unknown instruction set"},

@@ -106,14 +106,14 @@ class SystemcDevice final : public HostMemoryDevice {
   // builds compiled into the binary). rtl-cpp: its Verilated C++ model, called by the platform
   // (any build; built on first use).
   static std::unique_ptr<RtlKernelRun> open_rtl(const BuildDescriptor& b, const DeviceOptions& o) {
-    const PlatformForm form = o.systemc.accelerator;
-    if (form == PlatformForm::timed) return nullptr;
+    const PlatformModel form = o.systemc.model;
+    if (form == PlatformModel::timed) return nullptr;
     if (o.channel_packing != Packing::two_bit && !b.accel.five_trit) {
       throw Error("--packing 1.6bit: build '" + b.name + "' (" + b.path +
                   ": accelerator.packings) decodes 2-bit weights only; its 1.6-bit stream is "
                   "modeled by the timed form only (--accelerator timed)");
     }
-    if (form == PlatformForm::rtl_cpp) return std::make_unique<RtlKernelRun>(b, o, "systemc");
+    if (form == PlatformModel::rtl_cpp) return std::make_unique<RtlKernelRun>(b, o, "systemc");
     std::unique_ptr<sim::KernelSim> k =
         sim::make_platform_rtl_kernel(b.name, b.fingerprint(), RtlKernelRun::sim_options(b, o));
     if (!k) {

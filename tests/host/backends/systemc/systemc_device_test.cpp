@@ -18,17 +18,17 @@ host::BuildDescriptor ci_tiny() {
 }
 
 std::unique_ptr<host::Accelerator> accelerator(
-    const std::string& backend, host::PlatformForm form = host::PlatformForm::timed) {
+    const std::string& backend, host::PlatformModel form = host::PlatformModel::timed) {
   const host::BuildDescriptor b = ci_tiny();
   host::DeviceOptions o;
-  o.systemc.accelerator = form;
+  o.systemc.model = form;
   return std::make_unique<host::Accelerator>(
       host::open_device(backend, b, o), host::compile_model(host::load_model("tiny").model, b));
 }
 
 // rtl: the Verilator --sc module clocked inside the platform (its absence for ci-tiny is an
 // error here); rtl-cpp: the C++ model the platform calls.
-class SystemcRtlForm : public ::testing::TestWithParam<host::PlatformForm> {};
+class SystemcRtlForm : public ::testing::TestWithParam<host::PlatformModel> {};
 
 TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
   MMF_SKIP_WITHOUT_VERILATOR();
@@ -36,7 +36,7 @@ TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
     GTEST_SKIP() << "no systemc backend in this build (configured with MMF_WITH_SYSTEMC=OFF)";
   }
   auto rtl = accelerator("systemc", GetParam());
-  auto timed = accelerator("systemc", host::PlatformForm::timed);
+  auto timed = accelerator("systemc", host::PlatformModel::timed);
   auto verilator = accelerator("verilator");
   for (int32_t token : {1, 5, 9}) {
     const std::vector<int32_t> logits = rtl->step(token);
@@ -58,9 +58,9 @@ TEST_P(SystemcRtlForm, IsTheVerilatorKernelBehindThePlatformsHostLink) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, SystemcRtlForm,
-                         ::testing::Values(host::PlatformForm::rtl, host::PlatformForm::rtl_cpp),
-                         [](const testing::TestParamInfo<host::PlatformForm>& p) {
-                           return p.param == host::PlatformForm::rtl ? "ScModule" : "CppModel";
+                         ::testing::Values(host::PlatformModel::rtl, host::PlatformModel::rtl_cpp),
+                         [](const testing::TestParamInfo<host::PlatformModel>& p) {
+                           return p.param == host::PlatformModel::rtl ? "ScModule" : "CppModel";
                          });
 
 TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
@@ -69,7 +69,7 @@ TEST(SystemcAccelerator, BadOptionsAreClearErrors) {
   }
   const host::BuildDescriptor b = ci_tiny();
   host::DeviceOptions o;
-  o.systemc.accelerator = host::PlatformForm::rtl;
+  o.systemc.model = host::PlatformModel::rtl;
   // A build the binary has no SystemC module for: named, with the form that runs it.
   const host::BuildDescriptor u280 =
       host::load_build_descriptor(host::build_descriptor_path("u280"));

@@ -143,15 +143,15 @@ struct VerilatorOptions {
   std::string trace_path;  // FST waveform of every launch when not empty
 };
 
-// systemc: the form of the accelerator inside the virtual platform.
-enum class PlatformForm {
+// systemc: the kernel's model inside the virtual platform (--accelerator).
+enum class PlatformModel {
   timed,    // the approximately timed model, the data from the cpu engine (fast)
   rtl,      // the build's Verilated --sc module, cycle-accurate (builds compiled in only)
   rtl_cpp,  // its Verilated C++ model called by the platform (any build; built on first use)
 };
-const char* platform_form_name(PlatformForm form);  // "timed", "rtl", "rtl-cpp"
+const char* platform_model_name(PlatformModel model);  // "timed", "rtl", "rtl-cpp"
 struct SystemcOptions {
-  PlatformForm accelerator = PlatformForm::timed;
+  PlatformModel model = PlatformModel::timed;  // --accelerator
 };
 
 // xrt: an Alveo board.

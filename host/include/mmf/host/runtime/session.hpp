@@ -23,7 +23,7 @@ const char* numerics_name(Numerics n);
 
 // Which engine a Session runs: fixed point runs the device program on a backend (cpu, csim,
 // ...) for a build; float runs the float reference (cpu only).
-struct EngineOptions {
+struct SessionOptions {
   std::string backend = "cpu";
   std::string build = "ci-tiny";  // build name under bitstreams/ or a descriptor path
   Numerics numerics = Numerics::fixed;
@@ -65,13 +65,13 @@ using TokenCallback = std::function<void(const GenerateResult&)>;
 
 class Session {
  public:
-  Session(LoadedModel model, const EngineOptions& options);
+  Session(LoadedModel model, const SessionOptions& options);
   // The engine refers to the model this object owns: neither copyable nor movable.
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   const LoadedModel& loaded() const { return model_; }
   Numerics numerics() const { return options_.numerics; }
-  const EngineOptions& options() const { return options_; }
+  const SessionOptions& options() const { return options_; }
   // The accelerator behind the engine; null for the float reference.
   const Accelerator* accelerator() const;
   Accelerator* accelerator_mut();
@@ -94,7 +94,7 @@ class Session {
                                     const TokenCallback& on_token);
 
   LoadedModel model_;
-  EngineOptions options_;
+  SessionOptions options_;
   // The cpu backend's matvec threads: made before the engine, destroyed after it.
   std::unique_ptr<cpu::ThreadPool> pool_;
   std::unique_ptr<LanguageModel> engine_;
@@ -107,11 +107,11 @@ void check_tokens_per_launch(uint32_t tokens_per_launch, float temperature, Nume
 
 // Fails fast, before a model is loaded or generated: checks the backend, the numerics, the build
 // descriptor (and that the backend has it) and that the model's shape fits the build.
-void preflight(const std::string& model_spec, const EngineOptions& options);
+void preflight(const std::string& model_spec, const SessionOptions& options);
 // The golden fixed-point model or the float reference, straight on the Model (no device).
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics);
 // The engine of `options`: a DeviceModel on the backend for fixed point, the float reference
 // for float. Errors name the option that is wrong.
-std::unique_ptr<LanguageModel> make_engine(const Model& model, const EngineOptions& options);
+std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOptions& options);
 
 }  // namespace mmf::host

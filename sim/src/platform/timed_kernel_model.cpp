@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "timed_accelerator.hpp"
+#include "timed_kernel_model.hpp"
 
 #include <algorithm>
 
@@ -22,19 +22,19 @@ constexpr uint64_t kArrivalWords = 8;
 
 }  // namespace
 
-TimedAccelerator::TimedAccelerator(const sc_core::sc_module_name& name)
+TimedKernelModel::TimedKernelModel(const sc_core::sc_module_name& name)
     : sc_core::sc_module(name),
       vec_socket("vec_socket"),
       weight_sockets("weight_socket", kMaxPlatformChannels) {
   for (uint32_t c = 0; c < kMaxPlatformChannels; ++c) {
     channels_.push_back(std::make_unique<Channel>());
-    sc_core::sc_spawn(sc_bind(&TimedAccelerator::prefetcher, this, c));
-    sc_core::sc_spawn(sc_bind(&TimedAccelerator::accumulator, this, c));
+    sc_core::sc_spawn(sc_bind(&TimedKernelModel::prefetcher, this, c));
+    sc_core::sc_spawn(sc_bind(&TimedKernelModel::accumulator, this, c));
   }
-  sc_core::sc_spawn(sc_bind(&TimedAccelerator::controller, this));
+  sc_core::sc_spawn(sc_bind(&TimedKernelModel::controller, this));
 }
 
-void TimedAccelerator::configure(const TimedKernelParams& params, const KernelClock& clock) {
+void TimedKernelModel::configure(const TimedKernelParams& params, const KernelClock& clock) {
   params_ = params;
   clock_ = clock;
   // Nothing of an earlier configuration's runs carries over: its bursts' arrival times are in
@@ -52,7 +52,7 @@ void TimedAccelerator::configure(const TimedKernelParams& params, const KernelCl
   burst_words_ = std::max<uint32_t>(1, std::min<uint32_t>(params.max_burst, 4096 / beat));
 }
 
-void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result) {
+void TimedKernelModel::run(const PlatformLaunch& launch, PlatformResult& result) {
   launch_ = &launch;
   result_ = &result;
   // Every BitLinear that will run, to each channel's prefetcher, gated by the Embed before it.
@@ -74,19 +74,19 @@ void TimedAccelerator::run(const PlatformLaunch& launch, PlatformResult& result)
   wait(done_);
 }
 
-void TimedAccelerator::notify_channels() {
+void TimedKernelModel::notify_channels() {
   for (uint32_t c = 0; c < params_.channels; ++c)
     channels_[c]->changed.notify(sc_core::SC_ZERO_TIME);
 }
 
-double TimedAccelerator::vec_burst(tlm::tlm_command cmd, double at, uint64_t beats) {
+double TimedKernelModel::vec_burst(tlm::tlm_command cmd, double at, uint64_t beats) {
   const sc_core::sc_time delay =
       transport_timing_only(vec_socket, cmd, beats * 4 * params_.vector_lanes,
                             clock_.cycles(std::max(0.0, at - clock_.now())));
   return clock_.to_cycles(sc_core::sc_time_stamp() + delay);
 }
 
-double TimedAccelerator::vec_read(uint64_t beats, double cycles_per_beat, double from) {
+double TimedKernelModel::vec_read(uint64_t beats, double cycles_per_beat, double from) {
   constexpr uint64_t kBurst = 16, kWindow = 64;  // mmf_vec_reader: MaxBurst, FifoDepth
   std::deque<std::pair<uint64_t, double>> open;  // bursts not yet consumed: (beats, end)
   uint64_t in_window = 0;
@@ -110,7 +110,7 @@ double TimedAccelerator::vec_read(uint64_t beats, double cycles_per_beat, double
   return end;
 }
 
-double TimedAccelerator::vec_write(uint64_t beats) {
+double TimedKernelModel::vec_write(uint64_t beats) {
   constexpr uint64_t kBurst = 16, kOutstanding = 8;  // mmf_vec_writer
   std::deque<double> responses;
   double data = clock_.now(), done = clock_.now();
@@ -128,7 +128,7 @@ double TimedAccelerator::vec_write(uint64_t beats) {
   return done;
 }
 
-double TimedAccelerator::fetch_norms(double from, bool rms, uint64_t words) {
+double TimedKernelModel::fetch_norms(double from, bool rms, uint64_t words) {
   // mmf_norm_fetch: a command a vector, the next one the cycle after the last beat landed.
   const uint64_t beats = ceil_div(words, params_.vector_lanes);
   double t = from;
@@ -139,7 +139,7 @@ double TimedAccelerator::fetch_norms(double from, bool rms, uint64_t words) {
   return t;
 }
 
-void TimedAccelerator::read_step(uint64_t words, double cycles_per_beat) {
+void TimedKernelModel::read_step(uint64_t words, double cycles_per_beat) {
   // The step's command waits for a norm-weight fetch that has the reader.
   if (reader_free_ > clock_.now()) wait_cycles(reader_free_ - clock_.now());
   const double end = vec_read(ceil_div(words, params_.vector_lanes), cycles_per_beat);
@@ -147,7 +147,7 @@ void TimedAccelerator::read_step(uint64_t words, double cycles_per_beat) {
   wait_cycles(end - clock_.now() + params_.costs.read_step + kStreamAlignLatency);
 }
 
-void TimedAccelerator::optional_read_step(bool present, uint64_t words) {
+void TimedKernelModel::optional_read_step(bool present, uint64_t words) {
   if (present) {
     read_step(words);
   } else {
@@ -155,16 +155,16 @@ void TimedAccelerator::optional_read_step(bool present, uint64_t words) {
   }
 }
 
-void TimedAccelerator::pass_step(uint64_t beats) {
+void TimedKernelModel::pass_step(uint64_t beats) {
   wait_cycles(static_cast<double>(beats) + params_.costs.pass_step);
 }
 
-void TimedAccelerator::store_step(uint64_t words) {
+void TimedKernelModel::store_step(uint64_t words) {
   const double end = vec_write(ceil_div(words, params_.vector_lanes));
   wait_cycles(end - clock_.now() + params_.costs.store_step);
 }
 
-void TimedAccelerator::bitlinear(size_t k) {
+void TimedKernelModel::bitlinear(size_t k) {
   const auto& ops = launch_->ops_run;
   const uint32_t* d = ops[k].data();
   const uint64_t n = d[kFieldN], rows = d[kFieldRows];
@@ -244,7 +244,7 @@ void TimedAccelerator::bitlinear(size_t k) {
       params_.weight_word_bytes();
 }
 
-void TimedAccelerator::controller() {
+void TimedKernelModel::controller() {
   for (;;) {
     wait(start_);
     const double t0 = clock_.now();
@@ -319,7 +319,7 @@ void TimedAccelerator::controller() {
   }
 }
 
-void TimedAccelerator::absorb(Channel& ch) const {
+void TimedKernelModel::absorb(Channel& ch) const {
   const double now = clock_.now() + kSlack;
   while (!ch.inflight.empty() && ch.inflight.front().first <= now) {
     ch.fifo += ch.inflight.front().second;
@@ -327,7 +327,7 @@ void TimedAccelerator::absorb(Channel& ch) const {
   }
 }
 
-void TimedAccelerator::prefetcher(uint32_t c) {
+void TimedKernelModel::prefetcher(uint32_t c) {
   Channel& ch = *channels_[c];
   for (;;) {
     while (ch.jobs.empty() || ops_done_ < 0 || ops_done_ <= ch.jobs.front().gate_op) {
@@ -385,7 +385,7 @@ void TimedAccelerator::prefetcher(uint32_t c) {
   }
 }
 
-void TimedAccelerator::take(Channel& ch, uint64_t words, double cycles_per_beat) {
+void TimedKernelModel::take(Channel& ch, uint64_t words, double cycles_per_beat) {
   while (words > 0) {
     absorb(ch);
     if (ch.fifo == 0) {
@@ -405,7 +405,7 @@ void TimedAccelerator::take(Channel& ch, uint64_t words, double cycles_per_beat)
   }
 }
 
-void TimedAccelerator::accumulator(uint32_t c) {
+void TimedKernelModel::accumulator(uint32_t c) {
   Channel& ch = *channels_[c];
   for (;;) {
     wait(ch.start);

@@ -19,12 +19,12 @@
 
 namespace mmf::sim {
 
-class TimedAccelerator : public sc_core::sc_module {
+class TimedKernelModel : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<TimedAccelerator> vec_socket;
-  sc_core::sc_vector<tlm_utils::simple_initiator_socket<TimedAccelerator>> weight_sockets;
+  tlm_utils::simple_initiator_socket<TimedKernelModel> vec_socket;
+  sc_core::sc_vector<tlm_utils::simple_initiator_socket<TimedKernelModel>> weight_sockets;
 
-  explicit TimedAccelerator(const sc_core::sc_module_name& name);
+  explicit TimedKernelModel(const sc_core::sc_module_name& name);
   void configure(const TimedKernelParams& params, const KernelClock& clock);
   // Runs one launch; called from a SystemC thread, returns when the kernel is done. Fills the
   // result's kernel cycles, per-op cycles and weight bytes.
