@@ -13,13 +13,13 @@
 // other half of their slots. It keeps the op counters of the HLS controller
 // (status, ops, ternary ops, weight and vector bytes) by the same rules.
 module mmf_controller #(
-  parameter int unsigned Lanes = 16,
+  parameter int unsigned Lanes = 16,         // trits per weight word (accelerator.lanes)
   // A weight word is a tile of TileRows rows x Lanes / TileRows columns.
   parameter int unsigned TileRows = 1,
-  parameter int unsigned Channels = 2,
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned MaxOps = 512,
+  parameter int unsigned Channels = 2,       // weight channels (memory ports)
+  parameter int unsigned VectorLanes = 4,    // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned MaxOps = 512,       // descriptors of a program, at most
   // 1: a BitLinear's weights may be 1.6-bit (mmf_build_pkg::FiveTrit): its weight bytes are
   // then the beats the channels read.
   parameter bit          FiveTrit = 1'b0,
@@ -749,8 +749,8 @@ module mmf_controller #(
       // ---- GLU: silu(gate) to scratch, up half realigned, products
       StGlSilu: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows, 2'd1,
-                    '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
+          pass_step(mmf_kernel_pkg::KSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows,
+                    2'd1, '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
         end else if (step_done) begin
           state_d = StGlUp;
           entry_d = 1'b1;
@@ -778,8 +778,9 @@ module mmf_controller #(
       // ---- Add: dst += src0
       StAdd: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KAdd, {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0,
-                    n_rows, 2'd1, '0, SlotW'(f_dst), n_beats, f_n, 1'b0);
+          pass_step(mmf_kernel_pkg::KAdd,
+                    {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0, n_rows, 2'd1, '0,
+                    SlotW'(f_dst), n_beats, f_n, 1'b0);
         end else if (step_done) begin
           state_d = StNext;
         end
@@ -1101,9 +1102,10 @@ module mmf_controller #(
   assign vector_bytes_o = vector_bytes_q;
   assign busy_o = state_q != StIdle;
   assign vec_wait_o = rd_pend_q || state_q == StBlNorm ||
-                      ((kind_q == mmf_kernel_pkg::KDesc || kind_q == mmf_kernel_pkg::KToken ||
-                        kind_q == mmf_kernel_pkg::KSlotLoad || kind_q == mmf_kernel_pkg::KEmbed) &&
-                       !step_done) ||
+                      ((kind_q == mmf_kernel_pkg::KDesc ||
+                        kind_q == mmf_kernel_pkg::KToken ||
+                        kind_q == mmf_kernel_pkg::KSlotLoad ||
+                        kind_q == mmf_kernel_pkg::KEmbed) && !step_done) ||
                       (kind_q == mmf_kernel_pkg::KArgmax && !pick_seen_q) ||
                       (!wr_idle_i && kind_q != mmf_kernel_pkg::KNorm);
   assign acc_o = kind_q == mmf_kernel_pkg::KNorm && state_q == StBlRun && !step_done;

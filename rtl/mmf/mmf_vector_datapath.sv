@@ -6,9 +6,9 @@
 // writer. The controller hands out the step's jobs (reader and writer commands, the bank's pass,
 // the unit's job) and counts the write side's beats; this module only routes the streams.
 module mmf_vector_datapath #(
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned AddrWidth = 64,
+  parameter int unsigned VectorLanes = 4,    // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned AddrWidth = 64,     // AXI address bits
   localparam int unsigned VL = VectorLanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned Rows = MaxVector / VectorLanes,
@@ -91,9 +91,9 @@ module mmf_vector_datapath #(
   input  logic [SlotW-1:0]        out_slot_i,
   input  logic                    out_to_memory_i,
 
-  // An Argmax: am_start_i clears mmf_argmax before its values (kind KArgmax) stream in from the
-  // reader, the last beat with am_last_lanes_i values; pick_valid_o for one cycle when the pick
-  // is in, which kind KPick then writes (one word) through the writer.
+  // An Argmax: am_start_i clears mmf_argmax before its values (kind KArgmax) stream in
+  // from the reader, the last beat with am_last_lanes_i values; pick_valid_o for one cycle when
+  // the pick is in, which kind KPick then writes (one word) through the writer.
   input  logic                    am_start_i,
   input  logic [$clog2(VL):0]     am_last_lanes_i,
   output logic                    pick_valid_o,
@@ -189,8 +189,8 @@ module mmf_vector_datapath #(
   assign reader_ready = nf_busy_o || rd_ready_o;
 
   mmf_vec_reader #(
-    .Lanes    (VL),
-    .AddrWidth(AddrWidth)
+    .VectorLanes(VL),
+    .AddrWidth  (AddrWidth)
   ) u_reader (
     .clk_i,
     .rst_ni,
@@ -218,8 +218,8 @@ module mmf_vector_datapath #(
   );
 
   mmf_norm_fetch #(
-    .Lanes(VL),
-    .Rows (Rows)
+    .VectorLanes(VL),
+    .Rows       (Rows)
   ) u_norm_fetch (
     .clk_i,
     .rst_ni,
@@ -265,7 +265,7 @@ module mmf_vector_datapath #(
     .out_data_o (emb_half)
   );
   mmf_bf16_to_q16 #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_bf16 (
     .clk_i,
     .rst_ni,
@@ -288,8 +288,8 @@ module mmf_vector_datapath #(
   logic        am_valid;
   logic [31:0] am_index, pick_q;
   mmf_argmax #(
-    .Lanes (VL),
-    .IndexW(32)
+    .VectorLanes(VL),
+    .IndexW     (32)
   ) u_argmax (
     .clk_i,
     .rst_ni,
@@ -317,14 +317,14 @@ module mmf_vector_datapath #(
   logic [2*VL-1:0]      bank_wmask;
 
   mmf_buffer_bank #(
-    .Lanes    (VL),
-    .Rows     (Rows),
-    .NumSlots (mmf_kernel_pkg::NumSlots),
-    .Port1Slot(32'(mmf_kernel_pkg::SlotScratch)),
-    .Port2Slots(mmf_kernel_pkg::NormSlots),
-    .PortSlots({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
-                mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
-    .HalfPorts(mmf_kernel_pkg::HalfPorts)
+    .VectorLanes(VL),
+    .Rows       (Rows),
+    .NumSlots   (mmf_kernel_pkg::NumSlots),
+    .Port1Slot  (32'(mmf_kernel_pkg::SlotScratch)),
+    .Port2Slots (mmf_kernel_pkg::NormSlots),
+    .PortSlots  ({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
+                  mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
+    .HalfPorts  (mmf_kernel_pkg::HalfPorts)
   ) u_bank (
     .clk_i,
     .rst_ni,
@@ -357,8 +357,8 @@ module mmf_vector_datapath #(
   // norm + quantize
   logic nq_job_ready, nq_in_ready;
   mmf_norm_quantize #(
-    .Lanes(VL),
-    .MaxN (MaxVector)
+    .VectorLanes(VL),
+    .MaxN       (MaxVector)
   ) u_norm (
     .clk_i,
     .rst_ni,
@@ -384,7 +384,7 @@ module mmf_vector_datapath #(
   logic              gate_in_ready, gate_valid;
   logic [VDataW-1:0] gate_state, gate_silu;
   mmf_mlgru_gate #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_gate (
     .clk_i,
     .rst_ni,
@@ -406,7 +406,7 @@ module mmf_vector_datapath #(
   logic [VDataW-1:0] silu_data;
   logic [17*VL-1:0]  silu_sigmoid;
   mmf_silu #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_silu (
     .clk_i,
     .rst_ni,
@@ -423,8 +423,8 @@ module mmf_vector_datapath #(
   logic              align_job_ready, align_in_ready, align_valid;
   logic [VDataW-1:0] align_data;
   mmf_stream_align #(
-    .Width(32),
-    .Lanes(VL)
+    .Width      (32),
+    .VectorLanes(VL)
   ) u_align (
     .clk_i,
     .rst_ni,
@@ -444,8 +444,8 @@ module mmf_vector_datapath #(
   logic              prod_job_ready, prod_in_ready, prod_valid;
   logic [VDataW-1:0] prod_data;
   mmf_scaled_products #(
-    .Lanes(VL),
-    .MaxN (MaxVector)
+    .VectorLanes(VL),
+    .MaxN       (MaxVector)
   ) u_prod (
     .clk_i,
     .rst_ni,
@@ -465,7 +465,7 @@ module mmf_vector_datapath #(
   logic              add_in_ready, add_valid;
   logic [VDataW-1:0] add_data;
   mmf_residual_add #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_add (
     .clk_i,
     .rst_ni,
@@ -486,8 +486,8 @@ module mmf_vector_datapath #(
   logic              wr_in_valid, wr_in_ready;
   logic [VDataW-1:0] wr_in_data;
   mmf_vec_writer #(
-    .Lanes    (VL),
-    .AddrWidth(AddrWidth)
+    .VectorLanes(VL),
+    .AddrWidth  (AddrWidth)
   ) u_writer (
     .clk_i,
     .rst_ni,
@@ -535,8 +535,8 @@ module mmf_vector_datapath #(
                 (kind_i[mmf_kernel_pkg::KAdd] && add_valid) ||
                 (kind_i[mmf_kernel_pkg::KNorm] && res_valid_i) ||
                 (kind_i[mmf_kernel_pkg::KPick] && out_keep_i);
-    src_data = ({VDataW{kind_i[mmf_kernel_pkg::KDesc] || kind_i[mmf_kernel_pkg::KSlotLoad]}} &
-                rd_data_o) |
+    src_data = ({VDataW{kind_i[mmf_kernel_pkg::KDesc] ||
+                        kind_i[mmf_kernel_pkg::KSlotLoad]}} & rd_data_o) |
                ({VDataW{kind_i[mmf_kernel_pkg::KEmbed]}} & emb_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KGate]}} & gate_state) |
                ({VDataW{kind_i[mmf_kernel_pkg::KSilu]}} & silu_data) |
