@@ -117,7 +117,7 @@ module mmf_kernel #(
       else $fatal(1, "mmf_kernel: TileRows must be a power of two dividing Lanes");
     assert (mmf_kernel_pkg::NumBuffers == mmf_format_pkg::NumBuffers)
       else $fatal(1, "mmf_kernel: mmf_kernel_pkg's slots must follow the format's buffers");
-    assert (32'(mmf_kernel_pkg::KSlotStore) + 1 == mmf_kernel_pkg::NumKinds)
+    assert (32'(mmf_kernel_pkg::KindSlotStore) + 1 == mmf_kernel_pkg::NumKinds)
       else $fatal(1, "mmf_kernel: NumKinds must count the kinds of mmf_kernel_pkg::kind_e");
   end
 `endif
@@ -322,7 +322,7 @@ module mmf_kernel #(
     .num_ops_i     (arg_num_ops),
     .vec_words_i   (arg_vec_words),
     .weight_words_i(arg_weight_words),
-    .load_i        (kind[mmf_kernel_pkg::KDesc]),
+    .load_i        (kind[mmf_kernel_pkg::KindProgram]),
     .in_valid_i    (rd_valid),
     .in_ready_o    (prog_ready),
     .in_data_i     (rd_data),

@@ -32,7 +32,7 @@ module mmf_program_loader #(
   input  logic [31:0]          weight_words_i,
 
   // Program words from the vector-bank reader, taken during the controller's load step
-  // (load_i: its kind is KDesc); in_last_i marks the step's last beat.
+  // (load_i: its kind is KindProgram); in_last_i marks the step's last beat.
   input  logic                 load_i,
   input  logic                 in_valid_i,
   output logic                 in_ready_o,
