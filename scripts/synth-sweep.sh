@@ -87,7 +87,8 @@ for name in names:
         print(f'| {u["unit"]} | {params} | {inst} | {cells} | {u["seconds"]:.0f} |')
         done.append(u)
     else:
-        lanes = u["params"]["Lanes"]
+        # Weight units count trits per word (Lanes), vector units values per beat (VectorLanes).
+        lanes = u["params"]["Lanes" if "Lanes" in u["params"] else "VectorLanes"]
         print(f'| {u["unit"]} | {lanes} | {params} | {cells} | {u["lut"] / lanes:.0f} | '
               f'{u["seconds"]:.0f} |')
 if kind == "build" and done:

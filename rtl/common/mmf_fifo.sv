@@ -3,8 +3,8 @@
 // (one push and one pop per cycle), not fall-through (an entry is visible the cycle after its
 // push). `usage_o` counts stored entries, for credit-based producers.
 module mmf_fifo #(
-  parameter int unsigned Width = 32,
-  parameter int unsigned Depth = 4,
+  parameter int unsigned Width = 32,  // bits per entry
+  parameter int unsigned Depth = 4,   // entries
   localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned CountW = $clog2(Depth + 1)
 ) (

@@ -11,7 +11,7 @@
 // consumer's ready never reaches the RAM's address path. Capacity is Depth + OutDepth; usage_o
 // counts all of them, for credit-based producers.
 module mmf_fifo_ram #(
-  parameter int unsigned Width = 32,
+  parameter int unsigned Width = 32,    // bits per entry
   parameter int unsigned Depth = 1024,  // entries in the RAM
   parameter int unsigned OutDepth = 3,  // output buffer, at least 3 for full throughput
   parameter logic UltraRam = 1'b0,      // the RAM in UltraRAM (prim_ram_1r1w)

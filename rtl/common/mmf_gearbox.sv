@@ -5,8 +5,8 @@
 // register has room for one input beat beside one output beat.
 module mmf_gearbox #(
   parameter int unsigned Width = 32,    // bits per lane
-  parameter int unsigned InLanes = 2,
-  parameter int unsigned OutLanes = 4,
+  parameter int unsigned InLanes = 2,   // Width-bit values per input beat
+  parameter int unsigned OutLanes = 4,  // Width-bit values per output beat
   localparam int unsigned Slots = InLanes + OutLanes,
   localparam int unsigned FillW = $clog2(Slots + 1)
 ) (

@@ -16,9 +16,9 @@
 // the 27-bit port whole: at most 26 bits unsigned or 27 signed) takes two DSPs, a wide one four.
 // Datapath only: no reset (UG949), the caller keeps the valid bits.
 module mmf_mul_pipe #(
-  parameter int unsigned AWidth = 33,
-  parameter int unsigned BWidth = 32,
-  parameter bit          BSigned = 1'b0,
+  parameter int unsigned AWidth = 33,     // bits of a (signed)
+  parameter int unsigned BWidth = 32,     // bits of b
+  parameter bit          BSigned = 1'b0,  // 1: b is two's complement
   localparam int unsigned PWidth = AWidth + BWidth
 ) (
   input  logic                     clk_i,

@@ -2,7 +2,7 @@
 // One register stage of a valid/ready stream: full throughput, data held while stalled. The
 // element-wise units compute combinationally and put one of these behind.
 module mmf_pipe_reg #(
-  parameter int unsigned Width = 32
+  parameter int unsigned Width = 32  // bits of the payload
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,

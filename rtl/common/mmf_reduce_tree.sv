@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Registered reduction of Lanes unsigned Width-bit values to one: their sum (Max = 0; the
+// Registered reduction of NumInputs unsigned Width-bit values to one: their sum (Max = 0; the
 // caller picks Width so that the sum fits) or their maximum (Max = 1). A binary tree of
-// Levels = ceil(log2 Lanes) levels, one register per level, so Latency = Levels cycles and one
-// add or one compare-and-select between registers, whatever Lanes is. Missing leaves of a
-// Lanes that is not a power of two are 0, which is neutral for both. Lanes = 1 is a wire.
+// Levels = ceil(log2 NumInputs) levels, one register per level, so Latency = Levels cycles and
+// one add or one compare-and-select between registers, whatever NumInputs is. Missing leaves of
+// a NumInputs that is not a power of two are 0, which is neutral for both. NumInputs = 1 is a
+// wire.
 // Every level holds while en_i is low. Datapath only: no reset, the caller keeps the valid bits.
 module mmf_reduce_tree #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned Width = 32,
-  parameter bit          Max = 1'b0,
-  localparam int unsigned Levels = $clog2(Lanes)
+  parameter int unsigned NumInputs = 4,  // values reduced to one (the callers' lanes of a beat)
+  parameter int unsigned Width = 32,     // bits per value
+  parameter bit          Max = 1'b0,     // 1: the maximum, 0: the sum
+  localparam int unsigned Levels = $clog2(NumInputs)
 ) (
-  input  logic                   clk_i,
-  input  logic                   en_i,
-  input  logic [Width*Lanes-1:0] in_i,
-  output logic [Width-1:0]       out_o
+  input  logic                       clk_i,
+  input  logic                       en_i,
+  input  logic [Width*NumInputs-1:0] in_i,
+  output logic [Width-1:0]           out_o
 );
 
   localparam int unsigned Leaves = 1 << Levels;

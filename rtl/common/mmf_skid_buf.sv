@@ -5,7 +5,7 @@
 // the skid register and leaves first. Full throughput at the output; the producer sees one
 // idle cycle after each stall while the skid drains.
 module mmf_skid_buf #(
-  parameter int unsigned Width = 32
+  parameter int unsigned Width = 32  // bits of the payload
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,

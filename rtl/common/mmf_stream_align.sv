@@ -1,46 +1,47 @@
 // SPDX-License-Identifier: Apache-2.0
 // Realigns a beat stream: a job names `n` lanes starting `off` lanes into the first input beat;
-// the output carries those lanes from lane 0, ceil(n / Lanes) beats, tail lanes of the last
-// beat unspecified. It takes ceil((off + n) / Lanes) input beats. Used wherever a vector starts
-// inside a beat (unaligned vector-bank reads, the up half of [gate | up]). The output is
-// registered (mmf_pipe_reg: one cycle of latency, full throughput): the lane shift is a
-// Lanes-to-1 mux per bit, and its consumers (the slot write ports, the program loader) were
-// the u280 top's 7-LUT-level paths behind it.
+// the output carries those lanes from lane 0, ceil(n / VectorLanes) beats, tail lanes of the
+// last beat unspecified. It takes ceil((off + n) / VectorLanes) input beats. Used wherever a
+// vector starts inside a beat (unaligned vector-bank reads, the up half of [gate | up]). The
+// output is registered (mmf_pipe_reg: one cycle of latency, full throughput): the lane shift
+// is a VectorLanes-to-1 mux per bit, and its consumers (the slot write ports, the program
+// loader) were the u280 top's 7-LUT-level paths behind it.
 module mmf_stream_align #(
-  parameter int unsigned Width = 32,   // bits per lane
-  parameter int unsigned Lanes = 4,
-  localparam int unsigned OffW = (Lanes > 1) ? $clog2(Lanes) : 1,
-  localparam int unsigned BeatW = Width * Lanes
+  parameter int unsigned Width = 32,       // bits per lane
+  parameter int unsigned VectorLanes = 4,  // lanes (Width-bit values) per beat
+  localparam int unsigned OffW = (VectorLanes > 1) ? $clog2(VectorLanes) : 1,
+  localparam int unsigned BeatW = Width * VectorLanes
 ) (
-  input  logic                   clk_i,
-  input  logic                   rst_ni,
+  input  logic                         clk_i,
+  input  logic                         rst_ni,
 
-  input  logic                   job_valid_i,
-  output logic                   job_ready_o,
-  input  logic [OffW-1:0]        job_off_i,
-  input  logic [31:0]            job_n_i,      // >= 1
+  input  logic                         job_valid_i,
+  output logic                         job_ready_o,
+  input  logic [OffW-1:0]              job_off_i,
+  input  logic [31:0]                  job_n_i,      // >= 1
 
-  input  logic                   in_valid_i,
-  output logic                   in_ready_o,
-  input  logic [Width*Lanes-1:0] in_data_i,
+  input  logic                         in_valid_i,
+  output logic                         in_ready_o,
+  input  logic [Width*VectorLanes-1:0] in_data_i,
 
-  output logic                   out_valid_o,
-  input  logic                   out_ready_i,
-  output logic [Width*Lanes-1:0] out_data_o
+  output logic                         out_valid_o,
+  input  logic                         out_ready_i,
+  output logic [Width*VectorLanes-1:0] out_data_o
 );
 
-  logic [Width*Lanes-1:0]   prev_q;
-  logic [2*Width*Lanes-1:0] pair;
-  logic [OffW-1:0]          off_q;
-  logic [31:0]              in_left_q, out_left_q;
-  logic                     have_prev_q;
+  logic [Width*VectorLanes-1:0]   prev_q;
+  logic [2*Width*VectorLanes-1:0] pair;
+  logic [OffW-1:0]                off_q;
+  logic [31:0]                    in_left_q, out_left_q;
+  logic                           have_prev_q;
   // in_left_q != 0 and out_left_q != 0 as registers: the handshakes are then a LUT or two
   // after flops (the 32-bit compares put the reader's beats 7 LUT levels into the u280 top's
   // controller).
-  logic                     in_more_q, out_more_q;
-  logic                     out_fire, take_next;
-  logic                     al_valid, al_ready;  // the realigned beat, into the output register
-  logic [Width*Lanes-1:0]   al_data;
+  logic                           in_more_q, out_more_q;
+  logic                           out_fire, take_next;
+  // The realigned beat, into the output register.
+  logic                           al_valid, al_ready;
+  logic [Width*VectorLanes-1:0]   al_data;
 
   // Each output beat joins the held beat with the next one (none after the last input beat).
   assign pair = {in_more_q ? in_data_i : '0, prev_q};
@@ -67,8 +68,8 @@ module mmf_stream_align #(
     end else begin
       if (job_valid_i && job_ready_o) begin
         off_q <= job_off_i;
-        in_left_q <= (32'(job_off_i) + job_n_i + Lanes - 1) / Lanes;
-        out_left_q <= (job_n_i + Lanes - 1) / Lanes;
+        in_left_q <= (32'(job_off_i) + job_n_i + VectorLanes - 1) / VectorLanes;
+        out_left_q <= (job_n_i + VectorLanes - 1) / VectorLanes;
         in_more_q <= 32'(job_off_i) + job_n_i != 0;
         out_more_q <= job_n_i != 0;
         have_prev_q <= 1'b0;

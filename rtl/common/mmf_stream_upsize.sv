@@ -4,8 +4,8 @@
 // its remaining slots zero (the tail of a vector). Used where the vector units' lanes meet wider
 // words, e.g. codes (vector_lanes per beat) gathered into code words (lanes per word).
 module mmf_stream_upsize #(
-  parameter int unsigned InWidth = 32,
-  parameter int unsigned Ratio = 4,
+  parameter int unsigned InWidth = 32,  // bits per input beat
+  parameter int unsigned Ratio = 4,     // input beats per output beat
   localparam int unsigned OutWidth = InWidth * Ratio,
   localparam int unsigned SlotW = (Ratio > 1) ? $clog2(Ratio) : 1
 ) (

@@ -1,45 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 // Greedy sampling unit (mirrors hls/include/mmf_hls/argmax.hpp; golden mmf::fx::argmax): the
-// index of the largest of a job's int32 values, the first of equal ones, Lanes values a beat.
+// index of the largest of a job's int32 values, the first of equal ones, VectorLanes values a
+// beat.
 //
 // Each lane becomes an unsigned key {value with its sign bit flipped, ~lane}: unsigned order of
 // the keys is the order of the values, and of equal values the lower lane has the larger key.
 // So one unsigned maximum tree (mmf_reduce_tree, a register per level) gives each beat's
 // largest value and its lowest lane. A running maximum then takes a beat's only if it is
 // strictly larger, so an earlier beat wins a tie. Lanes past in_lanes_i (the last beat of a job
-// whose length is not a multiple of Lanes) get key 0, which lane 0's key always beats.
+// whose length is not a multiple of VectorLanes) get key 0, which lane 0's key always beats.
 //
 // It takes a beat every cycle (no ready). start_i clears the job before its first beat; the
 // index comes out (out_valid_o, one cycle) Levels + 1 cycles after the edge that took the job's
-// last beat: the tree's levels, then the output register beside the running maximum. Lanes is a
-// power of two, so the index is {beat, lane}: no adder.
+// last beat: the tree's levels, then the output register beside the running maximum.
+// VectorLanes is a power of two, so the index is {beat, lane}: no adder.
 module mmf_argmax #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned IndexW = 32,
-  localparam int unsigned LaneW = Lanes > 1 ? $clog2(Lanes) : 1,
+  parameter int unsigned VectorLanes = 4,  // int32 values per beat, a power of two
+  parameter int unsigned IndexW = 32,      // bits of the index out
+  localparam int unsigned LaneW = VectorLanes > 1 ? $clog2(VectorLanes) : 1,
   localparam int unsigned KeyW = 32 + LaneW,
-  localparam int unsigned Levels = $clog2(Lanes)
+  localparam int unsigned Levels = $clog2(VectorLanes)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
-  input  logic                start_i,
-  input  logic                in_valid_i,
-  input  logic [32*Lanes-1:0] in_data_i,
-  input  logic [LaneW:0]      in_lanes_i,  // valid lanes of the beat, 1..Lanes
-  input  logic                in_last_i,
+  input  logic                      start_i,
+  input  logic                      in_valid_i,
+  input  logic [32*VectorLanes-1:0] in_data_i,
+  input  logic [LaneW:0]            in_lanes_i,  // valid lanes of the beat, 1..VectorLanes
+  input  logic                      in_last_i,
 
-  output logic                out_valid_o,
-  output logic [IndexW-1:0]   out_index_o
+  output logic                      out_valid_o,
+  output logic [IndexW-1:0]         out_index_o
 );
 
-  if (Lanes == 0 || (Lanes & (Lanes - 1)) != 0) begin : g_bad_lanes
-    $error("mmf_argmax: Lanes must be a power of two");
+  if (VectorLanes == 0 || (VectorLanes & (VectorLanes - 1)) != 0) begin : g_bad_lanes
+    $error("mmf_argmax: VectorLanes must be a power of two");
   end
 
   // ---------------------------------------------------------------- keys and the beat's tree
-  logic [KeyW*Lanes-1:0] keys;
-  for (genvar k = 0; k < Lanes; k++) begin : g_key
+  logic [KeyW*VectorLanes-1:0] keys;
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_key
     logic [LaneW-1:0] lane;
     assign lane = LaneW'(k);
     assign keys[KeyW*k +: KeyW] = (k < in_lanes_i) ?
@@ -48,9 +49,9 @@ module mmf_argmax #(
 
   logic [KeyW-1:0] beat_key;
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(KeyW),
-    .Max  (1'b1)
+    .NumInputs(VectorLanes),
+    .Width    (KeyW),
+    .Max      (1'b1)
   ) u_tree (
     .clk_i,
     .en_i (1'b1),
@@ -59,7 +60,7 @@ module mmf_argmax #(
   );
 
   // The beat's number, valid and last flags travel beside the tree, one register per level.
-  localparam int unsigned BeatW = IndexW - (Lanes > 1 ? LaneW : 0);
+  localparam int unsigned BeatW = IndexW - (VectorLanes > 1 ? LaneW : 0);
   logic [BeatW-1:0] beats_q;  // beats taken since start
   logic [Levels:0]  valid_d, last_d;
   logic [BeatW*(Levels+1)-1:0] beat_d;
@@ -107,7 +108,7 @@ module mmf_argmax #(
   logic [31:0]       best_q;
   logic [IndexW-1:0] best_index_q;
   logic [IndexW-1:0] tree_index;
-  if (Lanes > 1) begin : g_index
+  if (VectorLanes > 1) begin : g_index
     assign tree_index = {tree_beat, tree_lane};
   end else begin : g_index_one
     assign tree_index = tree_beat;
@@ -137,9 +138,9 @@ module mmf_argmax #(
   end
 
 `ifndef SYNTHESIS
-  // A beat has between one and Lanes valid lanes.
+  // A beat has between one and VectorLanes valid lanes.
   a_lanes: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    in_valid_i |-> (in_lanes_i >= 1 && in_lanes_i <= (LaneW+1)'(Lanes)));
+    in_valid_i |-> (in_lanes_i >= 1 && in_lanes_i <= (LaneW+1)'(VectorLanes)));
   // No job starts while beats of the last one are still in the tree.
   a_start_idle: assert property (@(posedge clk_i) disable iff (!rst_ni)
     start_i |-> !(|valid_d));

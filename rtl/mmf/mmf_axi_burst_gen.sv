@@ -5,9 +5,9 @@
 // judged on `burst_beats_o`, the length of the next burst, from a register). `issue_o` marks the
 // cycle a burst is issued, with that length.
 module mmf_axi_burst_gen #(
-  parameter int unsigned BeatBytes = 4,
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 64
+  parameter int unsigned BeatBytes = 4,   // bytes per AXI beat
+  parameter int unsigned AddrWidth = 64,  // AXI address bits
+  parameter int unsigned MaxBurst = 64    // beats per burst, at most
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,

@@ -17,12 +17,12 @@
 // let go when MaxBurst such beats would fit (a constant compare, not a product of the burst's
 // length in the issue path). R may then wait: the unpacker takes half a beat a cycle.
 module mmf_axi_read_master #(
-  parameter int unsigned DataWidth = 32,  // AXI data bits (a power of two, 8 .. 1024)
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 64,   // beats per burst, 1 .. 256
-  parameter int unsigned FifoDepth = 256, // beats of buffering, at least MaxBurst
-  parameter logic FifoUltraRam = 1'b0,    // the FIFO in UltraRAM (prim_ram_1r1w)
-  parameter bit FiveTrit = 1'b0,          // 1.6-bit commands too (an unpacker before the FIFO)
+  parameter int unsigned DataWidth = 32,      // AXI data bits (a power of two, 8 .. 1024)
+  parameter int unsigned AddrWidth = 64,      // AXI address bits
+  parameter int unsigned MaxBurst = 64,       // beats per burst, 1 .. 256
+  parameter int unsigned FifoDepth = 256,     // beats of buffering, at least MaxBurst
+  parameter logic FifoUltraRam = 1'b0,        // the FIFO in UltraRAM (prim_ram_1r1w)
+  parameter bit FiveTrit = 1'b0,              // 1.6-bit commands too (an unpacker before the FIFO)
   parameter int unsigned MaxRowWords = 1024,  // with FiveTrit: words of a row block, at most
   localparam int unsigned WordIdxW = $clog2(MaxRowWords + 1),
   localparam int unsigned BeatBytes = DataWidth / 8,

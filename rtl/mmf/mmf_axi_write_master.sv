@@ -5,10 +5,10 @@
 // every response is back, so a run may end only when its writes have landed. The vector bank's
 // writes (recurrent state, logits) go through one of these.
 module mmf_axi_write_master #(
-  parameter int unsigned DataWidth = 32,
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 64,
-  parameter int unsigned MaxOutstanding = 8,
+  parameter int unsigned DataWidth = 32,      // AXI data bits
+  parameter int unsigned AddrWidth = 64,      // AXI address bits
+  parameter int unsigned MaxBurst = 64,       // beats per burst, at most
+  parameter int unsigned MaxOutstanding = 8,  // bursts awaiting a response, at most
   localparam int unsigned BeatBytes = DataWidth / 8,
   localparam int unsigned OutW = $clog2(MaxOutstanding + 1)
 ) (

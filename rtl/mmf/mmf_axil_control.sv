@@ -9,9 +9,9 @@
 // (mmf_control_pkg's ScalarRegBase, PointerRegBase, CounterRegBase, from kernel_regs.hpp.)
 // Reads of other addresses return 0; writes to them are ignored (both answer OKAY).
 module mmf_axil_control #(
-  parameter int unsigned NumScalars = 4,
-  parameter int unsigned NumPointers = 3,
-  parameter int unsigned NumCounters = 4,
+  parameter int unsigned NumScalars = 4,   // scalar arguments (registers 0x10 + 8 i)
+  parameter int unsigned NumPointers = 3,  // 64-bit pointer arguments
+  parameter int unsigned NumCounters = 4,  // 64-bit read-only counters
   localparam int unsigned AddrWidth = 12
 ) (
   input  logic                 clk_i,

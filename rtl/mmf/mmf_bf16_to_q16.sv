@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Embedding conversion: Lanes bfloat16 values per beat to Q16 (numerics.hpp bf16_to_q16, rounding
-// half away from zero, saturated), three register stages. The Embed op streams the token's
-// embedding row through it.
+// Embedding conversion: VectorLanes bfloat16 values per beat to Q16 (numerics.hpp bf16_to_q16,
+// rounding half away from zero, saturated), three register stages. The Embed op streams the
+// token's embedding row through it.
 //
 // With the 1.7 significand m (8 bits) and s = biased exponent e - 118, the Q16 magnitude is
 // m << s for s >= 0 and round(m / 2^-s) for s < 0, and the cases reduce to small ones:
@@ -15,30 +15,30 @@
 //   2. the magnitude (< 2^31): m shifted left, or m plus the rounding bit shifted right
 //   3. the sign applied (a 32-bit negate), or INT32_MAX / INT32_MIN
 module mmf_bf16_to_q16 #(
-  parameter int unsigned Lanes = 2
+  parameter int unsigned VectorLanes = 2  // values per beat (bf16 in, Q16 out)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
-  input  logic                in_valid_i,
-  output logic                in_ready_o,
-  input  logic [16*Lanes-1:0] in_data_i,   // lane k: bf16 bits in [16k+15:16k]
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [16*VectorLanes-1:0] in_data_i,   // lane k: bf16 bits in [16k+15:16k]
 
-  output logic                out_valid_o,
-  input  logic                out_ready_i,
-  output logic [32*Lanes-1:0] out_data_o   // lane k: Q16
+  output logic                      out_valid_o,
+  input  logic                      out_ready_i,
+  output logic [32*VectorLanes-1:0] out_data_o   // lane k: Q16
 );
 
   localparam int unsigned MagW = 31;
   localparam int unsigned S1W = 1 + 1 + 1 + 1 + 5 + 4 + 8 + 8;  // stage 1 per lane
   localparam int unsigned S2W = 1 + 1 + MagW;                    // stage 2 per lane
 
-  logic [S1W*Lanes-1:0]  s1_in, s1_out;
-  logic [S2W*Lanes-1:0]  s2_in, s2_out;
-  logic [32*Lanes-1:0]   q16;
-  logic                  s1_valid, s1_ready, s2_valid, s2_ready;
+  logic [S1W*VectorLanes-1:0] s1_in, s1_out;
+  logic [S2W*VectorLanes-1:0] s2_in, s2_out;
+  logic [32*VectorLanes-1:0]  q16;
+  logic                       s1_valid, s1_ready, s2_valid, s2_ready;
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
     // Stage 1: decode e.
     logic [7:0] e, mant, round_bit;
     logic       negative, saturate, zero, left;
@@ -82,7 +82,7 @@ module mmf_bf16_to_q16 #(
   end
 
   mmf_pipe_reg #(
-    .Width(S1W * Lanes)
+    .Width(S1W * VectorLanes)
   ) u_stage1 (
     .clk_i,
     .rst_ni,
@@ -95,7 +95,7 @@ module mmf_bf16_to_q16 #(
   );
 
   mmf_pipe_reg #(
-    .Width(S2W * Lanes)
+    .Width(S2W * VectorLanes)
   ) u_stage2 (
     .clk_i,
     .rst_ni,
@@ -108,7 +108,7 @@ module mmf_bf16_to_q16 #(
   );
 
   mmf_pipe_reg #(
-    .Width(32 * Lanes)
+    .Width(32 * VectorLanes)
   ) u_stage3 (
     .clk_i,
     .rst_ni,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kernel's on-chip vectors (the HLS controller's buf[], state, lower bound, scratch and
-// norm weights): NumSlots RAMs of Rows rows, each row Lanes 32-bit values. A pass job streams
+// norm weights): NumSlots RAMs of Rows rows, each row VectorLanes 32-bit values. A pass job streams
 // rows start .. start + rows - 1 of up to four slots side by side (ports a..d), `passes` times,
 // one beat per cycle; a port in half mode reads an int16 vector packed two per word, beat b
 // taking the low or high half of row start + b/2, from row Rows/2 on when the job's hi is set
@@ -19,51 +19,51 @@
 // were 50,215 LUT on u280, docs/resources.md). A port the job does not read names slot 0, whatever its set;
 // only ports in HalfPorts take half mode.
 module mmf_buffer_bank #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned Rows = 4096,      // MaxVector / Lanes
-  parameter int unsigned NumSlots = 13,
-  parameter int unsigned Port1Slot = 9,
+  parameter int unsigned VectorLanes = 4,     // 32-bit values per beat (a row of a slot)
+  parameter int unsigned Rows = 4096,         // MaxVector / VectorLanes
+  parameter int unsigned NumSlots = 13,       // on-chip vectors (mmf_kernel_pkg::NumSlots)
+  parameter int unsigned Port1Slot = 9,       // the one slot write port 1 writes
   // Port 2 writes slot s iff bit s is set; port 0 never does.
   parameter logic [NumSlots-1:0] Port2Slots = '0,
   // Port p may read slot s iff bit NumSlots * p + s is set.
   parameter logic [4*NumSlots-1:0] PortSlots = '1,
-  parameter logic [3:0] HalfPorts = 4'b1111,
+  parameter logic [3:0] HalfPorts = 4'b1111,  // bit p: read port p may read int16 halves
   localparam int unsigned RowW = $clog2(Rows + 1),
   localparam int unsigned IdxW = (Rows > 1) ? $clog2(Rows) : 1,
   localparam int unsigned SlotW = $clog2(NumSlots),
-  localparam int unsigned BeatW = 32 * Lanes
+  localparam int unsigned BeatW = 32 * VectorLanes
 ) (
-  input  logic                  clk_i,
-  input  logic                  rst_ni,
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
 
   // Pass job: slots of ports a..d in [4*SlotW-1:0] (port p at [SlotW*p +: SlotW]), half-mode
   // flags one bit per port, rows per pass (>= 1), passes (>= 1), start row, and whether the
   // half-mode ports read the upper half of their slots.
-  input  logic                  job_valid_i,
-  output logic                  job_ready_o,
-  input  logic [4*SlotW-1:0]    job_slots_i,
-  input  logic [3:0]            job_half_i,
-  input  logic [RowW-1:0]       job_rows_i,
-  input  logic [1:0]            job_passes_i,
-  input  logic [RowW-1:0]       job_start_i,
-  input  logic                  job_hi_i,
+  input  logic                     job_valid_i,
+  output logic                     job_ready_o,
+  input  logic [4*SlotW-1:0]       job_slots_i,
+  input  logic [3:0]               job_half_i,
+  input  logic [RowW-1:0]          job_rows_i,
+  input  logic [1:0]               job_passes_i,
+  input  logic [RowW-1:0]          job_start_i,
+  input  logic                     job_hi_i,
 
-  output logic                  out_valid_o,
-  input  logic                  out_ready_i,
-  output logic [4*BeatW-1:0]    out_data_o,   // port p in [BeatW*p +: BeatW]
+  output logic                     out_valid_o,
+  input  logic                     out_ready_i,
+  output logic [4*BeatW-1:0]       out_data_o,   // port p in [BeatW*p +: BeatW]
 
   // Write ports 0 and 1; port 1's slot must be Port1Slot.
-  input  logic [1:0]            we_i,
-  input  logic [2*SlotW-1:0]    wslot_i,
-  input  logic [2*RowW-1:0]     wrow_i,
-  input  logic [2*BeatW-1:0]    wdata_i,
-  input  logic [2*Lanes-1:0]    wmask_i,
+  input  logic [1:0]               we_i,
+  input  logic [2*SlotW-1:0]       wslot_i,
+  input  logic [2*RowW-1:0]        wrow_i,
+  input  logic [2*BeatW-1:0]       wdata_i,
+  input  logic [2*VectorLanes-1:0] wmask_i,
   // Write port 2: a slot of Port2Slots.
-  input  logic                  we2_i,
-  input  logic [SlotW-1:0]      wslot2_i,
-  input  logic [IdxW-1:0]       wrow2_i,
-  input  logic [BeatW-1:0]      wdata2_i,
-  input  logic [Lanes-1:0]      wmask2_i
+  input  logic                     we2_i,
+  input  logic [SlotW-1:0]         wslot2_i,
+  input  logic [IdxW-1:0]          wrow2_i,
+  input  logic [BeatW-1:0]         wdata2_i,
+  input  logic [VectorLanes-1:0]   wmask2_i
 );
 
   localparam int unsigned FifoDepth = 4;
@@ -117,8 +117,8 @@ module mmf_buffer_bank #(
 
   // ---- The RAMs: one synchronous read per slot per cycle at the pass's row. A slot is one
   // memory per lane, each with one write port and its lane's enable: lane-masked writes into
-  // one wide memory became Lanes write ports of BeatW-bit enables in Yosys (32 a slot on u280,
-  // too slow to elaborate).
+  // one wide memory became VectorLanes write ports of BeatW-bit enables in Yosys (32 a slot on
+  // u280, too slow to elaborate).
   logic [BeatW-1:0] rdata [NumSlots];
   for (genvar s = 0; s < NumSlots; s++) begin : g_slot
     logic [IdxW-1:0]  raddr;
@@ -134,10 +134,10 @@ module mmf_buffer_bank #(
 
     // This slot's one write: port 2's for the slots of Port2Slots; else port 1's when it
     // writes here (only Port1Slot), else port 0's.
-    logic             we;
-    logic [IdxW-1:0]  waddr;
-    logic [BeatW-1:0] wdata;
-    logic [Lanes-1:0] wmask;
+    logic                   we;
+    logic [IdxW-1:0]        waddr;
+    logic [BeatW-1:0]       wdata;
+    logic [VectorLanes-1:0] wmask;
     if (Port2Slots[s]) begin : g_port2
       assign we = we2_i && 32'(wslot2_i) == s;
       assign waddr = wrow2_i;
@@ -149,11 +149,11 @@ module mmf_buffer_bank #(
       assign we = from1 || (we_i[0] && 32'(wslot_i[SlotW-1:0]) == s);
       assign waddr = from1 ? wrow_i[RowW +: IdxW] : wrow_i[IdxW-1:0];
       assign wdata = from1 ? wdata_i[BeatW +: BeatW] : wdata_i[BeatW-1:0];
-      assign wmask = from1 ? wmask_i[Lanes +: Lanes] : wmask_i[Lanes-1:0];
+      assign wmask = from1 ? wmask_i[VectorLanes +: VectorLanes] : wmask_i[VectorLanes-1:0];
     end
 
     logic [BeatW-1:0] rdata_q;
-    for (genvar k = 0; k < Lanes; k++) begin : g_lane
+    for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
       logic [31:0] mem [Rows];
       always_ff @(posedge clk_i) begin
         if (we && wmask[k]) mem[waddr] <= wdata[32*k +: 32];

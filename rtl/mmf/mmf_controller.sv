@@ -13,13 +13,13 @@
 // other half of their slots. It keeps the op counters of the HLS controller
 // (status, ops, ternary ops, weight and vector bytes) by the same rules.
 module mmf_controller #(
-  parameter int unsigned Lanes = 16,
+  parameter int unsigned Lanes = 16,         // trits per weight word (accelerator.lanes)
   // A weight word is a tile of TileRows rows x Lanes / TileRows columns.
   parameter int unsigned TileRows = 1,
-  parameter int unsigned Channels = 2,
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned MaxOps = 512,
+  parameter int unsigned Channels = 2,       // weight channels (memory ports)
+  parameter int unsigned VectorLanes = 4,    // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned MaxOps = 512,       // descriptors of a program, at most
   // 1: a BitLinear's weights may be 1.6-bit (mmf_build_pkg::FiveTrit): its weight bytes are
   // then the beats the channels read.
   parameter bit          FiveTrit = 1'b0,
@@ -128,7 +128,7 @@ module mmf_controller #(
   output logic                  out_to_memory_o,
 
   // An Argmax: the unit cleared in its read step's entry cycle; its last beat's values; the
-  // pick is in (mmf_vector_datapath keeps it for the KPick writes).
+  // pick is in (mmf_vector_datapath keeps it for the KindArgmaxPick writes).
   output logic                  am_start_o,
   output logic [$clog2(VectorLanes):0] am_last_lanes_o,
   input  logic                  pick_valid_i,
@@ -425,7 +425,7 @@ module mmf_controller #(
 
   // The Argmax's pick, one word, written to the vector bank at `addr`.
   task automatic pick_step(input logic [31:0] addr);
-    kind_d = mmf_kernel_pkg::KPick;
+    kind_d = mmf_kernel_pkg::KindArgmaxPick;
     wr_pend_d = 1'b1;
     wr_addr_d = addr;
     wr_n_d = 32'd1;
@@ -436,7 +436,7 @@ module mmf_controller #(
 
   // A slot pass that writes `n` values from `slot` to the vector bank at `addr`.
   task automatic store_step(input logic [SlotW-1:0] slot, input logic [31:0] addr);
-    pass_step(mmf_kernel_pkg::KSlotStore, {{3{SlotW'(0)}}, slot}, 4'b0, n_rows, 2'd1, '0, '0,
+    pass_step(mmf_kernel_pkg::KindSlotStore, {{3{SlotW'(0)}}, slot}, 4'b0, n_rows, 2'd1, '0, '0,
               '0, '0, 1'b0);
     wr_pend_d = 1'b1;
     wr_addr_d = addr;
@@ -505,11 +505,11 @@ module mmf_controller #(
     if (unit_pend_q && unit_job_ready_i) unit_pend_d = 1'b0;
     if (nf_pend_q && nf_job_ready_i) nf_pend_d = 1'b0;
     if (rd_valid_i && rd_ready_i) rd_beats_d = rd_beats_q + 1;
-    if (kind_q == mmf_kernel_pkg::KToken && rd_valid_i) token_d = rd_word_i;
+    if (kind_q == mmf_kernel_pkg::KindToken && rd_valid_i) token_d = rd_word_i;
 
     unique case (state_q)
       StIdle: begin
-        kind_d = mmf_kernel_pkg::KNone;
+        kind_d = mmf_kernel_pkg::KindIdle;
         if (start_i) begin
           program_d = program_i;
           num_ops_d = num_ops_i;
@@ -537,11 +537,11 @@ module mmf_controller #(
       // ---- The program into the loader's descriptor RAM; lanes past the program are dropped.
       StLoad: begin
         if (entry_q) begin
-          read_step(mmf_kernel_pkg::KDesc, program_q, num_ops_q * DescWords, '0, num_ops_q,
+          read_step(mmf_kernel_pkg::KindProgram, program_q, num_ops_q * DescWords, '0, num_ops_q,
                     ceil_div(ceil_div(num_ops_q * DescWords, VL) * VL, DescWords), '0);
         end else if (step_done) begin
           limit_valid_d = 1'b1;
-          kind_d = mmf_kernel_pkg::KNone;
+          kind_d = mmf_kernel_pkg::KindIdle;
           state_d = StFetch;
         end
       end
@@ -582,7 +582,7 @@ module mmf_controller #(
       // ---- Embed: token word, then the bf16 row converted to Q16
       StEmbToken: begin
         if (entry_q) begin
-          read_step(mmf_kernel_pkg::KToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
+          read_step(mmf_kernel_pkg::KindToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
         end else if (jobs_handed && rd_beats_q == 1) begin
           vb_inc_d = 4;
           state_d = StEmbCheck;
@@ -600,7 +600,7 @@ module mmf_controller #(
       end
       StEmbRow: begin
         if (entry_q) begin
-          read_step(mmf_kernel_pkg::KEmbed, f_addr0 + token_q * half_words, half_words,
+          read_step(mmf_kernel_pkg::KindEmbedRow, f_addr0 + token_q * half_words, half_words,
                     SlotW'(f_dst), n_beats, 2 * ceil_div(half_words, VL), f_n);
         end else if (step_done) begin
           vb_inc_d = inc_half_q;
@@ -611,7 +611,7 @@ module mmf_controller #(
       // ---- BitLinear: norm weights into their slots (fetched ahead, or now), then
       // norm/quantize -> channels -> results, with the look-ahead for the next one beside it
       StBlNorm: begin
-        kind_d = mmf_kernel_pkg::KNone;
+        kind_d = mmf_kernel_pkg::KindIdle;
         if (entry_q) begin
           pf_valid_d = 1'b0;
           if (pf_valid_q && pf_op_q == op_q) begin  // fetched ahead (or still landing)
@@ -634,7 +634,7 @@ module mmf_controller #(
       StBlRun: begin  // the weight array's job starts with the pass (wa_job_start_o)
         if (entry_q) begin
           to_memory_d = f_dst == mmf_format_pkg::DstMemory;
-          pass_step(mmf_kernel_pkg::KNorm, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
+          pass_step(mmf_kernel_pkg::KindBitLinear, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
                     mmf_kernel_pkg::SlotWRms, SlotW'(f_src0)}, mmf_kernel_pkg::HalfPorts,
                     n_rows, 2'd3, '0, SlotW'(f_dst), ceil_div(f_rows, VL), f_rows, 1'b1);
           bank_hi_d = cur_hi_q;
@@ -696,7 +696,7 @@ module mmf_controller #(
       // ---- MLGRU: state and lower bound in, gate pass, state out, products for o_proj
       StMgState: begin
         if (entry_q) begin
-          read_step(mmf_kernel_pkg::KSlotLoad, f_addr0, f_n, mmf_kernel_pkg::SlotState, n_beats,
+          read_step(mmf_kernel_pkg::KindSlotLoad, f_addr0, f_n, mmf_kernel_pkg::SlotState, n_beats,
                     n_beats, f_n);
         end else if (step_done) begin
           state_d = StMgLb;
@@ -706,10 +706,10 @@ module mmf_controller #(
       StMgLb: begin  // the lower bound, when the op has it
         if (entry_q) begin
           if (f_addr1 != mmf_format_pkg::NoAddress) begin
-            read_step(mmf_kernel_pkg::KSlotLoad, f_addr1, f_n, mmf_kernel_pkg::SlotLowerBound,
+            read_step(mmf_kernel_pkg::KindSlotLoad, f_addr1, f_n, mmf_kernel_pkg::SlotLowerBound,
                       n_beats, n_beats, f_n);
           end else begin  // no step: on to the gate
-            kind_d = mmf_kernel_pkg::KNone;
+            kind_d = mmf_kernel_pkg::KindIdle;
             state_d = StMgGate;
             entry_d = 1'b1;
           end
@@ -720,7 +720,7 @@ module mmf_controller #(
       end
       StMgGate: begin  // the new state into its slot, silu(state) into scratch
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KGate, {mmf_kernel_pkg::SlotLowerBound,
+          pass_step(mmf_kernel_pkg::KindMlgruGate, {mmf_kernel_pkg::SlotLowerBound,
                     mmf_kernel_pkg::SlotState, SlotW'(f_src1), SlotW'(f_src0)}, 4'b0, n_rows,
                     2'd1, '0, mmf_kernel_pkg::SlotState, n_beats, f_n, 1'b0);
         end else if (step_done) begin
@@ -738,7 +738,7 @@ module mmf_controller #(
       end
       StMgProd: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KProd, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
+          pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
                     SlotW'(f_src2)}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
         end else if (step_done) begin
           vb_inc_d = inc_mlgru_q;
@@ -749,8 +749,8 @@ module mmf_controller #(
       // ---- GLU: silu(gate) to scratch, up half realigned, products
       StGlSilu: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows, 2'd1,
-                    '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
+          pass_step(mmf_kernel_pkg::KindGluSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows,
+                    2'd1, '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
         end else if (step_done) begin
           state_d = StGlUp;
           entry_d = 1'b1;
@@ -758,7 +758,7 @@ module mmf_controller #(
       end
       StGlUp: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KAlign, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, up_rows,
+          pass_step(mmf_kernel_pkg::KindGluAlign, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, up_rows,
                     2'd1, up_start, mmf_kernel_pkg::SlotUp, n_beats, f_n, 1'b1);
         end else if (step_done) begin
           state_d = StGlProd;
@@ -767,7 +767,7 @@ module mmf_controller #(
       end
       StGlProd: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KProd, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotUp,
+          pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotUp,
                     mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst),
                     n_beats, f_n, 1'b1);
         end else if (step_done) begin
@@ -778,8 +778,9 @@ module mmf_controller #(
       // ---- Add: dst += src0
       StAdd: begin
         if (entry_q) begin
-          pass_step(mmf_kernel_pkg::KAdd, {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0,
-                    n_rows, 2'd1, '0, SlotW'(f_dst), n_beats, f_n, 1'b0);
+          pass_step(mmf_kernel_pkg::KindResidualAdd,
+                    {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0, n_rows, 2'd1, '0,
+                    SlotW'(f_dst), n_beats, f_n, 1'b0);
         end else if (step_done) begin
           state_d = StNext;
         end
@@ -803,7 +804,7 @@ module mmf_controller #(
                        (32'(op_q) << mmf_format_pkg::StatusOpShift);
             state_d = StDone;
           end else begin
-            read_step(mmf_kernel_pkg::KArgmax, f_addr2, f_rows, '0, '0, '0, '0);
+            read_step(mmf_kernel_pkg::KindArgmaxRead, f_addr2, f_rows, '0, '0, '0, '0);
             pick_seen_d = 1'b0;
           end
         end else if (jobs_handed && pick_seen_q) begin
@@ -829,14 +830,14 @@ module mmf_controller #(
       end
 
       StNext: begin
-        kind_d = mmf_kernel_pkg::KNone;
+        kind_d = mmf_kernel_pkg::KindIdle;
         op_d = op_q + 1'b1;
         ops_done_d = ops_done_q + 32'd1;
         state_d = StFetch;
       end
 
       default: begin  // StDone: one cycle of done, once a fetch ahead has landed
-        kind_d = mmf_kernel_pkg::KNone;
+        kind_d = mmf_kernel_pkg::KindIdle;
         if (nf_idle) begin
           limit_valid_d = 1'b0;
           state_d = StIdle;
@@ -850,8 +851,8 @@ module mmf_controller #(
     if (!rst_ni) begin
       state_q <= StIdle;
       entry_q <= 1'b0;
-      kind_q <= mmf_kernel_pkg::KNone;
-      kind_oh_q <= mmf_kernel_pkg::NumKinds'(1) << mmf_kernel_pkg::KNone;
+      kind_q <= mmf_kernel_pkg::KindIdle;
+      kind_oh_q <= mmf_kernel_pkg::NumKinds'(1) << mmf_kernel_pkg::KindIdle;
     end else begin
       state_q <= state_d;
       entry_q <= entry_d;
@@ -1101,12 +1102,13 @@ module mmf_controller #(
   assign vector_bytes_o = vector_bytes_q;
   assign busy_o = state_q != StIdle;
   assign vec_wait_o = rd_pend_q || state_q == StBlNorm ||
-                      ((kind_q == mmf_kernel_pkg::KDesc || kind_q == mmf_kernel_pkg::KToken ||
-                        kind_q == mmf_kernel_pkg::KSlotLoad || kind_q == mmf_kernel_pkg::KEmbed) &&
-                       !step_done) ||
-                      (kind_q == mmf_kernel_pkg::KArgmax && !pick_seen_q) ||
-                      (!wr_idle_i && kind_q != mmf_kernel_pkg::KNorm);
-  assign acc_o = kind_q == mmf_kernel_pkg::KNorm && state_q == StBlRun && !step_done;
+                      ((kind_q == mmf_kernel_pkg::KindProgram ||
+                        kind_q == mmf_kernel_pkg::KindToken ||
+                        kind_q == mmf_kernel_pkg::KindSlotLoad ||
+                        kind_q == mmf_kernel_pkg::KindEmbedRow) && !step_done) ||
+                      (kind_q == mmf_kernel_pkg::KindArgmaxRead && !pick_seen_q) ||
+                      (!wr_idle_i && kind_q != mmf_kernel_pkg::KindBitLinear);
+  assign acc_o = kind_q == mmf_kernel_pkg::KindBitLinear && state_q == StBlRun && !step_done;
 
   logic unused;
   // Not needed here: the opcode (StDecode reads it from the RAM's output), fields the check

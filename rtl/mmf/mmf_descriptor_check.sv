@@ -31,10 +31,10 @@
 // floor(x * M / 2^S) = floor(x / C) exactly, since M * C - 2^S < C <= 2^(S - XBits)
 // (Granlund and Montgomery, 1994). x only matters for rows <= MaxRows: larger rows fail first.
 module mmf_descriptor_check #(
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
-  parameter int unsigned WeightChannels = 2,
+  parameter int unsigned MaxVector = 16384,   // longest vector, in values
+  parameter int unsigned Lanes = 16,          // trits per weight word (accelerator.lanes)
+  parameter int unsigned TileRows = 1,        // a weight word is TileRows rows x Lanes / TileRows
+  parameter int unsigned WeightChannels = 2,  // weight channels (memory ports)
   // 1: the channels decode 1.6-bit weights (DeviceLimits::five_trit), so a BitLinear may have
   // packing PackFiveTrit; 0: any packing but PackTwoBit is a bad field.
   parameter bit          FiveTrit = 1'b0,

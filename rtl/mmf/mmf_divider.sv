@@ -3,7 +3,7 @@
 // after Width cycles. For the quantizer's one reciprocal per vector, where a few dozen cycles
 // are nothing next to the passes over the vector. A divisor of 0 gives an all-ones quotient.
 module mmf_divider #(
-  parameter int unsigned Width = 40
+  parameter int unsigned Width = 40  // bits of dividend, divisor and quotient
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,

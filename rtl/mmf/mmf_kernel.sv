@@ -12,15 +12,15 @@
 // (mmf_weight_array). Status and counters (mmf_perf_counters) follow the HLS controller: the ops
 // before a bad one run, nothing after it.
 module mmf_kernel #(
-  parameter int unsigned Lanes = 16,
+  parameter int unsigned Lanes = 16,             // trits per weight word (accelerator.lanes)
   // A weight word is a tile of TileRows rows x Lanes / TileRows columns (WeightTile in
   // hls/include/mmf_hls/program_format.hpp).
   parameter int unsigned TileRows = 1,
-  parameter int unsigned Channels = 2,
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned MaxOps = 512,
-  parameter int unsigned WeightFifoDepth = 256,
+  parameter int unsigned Channels = 2,           // weight channels (memory ports)
+  parameter int unsigned VectorLanes = 4,        // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,      // longest vector, in values
+  parameter int unsigned MaxOps = 512,           // descriptors of a program, at most
+  parameter int unsigned WeightFifoDepth = 256,  // weight words of FIFO per channel
   // The weight FIFOs in UltraRAM: 31 x 1 Mbit of FIFO were 92 % of the U280's block RAM.
   parameter logic WeightFifoUltraRam = 1'b0,
   // 1: the weight channels decode 1.6-bit weights too (accelerator.packings: [2bit, 1.6bit]);
@@ -117,7 +117,7 @@ module mmf_kernel #(
       else $fatal(1, "mmf_kernel: TileRows must be a power of two dividing Lanes");
     assert (mmf_kernel_pkg::NumBuffers == mmf_format_pkg::NumBuffers)
       else $fatal(1, "mmf_kernel: mmf_kernel_pkg's slots must follow the format's buffers");
-    assert (32'(mmf_kernel_pkg::KSlotStore) + 1 == mmf_kernel_pkg::NumKinds)
+    assert (32'(mmf_kernel_pkg::KindSlotStore) + 1 == mmf_kernel_pkg::NumKinds)
       else $fatal(1, "mmf_kernel: NumKinds must count the kinds of mmf_kernel_pkg::kind_e");
   end
 `endif
@@ -322,7 +322,7 @@ module mmf_kernel #(
     .num_ops_i     (arg_num_ops),
     .vec_words_i   (arg_vec_words),
     .weight_words_i(arg_weight_words),
-    .load_i        (kind[mmf_kernel_pkg::KDesc]),
+    .load_i        (kind[mmf_kernel_pkg::KindProgram]),
     .in_valid_i    (rd_valid),
     .in_ready_o    (prog_ready),
     .in_data_i     (rd_data),

@@ -7,20 +7,20 @@ package mmf_kernel_pkg;
   // destination, the bank's consumer and the source of the bank's write ports in
   // mmf_vector_datapath.
   typedef enum logic [3:0] {
-    KNone,      // between steps: every stream is stopped
-    KDesc,      // program words from the reader into mmf_program_loader
-    KToken,     // an Embed's token id from the reader into the controller
-    KSlotLoad,  // words from the reader into a slot
-    KEmbed,     // an embedding row from the reader, bf16 converted to Q16, into a slot
-    KNorm,      // a BitLinear: slots through norm/quantize, the weight array's results out
-    KGate,      // the MLGRU gate: state into its slot, silu(state) into scratch
-    KSilu,      // SiLU of the GLU's gate half
-    KAlign,     // the GLU's up half realigned to lane 0
-    KProd,      // block-scaled products
-    KAdd,       // residual add
-    KArgmax,    // an Argmax's values from the reader into mmf_argmax
-    KPick,      // an Argmax's pick, one word, to the vector bank through the writer
-    KSlotStore  // a slot to the vector bank through the writer
+    KindIdle,         // between steps: every stream is stopped
+    KindProgram,      // program words from the reader into mmf_program_loader
+    KindToken,        // an Embed's token id from the reader into the controller
+    KindSlotLoad,     // words from the reader into a slot
+    KindEmbedRow,     // an embedding row from the reader, bf16 converted to Q16, into a slot
+    KindBitLinear,    // a BitLinear: slots through norm/quantize, the weight array's results out
+    KindMlgruGate,    // the MLGRU gate: state into its slot, silu(state) into scratch
+    KindGluSilu,      // SiLU of the GLU's gate half
+    KindGluAlign,     // the GLU's up half realigned to lane 0
+    KindProducts,     // block-scaled products
+    KindResidualAdd,  // residual add
+    KindArgmaxRead,   // an Argmax's values from the reader into mmf_argmax
+    KindArgmaxPick,   // an Argmax's pick, one word, to the vector bank through the writer
+    KindSlotStore     // a slot to the vector bank through the writer
   } kind_e;
   // The controller hands the kind to the datapath one-hot (bit k: kind k), so that each routing
   // decision there is one flop rather than a decode of the code.

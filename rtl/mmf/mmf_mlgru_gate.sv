@@ -2,9 +2,9 @@
 // Element-wise half of the MLGRU unit (mirrors the first loop of hls/include/mmf_hls/mlgru.hpp;
 // golden: mmf::fx::mlgru, bit for bit): per channel, f = sigmoid(f_pre), raised by the layer's
 // lower bound when there is one (f = lb + round((1 - lb) f)), state = round(f * state) +
-// round((1 - f) * silu(i_pre)) saturated, and silu(state). Lanes channels per beat. The o_proj
-// input is the block-scaled product of g and silu(state) (mmf_scaled_products), which needs the
-// whole vector first.
+// round((1 - f) * silu(i_pre)) saturated, and silu(state). VectorLanes channels per beat. The
+// o_proj input is the block-scaled product of g and silu(state) (mmf_scaled_products), which
+// needs the whole vector first.
 //
 // A 16-stage pipeline (mmf_hls::kMlgruGateLatency) with at most one product or one add per
 // stage:
@@ -17,7 +17,7 @@
 //   9.    ts = round(ps / 2^16)
 //   10.   sum = (ts * 2^16 + 2^15 + pi) >> 16 = ts + round(pi / 2^16)
 //   11.   saturate sum to int32: the new state
-//   12-16. u_act_out (mmf_silu of Lanes values): silu(state); the state rides alongside
+//   12-16. u_act_out (mmf_silu of VectorLanes values): silu(state); the state rides alongside
 // Without a lower bound lb is taken as 0, so that f = round(2^16 * sigmoid / 2^16) = sigmoid
 // and one datapath serves both cases.
 //
@@ -26,25 +26,25 @@
 // and a stall at the output holds everything behind it. The delay registers beside an mmf_silu
 // advance on its in_ready_o, which is its stage enable.
 module mmf_mlgru_gate #(
-  parameter int unsigned Lanes = 4
+  parameter int unsigned VectorLanes = 4  // channels (32-bit values) per beat
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
   // Per beat: i_pre, f_pre, state (Q16) and lower bound (Q0.16 in [0, 2^16], bits [16:0]
-  // used) of Lanes channels; has_lb is constant over a vector (0 for layer 0).
-  input  logic                in_valid_i,
-  output logic                in_ready_o,
-  input  logic [32*Lanes-1:0] in_i_i,
-  input  logic [32*Lanes-1:0] in_f_i,
-  input  logic [32*Lanes-1:0] in_state_i,
-  input  logic [32*Lanes-1:0] in_lb_i,
-  input  logic                in_has_lb_i,
+  // used) of VectorLanes channels; has_lb is constant over a vector (0 for layer 0).
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [32*VectorLanes-1:0] in_i_i,
+  input  logic [32*VectorLanes-1:0] in_f_i,
+  input  logic [32*VectorLanes-1:0] in_state_i,
+  input  logic [32*VectorLanes-1:0] in_lb_i,
+  input  logic                      in_has_lb_i,
 
-  output logic                out_valid_o,
-  input  logic                out_ready_i,
-  output logic [32*Lanes-1:0] out_state_o,
-  output logic [32*Lanes-1:0] out_silu_o
+  output logic                      out_valid_o,
+  input  logic                      out_ready_i,
+  output logic [32*VectorLanes-1:0] out_state_o,
+  output logic [32*VectorLanes-1:0] out_silu_o
 );
 
   localparam int unsigned ActStages = 5;   // mmf_silu's pipeline (kSiluLatency)
@@ -61,18 +61,18 @@ module mmf_mlgru_gate #(
   localparam logic [Frac-1:0] HalfMinusOne = Half - Frac'(1);
 
   // ---------------------------------------------------------------- stages 1-5
-  logic                 act_in_valid, act_in_ready;
-  logic [64*Lanes-1:0]  act_in_silu;
-  logic [34*Lanes-1:0]  act_in_sigmoid;
-  logic                 math_advance;
+  logic                      act_in_valid, act_in_ready;
+  logic [64*VectorLanes-1:0] act_in_silu;
+  logic [34*VectorLanes-1:0] act_in_sigmoid;
+  logic                      math_advance;
 
   // u_act_i takes i_pre, u_act_f f_pre; only silu of the first and sigmoid of the second are
-  // used (synthesis drops the rest). Two units of Lanes lanes rather than one of 2 Lanes: all
-  // three mmf_silu instances share one parameter set, so a hierarchical synthesis elaborates
-  // the unit once. Same valid, ready and reset: the two stay in lockstep.
-  logic act_f_valid, act_f_ready;
+  // used (synthesis drops the rest). Two units of VectorLanes lanes rather than one of
+  // 2 * VectorLanes: all three mmf_silu instances share one parameter set, so a hierarchical
+  // synthesis elaborates the unit once. Same valid, ready and reset: the two stay in lockstep.
+  logic                      act_f_valid, act_f_ready;
   mmf_silu #(
-    .Lanes(Lanes)
+    .VectorLanes(VectorLanes)
   ) u_act_i (
     .clk_i,
     .rst_ni,
@@ -81,11 +81,11 @@ module mmf_mlgru_gate #(
     .in_data_i    (in_i_i),
     .out_valid_o  (act_in_valid),
     .out_ready_i  (math_advance),
-    .out_silu_o   (act_in_silu[32*Lanes-1:0]),
-    .out_sigmoid_o(act_in_sigmoid[17*Lanes-1:0])
+    .out_silu_o   (act_in_silu[32*VectorLanes-1:0]),
+    .out_sigmoid_o(act_in_sigmoid[17*VectorLanes-1:0])
   );
   mmf_silu #(
-    .Lanes(Lanes)
+    .VectorLanes(VectorLanes)
   ) u_act_f (
     .clk_i,
     .rst_ni,
@@ -94,15 +94,15 @@ module mmf_mlgru_gate #(
     .in_data_i    (in_f_i),
     .out_valid_o  (act_f_valid),
     .out_ready_i  (math_advance),
-    .out_silu_o   (act_in_silu[64*Lanes-1:32*Lanes]),
-    .out_sigmoid_o(act_in_sigmoid[34*Lanes-1:17*Lanes])
+    .out_silu_o   (act_in_silu[64*VectorLanes-1:32*VectorLanes]),
+    .out_sigmoid_o(act_in_sigmoid[34*VectorLanes-1:17*VectorLanes])
   );
   assign in_ready_o = act_in_ready;
 
   // ---------------------------------------------------------------- stages 6-11
-  logic [MathStages-1:0] math_valid_q;
-  logic                  act_out_ready;
-  logic [32*Lanes-1:0]   new_state;
+  logic [MathStages-1:0]     math_valid_q;
+  logic                      act_out_ready;
+  logic [32*VectorLanes-1:0] new_state;
 
   assign math_advance = !math_valid_q[MathStages-1] || act_out_ready;
 
@@ -112,11 +112,11 @@ module mmf_mlgru_gate #(
   end
 
   // ---------------------------------------------------------------- stages 12-16
-  logic                act_out_valid;
-  logic [17*Lanes-1:0] act_out_sigmoid;
+  logic                      act_out_valid;
+  logic [17*VectorLanes-1:0] act_out_sigmoid;
 
   mmf_silu #(
-    .Lanes(Lanes)
+    .VectorLanes(VectorLanes)
   ) u_act_out (
     .clk_i,
     .rst_ni,
@@ -131,9 +131,9 @@ module mmf_mlgru_gate #(
   assign out_valid_o = act_out_valid;
 
   // ---------------------------------------------------------------- per lane
-  logic [32*Lanes-1:0] unused_lb_bits;
+  logic [32*VectorLanes-1:0] unused_lb_bits;
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
     // Stage inputs: the lower bound (0 without one) and 1 - lb, computed once on the way in.
     logic [GateBits-1:0] lb_in, one_minus_lb_in;
     assign lb_in = in_has_lb_i ? in_lb_i[32*k +: GateBits] : '0;
@@ -160,7 +160,7 @@ module mmf_mlgru_gate #(
     logic signed [31:0]  silu_i;
     logic [GateBits-1:0] sigmoid_f;
     assign silu_i = act_in_silu[32*k +: 32];
-    assign sigmoid_f = act_in_sigmoid[17*(Lanes+k) +: 17];
+    assign sigmoid_f = act_in_sigmoid[17*(VectorLanes+k) +: 17];
 
     // Stage 6: (1 - lb) * sigmoid(f_pre) <= 2^32.
     logic [PfBits-1:0]   pf6_q;
@@ -238,8 +238,8 @@ module mmf_mlgru_gate #(
   // Outputs of the two mmf_silu instances that the gate does not need, and lower-bound bits
   // above the 17 of a Q0.16 gate.
   logic unused;
-  assign unused = ^{act_in_silu[64*Lanes-1:32*Lanes], act_in_sigmoid[17*Lanes-1:0], act_f_valid,
-                    act_f_ready,
+  assign unused = ^{act_in_silu[64*VectorLanes-1:32*VectorLanes],
+                    act_in_sigmoid[17*VectorLanes-1:0], act_f_valid, act_f_ready,
                     act_out_sigmoid, unused_lb_bits};
 
 endmodule

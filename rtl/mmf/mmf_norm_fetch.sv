@@ -11,38 +11,38 @@
 // the controller issues no read of its own then). A beat is written in the cycle it comes,
 // lanes past `words` masked.
 module mmf_norm_fetch #(
-  parameter int unsigned Lanes = 4,        // 32-bit words a reader beat
-  parameter int unsigned Rows = 4096,      // rows of a slot (MaxVector / Lanes)
+  parameter int unsigned VectorLanes = 4,  // 32-bit words a reader beat
+  parameter int unsigned Rows = 4096,      // rows of a slot (MaxVector / VectorLanes)
   localparam int unsigned IdxW = (Rows > 1) ? $clog2(Rows) : 1,
-  localparam int unsigned DataW = 32 * Lanes
+  localparam int unsigned DataW = 32 * VectorLanes
 ) (
-  input  logic              clk_i,
-  input  logic              rst_ni,
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
 
   // A job: the word indices of w_rms (when has_rms) and w_code, their length in words, the half.
-  input  logic              job_valid_i,
-  output logic              job_ready_o,
-  input  logic              job_has_rms_i,
-  input  logic [31:0]       job_rms_addr_i,
-  input  logic [31:0]       job_code_addr_i,
-  input  logic [31:0]       job_words_i,   // 1 .. Rows / 2 * Lanes
-  input  logic              job_hi_i,
-  output logic              busy_o,        // a job taken, not all its beats written
+  input  logic                   job_valid_i,
+  output logic                   job_ready_o,
+  input  logic                   job_has_rms_i,
+  input  logic [31:0]            job_rms_addr_i,
+  input  logic [31:0]            job_code_addr_i,
+  input  logic [31:0]            job_words_i,   // 1 .. Rows / 2 * VectorLanes
+  input  logic                   job_hi_i,
+  output logic                   busy_o,        // a job taken, not all its beats written
 
   // Reader commands and beats (every beat while busy_o is this unit's; always taken).
-  output logic              rd_cmd_valid_o,
-  input  logic              rd_cmd_ready_i,
-  output logic [31:0]       rd_cmd_addr_o,
-  output logic [31:0]       rd_cmd_n_o,
-  input  logic              rd_valid_i,
-  input  logic [DataW-1:0]  rd_data_i,
+  output logic                   rd_cmd_valid_o,
+  input  logic                   rd_cmd_ready_i,
+  output logic [31:0]            rd_cmd_addr_o,
+  output logic [31:0]            rd_cmd_n_o,
+  input  logic                   rd_valid_i,
+  input  logic [DataW-1:0]       rd_data_i,
 
   // The write into a norm-weight slot: w_code's (we_code_o) or w_rms's.
-  output logic              we_o,
-  output logic              we_code_o,
-  output logic [IdxW-1:0]   wrow_o,
-  output logic [DataW-1:0]  wdata_o,
-  output logic [Lanes-1:0]  wmask_o
+  output logic                   we_o,
+  output logic                   we_code_o,
+  output logic [IdxW-1:0]        wrow_o,
+  output logic [DataW-1:0]       wdata_o,
+  output logic [VectorLanes-1:0] wmask_o
 );
 
   localparam int unsigned HalfRows = Rows / 2;
@@ -87,8 +87,8 @@ module mmf_norm_fetch #(
         default: begin  // StBeats
           if (rd_valid_i) begin
             row_q <= row_q + 1'b1;
-            left_q <= left_q - 32'(Lanes);
-            if (left_q <= 32'(Lanes)) begin  // the vector's last beat
+            left_q <= left_q - 32'(VectorLanes);
+            if (left_q <= 32'(VectorLanes)) begin  // the vector's last beat
               if (code_q) begin
                 state_q <= StIdle;
               end else begin
@@ -111,7 +111,7 @@ module mmf_norm_fetch #(
   assign we_code_o = code_q;
   assign wrow_o = row_q;
   assign wdata_o = rd_data_i;
-  for (genvar k = 0; k < Lanes; k++) begin : g_mask
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_mask
     assign wmask_o[k] = left_q > 32'(k);
   end
 
@@ -122,7 +122,7 @@ module mmf_norm_fetch #(
   // A vector fits a half slot.
   words_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                             job_valid_i && job_ready_o |->
-                            job_words_i != '0 && job_words_i <= 32'(HalfRows * Lanes));
+                            job_words_i != '0 && job_words_i <= 32'(HalfRows * VectorLanes));
   // No reader beat before the command was taken.
   beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                            rd_valid_i && busy_o |-> state_q == StBeats);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Norm + absmax + int8 quantize unit, the front of a BitLinear; mirrors
 // hls/include/mmf_hls/norm_quantize.hpp (golden: mmf::fx::quantize_activations). A job of n
-// values takes the input three times, Lanes values per beat (p, w_rms, w_code):
+// values takes the input three times, VectorLanes values per beat (p, w_rms, w_code):
 //   pass 1: max|a| and max|u| with a = p * w_rms / 2^15 (or p) and u = p * w_code / 2^15;
 //   pass 2: the sum of (a >> sh)^2, while a divider forms 127 * 2^32 / max|u|;
 //   pass 3: one code beat per input beat, round(|u| * reciprocal / 2^32) with u's sign.
@@ -14,7 +14,7 @@
 //   5.     saturate to int32; a = p without w_rms
 //   6.     pass 1: |a|, |u| (0 in unused lanes); pass 2: a >> sh (0 in unused lanes);
 //          pass 3: |u| and u's sign
-//   pass 1: 7 .. 6+L.    max trees of |a| and |u| (L = ceil(log2 Lanes) levels), then max|a|
+//   pass 1: 7 .. 6+L.    max trees of |a| and |u| (L = ceil(log2 VectorLanes) levels), then max|a|
 //                        and max|u| updated
 //   pass 2: 7.           (a >> sh)^2 (one DSP48E2 a lane)
 //           8 .. 7+L.    sum tree, then the sum updated
@@ -37,36 +37,36 @@
 //   SqNorm   normalize to 31 bits: 5 steps of 16, 8, 4, 2, 1 (mmf_numerics_pkg::normalize_step)
 // with exponent -16 - 8 - j - sh.
 module mmf_norm_quantize #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned MaxN = 16384,
+  parameter int unsigned VectorLanes = 4,  // values per beat (int32 p, int16 w_rms/w_code)
+  parameter int unsigned MaxN = 16384,     // longest vector, in values
   localparam int unsigned CountW = $clog2(MaxN + 1)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
   // Job: n (1 .. MaxN) and whether the BitLinear has a block norm weight (w_rms).
-  input  logic                job_valid_i,
-  output logic                job_ready_o,
-  input  logic [CountW-1:0]   job_n_i,
-  input  logic                job_has_rms_i,
+  input  logic                      job_valid_i,
+  output logic                      job_ready_o,
+  input  logic [CountW-1:0]         job_n_i,
+  input  logic                      job_has_rms_i,
 
-  // Three passes of ceil(n / Lanes) beats; lanes at or past n in the last beat are ignored.
-  input  logic                in_valid_i,
-  output logic                in_ready_o,
-  input  logic [32*Lanes-1:0] in_p_i,
-  input  logic [16*Lanes-1:0] in_w_rms_i,
-  input  logic [16*Lanes-1:0] in_w_code_i,
+  // Three passes of ceil(n / VectorLanes) beats; lanes at or past n in the last beat are ignored.
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [32*VectorLanes-1:0] in_p_i,
+  input  logic [16*VectorLanes-1:0] in_w_rms_i,
+  input  logic [16*VectorLanes-1:0] in_w_code_i,
 
   // Codes: one beat per beat of the third pass, lane k in bits [8k+7:8k].
-  output logic                code_valid_o,
-  input  logic                code_ready_i,
-  output logic [8*Lanes-1:0]  code_data_o,
+  output logic                      code_valid_o,
+  input  logic                      code_ready_i,
+  output logic [8*VectorLanes-1:0]  code_data_o,
 
   // Token scale = mant * 2^exp, after the last code beat (0 when the input is all zero).
-  output logic                scale_valid_o,
-  input  logic                scale_ready_i,
-  output logic [31:0]         scale_mant_o,
-  output logic signed [15:0]  scale_exp_o
+  output logic                      scale_valid_o,
+  input  logic                      scale_ready_i,
+  output logic [31:0]               scale_mant_o,
+  output logic signed [15:0]        scale_exp_o
 );
 
   localparam int unsigned CodeShift = 32;   // precision of the reciprocal
@@ -74,7 +74,7 @@ module mmf_norm_quantize #(
   localparam int unsigned DivW = 40;        // 127 * 2^32 needs 39 bits
   localparam logic [7:0] CodeMax = 8'd127;
   localparam int unsigned MulLatency = 3;   // mmf_mul_pipe
-  localparam int unsigned Levels = $clog2(Lanes);
+  localparam int unsigned Levels = $clog2(VectorLanes);
   localparam int unsigned MagW = 33;        // |int32|
   localparam int unsigned SqW = 2 * SquareBits + 1;               // (a >> sh)^2 <= 2^30
   localparam int unsigned SumW = SqW + $clog2(MaxN);              // MaxN squares
@@ -115,34 +115,34 @@ module mmf_norm_quantize #(
 
   // ---- Control ---------------------------------------------------------------------------
   state_e            state_q;
-  logic [CountW-1:0] n_q, rem_q;      // n; values of the pass still to come
-  logic              has_rms_q;
-  logic              advance, in_fire, last_beat;
-  logic [1:0]        in_pass;
-  logic [Lanes-1:0]  in_used;
+  logic [CountW-1:0]      n_q, rem_q;      // n; values of the pass still to come
+  logic                   has_rms_q;
+  logic                   advance, in_fire, last_beat;
+  logic [1:0]             in_pass;
+  logic [VectorLanes-1:0] in_used;
 
-  logic [LastStage:0] vld_q, last_q;
-  logic [1:0]         pass_q [LastStage + 1];
-  logic               code_valid, code_last;
-  logic               max_fire, sum_fire;  // a pass-1 (pass-2) beat updates the maxima (sum)
-  logic               max_done_q, codes_done_q;
+  logic [LastStage:0]     vld_q, last_q;
+  logic [1:0]             pass_q [LastStage + 1];
+  logic                   code_valid, code_last;
+  logic                   max_fire, sum_fire;  // a pass-1 (pass-2) beat updates the maxima (sum)
+  logic                   max_done_q, codes_done_q;
 
-  logic [MagW-1:0]    a_max_q, u_max_q, a_tree, u_tree;
-  logic [SumW-1:0]    sum_q;
-  logic [SqW+Levels-1:0] sq_tree;
-  logic [4:0]         sh_q;          // bit_length(max|a|) - 15, at most 17
-  logic               degenerate_q;  // max|a| or max|u| is 0: codes and scale are 0
-  logic               div_start, div_busy, div_done;
-  logic [DivW-1:0]    recip;
+  logic [MagW-1:0]        a_max_q, u_max_q, a_tree, u_tree;
+  logic [SumW-1:0]        sum_q;
+  logic [SqW+Levels-1:0]  sq_tree;
+  logic [4:0]             sh_q;          // bit_length(max|a|) - 15, at most 17
+  logic                   degenerate_q;  // max|a| or max|u| is 0: codes and scale are 0
+  logic                   div_start, div_busy, div_done;
+  logic [DivW-1:0]        recip;
 
   assign code_valid = vld_q[CodeStage] && pass_q[CodeStage] == PassCode;
   assign code_last = last_q[CodeStage];
   assign advance = !code_valid || code_ready_i;
   assign in_ready_o = advance && (state_q == StMax || state_q == StSum || state_q == StCodes);
   assign in_fire = in_valid_i && in_ready_o;
-  assign last_beat = rem_q <= CountW'(Lanes);
+  assign last_beat = rem_q <= CountW'(VectorLanes);
   assign in_pass = state_q == StMax ? PassMax : (state_q == StSum ? PassSum : PassCode);
-  for (genvar k = 0; k < Lanes; k++) begin : g_used
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_used
     assign in_used[k] = rem_q > CountW'(k);
   end
   assign job_ready_o = state_q == StIdle;
@@ -165,7 +165,7 @@ module mmf_norm_quantize #(
     end else begin
       if (max_fire && last_q[MaxStage]) max_done_q <= 1'b1;
       if (code_valid && code_ready_i && code_last) codes_done_q <= 1'b1;
-      if (in_fire) rem_q <= last_beat ? n_q : rem_q - CountW'(Lanes);
+      if (in_fire) rem_q <= last_beat ? n_q : rem_q - CountW'(VectorLanes);
       unique case (state_q)
         StIdle: begin
           if (job_valid_i) begin
@@ -212,15 +212,15 @@ module mmf_norm_quantize #(
   end
 
   // ---- Lanes: stages 0-6, and each pass's branch ------------------------------------------
-  logic [MagW*Lanes-1:0]         a_mag, u_mag;     // stage 6
-  logic [SqW*Lanes-1:0]          sq;               // stage 7
-  logic [8*Lanes-1:0]            code;             // stage 11
+  logic [MagW*VectorLanes-1:0] a_mag, u_mag;     // stage 6
+  logic [SqW*VectorLanes-1:0]  sq;               // stage 7
+  logic [8*VectorLanes-1:0]    code;             // stage 11
 
   function automatic logic signed [31:0] saturate(input logic signed [32:0] v);
     saturate = mmf_numerics_pkg::saturate32(64'(v));
   endfunction
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
     logic signed [31:0] p0_q;
     logic signed [15:0] w_rms0_q, w_code0_q;
     logic               used_q [PrepStage];   // stages 0 .. 5
@@ -322,9 +322,9 @@ module mmf_norm_quantize #(
   end
 
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(MagW),
-    .Max  (1'b1)
+    .NumInputs(VectorLanes),
+    .Width    (MagW),
+    .Max      (1'b1)
   ) u_a_max (
     .clk_i,
     .en_i (advance),
@@ -332,9 +332,9 @@ module mmf_norm_quantize #(
     .out_o(a_tree)
   );
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(MagW),
-    .Max  (1'b1)
+    .NumInputs(VectorLanes),
+    .Width    (MagW),
+    .Max      (1'b1)
   ) u_u_max (
     .clk_i,
     .en_i (advance),
@@ -342,14 +342,14 @@ module mmf_norm_quantize #(
     .out_o(u_tree)
   );
 
-  logic [(SqW+Levels)*Lanes-1:0] sq_wide;
-  for (genvar k = 0; k < Lanes; k++) begin : g_sq_wide
+  logic [(SqW+Levels)*VectorLanes-1:0] sq_wide;
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_sq_wide
     assign sq_wide[(SqW+Levels)*k +: SqW+Levels] = (SqW + Levels)'(sq[SqW*k +: SqW]);
   end
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(SqW + Levels),
-    .Max  (1'b0)
+    .NumInputs(VectorLanes),
+    .Width    (SqW + Levels),
+    .Max      (1'b0)
   ) u_sum (
     .clk_i,
     .en_i (advance),

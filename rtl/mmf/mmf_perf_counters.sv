@@ -6,7 +6,7 @@
 // channel's bytes. The order is mmf_control_pkg's (generated from
 // hls/include/mmf_hls/kernel_regs.hpp), which every reader of the counters follows.
 module mmf_perf_counters #(
-  parameter int unsigned Channels = 2,
+  parameter int unsigned Channels = 2,  // weight channels (memory ports)
   localparam int unsigned NumCounters = mmf_control_pkg::CntChannelBytes + Channels
 ) (
   input  logic                        clk_i,

@@ -5,12 +5,12 @@
 // prefetcher's copy of the program. It remembers the first bad descriptor and its status code:
 // the ops before it run, nothing after it.
 module mmf_program_loader #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,
-  parameter int unsigned Channels = 2,
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned MaxOps = 512,
+  parameter int unsigned Lanes = 16,         // trits per weight word (accelerator.lanes)
+  parameter int unsigned TileRows = 1,       // rows of a weight word's tile
+  parameter int unsigned Channels = 2,       // weight channels (memory ports)
+  parameter int unsigned VectorLanes = 4,    // 32-bit words per reader beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned MaxOps = 512,       // descriptors of a program, at most
   // 1: the channels decode 1.6-bit weights (mmf_descriptor_check's FiveTrit).
   parameter bit          FiveTrit = 1'b0,
   localparam int unsigned VDataW = 32 * VectorLanes,
@@ -32,7 +32,7 @@ module mmf_program_loader #(
   input  logic [31:0]          weight_words_i,
 
   // Program words from the vector-bank reader, taken during the controller's load step
-  // (load_i: its kind is KDesc); in_last_i marks the step's last beat.
+  // (load_i: its kind is KindProgram); in_last_i marks the step's last beat.
   input  logic                 load_i,
   input  logic                 in_valid_i,
   output logic                 in_ready_o,

@@ -4,7 +4,7 @@
 // Channels) beats, lanes past the last row zero. The wide counterpart of mmf_row_merge: a
 // beat per cycle keeps up with every channel finishing a row at once.
 module mmf_row_gather #(
-  parameter int unsigned Channels = 2,
+  parameter int unsigned Channels = 2,  // weight channels (memory ports)
   localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1)
 ) (
   input  logic                   clk_i,

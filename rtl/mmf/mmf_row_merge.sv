@@ -3,7 +3,7 @@
 // hls/include/mmf_hls/ternary_accumulate.hpp): row r comes from channel r mod Channels. A
 // multiplexer with a row counter; no storage.
 module mmf_row_merge #(
-  parameter int unsigned Channels = 2,
+  parameter int unsigned Channels = 2,  // weight channels (memory ports)
   localparam int unsigned SelW = (Channels > 1) ? $clog2(Channels) : 1,
   localparam int unsigned RowCountW = $clog2(mmf_format_pkg::MaxRows + 1)
 ) (

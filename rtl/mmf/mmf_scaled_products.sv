@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Block-scaled products feeding a BitLinear (o_proj and down_proj inputs); mirrors
 // hls/include/mmf_hls/scaled_products.hpp (golden: mmf::fx::scaled_products). A job of n values
-// takes the vectors a and b twice, Lanes values per beat: the first pass finds max|a| and
+// takes the vectors a and b twice, VectorLanes values per beat: the first pass finds max|a| and
 // max|b|, the second emits out = saturate(round(a * b / 2^sh)) with one shift sh per vector.
 //
 // Pipelines, one arithmetic step a stage:
@@ -15,31 +15,31 @@
 // The product stages advance together (`advance`); a stall holds them all. A new job waits
 // until the last product has left, so sh never changes under a beat in flight.
 module mmf_scaled_products #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned MaxN = 16384,
+  parameter int unsigned VectorLanes = 4,  // int32 values per beat
+  parameter int unsigned MaxN = 16384,     // longest vector, in values
   localparam int unsigned CountW = $clog2(MaxN + 1)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
-  // Job: n values (1 .. MaxN); then ceil(n / Lanes) beats for the maxima, the same again for
+  // Job: n values (1 .. MaxN); then ceil(n / VectorLanes) beats for the maxima, the same again for
   // the products. Lanes at or past n in the last beat are ignored.
-  input  logic                job_valid_i,
-  output logic                job_ready_o,
-  input  logic [CountW-1:0]   job_n_i,
+  input  logic                      job_valid_i,
+  output logic                      job_ready_o,
+  input  logic [CountW-1:0]         job_n_i,
 
-  input  logic                in_valid_i,
-  output logic                in_ready_o,
-  input  logic [32*Lanes-1:0] in_a_i,
-  input  logic [32*Lanes-1:0] in_b_i,
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [32*VectorLanes-1:0] in_a_i,
+  input  logic [32*VectorLanes-1:0] in_b_i,
 
   // Products of the second pass, one beat per input beat.
-  output logic                out_valid_o,
-  input  logic                out_ready_i,
-  output logic [32*Lanes-1:0] out_data_o
+  output logic                      out_valid_o,
+  input  logic                      out_ready_i,
+  output logic [32*VectorLanes-1:0] out_data_o
 );
 
-  localparam int unsigned Levels = $clog2(Lanes);
+  localparam int unsigned Levels = $clog2(VectorLanes);
   localparam int unsigned MaxLatency = 1 + Levels;  // magnitudes, then the tree's levels
   localparam int unsigned ProdLatency = 7;
 
@@ -63,17 +63,17 @@ module mmf_scaled_products #(
   assign advance = !pv_q[ProdLatency-1] || out_ready_i;
   assign prod_empty = pv_q == '0;
   assign in_fire = in_valid_i && in_ready_o;
-  assign last_beat = 32'(left_q) <= Lanes;
+  assign last_beat = 32'(left_q) <= VectorLanes;
 
   assign job_ready_o = state_q == StIdle && prod_empty;
   assign in_ready_o = state_q == StMax || (state_q == StProd && advance);
 
   // ---- Pass 1: maxima --------------------------------------------------------------------
-  logic [MaxLatency-1:0] mv_q;           // max pipeline valid bits
-  logic [32:0]           max_a_q, max_b_q;
+  logic [MaxLatency-1:0]     mv_q;           // max pipeline valid bits
+  logic [32:0]               max_a_q, max_b_q;
   // The masked magnitudes (stage 1), then a max tree each (mmf_reduce_tree, Levels stages).
-  logic [33*Lanes-1:0]   mag_a_q, mag_b_q;
-  logic [32:0]           tree_a, tree_b;
+  logic [33*VectorLanes-1:0] mag_a_q, mag_b_q;
+  logic [32:0]               tree_a, tree_b;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) mv_q <= '0;
@@ -81,7 +81,7 @@ module mmf_scaled_products #(
   end
 
   always_ff @(posedge clk_i) begin
-    for (int unsigned k = 0; k < Lanes; k++) begin
+    for (int unsigned k = 0; k < VectorLanes; k++) begin
       if (32'(k) < 32'(left_q)) begin
         mag_a_q[33*k +: 33] <= mmf_numerics_pkg::magnitude(in_a_i[32*k +: 32]);
         mag_b_q[33*k +: 33] <= mmf_numerics_pkg::magnitude(in_b_i[32*k +: 32]);
@@ -93,9 +93,9 @@ module mmf_scaled_products #(
   end
 
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(33),
-    .Max  (1'b1)
+    .NumInputs(VectorLanes),
+    .Width    (33),
+    .Max      (1'b1)
   ) u_max_a (
     .clk_i,
     .en_i (1'b1),
@@ -103,9 +103,9 @@ module mmf_scaled_products #(
     .out_o(tree_a)
   );
   mmf_reduce_tree #(
-    .Lanes(Lanes),
-    .Width(33),
-    .Max  (1'b1)
+    .NumInputs(VectorLanes),
+    .Width    (33),
+    .Max      (1'b1)
   ) u_max_b (
     .clk_i,
     .en_i (1'b1),
@@ -143,7 +143,7 @@ module mmf_scaled_products #(
         end
         StMax: begin
           if (in_fire) begin
-            left_q <= left_q - CountW'(Lanes);
+            left_q <= left_q - CountW'(VectorLanes);
             if (last_beat) state_q <= StDrain;
           end
         end
@@ -156,7 +156,7 @@ module mmf_scaled_products #(
         end
         StProd: begin
           if (in_fire) begin
-            left_q <= left_q - CountW'(Lanes);
+            left_q <= left_q - CountW'(VectorLanes);
             if (last_beat) state_q <= StIdle;
           end
         end
@@ -186,7 +186,7 @@ module mmf_scaled_products #(
     else if (advance) pv_q <= {pv_q[ProdLatency-2:0], state_q == StProd && in_fire};
   end
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
     logic signed [31:0] a0_q, b0_q, out_q;
     logic signed [63:0] prod, rounded_q, shifted_q;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// SiLU and sigmoid of Lanes Q16 values per cycle (the activation block of the MLGRU and GLU
+// SiLU and sigmoid of VectorLanes Q16 values per cycle (the activation block of the MLGRU and GLU
 // units; golden: mmf::fx::silu_q16, sigmoid_q16, bit for bit). A 5-stage pipeline so that no
 // stage holds more than one arithmetic step:
 //   1. clamp, table index and interpolation fraction
@@ -11,19 +11,19 @@
 // The stages advance together when the output register is free or being read (`advance`), so a
 // stall holds every stage, the ROM read included (its enable).
 module mmf_silu #(
-  parameter int unsigned Lanes = 4
+  parameter int unsigned VectorLanes = 4  // Q16 values per beat
 ) (
-  input  logic              clk_i,
-  input  logic              rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
 
-  input  logic              in_valid_i,
-  output logic              in_ready_o,
-  input  logic [32*Lanes-1:0] in_data_i,     // lane k: Q16 in bits [32k+31:32k]
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [32*VectorLanes-1:0] in_data_i,     // lane k: Q16 in bits [32k+31:32k]
 
-  output logic              out_valid_o,
-  input  logic              out_ready_i,
-  output logic [32*Lanes-1:0] out_silu_o,    // lane k: Q16
-  output logic [17*Lanes-1:0] out_sigmoid_o  // lane k: Q0.16 in bits [17k+16:17k]
+  output logic                      out_valid_o,
+  input  logic                      out_ready_i,
+  output logic [32*VectorLanes-1:0] out_silu_o,    // lane k: Q16
+  output logic [17*VectorLanes-1:0] out_sigmoid_o  // lane k: Q0.16 in bits [17k+16:17k]
 );
 
   localparam int unsigned Stages = 5;
@@ -45,7 +45,7 @@ module mmf_silu #(
     else if (advance) valid_q <= {valid_q[Stages-2:0], in_valid_i};
   end
 
-  for (genvar k = 0; k < Lanes; k++) begin : g_lane
+  for (genvar k = 0; k < VectorLanes; k++) begin : g_lane
     // The sigmoid table as a ROM (entry i of mmf_lut_pkg::sigmoid_lut).
     logic [16:0] rom [TableSize];
     initial begin

@@ -18,8 +18,8 @@
 // are shorter than TileRows words (then the sum stream, one row a cycle, is the bound).
 // Package names are written out (no header import): Yosys 0.23 reads only that form.
 module mmf_ternary_acc #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,
+  parameter int unsigned Lanes = 16,    // trits per weight word (accelerator.lanes)
+  parameter int unsigned TileRows = 1,  // rows of a weight word's tile
   // Longest row block in weight words: ceil(max_vector / Cols).
   parameter int unsigned MaxRowWords = 1024,
   localparam int unsigned Cols = Lanes / TileRows,

@@ -15,8 +15,8 @@
 // Only the valid and tag pipeline is reset; the datapath registers are not (UG949: no reset on
 // data, so the tools may use SRLs and the registers inside DSPs and BRAMs).
 module mmf_ternary_dot #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TagW = 1,
+  parameter int unsigned Lanes = 16,  // trits of the dot product (a tile row of a weight word)
+  parameter int unsigned TagW = 1,    // bits of the tag carried alongside
   localparam int unsigned Levels = (Lanes > 1) ? $clog2(Lanes) : 0,
   // Tree levels between two register stages (2 keeps a stage within a few LUT levels).
   localparam int unsigned RegEvery = mmf_format_pkg::DotRegEvery,

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Vector-bank reader: a command names `n` 32-bit words at word index `addr` of the bank (any
-// alignment); the words come out Lanes per beat from lane 0, ceil(n / Lanes) beats, tail lanes
-// of the last beat unspecified. Reads whole aligned beats in bursts (mmf_axi_read_master) and
-// realigns them (mmf_stream_align). One command at a time.
+// alignment); the words come out VectorLanes per beat from lane 0, ceil(n / VectorLanes) beats,
+// tail lanes of the last beat unspecified. Reads whole aligned beats in bursts
+// (mmf_axi_read_master) and realigns them (mmf_stream_align). One command at a time.
 module mmf_vec_reader #(
-  parameter int unsigned Lanes = 4,        // 32-bit words per AXI beat
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 16,
-  parameter int unsigned FifoDepth = 64,
-  localparam int unsigned DataWidth = 32 * Lanes,
-  localparam int unsigned OffW = (Lanes > 1) ? $clog2(Lanes) : 1
+  parameter int unsigned VectorLanes = 4,  // 32-bit words per AXI beat
+  parameter int unsigned AddrWidth = 64,   // AXI address bits
+  parameter int unsigned MaxBurst = 16,    // beats per burst, at most
+  parameter int unsigned FifoDepth = 64,   // beats of read buffering
+  localparam int unsigned DataWidth = 32 * VectorLanes,
+  localparam int unsigned OffW = (VectorLanes > 1) ? $clog2(VectorLanes) : 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -50,9 +50,9 @@ module mmf_vec_reader #(
   logic                 beat_valid, beat_ready;
   logic [DataWidth-1:0] beat_data;
 
-  assign off = OffW'(cmd_addr_i % Lanes);
-  assign first_beat = cmd_addr_i / Lanes;
-  assign beats = (32'(off) + cmd_n_i + Lanes - 1) / Lanes;
+  assign off = OffW'(cmd_addr_i % VectorLanes);
+  assign first_beat = cmd_addr_i / VectorLanes;
+  assign beats = (32'(off) + cmd_n_i + VectorLanes - 1) / VectorLanes;
   assign cmd_ready_o = read_ready && align_ready;
 
   mmf_axi_read_master #(
@@ -90,7 +90,7 @@ module mmf_vec_reader #(
 
   mmf_stream_align #(
     .Width(32),
-    .Lanes(Lanes)
+    .VectorLanes(VectorLanes)
   ) u_align (
     .clk_i,
     .rst_ni,

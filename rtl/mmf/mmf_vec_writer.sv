@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Vector-bank writer: a command names `n` 32-bit words at word index `addr` (any alignment);
-// the words arrive Lanes per beat from lane 0, ceil(n / Lanes) beats (tail lanes of the last
-// beat ignored). They are shifted to their place in aligned AXI beats, with byte strobes only
-// on the words named, and written in bursts (mmf_axi_write_master). `idle` once every
-// response is back. One command runs at a time; one more can wait, taken into a register with
-// its beat counts, so that no command arithmetic lies between the controller's registers and
-// this writer's (7 LUT levels in the u280 top when the counts were computed as the command
-// started).
+// Vector-bank writer: a command names `n` 32-bit words at word index `addr` (any alignment); the
+// words arrive VectorLanes per beat from lane 0, ceil(n / VectorLanes) beats (tail lanes of the
+// last beat ignored). They are shifted to their place in aligned AXI beats, with byte strobes only
+// on the words named, and written in bursts (mmf_axi_write_master). `idle` once every response is
+// back. One command runs at a time; one more can wait, taken into a register with its beat counts,
+// so that no command arithmetic lies between the controller's registers and this writer's (7 LUT
+// levels in the u280 top when the counts were computed as the command started).
 module mmf_vec_writer #(
-  parameter int unsigned Lanes = 4,
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 16,
-  parameter int unsigned MaxOutstanding = 8,
-  localparam int unsigned DataWidth = 32 * Lanes,
-  localparam int unsigned OffW = (Lanes > 1) ? $clog2(Lanes) : 1
+  parameter int unsigned VectorLanes = 4,     // 32-bit words per beat
+  parameter int unsigned AddrWidth = 64,      // AXI address bits
+  parameter int unsigned MaxBurst = 16,       // beats per burst, at most
+  parameter int unsigned MaxOutstanding = 8,  // bursts awaiting a response, at most
+  localparam int unsigned DataWidth = 32 * VectorLanes,
+  localparam int unsigned OffW = (VectorLanes > 1) ? $clog2(VectorLanes) : 1
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -62,7 +61,7 @@ module mmf_vec_writer #(
   // LUT or two after registers (the strobes were 32-bit compares of a position against the
   // command's range, 7-8 LUT levels in the u280 top).
   logic [OffW-1:0]        off_q;
-  logic [Lanes-1:0]       first_words, last_words, first_words_q, last_words_q;
+  logic [VectorLanes-1:0] first_words, last_words, first_words_q, last_words_q;
   logic [31:0]            in_left_q, out_left_q;
   logic                   active_q;     // beats left to write (out_left_q != 0)
   logic                   in_more_q;    // input beats left to take (in_left_q != 0)
@@ -70,7 +69,7 @@ module mmf_vec_writer #(
   logic                   last_q;       // the next beat is the command's last (out_left_q == 1)
   logic [DataWidth-1:0]   prev_q, beat_data;
   logic [2*DataWidth-1:0] pair;
-  logic [Lanes-1:0]       words;
+  logic [VectorLanes-1:0] words;
   logic [DataWidth/8-1:0] strb;
   logic                   write_cmd_ready, write_idle, beat_valid, beat_ready, beat_fire;
   logic                   cmd_fire, start;
@@ -107,11 +106,11 @@ module mmf_vec_writer #(
       in_beats_q <= '0;
     end else if (cmd_fire) begin
       pend_q <= 1'b1;
-      first_beat_q <= cmd_addr_i / Lanes;
-      cmd_off_q <= OffW'(cmd_addr_i % Lanes);
-      cmd_end_q <= OffW'((cmd_addr_i % Lanes + cmd_n_i) % Lanes);
-      beats_q <= (cmd_addr_i % Lanes + cmd_n_i + Lanes - 1) / Lanes;
-      in_beats_q <= (cmd_n_i + Lanes - 1) / Lanes;
+      first_beat_q <= cmd_addr_i / VectorLanes;
+      cmd_off_q <= OffW'(cmd_addr_i % VectorLanes);
+      cmd_end_q <= OffW'((cmd_addr_i % VectorLanes + cmd_n_i) % VectorLanes);
+      beats_q <= (cmd_addr_i % VectorLanes + cmd_n_i + VectorLanes - 1) / VectorLanes;
+      in_beats_q <= (cmd_n_i + VectorLanes - 1) / VectorLanes;
     end else if (start) begin
       pend_q <= 1'b0;
     end
@@ -122,7 +121,7 @@ module mmf_vec_writer #(
   assign start = pend_q && !active_q && write_cmd_ready;
 
   always_comb begin
-    for (int unsigned k = 0; k < Lanes; k++) begin
+    for (int unsigned k = 0; k < VectorLanes; k++) begin
       first_words[k] = k >= 32'(cmd_off_q);
       last_words[k] = cmd_end_q == '0 || k < 32'(cmd_end_q);
     end
@@ -130,16 +129,16 @@ module mmf_vec_writer #(
 
   // Beat j joins input beat j (none past the last) above input beat j - 1.
   assign pair = {in_more_q ? in_data : '0, prev_q};
-  assign beat_data = DataWidth'(pair >> (32 * (Lanes - 32'(off_q))));
+  assign beat_data = DataWidth'(pair >> (32 * (VectorLanes - 32'(off_q))));
   assign beat_valid = active_q && (in_valid || !in_more_q);
   assign beat_fire = beat_valid && beat_ready;
   assign in_ready = active_q && in_more_q && beat_ready;
 
   // Words [off, off + n) of the command: the first beat starts at off, the last ends at
-  // off + n (mod Lanes), the beats between are whole.
+  // off + n (mod VectorLanes), the beats between are whole.
   assign words = (first_q ? first_words_q : '1) & (last_q ? last_words_q : '1);
   always_comb begin
-    for (int unsigned k = 0; k < Lanes; k++) strb[4*k +: 4] = {4{words[k]}};
+    for (int unsigned k = 0; k < VectorLanes; k++) strb[4*k +: 4] = {4{words[k]}};
   end
 
   always_ff @(posedge clk_i) begin

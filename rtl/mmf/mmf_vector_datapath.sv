@@ -6,9 +6,9 @@
 // writer. The controller hands out the step's jobs (reader and writer commands, the bank's pass,
 // the unit's job) and counts the write side's beats; this module only routes the streams.
 module mmf_vector_datapath #(
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned AddrWidth = 64,
+  parameter int unsigned VectorLanes = 4,    // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned AddrWidth = 64,     // AXI address bits
   localparam int unsigned VL = VectorLanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned Rows = MaxVector / VectorLanes,
@@ -91,9 +91,9 @@ module mmf_vector_datapath #(
   input  logic [SlotW-1:0]        out_slot_i,
   input  logic                    out_to_memory_i,
 
-  // An Argmax: am_start_i clears mmf_argmax before its values (kind KArgmax) stream in from the
-  // reader, the last beat with am_last_lanes_i values; pick_valid_o for one cycle when the pick
-  // is in, which kind KPick then writes (one word) through the writer.
+  // An Argmax: am_start_i clears mmf_argmax before its values (kind KindArgmaxRead) stream in
+  // from the reader, the last beat with am_last_lanes_i values; pick_valid_o for one cycle when
+  // the pick is in, which kind KindArgmaxPick then writes (one word) through the writer.
   input  logic                    am_start_i,
   input  logic [$clog2(VL):0]     am_last_lanes_i,
   output logic                    pick_valid_o,
@@ -189,8 +189,8 @@ module mmf_vector_datapath #(
   assign reader_ready = nf_busy_o || rd_ready_o;
 
   mmf_vec_reader #(
-    .Lanes    (VL),
-    .AddrWidth(AddrWidth)
+    .VectorLanes(VL),
+    .AddrWidth  (AddrWidth)
   ) u_reader (
     .clk_i,
     .rst_ni,
@@ -218,8 +218,8 @@ module mmf_vector_datapath #(
   );
 
   mmf_norm_fetch #(
-    .Lanes(VL),
-    .Rows (Rows)
+    .VectorLanes(VL),
+    .Rows       (Rows)
   ) u_norm_fetch (
     .clk_i,
     .rst_ni,
@@ -256,7 +256,7 @@ module mmf_vector_datapath #(
   ) u_emb_box (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i[mmf_kernel_pkg::KEmbed] && rd_valid_o),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindEmbedRow] && rd_valid_o),
     .in_ready_o (emb_in_ready),
     .in_data_i  (rd_data_o),
     .in_last_i  (rd_last_i),
@@ -265,7 +265,7 @@ module mmf_vector_datapath #(
     .out_data_o (emb_half)
   );
   mmf_bf16_to_q16 #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_bf16 (
     .clk_i,
     .rst_ni,
@@ -279,22 +279,22 @@ module mmf_vector_datapath #(
 
   // The reader's beats go to the step's sink; the token and slot loads and the Argmax never
   // stall.
-  assign rd_ready_o = (kind_i[mmf_kernel_pkg::KDesc] && prog_ready_i) ||
-                      (kind_i[mmf_kernel_pkg::KEmbed] && emb_in_ready) ||
-                      kind_i[mmf_kernel_pkg::KToken] || kind_i[mmf_kernel_pkg::KSlotLoad] ||
-                      kind_i[mmf_kernel_pkg::KArgmax];
+  assign rd_ready_o = (kind_i[mmf_kernel_pkg::KindProgram] && prog_ready_i) ||
+                      (kind_i[mmf_kernel_pkg::KindEmbedRow] && emb_in_ready) ||
+                      kind_i[mmf_kernel_pkg::KindToken] || kind_i[mmf_kernel_pkg::KindSlotLoad] ||
+                      kind_i[mmf_kernel_pkg::KindArgmaxRead];
 
   // ---------------------------------------------------------------- greedy sampling
   logic        am_valid;
   logic [31:0] am_index, pick_q;
   mmf_argmax #(
-    .Lanes (VL),
-    .IndexW(32)
+    .VectorLanes(VL),
+    .IndexW     (32)
   ) u_argmax (
     .clk_i,
     .rst_ni,
     .start_i    (am_start_i),
-    .in_valid_i (kind_i[mmf_kernel_pkg::KArgmax] && rd_valid_o),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindArgmaxRead] && rd_valid_o),
     .in_data_i  (rd_data_o),
     .in_lanes_i (rd_last_i ? am_last_lanes_i : ($clog2(VL) + 1)'(VL)),
     .in_last_i  (rd_last_i),
@@ -317,14 +317,14 @@ module mmf_vector_datapath #(
   logic [2*VL-1:0]      bank_wmask;
 
   mmf_buffer_bank #(
-    .Lanes    (VL),
-    .Rows     (Rows),
-    .NumSlots (mmf_kernel_pkg::NumSlots),
-    .Port1Slot(32'(mmf_kernel_pkg::SlotScratch)),
-    .Port2Slots(mmf_kernel_pkg::NormSlots),
-    .PortSlots({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
-                mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
-    .HalfPorts(mmf_kernel_pkg::HalfPorts)
+    .VectorLanes(VL),
+    .Rows       (Rows),
+    .NumSlots   (mmf_kernel_pkg::NumSlots),
+    .Port1Slot  (32'(mmf_kernel_pkg::SlotScratch)),
+    .Port2Slots (mmf_kernel_pkg::NormSlots),
+    .PortSlots  ({mmf_kernel_pkg::PortDSlots, mmf_kernel_pkg::PortCSlots,
+                  mmf_kernel_pkg::PortBSlots, mmf_kernel_pkg::PortASlots}),
+    .HalfPorts  (mmf_kernel_pkg::HalfPorts)
   ) u_bank (
     .clk_i,
     .rst_ni,
@@ -357,16 +357,16 @@ module mmf_vector_datapath #(
   // norm + quantize
   logic nq_job_ready, nq_in_ready;
   mmf_norm_quantize #(
-    .Lanes(VL),
-    .MaxN (MaxVector)
+    .VectorLanes(VL),
+    .MaxN       (MaxVector)
   ) u_norm (
     .clk_i,
     .rst_ni,
-    .job_valid_i  (kind_i[mmf_kernel_pkg::KNorm] && unit_job_valid_i),
+    .job_valid_i  (kind_i[mmf_kernel_pkg::KindBitLinear] && unit_job_valid_i),
     .job_ready_o  (nq_job_ready),
     .job_n_i      (NCountW'(op_n_i)),
     .job_has_rms_i(op_has_rms_i),
-    .in_valid_i   (kind_i[mmf_kernel_pkg::KNorm] && bank_valid),
+    .in_valid_i   (kind_i[mmf_kernel_pkg::KindBitLinear] && bank_valid),
     .in_ready_o   (nq_in_ready),
     .in_p_i       (bank_a),
     .in_w_rms_i   (bank_b[16*VL-1:0]),
@@ -384,11 +384,11 @@ module mmf_vector_datapath #(
   logic              gate_in_ready, gate_valid;
   logic [VDataW-1:0] gate_state, gate_silu;
   mmf_mlgru_gate #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_gate (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i[mmf_kernel_pkg::KGate] && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindMlgruGate] && bank_valid),
     .in_ready_o (gate_in_ready),
     .in_i_i     (bank_a),
     .in_f_i     (bank_b),
@@ -406,11 +406,11 @@ module mmf_vector_datapath #(
   logic [VDataW-1:0] silu_data;
   logic [17*VL-1:0]  silu_sigmoid;
   mmf_silu #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_silu (
     .clk_i,
     .rst_ni,
-    .in_valid_i   (kind_i[mmf_kernel_pkg::KSilu] && bank_valid),
+    .in_valid_i   (kind_i[mmf_kernel_pkg::KindGluSilu] && bank_valid),
     .in_ready_o   (silu_in_ready),
     .in_data_i    (bank_a),
     .out_valid_o  (silu_valid),
@@ -423,16 +423,16 @@ module mmf_vector_datapath #(
   logic              align_job_ready, align_in_ready, align_valid;
   logic [VDataW-1:0] align_data;
   mmf_stream_align #(
-    .Width(32),
-    .Lanes(VL)
+    .Width      (32),
+    .VectorLanes(VL)
   ) u_align (
     .clk_i,
     .rst_ni,
-    .job_valid_i(kind_i[mmf_kernel_pkg::KAlign] && unit_job_valid_i),
+    .job_valid_i(kind_i[mmf_kernel_pkg::KindGluAlign] && unit_job_valid_i),
     .job_ready_o(align_job_ready),
     .job_off_i  ($clog2(VL)'(op_n_i % VL)),
     .job_n_i    (op_n_i),
-    .in_valid_i (kind_i[mmf_kernel_pkg::KAlign] && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindGluAlign] && bank_valid),
     .in_ready_o (align_in_ready),
     .in_data_i  (bank_a),
     .out_valid_o(align_valid),
@@ -444,15 +444,15 @@ module mmf_vector_datapath #(
   logic              prod_job_ready, prod_in_ready, prod_valid;
   logic [VDataW-1:0] prod_data;
   mmf_scaled_products #(
-    .Lanes(VL),
-    .MaxN (MaxVector)
+    .VectorLanes(VL),
+    .MaxN       (MaxVector)
   ) u_prod (
     .clk_i,
     .rst_ni,
-    .job_valid_i(kind_i[mmf_kernel_pkg::KProd] && unit_job_valid_i),
+    .job_valid_i(kind_i[mmf_kernel_pkg::KindProducts] && unit_job_valid_i),
     .job_ready_o(prod_job_ready),
     .job_n_i    (NCountW'(op_n_i)),
-    .in_valid_i (kind_i[mmf_kernel_pkg::KProd] && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindProducts] && bank_valid),
     .in_ready_o (prod_in_ready),
     .in_a_i     (bank_a),
     .in_b_i     (bank_b),
@@ -465,11 +465,11 @@ module mmf_vector_datapath #(
   logic              add_in_ready, add_valid;
   logic [VDataW-1:0] add_data;
   mmf_residual_add #(
-    .Lanes(VL)
+    .VectorLanes(VL)
   ) u_add (
     .clk_i,
     .rst_ni,
-    .in_valid_i (kind_i[mmf_kernel_pkg::KAdd] && bank_valid),
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindResidualAdd] && bank_valid),
     .in_ready_o (add_in_ready),
     .in_x_i     (bank_a),
     .in_a_i     (bank_b),
@@ -478,16 +478,16 @@ module mmf_vector_datapath #(
     .out_data_o (add_data)
   );
 
-  assign unit_job_ready_o = (kind_i[mmf_kernel_pkg::KNorm] && nq_job_ready) ||
-                            (kind_i[mmf_kernel_pkg::KProd] && prod_job_ready) ||
-                            (kind_i[mmf_kernel_pkg::KAlign] && align_job_ready);
+  assign unit_job_ready_o = (kind_i[mmf_kernel_pkg::KindBitLinear] && nq_job_ready) ||
+                            (kind_i[mmf_kernel_pkg::KindProducts] && prod_job_ready) ||
+                            (kind_i[mmf_kernel_pkg::KindGluAlign] && align_job_ready);
 
   // ---------------------------------------------------------------- vector-bank writer
   logic              wr_in_valid, wr_in_ready;
   logic [VDataW-1:0] wr_in_data;
   mmf_vec_writer #(
-    .Lanes    (VL),
-    .AddrWidth(AddrWidth)
+    .VectorLanes(VL),
+    .AddrWidth  (AddrWidth)
   ) u_writer (
     .clk_i,
     .rst_ni,
@@ -525,34 +525,34 @@ module mmf_vector_datapath #(
   logic [VDataW-1:0] src_data;
   // An AND-OR of the sources under the one-hot kind (0 for the kinds without a source).
   always_comb begin
-    src_valid = (kind_i[mmf_kernel_pkg::KDesc] && prog_valid_i) ||
-                (kind_i[mmf_kernel_pkg::KSlotLoad] && rd_valid_o) ||
-                (kind_i[mmf_kernel_pkg::KEmbed] && emb_valid) ||
-                (kind_i[mmf_kernel_pkg::KGate] && gate_valid) ||
-                (kind_i[mmf_kernel_pkg::KSilu] && silu_valid) ||
-                (kind_i[mmf_kernel_pkg::KAlign] && align_valid) ||
-                (kind_i[mmf_kernel_pkg::KProd] && prod_valid) ||
-                (kind_i[mmf_kernel_pkg::KAdd] && add_valid) ||
-                (kind_i[mmf_kernel_pkg::KNorm] && res_valid_i) ||
-                (kind_i[mmf_kernel_pkg::KPick] && out_keep_i);
-    src_data = ({VDataW{kind_i[mmf_kernel_pkg::KDesc] || kind_i[mmf_kernel_pkg::KSlotLoad]}} &
-                rd_data_o) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KEmbed]}} & emb_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KGate]}} & gate_state) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KSilu]}} & silu_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KAlign]}} & align_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KProd]}} & prod_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KAdd]}} & add_data) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KNorm]}} & res_data_i) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KPick]}} & VDataW'(pick_q));
+    src_valid = (kind_i[mmf_kernel_pkg::KindProgram] && prog_valid_i) ||
+                (kind_i[mmf_kernel_pkg::KindSlotLoad] && rd_valid_o) ||
+                (kind_i[mmf_kernel_pkg::KindEmbedRow] && emb_valid) ||
+                (kind_i[mmf_kernel_pkg::KindMlgruGate] && gate_valid) ||
+                (kind_i[mmf_kernel_pkg::KindGluSilu] && silu_valid) ||
+                (kind_i[mmf_kernel_pkg::KindGluAlign] && align_valid) ||
+                (kind_i[mmf_kernel_pkg::KindProducts] && prod_valid) ||
+                (kind_i[mmf_kernel_pkg::KindResidualAdd] && add_valid) ||
+                (kind_i[mmf_kernel_pkg::KindBitLinear] && res_valid_i) ||
+                (kind_i[mmf_kernel_pkg::KindArgmaxPick] && out_keep_i);
+    src_data = ({VDataW{kind_i[mmf_kernel_pkg::KindProgram] ||
+                        kind_i[mmf_kernel_pkg::KindSlotLoad]}} & rd_data_o) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindEmbedRow]}} & emb_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindMlgruGate]}} & gate_state) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindGluSilu]}} & silu_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindGluAlign]}} & align_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindProducts]}} & prod_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindResidualAdd]}} & add_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindBitLinear]}} & res_data_i) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindArgmaxPick]}} & VDataW'(pick_q));
   end
   // A BitLinear's results go to the vector bank instead of a slot, as does an Argmax's pick.
   logic res_to_memory, to_writer;
-  assign res_to_memory = kind_i[mmf_kernel_pkg::KNorm] && out_to_memory_i;
-  assign to_writer = res_to_memory || kind_i[mmf_kernel_pkg::KPick];
+  assign res_to_memory = kind_i[mmf_kernel_pkg::KindBitLinear] && out_to_memory_i;
+  assign to_writer = res_to_memory || kind_i[mmf_kernel_pkg::KindArgmaxPick];
   // The bank never stalls; the writer may (results to the vector bank).
   assign src_ready = !(to_writer && out_keep_i) || wr_in_ready;
-  assign res_ready_o = kind_i[mmf_kernel_pkg::KNorm] && src_ready;
+  assign res_ready_o = kind_i[mmf_kernel_pkg::KindBitLinear] && src_ready;
   assign out_fire_o = src_valid && src_ready;
 
   // Write port 0 takes the source into the step's slot; port 1 only the MLGRU gate's second
@@ -566,29 +566,29 @@ module mmf_vector_datapath #(
       bank_wmask[k] = out_beat_i * VL + k < out_lanes_i;
       bank_wmask[VL + k] = bank_wmask[k];
     end
-    if (out_fire_o && out_keep_i && !kind_i[mmf_kernel_pkg::KDesc] && !to_writer) begin
+    if (out_fire_o && out_keep_i && !kind_i[mmf_kernel_pkg::KindProgram] && !to_writer) begin
       bank_we[0] = 1'b1;
-      bank_we[1] = kind_i[mmf_kernel_pkg::KGate];
+      bank_we[1] = kind_i[mmf_kernel_pkg::KindMlgruGate];
     end
   end
 
   // The bank's stream goes to the step's unit (or to the writer).
-  assign bank_ready = (kind_i[mmf_kernel_pkg::KNorm] && nq_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KGate] && gate_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KSilu] && silu_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KAlign] && align_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KProd] && prod_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KAdd] && add_in_ready) ||
-                      (kind_i[mmf_kernel_pkg::KSlotStore] && wr_in_ready);
-  assign wr_in_valid = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_valid :
+  assign bank_ready = (kind_i[mmf_kernel_pkg::KindBitLinear] && nq_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindMlgruGate] && gate_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindGluSilu] && silu_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindGluAlign] && align_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindProducts] && prod_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindResidualAdd] && add_in_ready) ||
+                      (kind_i[mmf_kernel_pkg::KindSlotStore] && wr_in_ready);
+  assign wr_in_valid = kind_i[mmf_kernel_pkg::KindSlotStore] ? bank_valid :
                        out_keep_i && ((res_to_memory && res_valid_i) ||
-                                      kind_i[mmf_kernel_pkg::KPick]);
-  assign wr_in_data = kind_i[mmf_kernel_pkg::KSlotStore] ? bank_a :
-                      kind_i[mmf_kernel_pkg::KPick]      ? VDataW'(pick_q) : res_data_i;
+                                      kind_i[mmf_kernel_pkg::KindArgmaxPick]);
+  assign wr_in_data = kind_i[mmf_kernel_pkg::KindSlotStore] ? bank_a :
+                      kind_i[mmf_kernel_pkg::KindArgmaxPick]      ? VDataW'(pick_q) : res_data_i;
 
   logic unused;
-  // The sigmoid output: GLU uses SiLU only. Between steps (KNone) nothing is routed.
-  assign unused = ^{silu_sigmoid, kind_i[mmf_kernel_pkg::KNone]};
+  // The sigmoid output: GLU uses SiLU only. Between steps (KindIdle) nothing is routed.
+  assign unused = ^{silu_sigmoid, kind_i[mmf_kernel_pkg::KindIdle]};
 
 `ifndef SYNTHESIS
   // A fetch is handed over only with no step read pending (its beats would go to the fetch).

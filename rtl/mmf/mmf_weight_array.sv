@@ -7,15 +7,15 @@
 // in row order, VectorLanes a beat. Built with FiveTrit, a BitLinear's weights may be 1.6-bit
 // (its descriptor's packing): the prefetcher reads their beats and each channel decodes them.
 module mmf_weight_array #(
-  parameter int unsigned Lanes = 16,
+  parameter int unsigned Lanes = 16,  // trits per weight word (accelerator.lanes)
   parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
-  parameter int unsigned Channels = 2,
-  parameter int unsigned VectorLanes = 4,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned MaxOps = 512,
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned WeightFifoDepth = 256,
-  parameter logic WeightFifoUltraRam = 1'b0,
+  parameter int unsigned Channels = 2,  // weight channels (memory ports)
+  parameter int unsigned VectorLanes = 4,  // 32-bit values per vector beat
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned MaxOps = 512,  // descriptors of a program, at most
+  parameter int unsigned AddrWidth = 64,  // AXI address bits
+  parameter int unsigned WeightFifoDepth = 256,  // weight words of FIFO per channel
+  parameter logic WeightFifoUltraRam = 1'b0,  // the weight FIFOs in UltraRAM
   // 1: the channels decode 1.6-bit weights too (mmf_build_pkg::FiveTrit).
   parameter bit FiveTrit = 1'b0,
   localparam int unsigned VL = VectorLanes,

@@ -10,13 +10,13 @@
 // 2-bit words the FIFO holds, so the accumulator takes a word a cycle from the FIFO whatever the
 // packing, and the vector work between BitLinears is covered by words, not beats.
 module mmf_weight_channel #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
-  parameter int unsigned MaxRowWords = 1024,
-  parameter int unsigned AddrWidth = 64,
-  parameter int unsigned MaxBurst = 64,
-  parameter int unsigned FifoDepth = 256,
-  parameter logic FifoUltraRam = 1'b0,
+  parameter int unsigned Lanes = 16,          // trits per weight word (accelerator.lanes)
+  parameter int unsigned TileRows = 1,        // a weight word is TileRows rows x Lanes / TileRows
+  parameter int unsigned MaxRowWords = 1024,  // weight words of a row block, at most
+  parameter int unsigned AddrWidth = 64,      // AXI address bits
+  parameter int unsigned MaxBurst = 64,       // beats per burst, at most
+  parameter int unsigned FifoDepth = 256,     // weight words of FIFO
+  parameter logic FifoUltraRam = 1'b0,        // the FIFO in UltraRAM (prim_ram_1r1w)
   // 1: the channel decodes 1.6-bit jobs too (mmf_build_pkg::FiveTrit).
   parameter bit FiveTrit = 1'b0,
   localparam int unsigned DataWidth = 2 * Lanes,

@@ -11,12 +11,12 @@
 // A BitLinear's command is the channel's blocks x the units of a block (WeightTile::read_units):
 // its words, or for 1.6-bit weights (FiveTrit builds) ceil(4 words / 5) beats.
 module mmf_weight_prefetch #(
-  parameter int unsigned Lanes = 16,
-  parameter int unsigned TileRows = 1,  // a weight word is TileRows rows x Lanes / TileRows
-  parameter int unsigned Channels = 2,
-  parameter int unsigned MaxOps = 512,
-  parameter int unsigned MaxVector = 16384,
-  parameter int unsigned AddrWidth = 64,
+  parameter int unsigned Lanes = 16,         // trits per weight word (accelerator.lanes)
+  parameter int unsigned TileRows = 1,       // a weight word is TileRows rows x Lanes / TileRows
+  parameter int unsigned Channels = 2,       // weight channels (memory ports)
+  parameter int unsigned MaxOps = 512,       // descriptors of a program, at most
+  parameter int unsigned MaxVector = 16384,  // longest vector, in values
+  parameter int unsigned AddrWidth = 64,     // AXI address bits
   // 1: a BitLinear's weights may be 1.6-bit (its packing field; mmf_build_pkg::FiveTrit).
   parameter bit          FiveTrit = 1'b0,
   localparam int unsigned OpW = $clog2(MaxOps + 1),

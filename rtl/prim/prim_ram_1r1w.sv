@@ -7,9 +7,9 @@
 // synth_xilinx): a deep FIFO then takes URAM288 blocks (4K x 72) and leaves block RAM to the
 // narrow-and-shallow memories. Without it the tool chooses. Only for parts that have UltraRAM.
 module prim_ram_1r1w #(
-  parameter int unsigned Width = 32,
-  parameter int unsigned Depth = 128,
-  parameter logic UltraRam = 1'b0,
+  parameter int unsigned Width = 32,   // bits per word
+  parameter int unsigned Depth = 128,  // words
+  parameter logic UltraRam = 1'b0,     // 1: UltraRAM, 0: block or distributed RAM
   localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1
 ) (
   input  logic             clk_i,

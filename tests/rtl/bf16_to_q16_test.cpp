@@ -10,7 +10,7 @@ namespace mmf::test {
 namespace {
 
 TEST(Bf16ToQ16Rtl, MatchesTheGoldenConversionExhaustively) {
-  constexpr uint32_t kLanes = 2;  // -GLanes of the model
+  constexpr uint32_t kVectorLanes = 2;  // -GVectorLanes of the model
   VerilatedUnit<Vmmf_bf16_to_q16> dut;
   dut.reset();
   auto& io = dut.io();
@@ -19,12 +19,12 @@ TEST(Bf16ToQ16Rtl, MatchesTheGoldenConversionExhaustively) {
   int mismatches = 0;
   // Beat b carries the bit patterns 2b and 2b + 1.
   StreamDriver streams("mmf_bf16_to_q16", rng, 0.2);
-  const StreamIn& in = streams.in_ports(io, 65536 / kLanes, [&](size_t b) {
-    const auto lo = static_cast<uint32_t>(kLanes * b);
+  const StreamIn& in = streams.in_ports(io, 65536 / kVectorLanes, [&](size_t b) {
+    const auto lo = static_cast<uint32_t>(kVectorLanes * b);
     io.in_data_i = lo | ((lo + 1) << 16);
   });
   streams.out_ports(io, [&](size_t) {
-    for (uint32_t k = 0; k < kLanes; ++k) {
+    for (uint32_t k = 0; k < kVectorLanes; ++k) {
       const auto bits = static_cast<uint16_t>(checked + k);
       const auto got = static_cast<int32_t>(static_cast<uint32_t>(io.out_data_o >> (32 * k)));
       if (got != fx::bf16_to_q16(bits) && ++mismatches <= 3) {
@@ -32,11 +32,11 @@ TEST(Bf16ToQ16Rtl, MatchesTheGoldenConversionExhaustively) {
                       << fx::bf16_to_q16(bits);
       }
     }
-    checked += kLanes;
+    checked += kVectorLanes;
   });
   MMF_ASSERT_TRUE(streams.run(
       dut, [&] { return checked >= 65536; }, 400000));
-  MMF_EXPECT_EQ(in.sent, 65536u / kLanes);
+  MMF_EXPECT_EQ(in.sent, 65536u / kVectorLanes);
   MMF_EXPECT_EQ(mismatches, 0);
   MMF_EXPECT_EQ(checked, 65536u);
 }

@@ -12,15 +12,15 @@
 namespace mmf::test {
 namespace {
 
-using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLanes of the model
-constexpr uint32_t kLanes = Cfg::vector_lanes;
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes: -GVectorLanes=4
+constexpr uint32_t kVectorLanes = Cfg::vector_lanes;
 
 class MlgruGateRtl : public testing::TestWithParam<bool> {};
 
 TEST_P(MlgruGateRtl, MatchesTheHlsUnit) {
   const bool has_lb = GetParam();
   constexpr uint32_t n = 2000;
-  static_assert(n % kLanes == 0, "whole beats");
+  static_assert(n % kVectorLanes == 0, "whole beats");
   std::mt19937 rng(has_lb ? 11 : 12);
   std::uniform_int_distribution<uint32_t> gate(0, 1u << 16);
   std::vector<int32_t> i = random_q16(rng, n), f = random_q16(rng, n);
@@ -53,22 +53,22 @@ TEST_P(MlgruGateRtl, MatchesTheHlsUnit) {
                         ref_silu.data(), p_o.data());
     std::vector<int32_t> got_state, got_silu;
     StreamDriver streams("mmf_mlgru_gate", rng, 0.3);
-    const StreamIn& in = streams.in_ports(io, n / kLanes, [&](size_t b) {
-      set_port(io.in_i_i, beat_words(i, b, kLanes));
-      set_port(io.in_f_i, beat_words(f, b, kLanes));
-      set_port(io.in_state_i, beat_words(state, b, kLanes));
-      set_port(io.in_lb_i, beat_words(lb, b, kLanes));
+    const StreamIn& in = streams.in_ports(io, n / kVectorLanes, [&](size_t b) {
+      set_port(io.in_i_i, beat_words(i, b, kVectorLanes));
+      set_port(io.in_f_i, beat_words(f, b, kVectorLanes));
+      set_port(io.in_state_i, beat_words(state, b, kVectorLanes));
+      set_port(io.in_lb_i, beat_words(lb, b, kVectorLanes));
       io.in_has_lb_i = has_lb;
     });
     streams.out_ports(io, [&](size_t) {
-      for (uint32_t k = 0; k < kLanes; ++k) {
+      for (uint32_t k = 0; k < kVectorLanes; ++k) {
         got_state.push_back(static_cast<int32_t>(io.out_state_o[k]));
         got_silu.push_back(static_cast<int32_t>(io.out_silu_o[k]));
       }
     });
     MMF_ASSERT_TRUE(streams.run(
         dut, [&] { return got_state.size() >= n; }, 20 * n));
-    MMF_EXPECT_EQ(in.sent, n / kLanes) << "step " << step;
+    MMF_EXPECT_EQ(in.sent, n / kVectorLanes) << "step " << step;
     MMF_EXPECT_EQ(got_state, ref_state) << "step " << step;
     MMF_EXPECT_EQ(got_silu, ref_silu) << "step " << step;
     state = got_state;
@@ -86,10 +86,10 @@ TEST(MlgruGateRtlLatency, IsWhatTheTimedModelCharges) {
   io.out_ready_i = 1;
   io.in_valid_i = 1;
   io.in_has_lb_i = 1;
-  set_port(io.in_i_i, std::vector<uint32_t>(kLanes, static_cast<uint32_t>(kIPre)));
-  set_port(io.in_f_i, std::vector<uint32_t>(kLanes, static_cast<uint32_t>(kFPre)));
-  set_port(io.in_state_i, std::vector<uint32_t>(kLanes, static_cast<uint32_t>(kState)));
-  set_port(io.in_lb_i, std::vector<uint32_t>(kLanes, kLb));
+  set_port(io.in_i_i, std::vector<uint32_t>(kVectorLanes, static_cast<uint32_t>(kIPre)));
+  set_port(io.in_f_i, std::vector<uint32_t>(kVectorLanes, static_cast<uint32_t>(kFPre)));
+  set_port(io.in_state_i, std::vector<uint32_t>(kVectorLanes, static_cast<uint32_t>(kState)));
+  set_port(io.in_lb_i, std::vector<uint32_t>(kVectorLanes, kLb));
   dut.settle();
   MMF_ASSERT_TRUE(io.in_ready_o);
   dut.tick();

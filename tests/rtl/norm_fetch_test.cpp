@@ -14,7 +14,7 @@
 namespace mmf::test {
 namespace {
 
-constexpr uint32_t kLanes = 4, kRows = 64;  // the unit's parameters in tests/CMakeLists.txt
+constexpr uint32_t kVectorLanes = 4, kRows = 64;  // the unit's parameters in tests/CMakeLists.txt
 
 struct Write {
   bool code;
@@ -30,12 +30,12 @@ struct Job {
 // The writes a job must make, in order.
 std::vector<Write> expected_writes(const Job& j, const std::vector<std::vector<uint32_t>>& beats) {
   std::vector<Write> w;
-  const uint32_t n_beats = (j.words + kLanes - 1) / kLanes;
+  const uint32_t n_beats = (j.words + kVectorLanes - 1) / kVectorLanes;
   size_t b = 0;
   for (int v = j.has_rms ? 0 : 1; v < 2; ++v) {
     for (uint32_t k = 0; k < n_beats; ++k, ++b) {
-      const uint32_t left = j.words - k * kLanes;
-      const uint32_t mask = left >= kLanes ? (1u << kLanes) - 1 : (1u << left) - 1;
+      const uint32_t left = j.words - k * kVectorLanes;
+      const uint32_t mask = left >= kVectorLanes ? (1u << kVectorLanes) - 1 : (1u << left) - 1;
       w.push_back(Write{v == 1, (j.hi ? kRows / 2 : 0) + k, mask, beats[b]});
     }
   }
@@ -46,11 +46,11 @@ std::vector<Write> expected_writes(const Job& j, const std::vector<std::vector<u
 void run_job(VerilatedUnit<Vmmf_norm_fetch>& dut, const Job& job, std::mt19937& rng) {
   auto& io = dut.io();
   std::bernoulli_distribution stall(0.3);
-  const uint32_t n_beats = (job.words + kLanes - 1) / kLanes;
+  const uint32_t n_beats = (job.words + kVectorLanes - 1) / kVectorLanes;
   const int vectors = job.has_rms ? 2 : 1;
   std::vector<std::vector<uint32_t>> beats;
   for (int b = 0; b < vectors * static_cast<int>(n_beats); ++b) {
-    std::vector<uint32_t> beat(kLanes);
+    std::vector<uint32_t> beat(kVectorLanes);
     for (uint32_t& x : beat) x = static_cast<uint32_t>(rng());
     beats.push_back(beat);
   }
@@ -91,7 +91,8 @@ void run_job(VerilatedUnit<Vmmf_norm_fetch>& dut, const Job& job, std::mt19937& 
       MMF_EXPECT_EQ(static_cast<bool>(io.we_code_o), w.code) << "beat " << wrote;
       MMF_EXPECT_EQ(io.wrow_o, w.row) << "beat " << wrote;
       MMF_EXPECT_EQ(io.wmask_o, w.mask) << "beat " << wrote;
-      MMF_EXPECT_EQ(std::vector<uint32_t>(io.wdata_o.data(), io.wdata_o.data() + kLanes), w.data)
+      MMF_EXPECT_EQ(std::vector<uint32_t>(io.wdata_o.data(), io.wdata_o.data() + kVectorLanes),
+                    w.data)
           << "beat " << wrote;
       ++wrote;
       ++sent;
@@ -116,7 +117,8 @@ TEST(NormFetchRtl, JobsLandInTheirSlotsAndHalves) {
   VerilatedUnit<Vmmf_norm_fetch> dut;
   dut.reset();
   std::mt19937 rng(5);
-  for (uint32_t words : {1u, 3u, kLanes, kLanes + 1, 2 * kLanes - 1, 37u, kRows / 2 * kLanes}) {
+  for (uint32_t words : {1u, 3u, kVectorLanes, kVectorLanes + 1, 2 * kVectorLanes - 1, 37u,
+                         kRows / 2 * kVectorLanes}) {
     for (int variant = 0; variant < 4; ++variant) {
       const Job job{(variant & 1) != 0, (variant & 2) != 0, static_cast<uint32_t>(rng() % 5000),
                     static_cast<uint32_t>(rng() % 5000), words};

@@ -13,8 +13,8 @@
 namespace mmf::test {
 namespace {
 
-using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLanes of the model
-constexpr uint32_t kLanes = Cfg::vector_lanes;
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes: -GVectorLanes=4
+constexpr uint32_t kVectorLanes = Cfg::vector_lanes;
 
 struct Beat {
   std::vector<uint32_t> p, w_rms, w_code;  // lane-packed
@@ -23,9 +23,9 @@ struct Beat {
 std::vector<Beat> beats(const std::vector<int32_t>& p, const std::vector<int16_t>& w_rms,
                         const std::vector<int16_t>& w_code, std::mt19937& rng) {
   std::vector<Beat> out;
-  for (size_t base = 0; base < p.size(); base += kLanes) {
-    std::vector<uint32_t> vp(kLanes), vr(kLanes), vc(kLanes);
-    for (uint32_t k = 0; k < kLanes; ++k) {
+  for (size_t base = 0; base < p.size(); base += kVectorLanes) {
+    std::vector<uint32_t> vp(kVectorLanes), vr(kVectorLanes), vc(kVectorLanes);
+    for (uint32_t k = 0; k < kVectorLanes; ++k) {
       const bool used = base + k < p.size();
       vp[k] = used ? static_cast<uint32_t>(p[base + k]) : static_cast<uint32_t>(rng());
       vr[k] = used ? static_cast<uint16_t>(w_rms[base + k]) : static_cast<uint16_t>(rng());
@@ -115,7 +115,7 @@ TEST_P(NormQuantizeRtl, MatchesTheHlsUnit) {
     streams.out(
         "code", [&] { return io.code_valid_o != 0; }, [&](bool r) { io.code_ready_i = r; },
         [&](size_t) {
-          for (uint32_t k = 0; k < kLanes && codes.size() < c.n; ++k) {
+          for (uint32_t k = 0; k < kVectorLanes && codes.size() < c.n; ++k) {
             codes.push_back(static_cast<int8_t>((io.code_data_o >> (8 * k)) & 0xFF));
           }
         });
@@ -194,7 +194,8 @@ TEST(NormQuantizeTiming, FirstCodeIsWhatTheTimedModelCharges) {
       if (io.scale_valid_o) scale = cycles;
       dut.tick();
     }
-    MMF_EXPECT_EQ(first_code, mmf_hls::norm_quantize_first_code(n_beats, kLanes)) << "n " << n;
+    MMF_EXPECT_EQ(first_code, mmf_hls::norm_quantize_first_code(n_beats, kVectorLanes))
+        << "n " << n;
     MMF_EXPECT_EQ(last_code, first_code + n_beats - 1) << "n " << n << ": a code beat a cycle";
     if (n_beats >= 32) MMF_EXPECT_EQ(scale, last_code + 1) << "n " << n;
     MMF_EXPECT_TRUE(scale > last_code) << "n " << n;

@@ -10,12 +10,12 @@
 namespace mmf::test {
 namespace {
 
-using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLanes of the model
-constexpr uint32_t kLanes = Cfg::vector_lanes;
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes: -GVectorLanes=4
+constexpr uint32_t kVectorLanes = Cfg::vector_lanes;
 
 TEST(ResidualAddRtl, MatchesTheHlsUnit) {
   constexpr uint32_t n = 4000;
-  static_assert(n % kLanes == 0, "whole beats");
+  static_assert(n % kVectorLanes == 0, "whole beats");
   std::mt19937 rng(5);
   std::vector<int32_t> x = random_q16(rng, n), a = random_q16(rng, n);
   x[0] = INT32_MAX;
@@ -30,16 +30,17 @@ TEST(ResidualAddRtl, MatchesTheHlsUnit) {
   auto& io = dut.io();
   std::vector<int32_t> got;
   StreamDriver streams("mmf_residual_add", rng, 0.3);
-  const StreamIn& in = streams.in_ports(io, n / kLanes, [&](size_t b) {
-    set_port(io.in_x_i, beat_words(x, b, kLanes));
-    set_port(io.in_a_i, beat_words(a, b, kLanes));
+  const StreamIn& in = streams.in_ports(io, n / kVectorLanes, [&](size_t b) {
+    set_port(io.in_x_i, beat_words(x, b, kVectorLanes));
+    set_port(io.in_a_i, beat_words(a, b, kVectorLanes));
   });
   streams.out_ports(io, [&](size_t) {
-    for (uint32_t k = 0; k < kLanes; ++k) got.push_back(static_cast<int32_t>(io.out_data_o[k]));
+    for (uint32_t k = 0; k < kVectorLanes; ++k)
+      got.push_back(static_cast<int32_t>(io.out_data_o[k]));
   });
   MMF_ASSERT_TRUE(streams.run(
       dut, [&] { return got.size() >= n; }, 20 * n));
-  MMF_EXPECT_EQ(in.sent, n / kLanes);
+  MMF_EXPECT_EQ(in.sent, n / kVectorLanes);
   MMF_EXPECT_EQ(got, expected);
 }
 

@@ -12,16 +12,16 @@
 namespace mmf::test {
 namespace {
 
-using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes 4 = -GLanes of the model
-constexpr uint32_t kLanes = Cfg::vector_lanes;
+using Cfg = mmf_hls::AccelTraits<16, 1, 4, 2048, 8>;  // vector_lanes: -GVectorLanes=4
+constexpr uint32_t kVectorLanes = Cfg::vector_lanes;
 
 // Beats of one pass: a and b with the lanes past n filled with garbage.
 std::vector<std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> beats(
     const std::vector<int32_t>& a, const std::vector<int32_t>& b, std::mt19937& rng) {
   std::vector<std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> out;
-  for (size_t base = 0; base < a.size(); base += kLanes) {
-    std::vector<uint32_t> wa(kLanes), wb(kLanes);
-    for (uint32_t k = 0; k < kLanes; ++k) {
+  for (size_t base = 0; base < a.size(); base += kVectorLanes) {
+    std::vector<uint32_t> wa(kVectorLanes), wb(kVectorLanes);
+    for (uint32_t k = 0; k < kVectorLanes; ++k) {
       wa[k] =
           base + k < a.size() ? static_cast<uint32_t>(a[base + k]) : static_cast<uint32_t>(rng());
       wb[k] =
@@ -56,7 +56,7 @@ TEST_P(ScaledProductsRtl, MatchesTheHlsUnit) {
     });
     in.after = &job_in;
     streams.out_ports(io, [&](size_t) {
-      for (uint32_t k = 0; k < kLanes && got.size() < n; ++k) {
+      for (uint32_t k = 0; k < kVectorLanes && got.size() < n; ++k) {
         got.push_back(static_cast<int32_t>(io.out_data_o[k]));
       }
     });
@@ -70,7 +70,7 @@ TEST_P(ScaledProductsRtl, MatchesTheHlsUnit) {
 // A job with no stalls: its last product is out 2 * beats + scaled_products_fill(lanes) cycles
 // after the job is taken, the time the timed model charges (mmf_hls::scaled_products_fill).
 TEST(ScaledProductsRtl, FillIsWhatTheTimedModelCharges) {
-  constexpr uint32_t kBeats = 5, n = kBeats * kLanes;
+  constexpr uint32_t kBeats = 5, n = kBeats * kVectorLanes;
   std::mt19937 rng(7);
   VerilatedUnit<Vmmf_scaled_products_l4> dut;
   dut.reset();
@@ -96,7 +96,7 @@ TEST(ScaledProductsRtl, FillIsWhatTheTimedModelCharges) {
     dut.tick();
   }
   MMF_EXPECT_EQ(out_beats, kBeats);
-  MMF_EXPECT_EQ(cycles, 2 * kBeats + mmf_hls::scaled_products_fill(kLanes));
+  MMF_EXPECT_EQ(cycles, 2 * kBeats + mmf_hls::scaled_products_fill(kVectorLanes));
 }
 
 INSTANTIATE_TEST_SUITE_P(Lengths, ScaledProductsRtl, testing::Values(1u, 3u, 4u, 17u, 250u, 1000u));

@@ -11,7 +11,7 @@
 namespace mmf::test {
 namespace {
 
-constexpr int kLanes = 4;  // -GLanes of the Verilated model
+constexpr int kVectorLanes = 4;  // -GVectorLanes of the Verilated model
 
 std::vector<int32_t> test_values() {
   std::vector<int32_t> v = {0,
@@ -35,7 +35,7 @@ std::vector<int32_t> test_values() {
     const int64_t lim = (int64_t{1} << bits(rng)) - 1;
     v.push_back(static_cast<int32_t>(std::uniform_int_distribution<int64_t>(-lim, lim)(rng)));
   }
-  while (v.size() % kLanes != 0) v.push_back(0);
+  while (v.size() % kVectorLanes != 0) v.push_back(0);
   return v;
 }
 
@@ -48,11 +48,11 @@ TEST(SiluRtl, MatchesTheGoldenFunctions) {
   size_t checked = 0;
   int mismatches = 0;
   StreamDriver streams("mmf_silu", rng, 0.25);
-  const StreamIn& in = streams.in_ports(io, values.size() / kLanes, [&](size_t b) {
-    set_port(io.in_data_i, beat_words(values, b, kLanes));
+  const StreamIn& in = streams.in_ports(io, values.size() / kVectorLanes, [&](size_t b) {
+    set_port(io.in_data_i, beat_words(values, b, kVectorLanes));
   });
   streams.out_ports(io, [&](size_t) {
-    for (int k = 0; k < kLanes; ++k) {
+    for (int k = 0; k < kVectorLanes; ++k) {
       const int32_t x = values[checked + k];
       const auto silu = static_cast<int32_t>(io.out_silu_o[k]);
       // Sigmoid lanes are 17 bits wide, packed back to back.
@@ -67,11 +67,11 @@ TEST(SiluRtl, MatchesTheGoldenFunctions) {
                       << ", sigmoid " << sigmoid << " vs " << fx::sigmoid_q16(x);
       }
     }
-    checked += kLanes;
+    checked += kVectorLanes;
   });
   MMF_ASSERT_TRUE(streams.run(
       dut, [&] { return checked >= values.size(); }, 10 * values.size()));
-  MMF_EXPECT_EQ(in.sent, values.size() / kLanes);
+  MMF_EXPECT_EQ(in.sent, values.size() / kVectorLanes);
   MMF_EXPECT_EQ(mismatches, 0) << "of " << values.size() << " values";
   MMF_EXPECT_EQ(checked, values.size());
 }
@@ -84,7 +84,7 @@ TEST(SiluRtl, LatencyIsWhatTheTimedModelCharges) {
   auto& io = dut.io();
   io.out_ready_i = 1;
   io.in_valid_i = 1;
-  set_port(io.in_data_i, std::vector<uint32_t>(kLanes, 0x10000u));
+  set_port(io.in_data_i, std::vector<uint32_t>(kVectorLanes, 0x10000u));
   dut.settle();
   MMF_ASSERT_TRUE(io.in_ready_o);
   dut.tick();

@@ -173,11 +173,12 @@ SynthParams channel_params(const BuildPackage& p) {
   out.emplace_back("FiveTrit", need(p, "FiveTrit"));
   return out;
 }
+// The vector units: VectorLanes 32-bit values per beat (Lanes is the weight word's trits).
 SynthParams vector_params(const BuildPackage& p) {
-  return {{"Lanes", need(p, "VectorLanes")}};
+  return {{"VectorLanes", need(p, "VectorLanes")}};
 }
 SynthParams vector_pass_params(const BuildPackage& p) {
-  return {{"Lanes", need(p, "VectorLanes")}, {"MaxN", need(p, "MaxVector")}};
+  return {{"VectorLanes", need(p, "VectorLanes")}, {"MaxN", need(p, "MaxVector")}};
 }
 SynthParams merge_params(const BuildPackage& p) {
   return {{"Channels", need(p, "WeightChannels")}};
@@ -203,7 +204,7 @@ SynthParams vector_read_params(const BuildPackage& p) {
   return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}, {"FifoDepth", 64}};
 }
 SynthParams argmax_params(const BuildPackage& p) {
-  return {{"Lanes", need(p, "VectorLanes")}};
+  return {{"VectorLanes", need(p, "VectorLanes")}};
 }
 SynthParams vector_write_params(const BuildPackage& p) {
   return {{"DataWidth", 32 * need(p, "VectorLanes")}, {"MaxBurst", 16}};

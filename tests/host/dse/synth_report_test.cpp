@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using host::ResourceCounts;
 
-// `stat -json` of Yosys 0.23 after synth_xilinx -family xcup of mmf_residual_add (Lanes=4),
+// `stat -json` of Yosys 0.23 after synth_xilinx -family xcup of mmf_residual_add (VectorLanes=4),
 // with I/O buffers (the run without -noiopad), trimmed of the wire counts.
 const char* kResidualAddJson = R"json({
    "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
@@ -291,7 +291,7 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   MMF_EXPECT_EQ(unit_named(two_bit_units, "mmf_weight_unpack").instances, 0);
   MMF_EXPECT_EQ(unit_named(two_bit_units, "mmf_weight_channel").params.back(),
                 (std::pair<std::string, int64_t>{"FiveTrit", 0}));
-  const host::SynthParams vec = {{"Lanes", 4}, {"MaxN", 16384}};
+  const host::SynthParams vec = {{"VectorLanes", 4}, {"MaxN", 16384}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_norm_quantize").params, vec);
   const host::SynthParams merge = {{"Channels", 2}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_row_merge").params, merge);
@@ -378,7 +378,7 @@ TEST(SynthUnits, TheTopBoxesTheUnitsItInstantiatesAsTheyAre) {
 TEST(SynthUnits, InstancesOfAModuleInATopsCells) {
   host::ResourceCounts top;
   top.cells = {{"$paramod$3e2e0d935e\\mmf_weight_channel", 31},
-               {"$paramod\\mmf_silu\\Lanes=32'00000000000000000000000000100000", 1},
+               {"$paramod\\mmf_silu\\VectorLanes=32'00000000000000000000000000100000", 1},
                {"mmf_rescale", 31},
                {"$paramod$aa\\mmf_silu_twin", 5},
                {"LUT6", 1000}};
