@@ -16,8 +16,8 @@
 //
 // A read port chooses among the slots PortSlots gives it, not all NumSlots: the choice is a
 // BeatW-wide multiplexer per port, the bank's largest logic (four 13-way choices of 1,024 bits
-// were 50,215 LUT on u280, docs/resources.md). A port the job does not read names slot 0, whatever its set;
-// only ports in HalfPorts take half mode.
+// were 50,215 LUT on u280, docs/resources.md). A port the job does not read names slot 0,
+// whatever its set; only ports in HalfPorts take half mode.
 module mmf_buffer_bank #(
   parameter int unsigned VectorLanes = 4,     // 32-bit values per beat (a row of a slot)
   parameter int unsigned Rows = 4096,         // MaxVector / VectorLanes
@@ -214,7 +214,8 @@ module mmf_buffer_bank #(
 
     if (HalfPorts[p]) begin : g_half
       assign read_beat[BeatW*p +: BeatW] =
-          !half_q[p] ? beat : read_odd_q[p] ? BeatW'(beat[BeatW-1:BeatW/2]) : BeatW'(beat[BeatW/2-1:0]);
+          !half_q[p]     ? beat :
+          read_odd_q[p]  ? BeatW'(beat[BeatW-1:BeatW/2]) : BeatW'(beat[BeatW/2-1:0]);
     end else begin : g_whole
       assign read_beat[BeatW*p +: BeatW] = beat;
     end

@@ -162,17 +162,18 @@ module mmf_controller #(
   localparam int unsigned WeightWordBytes = Lanes / 4;
 
   // The states in the order of hls/include/mmf_hls/controller_states.hpp, which names them
-  // for the simulators (hang reports; ops timed from StFetch to StFetch in the calibration):
+  // for the simulators (hang reports; ops timed from StFetchOp to StFetchOp in the calibration):
   // dbg_state_o. tests/rtl/format_pkg_test.cpp fails if the two lists differ.
   typedef enum logic [mmf_control_pkg::StateBits-1:0] {
-    StIdle, StLoad, StFetch, StDecode, StDone,
-    StEmbToken, StEmbCheck, StEmbRow,                // Embed
-    StBlNorm, StBlRun,                               // BitLinear
-    StMgState, StMgLb, StMgGate, StMgStore, StMgProd,  // MLGRU
-    StGlSilu, StGlUp, StGlProd,                      // GLU
-    StAdd, StStore,
-    StAmRead, StAmToken, StAmRing,                   // Argmax
-    StNext
+    StIdle, StLoadProgram, StFetchOp, StCheckOp, StDone,
+    StEmbedReadToken, StEmbedCheckToken, StEmbedReadRow,                          // Embed
+    StLinearWaitNorm, StLinearRun,                                                // BitLinear
+    StMlgruLoadState, StMlgruLoadLowerBound, StMlgruGate, StMlgruStoreState,      // MLGRU
+    StMlgruProducts,
+    StGluSilu, StGluAlignUp, StGluProducts,                                       // GLU
+    StResidualAdd, StStoreVector,
+    StArgmaxRead, StArgmaxWriteToken, StArgmaxWriteRing,                          // Argmax
+    StNextOp
   } state_e;
 
   state_e                state_q, state_d;
@@ -231,13 +232,13 @@ module mmf_controller #(
 
   // ---------------------------------------------------------------- the op being run
   // Its descriptor and its rows / Channels and rows % Channels, from the descriptor RAM in
-  // StDecode (the division done once by mmf_descriptor_check).
+  // StCheckOp (the division done once by mmf_descriptor_check).
   logic [DescW-1:0]     desc_q;
   logic [RowCountW-1:0] rows_q_ch, rows_m_ch;
   always_ff @(posedge clk_i) begin : op_reg
     if (!rst_ni) begin
       desc_q <= '0;
-    end else if (state_q == StDecode) begin
+    end else if (state_q == StCheckOp) begin
       desc_q <= desc_i[DescW-1:0];
       rows_q_ch <= desc_i[DescW +: RowCountW];
       rows_m_ch <= desc_i[DescW+RowCountW +: RowCountW];
@@ -295,7 +296,7 @@ module mmf_controller #(
   assign op_exp_o = f_exp[15:0];
 
   // ---------------------------------------------------------------- op counter increments
-  // The current op's increments, from its descriptor fields (stable from StDecode to the end of
+  // The current op's increments, from its descriptor fields (stable from StCheckOp to the end of
   // its last step, which is more than 4 cycles later), registered so that no counter's 64-bit
   // add follows a product or another add (the kernel top's deepest carry path, 18 levels,
   // before). The products take mmf_mul_pipe's 3 cycles; a checked descriptor has
@@ -308,8 +309,8 @@ module mmf_controller #(
   // Channels and m = rows % Channels, m channels hold q + 1 rows and the rest q, so the blocks
   // are Channels * ceil(q / TileRows), plus m when q is a whole number of blocks.
   // A BitLinear's result beats out of the Channels -> VL regrouping, ceil(rows / Channels) *
-  // Channels lanes, registered too: in StBlRun's entry cycle, at least 5 cycles after
-  // StDecode, it was 7 LUT levels after the rows registers (ci-tiny's flattened top).
+  // Channels lanes, registered too: in StLinearRun's entry cycle, at least 5 cycles after
+  // StCheckOp, it was 7 LUT levels after the rows registers (ci-tiny's flattened top).
   logic [RowCountW-1:0] blocks_q;
   logic [31:0]          result_beats_q;
   always_ff @(posedge clk_i) begin : blocks_reg
@@ -528,30 +529,30 @@ module mmf_controller #(
             status_d = 32'(mmf_format_pkg::StatusBadProgram);
             state_d = StDone;
           end else begin
-            state_d = StLoad;
+            state_d = StLoadProgram;
             entry_d = 1'b1;
           end
         end
       end
 
       // ---- The program into the loader's descriptor RAM; lanes past the program are dropped.
-      StLoad: begin
+      StLoadProgram: begin
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindProgram, program_q, num_ops_q * DescWords, '0, num_ops_q,
                     ceil_div(ceil_div(num_ops_q * DescWords, VL) * VL, DescWords), '0);
         end else if (step_done) begin
           limit_valid_d = 1'b1;
           kind_d = mmf_kernel_pkg::KindIdle;
-          state_d = StFetch;
+          state_d = StFetchOp;
         end
       end
 
       // ---- The next op, or the end: all ops done, or the first bad one reached.
-      StFetch: begin  // the descriptor RAM answers in StDecode
+      StFetchOp: begin  // the descriptor RAM answers in StCheckOp
         if (32'(op_q) == num_ops_q) begin
           if (last_token_q) begin
             state_d = StDone;
-          end else begin  // the next pass: op 0 is read from the RAM in the next StFetch
+          end else begin  // the next pass: op 0 is read from the RAM in the next StFetchOp
             tok_d = tok_q + 32'd1;
             tokens_left_d = tokens_left_q - 32'd1;
             op_d = '0;
@@ -561,56 +562,56 @@ module mmf_controller #(
           status_d = 32'(bad_code_i) | (32'(op_q) << mmf_format_pkg::StatusOpShift);
           state_d = StDone;
         end else begin
-          state_d = StDecode;
+          state_d = StCheckOp;
         end
       end
 
-      StDecode: begin
+      StCheckOp: begin
         vb_inc_d = DescWords * 4;
         entry_d = 1'b1;
         unique case (desc_i[31:0])
-          mmf_format_pkg::OpEmbed:     state_d = StEmbToken;
-          mmf_format_pkg::OpBitLinear: state_d = StBlNorm;
-          mmf_format_pkg::OpMlgru:     state_d = StMgState;
-          mmf_format_pkg::OpGlu:       state_d = StGlSilu;
-          mmf_format_pkg::OpAdd:       state_d = StAdd;
-          mmf_format_pkg::OpArgmax:    state_d = StAmRead;
-          default:                     state_d = StStore;
+          mmf_format_pkg::OpEmbed:     state_d = StEmbedReadToken;
+          mmf_format_pkg::OpBitLinear: state_d = StLinearWaitNorm;
+          mmf_format_pkg::OpMlgru:     state_d = StMlgruLoadState;
+          mmf_format_pkg::OpGlu:       state_d = StGluSilu;
+          mmf_format_pkg::OpAdd:       state_d = StResidualAdd;
+          mmf_format_pkg::OpArgmax:    state_d = StArgmaxRead;
+          default:                     state_d = StStoreVector;
         endcase
       end
 
       // ---- Embed: token word, then the bf16 row converted to Q16
-      StEmbToken: begin
+      StEmbedReadToken: begin
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
         end else if (jobs_handed && rd_beats_q == 1) begin
           vb_inc_d = 4;
-          state_d = StEmbCheck;
+          state_d = StEmbedCheckToken;
         end
       end
-      StEmbCheck: begin  // a token past the table ends the run
+      StEmbedCheckToken: begin  // a token past the table ends the run
         if (token_q >= f_rows) begin
           status_d = 32'(mmf_format_pkg::StatusBadToken) |
                      (32'(op_q) << mmf_format_pkg::StatusOpShift);
           state_d = StDone;
         end else begin
-          state_d = StEmbRow;
+          state_d = StEmbedReadRow;
           entry_d = 1'b1;
         end
       end
-      StEmbRow: begin
+      StEmbedReadRow: begin
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindEmbedRow, f_addr0 + token_q * half_words, half_words,
                     SlotW'(f_dst), n_beats, 2 * ceil_div(half_words, VL), f_n);
         end else if (step_done) begin
           vb_inc_d = inc_half_q;
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
       // ---- BitLinear: norm weights into their slots (fetched ahead, or now), then
       // norm/quantize -> channels -> results, with the look-ahead for the next one beside it
-      StBlNorm: begin
+      StLinearWaitNorm: begin
         kind_d = mmf_kernel_pkg::KindIdle;
         if (entry_q) begin
           pf_valid_d = 1'b0;
@@ -627,11 +628,11 @@ module mmf_controller #(
           end
         end else if (nf_idle) begin
           vb_inc_d = (f_addr0 != mmf_format_pkg::NoAddress) ? inc_half_q << 1 : inc_half_q;
-          state_d = StBlRun;
+          state_d = StLinearRun;
           entry_d = 1'b1;
         end
       end
-      StBlRun: begin  // the weight array's job starts with the pass (wa_job_start_o)
+      StLinearRun: begin  // the weight array's job starts with the pass (wa_job_start_o)
         if (entry_q) begin
           to_memory_d = f_dst == mmf_format_pkg::DstMemory;
           pass_step(mmf_kernel_pkg::KindBitLinear, {SlotW'(0), mmf_kernel_pkg::SlotWCode,
@@ -688,116 +689,116 @@ module mmf_controller #(
             ternary_ops_d = ternary_ops_q + 64'($unsigned(ops_p));
             weight_bytes_d = weight_bytes_q + inc_wbytes_q;
             if (to_memory_q) vb_inc_d = inc_rows_q;
-            state_d = StNext;
+            state_d = StNextOp;
           end
         end
       end
 
       // ---- MLGRU: state and lower bound in, gate pass, state out, products for o_proj
-      StMgState: begin
+      StMlgruLoadState: begin
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindSlotLoad, f_addr0, f_n, mmf_kernel_pkg::SlotState, n_beats,
                     n_beats, f_n);
         end else if (step_done) begin
-          state_d = StMgLb;
+          state_d = StMlgruLoadLowerBound;
           entry_d = 1'b1;
         end
       end
-      StMgLb: begin  // the lower bound, when the op has it
+      StMlgruLoadLowerBound: begin  // the lower bound, when the op has it
         if (entry_q) begin
           if (f_addr1 != mmf_format_pkg::NoAddress) begin
             read_step(mmf_kernel_pkg::KindSlotLoad, f_addr1, f_n, mmf_kernel_pkg::SlotLowerBound,
                       n_beats, n_beats, f_n);
           end else begin  // no step: on to the gate
             kind_d = mmf_kernel_pkg::KindIdle;
-            state_d = StMgGate;
+            state_d = StMlgruGate;
             entry_d = 1'b1;
           end
         end else if (step_done) begin
-          state_d = StMgGate;
+          state_d = StMlgruGate;
           entry_d = 1'b1;
         end
       end
-      StMgGate: begin  // the new state into its slot, silu(state) into scratch
+      StMlgruGate: begin  // the new state into its slot, silu(state) into scratch
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindMlgruGate, {mmf_kernel_pkg::SlotLowerBound,
                     mmf_kernel_pkg::SlotState, SlotW'(f_src1), SlotW'(f_src0)}, 4'b0, n_rows,
                     2'd1, '0, mmf_kernel_pkg::SlotState, n_beats, f_n, 1'b0);
         end else if (step_done) begin
-          state_d = StMgStore;
+          state_d = StMlgruStoreState;
           entry_d = 1'b1;
         end
       end
-      StMgStore: begin
+      StMlgruStoreState: begin
         if (entry_q) begin
           store_step(mmf_kernel_pkg::SlotState, f_addr0);
         end else if (step_done) begin
-          state_d = StMgProd;
+          state_d = StMlgruProducts;
           entry_d = 1'b1;
         end
       end
-      StMgProd: begin
+      StMlgruProducts: begin
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
                     SlotW'(f_src2)}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
         end else if (step_done) begin
           vb_inc_d = inc_mlgru_q;
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
       // ---- GLU: silu(gate) to scratch, up half realigned, products
-      StGlSilu: begin
+      StGluSilu: begin
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindGluSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows,
                     2'd1, '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
         end else if (step_done) begin
-          state_d = StGlUp;
+          state_d = StGluAlignUp;
           entry_d = 1'b1;
         end
       end
-      StGlUp: begin
+      StGluAlignUp: begin
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindGluAlign, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, up_rows,
                     2'd1, up_start, mmf_kernel_pkg::SlotUp, n_beats, f_n, 1'b1);
         end else if (step_done) begin
-          state_d = StGlProd;
+          state_d = StGluProducts;
           entry_d = 1'b1;
         end
       end
-      StGlProd: begin
+      StGluProducts: begin
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotUp,
                     mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst),
                     n_beats, f_n, 1'b1);
         end else if (step_done) begin
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
       // ---- Add: dst += src0
-      StAdd: begin
+      StResidualAdd: begin
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindResidualAdd,
                     {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0, n_rows, 2'd1, '0,
                     SlotW'(f_dst), n_beats, f_n, 1'b0);
         end else if (step_done) begin
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
       // ---- Store: src0 to the vector bank
-      StStore: begin
+      StStoreVector: begin
         if (entry_q) begin
           store_step(SlotW'(f_src0), f_addr0);
         end else if (step_done) begin
           vb_inc_d = inc_n_q;
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
       // ---- Argmax: the values through mmf_argmax, then the pick to the token and the ring
-      StAmRead: begin
+      StArgmaxRead: begin
         if (entry_q) begin
           if (tok_q >= f_n) begin  // the ring holds n picks
             status_d = 32'(mmf_format_pkg::StatusBadLength) |
@@ -808,32 +809,32 @@ module mmf_controller #(
             pick_seen_d = 1'b0;
           end
         end else if (jobs_handed && pick_seen_q) begin
-          state_d = StAmToken;
+          state_d = StArgmaxWriteToken;
           entry_d = 1'b1;
         end
       end
-      StAmToken: begin
+      StArgmaxWriteToken: begin
         if (entry_q) begin
           pick_step(f_addr1);
         end else if (step_done) begin
-          state_d = StAmRing;
+          state_d = StArgmaxWriteRing;
           entry_d = 1'b1;
         end
       end
-      StAmRing: begin
+      StArgmaxWriteRing: begin
         if (entry_q) begin
           pick_step(f_addr0 + tok_q);
         end else if (step_done) begin
           vb_inc_d = inc_rows_q + 64'd8;  // the values read, the pick written twice
-          state_d = StNext;
+          state_d = StNextOp;
         end
       end
 
-      StNext: begin
+      StNextOp: begin
         kind_d = mmf_kernel_pkg::KindIdle;
         op_d = op_q + 1'b1;
         ops_done_d = ops_done_q + 32'd1;
-        state_d = StFetch;
+        state_d = StFetchOp;
       end
 
       default: begin  // StDone: one cycle of done, once a fetch ahead has landed
@@ -1064,7 +1065,7 @@ module mmf_controller #(
   assign desc_addr_o = sc_active_q ? sc_op_q : op_q;
   assign ops_done_o = ops_done_q;
   assign kind_o = kind_oh_q;
-  assign am_start_o = state_q == StAmRead && entry_q;
+  assign am_start_o = state_q == StArgmaxRead && entry_q;
   assign am_last_lanes_o = am_last_lanes_q;
 
   assign rd_cmd_valid_o = rd_pend_q;
@@ -1088,7 +1089,7 @@ module mmf_controller #(
   assign nf_job_words_o = nf_words_q;
   assign nf_job_hi_o = nf_hi_q;
   assign unit_job_valid_o = unit_pend_q;
-  assign wa_job_start_o = state_q == StBlRun && entry_q;
+  assign wa_job_start_o = state_q == StLinearRun && entry_q;
 
   assign out_keep_o = keep_q;
   assign out_beat_o = wcount_q;
@@ -1101,17 +1102,17 @@ module mmf_controller #(
   assign weight_bytes_o = weight_bytes_q;
   assign vector_bytes_o = vector_bytes_q;
   assign busy_o = state_q != StIdle;
-  assign vec_wait_o = rd_pend_q || state_q == StBlNorm ||
+  assign vec_wait_o = rd_pend_q || state_q == StLinearWaitNorm ||
                       ((kind_q == mmf_kernel_pkg::KindProgram ||
                         kind_q == mmf_kernel_pkg::KindToken ||
                         kind_q == mmf_kernel_pkg::KindSlotLoad ||
                         kind_q == mmf_kernel_pkg::KindEmbedRow) && !step_done) ||
                       (kind_q == mmf_kernel_pkg::KindArgmaxRead && !pick_seen_q) ||
                       (!wr_idle_i && kind_q != mmf_kernel_pkg::KindBitLinear);
-  assign acc_o = kind_q == mmf_kernel_pkg::KindBitLinear && state_q == StBlRun && !step_done;
+  assign acc_o = kind_q == mmf_kernel_pkg::KindBitLinear && state_q == StLinearRun && !step_done;
 
   logic unused;
-  // Not needed here: the opcode (StDecode reads it from the RAM's output), fields the check
+  // Not needed here: the opcode (StCheckOp reads it from the RAM's output), fields the check
   // already vetted, the weight field (the prefetcher's), the exponent's high bits (op_exp_o),
   // buffer ids past the slot index (checked).
 `ifndef SYNTHESIS
@@ -1133,16 +1134,16 @@ module mmf_controller #(
   // No beat past the step's.
   beats_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                             out_fire_i |-> wleft_q != '0);
-  // The cycle after a set-up, where beats_done_q reads 0, is never a step's end. (StBlNorm sets
-  // up no step: it waits for the norm-weight fetch, not for step_done.)
+  // The cycle after a set-up, where beats_done_q reads 0, is never a step's end.
+  // (StLinearWaitNorm sets up no step: it waits for the norm-weight fetch, not for step_done.)
   set_up_pending_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                     after_entry_q && !entry_q && state_q != StBlNorm |->
+                                     after_entry_q && !entry_q && state_q != StLinearWaitNorm |->
                                      !jobs_handed);
   // A BitLinear finds no fetch under way but its own fetched ahead: a fetch is handed only
   // for the next BitLinear to run.
   nf_ahead_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                               state_q == StBlNorm && entry_q && !(pf_valid_q && pf_op_q == op_q)
-                               |-> nf_idle);
+                               state_q == StLinearWaitNorm && entry_q &&
+                               !(pf_valid_q && pf_op_q == op_q) |-> nf_idle);
   rd_last_beat_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    rd_valid_i |-> rd_last_beat_q == rd_expect_q - 32'd1);
 `endif

@@ -333,7 +333,8 @@ module mmf_descriptor_check #(
         mmf_format_pkg::OpBitLinear: begin
           if (!f[FSrc0Ok] || (!f[FToMemory] && !f[FDstOk])) begin
             status_d = mmf_format_pkg::StatusBadBuffer;
-          end else if (f[FRowsZero] || f[FRowsOverMax] || (!f[FToMemory] && f[FRowsOverVector])) begin
+          end else if (f[FRowsZero] || f[FRowsOverMax] ||
+                       (!f[FToMemory] && f[FRowsOverVector])) begin
             status_d = mmf_format_pkg::StatusBadLength;
           end else if (f[FFieldBad]) begin
             status_d = mmf_format_pkg::StatusBadField;

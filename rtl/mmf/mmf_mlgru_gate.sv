@@ -21,8 +21,8 @@
 // Without a lower bound lb is taken as 0, so that f = round(2^16 * sigmoid / 2^16) = sigmoid
 // and one datapath serves both cases.
 //
-// Stalls: three pipelines in a row (u_act_i/u_act_f, stages 6-11, u_act_out), each advancing when its
-// last stage is empty or being taken by the next (mmf_silu's convention), so bubbles close up
+// Stalls: three pipelines in a row (u_act_i/u_act_f, stages 6-11, u_act_out), each advancing when
+// its last stage is empty or being taken by the next (mmf_silu's convention), so bubbles close up
 // and a stall at the output holds everything behind it. The delay registers beside an mmf_silu
 // advance on its in_ready_o, which is its stage enable.
 module mmf_mlgru_gate #(

@@ -286,7 +286,8 @@ module mmf_norm_quantize #(
         // Stage 6.
         a6_q <= pass_q[PrepStage-1] == PassMax && used_q[PrepStage-1] ?
                 mmf_numerics_pkg::magnitude(a5_q) : '0;
-        u6_q <= pass_q[PrepStage-1] != PassSum && (used_q[PrepStage-1] || pass_q[PrepStage-1] == PassCode) ?
+        u6_q <= pass_q[PrepStage-1] != PassSum &&
+                (used_q[PrepStage-1] || pass_q[PrepStage-1] == PassCode) ?
                 mmf_numerics_pkg::magnitude(u5_q) : '0;
         s6_q <= pass_q[PrepStage-1] == PassSum && used_q[PrepStage-1] ? 16'(a5_q >>> sh_q) : '0;
         neg_q[PrepStage] <= u5_q < 0;

@@ -79,7 +79,8 @@ module mmf_perf_counters #(
     counters_o[64*mmf_control_pkg::CntAccumulateCycles +: 64] = acc_q;
     counters_o[64*mmf_control_pkg::CntVecReadBytes +: 64] = vec_read_bytes_i;
     counters_o[64*mmf_control_pkg::CntVecWriteBytes +: 64] = vec_write_bytes_i;
-    counters_o[64*mmf_control_pkg::CntAxiErrors +: 64] = 64'({vec_write_error_i, vec_read_error_i, ch_error_i});
+    counters_o[64*mmf_control_pkg::CntAxiErrors +: 64] =
+        64'({vec_write_error_i, vec_read_error_i, ch_error_i});
     for (int unsigned c = 0; c < Channels; c++) begin
       counters_o[64*(mmf_control_pkg::CntChannelBytes+c) +: 64] = ch_bytes_i[64*c +: 64];
     end

@@ -152,7 +152,7 @@ TEST(ControlPackage, CarriesTheRegisterMapAndTheCounters) {
 }
 
 // The controller's state_e lists the states in controller_states.hpp's order, which the
-// simulators use to name dbg_state_o and to time ops (kStFetch, kStDone).
+// simulators use to name dbg_state_o and to time ops (kStFetchOp, kStDone).
 TEST(ControllerStates, TheRtlEnumIsTheTablesOrder) {
   const std::string text = read_file(kSource + "/rtl/mmf/mmf_controller.sv");
   const std::regex decl(R"(typedef\s+enum\s+logic\s*\[[^\]]*\]\s*\{([^}]*)\}\s*state_e\s*;)");

@@ -261,13 +261,13 @@ class SystemcPlatform final : public Platform {
 StepCosts default_step_costs() {
   // Read off the controller's state trace of the ci-tiny kernel (docs/platform.md).
   StepCosts c;
-  c.op = 3;  // StFetch, StDecode, StNext
+  c.op = 3;  // StFetchOp, StCheckOp, StNextOp
   c.read_step = 10;
   c.norm_read = 7;
   c.skipped_step = 2;
   c.pass_step = 6;
   c.store_step = 6;
-  c.embed = 14;  // StEmbCheck, the row read's start, the converter's 3 stages
+  c.embed = 14;  // StEmbedCheckToken, the row read's start, the converter's 3 stages
   c.norm = 0;
   c.row = 0;
   c.tail = 8;

@@ -169,13 +169,13 @@ void TimedKernelModel::bitlinear(size_t k) {
   const uint32_t* d = ops[k].data();
   const uint64_t n = d[kFieldN], rows = d[kFieldRows];
   const uint64_t half_words = ceil_div(n, 2), n_beats = ceil_div(n, params_.vector_lanes);
-  // The norm weights: fetched ahead during the BitLinear before, or now (StBlNorm's entry, the
-  // fetch's hand-over); StBlRun starts the cycle after the fetch is idle.
+  // The norm weights: fetched ahead during the BitLinear before, or now (StLinearWaitNorm's entry,
+  // the fetch's hand-over); StLinearRun starts the cycle after the fetch is idle.
   if (norm_ahead_ != k) {
     fetch_norms(clock_.now() + 2.0, d[kFieldAddr0] != kNoAddress, half_words);
   }
   wait_cycles(std::max(reader_free_, clock_.now() + 1.0) + 1.0 - clock_.now());
-  // The look-ahead for the next BitLinear: two cycles an op from StBlRun's entry, its fetch
+  // The look-ahead for the next BitLinear: two cycles an op from StLinearRun's entry, its fetch
   // handed over two cycles after the answer (in the RTL, only if found before this one ends:
   // the shortest BitLinear lasts longer than a few ops' look-ahead).
   // ops_run holds the passes one after the other; the look-ahead takes a cycle to wrap.
@@ -412,7 +412,7 @@ void TimedKernelModel::accumulator(uint32_t c) {
     if (ch.rows != 0) {
       // The accumulator loads the whole vector's codes (a code word a cycle, as the code
       // stream brings them at vector_lanes a cycle) before its first weight word
-      // (mmf_ternary_acc: StLoad, StPrime, then StRun).
+      // (mmf_ternary_acc: StLoadProgram, StPrime, then StRun).
       wait_cycles(static_cast<double>(ch.code_cycles));
       for (uint64_t r = 0; r < ch.rows; ++r) {  // row blocks
         // A 1.6-bit block's beats, decoded before the FIFO, give its words one a cycle.

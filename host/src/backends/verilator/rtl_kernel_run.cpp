@@ -26,16 +26,16 @@ std::unique_ptr<sim::KernelSim> open_kernel(const BuildDescriptor& build,
   return cached_kernel_sim(build, options);
 }
 
-// Op k runs from the controller's k-th entry into StFetch to the next StFetch (or StDone):
-// fetch, decode, its steps, StNext.
+// Op k runs from the controller's k-th entry into StFetchOp to the next StFetchOp (or StDone):
+// fetch, decode, its steps, StNextOp.
 std::vector<OpCycles> op_cycles(const std::vector<sim::StateEntry>& states) {
   std::vector<OpCycles> ops;
   for (const sim::StateEntry& e : states) {
-    if (e.state != mmf_hls::kStFetch && e.state != mmf_hls::kStDone) continue;
+    if (e.state != mmf_hls::kStFetchOp && e.state != mmf_hls::kStDone) continue;
     if (!ops.empty()) ops.back().end = e.cycle;
-    if (e.state == mmf_hls::kStFetch) ops.push_back(OpCycles{e.cycle, e.cycle});
+    if (e.state == mmf_hls::kStFetchOp) ops.push_back(OpCycles{e.cycle, e.cycle});
   }
-  // The last StFetch finds the program over (or a bad op): it is no op.
+  // The last StFetchOp finds the program over (or a bad op): it is no op.
   if (!ops.empty()) ops.pop_back();
   return ops;
 }

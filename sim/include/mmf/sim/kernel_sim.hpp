@@ -80,7 +80,7 @@ struct CompiledKernel {
 const std::vector<CompiledKernel>& compiled_kernels();
 
 // A controller state (rtl/mmf/mmf_controller.sv's state_e, mmf_hls/controller_states.hpp) with
-// what it means, for hang reports: "StFetch (fetching a descriptor)".
+// what it means, for hang reports: "StFetchOp (fetching a descriptor)".
 std::string controller_state_name(unsigned state);
 
 }  // namespace mmf::sim

@@ -25,7 +25,7 @@ namespace mmf::sim {
 // for pipeline fill, handshakes and state changes of rtl/mmf/mmf_kernel.sv; their values and
 // how they were obtained are in docs/platform.md (the calibration against the RTL).
 struct StepCosts {
-  uint32_t op = 0;            // StFetch + StDecode + StNext of every op
+  uint32_t op = 0;            // StFetchOp + StCheckOp + StNextOp of every op
   uint32_t read_step = 0;     // a vector-bank read into the slots (or the program load)
   uint32_t norm_read = 0;     // a norm-weight read of mmf_norm_fetch beyond its beats
   uint32_t skipped_step = 0;  // the state of a read the op does not have (no w_rms, no bound)
