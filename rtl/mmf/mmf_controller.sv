@@ -509,7 +509,12 @@ module mmf_controller #(
     if (kind_q == mmf_kernel_pkg::KindToken && rd_valid_i) token_d = rd_word_i;
 
     unique case (state_q)
-      StIdle: begin
+      // Every state that runs a step sets it up on its entry cycle (entry_q: read_step, pass_step,
+      // store_step or pick_step name the step's kind, slots, beats and addresses) and leaves on
+      // step_done: every job handed over, every beat in, the writer idle and the bank ready for
+      // the next job. The vector-bank bytes the op used go into vb_inc_d then, as the HLS
+      // controller counts them.
+      StIdle: begin  // a launch latches its arguments and clears the op counters
         kind_d = mmf_kernel_pkg::KindIdle;
         if (start_i) begin
           program_d = program_i;
@@ -566,7 +571,7 @@ module mmf_controller #(
         end
       end
 
-      StCheckOp: begin
+      StCheckOp: begin  // the descriptor (checked by mmf_descriptor_check) picks the op's states
         vb_inc_d = DescWords * 4;
         entry_d = 1'b1;
         unique case (desc_i[31:0])
@@ -581,7 +586,7 @@ module mmf_controller #(
       end
 
       // ---- Embed: token word, then the bf16 row converted to Q16
-      StEmbedReadToken: begin
+      StEmbedReadToken: begin  // one word at addr1: the token id, taken into token_q
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
         end else if (jobs_handed && rd_beats_q == 1) begin
@@ -599,7 +604,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StEmbedReadRow: begin
+      StEmbedReadRow: begin  // row token_q of the bf16 table at addr0, as Q16, into slot dst
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindEmbedRow, f_addr0 + token_q * half_words, half_words,
                     SlotW'(f_dst), n_beats, 2 * ceil_div(half_words, VL), f_n);
@@ -611,7 +616,7 @@ module mmf_controller #(
 
       // ---- BitLinear: norm weights into their slots (fetched ahead, or now), then
       // norm/quantize -> channels -> results, with the look-ahead for the next one beside it
-      StLinearWaitNorm: begin
+      StLinearWaitNorm: begin  // no step: waits until the op's w_rms / w_code are in their slots
         kind_d = mmf_kernel_pkg::KindIdle;
         if (entry_q) begin
           pf_valid_d = 1'b0;
@@ -695,7 +700,7 @@ module mmf_controller #(
       end
 
       // ---- MLGRU: state and lower bound in, gate pass, state out, products for o_proj
-      StMlgruLoadState: begin
+      StMlgruLoadState: begin  // the layer's state at addr0 into SlotState
         if (entry_q) begin
           read_step(mmf_kernel_pkg::KindSlotLoad, f_addr0, f_n, mmf_kernel_pkg::SlotState, n_beats,
                     n_beats, f_n);
@@ -729,7 +734,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StMlgruStoreState: begin
+      StMlgruStoreState: begin  // the new state back to addr0
         if (entry_q) begin
           store_step(mmf_kernel_pkg::SlotState, f_addr0);
         end else if (step_done) begin
@@ -737,7 +742,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StMlgruProducts: begin
+      StMlgruProducts: begin  // scratch (silu of the new state) x src2, block-scaled, into dst
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
                     SlotW'(f_src2)}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst), n_beats, f_n, 1'b1);
@@ -748,7 +753,7 @@ module mmf_controller #(
       end
 
       // ---- GLU: silu(gate) to scratch, up half realigned, products
-      StGluSilu: begin
+      StGluSilu: begin  // silu of src0's gate half (lanes 0 .. n-1) into SlotScratch
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindGluSilu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows,
                     2'd1, '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
@@ -757,7 +762,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StGluAlignUp: begin
+      StGluAlignUp: begin  // src0's up half (from lane n) moved to lane 0 of SlotUp
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindGluAlign, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, up_rows,
                     2'd1, up_start, mmf_kernel_pkg::SlotUp, n_beats, f_n, 1'b1);
@@ -766,7 +771,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StGluProducts: begin
+      StGluProducts: begin  // scratch x up, block-scaled, into dst
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotUp,
                     mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst),
@@ -777,7 +782,7 @@ module mmf_controller #(
       end
 
       // ---- Add: dst += src0
-      StResidualAdd: begin
+      StResidualAdd: begin  // dst + src0 per lane, saturated, back into dst
         if (entry_q) begin
           pass_step(mmf_kernel_pkg::KindResidualAdd,
                     {{2{SlotW'(0)}}, SlotW'(f_src0), SlotW'(f_dst)}, 4'b0, n_rows, 2'd1, '0,
@@ -788,7 +793,7 @@ module mmf_controller #(
       end
 
       // ---- Store: src0 to the vector bank
-      StStoreVector: begin
+      StStoreVector: begin  // slot src0 to addr0 through the writer
         if (entry_q) begin
           store_step(SlotW'(f_src0), f_addr0);
         end else if (step_done) begin
@@ -798,7 +803,7 @@ module mmf_controller #(
       end
 
       // ---- Argmax: the values through mmf_argmax, then the pick to the token and the ring
-      StArgmaxRead: begin
+      StArgmaxRead: begin  // `rows` values at addr2 into mmf_argmax; leaves when its pick is in
         if (entry_q) begin
           if (tok_q >= f_n) begin  // the ring holds n picks
             status_d = 32'(mmf_format_pkg::StatusBadLength) |
@@ -813,7 +818,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StArgmaxWriteToken: begin
+      StArgmaxWriteToken: begin  // the pick to addr1, the next pass's Embed token
         if (entry_q) begin
           pick_step(f_addr1);
         end else if (step_done) begin
@@ -821,7 +826,7 @@ module mmf_controller #(
           entry_d = 1'b1;
         end
       end
-      StArgmaxWriteRing: begin
+      StArgmaxWriteRing: begin  // the pick to ring entry tok_q at addr0, for the host
         if (entry_q) begin
           pick_step(f_addr0 + tok_q);
         end else if (step_done) begin
@@ -830,7 +835,7 @@ module mmf_controller #(
         end
       end
 
-      StNextOp: begin
+      StNextOp: begin  // the op is done: counted, and the next one fetched
         kind_d = mmf_kernel_pkg::KindIdle;
         op_d = op_q + 1'b1;
         ops_done_d = ops_done_q + 32'd1;

@@ -580,6 +580,8 @@ module mmf_vector_datapath #(
                       (kind_i[mmf_kernel_pkg::KindProducts] && prod_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KindResidualAdd] && add_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KindSlotStore] && wr_in_ready);
+  // The writer's input: a slot being stored, else the kept beats (out_keep_i) of a BitLinear's
+  // results to memory or of an Argmax's pick.
   assign wr_in_valid = kind_i[mmf_kernel_pkg::KindSlotStore] ? bank_valid :
                        out_keep_i && ((res_to_memory && res_valid_i) ||
                                       kind_i[mmf_kernel_pkg::KindArgmaxPick]);
