@@ -13,7 +13,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   verilator libsystemc-dev libxrt-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev yosys
-  libsentencepiece-dev sentencepiece
+  libsentencepiece-dev sentencepiece libpcre2-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev gnuplot python3
   clang libclang-rt-14-dev tcl clang-format
 )
@@ -21,6 +21,7 @@ packages=(
 #   pkg-config     CMake finds sentencepiece and systemc through their .pc files.
 #   libgmock-dev   GoogleTest's matchers (Debian splits gmock from gtest).
 #   sentencepiece  spm_encode/spm_decode, used by tests to cross-check our tokenizer path.
+#   libpcre2-dev   the BPE tokenizer's pre-tokenizer pattern (\p{L}, lookahead; Unicode mode).
 #   clang-format   make format and make format-check (.ci/run).
 #   tcl            tclsh runs scripts/package_rtl_xo.tcl in tests (PackageRtlXoScript);
 #                  it is not in the closure of the packages above.
@@ -37,15 +38,39 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "deps: all ${#packages[@]} packages present"
-  exit 0
+# Node.js runs the tests' independent tokenizer (tests/npm). Debian's nodejs and npm, unless a
+# node with npm is already on PATH (a vendor build of nodejs carries npm and conflicts with them).
+if ! command -v npm >/dev/null 2>&1; then
+  for p in nodejs npm; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
 fi
 
-echo "deps: installing ${missing[*]}"
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-echo "deps: done"
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "deps: all ${#packages[@]} packages present"
+else
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "deps: done"
+fi
+
+# npm packages of tests/npm (pinned by its package-lock.json) into build/npm, where the tests
+# look for them (whatever the build tree); again only when the lock changed. Without them those tests skip, saying why.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+npm_dir="$here/build/npm"
+if ! cmp -s "$here/tests/npm/package-lock.json" "$npm_dir/package-lock.json" ||
+   [[ ! -d "$npm_dir/node_modules" ]]; then
+  echo "deps: npm packages of tests/npm into $npm_dir"
+  mkdir -p "$npm_dir"
+  cp "$here/tests/npm/package.json" "$here/tests/npm/package-lock.json" "$npm_dir/"
+  if ! (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    rm -f "$npm_dir/package-lock.json"
+    echo "deps: warning: npm ci failed; the tokenizer cross-check tests will skip" >&2
+  fi
+fi

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace mmf::fuzz {
 
@@ -25,5 +26,10 @@ void fuzz_token_program(const uint8_t* data, size_t size);
 // Encoding arbitrary bytes and decoding arbitrary ids with the shipped tiny model's
 // SentencePiece tokenizer and with the byte tokenizer of random: models.
 void fuzz_tokenizer(const uint8_t* data, size_t size);
+// The byte-level BPE tokenizer: the input as a tokenizer.json, or as text for a fixed one whose
+// encoding must round-trip (fuzz_bpe_tokenizer.cpp says which by the first byte).
+void fuzz_bpe_tokenizer(const uint8_t* data, size_t size);
+// The fixed tokenizer's tokenizer.json, for the seed corpus.
+std::string bpe_tokenizer_seed_json();
 
 }  // namespace mmf::fuzz

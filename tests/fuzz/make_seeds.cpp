@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
@@ -167,6 +168,16 @@ void tokenizer_seeds(const fs::path& dir) {
   write_file(dir / "ids.bin", bytes);
 }
 
+void bpe_tokenizer_seeds(const fs::path& dir) {
+  // First byte odd: text for the fixed tokenizer; even: a tokenizer.json.
+  write_file(dir / "text.txt", "\x01The quick brown fox and the <|eot|> caf\xc3\xa9 \xff\r\n");
+  write_file(dir / "stress.txt",
+             "\x03  \xe4\xb8\xad\xe6\x96\x87 I'LL 1234567\xc2\x85 \xed\xa0\x80\n\n");
+  const std::string json = mmf::fuzz::bpe_tokenizer_seed_json();
+  write_file(dir / "tokenizer.json", "\x00" + json);
+  write_file(dir / "tokenizer_cut.json", "\x00" + json.substr(0, json.size() / 2));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,7 +189,7 @@ int main(int argc, char** argv) {
     const fs::path corpus = argv[1];
     const fs::path scratch = fs::temp_directory_path() / "mmf-fuzz-seed.safetensors";
     for (const char* target : {"fuzz_safetensors", "fuzz_converted_model", "fuzz_build_descriptor",
-                               "fuzz_token_program", "fuzz_tokenizer"}) {
+                               "fuzz_token_program", "fuzz_tokenizer", "fuzz_bpe_tokenizer"}) {
       fs::remove_all(corpus / target);
       fs::create_directories(corpus / target);
     }
@@ -187,6 +198,7 @@ int main(int argc, char** argv) {
     build_descriptor_seeds(corpus / "fuzz_build_descriptor");
     token_program_seeds(corpus / "fuzz_token_program");
     tokenizer_seeds(corpus / "fuzz_tokenizer");
+    bpe_tokenizer_seeds(corpus / "fuzz_bpe_tokenizer");
     fs::remove(scratch);
   } catch (const std::exception& e) {
     std::cerr << "fuzz_make_seeds: " << e.what() << "\n";

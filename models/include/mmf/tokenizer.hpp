@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tokenizers: the model's SentencePiece model (carried inside the converted file), and a byte
-// tokenizer for random models that have no trained vocabulary.
+// Tokenizers: the model's SentencePiece model (HGRNBit) or byte-level BPE tokenizer.json (BitNet),
+// both carried inside the converted file, and a byte tokenizer for random models that have no
+// trained vocabulary.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,11 +27,23 @@ class Tokenizer {
                                   const std::vector<int32_t>& continuation) const;
   virtual int32_t vocab_size() const = 0;
   virtual std::string kind() const = 0;
+  // The id of a special token written as `content` (for example "<|eot_id|>"), if the tokenizer
+  // has one.
+  virtual std::optional<int32_t> special_token(const std::string& content) const {
+    (void)content;
+    return std::nullopt;
+  }
 };
 
 // From a serialized SentencePiece model; `where` names the source in errors.
 std::unique_ptr<Tokenizer> make_sentencepiece_tokenizer(const std::string& serialized_model,
                                                         const std::string& where);
+// From the text of a Hugging Face tokenizer.json with a byte-level BPE model (the LLaMA-3 and
+// GPT-2 layouts; bpe_tokenizer.cpp lists what is accepted). `bos_id` is prepended unless the
+// file's post-processor template starts with a special token of its own, which must then be
+// `bos_id`. Anything outside the accepted layouts is an mmf::Error naming `where` and the key.
+std::unique_ptr<Tokenizer> make_bpe_tokenizer(const std::string& tokenizer_json,
+                                              const std::string& where, int32_t bos_id);
 // Ids 0..2 are <unk>, <s>, </s>; ids 3..258 are the bytes 0..255; other ids decode as "<id>".
 std::unique_ptr<Tokenizer> make_byte_tokenizer(int32_t vocab_size, int32_t bos_id);
 
