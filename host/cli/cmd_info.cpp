@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// `mmf info MODEL`: shapes, parameter counts and packed bytes per token.
+// `mmf info MODEL`: shapes, parameter counts and bytes per token (HGRNBit and BitNet).
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -29,8 +29,58 @@ std::string human_bytes(double b) {
   return s.str();
 }
 
+// BitNet b1.58: seven ternary projections a layer, the bf16 head tied to the embedding, and a KV
+// cache that grows with the context.
+void bitnet_info(const ModelConfig& c, bool as_json) {
+  const int64_t h = c.hidden_size, i = c.intermediate_size, v = c.vocab_size;
+  const int64_t kv = c.num_kv_heads * c.head_dim;
+  nlohmann::json j = config_to_json(c);
+  j["parameters"] = c.parameter_count();
+  j["ternary_weights_per_token"] = c.ternary_weight_count();
+  j["packed_weight_bytes_per_token"] = {{"2bit", c.packed_weight_bytes(Packing::two_bit)},
+                                        {"1.6bit", c.packed_weight_bytes(Packing::five_trit)}};
+  j["head_bytes_per_token"] = {{"bf16", c.head_bytes()}};
+  j["kv_cache_values_per_position"] = c.kv_values_per_position();
+  j["kv_cache_bytes_per_position"] = {{"bf16", 2 * c.kv_values_per_position()}};
+  j["kv_cache_bytes_at_max_context"] = {
+      {"bf16", 2 * c.kv_values_per_position() * c.max_position_embeddings}};
+  j["bitlinears_per_token"] = 7 * c.num_layers;
+  j["shapes"] = {{"embedding", {v, h}}, {"q_proj", {h, h}},    {"k_proj", {kv, h}},
+                 {"v_proj", {kv, h}},   {"o_proj", {h, h}},    {"gate_proj", {i, h}},
+                 {"up_proj", {i, h}},   {"down_proj", {h, i}}, {"head", {v, h}}};
+  if (as_json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  const auto bytes = [](int64_t b) {
+    return human_bytes(static_cast<double>(b)) + " (" + std::to_string(b) + ")";
+  };
+  std::cout << "model " << c.name << " (bitnet)\n"
+            << "  vocab " << v << ", hidden " << h << ", layers " << c.num_layers
+            << ", intermediate " << i << ", heads " << c.num_heads << " (kv " << c.num_kv_heads
+            << ", head_dim " << c.head_dim << "), rope_theta " << c.rope_theta << ", rms_norm_eps "
+            << c.rms_norm_eps << ", context " << c.max_position_embeddings << "\n"
+            << "  per layer: q/o_proj [" << h << ", " << h << "], k/v_proj [" << kv << ", " << h
+            << "], gate/up_proj [" << i << ", " << h << "], down_proj [" << h << ", " << i << "]\n"
+            << "  embedding [" << v << ", " << h << "] bf16, also the head (tied, not ternary)\n"
+            << "  parameters " << c.parameter_count() << "\n"
+            << "  ternary weights per token " << c.ternary_weight_count() << "\n"
+            << "  packed ternary bytes per token: 2bit "
+            << bytes(c.packed_weight_bytes(Packing::two_bit)) << ", 1.6bit "
+            << bytes(c.packed_weight_bytes(Packing::five_trit)) << "\n"
+            << "  head bytes per token: bf16 " << bytes(c.head_bytes()) << "\n"
+            << "  KV cache per position of context: " << c.kv_values_per_position()
+            << " values, bf16 " << bytes(2 * c.kv_values_per_position()) << "; at "
+            << c.max_position_embeddings << " positions "
+            << bytes(2 * c.kv_values_per_position() * c.max_position_embeddings) << "\n";
+}
+
 void info(const InfoArgs& a) {
   const ModelConfig c = host::resolve_config(a.model);
+  if (c.architecture == Architecture::bitnet) {
+    bitnet_info(c, a.json);
+    return;
+  }
   const int64_t h = c.hidden_size, i = c.intermediate_size, v = c.vocab_size;
   nlohmann::json j = config_to_json(c);
   j["parameters"] = c.parameter_count();
@@ -73,7 +123,7 @@ void add_info_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("info", "Print a model's shapes, parameters and bytes per token");
   cmd->add_option("MODEL", a->model,
-                  "tiny | 370m | 1.3b | 2.7b | model YAML | converted model file")
+                  "tiny | 370m | 1.3b | 2.7b | bitnet-2b4t | model YAML | converted model file")
       ->required();
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->callback([a] { info(*a); });

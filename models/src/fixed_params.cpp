@@ -69,6 +69,7 @@ fx::Scaled tensor_constant(double value) {
 }
 
 FixedParams compile_fixed_params(const Model& model) {
+  require_architecture(model.config, Architecture::hgrn_bit, "the HGRNBit fixed-point model");
   FixedParams p;
   const std::vector<float> lb = forget_lower_bounds(model);
   const size_t h = static_cast<size_t>(model.config.hidden_size);

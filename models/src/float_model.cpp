@@ -36,6 +36,7 @@ float mean_square(const float* v, size_t n) {
 
 FloatModel::FloatModel(const Model& model) : model_(model) {
   const auto& c = model.config;
+  require_architecture(c, Architecture::hgrn_bit, "the HGRNBit float reference");
   const size_t h = static_cast<size_t>(c.hidden_size), i = static_cast<size_t>(c.intermediate_size);
   lower_bounds_ = forget_lower_bounds(model);
   state_.assign(static_cast<size_t>(c.num_layers) * h, 0.0f);

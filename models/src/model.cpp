@@ -35,26 +35,63 @@ std::vector<T> from_bytes(const SafetensorsFile& f, const TensorInfo& t) {
   return out;
 }
 
-// Visits every (name, BitLinear) and (name, norm vector) pair of a model in one fixed order, so
-// reading and writing cannot disagree on names.
-template <class M, class OnBitLinear, class OnNorm>
-void visit_tensors(M& m, OnBitLinear on_bitlinear, OnNorm on_norm) {
+// Visits every (name, ternary tensor) and (name, norm vector) pair of a model in one fixed order,
+// so reading and writing cannot disagree on names. A HGRNBit BitLinear is its norm, then its
+// ternary weights.
+template <class M, class OnTernary, class OnNorm>
+void visit_tensors(M& m, OnTernary on_ternary, OnNorm on_norm) {
   const int64_t h = m.config.hidden_size, i = m.config.intermediate_size;
+  if (m.config.architecture == Architecture::bitnet) {
+    const int64_t kv = m.config.num_kv_heads * m.config.head_dim;
+    for (int64_t l = 0; l < m.config.num_layers; ++l) {
+      auto& layer = m.bitnet_layers[static_cast<size_t>(l)];
+      const std::string p = layer_prefix(l);
+      on_norm(p + "input_layernorm.weight", layer.input_norm, h);
+      on_ternary(p + "self_attn.q_proj", layer.q_proj, h, h);
+      on_ternary(p + "self_attn.k_proj", layer.k_proj, kv, h);
+      on_ternary(p + "self_attn.v_proj", layer.v_proj, kv, h);
+      on_norm(p + "self_attn.attn_sub_norm.weight", layer.attn_sub_norm, h);
+      on_ternary(p + "self_attn.o_proj", layer.o_proj, h, h);
+      on_norm(p + "post_attention_layernorm.weight", layer.post_attn_norm, h);
+      on_ternary(p + "mlp.gate_proj", layer.gate_proj, i, h);
+      on_ternary(p + "mlp.up_proj", layer.up_proj, i, h);
+      on_norm(p + "mlp.ffn_sub_norm.weight", layer.ffn_sub_norm, i);
+      on_ternary(p + "mlp.down_proj", layer.down_proj, h, i);
+    }
+    on_norm("model.norm.weight", m.final_norm, h);
+    return;
+  }
+  const auto bitlinear = [&](const std::string& name, auto& bl, int64_t rows, int64_t cols) {
+    on_norm(name + ".norm.weight", bl.norm, cols);
+    on_ternary(name, bl.weight, rows, cols);
+  };
   for (int64_t l = 0; l < m.config.num_layers; ++l) {
     auto& layer = m.layers[static_cast<size_t>(l)];
     const std::string p = layer_prefix(l);
     on_norm(p + "attn_norm.weight", layer.attn_norm, h);
-    on_bitlinear(p + "attn.i_proj", layer.i_proj, h, h);
-    on_bitlinear(p + "attn.f_proj", layer.f_proj, h, h);
-    on_bitlinear(p + "attn.g_proj", layer.g_proj, h, h);
+    bitlinear(p + "attn.i_proj", layer.i_proj, h, h);
+    bitlinear(p + "attn.f_proj", layer.f_proj, h, h);
+    bitlinear(p + "attn.g_proj", layer.g_proj, h, h);
     on_norm(p + "attn.g_norm.weight", layer.g_norm, h);
-    on_bitlinear(p + "attn.o_proj", layer.o_proj, h, h);
+    bitlinear(p + "attn.o_proj", layer.o_proj, h, h);
     on_norm(p + "mlp_norm.weight", layer.mlp_norm, h);
-    on_bitlinear(p + "mlp.gate_proj", layer.gate_proj, 2 * i, h);
-    on_bitlinear(p + "mlp.down_proj", layer.down_proj, h, i);
+    bitlinear(p + "mlp.gate_proj", layer.gate_proj, 2 * i, h);
+    bitlinear(p + "mlp.down_proj", layer.down_proj, h, i);
   }
   on_norm("model.norm.weight", m.final_norm, h);
-  on_bitlinear("lm_head", m.lm_head, m.config.vocab_size, h);
+  bitlinear("lm_head", m.lm_head, m.config.vocab_size, h);
+}
+
+// The embedding's tensor name: each family keeps its Hugging Face name.
+const char* embedding_name(const ModelConfig& c) {
+  return c.architecture == Architecture::bitnet ? "model.embed_tokens.weight"
+                                                : "model.embeddings.weight";
+}
+
+// The tokenizer a model carries: (tensor name, bytes).
+std::pair<const char*, const std::string*> tokenizer_tensor(const Model& m) {
+  if (m.config.architecture == Architecture::bitnet) return {"tokenizer.json", &m.tokenizer_json};
+  return {"tokenizer.model", &m.tokenizer_model};
 }
 
 }  // namespace
@@ -154,19 +191,19 @@ Model load_converted(const std::string& path) {
   m.source = meta.count("source") ? meta.at("source") : path;
 
   const ModelConfig& c = m.config;
-  const auto& emb =
-      file->require("model.embeddings.weight", DType::BF16, {c.vocab_size, c.hidden_size});
+  const auto& emb = file->require(embedding_name(c), DType::BF16, {c.vocab_size, c.hidden_size});
   m.embedding = from_bytes<uint16_t>(*file, emb);
-  const auto& lb = file->require("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size});
-  m.lower_bounds = from_bytes<float>(*file, lb);
-  m.layers.resize(static_cast<size_t>(c.num_layers));
+  if (c.architecture == Architecture::bitnet) {
+    m.bitnet_layers.resize(static_cast<size_t>(c.num_layers));
+  } else {
+    const auto& lb = file->require("model.lower_bounds", DType::F32, {c.num_layers, c.hidden_size});
+    m.lower_bounds = from_bytes<float>(*file, lb);
+    m.layers.resize(static_cast<size_t>(c.num_layers));
+  }
 
   visit_tensors(
       m,
-      [&](const std::string& name, BitLinearWeights& bl, int64_t rows, int64_t cols) {
-        bl.norm =
-            from_bytes<float>(*file, file->require(name + ".norm.weight", DType::F32, {cols}));
-        TernaryTensor& t = bl.weight;
+      [&](const std::string& name, TernaryTensor& t, int64_t rows, int64_t cols) {
         t.rows = rows;
         t.cols = cols;
         t.packing = m.packing;
@@ -190,11 +227,14 @@ Model load_converted(const std::string& path) {
         v = from_bytes<float>(*file, file->require(name, DType::F32, {n}));
       });
 
-  if (const TensorInfo* tok = file->find("tokenizer.model")) {
+  const char* tok_name = tokenizer_tensor(m).first;
+  std::string& tok_bytes =
+      c.architecture == Architecture::bitnet ? m.tokenizer_json : m.tokenizer_model;
+  if (const TensorInfo* tok = file->find(tok_name)) {
     if (tok->dtype != DType::U8 || tok->shape.size() != 1) {
-      throw Error(path + ": tensor 'tokenizer.model' must be U8 with one dimension");
+      throw Error(path + ": tensor '" + tok_name + "' must be U8 with one dimension");
     }
-    m.tokenizer_model.assign(reinterpret_cast<const char*>(file->data(*tok)), tok->bytes());
+    tok_bytes.assign(reinterpret_cast<const char*>(file->data(*tok)), tok->bytes());
   }
   return m;
 }
@@ -209,27 +249,27 @@ void for_each_stored_tensor(const Model& model, Fn fn) {
   const auto raw = [](const auto& v) {
     return std::pair<const void*, size_t>(v.data(), v.size() * sizeof(v[0]));
   };
-  fn("model.embeddings.weight", DType::BF16, std::vector<int64_t>{c.vocab_size, c.hidden_size},
+  fn(embedding_name(c), DType::BF16, std::vector<int64_t>{c.vocab_size, c.hidden_size},
      raw(model.embedding));
-  fn("model.lower_bounds", DType::F32, std::vector<int64_t>{c.num_layers, c.hidden_size},
-     raw(model.lower_bounds));
+  if (c.architecture == Architecture::hgrn_bit) {
+    fn("model.lower_bounds", DType::F32, std::vector<int64_t>{c.num_layers, c.hidden_size},
+       raw(model.lower_bounds));
+  }
   visit_tensors(
       model,
-      [&](const std::string& name, const BitLinearWeights& bl, int64_t rows, int64_t cols) {
-        fn(name + ".norm.weight", DType::F32, std::vector<int64_t>{cols}, raw(bl.norm));
+      [&](const std::string& name, const TernaryTensor& t, int64_t rows, int64_t) {
         fn(name + ".weight", DType::U8,
-           std::vector<int64_t>{rows, static_cast<int64_t>(bl.weight.row_bytes())},
-           raw(bl.weight.packed));
+           std::vector<int64_t>{rows, static_cast<int64_t>(t.row_bytes())}, raw(t.packed));
         fn(name + ".scale", DType::F32, std::vector<int64_t>{},
-           std::pair<const void*, size_t>(&bl.weight.scale, sizeof(float)));
+           std::pair<const void*, size_t>(&t.scale, sizeof(float)));
       },
       [&](const std::string& name, const std::vector<float>& v, int64_t n) {
         fn(name, DType::F32, std::vector<int64_t>{n}, raw(v));
       });
-  if (!model.tokenizer_model.empty()) {
-    fn("tokenizer.model", DType::U8,
-       std::vector<int64_t>{static_cast<int64_t>(model.tokenizer_model.size())},
-       raw(model.tokenizer_model));
+  const auto [tok_name, tok_bytes] = tokenizer_tensor(model);
+  if (!tok_bytes->empty()) {
+    fn(tok_name, DType::U8, std::vector<int64_t>{static_cast<int64_t>(tok_bytes->size())},
+       raw(*tok_bytes));
   }
 }
 
@@ -275,13 +315,15 @@ Model make_random_model(const ModelConfig& config, uint64_t seed, Packing packin
   const ModelConfig& c = config;
   m.embedding.resize(static_cast<size_t>(c.vocab_size * c.hidden_size));
   for (auto& e : m.embedding) e = float_to_bf16(normal(rng));
-  m.lower_bounds.assign(static_cast<size_t>(c.num_layers * c.hidden_size), 0.0f);
-  m.layers.resize(static_cast<size_t>(c.num_layers));
+  if (c.architecture == Architecture::bitnet) {
+    m.bitnet_layers.resize(static_cast<size_t>(c.num_layers));
+  } else {
+    m.lower_bounds.assign(static_cast<size_t>(c.num_layers * c.hidden_size), 0.0f);
+    m.layers.resize(static_cast<size_t>(c.num_layers));
+  }
   visit_tensors(
       m,
-      [&](const std::string&, BitLinearWeights& bl, int64_t rows, int64_t cols) {
-        bl.norm.assign(static_cast<size_t>(cols), 1.0f);
-        TernaryTensor& t = bl.weight;
+      [&](const std::string&, TernaryTensor& t, int64_t rows, int64_t cols) {
         t.rows = rows;
         t.cols = cols;
         t.packing = packing;

@@ -408,6 +408,7 @@ ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b, Packing
 
 DeviceImage compile_model(const Model& model, const BuildDescriptor& b, Packing packing) {
   const ModelConfig& c = model.config;
+  require_architecture(c, Architecture::hgrn_bit, "the accelerator's token program");
   check_model_fits(c, b);
   check_packing(packing, b);
   const FixedParams params = compile_fixed_params(model);

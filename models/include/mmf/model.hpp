@@ -47,15 +47,34 @@ struct LayerWeights {
   BitLinearWeights down_proj;  // [H, I]
 };
 
+// One BitNet b1.58 decoder layer (reference/bitnet-model.md §2). The projections have no norm
+// of their own: input_norm feeds q/k/v, attn_sub_norm feeds o, post_attn_norm feeds gate/up,
+// ffn_sub_norm feeds down. KV = num_kv_heads * head_dim.
+struct BitNetLayerWeights {
+  std::vector<float> input_norm;         // input_layernorm [H]
+  TernaryTensor q_proj, k_proj, v_proj;  // [H, H], [KV, H], [KV, H]
+  std::vector<float> attn_sub_norm;      // [H], after attention, before o_proj
+  TernaryTensor o_proj;                  // [H, H]
+  std::vector<float> post_attn_norm;     // post_attention_layernorm [H]
+  TernaryTensor gate_proj, up_proj;      // [I, H] each
+  std::vector<float> ffn_sub_norm;       // [I], before down_proj
+  TernaryTensor down_proj;               // [H, I]
+};
+
+// config.architecture decides which fields are filled: HGRNBit has lower_bounds, layers, lm_head
+// and a SentencePiece tokenizer_model; BitNet has bitnet_layers and a tokenizer_json, and its head
+// is the embedding.
 struct Model {
   ModelConfig config;
   Packing packing = Packing::two_bit;
-  std::vector<uint16_t> embedding;  // bf16 bits, [V, H]
-  std::vector<float> lower_bounds;  // raw parameter, [L, H]
-  std::vector<LayerWeights> layers;
+  std::vector<uint16_t> embedding;                // bf16 bits, [V, H]
+  std::vector<float> lower_bounds;                // HGRNBit: raw parameter, [L, H]
+  std::vector<LayerWeights> layers;               // HGRNBit
+  std::vector<BitNetLayerWeights> bitnet_layers;  // BitNet
   std::vector<float> final_norm;
-  BitLinearWeights lm_head;     // [V, H]
-  std::string tokenizer_model;  // serialized SentencePiece model; empty if none
+  BitLinearWeights lm_head;     // HGRNBit: [V, H]
+  std::string tokenizer_model;  // HGRNBit: serialized SentencePiece model; empty if none
+  std::string tokenizer_json;   // BitNet: Hugging Face tokenizer.json text; empty if none
   std::string source;           // where it came from, for reports
 };
 
