@@ -15,13 +15,15 @@ packages=(
   libgtest-dev libgmock-dev libyaml-cpp-dev yosys
   libsentencepiece-dev sentencepiece libpcre2-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev gnuplot python3
-  clang libclang-rt-14-dev tcl clang-format
+  clang libclang-rt-14-dev tcl clang-format python3-numpy
 )
 # Reasons for packages beyond the list in DESIGN §6:
 #   pkg-config     CMake finds sentencepiece and systemc through their .pc files.
 #   libgmock-dev   GoogleTest's matchers (Debian splits gmock from gtest).
 #   sentencepiece  spm_encode/spm_decode, used by tests to cross-check our tokenizer path.
 #   libpcre2-dev   the BPE tokenizer's pre-tokenizer pattern (\p{L}, lookahead; Unicode mode).
+#   python3-numpy  tests/models/bitnet_reference.py, the independent BitNet forward pass the
+#                  float reference is checked against (run by Debian's /usr/bin/python3).
 #   clang-format   make format and make format-check (.ci/run).
 #   tcl            tclsh runs scripts/package_rtl_xo.tcl in tests (PackageRtlXoScript);
 #                  it is not in the closure of the packages above.

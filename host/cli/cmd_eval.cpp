@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// `mmf eval`: perplexity of a text, BOS prepended, every token after it scored in one stream.
+// `mmf eval`: perplexity of a text, BOS prepended, every token after it scored in one stream (in
+// context-sized windows for a model with a KV cache).
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -30,10 +31,15 @@ void eval(const EvalArgs& a) {
   host::preflight(a.model, engine);
   host::Session session(host::load_model(a.model), engine);
   const host::EvalResult r = session.evaluate(text, compare.get());
-  nlohmann::json j = {{"model", a.model},           {"text", a.text},
-                      {"numerics", a.numerics},     {"backend", a.backend},
-                      {"tokens", r.tokens},         {"nll", r.nll},
-                      {"perplexity", r.perplexity}, {"accuracy_top1", r.accuracy_top1},
+  nlohmann::json j = {{"model", a.model},
+                      {"text", a.text},
+                      {"numerics", a.numerics},
+                      {"backend", a.backend},
+                      {"tokens", r.tokens},
+                      {"windows", r.windows},
+                      {"nll", r.nll},
+                      {"perplexity", r.perplexity},
+                      {"accuracy_top1", r.accuracy_top1},
                       {"seconds", r.seconds}};
   if (compare) {
     j["compare"] = {{"numerics", a.compare},
@@ -45,8 +51,9 @@ void eval(const EvalArgs& a) {
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "perplexity " << r.perplexity << " over " << r.tokens << " tokens (" << a.numerics
-              << ")\n";
+    std::cout << "perplexity " << r.perplexity << " over " << r.tokens << " tokens (" << a.numerics;
+    if (r.windows > 1) std::cout << ", " << r.windows << " context windows";
+    std::cout << ")\n";
     if (compare) {
       std::cout << a.compare << " perplexity " << r.compare_perplexity << ", top-1 agreement "
                 << 100.0 * r.agreement_top1 << "%, max |logit error| " << r.max_abs_logit_error

@@ -18,10 +18,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads a floating tensor of the expected shape as float32. Latent weights are bf16 in the
-// released checkpoints; f16 and f32 re-saves are accepted too. Anything else is an error.
 std::vector<float> read_floats(const CheckpointTensors& ckpt, const std::string& name,
                                const std::vector<int64_t>& shape) {
+  return read_checkpoint_floats(ckpt, name, shape);
+}
+
+BitLinearWeights convert_bitlinear(const CheckpointTensors& ckpt, const std::string& name,
+                                   int64_t rows, int64_t cols, Packing packing) {
+  BitLinearWeights bl;
+  bl.norm = read_floats(ckpt, name + ".norm.weight", {cols});
+  const Ternarized t = ternarize(read_floats(ckpt, name + ".weight", {rows, cols}));
+  bl.weight.rows = rows;
+  bl.weight.cols = cols;
+  bl.weight.packing = packing;
+  bl.weight.scale = t.scale;
+  bl.weight.packed =
+      pack_matrix(t.trits, static_cast<size_t>(rows), static_cast<size_t>(cols), packing);
+  return bl;
+}
+
+}  // namespace
+
+// Latent weights are bf16 in the released checkpoints; f32 re-saves are accepted too.
+std::vector<float> read_checkpoint_floats(const CheckpointTensors& ckpt, const std::string& name,
+                                          const std::vector<int64_t>& shape) {
   const SafetensorsFile& file = ckpt.file_of(name);
   const TensorInfo* t = file.find(name);
   if (t->dtype != DType::BF16 && t->dtype != DType::F32) {
@@ -49,22 +69,6 @@ std::vector<float> read_floats(const CheckpointTensors& ckpt, const std::string&
   return out;
 }
 
-BitLinearWeights convert_bitlinear(const CheckpointTensors& ckpt, const std::string& name,
-                                   int64_t rows, int64_t cols, Packing packing) {
-  BitLinearWeights bl;
-  bl.norm = read_floats(ckpt, name + ".norm.weight", {cols});
-  const Ternarized t = ternarize(read_floats(ckpt, name + ".weight", {rows, cols}));
-  bl.weight.rows = rows;
-  bl.weight.cols = cols;
-  bl.weight.packing = packing;
-  bl.weight.scale = t.scale;
-  bl.weight.packed =
-      pack_matrix(t.trits, static_cast<size_t>(rows), static_cast<size_t>(cols), packing);
-  return bl;
-}
-
-}  // namespace
-
 Ternarized ternarize(const std::vector<float>& latent) {
   double sum = 0.0;
   for (float v : latent) sum += std::fabs(static_cast<double>(v));
@@ -84,6 +88,7 @@ Model convert_hf_checkpoint(const std::string& dir, Packing packing) {
   if (!fs::is_directory(dir)) throw Error(dir + ": not a directory (expected a checkpoint dir)");
   Model m;
   m.config = load_hf_config_json((fs::path(dir) / "config.json").string());
+  if (m.config.architecture == Architecture::bitnet) return convert_bitnet_checkpoint(dir, packing);
   m.packing = packing;
   m.source = fs::path(dir).filename().string();
   if (m.source.empty()) m.source = dir;

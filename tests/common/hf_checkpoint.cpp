@@ -104,6 +104,9 @@ void write_hf_checkpoint(const HfCheckpoint& ck, const std::string& dir, int sha
   if (!ck.tokenizer.empty()) {
     std::ofstream(fs::path(dir) / "tokenizer.model", std::ios::binary) << ck.tokenizer;
   }
+  for (const auto& [name, bytes] : ck.files) {
+    std::ofstream(fs::path(dir) / name, std::ios::binary) << bytes;
+  }
   std::vector<SafetensorsWriter> writers(static_cast<size_t>(shards));
   nlohmann::json weight_map = nlohmann::json::object();
   size_t k = 0;

@@ -24,6 +24,7 @@ struct HfCheckpoint {
   nlohmann::json config;                     // config.json
   std::map<std::string, RawTensor> tensors;  // every tensor of the released layout
   std::string tokenizer;                     // tokenizer.model bytes ("" = no file)
+  std::map<std::string, std::string> files;  // other files by name (tokenizer.json, ...)
 };
 
 // A small config: vocab 4096 (the shipped tokenizer), hidden 64, 2 layers, intermediate 192.

@@ -408,7 +408,12 @@ ProgramPlan plan_program(const ModelConfig& c, const BuildDescriptor& b, Packing
 
 DeviceImage compile_model(const Model& model, const BuildDescriptor& b, Packing packing) {
   const ModelConfig& c = model.config;
-  require_architecture(c, Architecture::hgrn_bit, "the accelerator's token program");
+  if (c.architecture == Architecture::bitnet) {
+    throw Error("model '" + c.name +
+                "' is a bitnet model; the accelerator's token program and the integer backends "
+                "run hgrn_bit models only so far (run BitNet with --numerics float on the cpu "
+                "backend)");
+  }
   check_model_fits(c, b);
   check_packing(packing, b);
   const FixedParams params = compile_fixed_params(model);

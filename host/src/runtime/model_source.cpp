@@ -35,6 +35,10 @@ std::string config_path(const std::string& name) {
 }
 
 std::unique_ptr<Tokenizer> tokenizer_for(const Model& m, const std::string& where) {
+  if (!m.tokenizer_json.empty()) {
+    return make_bpe_tokenizer(m.tokenizer_json, where + " (tokenizer.json)",
+                              static_cast<int32_t>(m.config.bos_token_id));
+  }
   if (m.tokenizer_model.empty()) {
     return make_byte_tokenizer(static_cast<int32_t>(m.config.vocab_size),
                                static_cast<int32_t>(m.config.bos_token_id));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "mmf/bitnet_float_model.hpp"
 #include "mmf/error.hpp"
 #include "mmf/fixed_model.hpp"
 #include "mmf/float_model.hpp"
@@ -43,6 +44,14 @@ const char* numerics_name(Numerics n) {
 }
 
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics) {
+  if (model.config.architecture == Architecture::bitnet) {
+    if (numerics == Numerics::fixed) {
+      throw Error("model '" + model.config.name +
+                  "' is a bitnet model; its fixed-point golden model is not in this mmf yet "
+                  "(use --numerics float)");
+    }
+    return std::make_unique<BitNetFloatModel>(model);
+  }
   if (numerics == Numerics::fixed) return std::make_unique<FixedModel>(model);
   return std::make_unique<FloatModel>(model);
 }
@@ -247,7 +256,27 @@ EvalResult Session::evaluate(const std::string& text, const Numerics* compare) {
   EvalResult r;
   double nll = 0.0, other_nll = 0.0;
   int64_t correct = 0, agree = 0;
+  // A model with a KV cache reads at most max_position_embeddings positions: a longer text is
+  // scored in windows of that many, each started afresh with BOS (not itself scored). A recurrent
+  // HGRNBit model reads the whole text in one pass.
+  const ModelConfig& c = model_.model.config;
+  const size_t window = c.architecture == Architecture::bitnet
+                            ? static_cast<size_t>(c.max_position_embeddings)
+                            : ids.size();
+  size_t position = 0;
+  r.windows = 1;
   for (size_t t = 0; t + 1 < ids.size(); ++t) {
+    if (position == window) {
+      engine_->reset();
+      engine_->step(ids[0]);
+      if (other) {
+        other->reset();
+        other->step(ids[0]);
+      }
+      position = 1;
+      ++r.windows;
+    }
+    ++position;
     const std::vector<float>& logits = engine_->step(ids[t]);
     nll -= log_prob(logits, ids[t + 1]);
     const int32_t top = argmax(logits);

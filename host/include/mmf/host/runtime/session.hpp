@@ -50,8 +50,9 @@ struct GenerateResult {
 };
 
 struct EvalResult {
-  int64_t tokens = 0;  // scored tokens (all after BOS)
-  double nll = 0.0;    // mean negative log-likelihood, nats per token
+  int64_t tokens = 0;   // scored tokens (all after BOS)
+  int64_t windows = 0;  // context windows the text was scored in (1 unless it outgrew the context)
+  double nll = 0.0;     // mean negative log-likelihood, nats per token
   double perplexity = 0.0;
   double accuracy_top1 = 0.0;  // argmax == next token
   // Filled when a second engine is compared position by position.
