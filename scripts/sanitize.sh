@@ -18,7 +18,7 @@ jobs=${JOBS:-2}
 # fixed model comparisons (pure arithmetic, minutes under ASan), the RTL tests (no Verilator
 # here), xrt (XRT's shim) and synth (yosys).
 tests=(models_safetensors_test models_model_config_test models_convert_test models_tokenizer_test
-       models_bpe_tokenizer_test
+       models_bpe_tokenizer_test models_bitnet_test models_bitnet_numerics_test
        models_ternary_pack_test models_numerics_test host_sampler_test host_cli_test
        host_build_descriptor_test host_device_image_test host_sweep_test host_device_test
        host_bench_test host_cpu_device_test host_cpu_alloc_test host_power_test sim_axi_memory_test

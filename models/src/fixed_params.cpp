@@ -68,6 +68,17 @@ fx::Scaled tensor_constant(double value) {
   return fx::Scaled{mant, exp};
 }
 
+FixedBitLinear compile_normed_bitlinear(const TernaryTensor& weight,
+                                        const std::vector<float>& norm) {
+  FixedBitLinear f;
+  f.weight = &weight;
+  const double sigma_code = quantize_norm_weight(to_double(norm), f.w_code);
+  const double n = static_cast<double>(weight.cols);
+  f.constant = tensor_constant(std::ldexp(1.0, fx::kActFrac) * weight.scale * std::sqrt(n) *
+                               sigma_code / fx::kCodeMax);
+  return f;
+}
+
 FixedParams compile_fixed_params(const Model& model) {
   require_architecture(model.config, Architecture::hgrn_bit, "the HGRNBit fixed-point model");
   FixedParams p;

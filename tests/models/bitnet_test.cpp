@@ -14,6 +14,7 @@
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/bf16.hpp"
+#include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/bitnet_float_model.hpp"
 #include "mmf/convert.hpp"
 #include "mmf/error.hpp"
@@ -328,6 +329,45 @@ INSTANTIATE_TEST_SUITE_P(Layouts, BitNetFloatReference,
                          ::testing::Values(LayoutCase{"Packed", BitNetLayout::packed, 1},
                                            LayoutCase{"Bf16Sharded", BitNetLayout::bf16, 2}),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// The fixed-point golden model follows the float reference on a generated checkpoint's English
+// text (random weights: the trained tiny-bitnet's figures are in docs/, from mmf eval).
+TEST(BitNetFixedModel, TracksTheFloatReference) {
+  const ModelConfig c = test::small_bitnet_config();
+  test::TempDir dir;
+  const Model m = convert(make_bitnet_checkpoint(c, kSeed, BitNetLayout::bf16), 1, dir);
+  const auto tok =
+      make_bpe_tokenizer(m.tokenizer_json, "ckpt", static_cast<int32_t>(c.bos_token_id));
+  std::vector<int32_t> ids = tok->encode(test::read_file(host::models_dir() + "/tiny/heldout.txt"));
+  ids.resize(static_cast<size_t>(c.max_position_embeddings));
+  BitNetFixedModel fixed(m);
+  BitNetFloatModel reference(m);
+  const size_t v = static_cast<size_t>(c.vocab_size);
+  double nll_fixed = 0.0, nll_float = 0.0;
+  size_t agree = 0;
+  for (size_t t = 0; t + 1 < ids.size(); ++t) {
+    const std::vector<float>& a = fixed.step(ids[t]);
+    const std::vector<float>& b = reference.step(ids[t]);
+    const auto target = static_cast<size_t>(ids[t + 1]);
+    nll_fixed -= log_softmax_at(a.data(), v, target);
+    nll_float -= log_softmax_at(b.data(), v, target);
+    agree += argmax(a.data(), v) == argmax(b.data(), v) ? 1 : 0;
+  }
+  const auto n = static_cast<double>(ids.size() - 1);
+  const double ratio = std::exp((nll_fixed - nll_float) / n);
+  MMF_EXPECT_NEAR(ratio, 1.0, 0.03);
+  MMF_EXPECT_GE(static_cast<double>(agree) / n, 0.9);
+  RecordProperty("perplexity_ratio", std::to_string(ratio));
+  RecordProperty("top1_agreement", std::to_string(static_cast<double>(agree) / n));
+  // The Q16 logits behind the float ones, and a fresh start after reset().
+  const std::vector<int32_t> last = fixed.logits_q16();
+  MMF_EXPECT_EQ(fixed.position(), c.max_position_embeddings - 1);
+  fixed.reset();
+  for (size_t t = 0; t + 1 < ids.size(); ++t) fixed.step(ids[t]);
+  MMF_EXPECT_EQ(fixed.logits_q16(), last);
+  fixed.step(ids.back());  // the context's last position
+  MMF_EXPECT_ERROR(fixed.step(ids.back()), "context of 160 positions", "full");
+}
 
 TEST(BitNetFloatReference, ResetEmptiesTheCacheAndAFullContextIsAnError) {
   const ModelConfig c = test::small_bitnet_config();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/bitnet_float_model.hpp"
 #include "mmf/error.hpp"
 #include "mmf/fixed_model.hpp"
@@ -45,11 +46,7 @@ const char* numerics_name(Numerics n) {
 
 std::unique_ptr<LanguageModel> make_reference_engine(const Model& model, Numerics numerics) {
   if (model.config.architecture == Architecture::bitnet) {
-    if (numerics == Numerics::fixed) {
-      throw Error("model '" + model.config.name +
-                  "' is a bitnet model; its fixed-point golden model is not in this mmf yet "
-                  "(use --numerics float)");
-    }
+    if (numerics == Numerics::fixed) return std::make_unique<BitNetFixedModel>(model);
     return std::make_unique<BitNetFloatModel>(model);
   }
   if (numerics == Numerics::fixed) return std::make_unique<FixedModel>(model);
@@ -81,17 +78,37 @@ Packing image_packing(const SessionOptions& options, const BuildDescriptor& buil
 
 }  // namespace
 
+namespace {
+
+// BitNet runs on the cpu backend only so far, as its golden models (the fixed-point one stands in
+// for the cpu backend's kernels, single-threaded); the accelerator's token program has no BitNet
+// ops yet.
+void check_bitnet_backend(const ModelConfig& c, const SessionOptions& options) {
+  if (options.backend != "cpu") {
+    throw Error("model '" + c.name + "' is a bitnet model; only the cpu backend runs BitNet so " +
+                "far (its golden models), not --backend " + options.backend);
+  }
+}
+
+}  // namespace
+
 void preflight(const std::string& model_spec, const SessionOptions& options) {
+  const ModelConfig config = resolve_config(model_spec);
+  if (config.architecture == Architecture::bitnet) return check_bitnet_backend(config, options);
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   // Before the device: opening one may build a kernel (verilator) for minutes.
   image_packing(options, build);
   // Opening the device checks its options too (--trace, --xclbin and the xclbin itself).
   open_device(options.backend, build, options.device);
-  check_model_fits(resolve_config(model_spec), build);
+  check_model_fits(config, build);
 }
 
 std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOptions& options) {
+  if (model.config.architecture == Architecture::bitnet) {
+    check_bitnet_backend(model.config, options);
+    return make_reference_engine(model, options.numerics);
+  }
   if (options.numerics == Numerics::floating) {
     check_float_backend(options);
     return make_reference_engine(model, options.numerics);
@@ -106,8 +123,10 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOpti
 namespace {
 
 // The Session's pool for the cpu backend's kernels; none for the other engines.
-std::unique_ptr<cpu::ThreadPool> make_pool(const SessionOptions& options) {
+std::unique_ptr<cpu::ThreadPool> make_pool(const ModelConfig& config,
+                                           const SessionOptions& options) {
   if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
+  if (config.architecture == Architecture::bitnet) return nullptr;  // the golden model: 1 thread
   return std::make_unique<cpu::ThreadPool>(options.device.cpu.threads);
 }
 
@@ -121,7 +140,7 @@ SessionOptions with_pool(SessionOptions options, cpu::ThreadPool* pool) {
 Session::Session(LoadedModel model, const SessionOptions& options)
     : model_(std::move(model)),
       options_(options),
-      pool_(make_pool(options)),
+      pool_(make_pool(model_.model.config, options)),
       engine_(make_engine(model_.model, with_pool(options, pool_.get()))) {}
 
 const Accelerator* Session::accelerator() const {

@@ -42,4 +42,11 @@ fx::Scaled tensor_constant(double value);
 // `model` must outlive the result.
 FixedParams compile_fixed_params(const Model& model);
 
+// A BitLinear whose input is an RMSNorm output (every BitNet projection): the norm's rstd cancels
+// in the codes and enters through the token scale, so only its weight remains, as the code
+// weight; there is no rms weight (docs/numerics.md, "BitNet b1.58"). `weight` must outlive the
+// result.
+FixedBitLinear compile_normed_bitlinear(const TernaryTensor& weight,
+                                        const std::vector<float>& norm);
+
 }  // namespace mmf

@@ -67,6 +67,53 @@ void glu(const int32_t* gu, int64_t n, int32_t* silu_gate, int32_t* z);
 // Residual add unit: x[k] = saturate(x[k] + a[k]).
 void residual_add(int32_t* x, const int32_t* a, int64_t n);
 
+// ---- BitNet b1.58 units (fixed_bitnet_units.cpp; docs/numerics.md, "BitNet b1.58") ----------
+
+// Head quantizer: codes[e] = round_half_away(127 * v[e] / amax) for one head of d values, with
+// the quantizer's reciprocal (quantize_recip, quantize_code); returns amax = max|v| (Q16), the
+// head's scale. amax 0 gives codes 0. Query heads and KV-cache entries use it.
+uint32_t quantize_head(const int32_t* v, int64_t d, int8_t* codes);
+
+// RoPE angle unit: cos/sin of position p = p_hi * 2^kRopeLoBits + p_lo for each of `half`
+// frequencies, from rows p_lo of the low table and p_hi of the high table (signed Q16):
+//   cos = shift_round(c_hi * c_lo - s_hi * s_lo, 16),  sin = shift_round(s_hi * c_lo + c_hi * s_lo,
+//   16)
+void rope_angles(const int32_t* lo_cos, const int32_t* lo_sin, const int32_t* hi_cos,
+                 const int32_t* hi_sin, int64_t half, int64_t position, int32_t* cos, int32_t* sin);
+
+// RoPE unit: rotates each of `heads` heads of d = 2 * half Q16 values in place, pairs (j, j +
+// half):
+//   v[j] = sat(shift_round(v[j] * cos[j] - v[j + half] * sin[j], 16))
+//   v[j + half] = sat(shift_round(v[j + half] * cos[j] + v[j] * sin[j], 16))
+void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int32_t* sin);
+
+// Attention unit for one query head over `positions` cache entries (codes at stride `stride`
+// int8 values apart; this head's KV head at offset 0):
+//   scores  z[t] = apply_scale(sum_e q[e] * k[t][e], normalize(normalize(amax_q * amax_k[t])
+//                  * score_constant))                                          Q16
+//   softmax e[t] = exp_q16(z[t] - max z),  S = sum e[t]                          Q0.16, < 2^31
+//   values  w[t] = shift_round(e[t] * amax_v[t], sh_w),  sh_w from max amax_v so w < 2^24
+//           acc[d] = sum_t w[t] * v[t][d]                                         < 2^45
+//           out[d] = sat(shift_round(acc[d] * recip, 16 + L - sh_w)),
+//           L = bitlen(127 S), recip = floor(2^(16 + L) / (127 S))                Q16
+// score_constant = 1 / (127^2 * sqrt(d) * 2^16) from the host. `scores` and `weights` are
+// scratch of `positions` values. positions <= 2^kMaxContextLog2.
+void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_codes,
+                    const uint32_t* k_amax, const int8_t* v_codes, const uint32_t* v_amax,
+                    int64_t positions, int64_t d, int64_t stride, Scaled score_constant,
+                    int32_t* scores, uint32_t* weights, int32_t* out);
+
+// ReLU² GLU unit: r = max(gate, 0); s = scaled_products(r, r); z = scaled_products(s, up). The
+// down_proj BitLinear (after ffn_sub_norm) ignores its input's scale, so the shifts are dropped.
+// `square` is scratch of n values.
+void relu2_glu(const int32_t* gate, const int32_t* up, int64_t n, int32_t* square, int32_t* z);
+
+// Head unit (BitNet's head tied to the embedding, as int8 rows): for each row r,
+//   out[r] = apply_scale(sum_k codes[k] * weight[r][k], combine_scales(token_scale, constants[r]))
+// |sum| <= 127^2 * cols < 2^31 for cols < 2^17.
+void head_logits(const int8_t* codes, const int8_t* weight, const Scaled* constants, int64_t rows,
+                 int64_t cols, Scaled token_scale, int32_t* out);
+
 // Greedy sampling unit: the index of the largest of v[0..n), the first of equal ones (the rule
 // of std::max_element, which the host's sampler applies to the same logits). n >= 1.
 int64_t argmax(const int32_t* v, int64_t n);

@@ -156,6 +156,40 @@ inline int32_t apply_scale(int32_t acc, Scaled scale) {
   return saturate32(shift_round(product, -scale.exp));
 }
 
+// ---- BitNet b1.58: attention (docs/numerics.md, "BitNet b1.58") ----------------------------
+// exp(x) for Q16 x <= 0, as Q0.16 in [0, 2^16]: y = x * log2(e) = n + f with integer n <= 0 and
+// f in [0, 1); 2^f from kExp2Lut[i] = round(2^16 * 2^(i/256)), i = 0..256, interpolated with the
+// 8 fraction bits of f below the table step; then >> -n (round half up).
+constexpr int kExp2StepLog2 = 8;
+constexpr int kExp2InterpBits = kActFrac - kExp2StepLog2;
+constexpr int kExp2LutSize = (1 << kExp2StepLog2) + 1;
+static_assert(kExp2LutSize == 257, "exp2 table: 256 segments + end point");
+extern const uint32_t kExp2Lut[kExp2LutSize];
+constexpr int64_t kLog2eQ30 = 1549082005;  // round(log2(e) * 2^30)
+
+inline uint32_t exp_q16(int32_t x) {
+  if (x >= 0) return static_cast<uint32_t>(kOne);             // callers pass max-subtracted scores
+  const int64_t y = shift_round(int64_t{x} * kLog2eQ30, 30);  // Q16, <= 0
+  const int64_t n = y >> kActFrac;                            // floor: arithmetic shift
+  if (n < -(kActFrac + 1)) return 0;                          // below 2^-17
+  const auto f = static_cast<uint32_t>(y - n * (int64_t{1} << kActFrac));
+  const int64_t m = interpolate(kExp2Lut, f >> kExp2InterpBits, f & ((1u << kExp2InterpBits) - 1),
+                                kExp2InterpBits);
+  return static_cast<uint32_t>(shift_round(m, static_cast<int>(-n)));
+}
+
+// Query heads and KV-cache entries are int8 codes (kCodeMax) with the head's absmax, a Q16
+// value, as their scale: v ~= code * amax / 127.
+// Contexts of up to 2^kMaxContextLog2 positions keep the softmax sum below 2^31 and the AV
+// accumulators below 2^45 (|w| < 2^kAttnWeightBits, |code| <= 127).
+constexpr int kMaxContextLog2 = 14;
+// AV weights w_t = e_t * amax_v(t) >> sh_w stay below 2^kAttnWeightBits.
+constexpr int kAttnWeightBits = 24;
+// RoPE: cos and sin are signed Q16 (|v| <= 2^16); position p = p_hi * 2^kRopeLoBits + p_lo looks
+// up two tables and combines them with one complex product.
+constexpr int kRopeFrac = 16;
+constexpr int kRopeLoBits = 6;
+
 // bfloat16 bits -> Q16, rounding half away from zero, saturated. Integer-only (shifts).
 inline int32_t bf16_to_q16(uint16_t bits) {
   const bool negative = (bits & 0x8000u) != 0;

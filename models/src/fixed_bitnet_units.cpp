@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// Golden fixed-point units of BitNet b1.58: head quantizer, RoPE, attention, ReLU² GLU.
+#include <algorithm>
+
+#include "mmf/fixed_units.hpp"
+
+namespace mmf::fx {
+
+uint32_t quantize_head(const int32_t* v, int64_t d, int8_t* codes) {
+  uint64_t amax = 0;
+  for (int64_t e = 0; e < d; ++e) amax = std::max(amax, magnitude(v[e]));
+  if (amax == 0) {
+    std::fill(codes, codes + d, int8_t{0});
+    return 0;
+  }
+  const uint64_t recip = quantize_recip(amax);
+  for (int64_t e = 0; e < d; ++e) codes[e] = quantize_code(v[e], recip);
+  // amax <= 2^31 (|INT32_MIN|): it fits the 32-bit scale field.
+  return static_cast<uint32_t>(amax);
+}
+
+void rope_angles(const int32_t* lo_cos, const int32_t* lo_sin, const int32_t* hi_cos,
+                 const int32_t* hi_sin, int64_t half, int64_t position, int32_t* cos,
+                 int32_t* sin) {
+  const int64_t lo = position & ((int64_t{1} << kRopeLoBits) - 1);
+  const int64_t hi = position >> kRopeLoBits;
+  const int32_t* lc = lo_cos + lo * half;
+  const int32_t* ls = lo_sin + lo * half;
+  const int32_t* hc = hi_cos + hi * half;
+  const int32_t* hs = hi_sin + hi * half;
+  for (int64_t j = 0; j < half; ++j) {
+    cos[j] = static_cast<int32_t>(
+        shift_round(int64_t{hc[j]} * lc[j] - int64_t{hs[j]} * ls[j], kRopeFrac));
+    sin[j] = static_cast<int32_t>(
+        shift_round(int64_t{hs[j]} * lc[j] + int64_t{hc[j]} * ls[j], kRopeFrac));
+  }
+}
+
+void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int32_t* sin) {
+  for (int64_t h = 0; h < heads; ++h) {
+    int32_t* x = v + h * 2 * half;
+    for (int64_t j = 0; j < half; ++j) {
+      const int64_t a = x[j], b = x[j + half];
+      x[j] = saturate32(shift_round(a * cos[j] - b * sin[j], kRopeFrac));
+      x[j + half] = saturate32(shift_round(b * cos[j] + a * sin[j], kRopeFrac));
+    }
+  }
+}
+
+void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_codes,
+                    const uint32_t* k_amax, const int8_t* v_codes, const uint32_t* v_amax,
+                    int64_t positions, int64_t d, int64_t stride, Scaled score_constant,
+                    int32_t* scores, uint32_t* weights, int32_t* out) {
+  // Scores: an int8 dot product (|dot| < 127^2 * d) and one multiplier per position.
+  const Scaled c = normalize(score_constant);
+  int32_t max_score = INT32_MIN;
+  for (int64_t t = 0; t < positions; ++t) {
+    const int8_t* k = k_codes + t * stride;
+    int32_t dot = 0;
+    for (int64_t e = 0; e < d; ++e) dot += int32_t{q_codes[e]} * k[e];
+    const Scaled p = normalize(Scaled{uint64_t{q_amax} * k_amax[t], 0});
+    const Scaled m = normalize(Scaled{p.mant * c.mant, p.exp + c.exp});
+    scores[t] = m.mant == 0 ? 0 : apply_scale(dot, m);
+    max_score = std::max(max_score, scores[t]);
+  }
+  // Softmax numerators and their sum; the largest is exp(0) = 2^16.
+  uint64_t sum = 0;
+  uint64_t v_max = 0;
+  for (int64_t t = 0; t < positions; ++t) {
+    weights[t] =
+        exp_q16(static_cast<int32_t>(std::max<int64_t>(int64_t{scores[t]} - max_score, INT32_MIN)));
+    sum += weights[t];
+    v_max = std::max<uint64_t>(v_max, v_amax[t]);
+  }
+  // Weighted sum of the value codes with w = e * amax_v >> sh_w below 2^kAttnWeightBits.
+  const int sh_w = std::max(0, bit_length(v_max) + kGateFrac + 1 - kAttnWeightBits);
+  for (int64_t t = 0; t < positions; ++t) {
+    weights[t] = static_cast<uint32_t>(shift_round(int64_t{weights[t]} * v_amax[t], sh_w));
+  }
+  const uint64_t denominator = uint64_t{kCodeMax} * sum;  // > 0: the largest e is 2^16
+  const int l = bit_length(denominator);
+  const uint64_t recip = (uint64_t{1} << (kActFrac + l)) / denominator;  // (2^16, 2^17]
+  for (int64_t e = 0; e < d; ++e) {
+    int64_t acc = 0;
+    for (int64_t t = 0; t < positions; ++t) {
+      acc += int64_t{weights[t]} * v_codes[t * stride + e];
+    }
+    out[e] = saturate32(shift_round(acc * static_cast<int64_t>(recip), kActFrac + l - sh_w));
+  }
+}
+
+void relu2_glu(const int32_t* gate, const int32_t* up, int64_t n, int32_t* square, int32_t* z) {
+  for (int64_t k = 0; k < n; ++k) square[k] = std::max(gate[k], 0);
+  scaled_products(square, square, n, square);
+  scaled_products(square, up, n, z);
+}
+
+void head_logits(const int8_t* codes, const int8_t* weight, const Scaled* constants, int64_t rows,
+                 int64_t cols, Scaled token_scale, int32_t* out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const int8_t* w = weight + r * cols;
+    int32_t acc = 0;
+    for (int64_t k = 0; k < cols; ++k) acc += int32_t{codes[k]} * w[k];
+    out[r] = apply_scale(acc, combine_scales(token_scale, constants[r]));
+  }
+}
+
+}  // namespace mmf::fx
