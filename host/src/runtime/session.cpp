@@ -11,6 +11,7 @@
 #include "mmf/error.hpp"
 #include "mmf/fixed_model.hpp"
 #include "mmf/float_model.hpp"
+#include "mmf/host/backends/cpu/bitnet_cpu_model.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
 #include "mmf/host/compiler/device_image.hpp"
@@ -80,13 +81,12 @@ Packing image_packing(const SessionOptions& options, const BuildDescriptor& buil
 
 namespace {
 
-// BitNet runs on the cpu backend only so far, as its golden models (the fixed-point one stands in
-// for the cpu backend's kernels, single-threaded); the accelerator's token program has no BitNet
-// ops yet.
+// BitNet runs on the cpu backend only so far (BitNetCpuModel, or the float reference); the
+// accelerator's token program has no BitNet ops yet.
 void check_bitnet_backend(const ModelConfig& c, const SessionOptions& options) {
   if (options.backend != "cpu") {
     throw Error("model '" + c.name + "' is a bitnet model; only the cpu backend runs BitNet so " +
-                "far (its golden models), not --backend " + options.backend);
+                "far, not --backend " + options.backend);
   }
 }
 
@@ -107,7 +107,10 @@ void preflight(const std::string& model_spec, const SessionOptions& options) {
 std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOptions& options) {
   if (model.config.architecture == Architecture::bitnet) {
     check_bitnet_backend(model.config, options);
-    return make_reference_engine(model, options.numerics);
+    if (options.numerics == Numerics::floating)
+      return make_reference_engine(model, options.numerics);
+    return std::make_unique<BitNetCpuModel>(model, *options.device.cpu.pool,
+                                            options.device.cpu.isa);
   }
   if (options.numerics == Numerics::floating) {
     check_float_backend(options);
@@ -123,10 +126,8 @@ std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOpti
 namespace {
 
 // The Session's pool for the cpu backend's kernels; none for the other engines.
-std::unique_ptr<cpu::ThreadPool> make_pool(const ModelConfig& config,
-                                           const SessionOptions& options) {
+std::unique_ptr<cpu::ThreadPool> make_pool(const SessionOptions& options) {
   if (options.backend != "cpu" || options.numerics != Numerics::fixed) return nullptr;
-  if (config.architecture == Architecture::bitnet) return nullptr;  // the golden model: 1 thread
   return std::make_unique<cpu::ThreadPool>(options.device.cpu.threads);
 }
 
@@ -140,7 +141,7 @@ SessionOptions with_pool(SessionOptions options, cpu::ThreadPool* pool) {
 Session::Session(LoadedModel model, const SessionOptions& options)
     : model_(std::move(model)),
       options_(options),
-      pool_(make_pool(model_.model.config, options)),
+      pool_(make_pool(options)),
       engine_(make_engine(model_.model, with_pool(options, pool_.get()))) {}
 
 const Accelerator* Session::accelerator() const {

@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <new>
 
+#include "common/bitnet_checkpoint.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
+#include "mmf/host/backends/cpu/bitnet_cpu_model.hpp"
 #include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/compiler/device_image.hpp"
@@ -45,6 +47,18 @@ TEST(CpuBackend, AllocatesNothingPerToken) {
   for (int32_t token : {4, 5, 6, 7, 8}) acc.step(token);
   MMF_EXPECT_EQ(g_allocations.load() - before, 0);
   MMF_EXPECT_EQ(acc.totals().launches, 8u);
+}
+
+TEST(CpuBackend, BitNetAllocatesNothingPerToken) {
+  ModelConfig c = test::small_bitnet_config();
+  const Model model = make_random_model(c, 3, Packing::two_bit);
+  cpu::ThreadPool pool(2);
+  BitNetCpuModel engine(model, pool, std::nullopt);
+  for (int32_t token : {1, 2, 3}) engine.step(token);
+  const long before = g_allocations.load();
+  for (int32_t token : {4, 5, 6, 7, 8}) engine.step(token);
+  MMF_EXPECT_EQ(g_allocations.load() - before, 0);
+  MMF_EXPECT_EQ(engine.position(), 8);
 }
 
 }  // namespace
