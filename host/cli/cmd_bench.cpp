@@ -3,6 +3,9 @@
 // engine, each with where it came from (measured, simulated, modeled or none).
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,9 +17,11 @@
 #include "commands.hpp"
 #include "device_flags.hpp"
 #include "mmf/error.hpp"
+#include "mmf/host/backends/cpu/bitnet_cpu_model.hpp"
 #include "mmf/host/backends/cpu/microbench.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/runtime/bench.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/host/util/csv.hpp"
 #include "report_fields.hpp"
 
@@ -44,6 +49,7 @@ struct BenchArgs {
   int64_t idle_ms = 1000;
   bool json = false;
   std::string csv;
+  int64_t context = -1;  // BitNet: KV-cache positions filled before the measured decode
 };
 
 std::string csv_field(const nlohmann::json& v) {
@@ -148,12 +154,121 @@ void bench_bandwidth(const BenchArgs& a) {
   }
 }
 
+// --op model on a BitNet model: decode on the cpu backend (BitNetCpuModel) from a KV cache of
+// --context positions filled deterministically (not by running their prefill), greedy tokens fed
+// back. The roofline counts the bytes a token reads: packed ternary weights, the int8 head and the
+// KV cache at the measured positions.
+void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
+  // The default backend is the accelerator's; BitNet runs on the cpu backend only so far, so
+  // that is its default here.
+  const std::string backend = cmd.count("--backend") > 0 ? a.dev.backend : "cpu";
+  check_backend_flags(cmd, backend);
+  if (backend != "cpu") {
+    throw Error("--backend " + backend + ": BitNet models run on the cpu backend only so far");
+  }
+  if (a.tokens < 1) throw Error("-n must be >= 1");
+  if (a.warmup < 0) throw Error("--warmup must be >= 0");
+  const int threads = thread_count(a.dev.threads);
+  const Packing packing = parse_packing(a.dev.packing, "--packing");
+  const std::optional<cpu::Isa> isa = cpu::isa_from_name(a.dev.isa, "--isa");
+  const host::LoadedModel loaded = host::load_model(a.model, packing);
+  const ModelConfig& c = loaded.model.config;
+  const int64_t context = a.context < 0 ? 128 : a.context;
+  if (context + a.warmup + a.tokens > c.max_position_embeddings) {
+    throw Error("--context " + std::to_string(context) + " + --warmup " + std::to_string(a.warmup) +
+                " + -n " + std::to_string(a.tokens) + " positions exceed the model's context of " +
+                std::to_string(c.max_position_embeddings));
+  }
+  cpu::ThreadPool pool(threads);
+  host::BitNetCpuModel engine(loaded.model, pool, isa);
+  engine.fill_context(context, host::kRandomModelSeed);
+  std::optional<double> bandwidth;
+  if (a.compare_bandwidth)
+    bandwidth = cpu::bench_read_bandwidth(uint64_t{1} << 30, threads, 0.5).gbps;
+  const auto next = [&](const std::vector<float>& logits) {
+    return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+  };
+  int32_t token = static_cast<int32_t>(c.bos_token_id);
+  for (int32_t k = 0; k < a.warmup; ++k) token = next(engine.step(token));
+  const int64_t first = engine.position();
+  const auto start = std::chrono::steady_clock::now();
+  for (int32_t k = 0; k < a.tokens; ++k) token = next(engine.step(token));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (bandwidth) {
+    *bandwidth = (*bandwidth + cpu::bench_read_bandwidth(uint64_t{1} << 30, threads, 0.5).gbps) / 2;
+  }
+  // Bytes a token reads (from the shapes): the cache at the mean measured position.
+  const double mean_positions = static_cast<double>(first) + (a.tokens + 1) / 2.0;
+  const double ternary = static_cast<double>(c.packed_weight_bytes(loaded.model.packing));
+  const double head = static_cast<double>(c.vocab_size * c.hidden_size);
+  const double kv = mean_positions * static_cast<double>(engine.kv_bytes_per_position());
+  const double tok_per_s = a.tokens / seconds;
+  nlohmann::json j = {
+      {"model", a.model},
+      {"model_source", loaded.model.source},
+      {"architecture", "bitnet"},
+      {"backend", "cpu"},
+      {"threads", threads},
+      {"isa", cpu::isa_name(engine.isa())},
+      {"packing", packing_name(loaded.model.packing)},
+      {"context", context},
+      {"measured_positions", {first, first + a.tokens}},
+      {"warmup", a.warmup},
+      {"tokens", a.tokens},
+      {"decode_seconds", seconds},
+      {"tok_per_s", tok_per_s},
+      {"tok_per_s_source",
+       "measured (wall clock of this process, decode steps from a KV cache filled "
+       "deterministically to --context positions, greedy tokens fed back)"},
+      {"bytes_per_token",
+       {{"ternary_weights", ternary},
+        {"head_int8", head},
+        {"kv_cache", kv},
+        {"total", ternary + head + kv}}},
+      {"bytes_per_token_source",
+       "modeled from the shapes: packed ternary rows, the int8 head (V x H) and the int8 KV "
+       "cache with its scales at the mean measured position"},
+  };
+  if (bandwidth) {
+    const double roofline = *bandwidth * 1e9 / (ternary + head + kv);
+    j["bandwidth_gbps"] = *bandwidth;
+    j["roofline_tok_per_s"] = roofline;
+    j["roofline_fraction"] = tok_per_s / roofline;
+    j["roofline_source"] =
+        "measured read bandwidth of this host (mmf bench --op bandwidth's probe over 1 GiB, "
+        "the best pass before the run and the best after, averaged) over the bytes per token";
+  }
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << "model " << a.model << " (bitnet) on cpu, " << threads << " threads, "
+            << cpu::isa_name(engine.isa()) << ": " << a.tokens << " decode tokens at positions "
+            << first << "-" << first + a.tokens - 1 << "\n"
+            << "  decode   " << tok_per_s << " tok/s (measured, wall clock)\n"
+            << "  bytes    " << (ternary + head + kv) / 1e6 << " MB a token (ternary "
+            << ternary / 1e6 << ", head " << head / 1e6 << ", KV cache " << kv / 1e6
+            << "; modeled from the shapes)\n";
+  if (bandwidth) {
+    std::cout << "  roofline " << j["roofline_tok_per_s"].get<double>() << " tok/s (" << *bandwidth
+              << " GB/s measured in this run): decode at "
+              << 100.0 * j["roofline_fraction"].get<double>() << "%\n";
+  }
+}
+
 void bench(const BenchArgs& a, const CLI::App& cmd) {
   if (a.min_seconds <= 0) throw Error("--min-seconds must be > 0");
   if (a.op == "matvec") return bench_matvec(a);
   if (a.op == "bandwidth") return bench_bandwidth(a);
   if (a.op != "model") {
     throw Error("--op: unknown benchmark '" + a.op + "' (expected model, matvec or bandwidth)");
+  }
+  if (host::resolve_config(a.model).architecture == Architecture::bitnet) {
+    return bench_bitnet(a, cmd);
+  }
+  if (a.context >= 0) {
+    throw Error("--context: model " + a.model + " has no KV cache (it is an hgrn_bit model)");
   }
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   if (a.sample_ms <= 0) throw Error("--sample-ms must be > 0");
@@ -253,7 +368,8 @@ void add_bench_command(CLI::App& app) {
                   "model (generation on a backend) | matvec (the cpu kernels) | bandwidth "
                   "(this machine's read bandwidth)")
       ->capture_default_str();
-  cmd->add_option("--model", a->model, "tiny | converted model file | random:CONFIG")
+  cmd->add_option("--model", a->model,
+                  "tiny | tiny-bitnet | converted model file | random:CONFIG (random:bitnet-2b4t)")
       ->capture_default_str();
   add_backend_flag(cmd, a->dev);
   cmd->add_option("--threads", a->dev.threads,
@@ -295,6 +411,9 @@ void add_bench_command(CLI::App& app) {
                 "fraction of it the matvec streams, or the model's roofline tok/s");
   cmd->add_flag("--json", a->json, "Print one JSON object");
   cmd->add_option("--csv", a->csv, "Also write the figures as a one-row CSV file");
+  cmd->add_option("--context", a->context,
+                  "BitNet models: KV-cache positions filled deterministically before the measured "
+                  "decode (default 128)");
   cmd->callback([a, cmd] { bench(*a, *cmd); });
 }
 
