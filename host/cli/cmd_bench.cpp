@@ -171,14 +171,18 @@ void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
   const int threads = thread_count(a.dev.threads);
   const Packing packing = parse_packing(a.dev.packing, "--packing");
   const std::optional<cpu::Isa> isa = cpu::isa_from_name(a.dev.isa, "--isa");
+  const int64_t context = a.context < 0 ? 128 : a.context;
+  {  // before the model is loaded (2B4T takes seconds and gigabytes)
+    const ModelConfig shape = host::resolve_config(a.model);
+    if (context + a.warmup + a.tokens > shape.max_position_embeddings) {
+      throw Error("--context " + std::to_string(context) + " + --warmup " +
+                  std::to_string(a.warmup) + " + -n " + std::to_string(a.tokens) +
+                  " positions exceed the model's context of " +
+                  std::to_string(shape.max_position_embeddings));
+    }
+  }
   const host::LoadedModel loaded = host::load_model(a.model, packing);
   const ModelConfig& c = loaded.model.config;
-  const int64_t context = a.context < 0 ? 128 : a.context;
-  if (context + a.warmup + a.tokens > c.max_position_embeddings) {
-    throw Error("--context " + std::to_string(context) + " + --warmup " + std::to_string(a.warmup) +
-                " + -n " + std::to_string(a.tokens) + " positions exceed the model's context of " +
-                std::to_string(c.max_position_embeddings));
-  }
   cpu::ThreadPool pool(threads);
   host::BitNetCpuModel engine(loaded.model, pool, isa);
   engine.fill_context(context, host::kRandomModelSeed);

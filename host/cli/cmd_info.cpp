@@ -39,11 +39,16 @@ void bitnet_info(const ModelConfig& c, bool as_json) {
   j["ternary_weights_per_token"] = c.ternary_weight_count();
   j["packed_weight_bytes_per_token"] = {{"2bit", c.packed_weight_bytes(Packing::two_bit)},
                                         {"1.6bit", c.packed_weight_bytes(Packing::five_trit)}};
-  j["head_bytes_per_token"] = {{"bf16", c.head_bytes()}};
+  // mmf's fixed-point engines keep the head as int8 rows (plus a constant per row) and the KV
+  // cache as int8 codes with a 4-byte scale per head and position (docs/numerics.md).
+  const int64_t kv_int8 = c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4);
+  j["head_bytes_per_token"] = {{"bf16", c.head_bytes()}, {"int8_codes", v * h}};
   j["kv_cache_values_per_position"] = c.kv_values_per_position();
-  j["kv_cache_bytes_per_position"] = {{"bf16", 2 * c.kv_values_per_position()}};
+  j["kv_cache_bytes_per_position"] = {{"bf16", 2 * c.kv_values_per_position()},
+                                      {"int8_with_scales", kv_int8}};
   j["kv_cache_bytes_at_max_context"] = {
-      {"bf16", 2 * c.kv_values_per_position() * c.max_position_embeddings}};
+      {"bf16", 2 * c.kv_values_per_position() * c.max_position_embeddings},
+      {"int8_with_scales", kv_int8 * c.max_position_embeddings}};
   j["bitlinears_per_token"] = 7 * c.num_layers;
   j["shapes"] = {{"embedding", {v, h}}, {"q_proj", {h, h}},    {"k_proj", {kv, h}},
                  {"v_proj", {kv, h}},   {"o_proj", {h, h}},    {"gate_proj", {i, h}},
@@ -68,11 +73,13 @@ void bitnet_info(const ModelConfig& c, bool as_json) {
             << "  packed ternary bytes per token: 2bit "
             << bytes(c.packed_weight_bytes(Packing::two_bit)) << ", 1.6bit "
             << bytes(c.packed_weight_bytes(Packing::five_trit)) << "\n"
-            << "  head bytes per token: bf16 " << bytes(c.head_bytes()) << "\n"
+            << "  head bytes per token: bf16 " << bytes(c.head_bytes()) << ", int8 rows (mmf) "
+            << bytes(v * h) << "\n"
             << "  KV cache per position of context: " << c.kv_values_per_position()
-            << " values, bf16 " << bytes(2 * c.kv_values_per_position()) << "; at "
-            << c.max_position_embeddings << " positions "
-            << bytes(2 * c.kv_values_per_position() * c.max_position_embeddings) << "\n";
+            << " values, bf16 " << bytes(2 * c.kv_values_per_position())
+            << ", int8 with scales (mmf) " << bytes(kv_int8) << "; at " << c.max_position_embeddings
+            << " positions " << bytes(2 * c.kv_values_per_position() * c.max_position_embeddings)
+            << " / " << bytes(kv_int8 * c.max_position_embeddings) << "\n";
 }
 
 void info(const InfoArgs& a) {

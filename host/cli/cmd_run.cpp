@@ -8,10 +8,12 @@
 
 #include "commands.hpp"
 #include "device_flags.hpp"
+#include "mmf/chat_template.hpp"
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/backends/device.hpp"
 #include "mmf/host/runtime/bench.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 #include "mmf/host/runtime/session.hpp"
 #include "report_fields.hpp"
 
@@ -32,6 +34,8 @@ struct RunArgs {
   uint64_t seed = 0;
   bool json = false;
   bool ignore_eos = false;
+  bool chat = false;
+  std::string system;
 };
 
 void run(RunArgs a, const CLI::App& cmd) {
@@ -42,8 +46,12 @@ void run(RunArgs a, const CLI::App& cmd) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   host::check_tokens_per_launch(a.tokens_per_launch, a.temperature, numerics);
-  // The float reference exists on the cpu backend only: it is the default there.
-  if (numerics == host::Numerics::floating && !backend_given) a.dev.backend = "cpu";
+  // The float reference exists on the cpu backend only, and BitNet runs there only so far: it is
+  // their default.
+  if (!backend_given && (numerics == host::Numerics::floating ||
+                         host::resolve_config(a.model).architecture == Architecture::bitnet)) {
+    a.dev.backend = "cpu";
+  }
   check_backend_flags(cmd, a.dev.backend);
   host::SessionOptions engine{a.dev.backend, a.build, numerics, device_options(a.dev)};
   host::preflight(a.model, engine);
@@ -54,6 +62,24 @@ void run(RunArgs a, const CLI::App& cmd) {
   host::GenerateOptions options;
   options.max_new_tokens = a.tokens;
   options.stop_at_eos = !a.ignore_eos;
+  // --chat: the prompt (and --system) in the model's chat template; the reply ends at the end of
+  // its turn.
+  if (a.chat) {
+    const Tokenizer& t = *session.loaded().tokenizer;
+    const std::optional<int32_t> eot = t.special_token(kEndOfTurn);
+    if (!eot) {
+      throw Error("--chat: model " + a.model + " has no chat template (its tokenizer has no " +
+                  kEndOfTurn + "; BitNet b1.58 models have one)");
+    }
+    options.stop_ids.push_back(*eot);
+    if (const auto end = t.special_token(kEndOfText)) options.stop_ids.push_back(*end);
+    std::vector<ChatMessage> messages;
+    if (!a.system.empty()) messages.push_back({"system", a.system});
+    messages.push_back({"user", a.prompt});
+    a.prompt = bitnet_chat_prompt(messages);
+  } else if (!a.system.empty()) {
+    throw Error("--system needs --chat");
+  }
   options.sampler = {a.temperature, a.top_k, a.seed};
   options.tokens_per_launch = a.tokens_per_launch;
 
@@ -68,7 +94,7 @@ void run(RunArgs a, const CLI::App& cmd) {
     }
   };
   session.encode_prompt(a.prompt, a.tokens);  // limits, before the prompt is printed
-  if (!a.json) std::cout << a.prompt << std::flush;
+  if (!a.json && !a.chat) std::cout << a.prompt << std::flush;
   // Power over the whole generation: the session's meter, with no idle-floor measurement
   // (`mmf bench` measures one); the counters of the same launches drive the energy model.
   host::PowerOptions power;
@@ -87,6 +113,7 @@ void run(RunArgs a, const CLI::App& cmd) {
         {"backend", a.dev.backend},
         {"numerics", host::numerics_name(numerics)},
         {"prompt", a.prompt},
+        {"chat", a.chat},
         {"prompt_token_ids", r.prompt_ids},
         {"text", r.text},
         {"token_ids", r.token_ids},
@@ -180,6 +207,10 @@ void add_run_command(CLI::App& app) {
                   "only the systemc timed form models it)")
       ->capture_default_str();
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
+  cmd->add_flag("--chat", a->chat,
+                "Put --prompt (and --system) in the model's chat template (BitNet: \"User: "
+                "...<|eot_id|>Assistant: \") and print the reply, which ends at <|eot_id|>");
+  cmd->add_option("--system", a->system, "--chat: a system message before the prompt");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   add_backend_option_flags(cmd, a->dev, /*with_trace=*/true);
   cmd->add_option("--threads", a->dev.threads, "cpu: matvec threads (0: every core)")

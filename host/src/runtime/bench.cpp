@@ -27,6 +27,11 @@ std::unique_ptr<PowerMeter> session_power_meter(const Session& session,
   if (const Accelerator* acc = session.accelerator()) {
     return select_power_meter(acc->device(), options);
   }
+  if (session.loaded().model.config.architecture == Architecture::bitnet) {
+    return make_no_meter(
+        "BitNet runs on the host CPU, no device: power comes from a device backend, which does "
+        "not run BitNet yet");
+  }
   return make_no_meter(
       "the float reference runs on no device: power comes from a device backend (fixed "
       "numerics)");

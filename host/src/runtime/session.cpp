@@ -196,7 +196,10 @@ GenerateResult Session::generate(const std::string& prompt, const GenerateOption
   const auto eos = static_cast<int32_t>(model_.model.config.eos_token_id);
   for (int32_t t = 0; t < options.max_new_tokens; ++t) {
     const int32_t next = sampler.sample(*logits);
-    if (options.stop_at_eos && next == eos) break;
+    if (options.stop_at_eos &&
+        (next == eos || std::count(options.stop_ids.begin(), options.stop_ids.end(), next) > 0)) {
+      break;
+    }
     r.token_ids.push_back(next);
     if (on_token) on_token(r);
     if (t + 1 < options.max_new_tokens) logits = &engine_->step(next);
@@ -230,7 +233,8 @@ GenerateResult Session::generate_on_device(const std::string& prompt,
     const auto left =
         static_cast<uint32_t>(options.max_new_tokens - static_cast<int32_t>(r.token_ids.size()));
     for (const int32_t pick : acc.generate(next, std::min(per_launch, left))) {
-      if (options.stop_at_eos && pick == eos) {
+      if (options.stop_at_eos &&
+          (pick == eos || std::count(options.stop_ids.begin(), options.stop_ids.end(), pick) > 0)) {
         stopped = true;
         break;
       }

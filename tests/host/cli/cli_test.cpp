@@ -5,10 +5,12 @@
 
 #include <ostream>
 
+#include "common/bitnet_checkpoint.hpp"
 #include "common/checks.hpp"
 #include "common/hf_checkpoint.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/host/backends/device.hpp"
+#include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf {
 namespace {
@@ -83,6 +85,44 @@ TEST(CliConvert, ConvertsAShardedCheckpointThatThenRuns) {
   MMF_EXPECT_TRUE(json::parse(r.out).contains("text"));
 }
 
+// A BitNet checkpoint converts and runs: generation with the chat template (stopping at its end
+// of turn), both numerics, eval in context windows, info and the bench's roofline fields.
+TEST(CliBitNet, ConvertsRunsChatsEvaluatesAndBenches) {
+  TempDir dir;
+  const ModelConfig c = test::small_bitnet_config();
+  test::write_hf_checkpoint(make_bitnet_checkpoint(c, 9, test::BitNetLayout::bf16), dir.file("hf"),
+                            2);
+  const auto conv = run_cli("convert " + dir.file("hf") + " -o " + dir.file("b.safetensors"));
+  MMF_ASSERT_EQ(conv.exit_code, 0) << conv.err;
+  const std::string model = " --model " + dir.file("b.safetensors");
+  const auto chat = run_cli("run" + model + " --chat --system 'Be brief.' --prompt hi -n 6 --json");
+  MMF_ASSERT_EQ(chat.exit_code, 0) << chat.err;
+  const json j = json::parse(chat.out);
+  MMF_EXPECT_EQ(j["prompt"], "System: Be brief.<|eot_id|>User: hi<|eot_id|>Assistant: ");
+  MMF_EXPECT_EQ(j["prompt_token_ids"][0], c.bos_token_id);
+  MMF_EXPECT_EQ(j["backend"], "cpu");  // BitNet's default
+  for (const char* numerics : {"fixed", "float"}) {
+    const auto r = run_cli("run" + model + " --numerics " + numerics + " -n 4 --json");
+    MMF_EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  test::write_file(dir.file("t.txt"), test::read_file(host::models_dir() + "/tiny/heldout.txt"));
+  const auto e = run_cli("eval" + model + " --numerics fixed --compare float --text " +
+                         dir.file("t.txt") + " --json");
+  MMF_ASSERT_EQ(e.exit_code, 0) << e.err;
+  MMF_EXPECT_GT(json::parse(e.out)["windows"].get<int>(), 1);  // longer than 160 positions
+  const auto i = run_cli("info " + dir.file("b.safetensors") + " --json");
+  MMF_ASSERT_EQ(i.exit_code, 0) << i.err;
+  MMF_EXPECT_EQ(json::parse(i.out)["architecture"], "bitnet");
+  const auto b = run_cli("bench" + model + " --context 100 -n 3 --threads 1 --json");
+  MMF_ASSERT_EQ(b.exit_code, 0) << b.err;
+  const json bj = json::parse(b.out);
+  MMF_EXPECT_EQ(bj["measured_positions"][0], 101);  // after the fill and one warmup step
+  MMF_EXPECT_GT(bj["bytes_per_token"]["kv_cache"].get<double>(), 0.0);
+  const auto v = run_cli("run" + model + " --backend verilator -n 2");
+  MMF_EXPECT_NE(v.exit_code, 0);
+  MMF_EXPECT_TRUE(v.err.find("only the cpu backend runs BitNet") != std::string::npos) << v.err;
+}
+
 struct BadCli {
   const char* name;
   const char* args;
@@ -133,6 +173,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCli{"MissingText", "eval --text /nonexistent/t.txt", "/nonexistent/t.txt"},
         BadCli{"EmptyText", "eval --text /dev/null", "/dev/null: the text file is empty"},
         BadCli{"NotAModel", "info /nonexistent/x.safetensors", "/nonexistent/x.safetensors"},
+        BadCli{"ChatWithoutTemplate", "run --model tiny --chat --prompt hi",
+               "--chat: model tiny has no chat template"},
+        BadCli{"SystemWithoutChat", "run --system hello", "--system needs --chat"},
+        BadCli{"ContextOnHgrnBit", "bench --model tiny --context 10", "has no KV cache"},
+        BadCli{"BitNetBenchPastContext", "bench --model random:bitnet-2b4t --context 4095 -n 4",
+               "exceed the model's context of 4096"},
         BadCli{"ConvertMissingDir", "convert /nonexistent/hf -o /tmp/never.safetensors",
                "/nonexistent/hf"}),
     [](const auto& test_param) { return std::string(test_param.param.name); });

@@ -18,7 +18,7 @@ namespace mmf::host {
 CounterTotals counters_between(const CounterTotals& before, const CounterTotals& after);
 
 // The meter for a session: its device's (select_power_meter), or source none for the float
-// reference, which runs on no device.
+// reference and BitNet on the host CPU, which run on no device.
 std::unique_ptr<PowerMeter> session_power_meter(const Session& session,
                                                 const PowerOptions& options);
 

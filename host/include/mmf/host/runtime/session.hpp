@@ -33,6 +33,8 @@ struct SessionOptions {
 struct GenerateOptions {
   int32_t max_new_tokens = 32;
   bool stop_at_eos = true;
+  // Further tokens that end the generation with stop_at_eos (a chat's end of turn).
+  std::vector<int32_t> stop_ids;
   SamplerOptions sampler;
   // Tokens a launch while decoding (1 .. kTokenRingWords). Above 1 the device samples: greedy
   // only (temperature 0), on a device engine (fixed numerics). The picks come back a launch at
