@@ -181,6 +181,8 @@ void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
                   std::to_string(shape.max_position_embeddings));
     }
   }
+  host::preflight(a.model, host::SessionOptions{"cpu", a.build, host::Numerics::fixed,
+                                                device_options(a.dev)});  // memory
   const host::LoadedModel loaded = host::load_model(a.model, packing);
   const ModelConfig& c = loaded.model.config;
   cpu::ThreadPool pool(threads);

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "mmf/error.hpp"
 #include "mmf/host/util/shipped_dir.hpp"
@@ -46,6 +47,16 @@ std::unique_ptr<Tokenizer> tokenizer_for(const Model& m, const std::string& wher
   return make_sentencepiece_tokenizer(m.tokenizer_model, where);
 }
 
+// A shipped model: models/NAME/NAME.safetensors for a plain NAME (tiny, tiny-bitnet).
+std::optional<fs::path> shipped_model(const std::string& spec) {
+  if (spec.empty() || spec.find('/') != std::string::npos || spec.find('.') != std::string::npos) {
+    return std::nullopt;
+  }
+  const fs::path p = fs::path(models_dir()) / spec / (spec + ".safetensors");
+  if (!fs::exists(p)) return std::nullopt;
+  return p;
+}
+
 }  // namespace
 
 std::string models_dir() {
@@ -58,9 +69,8 @@ LoadedModel load_model(const std::string& spec, Packing random_packing) {
   if (spec.rfind(kRandomPrefix, 0) == 0) {
     const ModelConfig c = load_model_config_yaml(config_path(spec.substr(7)));
     out.model = make_random_model(c, kRandomModelSeed, random_packing);
-  } else if (spec == "tiny") {
-    const fs::path p = fs::path(models_dir()) / "tiny" / "tiny.safetensors";
-    out.model = load_converted(p.string());
+  } else if (const std::optional<fs::path> shipped = shipped_model(spec)) {
+    out.model = load_converted(shipped->string());
   } else {
     if (fs::is_directory(spec)) {
       throw Error(spec +
@@ -69,7 +79,8 @@ LoadedModel load_model(const std::string& spec, Packing random_packing) {
     }
     if (!fs::exists(spec)) {
       throw Error(spec +
-                  ": no such model (expected tiny, random:CONFIG or a converted model file)");
+                  ": no such model (expected tiny, tiny-bitnet, random:CONFIG or a converted "
+                  "model file)");
     }
     out.model = load_converted(spec);
   }

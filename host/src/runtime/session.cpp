@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <optional>
 
 #include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/bitnet_float_model.hpp"
@@ -90,11 +92,49 @@ void check_bitnet_backend(const ModelConfig& c, const SessionOptions& options) {
   }
 }
 
+// MemAvailable of /proc/meminfo in bytes, or none where there is none.
+std::optional<double> available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024.0;
+  }
+  return std::nullopt;
+}
+
+// The memory a BitNet run holds, before any of it is allocated: packed weights, the bf16
+// embedding, the int8 head (fixed numerics) and the KV cache for the whole context.
+void check_bitnet_memory(const ModelConfig& c, const SessionOptions& options) {
+  const double weights = static_cast<double>(c.packed_weight_bytes(options.device.channel_packing));
+  const double embedding = 2.0 * static_cast<double>(c.vocab_size * c.hidden_size);
+  const double head =
+      options.numerics == Numerics::fixed ? static_cast<double>(c.vocab_size * c.hidden_size) : 0.0;
+  const double per_position =
+      options.numerics == Numerics::fixed
+          ? static_cast<double>(c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4))
+          : 4.0 * static_cast<double>(c.kv_values_per_position());  // float32 cache
+  const double kv = per_position * static_cast<double>(c.max_position_embeddings);
+  const double need = weights + embedding + head + kv;
+  const std::optional<double> available = available_memory();
+  if (available && need > *available) {
+    const auto gb = [](double b) { return std::to_string(b / 1e9).substr(0, 5) + " GB"; };
+    throw Error("model '" + c.name + "' needs about " + gb(need) + " (weights " + gb(weights) +
+                ", embedding " + gb(embedding) + ", head " + gb(head) + ", KV cache for " +
+                std::to_string(c.max_position_embeddings) + " positions " + gb(kv) +
+                ") but this machine has " + gb(*available) + " available");
+  }
+}
+
 }  // namespace
 
 void preflight(const std::string& model_spec, const SessionOptions& options) {
   const ModelConfig config = resolve_config(model_spec);
-  if (config.architecture == Architecture::bitnet) return check_bitnet_backend(config, options);
+  if (config.architecture == Architecture::bitnet) {
+    check_bitnet_backend(config, options);
+    return check_bitnet_memory(config, options);
+  }
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
   // Before the device: opening one may build a kernel (verilator) for minutes.

@@ -123,6 +123,24 @@ TEST(CliBitNet, ConvertsRunsChatsEvaluatesAndBenches) {
   MMF_EXPECT_TRUE(v.err.find("only the cpu backend runs BitNet") != std::string::npos) << v.err;
 }
 
+// A BitNet model larger than this machine's memory is refused before anything is allocated.
+TEST(CliBitNet, AModelPastTheMachinesMemoryIsRefusedUpFront) {
+  TempDir dir;
+  test::write_file(dir.file("huge.yaml"),
+                   "name: huge\narchitecture: bitnet\nvocab_size: 1000000\nhidden_size: 16384\n"
+                   "num_layers: 2\nintermediate_size: 16384\nnum_heads: 128\nnum_kv_heads: 8\n"
+                   "head_dim: 128\nrope_theta: 10000\nbos_token_id: 1\neos_token_id: 2\n");
+  const std::string eval = "eval --text " + host::models_dir() + "/tiny/heldout.txt";
+  for (const std::string& cmd : {std::string("run"), std::string("bench"), eval}) {
+    const auto r = run_cli(cmd + " --model random:" + dir.file("huge.yaml"));
+    MMF_EXPECT_NE(r.exit_code, 0);
+    MMF_EXPECT_TRUE(r.err.find("needs about") != std::string::npos &&
+                    r.err.find("available") != std::string::npos)
+        << cmd << ": " << r.err;
+    MMF_EXPECT_EQ(r.out, "");
+  }
+}
+
 struct BadCli {
   const char* name;
   const char* args;
