@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
@@ -39,8 +40,12 @@ class BitNetCpuModel final : public LanguageModel {
 
  private:
   fx::Scaled quantize(const int32_t* p, const FixedBitLinear& bl, int64_t n);
-  // out = the projection of the prepared codes, rows split over the pool.
-  void project(const FixedBitLinear& bl, fx::Scaled token_scale, int32_t* out);
+  // Up to three projections of the prepared codes (one input), rows split over the pool.
+  struct Projection {
+    const FixedBitLinear* bl;
+    int32_t* out;
+  };
+  void project(std::initializer_list<Projection> projections, fx::Scaled token_scale);
   void attention(size_t layer);
   void head(fx::Scaled token_scale);
 
