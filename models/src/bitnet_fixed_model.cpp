@@ -3,6 +3,7 @@
 #include "mmf/bitnet_fixed_model.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include "mmf/error.hpp"
 #include "mmf/fixed_units.hpp"
@@ -40,29 +41,87 @@ void BitNetFixedModel::reset() {
   position_ = 0;  // entries past the position are never read
 }
 
-fx::Scaled BitNetFixedModel::quantize(const int32_t* p, const FixedBitLinear& bl, int64_t n) {
-  return fx::quantize_activations(p, nullptr, bl.w_code.data(), n, codes_.data()).token_scale;
+int64_t BitNetFixedModel::kv_bytes_per_position() const {
+  const ModelConfig& c = model_.config;
+  return c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4);
 }
 
-void BitNetFixedModel::project(const FixedBitLinear& bl, fx::Scaled token_scale, int32_t* out) {
-  const TernaryTensor& w = *bl.weight;
-  ternary_matvec(w, codes_.data(), acc_.data(), 0, w.rows);
-  fx::rescale(acc_.data(), w.rows, fx::combine_scales(token_scale, bl.constant), out);
+void BitNetFixedModel::fill_context(int64_t positions, uint64_t seed) {
+  const ModelConfig& c = model_.config;
+  if (positions < 0 || positions >= c.max_position_embeddings) {
+    throw Error("--context " + std::to_string(positions) + ": expected 0 to " +
+                std::to_string(c.max_position_embeddings - 1) + " (the model's context of " +
+                std::to_string(c.max_position_embeddings) + " positions, one left to decode)");
+  }
+  std::mt19937_64 rng(seed);
+  const int64_t kv = c.num_kv_heads, d = c.head_dim, ctx = c.max_position_embeddings;
+  for (int64_t l = 0; l < c.num_layers; ++l) {
+    for (int64_t t = 0; t < positions; ++t) {
+      for (int64_t e = 0; e < kv * d; ++e) {
+        const size_t at = static_cast<size_t>((l * ctx + t) * kv * d + e);
+        const uint64_t bits = rng();
+        k_codes_[at] = static_cast<int8_t>(static_cast<int>(bits % 255) - 127);
+        v_codes_[at] = static_cast<int8_t>(static_cast<int>((bits >> 8) % 255) - 127);
+      }
+      for (int64_t g = 0; g < kv; ++g) {
+        const size_t at = static_cast<size_t>((l * kv + g) * ctx + t);
+        k_amax_[at] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
+        v_amax_[at] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
+      }
+    }
+  }
+  position_ = positions;
+}
+
+fx::Scaled BitNetFixedModel::quantize(const int32_t* p, const std::vector<int16_t>& w_code,
+                                      int64_t n) {
+  const fx::Scaled t =
+      fx::quantize_activations(p, nullptr, w_code.data(), n, codes_.data()).token_scale;
+  codes_ready(n);
+  return t;
+}
+
+void BitNetFixedModel::project(std::initializer_list<Projection> projections,
+                               fx::Scaled token_scale) {
+  for (const Projection& p : projections) {
+    const TernaryTensor& w = *p.bl->weight;
+    ternary_matvec(w, codes_.data(), acc_.data(), 0, w.rows);
+    fx::rescale(acc_.data(), w.rows, fx::combine_scales(token_scale, p.bl->constant), p.out);
+  }
+}
+
+void BitNetFixedModel::attention(size_t layer) {
+  const ModelConfig& c = model_.config;
+  const int64_t d = c.head_dim, kv = c.num_kv_heads, ctx = c.max_position_embeddings;
+  const int64_t group = c.num_heads / c.num_kv_heads;
+  const size_t codes_at = layer * static_cast<size_t>(ctx * kv * d);
+  const size_t amax_at = layer * static_cast<size_t>(kv * ctx);
+  for (int64_t head = 0; head < c.num_heads; ++head) {
+    const int64_t g = head / group;  // repeat_kv: query heads [g * group, (g + 1) * group)
+    const uint32_t q_amax =
+        fx::quantize_head(&q_[static_cast<size_t>(head * d)], d, q_codes_.data());
+    fx::attention_head(q_codes_.data(), q_amax, &k_codes_[codes_at + g * d],
+                       &k_amax_[amax_at + g * ctx], &v_codes_[codes_at + g * d],
+                       &v_amax_[amax_at + g * ctx], position_ + 1, d, kv * d,
+                       params_.score_constant, scores_.data(), weights_.data(),
+                       &attn_[static_cast<size_t>(head * d)]);
+  }
+}
+
+void BitNetFixedModel::head(fx::Scaled token_scale) {
+  const ModelConfig& c = model_.config;
+  fx::head_logits(codes_.data(), params_.head_codes.data(), params_.head_constants.data(),
+                  c.vocab_size, c.hidden_size, token_scale, logits_q16_.data());
 }
 
 const std::vector<float>& BitNetFixedModel::step(int32_t token) {
   const ModelConfig& c = model_.config;
   check_token_id(token, c);
-  if (position_ >= c.max_position_embeddings) {
-    throw Error("model '" + c.name + "': the context of " +
-                std::to_string(c.max_position_embeddings) +
-                " positions (max_position_embeddings) is full");
-  }
+  check_context(position_, c);
   const int64_t h = c.hidden_size, inter = c.intermediate_size, d = c.head_dim, half = d / 2;
-  const int64_t kv = c.num_kv_heads, ctx = c.max_position_embeddings;
-  const int64_t group = c.num_heads / c.num_kv_heads, pos = position_;
+  const int64_t kv = c.num_kv_heads, ctx = c.max_position_embeddings, pos = position_;
   const uint16_t* row = &model_.embedding[static_cast<size_t>(token * h)];
-  for (int64_t k = 0; k < h; ++k) x_[k] = fx::bf16_to_q16(row[k]);
+  for (int64_t k = 0; k < h; ++k) x_[static_cast<size_t>(k)] = fx::bf16_to_q16(row[k]);
   fx::rope_angles(params_.rope_lo_cos.data(), params_.rope_lo_sin.data(),
                   params_.rope_hi_cos.data(), params_.rope_hi_sin.data(), half, pos, cos_.data(),
                   sin_.data());
@@ -70,43 +129,30 @@ const std::vector<float>& BitNetFixedModel::step(int32_t token) {
   for (size_t l = 0; l < params_.layers.size(); ++l) {
     const FixedBitNetLayer& w = params_.layers[l];
     // q/k/v from one quantization of x (input_layernorm's weight as code weight).
-    fx::Scaled t = quantize(x_.data(), w.q_proj, h);
-    project(w.q_proj, t, q_.data());
-    project(w.k_proj, t, k_.data());
-    project(w.v_proj, t, v_.data());
+    fx::Scaled t = quantize(x_.data(), w.q_proj.w_code, h);
+    project({{&w.q_proj, q_.data()}, {&w.k_proj, k_.data()}, {&w.v_proj, v_.data()}}, t);
     fx::rope(q_.data(), c.num_heads, half, cos_.data(), sin_.data());
     fx::rope(k_.data(), kv, half, cos_.data(), sin_.data());
     // Append this position's K and V: int8 codes and a Q16 absmax per KV head.
-    int8_t* k_codes = &k_codes_[static_cast<size_t>(l) * ctx * kv * d];
-    int8_t* v_codes = &v_codes_[static_cast<size_t>(l) * ctx * kv * d];
-    uint32_t* k_amax = &k_amax_[static_cast<size_t>(l) * kv * ctx];
-    uint32_t* v_amax = &v_amax_[static_cast<size_t>(l) * kv * ctx];
+    const size_t codes_at = l * static_cast<size_t>(ctx * kv * d);
+    const size_t amax_at = l * static_cast<size_t>(kv * ctx);
     for (int64_t g = 0; g < kv; ++g) {
-      k_amax[g * ctx + pos] = fx::quantize_head(&k_[g * d], d, &k_codes[(pos * kv + g) * d]);
-      v_amax[g * ctx + pos] = fx::quantize_head(&v_[g * d], d, &v_codes[(pos * kv + g) * d]);
+      const size_t entry = codes_at + static_cast<size_t>((pos * kv + g) * d);
+      k_amax_[amax_at + g * ctx + pos] = fx::quantize_head(&k_[g * d], d, &k_codes_[entry]);
+      v_amax_[amax_at + g * ctx + pos] = fx::quantize_head(&v_[g * d], d, &v_codes_[entry]);
     }
-    for (int64_t head = 0; head < c.num_heads; ++head) {
-      const int64_t g = head / group;  // repeat_kv
-      const uint32_t q_amax = fx::quantize_head(&q_[head * d], d, q_codes_.data());
-      fx::attention_head(q_codes_.data(), q_amax, &k_codes[g * d], &k_amax[g * ctx],
-                         &v_codes[g * d], &v_amax[g * ctx], pos + 1, d, kv * d,
-                         params_.score_constant, scores_.data(), weights_.data(), &attn_[head * d]);
-    }
-    t = quantize(attn_.data(), w.o_proj, h);  // attn_sub_norm's weight
-    project(w.o_proj, t, a_.data());
+    attention(l);
+    t = quantize(attn_.data(), w.o_proj.w_code, h);  // attn_sub_norm's weight
+    project({{&w.o_proj, a_.data()}}, t);
     fx::residual_add(x_.data(), a_.data(), h);
-    t = quantize(x_.data(), w.gate_proj, h);  // post_attention_layernorm's weight
-    project(w.gate_proj, t, gate_.data());
-    project(w.up_proj, t, up_.data());
+    t = quantize(x_.data(), w.gate_proj.w_code, h);  // post_attention_layernorm's weight
+    project({{&w.gate_proj, gate_.data()}, {&w.up_proj, up_.data()}}, t);
     fx::relu2_glu(gate_.data(), up_.data(), inter, square_.data(), z_.data());
-    t = quantize(z_.data(), w.down_proj, inter);  // ffn_sub_norm's weight
-    project(w.down_proj, t, a_.data());
+    t = quantize(z_.data(), w.down_proj.w_code, inter);  // ffn_sub_norm's weight
+    project({{&w.down_proj, a_.data()}}, t);
     fx::residual_add(x_.data(), a_.data(), h);
   }
-  const fx::Quantized head =
-      fx::quantize_activations(x_.data(), nullptr, params_.head_w_code.data(), h, codes_.data());
-  fx::head_logits(codes_.data(), params_.head_codes.data(), params_.head_constants.data(),
-                  c.vocab_size, h, head.token_scale, logits_q16_.data());
+  head(quantize(x_.data(), params_.head_w_code, h));  // the final norm's weight
   for (size_t k = 0; k < logits_.size(); ++k) {
     logits_[k] = static_cast<float>(logits_q16_[k]) / static_cast<float>(fx::kOne);
   }

@@ -90,11 +90,7 @@ void BitNetFloatModel::rope(float* v, int64_t heads) const {
 const std::vector<float>& BitNetFloatModel::step(int32_t token) {
   const ModelConfig& c = model_.config;
   check_token_id(token, c);
-  if (position_ >= c.max_position_embeddings) {
-    throw Error("model '" + c.name + "': the context of " +
-                std::to_string(c.max_position_embeddings) +
-                " positions (max_position_embeddings) is full");
-  }
+  check_context(position_, c);
   const size_t h = static_cast<size_t>(c.hidden_size),
                inter = static_cast<size_t>(c.intermediate_size);
   const size_t d = static_cast<size_t>(c.head_dim);

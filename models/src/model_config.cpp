@@ -133,6 +133,14 @@ void require_architecture(const ModelConfig& config, Architecture a, const std::
   }
 }
 
+void check_context(int64_t position, const ModelConfig& config) {
+  if (position >= config.max_position_embeddings) {
+    throw Error("model '" + config.name + "': the context of " +
+                std::to_string(config.max_position_embeddings) +
+                " positions (max_position_embeddings) is full");
+  }
+}
+
 void check_token_id(int64_t token, const ModelConfig& config) {
   if (token < 0 || token >= config.vocab_size) {
     throw Error("token id " + std::to_string(token) + " is outside the vocabulary [0, " +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "mmf/fixed_params.hpp"
@@ -36,35 +37,62 @@ struct FixedBitNetParams {
 // context exceeds 2^kMaxContextLog2 positions.
 FixedBitNetParams compile_bitnet_fixed_params(const Model& model);
 
-class BitNetFixedModel final : public LanguageModel {
+// The decode step. Its heavy parts (the projections, attention over the cache, the head) are
+// virtual: the golden units here; the cpu backend (BitNetCpuModel) runs the same parts on its
+// SIMD kernels and thread pool, and everything else (the step's order, the quantizer, RoPE, the
+// KV append, ReLU², the residual) is this class's, one definition for both.
+class BitNetFixedModel : public LanguageModel {
  public:
   // Keeps a reference: `model` must outlive this object. The KV cache is allocated here, for the
   // model's whole context.
   explicit BitNetFixedModel(const Model& model);
-  void reset() override;
+  void reset() final;
   // Throws mmf::Error naming the limit once the context is full.
-  const std::vector<float>& step(int32_t token) override;
+  const std::vector<float>& step(int32_t token) final;
   // The Q16 logits of the last step.
   const std::vector<int32_t>& logits_q16() const { return logits_q16_; }
   int64_t position() const { return position_; }
 
- private:
-  // codes_ and the token scale of p (RMSNorm weight `bl.w_code`), then out = the projection.
-  fx::Scaled quantize(const int32_t* p, const FixedBitLinear& bl, int64_t n);
-  void project(const FixedBitLinear& bl, fx::Scaled token_scale, int32_t* out);
+  // Starts the context at `positions` cached positions whose K and V entries are deterministic
+  // pseudo-random codes and scales (seeded), not the model's: for measuring decode at a long
+  // context without running its prefill. Throws mmf::Error past the context.
+  void fill_context(int64_t positions, uint64_t seed);
+  // Bytes the cache holds per position of context: codes plus 4-byte scales, K and V, all layers.
+  int64_t kv_bytes_per_position() const;
+
+ protected:
+  // A projection of the current codes (codes_) into `out` (Q16).
+  struct Projection {
+    const FixedBitLinear* bl;
+    int32_t* out;
+  };
+  // Up to three projections of one input (q/k/v, gate/up share its codes).
+  virtual void project(std::initializer_list<Projection> projections, fx::Scaled token_scale);
+  // Every query head of `layer` over the cache's position_ + 1 entries into attn_ (Q16).
+  virtual void attention(size_t layer);
+  // The head's logits (logits_q16_) from the final norm's codes (codes_).
+  virtual void head(fx::Scaled token_scale);
+  // Called after each quantization of an input of `n` values into codes_.
+  virtual void codes_ready(int64_t n) { (void)n; }
 
   const Model& model_;
   FixedBitNetParams params_;
   int64_t position_ = 0;
-  // KV cache: [layer][position][kv_heads * head_dim] int8 codes, [layer][position][kv_heads]
-  // absmax scales (Q16).
+  // KV cache: codes [layer][position][kv_heads * head_dim] int8, scales [layer][kv_head][position]
+  // (the Q16 absmax of each head's values).
   std::vector<int8_t> k_codes_, v_codes_;
   std::vector<uint32_t> k_amax_, v_amax_;
+  std::vector<int8_t> codes_;  // the current input's activation codes
+  std::vector<int32_t> q_, attn_, logits_q16_;
+
+ private:
+  fx::Scaled quantize(const int32_t* p, const std::vector<int16_t>& w_code, int64_t n);
+
   // Scratch, sized once (no allocation per token).
-  std::vector<int32_t> x_, q_, k_, v_, attn_, a_, gate_, up_, square_, z_, acc_, logits_q16_;
+  std::vector<int32_t> x_, k_, v_, a_, gate_, up_, square_, z_, acc_;
   std::vector<int32_t> cos_, sin_, scores_;
   std::vector<uint32_t> weights_;
-  std::vector<int8_t> codes_, q_codes_;
+  std::vector<int8_t> q_codes_;
   std::vector<float> logits_;
 };
 

@@ -66,6 +66,9 @@ void require_architecture(const ModelConfig& config, Architecture a, const std::
 
 // Throws mmf::Error unless 0 <= token < vocab_size.
 void check_token_id(int64_t token, const ModelConfig& config);
+// Throws mmf::Error naming the limit unless a token fits at `position` (a model with a KV cache
+// reads at most max_position_embeddings positions).
+void check_context(int64_t position, const ModelConfig& config);
 
 // The released intermediate size rule: 256 * ceil(int(H * hidden_ratio * 2/3) / 256).
 int64_t derived_intermediate_size(int64_t hidden_size, double hidden_ratio);
