@@ -38,6 +38,11 @@ FixedBitNetParams compile_bitnet_fixed_params(const Model& model) {
                 " is past the " + std::to_string(int64_t{1} << fx::kMaxContextLog2) +
                 " positions the fixed-point attention is specified for (docs/numerics.md)");
   }
+  if (c.head_dim > fx::kMaxHeadDim) {
+    throw Error("model '" + c.name + "': head_dim = " + std::to_string(c.head_dim) +
+                " is past the " + std::to_string(fx::kMaxHeadDim) +
+                " the fixed-point attention is specified for (docs/numerics.md)");
+  }
   FixedBitNetParams p;
   for (const BitNetLayerWeights& w : model.bitnet_layers) {
     FixedBitNetLayer f;

@@ -80,12 +80,16 @@ void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_code
   const uint64_t denominator = uint64_t{kCodeMax} * sum;  // > 0: the largest e is 2^16
   const int l = bit_length(denominator);
   const uint64_t recip = (uint64_t{1} << (kActFrac + l)) / denominator;  // (2^16, 2^17]
+  // Row by row through the cache (each entry read once, in order); integer sums, so the order
+  // does not change them.
+  int64_t acc[kMaxHeadDim] = {};
+  for (int64_t t = 0; t < positions; ++t) {
+    const int64_t w = weights[t];
+    const int8_t* v = v_codes + t * stride;
+    for (int64_t e = 0; e < d; ++e) acc[e] += w * v[e];
+  }
   for (int64_t e = 0; e < d; ++e) {
-    int64_t acc = 0;
-    for (int64_t t = 0; t < positions; ++t) {
-      acc += int64_t{weights[t]} * v_codes[t * stride + e];
-    }
-    out[e] = saturate32(shift_round(acc * static_cast<int64_t>(recip), kActFrac + l - sh_w));
+    out[e] = saturate32(shift_round(acc[e] * static_cast<int64_t>(recip), kActFrac + l - sh_w));
   }
 }
 

@@ -97,7 +97,7 @@ void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int
 //           out[d] = sat(shift_round(acc[d] * recip, 16 + L - sh_w)),
 //           L = bitlen(127 S), recip = floor(2^(16 + L) / (127 S))                Q16
 // score_constant = 1 / (127^2 * sqrt(d) * 2^16) from the host. `scores` and `weights` are
-// scratch of `positions` values. positions <= 2^kMaxContextLog2.
+// scratch of `positions` values. positions <= 2^kMaxContextLog2, d <= kMaxHeadDim.
 void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_codes,
                     const uint32_t* k_amax, const int8_t* v_codes, const uint32_t* v_amax,
                     int64_t positions, int64_t d, int64_t stride, Scaled score_constant,

@@ -183,6 +183,8 @@ inline uint32_t exp_q16(int32_t x) {
 // Contexts of up to 2^kMaxContextLog2 positions keep the softmax sum below 2^31 and the AV
 // accumulators below 2^45 (|w| < 2^kAttnWeightBits, |code| <= 127).
 constexpr int kMaxContextLog2 = 14;
+// The widest head the attention unit takes (2B4T's is 128).
+constexpr int kMaxHeadDim = 256;
 // AV weights w_t = e_t * amax_v(t) >> sh_w stay below 2^kAttnWeightBits.
 constexpr int kAttnWeightBits = 24;
 // RoPE: cos and sin are signed Q16 (|v| <= 2^16); position p = p_hi * 2^kRopeLoBits + p_lo looks
