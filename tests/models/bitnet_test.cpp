@@ -320,6 +320,7 @@ TEST_P(BitNetFloatReference, AgreesWithAnIndependentNumpyImplementation) {
   const double ppl_ours = std::exp(nll_ours / static_cast<double>(ids.size() - 1));
   const double ppl_theirs = std::exp(nll_theirs / static_cast<double>(ids.size() - 1));
   MMF_EXPECT_NEAR(ppl_ours / ppl_theirs, 1.0, 0.005);
+  RecordProperty("scored_tokens", std::to_string(ids.size() - 1));
   RecordProperty("perplexity_mmf", std::to_string(ppl_ours));
   RecordProperty("perplexity_numpy", std::to_string(ppl_theirs));
   RecordProperty("max_abs_logit_difference", std::to_string(max_diff));
