@@ -16,7 +16,7 @@ dir=${FUZZ_DIR:-build/fuzz}
 jobs=${JOBS:-2}
 seconds=${FUZZ_SECONDS:-60}
 targets=(fuzz_safetensors fuzz_converted_model fuzz_build_descriptor fuzz_token_program
-         fuzz_tokenizer fuzz_bpe_tokenizer)
+         fuzz_tokenizer fuzz_bpe_tokenizer fuzz_hf_config)
 
 sanitizers=address,undefined
 no_recover=-fno-sanitize-recover=all

@@ -17,9 +17,25 @@ constexpr float kActivationClamp = 1e-5f;
 
 }  // namespace
 
-BitNetFloatModel::BitNetFloatModel(const Model& model) : model_(model) {
+BitNetFloatModel::BitNetFloatModel(const Model& model, BitNetFloatOptions options)
+    : model_(model), options_(options) {
   const ModelConfig& c = model.config;
   require_architecture(c, Architecture::bitnet, "the BitNet float reference");
+  if (options_.int8_head) {
+    const size_t h = static_cast<size_t>(c.hidden_size);
+    head_rows_.resize(model.embedding.size());
+    for (size_t r = 0; r < static_cast<size_t>(c.vocab_size); ++r) {
+      float max_abs = 0.0f;
+      for (size_t k = 0; k < h; ++k) {
+        max_abs = std::max(max_abs, std::fabs(bf16_to_float(model.embedding[r * h + k])));
+      }
+      for (size_t k = 0; k < h; ++k) {
+        const float e = bf16_to_float(model.embedding[r * h + k]);
+        head_rows_[r * h + k] =
+            max_abs == 0.0f ? 0.0f : std::round(e / max_abs * 127.0f) * max_abs / 127.0f;
+      }
+    }
+  }
   const size_t h = static_cast<size_t>(c.hidden_size), i = static_cast<size_t>(c.intermediate_size);
   const size_t kv = static_cast<size_t>(c.num_kv_heads * c.head_dim);
   const size_t half = static_cast<size_t>(c.head_dim / 2);
@@ -72,6 +88,17 @@ void BitNetFloatModel::ternary(const TernaryTensor& w, float inv_sx, float* out)
   for (int64_t r = 0; r < w.rows; ++r) out[r] = static_cast<float>(acc_[r]) * dequant;
 }
 
+void BitNetFloatModel::round_heads_to_int8(float* v, int64_t heads) const {
+  const int64_t d = model_.config.head_dim;
+  for (int64_t hd = 0; hd < heads; ++hd) {
+    float* x = v + hd * d;
+    float max_abs = 0.0f;
+    for (int64_t e = 0; e < d; ++e) max_abs = std::max(max_abs, std::fabs(x[e]));
+    if (max_abs == 0.0f) continue;
+    for (int64_t e = 0; e < d; ++e) x[e] = std::round(x[e] / max_abs * 127.0f) * max_abs / 127.0f;
+  }
+}
+
 void BitNetFloatModel::rope(float* v, int64_t heads) const {
   const int64_t d = model_.config.head_dim, half = d / 2;
   const float pos = static_cast<float>(position_);
@@ -112,6 +139,10 @@ const std::vector<float>& BitNetFloatModel::step(int32_t token) {
     ternary(w.v_proj, inv_sx, v_.data());
     rope(q_.data(), c.num_heads);
     rope(k_.data(), c.num_kv_heads);
+    if (options_.int8_kv_cache) {
+      round_heads_to_int8(k_.data(), c.num_kv_heads);
+      round_heads_to_int8(v_.data(), c.num_kv_heads);
+    }
     std::vector<float>& kc = k_cache_[l];
     std::vector<float>& vc = v_cache_[l];
     kc.insert(kc.end(), k_.begin(), k_.end());
@@ -162,9 +193,14 @@ const std::vector<float>& BitNetFloatModel::step(int32_t token) {
   // Final norm, then the head tied to the bf16 embedding (full precision, not ternary).
   rms_norm(x_.data(), model_.final_norm, h_.data());
   for (size_t r = 0; r < static_cast<size_t>(c.vocab_size); ++r) {
-    const uint16_t* e = &model_.embedding[r * h];
     float dot = 0.0f;
-    for (size_t k = 0; k < h; ++k) dot += h_[k] * bf16_to_float(e[k]);
+    if (options_.int8_head) {
+      const float* e = &head_rows_[r * h];
+      for (size_t k = 0; k < h; ++k) dot += h_[k] * e[k];
+    } else {
+      const uint16_t* e = &model_.embedding[r * h];
+      for (size_t k = 0; k < h; ++k) dot += h_[k] * bf16_to_float(e[k]);
+    }
     logits_[r] = dot;
   }
   ++position_;

@@ -23,12 +23,17 @@ void fuzz_converted_model(const uint8_t* data, size_t size) {
         c.num_layers != config.num_layers) {
       throw std::logic_error("load_converted_config and load_converted disagree");
     }
-    if (m.embedding.size() != static_cast<size_t>(c.vocab_size * c.hidden_size) ||
-        m.layers.size() != static_cast<size_t>(c.num_layers) ||
-        m.lm_head.weight.packed.size() !=
-            static_cast<size_t>(c.vocab_size) * m.lm_head.weight.row_bytes()) {
-      throw std::logic_error("loaded model does not have its config's shape");
-    }
+    const bool bitnet = c.architecture == Architecture::bitnet;
+    const bool shaped =
+        m.embedding.size() == static_cast<size_t>(c.vocab_size * c.hidden_size) &&
+        (bitnet ? m.bitnet_layers.size() == static_cast<size_t>(c.num_layers) &&
+                      (m.bitnet_layers.empty() || m.bitnet_layers[0].down_proj.packed.size() ==
+                                                      static_cast<size_t>(c.hidden_size) *
+                                                          m.bitnet_layers[0].down_proj.row_bytes())
+                : m.layers.size() == static_cast<size_t>(c.num_layers) &&
+                      m.lm_head.weight.packed.size() ==
+                          static_cast<size_t>(c.vocab_size) * m.lm_head.weight.row_bytes());
+    if (!shaped) throw std::logic_error("loaded model does not have its config's shape");
     if (loaded.tokenizer == nullptr) throw std::logic_error("loaded model has no tokenizer");
   } catch (const Error&) {
     // A clean refusal of bad input.

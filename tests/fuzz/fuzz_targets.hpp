@@ -31,5 +31,10 @@ void fuzz_tokenizer(const uint8_t* data, size_t size);
 void fuzz_bpe_tokenizer(const uint8_t* data, size_t size);
 // The fixed tokenizer's tokenizer.json, for the seed corpus.
 std::string bpe_tokenizer_seed_json();
+// load_hf_config_json on the input as a config.json, then convert_hf_checkpoint with it as the
+// config of a fixed small BitNet checkpoint (and one step of an accepted model).
+void fuzz_hf_config(const uint8_t* data, size_t size);
+// That checkpoint's own config.json, for the seed corpus.
+std::string bitnet_config_seed_json();
 
 }  // namespace mmf::fuzz

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/bitnet_checkpoint.hpp"
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/build/build_descriptor.hpp"
@@ -64,6 +65,14 @@ void converted_model_seeds(const fs::path& dir, const fs::path& scratch) {
   with_tokenizer.tokenizer_model.assign(reinterpret_cast<const char*>(tiny->data(tok)),
                                         tok.bytes());
   write_file(dir / "with_tokenizer.safetensors", converted_bytes(with_tokenizer, scratch));
+
+  // A BitNet model with its tokenizer.json (the fixed BPE tokenizer of fuzz_bpe_tokenizer).
+  mmf::ModelConfig b = mmf::test::small_bitnet_config();
+  b.num_layers = 1;
+  b.vocab_size = 384;
+  mmf::Model bitnet = mmf::make_random_model(b, 1, mmf::Packing::two_bit);
+  bitnet.tokenizer_json = mmf::test::small_bitnet_tokenizer_json(b.vocab_size);
+  write_file(dir / "bitnet.safetensors", converted_bytes(bitnet, scratch));
 
   const std::string two_bit = converted_bytes(make_seed_model(2), scratch);
   write_file(dir / "two_bit.safetensors", two_bit);
@@ -178,6 +187,15 @@ void bpe_tokenizer_seeds(const fs::path& dir) {
   write_file(dir / "tokenizer_cut.json", "\x00" + json.substr(0, json.size() / 2));
 }
 
+void hf_config_seeds(const fs::path& dir) {
+  const std::string bitnet = mmf::fuzz::bitnet_config_seed_json();
+  write_file(dir / "bitnet.json", bitnet);
+  write_file(dir / "bitnet_cut.json", bitnet.substr(0, bitnet.size() / 2));
+  write_file(dir / "hgrn_bit.json",
+             R"({"model_type": "hgrn_bit", "vocab_size": 4096, "hidden_size": 64, )"
+             R"("num_hidden_layers": 2, "intermediate_size": 192})");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,8 +206,9 @@ int main(int argc, char** argv) {
   try {
     const fs::path corpus = argv[1];
     const fs::path scratch = fs::temp_directory_path() / "mmf-fuzz-seed.safetensors";
-    for (const char* target : {"fuzz_safetensors", "fuzz_converted_model", "fuzz_build_descriptor",
-                               "fuzz_token_program", "fuzz_tokenizer", "fuzz_bpe_tokenizer"}) {
+    for (const char* target :
+         {"fuzz_safetensors", "fuzz_converted_model", "fuzz_build_descriptor", "fuzz_token_program",
+          "fuzz_tokenizer", "fuzz_bpe_tokenizer", "fuzz_hf_config"}) {
       fs::remove_all(corpus / target);
       fs::create_directories(corpus / target);
     }
@@ -199,6 +218,7 @@ int main(int argc, char** argv) {
     token_program_seeds(corpus / "fuzz_token_program");
     tokenizer_seeds(corpus / "fuzz_tokenizer");
     bpe_tokenizer_seeds(corpus / "fuzz_bpe_tokenizer");
+    hf_config_seeds(corpus / "fuzz_hf_config");
     fs::remove(scratch);
   } catch (const std::exception& e) {
     std::cerr << "fuzz_make_seeds: " << e.what() << "\n";

@@ -72,7 +72,8 @@ INSTANTIATE_TEST_SUITE_P(
                       FuzzTarget{"fuzz_build_descriptor", &fuzz::fuzz_build_descriptor},
                       FuzzTarget{"fuzz_token_program", &fuzz::fuzz_token_program},
                       FuzzTarget{"fuzz_tokenizer", &fuzz::fuzz_tokenizer},
-                      FuzzTarget{"fuzz_bpe_tokenizer", &fuzz::fuzz_bpe_tokenizer}),
+                      FuzzTarget{"fuzz_bpe_tokenizer", &fuzz::fuzz_bpe_tokenizer},
+                      FuzzTarget{"fuzz_hf_config", &fuzz::fuzz_hf_config}),
     [](const ::testing::TestParamInfo<FuzzTarget>& p) { return p.param.name; });
 
 }  // namespace

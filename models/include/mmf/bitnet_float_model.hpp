@@ -13,11 +13,19 @@
 
 namespace mmf {
 
+// Two of the fixed-point model's storage choices applied alone to the float reference, to measure
+// what each costs (docs/bitnet.md): K and V rounded to int8 codes with a per-head absmax as they
+// enter the cache, and the head's rows rounded to int8 with a per-row absmax.
+struct BitNetFloatOptions {
+  bool int8_kv_cache = false;
+  bool int8_head = false;
+};
+
 class BitNetFloatModel final : public LanguageModel {
  public:
   // Keeps a reference: `model` must outlive this object. Throws mmf::Error unless the model is
   // a BitNet model.
-  explicit BitNetFloatModel(const Model& model);
+  explicit BitNetFloatModel(const Model& model, BitNetFloatOptions options = {});
   // Empties the KV cache: the next step is position 0.
   void reset() override;
   // Feeds the token at the next position. Throws mmf::Error naming the limit once the context
@@ -37,9 +45,14 @@ class BitNetFloatModel final : public LanguageModel {
   // Rotates each head of `v` (heads x head_dim) by the angles of `position_`: pairs (i, i + d/2).
   void rope(float* v, int64_t heads) const;
 
+  // v rounded to 127 levels of max|v| over each head of head_dim values (the int8 cache).
+  void round_heads_to_int8(float* v, int64_t heads) const;
+
   const Model& model_;
+  BitNetFloatOptions options_;
   int64_t position_ = 0;
-  std::vector<float> inv_freq_;  // [head_dim / 2]
+  std::vector<float> head_rows_;  // with int8_head: the embedding's rows rounded, [V, H]
+  std::vector<float> inv_freq_;   // [head_dim / 2]
   // KV cache, [layer][position][kv_heads * head_dim], grown as positions are added.
   std::vector<std::vector<float>> k_cache_, v_cache_;
   // Scratch, sized once.
