@@ -90,6 +90,7 @@ void info(const InfoArgs& a) {
   }
   const int64_t h = c.hidden_size, i = c.intermediate_size, v = c.vocab_size;
   nlohmann::json j = config_to_json(c);
+  j["architecture"] = architecture_name(c.architecture);
   j["parameters"] = c.parameter_count();
   j["ternary_weights_per_token"] = c.ternary_weight_count();
   j["ternary_ops_per_token"] = c.ternary_weight_count();

@@ -392,7 +392,6 @@ ModelConfig load_hf_config_json(const std::string& path) {
 
 json config_to_json(const ModelConfig& c) {
   json j{{"name", c.name},
-         {"architecture", architecture_name(c.architecture)},
          {"vocab_size", c.vocab_size},
          {"hidden_size", c.hidden_size},
          {"num_layers", c.num_layers},
@@ -401,7 +400,10 @@ json config_to_json(const ModelConfig& c) {
          {"bos_token_id", c.bos_token_id},
          {"eos_token_id", c.eos_token_id},
          {"max_position_embeddings", c.max_position_embeddings}};
+  // An HGRNBit config is written as before BitNet existed, so its files and model ids
+  // (model_id hashes this JSON) stay what they were; "architecture" appears for BitNet only.
   if (c.architecture == Architecture::bitnet) {
+    j["architecture"] = architecture_name(c.architecture);
     j["num_heads"] = c.num_heads;
     j["num_kv_heads"] = c.num_kv_heads;
     j["head_dim"] = c.head_dim;
