@@ -38,6 +38,31 @@ struct RunArgs {
   std::string system;
 };
 
+// --chat without --prompt: a conversation on standard input, one user turn a line, each reply
+// printed as it is generated. The whole conversation is the prompt of every turn (the engine
+// starts afresh, as the context limit is checked); it ends at end of input or an empty line.
+void chat_loop(host::Session& session, const host::GenerateOptions& options,
+               std::vector<ChatMessage> messages) {
+  const Tokenizer& tok = *session.loaded().tokenizer;
+  for (std::string line; std::cerr << "> " << std::flush, std::getline(std::cin, line);) {
+    if (line.empty()) break;
+    messages.push_back({"user", line});
+    const std::string prompt = bitnet_chat_prompt(messages);
+    session.encode_prompt(prompt, options.max_new_tokens);  // the context limit, first
+    size_t printed = 0;
+    const auto stream = [&](const host::GenerateResult& so_far) {
+      const std::string text = tok.decode_continuation(so_far.prompt_ids, so_far.token_ids);
+      if (text.size() > printed) {
+        std::cout << text.substr(printed) << std::flush;
+        printed = text.size();
+      }
+    };
+    const host::GenerateResult r = session.generate(prompt, options, stream);
+    std::cout << std::endl;
+    messages.push_back({"assistant", r.text});
+  }
+}
+
 void run(RunArgs a, const CLI::App& cmd) {
   const bool backend_given = cmd.count("--backend") > 0;
   // Every option is checked before anything is loaded or printed: a bad one leaves no output.
@@ -75,6 +100,10 @@ void run(RunArgs a, const CLI::App& cmd) {
     if (const auto end = t.special_token(kEndOfText)) options.stop_ids.push_back(*end);
     std::vector<ChatMessage> messages;
     if (!a.system.empty()) messages.push_back({"system", a.system});
+    if (cmd.count("--prompt") == 0 && !a.json) {
+      options.sampler = {a.temperature, a.top_k, a.seed};
+      return chat_loop(session, options, messages);
+    }
     messages.push_back({"user", a.prompt});
     a.prompt = bitnet_chat_prompt(messages);
   } else if (!a.system.empty()) {
@@ -209,7 +238,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--ignore-eos", a->ignore_eos, "Keep generating after end-of-sequence");
   cmd->add_flag("--chat", a->chat,
                 "Put --prompt (and --system) in the model's chat template (BitNet: \"User: "
-                "...<|eot_id|>Assistant: \") and print the reply, which ends at <|eot_id|>");
+                "...<|eot_id|>Assistant: \") and print the reply, which ends at <|eot_id|>; "
+                "without --prompt, a conversation on standard input, a turn a line");
   cmd->add_option("--system", a->system, "--chat: a system message before the prompt");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   add_backend_option_flags(cmd, a->dev, /*with_trace=*/true);

@@ -36,10 +36,11 @@ void write_file(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-CliResult run_cli(const std::string& args) {
+CliResult run_cli(const std::string& args, const std::string& input) {
   const TempDir dir;
+  write_file(dir.file("in"), input);
   const std::string cmd = std::string(MMF_CLI_PATH) + " " + args + " >" + dir.file("out") + " 2>" +
-                          dir.file("err") + " </dev/null";
+                          dir.file("err") + " <" + dir.file("in");
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

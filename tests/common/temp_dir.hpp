@@ -29,6 +29,6 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-CliResult run_cli(const std::string& args);
+CliResult run_cli(const std::string& args, const std::string& input = "");
 
 }  // namespace mmf::test

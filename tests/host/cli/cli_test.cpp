@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `mmf` tool end to end: run, eval, info and convert, and its errors on bad input.
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -118,6 +119,11 @@ TEST(CliBitNet, ConvertsRunsChatsEvaluatesAndBenches) {
   const json bj = json::parse(b.out);
   MMF_EXPECT_EQ(bj["measured_positions"][0], 101);  // after the fill and one warmup step
   MMF_EXPECT_GT(bj["bytes_per_token"]["kv_cache"].get<double>(), 0.0);
+  // A conversation on standard input: two turns, two replies, a prompt marker each.
+  const auto talk = run_cli("run" + model + " --chat -n 3", "Hello\nAnd again\n");
+  MMF_ASSERT_EQ(talk.exit_code, 0) << talk.err;
+  MMF_EXPECT_EQ(std::count(talk.out.begin(), talk.out.end(), '\n'), 2);
+  MMF_EXPECT_EQ(std::count(talk.err.begin(), talk.err.end(), '>'), 3);
   const auto v = run_cli("run" + model + " --backend verilator -n 2");
   MMF_EXPECT_NE(v.exit_code, 0);
   MMF_EXPECT_TRUE(v.err.find("only the cpu backend runs BitNet") != std::string::npos) << v.err;
