@@ -30,7 +30,7 @@ packages=(
 #   clang, libclang-rt-14-dev  make fuzz: libFuzzer ships with clang only (its runtime,
 #                  libclang_rt.fuzzer, is in libclang-rt-14-dev); g++ has no fuzzing engine.
 if [[ "${1:-}" == "--training" ]]; then
-  packages+=(python3-torch python3-sentencepiece python3-numpy fortunes fortunes-min)
+  packages+=(python3-torch python3-sentencepiece python3-numpy python3-regex fortunes fortunes-min)
 fi
 
 missing=()

@@ -360,5 +360,23 @@ TEST(BpeTokenizerLlama3, InvalidUtf8IsValidRunsThroughHfAndBytesAlone) {
   }
 }
 
+// mmf's own tokenizer (models/tiny-bitnet/tokenizer.json, trained by train_tiny_bitnet.py): the
+// copy beside the model is the one inside it, and its ids are tokenizers.js's on the held-out text
+// and the Unicode texts.
+TEST(BpeTokenizerTinyBitNet, TheShippedTokenizerMatchesTokenizersJs) {
+  const std::string path = host::models_dir() + "/tiny-bitnet/tokenizer.json";
+  const host::LoadedModel m = host::load_model("tiny-bitnet");
+  MMF_EXPECT_EQ(m.model.tokenizer_json, test::read_file(path));
+  std::vector<std::string> texts = unicode_texts();
+  texts.push_back(test::read_file(host::models_dir() + "/tiny/heldout.txt"));
+  const auto expected = hf_encode(path, texts, false);
+  if (!expected) GTEST_SKIP() << kSkipReason;
+  for (size_t k = 0; k < texts.size(); ++k) {
+    std::vector<int32_t> with_bos{static_cast<int32_t>(m.model.config.bos_token_id)};
+    with_bos.insert(with_bos.end(), (*expected)[k].begin(), (*expected)[k].end());
+    MMF_EXPECT_EQ(m.tokenizer->encode(texts[k]), with_bos) << "text " << k;
+  }
+}
+
 }  // namespace
 }  // namespace mmf
