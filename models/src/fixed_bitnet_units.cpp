@@ -47,20 +47,35 @@ void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int
   }
 }
 
+namespace {
+
+int32_t plain_dot(const int8_t* a, const int8_t* b, int64_t n) {
+  int32_t dot = 0;
+  for (int64_t e = 0; e < n; ++e) dot += int32_t{a[e]} * b[e];
+  return dot;
+}
+
+void plain_weighted_row(int64_t* acc, int32_t w, const int8_t* v, int64_t n) {
+  for (int64_t e = 0; e < n; ++e) acc[e] += w * int32_t{v[e]};  // |w v| < 2^31
+}
+
+}  // namespace
+
 void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_codes,
                     const uint32_t* k_amax, const int8_t* v_codes, const uint32_t* v_amax,
                     int64_t positions, int64_t d, int64_t stride, Scaled score_constant,
-                    int32_t* scores, uint32_t* weights, int32_t* out) {
+                    int32_t* scores, uint32_t* weights, int32_t* out, Int8DotFn dot,
+                    WeightedRowFn row) {
+  if (dot == nullptr) dot = plain_dot;
+  if (row == nullptr) row = plain_weighted_row;
   // Scores: an int8 dot product (|dot| < 127^2 * d) and one multiplier per position.
   const Scaled c = normalize(score_constant);
   int32_t max_score = INT32_MIN;
   for (int64_t t = 0; t < positions; ++t) {
-    const int8_t* k = k_codes + t * stride;
-    int32_t dot = 0;
-    for (int64_t e = 0; e < d; ++e) dot += int32_t{q_codes[e]} * k[e];
+    const int32_t qk = dot(q_codes, k_codes + t * stride, d);
     const Scaled p = normalize(Scaled{uint64_t{q_amax} * k_amax[t], 0});
     const Scaled m = normalize(Scaled{p.mant * c.mant, p.exp + c.exp});
-    scores[t] = m.mant == 0 ? 0 : apply_scale(dot, m);
+    scores[t] = m.mant == 0 ? 0 : apply_scale(qk, m);
     max_score = std::max(max_score, scores[t]);
   }
   // Softmax numerators and their sum; the largest is exp(0) = 2^16.
@@ -84,9 +99,7 @@ void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_code
   // does not change them.
   int64_t acc[kMaxHeadDim] = {};
   for (int64_t t = 0; t < positions; ++t) {
-    const int64_t w = weights[t];
-    const int8_t* v = v_codes + t * stride;
-    for (int64_t e = 0; e < d; ++e) acc[e] += w * v[e];
+    row(acc, static_cast<int32_t>(weights[t]), v_codes + t * stride, d);
   }
   for (int64_t e = 0; e < d; ++e) {
     out[e] = saturate32(shift_round(acc[e] * static_cast<int64_t>(recip), kActFrac + l - sh_w));

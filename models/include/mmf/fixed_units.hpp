@@ -98,10 +98,17 @@ void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int
 //           L = bitlen(127 S), recip = floor(2^(16 + L) / (127 S))                Q16
 // score_constant = 1 / (127^2 * sqrt(d) * 2^16) from the host. `scores` and `weights` are
 // scratch of `positions` values. positions <= 2^kMaxContextLog2, d <= kMaxHeadDim.
+// The unit's two inner loops can be handed in, so that an engine runs them on its own kernels
+// while the algorithm stays this one: `dot` returns sum_e a[e] * b[e] over n int8 values, `row`
+// adds w * v[e] to acc[e] for e < n (|w| < 2^24, so each product fits 32 bits). Null: the
+// plain loops here.
+using Int8DotFn = int32_t (*)(const int8_t* a, const int8_t* b, int64_t n);
+using WeightedRowFn = void (*)(int64_t* acc, int32_t w, const int8_t* v, int64_t n);
 void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_codes,
                     const uint32_t* k_amax, const int8_t* v_codes, const uint32_t* v_amax,
                     int64_t positions, int64_t d, int64_t stride, Scaled score_constant,
-                    int32_t* scores, uint32_t* weights, int32_t* out);
+                    int32_t* scores, uint32_t* weights, int32_t* out, Int8DotFn dot = nullptr,
+                    WeightedRowFn row = nullptr);
 
 // ReLU² GLU unit: r = max(gate, 0); s = scaled_products(r, r); z = scaled_products(s, up). The
 // down_proj BitLinear (after ffn_sub_norm) ignores its input's scale, so the shifts are dropped.

@@ -83,7 +83,8 @@ void BitNetCpuModel::attention(size_t layer) {
                          &v_amax[g * ctx], position_ + 1, d, kv * d, params_.score_constant,
                          &scores_[static_cast<size_t>(head * ctx)],
                          &weights_[static_cast<size_t>(head * ctx)],
-                         &attn_[static_cast<size_t>(head * d)]);
+                         &attn_[static_cast<size_t>(head * d)], cpu::attention_dot_kernel(isa_),
+                         cpu::attention_row_kernel(isa_));
     }
   };
   pool_.parallel_for(c.num_heads, 1, job);

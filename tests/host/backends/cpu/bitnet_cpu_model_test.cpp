@@ -3,6 +3,7 @@
 // golden model's (BitNetFixedModel), for each instruction set, thread count and packing, on a
 // ragged model (sizes that are multiples of no SIMD width); and the context it fills for benches.
 #include <ostream>
+#include <random>
 #include <sstream>
 
 #include "common/bitnet_checkpoint.hpp"
@@ -10,6 +11,7 @@
 #include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/backends/cpu/bitnet_cpu_model.hpp"
+#include "mmf/host/backends/cpu/int8_kernels.hpp"
 
 namespace mmf::host {
 namespace {
@@ -77,6 +79,38 @@ INSTANTIATE_TEST_SUITE_P(Engines, BitNetCpuModelCases,
                            s << param_info.param;
                            return s.str();
                          });
+
+// The attention unit with the cpu kernels' inner loops gives the golden unit's outputs, for long
+// contexts and head widths with tails (the model test above reaches 40 positions only).
+TEST(BitNetCpuModel, AttentionOnTheKernelsIsTheGoldenUnit) {
+  if (!cpu::isa_supported(cpu::Isa::avx2)) GTEST_SKIP() << "this CPU lacks avx2";
+  std::mt19937_64 rng(5);
+  for (int64_t d : {10, 64, 128}) {
+    for (int64_t positions : {1, 17, 300, 4096}) {
+      const int64_t stride = 2 * d;
+      std::vector<int8_t> q(static_cast<size_t>(d)), k(static_cast<size_t>(positions * stride)),
+          v(k.size());
+      for (auto* vec : {&q, &k, &v}) {
+        for (auto& x : *vec) x = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      }
+      std::vector<uint32_t> k_amax(static_cast<size_t>(positions)), v_amax(k_amax.size());
+      for (auto& a : k_amax) a = static_cast<uint32_t>(rng() % (8u << 16)) + 1;
+      for (auto& a : v_amax) a = static_cast<uint32_t>(rng() % (1u << 31)) + 1;  // widest scales
+      const fx::Scaled constant{1u << 30, -47};
+      std::vector<int32_t> scores(static_cast<size_t>(positions)), golden(static_cast<size_t>(d)),
+          fast(golden.size());
+      std::vector<uint32_t> weights(scores.size());
+      fx::attention_head(q.data(), 3u << 16, k.data(), k_amax.data(), v.data(), v_amax.data(),
+                         positions, d, stride, constant, scores.data(), weights.data(),
+                         golden.data());
+      fx::attention_head(q.data(), 3u << 16, k.data(), k_amax.data(), v.data(), v_amax.data(),
+                         positions, d, stride, constant, scores.data(), weights.data(), fast.data(),
+                         cpu::attention_dot_kernel(cpu::Isa::avx2),
+                         cpu::attention_row_kernel(cpu::Isa::avx2));
+      MMF_EXPECT_EQ(fast, golden) << "d " << d << ", " << positions << " positions";
+    }
+  }
+}
 
 TEST(BitNetCpuModel, FillsAContextToDecodeFrom) {
   const Model m = make_random_model(ragged_bitnet_config(), 11, Packing::two_bit);

@@ -25,4 +25,21 @@ int32_t int8_dot_avx2(const int8_t* a, const int8_t* b, int64_t n) {
   return sum;
 }
 
+void int8_weighted_row_avx2(int64_t* acc, int32_t w, const int8_t* v, int64_t n) {
+  const __m256i weight = _mm256_set1_epi32(w);
+  int64_t e = 0;
+  for (; e + 8 <= n; e += 8) {
+    const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(v + e));
+    const __m256i p = _mm256_mullo_epi32(_mm256_cvtepi8_epi32(bytes), weight);  // |p| < 2^31
+    auto* lo = reinterpret_cast<__m256i*>(acc + e);
+    auto* hi = reinterpret_cast<__m256i*>(acc + e + 4);
+    _mm256_storeu_si256(lo, _mm256_add_epi64(_mm256_loadu_si256(lo),
+                                             _mm256_cvtepi32_epi64(_mm256_castsi256_si128(p))));
+    _mm256_storeu_si256(hi,
+                        _mm256_add_epi64(_mm256_loadu_si256(hi),
+                                         _mm256_cvtepi32_epi64(_mm256_extracti128_si256(p, 1))));
+  }
+  for (; e < n; ++e) acc[e] += w * int32_t{v[e]};
+}
+
 }  // namespace mmf::cpu::detail

@@ -2,7 +2,8 @@
 // BitNet b1.58 on the cpu backend: the golden model's decode step (BitNetFixedModel) with its
 // heavy parts on the cpu kernels and the thread pool. The ternary projections of one input run
 // the SIMD matvec kernels (ternary_kernels.hpp) as one loop over their rows split across the
-// pool; attention splits by query head; the int8 head by rows (int8_kernels.hpp). The step itself
+// pool; attention splits by query head, its inner loops on the int8 kernels; the int8 head by
+// rows (int8_kernels.hpp). The step itself
 // and the vector units are the golden model's. Bit-exact with BitNetFixedModel: its Q16 logits,
 // every step. Every buffer is allocated when the model is made; a token allocates nothing.
 #pragma once
