@@ -158,7 +158,7 @@ void bench_bandwidth(const BenchArgs& a) {
 // --context positions filled deterministically (not by running their prefill), greedy tokens fed
 // back. The roofline counts the bytes a token reads: packed ternary weights, the int8 head and the
 // KV cache at the measured positions.
-void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
+void bench_bitnet(const BenchArgs& a, const CLI::App& cmd, const ModelConfig& shape) {
   // The default backend is the accelerator's; BitNet runs on the cpu backend only so far, so
   // that is its default here.
   const std::string backend = cmd.count("--backend") > 0 ? a.dev.backend : "cpu";
@@ -172,14 +172,11 @@ void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
   const Packing packing = parse_packing(a.dev.packing, "--packing");
   const std::optional<cpu::Isa> isa = cpu::isa_from_name(a.dev.isa, "--isa");
   const int64_t context = a.context < 0 ? 128 : a.context;
-  {  // before the model is loaded (2B4T takes seconds and gigabytes)
-    const ModelConfig shape = host::resolve_config(a.model);
-    if (context + a.warmup + a.tokens > shape.max_position_embeddings) {
-      throw Error("--context " + std::to_string(context) + " + --warmup " +
-                  std::to_string(a.warmup) + " + -n " + std::to_string(a.tokens) +
-                  " positions exceed the model's context of " +
-                  std::to_string(shape.max_position_embeddings));
-    }
+  // Before the model is loaded (2B4T takes seconds and gigabytes).
+  if (context + a.warmup + a.tokens > shape.max_position_embeddings) {
+    throw Error("--context " + std::to_string(context) + " + --warmup " + std::to_string(a.warmup) +
+                " + -n " + std::to_string(a.tokens) + " positions exceed the model's context of " +
+                std::to_string(shape.max_position_embeddings));
   }
   host::preflight(a.model, host::SessionOptions{"cpu", a.build, host::Numerics::fixed,
                                                 device_options(a.dev)});  // memory
@@ -208,7 +205,7 @@ void bench_bitnet(const BenchArgs& a, const CLI::App& cmd) {
   const double mean_positions = static_cast<double>(first) + (a.tokens + 1) / 2.0;
   const double ternary = static_cast<double>(c.packed_weight_bytes(loaded.model.packing));
   const double head = static_cast<double>(c.vocab_size * c.hidden_size);
-  const double kv = mean_positions * static_cast<double>(engine.kv_bytes_per_position());
+  const double kv = mean_positions * static_cast<double>(bitnet_kv_bytes_per_position(c));
   const double tok_per_s = a.tokens / seconds;
   nlohmann::json j = {
       {"model", a.model},
@@ -270,8 +267,9 @@ void bench(const BenchArgs& a, const CLI::App& cmd) {
   if (a.op != "model") {
     throw Error("--op: unknown benchmark '" + a.op + "' (expected model, matvec or bandwidth)");
   }
-  if (host::resolve_config(a.model).architecture == Architecture::bitnet) {
-    return bench_bitnet(a, cmd);
+  const ModelConfig shape = host::resolve_config(a.model);
+  if (shape.architecture == Architecture::bitnet) {
+    return bench_bitnet(a, cmd, shape);
   }
   if (a.context >= 0) {
     throw Error("--context: model " + a.model + " has no KV cache (it is an hgrn_bit model)");

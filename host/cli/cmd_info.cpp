@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/host/runtime/model_source.hpp"
 
 namespace mmf::cli {
@@ -41,7 +42,7 @@ void bitnet_info(const ModelConfig& c, bool as_json) {
                                         {"1.6bit", c.packed_weight_bytes(Packing::five_trit)}};
   // mmf's fixed-point engines keep the head as int8 rows (plus a constant per row) and the KV
   // cache as int8 codes with a 4-byte scale per head and position (docs/numerics.md).
-  const int64_t kv_int8 = c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4);
+  const int64_t kv_int8 = bitnet_kv_bytes_per_position(c);
   j["head_bytes_per_token"] = {{"bf16", c.head_bytes()}, {"int8_codes", v * h}};
   j["kv_cache_values_per_position"] = c.kv_values_per_position();
   j["kv_cache_bytes_per_position"] = {{"bf16", 2 * c.kv_values_per_position()},

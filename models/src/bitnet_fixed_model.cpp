@@ -41,9 +41,8 @@ void BitNetFixedModel::reset() {
   position_ = 0;  // entries past the position are never read
 }
 
-int64_t BitNetFixedModel::kv_bytes_per_position() const {
-  const ModelConfig& c = model_.config;
-  return c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4);
+int64_t bitnet_kv_bytes_per_position(const ModelConfig& c) {
+  return c.num_layers * 2 * c.num_kv_heads * (c.head_dim + static_cast<int64_t>(sizeof(uint32_t)));
 }
 
 void BitNetFixedModel::fill_context(int64_t positions, uint64_t seed) {

@@ -113,7 +113,7 @@ void check_bitnet_memory(const ModelConfig& c, const SessionOptions& options) {
       options.numerics == Numerics::fixed ? static_cast<double>(c.vocab_size * c.hidden_size) : 0.0;
   const double per_position =
       options.numerics == Numerics::fixed
-          ? static_cast<double>(c.num_layers * 2 * c.num_kv_heads * (c.head_dim + 4))
+          ? static_cast<double>(bitnet_kv_bytes_per_position(c))
           : 4.0 * static_cast<double>(c.kv_values_per_position());  // float32 cache
   const double kv = per_position * static_cast<double>(c.max_position_embeddings);
   const double need = weights + embedding + head + kv;

@@ -37,6 +37,10 @@ struct FixedBitNetParams {
 // context exceeds 2^kMaxContextLog2 positions.
 FixedBitNetParams compile_bitnet_fixed_params(const Model& model);
 
+// Bytes the fixed-point KV cache holds per position of context: int8 codes plus a 4-byte scale
+// per head, K and V, all layers (docs/numerics.md).
+int64_t bitnet_kv_bytes_per_position(const ModelConfig& config);
+
 // The decode step. Its heavy parts (the projections, attention over the cache, the head) are
 // virtual: the golden units here; the cpu backend (BitNetCpuModel) runs the same parts on its
 // SIMD kernels and thread pool, and everything else (the step's order, the quantizer, RoPE, the
@@ -57,8 +61,6 @@ class BitNetFixedModel : public LanguageModel {
   // pseudo-random codes and scales (seeded), not the model's: for measuring decode at a long
   // context without running its prefill. Throws mmf::Error past the context.
   void fill_context(int64_t positions, uint64_t seed);
-  // Bytes the cache holds per position of context: codes plus 4-byte scales, K and V, all layers.
-  int64_t kv_bytes_per_position() const;
 
  protected:
   // A projection of the current codes (codes_) into `out` (Q16).

@@ -121,7 +121,7 @@ TEST(BitNetCpuModel, FillsAContextToDecodeFrom) {
   engine.step(3);  // the context's last position
   MMF_EXPECT_EQ(engine.position(), 40);
   MMF_EXPECT_ERROR(engine.fill_context(40, 5), "--context 40", "0 to 39");
-  MMF_EXPECT_EQ(engine.kv_bytes_per_position(), 2 * 2 * 3 * (10 + 4));
+  MMF_EXPECT_EQ(bitnet_kv_bytes_per_position(m.config), 2 * 2 * 3 * (10 + 4));
 }
 
 }  // namespace
