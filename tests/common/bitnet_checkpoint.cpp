@@ -17,20 +17,6 @@ constexpr const char* kLlama3Pattern =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|)"
     R"(\s*[\r\n]+|\s+(?!\S)|\s+)";
 
-// Byte b's character in GPT-2's byte alphabet, as UTF-8.
-std::string byte_char(unsigned b) {
-  const auto printable = [](unsigned c) {
-    return (c >= 0x21 && c <= 0x7E) || (c >= 0xA1 && c <= 0xAC) || c >= 0xAE;
-  };
-  unsigned cp = b;
-  if (!printable(b)) {
-    cp = 256;
-    for (unsigned k = 0; k < b; ++k) cp += printable(k) ? 0 : 1;
-  }
-  if (cp < 0x80) return std::string(1, static_cast<char>(cp));
-  return {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-}
-
 RawTensor bf16_tensor(std::vector<int64_t> shape, const std::vector<float>& values) {
   RawTensor t{DType::BF16, std::move(shape), std::vector<uint8_t>(values.size() * 2)};
   for (size_t k = 0; k < values.size(); ++k) {
@@ -95,6 +81,19 @@ void add_projection(HfCheckpoint& ck, const std::string& name, int64_t rows, int
 }
 
 }  // namespace
+
+std::string byte_char(unsigned b) {
+  const auto printable = [](unsigned c) {
+    return (c >= 0x21 && c <= 0x7E) || (c >= 0xA1 && c <= 0xAC) || c >= 0xAE;
+  };
+  unsigned cp = b;
+  if (!printable(b)) {
+    cp = 256;
+    for (unsigned k = 0; k < b; ++k) cp += printable(k) ? 0 : 1;
+  }
+  if (cp < 0x80) return std::string(1, static_cast<char>(cp));
+  return {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+}
 
 ModelConfig small_bitnet_config() {
   ModelConfig c;

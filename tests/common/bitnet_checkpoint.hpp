@@ -19,6 +19,10 @@ enum class BitNetLayout {
   bf16,              // quantization_mode online: bf16 masters
 };
 
+// Byte b's character in GPT-2's byte alphabet (bytes_to_unicode), as UTF-8: how byte-level BPE
+// vocabularies spell bytes.
+std::string byte_char(unsigned b);
+
 // vocab 384, hidden 64, 2 layers, intermediate 96, 4 heads of 16 (GQA 2:1), context 160.
 ModelConfig small_bitnet_config();
 // A byte-level BPE tokenizer.json in the LLaMA-3 layout (the LLaMA-3 pattern, ignore_merges,

@@ -3,10 +3,10 @@
 // part: even, the rest is read as a tokenizer.json (and, when accepted, encodes and decodes a
 // fixed text); odd, the rest is text for a fixed tokenizer in the LLaMA-3 layout, which must
 // give ids inside its vocabulary and decode back to the same bytes.
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
+#include "common/bitnet_checkpoint.hpp"
 #include "fuzz_targets.hpp"
 #include "mmf/error.hpp"
 #include "mmf/tokenizer.hpp"
@@ -14,68 +14,13 @@
 namespace mmf::fuzz {
 namespace {
 
-constexpr const char* kLlama3Pattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|)"
-    R"(\s*[\r\n]+|\s+(?!\S)|\s+)";
-
-// Byte b's character in GPT-2's byte alphabet, as UTF-8.
-std::string byte_char(unsigned b) {
-  unsigned cp = b;
-  const auto printable = [](unsigned c) {
-    return (c >= 0x21 && c <= 0x7E) || (c >= 0xA1 && c <= 0xAC) || c >= 0xAE;
-  };
-  if (!printable(b)) {
-    cp = 256;
-    for (unsigned k = 0; k < b; ++k) cp += printable(k) ? 0 : 1;
-  }
-  std::string s;
-  if (cp < 0x80) return std::string(1, static_cast<char>(cp));
-  s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-  s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  return s;
-}
-
-// The 256 bytes, merges of a few common English pieces (each merge's result a new token), and
-// BOS/EOT specials.
-std::string fixed_tokenizer_json() {
-  nlohmann::json vocab = nlohmann::json::object();
-  for (unsigned b = 0; b < 256; ++b) vocab[byte_char(b)] = b;
-  const std::string sp = byte_char(' ');
-  const std::vector<std::pair<std::string, std::string>> merges = {
-      {"t", "h"},  {"th", "e"},
-      {sp, "the"}, {"i", "n"},
-      {"e", "r"},  {sp, "t"},
-      {"o", "n"},  {"a", "n"},
-      {"an", "d"}, {sp, "and"},
-      {"in", "g"}, {"é", "t"},
-      {sp, sp},    {byte_char(10), byte_char(10)}};
-  nlohmann::json merge_list = nlohmann::json::array();
-  for (const auto& [a, b] : merges) {
-    if (!vocab.contains(a + b)) vocab[a + b] = static_cast<int>(vocab.size());
-    merge_list.push_back(a + " " + b);
-  }
-  const int n = static_cast<int>(vocab.size());
-  nlohmann::json t;
-  t["pre_tokenizer"] = {
-      {"type", "Sequence"},
-      {"pretokenizers",
-       {{{"type", "Split"},
-         {"pattern", {{"Regex", kLlama3Pattern}}},
-         {"behavior", "Isolated"},
-         {"invert", false}},
-        {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
-  t["model"] = {{"type", "BPE"}, {"ignore_merges", true}, {"vocab", vocab}, {"merges", merge_list}};
-  t["added_tokens"] = {{{"id", n}, {"content", "<|bos|>"}, {"special", true}},
-                       {{"id", n + 1}, {"content", "<|eot|>"}, {"special", true}}};
-  return t.dump();
-}
+// The tests' LLaMA-3-layout tokenizer: the 256 bytes, merges of common English pieces and the
+// <|begin_of_text|>, <|end_of_text|>, <|eot_id|> specials at the top three ids.
+constexpr int64_t kVocab = 384;
 
 const Tokenizer& fixed_tokenizer() {
-  static const std::unique_ptr<Tokenizer> t = [] {
-    const std::string json = fixed_tokenizer_json();
-    const auto bos = nlohmann::json::parse(json)["added_tokens"][0]["id"].get<int32_t>();
-    return make_bpe_tokenizer(json, "fixed", bos);
-  }();
+  static const std::unique_ptr<Tokenizer> t = make_bpe_tokenizer(
+      test::small_bitnet_tokenizer_json(kVocab), "fixed", static_cast<int32_t>(kVocab - 3));
   return *t;
 }
 
@@ -96,7 +41,7 @@ void check_round_trip(const Tokenizer& tok, const std::string& text) {
 }  // namespace
 
 std::string bpe_tokenizer_seed_json() {
-  return fixed_tokenizer_json();
+  return test::small_bitnet_tokenizer_json(kVocab);
 }
 
 void fuzz_bpe_tokenizer(const uint8_t* data, size_t size) {

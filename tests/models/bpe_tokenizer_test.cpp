@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/bitnet_checkpoint.hpp"
 #include "common/checks.hpp"
 #include "common/temp_dir.hpp"
 #include "mmf/error.hpp"
@@ -21,31 +22,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// GPT-2's byte alphabet, written out independently of the tokenizer: the character byte b
-// stands for in vocabulary strings.
-std::string byte_char(unsigned b) {
-  std::vector<unsigned> direct;
-  for (unsigned c = '!'; c <= '~'; ++c) direct.push_back(c);
-  for (unsigned c = 0xA1; c <= 0xAC; ++c) direct.push_back(c);
-  for (unsigned c = 0xAE; c <= 0xFF; ++c) direct.push_back(c);
-  unsigned cp = 0;
-  if (std::find(direct.begin(), direct.end(), b) != direct.end()) {
-    cp = b;
-  } else {
-    cp = 256;
-    for (unsigned k = 0; k < b; ++k) {
-      if (std::find(direct.begin(), direct.end(), k) == direct.end()) ++cp;
-    }
-  }
-  std::string s;
-  if (cp < 0x80) {
-    s.push_back(static_cast<char>(cp));
-  } else {
-    s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-  return s;
-}
+using test::byte_char;
 
 // Ids 0..255 are the bytes; 256 "he", 257 "ll", 258 "hell", 259 "el", 260 " w" (as "Ġw"),
 // 261 "hello" (reachable only whole, through ignore_merges); <s> 300 and <|eot|> 301 special,
