@@ -20,6 +20,7 @@ rtl/common/mmf_skid_buf.sv
 rtl/common/mmf_stream_align.sv
 rtl/common/mmf_stream_upsize.sv
 rtl/mmf/mmf_argmax.sv
+rtl/mmf/mmf_attention_exp.sv
 rtl/mmf/mmf_axi_burst_gen.sv
 rtl/mmf/mmf_axi_read_master.sv
 rtl/mmf/mmf_axi_write_master.sv
@@ -37,6 +38,8 @@ rtl/mmf/mmf_perf_counters.sv
 rtl/mmf/mmf_program_loader.sv
 rtl/mmf/mmf_rescale.sv
 rtl/mmf/mmf_residual_add.sv
+rtl/mmf/mmf_rope_angle.sv
+rtl/mmf/mmf_rope_rotate.sv
 rtl/mmf/mmf_row_gather.sv
 rtl/mmf/mmf_row_merge.sv
 rtl/mmf/mmf_scaled_products.sv

@@ -16,10 +16,18 @@ package mmf_format_pkg;
     OpGlu       = 32'd4,
     OpAdd       = 32'd5,
     OpStore     = 32'd6,
-    OpArgmax    = 32'd7
+    OpArgmax    = 32'd7,
+    // BitNet b1.58: builds with attention units only; this RTL has none yet, so
+    // mmf_descriptor_check refuses them as bad opcodes.
+    OpRope      = 32'd8,
+    OpKvAppend  = 32'd9,
+    OpAttention = 32'd10,
+    OpRelu2Glu  = 32'd11,
+    OpHead      = 32'd12
   } opcode_e;
   localparam int unsigned OpcodeMin = 1;
-  localparam int unsigned OpcodeMax = 7;
+  localparam int unsigned OpcodeMax = 12;
+  localparam int unsigned OpcodeBitNetMin = 8;
 
   // ---- Descriptor fields (word index) -----------------------------------------------------
   localparam int unsigned FieldOpcode = 0;
@@ -36,7 +44,11 @@ package mmf_format_pkg;
   localparam int unsigned FieldMant = 11;
   localparam int unsigned FieldExp = 12;
   localparam int unsigned FieldPacking = 13;  // a BitLinear's packing; 0 in every other op
+  // Words from here are zero in every op but Rope, KvAppend and Attention (the head size and
+  // the context).
   localparam int unsigned FieldReservedBegin = 14;
+  localparam int unsigned FieldHeadDim = 14;
+  localparam int unsigned FieldContext = 15;
 
   // ---- How a BitLinear's weights lie in the channels (WeightPacking) ----------------------
   // 2-bit words, or 1.6-bit row blocks that a channel built with FiveTrit decodes

@@ -13,6 +13,21 @@ package mmf_numerics_pkg;
   localparam int unsigned SigmoidIndexBits = SigmoidDomainLog2 + 1 + SigmoidStepLog2;
   localparam logic signed [31:0] SigmoidHalfRange = 32'sd1 <<< (SigmoidDomainLog2 + ActFrac);
 
+  // exp(x) for Q16 x <= 0 (numerics.hpp exp_q16, the softmax numerators): y = round(x * log2(e))
+  // in Q16 from the Q30 constant, split into n = floor(y / 2^16) and f; 2^f from the exp2 table
+  // of mmf_lut_pkg (a step of 2^-Exp2StepLog2, entries of Exp2LutBits bits: the end point is
+  // 2^17) interpolated over Exp2InterpBits; then shifted right by -n, rounding half up. Below
+  // n = -Exp2MaxShift the result is 0.
+  localparam int unsigned Exp2StepLog2 = 8;
+  localparam int unsigned Exp2InterpBits = ActFrac - Exp2StepLog2;
+  localparam int unsigned Exp2LutBits = 18;
+  localparam int unsigned Exp2MaxShift = ActFrac + 1;  // 2^-17: the last n that is not 0
+  localparam int unsigned Log2eFrac = 30;
+  localparam logic [30:0] Log2eQ30 = 31'd1549082005;  // round(log2(e) * 2^30)
+
+  // RoPE: cos and sin are signed Q16 with |v| <= 2^16 (numerics.hpp kRopeFrac).
+  localparam int unsigned RopeFrac = 16;
+
   // floor((v + 2^(s-1)) / 2^s); s == 0 returns v, s >= 63 returns 0.
   function automatic logic signed [63:0] shift_round(input logic signed [63:0] v,
                                                      input int unsigned s);

@@ -25,7 +25,7 @@ for ctx in "${contexts[@]}"; do
   for r in $(seq "$runs"); do
     echo "[bitnet-cpu-results] context $ctx, run $r/$runs" >&2
     "$mmf" bench --model random:bitnet-2b4t --backend cpu --threads "$threads" -n "$tokens" \
-      --context "$ctx" --compare-bandwidth --json > "$work/$ctx-$r.json"
+      --context-fill "$ctx" --compare-bandwidth --json > "$work/$ctx-$r.json"
   done
   python3 - "$work" "$ctx" "$runs" <<'PY'
 import json, sys

@@ -12,12 +12,12 @@ void mmf_csim_u55c(const mmf_hls::CsimLaunch& launch);
 namespace mmf_hls {
 
 const CsimBuild kCsimBuilds[] = {
-    {"ci-tiny", 0x32c4bbaeea6017c0ull, 2, 16, &mmf_csim_ci_tiny},
+    {"ci-tiny", 0xbc88310014d4f7acull, 2, 16, &mmf_csim_ci_tiny},
     {"d5005", 0xe1f65ec322987d6eull, 4, 512, &mmf_csim_d5005},
     {"kv260", 0x81593bd337b27401ull, 1, 64, &mmf_csim_kv260},
     {"u250", 0xe5ca6a5e8026adb8ull, 4, 512, &mmf_csim_u250},
-    {"u280", 0xdf6d1a54014c2176ull, 31, 512, &mmf_csim_u280},
-    {"u55c", 0x2b285196bc4d51f9ull, 31, 512, &mmf_csim_u55c},
+    {"u280", 0xc98178226051c44aull, 31, 512, &mmf_csim_u280},
+    {"u55c", 0x73fc320128870e33ull, 31, 512, &mmf_csim_u55c},
 };
 const int kNumCsimBuilds = 6;
 

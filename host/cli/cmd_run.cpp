@@ -71,8 +71,8 @@ void run(RunArgs a, const CLI::App& cmd) {
   const host::Numerics numerics = host::parse_numerics(a.numerics);
   if (a.timeout_ms <= 0) throw Error("--timeout-ms must be > 0");
   host::check_tokens_per_launch(a.tokens_per_launch, a.temperature, numerics);
-  // The float reference exists on the cpu backend only, and BitNet runs there only so far: it is
-  // their default.
+  // The float reference exists on the cpu backend only, and BitNet's fast engine is there (the
+  // RTL has no attention units yet): it is their default.
   if (!backend_given && (numerics == host::Numerics::floating ||
                          host::resolve_config(a.model).architecture == Architecture::bitnet)) {
     a.dev.backend = "cpu";

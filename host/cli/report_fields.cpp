@@ -30,9 +30,15 @@ void add_device_fields(const std::string& backend, const host::BuildDescriptor& 
         static_cast<double>(t.weight_bytes) / tokens / b.weight_bytes_per_cycle();
     j["nominal_bound_cycles_per_token"] =
         static_cast<double>(t.weight_bytes) / tokens / b.nominal_weight_bytes_per_cycle();
+    // Every byte the weight channels read: the ternary weights and, for BitNet, the int8 head
+    // and the KV cache at the measured positions.
+    j["memory_bound_cycles_per_token"] = j["weight_bound_cycles_per_token"];
+    j["memory_bound_fraction"] =
+        per_token > 0 ? j["memory_bound_cycles_per_token"].get<double>() / per_token : 0.0;
     j["weight_bound_source"] =
-        "the token's weight bytes over the weight channels' rate: each the lesser of its "
-        "streamer's and its memory's sustained rate (board.memory_timing: nominal x "
+        "the token's weight-channel bytes (ternary weights; BitNet's int8 head and KV cache "
+        "too, so the memory bound equals it) over the weight channels' rate: each the lesser "
+        "of its streamer's and its memory's sustained rate (board.memory_timing: nominal x "
         "efficiency); the nominal bound uses the memory's nominal rate";
     j["clock_mhz"] = b.accel.clock_mhz;
     j["tok_per_s_device"] = per_token > 0 ? b.accel.clock_mhz * 1e6 / per_token : 0.0;

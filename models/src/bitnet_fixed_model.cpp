@@ -45,30 +45,48 @@ int64_t bitnet_kv_bytes_per_position(const ModelConfig& c) {
   return c.num_layers * 2 * c.num_kv_heads * (c.head_dim + static_cast<int64_t>(sizeof(uint32_t)));
 }
 
+void generate_context_fill(
+    const ModelConfig& c, int64_t positions, uint64_t seed,
+    const std::function<void(int64_t layer, int64_t position, const FilledPosition&)>& sink) {
+  std::mt19937_64 rng(seed);
+  const auto values = static_cast<size_t>(c.num_kv_heads * c.head_dim);
+  const auto heads = static_cast<size_t>(c.num_kv_heads);
+  std::vector<int8_t> k(values), v(values);
+  std::vector<uint32_t> k_amax(heads), v_amax(heads);
+  for (int64_t l = 0; l < c.num_layers; ++l) {
+    for (int64_t t = 0; t < positions; ++t) {
+      for (size_t e = 0; e < values; ++e) {
+        const uint64_t bits = rng();
+        k[e] = static_cast<int8_t>(static_cast<int>(bits % 255) - 127);
+        v[e] = static_cast<int8_t>(static_cast<int>((bits >> 8) % 255) - 127);
+      }
+      for (size_t g = 0; g < heads; ++g) {
+        k_amax[g] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
+        v_amax[g] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
+      }
+      sink(l, t, FilledPosition{k.data(), v.data(), k_amax.data(), v_amax.data()});
+    }
+  }
+}
+
 void BitNetFixedModel::fill_context(int64_t positions, uint64_t seed) {
   const ModelConfig& c = model_.config;
   if (positions < 0 || positions >= c.max_position_embeddings) {
-    throw Error("--context " + std::to_string(positions) + ": expected 0 to " +
+    throw Error("--context-fill " + std::to_string(positions) + ": expected 0 to " +
                 std::to_string(c.max_position_embeddings - 1) + " (the model's context of " +
                 std::to_string(c.max_position_embeddings) + " positions, one left to decode)");
   }
-  std::mt19937_64 rng(seed);
   const int64_t kv = c.num_kv_heads, d = c.head_dim, ctx = c.max_position_embeddings;
-  for (int64_t l = 0; l < c.num_layers; ++l) {
-    for (int64_t t = 0; t < positions; ++t) {
-      for (int64_t e = 0; e < kv * d; ++e) {
-        const size_t at = static_cast<size_t>((l * ctx + t) * kv * d + e);
-        const uint64_t bits = rng();
-        k_codes_[at] = static_cast<int8_t>(static_cast<int>(bits % 255) - 127);
-        v_codes_[at] = static_cast<int8_t>(static_cast<int>((bits >> 8) % 255) - 127);
-      }
-      for (int64_t g = 0; g < kv; ++g) {
-        const size_t at = static_cast<size_t>((l * kv + g) * ctx + t);
-        k_amax_[at] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
-        v_amax_[at] = static_cast<uint32_t>(rng() % (4u << 16)) + 1;
-      }
+  generate_context_fill(c, positions, seed, [&](int64_t l, int64_t t, const FilledPosition& f) {
+    const auto at = static_cast<size_t>((l * ctx + t) * kv * d);
+    std::copy_n(f.k_codes, kv * d, &k_codes_[at]);
+    std::copy_n(f.v_codes, kv * d, &v_codes_[at]);
+    for (int64_t g = 0; g < kv; ++g) {
+      const auto a = static_cast<size_t>((l * kv + g) * ctx + t);
+      k_amax_[a] = f.k_amax[g];
+      v_amax_[a] = f.v_amax[g];
     }
-  }
+  });
   position_ = positions;
 }
 

@@ -2,6 +2,7 @@
 // Golden fixed-point units of BitNet b1.58: head quantizer, RoPE, attention, ReLU² GLU.
 #include <algorithm>
 
+#include "mmf/fixed_lanes.hpp"
 #include "mmf/fixed_units.hpp"
 
 namespace mmf::fx {
@@ -24,15 +25,11 @@ void rope_angles(const int32_t* lo_cos, const int32_t* lo_sin, const int32_t* hi
                  int32_t* sin) {
   const int64_t lo = position & ((int64_t{1} << kRopeLoBits) - 1);
   const int64_t hi = position >> kRopeLoBits;
-  const int32_t* lc = lo_cos + lo * half;
-  const int32_t* ls = lo_sin + lo * half;
-  const int32_t* hc = hi_cos + hi * half;
-  const int32_t* hs = hi_sin + hi * half;
   for (int64_t j = 0; j < half; ++j) {
-    cos[j] = static_cast<int32_t>(
-        shift_round(int64_t{hc[j]} * lc[j] - int64_t{hs[j]} * ls[j], kRopeFrac));
-    sin[j] = static_cast<int32_t>(
-        shift_round(int64_t{hs[j]} * lc[j] + int64_t{hc[j]} * ls[j], kRopeFrac));
+    const RopePair r = rope_angle(hi_cos[hi * half + j], hi_sin[hi * half + j],
+                                  lo_cos[lo * half + j], lo_sin[lo * half + j]);
+    cos[j] = r.a;
+    sin[j] = r.b;
   }
 }
 
@@ -40,9 +37,9 @@ void rope(int32_t* v, int64_t heads, int64_t half, const int32_t* cos, const int
   for (int64_t h = 0; h < heads; ++h) {
     int32_t* x = v + h * 2 * half;
     for (int64_t j = 0; j < half; ++j) {
-      const int64_t a = x[j], b = x[j + half];
-      x[j] = saturate32(shift_round(a * cos[j] - b * sin[j], kRopeFrac));
-      x[j + half] = saturate32(shift_round(b * cos[j] + a * sin[j], kRopeFrac));
+      const RopePair r = rope_rotate(x[j], x[j + half], cos[j], sin[j]);
+      x[j] = r.a;
+      x[j + half] = r.b;
     }
   }
 }
@@ -72,38 +69,30 @@ void attention_head(const int8_t* q_codes, uint32_t q_amax, const int8_t* k_code
   const Scaled c = normalize(score_constant);
   int32_t max_score = INT32_MIN;
   for (int64_t t = 0; t < positions; ++t) {
-    const int32_t qk = dot(q_codes, k_codes + t * stride, d);
-    const Scaled p = normalize(Scaled{uint64_t{q_amax} * k_amax[t], 0});
-    const Scaled m = normalize(Scaled{p.mant * c.mant, p.exp + c.exp});
-    scores[t] = m.mant == 0 ? 0 : apply_scale(qk, m);
+    scores[t] = attention_score(dot(q_codes, k_codes + t * stride, d), q_amax, k_amax[t], c);
     max_score = std::max(max_score, scores[t]);
   }
   // Softmax numerators and their sum; the largest is exp(0) = 2^16.
   uint64_t sum = 0;
   uint64_t v_max = 0;
   for (int64_t t = 0; t < positions; ++t) {
-    weights[t] =
-        exp_q16(static_cast<int32_t>(std::max<int64_t>(int64_t{scores[t]} - max_score, INT32_MIN)));
+    weights[t] = attention_exp(scores[t], max_score);
     sum += weights[t];
     v_max = std::max<uint64_t>(v_max, v_amax[t]);
   }
   // Weighted sum of the value codes with w = e * amax_v >> sh_w below 2^kAttnWeightBits.
-  const int sh_w = std::max(0, bit_length(v_max) + kGateFrac + 1 - kAttnWeightBits);
+  const int sh_w = attention_weight_shift(v_max);
   for (int64_t t = 0; t < positions; ++t) {
-    weights[t] = static_cast<uint32_t>(shift_round(int64_t{weights[t]} * v_amax[t], sh_w));
+    weights[t] = attention_weight(weights[t], v_amax[t], sh_w);
   }
-  const uint64_t denominator = uint64_t{kCodeMax} * sum;  // > 0: the largest e is 2^16
-  const int l = bit_length(denominator);
-  const uint64_t recip = (uint64_t{1} << (kActFrac + l)) / denominator;  // (2^16, 2^17]
+  const AttentionRecip recip = attention_recip(sum);  // sum > 0: the largest e is 2^16
   // Row by row through the cache (each entry read once, in order); integer sums, so the order
   // does not change them.
   int64_t acc[kMaxHeadDim] = {};
   for (int64_t t = 0; t < positions; ++t) {
     row(acc, static_cast<int32_t>(weights[t]), v_codes + t * stride, d);
   }
-  for (int64_t e = 0; e < d; ++e) {
-    out[e] = saturate32(shift_round(acc[e] * static_cast<int64_t>(recip), kActFrac + l - sh_w));
-  }
+  for (int64_t e = 0; e < d; ++e) out[e] = attention_out(acc[e], recip, sh_w);
 }
 
 void relu2_glu(const int32_t* gate, const int32_t* up, int64_t n, int32_t* square, int32_t* z) {

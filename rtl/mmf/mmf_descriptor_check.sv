@@ -151,7 +151,9 @@ module mmf_descriptor_check #(
   logic [32:0]         row_words1_q;   // ceil(n / Cols)
   logic [XBits-1:0]    rows_c1_q;      // rows + C - 1 (rows <= MaxRows)
   always_ff @(posedge clk_i) begin
-    flags1_q[FOpBad] <= in_op < mmf_format_pkg::OpcodeMin || in_op > mmf_format_pkg::OpcodeMax;
+    // The BitNet opcodes need attention units, which this kernel does not have.
+    flags1_q[FOpBad] <= in_op < mmf_format_pkg::OpcodeMin || in_op > mmf_format_pkg::OpcodeMax ||
+                        in_op >= mmf_format_pkg::OpcodeBitNetMin;
     flags1_q[FReservedBad] <= in_desc_i[DescW-1:32*mmf_format_pkg::FieldReservedBegin] != '0;
     flags1_q[FNBad] <= in_n == 0 || in_n > MaxVector;
     flags1_q[FSrc0Ok] <= buffer_ok(word(in_desc_i, mmf_format_pkg::FieldSrc0));

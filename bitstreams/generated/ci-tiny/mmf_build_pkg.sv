@@ -19,6 +19,6 @@ package mmf_build_pkg;
   localparam int unsigned WeightFifoDepth = 4096;
   // 1: the weight FIFOs ask for UltraRAM (the part has it).
   localparam int unsigned WeightFifoUltraRam = 1;
-  localparam logic [63:0] Fingerprint = 64'h32c4bbaeea6017c0;
+  localparam logic [63:0] Fingerprint = 64'hbc88310014d4f7ac;
 
 endpackage

@@ -9,11 +9,11 @@
 namespace mmf_build_ci_tiny {
 
 constexpr char kBuildName[] = "ci-tiny";
-constexpr uint64_t kFingerprint = 0x32c4bbaeea6017c0ull;
+constexpr uint64_t kFingerprint = 0xbc88310014d4f7acull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/16, /*WeightChannels=*/2, /*VectorLanes=*/4,
                                    /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
-                                   /*FiveTrit=*/true>;
+                                   /*FiveTrit=*/true, /*MaxContext=*/512, /*MaxHeadDim=*/64>;
 
 }  // namespace mmf_build_ci_tiny

@@ -11,13 +11,13 @@
 namespace {
 
 using Cfg = mmf_build_ci_tiny::Config;
-using Word = Cfg::weight_word_t;
+using Word = Cfg::weight_port_t;
 
 }  // namespace
 
 extern "C" void mmf_ci_tiny(
-    const Word* w0,
-    const Word* w1,
+    Word* w0,
+    Word* w1,
     uint32_t* vec,
     uint32_t program_offset,
     uint32_t num_ops,
@@ -26,8 +26,8 @@ extern "C" void mmf_ci_tiny(
     uint32_t num_tokens,
     uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops, uint64_t* weight_bytes,
     uint64_t* vector_bytes) {
-#pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32
+#pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
 #pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave
 #pragma HLS INTERFACE s_axilite port=program_offset bundle=control
 #pragma HLS INTERFACE s_axilite port=num_ops bundle=control
@@ -42,7 +42,7 @@ extern "C" void mmf_ci_tiny(
 #pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control
   // One pointer per channel; the units index it with constants after unrolling.
-  const Word* const weights[Cfg::weight_channels] = {w0, w1};
+  Word* const weights[Cfg::weight_channels] = {w0, w1};
   mmf_hls::KernelCounters counters;
   mmf_hls::run_program<Cfg>(weights, vec,
                             mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words,
@@ -59,8 +59,8 @@ extern "C" void mmf_ci_tiny(
 // Native entry of the csim backend (not part of the hardware).
 void mmf_csim_ci_tiny(const mmf_hls::CsimLaunch& launch) {
   mmf_hls::KernelCounters& c = *launch.counters;
-  mmf_ci_tiny(static_cast<const Word*>(launch.weights[0]),
-      static_cast<const Word*>(launch.weights[1]),
+  mmf_ci_tiny(static_cast<Word*>(launch.weights[0]),
+      static_cast<Word*>(launch.weights[1]),
       launch.vec,
       mmf_hls::scalar_arg(launch.regs, 0),
       mmf_hls::scalar_arg(launch.regs, 1),

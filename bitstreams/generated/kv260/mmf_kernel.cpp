@@ -11,12 +11,12 @@
 namespace {
 
 using Cfg = mmf_build_kv260::Config;
-using Word = Cfg::weight_word_t;
+using Word = Cfg::weight_port_t;
 
 }  // namespace
 
 extern "C" void mmf_kv260(
-    const Word* w0,
+    Word* w0,
     uint32_t* vec,
     uint32_t program_offset,
     uint32_t num_ops,
@@ -40,7 +40,7 @@ extern "C" void mmf_kv260(
 #pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control
   // One pointer per channel; the units index it with constants after unrolling.
-  const Word* const weights[Cfg::weight_channels] = {w0};
+  Word* const weights[Cfg::weight_channels] = {w0};
   mmf_hls::KernelCounters counters;
   mmf_hls::run_program<Cfg>(weights, vec,
                             mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words,
@@ -57,7 +57,7 @@ extern "C" void mmf_kv260(
 // Native entry of the csim backend (not part of the hardware).
 void mmf_csim_kv260(const mmf_hls::CsimLaunch& launch) {
   mmf_hls::KernelCounters& c = *launch.counters;
-  mmf_kv260(static_cast<const Word*>(launch.weights[0]),
+  mmf_kv260(static_cast<Word*>(launch.weights[0]),
       launch.vec,
       mmf_hls::scalar_arg(launch.regs, 0),
       mmf_hls::scalar_arg(launch.regs, 1),

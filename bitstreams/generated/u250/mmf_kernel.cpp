@@ -11,15 +11,15 @@
 namespace {
 
 using Cfg = mmf_build_u250::Config;
-using Word = Cfg::weight_word_t;
+using Word = Cfg::weight_port_t;
 
 }  // namespace
 
 extern "C" void mmf_u250(
-    const Word* w0,
-    const Word* w1,
-    const Word* w2,
-    const Word* w3,
+    Word* w0,
+    Word* w1,
+    Word* w2,
+    Word* w3,
     uint32_t* vec,
     uint32_t program_offset,
     uint32_t num_ops,
@@ -46,7 +46,7 @@ extern "C" void mmf_u250(
 #pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control
   // One pointer per channel; the units index it with constants after unrolling.
-  const Word* const weights[Cfg::weight_channels] = {w0, w1, w2, w3};
+  Word* const weights[Cfg::weight_channels] = {w0, w1, w2, w3};
   mmf_hls::KernelCounters counters;
   mmf_hls::run_program<Cfg>(weights, vec,
                             mmf_hls::LaunchRegs{program_offset, num_ops, vec_words, weight_words,
@@ -63,10 +63,10 @@ extern "C" void mmf_u250(
 // Native entry of the csim backend (not part of the hardware).
 void mmf_csim_u250(const mmf_hls::CsimLaunch& launch) {
   mmf_hls::KernelCounters& c = *launch.counters;
-  mmf_u250(static_cast<const Word*>(launch.weights[0]),
-      static_cast<const Word*>(launch.weights[1]),
-      static_cast<const Word*>(launch.weights[2]),
-      static_cast<const Word*>(launch.weights[3]),
+  mmf_u250(static_cast<Word*>(launch.weights[0]),
+      static_cast<Word*>(launch.weights[1]),
+      static_cast<Word*>(launch.weights[2]),
+      static_cast<Word*>(launch.weights[3]),
       launch.vec,
       mmf_hls::scalar_arg(launch.regs, 0),
       mmf_hls::scalar_arg(launch.regs, 1),

@@ -9,11 +9,11 @@
 namespace mmf_build_u280 {
 
 constexpr char kBuildName[] = "u280";
-constexpr uint64_t kFingerprint = 0xdf6d1a54014c2176ull;
+constexpr uint64_t kFingerprint = 0xc98178226051c44aull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,
                                    /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
-                                   /*FiveTrit=*/true>;
+                                   /*FiveTrit=*/true, /*MaxContext=*/4096, /*MaxHeadDim=*/128>;
 
 }  // namespace mmf_build_u280

@@ -11,42 +11,42 @@
 namespace {
 
 using Cfg = mmf_build_u280::Config;
-using Word = Cfg::weight_word_t;
+using Word = Cfg::weight_port_t;
 
 }  // namespace
 
 extern "C" void mmf_u280(
-    const Word* w0,
-    const Word* w1,
-    const Word* w2,
-    const Word* w3,
-    const Word* w4,
-    const Word* w5,
-    const Word* w6,
-    const Word* w7,
-    const Word* w8,
-    const Word* w9,
-    const Word* w10,
-    const Word* w11,
-    const Word* w12,
-    const Word* w13,
-    const Word* w14,
-    const Word* w15,
-    const Word* w16,
-    const Word* w17,
-    const Word* w18,
-    const Word* w19,
-    const Word* w20,
-    const Word* w21,
-    const Word* w22,
-    const Word* w23,
-    const Word* w24,
-    const Word* w25,
-    const Word* w26,
-    const Word* w27,
-    const Word* w28,
-    const Word* w29,
-    const Word* w30,
+    Word* w0,
+    Word* w1,
+    Word* w2,
+    Word* w3,
+    Word* w4,
+    Word* w5,
+    Word* w6,
+    Word* w7,
+    Word* w8,
+    Word* w9,
+    Word* w10,
+    Word* w11,
+    Word* w12,
+    Word* w13,
+    Word* w14,
+    Word* w15,
+    Word* w16,
+    Word* w17,
+    Word* w18,
+    Word* w19,
+    Word* w20,
+    Word* w21,
+    Word* w22,
+    Word* w23,
+    Word* w24,
+    Word* w25,
+    Word* w26,
+    Word* w27,
+    Word* w28,
+    Word* w29,
+    Word* w30,
     uint32_t* vec,
     uint32_t program_offset,
     uint32_t num_ops,
@@ -55,37 +55,37 @@ extern "C" void mmf_u280(
     uint32_t num_tokens,
     uint32_t* status, uint32_t* ops_done, uint64_t* ternary_ops, uint64_t* weight_bytes,
     uint64_t* vector_bytes) {
-#pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w2 bundle=w2 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w3 bundle=w3 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w4 bundle=w4 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w5 bundle=w5 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w6 bundle=w6 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w7 bundle=w7 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w8 bundle=w8 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w9 bundle=w9 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w10 bundle=w10 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w11 bundle=w11 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w12 bundle=w12 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w13 bundle=w13 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w14 bundle=w14 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w15 bundle=w15 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w16 bundle=w16 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w17 bundle=w17 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w18 bundle=w18 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w19 bundle=w19 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w20 bundle=w20 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w21 bundle=w21 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w22 bundle=w22 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w23 bundle=w23 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w24 bundle=w24 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w25 bundle=w25 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w26 bundle=w26 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w27 bundle=w27 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w28 bundle=w28 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w29 bundle=w29 offset=slave max_read_burst_length=64 num_read_outstanding=32
-#pragma HLS INTERFACE m_axi port=w30 bundle=w30 offset=slave max_read_burst_length=64 num_read_outstanding=32
+#pragma HLS INTERFACE m_axi port=w0 bundle=w0 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w1 bundle=w1 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w2 bundle=w2 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w3 bundle=w3 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w4 bundle=w4 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w5 bundle=w5 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w6 bundle=w6 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w7 bundle=w7 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w8 bundle=w8 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w9 bundle=w9 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w10 bundle=w10 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w11 bundle=w11 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w12 bundle=w12 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w13 bundle=w13 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w14 bundle=w14 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w15 bundle=w15 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w16 bundle=w16 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w17 bundle=w17 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w18 bundle=w18 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w19 bundle=w19 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w20 bundle=w20 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w21 bundle=w21 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w22 bundle=w22 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w23 bundle=w23 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w24 bundle=w24 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w25 bundle=w25 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w26 bundle=w26 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w27 bundle=w27 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w28 bundle=w28 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w29 bundle=w29 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
+#pragma HLS INTERFACE m_axi port=w30 bundle=w30 offset=slave max_read_burst_length=64 num_read_outstanding=32 max_write_burst_length=16
 #pragma HLS INTERFACE m_axi port=vec bundle=vec offset=slave
 #pragma HLS INTERFACE s_axilite port=program_offset bundle=control
 #pragma HLS INTERFACE s_axilite port=num_ops bundle=control
@@ -100,7 +100,7 @@ extern "C" void mmf_u280(
 #pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS INTERFACE ap_ctrl_chain port=return bundle=control
   // One pointer per channel; the units index it with constants after unrolling.
-  const Word* const weights[Cfg::weight_channels] = {w0, w1, w2, w3, w4, w5, w6, w7, w8, w9,
+  Word* const weights[Cfg::weight_channels] = {w0, w1, w2, w3, w4, w5, w6, w7, w8, w9,
       w10, w11, w12, w13, w14, w15, w16, w17, w18, w19,
       w20, w21, w22, w23, w24, w25, w26, w27, w28, w29,
       w30};
@@ -120,37 +120,37 @@ extern "C" void mmf_u280(
 // Native entry of the csim backend (not part of the hardware).
 void mmf_csim_u280(const mmf_hls::CsimLaunch& launch) {
   mmf_hls::KernelCounters& c = *launch.counters;
-  mmf_u280(static_cast<const Word*>(launch.weights[0]),
-      static_cast<const Word*>(launch.weights[1]),
-      static_cast<const Word*>(launch.weights[2]),
-      static_cast<const Word*>(launch.weights[3]),
-      static_cast<const Word*>(launch.weights[4]),
-      static_cast<const Word*>(launch.weights[5]),
-      static_cast<const Word*>(launch.weights[6]),
-      static_cast<const Word*>(launch.weights[7]),
-      static_cast<const Word*>(launch.weights[8]),
-      static_cast<const Word*>(launch.weights[9]),
-      static_cast<const Word*>(launch.weights[10]),
-      static_cast<const Word*>(launch.weights[11]),
-      static_cast<const Word*>(launch.weights[12]),
-      static_cast<const Word*>(launch.weights[13]),
-      static_cast<const Word*>(launch.weights[14]),
-      static_cast<const Word*>(launch.weights[15]),
-      static_cast<const Word*>(launch.weights[16]),
-      static_cast<const Word*>(launch.weights[17]),
-      static_cast<const Word*>(launch.weights[18]),
-      static_cast<const Word*>(launch.weights[19]),
-      static_cast<const Word*>(launch.weights[20]),
-      static_cast<const Word*>(launch.weights[21]),
-      static_cast<const Word*>(launch.weights[22]),
-      static_cast<const Word*>(launch.weights[23]),
-      static_cast<const Word*>(launch.weights[24]),
-      static_cast<const Word*>(launch.weights[25]),
-      static_cast<const Word*>(launch.weights[26]),
-      static_cast<const Word*>(launch.weights[27]),
-      static_cast<const Word*>(launch.weights[28]),
-      static_cast<const Word*>(launch.weights[29]),
-      static_cast<const Word*>(launch.weights[30]),
+  mmf_u280(static_cast<Word*>(launch.weights[0]),
+      static_cast<Word*>(launch.weights[1]),
+      static_cast<Word*>(launch.weights[2]),
+      static_cast<Word*>(launch.weights[3]),
+      static_cast<Word*>(launch.weights[4]),
+      static_cast<Word*>(launch.weights[5]),
+      static_cast<Word*>(launch.weights[6]),
+      static_cast<Word*>(launch.weights[7]),
+      static_cast<Word*>(launch.weights[8]),
+      static_cast<Word*>(launch.weights[9]),
+      static_cast<Word*>(launch.weights[10]),
+      static_cast<Word*>(launch.weights[11]),
+      static_cast<Word*>(launch.weights[12]),
+      static_cast<Word*>(launch.weights[13]),
+      static_cast<Word*>(launch.weights[14]),
+      static_cast<Word*>(launch.weights[15]),
+      static_cast<Word*>(launch.weights[16]),
+      static_cast<Word*>(launch.weights[17]),
+      static_cast<Word*>(launch.weights[18]),
+      static_cast<Word*>(launch.weights[19]),
+      static_cast<Word*>(launch.weights[20]),
+      static_cast<Word*>(launch.weights[21]),
+      static_cast<Word*>(launch.weights[22]),
+      static_cast<Word*>(launch.weights[23]),
+      static_cast<Word*>(launch.weights[24]),
+      static_cast<Word*>(launch.weights[25]),
+      static_cast<Word*>(launch.weights[26]),
+      static_cast<Word*>(launch.weights[27]),
+      static_cast<Word*>(launch.weights[28]),
+      static_cast<Word*>(launch.weights[29]),
+      static_cast<Word*>(launch.weights[30]),
       launch.vec,
       mmf_hls::scalar_arg(launch.regs, 0),
       mmf_hls::scalar_arg(launch.regs, 1),

@@ -9,11 +9,11 @@
 namespace mmf_build_u55c {
 
 constexpr char kBuildName[] = "u55c";
-constexpr uint64_t kFingerprint = 0x2b285196bc4d51f9ull;
+constexpr uint64_t kFingerprint = 0x73fc320128870e33ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,
                                    /*MaxVector=*/16384, /*MaxOps=*/512, /*TileRows=*/4,
-                                   /*FiveTrit=*/false>;
+                                   /*FiveTrit=*/false, /*MaxContext=*/4096, /*MaxHeadDim=*/128>;
 
 }  // namespace mmf_build_u55c

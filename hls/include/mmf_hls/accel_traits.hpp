@@ -6,7 +6,9 @@
 #include <ap_int.h>
 
 #include <cstdint>
+#include <type_traits>
 
+#include "mmf/numerics.hpp"
 #include "mmf/ternary_pack.hpp"
 #include "mmf_hls/program_format.hpp"
 
@@ -21,8 +23,11 @@ namespace mmf_hls {
 // TileRows: rows of the weight tile, so a weight word is TileRows rows x (Lanes / TileRows)
 //           columns (WeightTile in program_format.hpp).
 // FiveTrit: the channels also decode 1.6-bit weights (kPackFiveTrit, weight_unpack.hpp).
+// MaxContext: positions a layer's KV cache may hold (the attention units' score memory); 0 for
+//             a build without the BitNet units (program_format.hpp, kOpcodeBitNetMin).
+// MaxHeadDim: values of the widest attention head.
 template <int Lanes, int WeightChannels, int VectorLanes, int MaxVector, int MaxOps,
-          int TileRows = 1, bool FiveTrit = false>
+          int TileRows = 1, bool FiveTrit = false, int MaxContext = 0, int MaxHeadDim = 0>
 struct AccelTraits {
   static constexpr int lanes = Lanes;
   static constexpr bool five_trit = FiveTrit;
@@ -32,10 +37,16 @@ struct AccelTraits {
   static constexpr int vector_lanes = VectorLanes;
   static constexpr int max_vector = MaxVector;
   static constexpr int max_ops = MaxOps;
+  static constexpr int max_context = MaxContext;
+  static constexpr int max_head_dim = MaxHeadDim;
+  static constexpr bool attention = MaxContext > 0;
 
   using TwoBit = mmf::PackingTraits<mmf::Packing::two_bit>;
   static constexpr int weight_word_bits = Lanes * TwoBit::bits_per_trit;
   using weight_word_t = ap_uint<weight_word_bits>;
+  // What a weight channel's port points at: written only by a build with attention units
+  // (KvAppend), so the others' channels stay read-only AXI masters.
+  using weight_port_t = std::conditional_t<MaxContext == 0, const weight_word_t, weight_word_t>;
   // Code buffers hold whole tile columns of codes; the tail past n is never weighted (padding
   // trits are 0) but must exist.
   static constexpr int code_buffer = (MaxVector + tile_cols - 1) / tile_cols * tile_cols;
@@ -54,6 +65,11 @@ struct AccelTraits {
   static_assert(MaxVector >= 2 && static_cast<uint32_t>(MaxVector) <= kMaxRows,
                 "max_vector: 2 to kMaxRows values");
   static_assert(MaxOps >= 1, "max_ops: at least one op");
+  static_assert(MaxContext == 0 ||
+                    (MaxContext <= (1 << mmf::fx::kMaxContextLog2) && Lanes >= 16 &&
+                     MaxHeadDim >= 2 && MaxHeadDim % 2 == 0 && MaxHeadDim <= mmf::fx::kMaxHeadDim),
+                "attention: max_context up to 2^kMaxContextLog2, lanes of at least 16 (a KV "
+                "scale is 4 bytes of a weight word), an even max_head_dim up to kMaxHeadDim");
 };
 
 // The limits a build's kernel checks descriptors against (program_format.hpp).
@@ -65,7 +81,9 @@ DeviceLimits device_limits(uint64_t vec_words, uint64_t weight_words) {
                       static_cast<uint32_t>(Cfg::weight_channels),
                       vec_words,
                       weight_words,
-                      Cfg::five_trit};
+                      Cfg::five_trit,
+                      static_cast<uint32_t>(Cfg::max_context),
+                      static_cast<uint32_t>(Cfg::max_head_dim)};
 }
 
 }  // namespace mmf_hls

@@ -13,14 +13,19 @@
 #include "mmf/numerics.hpp"
 #include "mmf_hls/accel_traits.hpp"
 #include "mmf_hls/argmax.hpp"
+#include "mmf_hls/attention.hpp"
 #include "mmf_hls/glu.hpp"
+#include "mmf_hls/int8_head.hpp"
 #include "mmf_hls/kernel_regs.hpp"
+#include "mmf_hls/kv_cache.hpp"
 #include "mmf_hls/mlgru.hpp"
 #include "mmf_hls/norm_quantize.hpp"
 #include "mmf_hls/program_format.hpp"
 #include "mmf_hls/program_walk.hpp"
+#include "mmf_hls/relu2_glu.hpp"
 #include "mmf_hls/rescale.hpp"
 #include "mmf_hls/residual_add.hpp"
+#include "mmf_hls/rope.hpp"
 #include "mmf_hls/ternary_accumulate.hpp"
 #include "mmf_hls/weight_datapath.hpp"
 
@@ -49,7 +54,7 @@ struct ControllerOps {
   using Buffers = int32_t[kNumBuffers][Cfg::max_vector];
   using Vector = int32_t[Cfg::max_vector];
 
-  const typename Cfg::weight_word_t* const* weights;
+  typename Cfg::weight_port_t* const* weights;
   uint32_t* vec;
   Buffers& buf;
   Vector& scratch;
@@ -62,6 +67,10 @@ struct ControllerOps {
   void embed(const uint32_t* d, uint32_t token) {
 #pragma HLS INLINE
     const uint32_t n = d[kFieldN];
+    if (d[kFieldAddr0] == kNoAddress) {  // from the weight channels (check_descriptor)
+      embed_from_weights<Cfg>(weights, d, token, buf[d[kFieldDst]]);
+      return;
+    }
     const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
     int32_t* x = buf[d[kFieldDst]];
   embed_row:
@@ -134,6 +143,39 @@ struct ControllerOps {
     vec[d[kFieldAddr0] + t] = pick;
   }
 
+  // ---- BitNet b1.58 (builds with attention units) ----
+  void rope(const uint32_t* d, uint32_t p) {
+#pragma HLS INLINE
+    mmf_hls::rope<Cfg>(vec, d, p, buf[d[kFieldDst]]);
+  }
+
+  void kv_append(const uint32_t* d, uint32_t p) {
+#pragma HLS INLINE
+    mmf_hls::kv_append<Cfg>(weights, d, p, buf[d[kFieldSrc0]], buf[d[kFieldSrc1]]);
+  }
+
+  void attention(const uint32_t* d, uint32_t p) {
+#pragma HLS INLINE
+    mmf_hls::attention<Cfg>(weights, d, p, buf[d[kFieldSrc0]], buf[d[kFieldDst]]);
+  }
+
+  void relu2_glu(const uint32_t* d) {
+#pragma HLS INLINE
+    mmf_hls::relu2_glu<Cfg>(buf[d[kFieldSrc0]], buf[d[kFieldSrc1]], d[kFieldN], scratch,
+                            buf[d[kFieldDst]]);
+  }
+
+  // The final norm's codes (w_code at addr1, no w_rms), then the int8 rows.
+  void head(const uint32_t* d) {
+#pragma HLS INLINE
+    const uint32_t n = d[kFieldN];
+    detail::load_int16<Cfg>(vec, d[kFieldAddr1], n, w_code);
+    const mmf::fx::Scaled token_scale =
+        norm_quantize<Cfg>(buf[d[kFieldSrc0]], false, w_rms, w_code, n, codes);
+    const bool to_memory = d[kFieldDst] == kDstMemory;
+    int8_head<Cfg>(weights, vec, d, codes, token_scale, buf[to_memory ? 0 : d[kFieldDst]]);
+  }
+
   void store(const uint32_t* d) {
 #pragma HLS INLINE
     const int32_t* src = buf[d[kFieldSrc0]];
@@ -150,8 +192,8 @@ struct ControllerOps {
 // the ControllerOps of this build. `weights` holds the base pointer of each weight channel. The
 // counters add up over the whole launch (walk_program).
 template <class Cfg>
-void run_program(const typename Cfg::weight_word_t* const weights[Cfg::weight_channels],
-                 uint32_t* vec, const LaunchRegs& regs, KernelCounters& counters) {
+void run_program(typename Cfg::weight_port_t* const weights[Cfg::weight_channels], uint32_t* vec,
+                 const LaunchRegs& regs, KernelCounters& counters) {
   // On-chip state (BRAM/URAM on the device). A valid program writes each of these before it
   // reads it, so nothing carries from one token to the next. They are static, as the memories
   // are: zero at first and kept between launches, like the cpu engine's buffers, so that a

@@ -11,8 +11,8 @@
 namespace mmf_hls {
 
 struct CsimLaunch {
-  const void* const* weights;  // one base pointer per weight channel
-  uint32_t* vec;               // the vector bank
+  void* const* weights;  // one base pointer per weight channel (KvAppend writes the KV cache)
+  uint32_t* vec;         // the vector bank
   LaunchRegs regs;
   KernelCounters* counters;  // read back from the kernel's counter registers
 };

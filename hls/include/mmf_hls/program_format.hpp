@@ -27,6 +27,9 @@ constexpr uint32_t kDescriptorWords = 16;
 enum Opcode : uint32_t {
   // x[dst][k] = bf16_to_q16(embedding[token][k]), k < n; token = vec[addr1], checked < rows;
   // embedding rows start at addr0 and are (n + 1) / 2 words apart (two bf16 per word, low first).
+  // On a build with attention units, addr0 == kNoAddress reads the row from the weight channels
+  // instead: a table of rows of 2n bytes (bf16, low byte first) laid out as Int8Tile rows from
+  // weight offset `weight` (BitNet 2B4T's table is larger than a memory channel).
   kOpEmbed = 1,
   // BitLinear of buffer src0 (n values) with a [rows, n] ternary weight at weight offset `weight`:
   // norm + quantize (w_rms at addr0 or kNoAddress, w_code at addr1, int16 pairs), ternary
@@ -47,9 +50,39 @@ enum Opcode : uint32_t {
   // reads its token, and to vec[addr0 + t], word t of a ring of n words, for the launch's
   // t-th pass (LaunchRegs::num_tokens); t >= n stops the run with kStatusBadLength.
   kOpArgmax = 7,
+  // ---- BitNet b1.58 (docs/device-format.md, "BitNet"): builds with attention units only
+  // (DeviceLimits::max_context > 0; others refuse these with kStatusBadOpcode). A pass's
+  // position p is vec[addr1] (the launch's first position, which the host writes) plus the
+  // pass index t; p >= context stops the run with kStatusBadLength. head_dim (kFieldHeadDim)
+  // is even; n and rows count values of whole heads.
+  //
+  // RoPE of buffer dst in place (fx::rope_angles, fx::rope): n values, n / head_dim heads.
+  // Two tables of signed Q16 rows [cos(head_dim / 2) | sin(head_dim / 2)]: row p mod
+  // kRopeLoRows (64) of the low table at addr0 (kRopeLoRows rows), row p / kRopeLoRows of the
+  // high one at addr2 (rope_hi_rows(context) rows).
+  kOpRope = 8,
+  // KV append (fx::quantize_head per head): the n values of buffer src0 (K) and of src1 (V),
+  // n / head_dim KV heads, as int8 codes and a Q16 absmax per head at position p of the
+  // layer's cache at weight offset `weight` (KvLayout).
+  kOpKvAppend = 9,
+  // Attention (fx::attention_head per query head) of buffer src0 (n values, n / head_dim query
+  // heads) over positions 0..p of the layer's cache at `weight` (rows values a position:
+  // rows / head_dim KV heads, each serving n / rows query heads in order) with the score
+  // constant {mant, exp}, into buffer dst.
+  kOpAttention = 10,
+  // ReLU² GLU (fx::relu2_glu): dst = scaled_products(r, up) with r = scaled_products(g, g),
+  // g = max(src0, 0), up = src1; n values.
+  kOpRelu2Glu = 11,
+  // Head with int8 rows (Int8Tile): quantize buffer src0 (n values, w_code at addr1, int16
+  // pairs; no w_rms), an int8 dot product per row of the [rows, n] table at weight offset
+  // `weight`, each rescaled by (token scale x row constant {vec[addr0 + 2 r], vec[addr0 + 2 r +
+  // 1]}) as fx::head_logits; to buffer dst or, with dst == kDstMemory, to vec[addr2 + r].
+  kOpHead = 12,
 };
 constexpr uint32_t kOpcodeMin = kOpEmbed;
-constexpr uint32_t kOpcodeMax = kOpArgmax;
+constexpr uint32_t kOpcodeMax = kOpHead;
+// The first of the BitNet opcodes: those from here need attention units.
+constexpr uint32_t kOpcodeBitNetMin = kOpRope;
 
 // Word index of each descriptor field.
 enum DescriptorField : uint32_t {
@@ -67,7 +100,11 @@ enum DescriptorField : uint32_t {
   kFieldMant = 11,
   kFieldExp = 12,      // int32 stored as its two's complement bits
   kFieldPacking = 13,  // a BitLinear's WeightPacking; 0 in every other op
+  // Words from here are reserved (zero) in every op but Rope, KvAppend and Attention, which
+  // use them as these two fields.
   kFieldReservedBegin = 14,
+  kFieldHeadDim = 14,  // values of one attention head
+  kFieldContext = 15,  // positions the layer's cache and the RoPE tables hold
 };
 
 // How a BitLinear's weights lie in the channels (WeightTile): 2-bit words, or 1.6-bit blocks
@@ -163,6 +200,17 @@ constexpr uint32_t kStreamAlignLatency = 1;
 // Cycles from a beat into rtl/mmf/mmf_silu.sv to its result (its 5-stage pipeline). Measured
 // by tests/rtl/silu_test.cpp; the timed model charges it to the GLU's SiLU pass.
 constexpr uint32_t kSiluLatency = 5;
+// Cycles from a beat into rtl/mmf/mmf_attention_exp.sv to its softmax numerators (its 11-stage
+// pipeline: difference, 3-stage log2(e) product, rounding, table ROM, step, step product,
+// interpolation, shift, rounding). Measured by tests/rtl/attention_exp_test.cpp.
+constexpr uint32_t kAttentionExpLatency = 11;
+// Cycles from a beat into rtl/mmf/mmf_rope_rotate.sv to its rotated pairs (its 7-stage
+// pipeline: operands, 3-stage products, sum, rounding, saturation). Measured by
+// tests/rtl/rope_rotate_test.cpp.
+constexpr uint32_t kRopeRotateLatency = 7;
+// Cycles from a beat into rtl/mmf/mmf_rope_angle.sv to its cos and sin (its 4-stage pipeline:
+// operands, products, sum, rounding). Measured by tests/rtl/rope_rotate_test.cpp.
+constexpr uint32_t kRopeAngleLatency = 4;
 // Cycles from a beat into rtl/mmf/mmf_mlgru_gate.sv to its new state and silu(state): an
 // mmf_silu pass for sigmoid(f_pre) and silu(i_pre), 6 arithmetic stages, an mmf_silu pass for
 // silu(state). Measured by tests/rtl/mlgru_gate_test.cpp; the timed model charges it to the
@@ -209,6 +257,10 @@ struct DeviceLimits {
   uint64_t vec_words;        // size of the vector bank in 32-bit words
   uint64_t weight_words;     // size of each weight channel in weight words
   bool five_trit;            // the channels decode kPackFiveTrit (accelerator.packings)
+  // Attention units (the BitNet opcodes): positions a layer's cache may hold, 0 for a build
+  // without them, and the widest head they take.
+  uint32_t max_context = 0;
+  uint32_t max_head_dim = 0;
 };
 
 inline uint64_t ceil_div(uint64_t a, uint64_t b) {
@@ -283,6 +335,113 @@ inline WeightTile weight_tile(const DeviceLimits& lim) {
   return WeightTile{lim.lanes, lim.tile_rows, lim.weight_channels};
 }
 
+// ---- BitNet layouts (docs/device-format.md, "BitNet") ------------------------------------------
+// Bytes of a weight word: 2 bits a lane.
+inline uint32_t weight_word_bytes(const DeviceLimits& lim) {
+  return lim.lanes / 4;
+}
+
+// Query heads one KV head serves at most (GQA): the attention unit keeps their scores.
+constexpr uint32_t kMaxQueryGroup = 8;
+
+// RoPE tables: 2^fx::kRopeLoBits low rows (rope.hpp holds the two equal), and high rows for
+// positions below `context`.
+constexpr uint32_t kRopeLoRows = 64;
+inline uint64_t rope_hi_rows(uint32_t context) {
+  return ceil_div(context, kRopeLoRows);
+}
+
+// Int8 rows in the weight channels (the head of kOpHead): row r goes to channel r % channels as
+// local row i = r / channels, every channel reserving ceil(rows / channels) local rows; a local
+// row is row_words(n) words of word_bytes int8 values, column k at byte k % word_bytes of word
+// i * row_words(n) + k / word_bytes, the tail zero.
+struct Int8Tile {
+  uint32_t word_bytes;  // int8 values a weight word holds
+  uint32_t channels;
+
+  uint64_t row_words(uint32_t n) const { return ceil_div(n, word_bytes); }
+  uint32_t channel_rows(uint32_t rows, uint32_t c) const {
+    return rows > c ? (rows - c + channels - 1) / channels : 0;
+  }
+  // Words every channel reserves for the table.
+  uint64_t channel_words(uint32_t rows, uint32_t n) const {
+    return ceil_div(rows, channels) * row_words(n);
+  }
+  // Words channel c reads: its own rows.
+  uint64_t read_words(uint32_t rows, uint32_t n, uint32_t c) const {
+    return uint64_t{channel_rows(rows, c)} * row_words(n);
+  }
+};
+
+inline Int8Tile int8_tile(const DeviceLimits& lim) {
+  return Int8Tile{weight_word_bytes(lim), lim.weight_channels};
+}
+
+// One layer's KV cache in the weight channels: position p lies in channel p % channels, in
+// slot j = p / channels. From the layer's weight offset each channel holds
+//   K rows: [kv_head][slot], row_words() words each (head_dim int8 codes, as Int8Tile rows),
+//   V rows: the same,
+//   K scales: [kv_head][slot] uint32 (the Q16 absmax), word_bytes / 4 a word, scale s at byte
+//             4 (s % scales_per_word()) of word s / scales_per_word(),
+//   V scales: the same.
+// A channel's slots hold ceil(context / channels) positions. So every channel streams its own
+// positions' rows while the others stream theirs (attention reads them all in parallel).
+struct KvLayout {
+  uint32_t word_bytes;  // bytes of a weight word (at least 4)
+  uint32_t channels;
+  uint32_t head_dim;
+  uint32_t kv_heads;
+  uint32_t context;
+
+  uint64_t slots() const { return ceil_div(context, channels); }
+  uint64_t row_words() const { return ceil_div(head_dim, word_bytes); }
+  uint64_t scales_per_word() const { return word_bytes / 4; }
+  uint64_t rows_words() const { return uint64_t{kv_heads} * slots() * row_words(); }
+  uint64_t scale_words() const { return ceil_div(uint64_t{kv_heads} * slots(), scales_per_word()); }
+  // Words of the layer's cache in every channel.
+  uint64_t words() const { return 2 * (rows_words() + scale_words()); }
+  // Word of the row of KV head g in `slot` (V: value rows), from the layer's offset.
+  uint64_t row(bool value, uint32_t g, uint64_t slot) const {
+    return (value ? rows_words() : 0) + (uint64_t{g} * slots() + slot) * row_words();
+  }
+  uint64_t scale_index(uint32_t g, uint64_t slot) const { return uint64_t{g} * slots() + slot; }
+  // Word and byte of the scale of KV head g in `slot`, from the layer's offset.
+  uint64_t scale_word(bool value, uint32_t g, uint64_t slot) const {
+    return 2 * rows_words() + (value ? scale_words() : 0) +
+           scale_index(g, slot) / scales_per_word();
+  }
+  uint32_t scale_byte(uint32_t g, uint64_t slot) const {
+    return static_cast<uint32_t>(scale_index(g, slot) % scales_per_word()) * 4;
+  }
+  // Positions below `positions` that channel c holds (its slots 0 .. that - 1).
+  uint32_t channel_positions(uint32_t positions, uint32_t c) const {
+    return positions > c ? (positions - c + channels - 1) / channels : 0;
+  }
+  // Words channel c reads for attention over positions 0 .. positions - 1: per KV head its K
+  // and V rows and the scale words those slots span.
+  uint64_t read_words(uint32_t positions, uint32_t c) const {
+    const uint64_t n = channel_positions(positions, c);
+    if (n == 0) return 0;
+    uint64_t words = 0;
+  kv_heads:
+    for (uint32_t g = 0; g < kv_heads; ++g) {
+      const uint64_t first = scale_index(g, 0) / scales_per_word();
+      const uint64_t last = scale_index(g, n - 1) / scales_per_word();
+      words += 2 * (n * row_words() + last - first + 1);
+    }
+    return words;
+  }
+};
+
+// The KV layout of a KvAppend or Attention descriptor (kv values per position: n of a KvAppend,
+// rows of an Attention).
+inline KvLayout kv_layout(const uint32_t* d, const DeviceLimits& lim) {
+  const uint32_t kv_values = d[kFieldOpcode] == kOpAttention ? d[kFieldRows] : d[kFieldN];
+  const uint32_t head_dim = d[kFieldHeadDim];
+  return KvLayout{weight_word_bytes(lim), lim.weight_channels, head_dim,
+                  head_dim == 0 ? 0 : kv_values / head_dim, d[kFieldContext]};
+}
+
 // Words of an int16 vector of n values packed two per word (low half first).
 inline uint64_t int16_vector_words(uint32_t n) {
   return ceil_div(n, 2);
@@ -300,6 +459,42 @@ inline bool vec_range_ok(uint32_t addr, uint64_t words, const DeviceLimits& lim)
 }
 inline bool buffer_ok(uint32_t id) {
   return id < kNumBuffers;
+}
+
+// Rope, KvAppend and Attention: the head geometry and context against the build, the buffers,
+// the position word, the tables (Rope) and the cache's weight range.
+inline uint32_t check_attention_op(const uint32_t* d, const DeviceLimits& lim) {
+  const uint32_t op = d[kFieldOpcode];
+  const uint32_t n = d[kFieldN], head_dim = d[kFieldHeadDim], context = d[kFieldContext];
+  const uint32_t src1 = op == kOpKvAppend ? d[kFieldSrc1] : 0;
+  const uint32_t dst = op == kOpKvAppend ? 0 : d[kFieldDst];
+  if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(src1) || !buffer_ok(dst)) return kStatusBadBuffer;
+  if (head_dim == 0 || head_dim % 2 != 0 || head_dim > lim.max_head_dim || n % head_dim != 0 ||
+      context == 0 || context > lim.max_context) {
+    return kStatusBadLength;
+  }
+  if (op == kOpAttention) {
+    const uint32_t rows = d[kFieldRows];
+    if (rows == 0 || rows % head_dim != 0 || n % rows != 0 || n / rows > kMaxQueryGroup) {
+      return kStatusBadLength;
+    }
+    const auto exp = static_cast<int32_t>(d[kFieldExp]);
+    if (d[kFieldMant] >= kMantLimit || exp < -kExpLimit || exp > kExpLimit) {
+      return kStatusBadField;
+    }
+  }
+  if (!vec_range_ok(d[kFieldAddr1], 1, lim)) return kStatusBadVecAddress;
+  if (op == kOpRope) {
+    if (!vec_range_ok(d[kFieldAddr0], uint64_t{kRopeLoRows} * head_dim, lim) ||
+        !vec_range_ok(d[kFieldAddr2], rope_hi_rows(context) * head_dim, lim)) {
+      return kStatusBadVecAddress;
+    }
+    return kStatusOk;
+  }
+  if (uint64_t{d[kFieldWeight]} + kv_layout(d, lim).words() > lim.weight_words) {
+    return kStatusBadWeightRange;
+  }
+  return kStatusOk;
 }
 }  // namespace detail
 
@@ -324,10 +519,12 @@ inline uint32_t check_descriptor(const uint32_t* d, const DeviceLimits& lim) {
   using detail::vec_range_ok;
   const uint32_t op = d[kFieldOpcode];
   if (op < kOpcodeMin || op > kOpcodeMax) return kStatusBadOpcode;
+  if (op >= kOpcodeBitNetMin && lim.max_context == 0) return kStatusBadOpcode;
+  const bool attention_fields = op == kOpRope || op == kOpKvAppend || op == kOpAttention;
 reserved_fields:
   for (uint32_t k = kFieldReservedBegin; k < kDescriptorWords; ++k) {
 #pragma HLS UNROLL
-    if (d[k] != 0) return kStatusBadField;
+    if (d[k] != 0 && !attention_fields) return kStatusBadField;
   }
   // Packing: 0 outside a BitLinear; in one, a packing the channels decode.
   const uint32_t packing = d[kFieldPacking];
@@ -339,14 +536,21 @@ reserved_fields:
   const uint32_t rows = d[kFieldRows];
   if (n == 0 || n > lim.max_vector) return kStatusBadLength;
   switch (op) {
-    case kOpEmbed:
+    case kOpEmbed: {
       if (!buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
       if (rows == 0) return kStatusBadLength;
-      if (!vec_range_ok(d[kFieldAddr0], uint64_t{rows} * int16_vector_words(n), lim) ||
+      const bool from_weights = d[kFieldAddr0] == kNoAddress && lim.max_context > 0;
+      if ((!from_weights &&
+           !vec_range_ok(d[kFieldAddr0], uint64_t{rows} * int16_vector_words(n), lim)) ||
           !vec_range_ok(d[kFieldAddr1], 1, lim)) {
         return kStatusBadVecAddress;
       }
+      if (from_weights && uint64_t{d[kFieldWeight]} + int8_tile(lim).channel_words(rows, 2 * n) >
+                              lim.weight_words) {
+        return kStatusBadWeightRange;
+      }
       return kStatusOk;
+    }
     case kOpBitLinear: {
       if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;
       const bool to_memory = d[kFieldDst] == kDstMemory;
@@ -392,10 +596,34 @@ reserved_fields:
         return kStatusBadVecAddress;
       }
       return kStatusOk;
-    default:  // kOpStore
+    case kOpStore:
       if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;
       if (!vec_range_ok(d[kFieldAddr0], n, lim)) return kStatusBadVecAddress;
       return kStatusOk;
+    case kOpRelu2Glu:
+      if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(d[kFieldSrc1]) || !buffer_ok(d[kFieldDst])) {
+        return kStatusBadBuffer;
+      }
+      return kStatusOk;
+    case kOpHead: {
+      if (!buffer_ok(d[kFieldSrc0])) return kStatusBadBuffer;
+      const bool to_memory = d[kFieldDst] == kDstMemory;
+      if (!to_memory && !buffer_ok(d[kFieldDst])) return kStatusBadBuffer;
+      if (rows == 0 || rows > kMaxRows || (!to_memory && rows > lim.max_vector)) {
+        return kStatusBadLength;
+      }
+      if (!vec_range_ok(d[kFieldAddr0], uint64_t{2} * rows, lim) ||
+          !vec_range_ok(d[kFieldAddr1], int16_vector_words(n), lim) ||
+          (to_memory && !vec_range_ok(d[kFieldAddr2], rows, lim))) {
+        return kStatusBadVecAddress;
+      }
+      if (uint64_t{d[kFieldWeight]} + int8_tile(lim).channel_words(rows, n) > lim.weight_words) {
+        return kStatusBadWeightRange;
+      }
+      return kStatusOk;
+    }
+    default:
+      return detail::check_attention_op(d, lim);
   }
 }
 

@@ -14,6 +14,11 @@
 //   void add(const uint32_t* d);
 //   void argmax(const uint32_t* d, uint32_t t);     // t < d[kFieldN], the launch's token index
 //   void store(const uint32_t* d);
+//   void rope(const uint32_t* d, uint32_t p);       // p < d[kFieldContext], the position
+//   void kv_append(const uint32_t* d, uint32_t p);
+//   void attention(const uint32_t* d, uint32_t p);
+//   void relu2_glu(const uint32_t* d);
+//   void head(const uint32_t* d);
 //
 // Plain C++ on <cstdint>, templates and no heap: the HLS controller inlines it (and its Exec)
 // into run_program, so the hardware is the loop nest it always had.
@@ -28,12 +33,19 @@ namespace mmf_hls {
 
 // The vector-bank and weight traffic of one op that ran (its descriptor and an Embed's token
 // read are counted by walk_program before the op's checks): the one counter rule of every
-// engine. Bytes of a weight word: 2 bits a trit, lim.lanes trits.
-inline void count_op_traffic(const uint32_t* d, const DeviceLimits& lim, KernelCounters& c) {
+// engine. Bytes of a weight word: 2 bits a trit, lim.lanes trits. `position`: the pass's
+// position in an op that reads one (Rope, KvAppend, Attention), else unused.
+inline void count_op_traffic(const uint32_t* d, const DeviceLimits& lim, uint32_t position,
+                             KernelCounters& c) {
   const uint32_t n = d[kFieldN], rows = d[kFieldRows];
+  const uint64_t word_bytes = weight_word_bytes(lim);
   switch (d[kFieldOpcode]) {
     case kOpEmbed:
-      c.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+      if (d[kFieldAddr0] == kNoAddress) {  // the row from a weight channel
+        c.weight_bytes += int8_tile(lim).row_words(2 * n) * weight_word_bytes(lim);
+      } else {
+        c.vector_bytes += int16_vector_words(n) * kVecWordBytes;
+      }
       break;
     case kOpBitLinear: {
       const bool has_rms = d[kFieldAddr0] != kNoAddress;
@@ -53,7 +65,28 @@ inline void count_op_traffic(const uint32_t* d, const DeviceLimits& lim, KernelC
     case kOpStore:
       c.vector_bytes += uint64_t{n} * kVecWordBytes;
       break;
-    default:  // Glu and Add stay on chip
+    case kOpRope:  // a row of each table
+      c.vector_bytes += uint64_t{2} * d[kFieldHeadDim] * kVecWordBytes;
+      break;
+    case kOpAttention: {  // every channel's K and V rows and scales of positions 0..p
+      const KvLayout kv = kv_layout(d, lim);
+    attention_channels:
+      for (uint32_t ch = 0; ch < lim.weight_channels; ++ch) {
+        c.weight_bytes += kv.read_words(position + 1, ch) * word_bytes;
+      }
+      break;
+    }
+    case kOpHead: {  // the norm's code weights, the row constants, the rows, the results
+      const Int8Tile tile = int8_tile(lim);
+      c.vector_bytes += (int16_vector_words(n) + uint64_t{2} * rows) * kVecWordBytes;
+      if (d[kFieldDst] == kDstMemory) c.vector_bytes += uint64_t{rows} * kVecWordBytes;
+    head_channels:
+      for (uint32_t ch = 0; ch < lim.weight_channels; ++ch) {
+        c.weight_bytes += tile.read_words(rows, n, ch) * word_bytes;
+      }
+      break;
+    }
+    default:  // Glu, Add and Relu2Glu stay on chip; KvAppend writes the weight channels only
       break;
   }
 }
@@ -96,6 +129,7 @@ tokens:
     for (uint32_t op = 0; op < regs.num_ops; ++op) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = MaxOps
       const uint32_t* d = program + op * kDescriptorWords;
+      uint32_t position = 0;  // of the ops that read one
       counters.vector_bytes += kDescriptorWords * kVecWordBytes;
       const uint32_t check = check_descriptor(d, lim);
       if (check != kStatusOk) {
@@ -132,11 +166,33 @@ tokens:
           }
           exec.argmax(d, t);
           break;
-        default:  // kOpStore (check_descriptor admits nothing else)
+        case kOpStore:
           exec.store(d);
           break;
+        case kOpRelu2Glu:
+          exec.relu2_glu(d);
+          break;
+        case kOpHead:
+          exec.head(d);
+          break;
+        default: {  // Rope, KvAppend, Attention (check_descriptor admits nothing else)
+          position = vec[d[kFieldAddr1]] + t;
+          counters.vector_bytes += kVecWordBytes;
+          if (position < t || position >= d[kFieldContext]) {  // wrapped, or past the cache
+            counters.status = make_status(kStatusBadLength, op);
+            return counters;
+          }
+          if (d[kFieldOpcode] == kOpRope) {
+            exec.rope(d, position);
+          } else if (d[kFieldOpcode] == kOpKvAppend) {
+            exec.kv_append(d, position);
+          } else {
+            exec.attention(d, position);
+          }
+          break;
+        }
       }
-      count_op_traffic(d, lim, counters);
+      count_op_traffic(d, lim, position, counters);
       counters.ops_done = t * regs.num_ops + op + 1;
     }
   }

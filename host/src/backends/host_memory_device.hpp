@@ -17,7 +17,7 @@ namespace mmf::host {
 
 // The launch with buffers resolved to host pointers.
 struct HostLaunch {
-  std::vector<const uint8_t*> weights;
+  std::vector<uint8_t*> weights;       // written by KvAppend (the BitNet KV cache)
   std::vector<uint64_t> weight_bytes;  // size of each weight buffer
   uint32_t* vec = nullptr;
   uint64_t vec_bytes = 0;

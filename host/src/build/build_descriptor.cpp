@@ -12,6 +12,7 @@
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/host/util/shipped_dir.hpp"
+#include "mmf/numerics.hpp"
 #include "mmf/yaml_file.hpp"
 
 namespace mmf::host {
@@ -281,6 +282,8 @@ uint64_t BuildDescriptor::fingerprint() const {
         << accel.max_vector << '|' << accel.max_ops;
   // Appended only when set, so that builds without the decoder keep their fingerprints.
   if (accel.five_trit) canon << "|1.6bit";
+  if (accel.max_context > 0)
+    canon << "|attention:" << accel.max_context << ':' << accel.max_head_dim;
   return fnv1a64(canon.str());
 }
 
@@ -331,9 +334,10 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   b.board.memory_timing = memory_timing(board);
   b.board.resources = resources(board, b.board.vendor);
 
-  const Section acc = top.child(
-      "accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels", "vector_channel",
-                      "vector_lanes", "max_vector", "max_ops", "packings"});
+  const Section acc =
+      top.child("accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels",
+                                "vector_channel", "vector_lanes", "max_vector", "max_ops",
+                                "packings", "max_context", "max_head_dim"});
   b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
@@ -392,6 +396,25 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
             path +
                 ": 'accelerator.packings' must list 2bit: every channel takes 2-bit words, and "
                 "1.6bit adds a decoder in front of them");
+  }
+
+  // Attention units (BitNet b1.58's opcodes): both keys or neither. A KV scale is 4 bytes of
+  // a weight word, so the words are 4 bytes at least.
+  require(acc.has("max_context") == acc.has("max_head_dim"),
+          path +
+              ": 'accelerator.max_context' and 'accelerator.max_head_dim' come together "
+              "(the attention units of BitNet b1.58) or not at all");
+  if (acc.has("max_context")) {
+    b.accel.max_context = acc.in_range<int>("max_context", 1, 1 << mmf::fx::kMaxContextLog2,
+                                            "positions of a layer's KV cache");
+    b.accel.max_head_dim = acc.in_range<int>("max_head_dim", 2, mmf::fx::kMaxHeadDim,
+                                             "values of the widest attention head");
+    require(b.accel.max_head_dim % 2 == 0,
+            path + ": 'accelerator.max_head_dim' must be even (RoPE rotates pairs)");
+    require(b.accel.lanes >= 16,
+            path +
+                ": 'accelerator.max_context' needs lanes of at least 16 (a KV-cache scale is "
+                "4 bytes of a weight word)");
   }
 
   const Section energy = top.child(

@@ -259,6 +259,11 @@ constexpr UnitRow kUnits[] = {
     {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false, true},
     {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false, true},
     {"mmf_silu", "mmf_silu", vector_params, one, "", false, true},
+    // BitNet b1.58's softmax numerators and RoPE: not in mmf_kernel yet, 0 instances, listed
+    // for their size.
+    {"mmf_attention_exp", "mmf_attention_exp", vector_params, none, "", false, false},
+    {"mmf_rope_angle", "mmf_rope_angle", vector_params, none, "", false, false},
+    {"mmf_rope_rotate", "mmf_rope_rotate", vector_params, none, "", false, false},
     {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false, true},
     {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false, true},
     {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false, true},

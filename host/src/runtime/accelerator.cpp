@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/checksum.hpp"
 #include "mmf/error.hpp"
 #include "mmf/numerics.hpp"
@@ -79,9 +80,56 @@ Accelerator::Accelerator(std::unique_ptr<Device> device, DeviceImage image)
 
 void Accelerator::reset() {
   const ImageLayout& lay = image_.layout;
+  position_ = 0;
+  if (lay.state_words == 0) return;
   const std::vector<uint32_t> zeros(lay.state_words, 0);
   device_->write(launch_.vec, uint64_t{lay.state} * sizeof(uint32_t), zeros.data(),
                  zeros.size() * sizeof(uint32_t));
+}
+
+void Accelerator::fill_context(const ModelConfig& config, int64_t positions, uint64_t seed) {
+  const ImageLayout& lay = image_.layout;
+  if (lay.context == 0) throw Error("--context-fill: the device image has no KV cache");
+  if (positions < 0 || positions >= lay.context) {
+    throw Error("--context-fill " + std::to_string(positions) + ": expected 0 to " +
+                std::to_string(lay.context - 1) + " (the KV cache holds " +
+                std::to_string(lay.context) + " positions, one left to decode)");
+  }
+  // Each layer's cache, from its KvAppend (the program's layers in order).
+  const mmf_hls::DeviceLimits lim = device_limits(device_->build(), 0, 0);
+  std::vector<std::pair<mmf_hls::KvLayout, uint64_t>> layers;
+  for (const Descriptor& d : image_.program) {
+    if (d[mmf_hls::kFieldOpcode] == mmf_hls::kOpKvAppend) {
+      layers.emplace_back(mmf_hls::kv_layout(d.data(), lim), d[mmf_hls::kFieldWeight]);
+    }
+  }
+  if (static_cast<int64_t>(layers.size()) != config.num_layers || layers.empty() ||
+      layers[0].first.kv_heads != config.num_kv_heads ||
+      layers[0].first.head_dim != config.head_dim) {
+    throw Error("--context-fill: model '" + config.name + "' is not the one the image holds");
+  }
+  const uint64_t word = layers[0].first.word_bytes;
+  std::vector<uint8_t> row;
+  generate_context_fill(
+      config, positions, seed, [&](int64_t l, int64_t t, const FilledPosition& f) {
+        const auto& [kv, base] = layers[static_cast<size_t>(l)];
+        const auto p = static_cast<uint32_t>(t);
+        const BufferHandle channel = launch_.weights[p % kv.channels];
+        const uint32_t slot = p / kv.channels;
+        row.assign(kv.row_words() * word, 0);
+        for (uint32_t g = 0; g < kv.kv_heads; ++g) {
+          for (const bool value : {false, true}) {
+            std::copy_n((value ? f.v_codes : f.k_codes) + size_t{g} * kv.head_dim, kv.head_dim,
+                        reinterpret_cast<int8_t*>(row.data()));
+            device_->write(channel, (base + kv.row(value, g, slot)) * word, row.data(), row.size());
+            const uint32_t amax = (value ? f.v_amax : f.k_amax)[g];
+            device_->write(channel,
+                           (base + kv.scale_word(value, g, slot)) * word + kv.scale_byte(g, slot),
+                           &amax, sizeof(amax));
+          }
+        }
+      });
+  position_ = static_cast<uint32_t>(positions);
 }
 
 void Accelerator::launch(int32_t token, uint32_t count) {
@@ -94,8 +142,17 @@ void Accelerator::launch(int32_t token, uint32_t count) {
     throw Error("tokens per launch: " + std::to_string(count) + " is outside [1, " +
                 std::to_string(kTokenRingWords) + "] (the device's token ring)");
   }
+  if (lay.context > 0 && uint64_t{position_} + count > lay.context) {
+    throw Error("the KV cache holds " + std::to_string(lay.context) + " positions; " +
+                std::to_string(position_) + " are used, so " + std::to_string(count) +
+                " more token(s) do not fit (reset to start a new sequence)");
+  }
   const auto id = static_cast<uint32_t>(token);
   device_->write(launch_.vec, uint64_t{lay.token_in} * sizeof(uint32_t), &id, sizeof(id));
+  if (lay.context > 0) {
+    device_->write(launch_.vec, uint64_t{lay.position} * sizeof(uint32_t), &position_,
+                   sizeof(position_));
+  }
   launch_.regs.num_tokens = count;  // no copy of the launch: nothing allocates per token
   device_->start(launch_);
   device_->wait(timeout_);
@@ -110,6 +167,7 @@ void Accelerator::launch(int32_t token, uint32_t count) {
                 " of " + std::to_string(ops) + " ops without reporting an error");
   }
   last_ = c;
+  if (lay.context > 0) position_ += count;
   ++totals_.launches;
   totals_.tokens += count;
   totals_.ops += c.kernel.ops_done;

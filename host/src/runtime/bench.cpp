@@ -29,8 +29,8 @@ std::unique_ptr<PowerMeter> session_power_meter(const Session& session,
   }
   if (session.loaded().model.config.architecture == Architecture::bitnet) {
     return make_no_meter(
-        "BitNet runs on the host CPU, no device: power comes from a device backend, which does "
-        "not run BitNet yet");
+        "BitNet on the cpu backend runs on the host CPU, no device: power comes from a device "
+        "backend (csim, or the systemc platform's timed form)");
   }
   return make_no_meter(
       "the float reference runs on no device: power comes from a device backend (fixed "

@@ -83,12 +83,17 @@ Packing image_packing(const SessionOptions& options, const BuildDescriptor& buil
 
 namespace {
 
-// BitNet runs on the cpu backend only so far (BitNetCpuModel, or the float reference); the
-// accelerator's token program has no BitNet ops yet.
+// BitNet runs on the cpu backend (BitNetCpuModel, or the float reference), on the HLS kernel
+// (csim) and on the systemc platform's timed form (the cpu engine's program, timed by the
+// design model of the attention units); the RTL has no attention units yet, so the backends
+// that run it refuse BitNet.
 void check_bitnet_backend(const ModelConfig& c, const SessionOptions& options) {
-  if (options.backend != "cpu") {
-    throw Error("model '" + c.name + "' is a bitnet model; only the cpu backend runs BitNet so " +
-                "far, not --backend " + options.backend);
+  const bool timed =
+      options.backend == "systemc" && options.device.systemc.model == PlatformModel::timed;
+  if (options.backend != "cpu" && options.backend != "csim" && !timed) {
+    throw Error("model '" + c.name + "' is a bitnet model; the cpu and csim backends and the " +
+                "systemc platform's timed form run BitNet so far, not --backend " +
+                options.backend + " (the RTL kernel has no attention units yet)");
   }
 }
 
@@ -133,7 +138,8 @@ void preflight(const std::string& model_spec, const SessionOptions& options) {
   const ModelConfig config = resolve_config(model_spec);
   if (config.architecture == Architecture::bitnet) {
     check_bitnet_backend(config, options);
-    return check_bitnet_memory(config, options);
+    check_bitnet_memory(config, options);
+    if (options.backend == "cpu") return;
   }
   if (options.numerics == Numerics::floating) return check_float_backend(options);
   const BuildDescriptor build = load_build_descriptor(build_descriptor_path(options.build));
@@ -147,10 +153,12 @@ void preflight(const std::string& model_spec, const SessionOptions& options) {
 std::unique_ptr<LanguageModel> make_engine(const Model& model, const SessionOptions& options) {
   if (model.config.architecture == Architecture::bitnet) {
     check_bitnet_backend(model.config, options);
-    if (options.numerics == Numerics::floating)
-      return make_reference_engine(model, options.numerics);
-    return std::make_unique<BitNetCpuModel>(model, *options.device.cpu.pool,
-                                            options.device.cpu.isa);
+    if (options.backend == "cpu") {
+      if (options.numerics == Numerics::floating)
+        return make_reference_engine(model, options.numerics);
+      return std::make_unique<BitNetCpuModel>(model, *options.device.cpu.pool,
+                                              options.device.cpu.isa);
+    }
   }
   if (options.numerics == Numerics::floating) {
     check_float_backend(options);

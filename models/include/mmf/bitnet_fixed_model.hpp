@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <vector>
 
@@ -40,6 +41,20 @@ FixedBitNetParams compile_bitnet_fixed_params(const Model& model);
 // Bytes the fixed-point KV cache holds per position of context: int8 codes plus a 4-byte scale
 // per head, K and V, all layers (docs/numerics.md).
 int64_t bitnet_kv_bytes_per_position(const ModelConfig& config);
+
+// The deterministic cache entries of a context fill (BitNetFixedModel::fill_context, and the
+// accelerator's, which writes the same entries into its cache): for each layer and position
+// below `positions`, in that order, the K and V codes of every KV head (num_kv_heads x head_dim
+// each) and each KV head's K and V scales (num_kv_heads each), from one generator of `seed`.
+struct FilledPosition {
+  const int8_t* k_codes;
+  const int8_t* v_codes;
+  const uint32_t* k_amax;
+  const uint32_t* v_amax;
+};
+void generate_context_fill(
+    const ModelConfig& config, int64_t positions, uint64_t seed,
+    const std::function<void(int64_t layer, int64_t position, const FilledPosition&)>& sink);
 
 // The decode step. Its heavy parts (the projections, attention over the cache, the head) are
 // virtual: the golden units here; the cpu backend (BitNetCpuModel) runs the same parts on its

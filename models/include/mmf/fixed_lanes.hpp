@@ -97,4 +97,66 @@ inline int32_t residual_add_lane(int32_t x, int32_t a) {
   return saturate32(int64_t{x} + a);
 }
 
+// ---- BitNet b1.58: RoPE (fixed_units.hpp, rope_angles and rope) ------------------------------
+struct RopePair {
+  int32_t a, b;  // cos and sin of an angle, or a rotated pair (v[j], v[j + half])
+};
+
+// cos and sin of p = p_hi * 2^kRopeLoBits + p_lo from its two table rows' entries.
+inline RopePair rope_angle(int32_t hi_cos, int32_t hi_sin, int32_t lo_cos, int32_t lo_sin) {
+  return RopePair{static_cast<int32_t>(
+                      shift_round(int64_t{hi_cos} * lo_cos - int64_t{hi_sin} * lo_sin, kRopeFrac)),
+                  static_cast<int32_t>(
+                      shift_round(int64_t{hi_sin} * lo_cos + int64_t{hi_cos} * lo_sin, kRopeFrac))};
+}
+
+// The pair (x, y) = (v[j], v[j + half]) rotated by the angle (cos, sin).
+inline RopePair rope_rotate(int32_t x, int32_t y, int32_t cos, int32_t sin) {
+  return RopePair{saturate32(shift_round(int64_t{x} * cos - int64_t{y} * sin, kRopeFrac)),
+                  saturate32(shift_round(int64_t{y} * cos + int64_t{x} * sin, kRopeFrac))};
+}
+
+// ---- BitNet b1.58: attention (fixed_units.hpp, attention_head) -------------------------------
+// One position's score from its int8 dot product: the query's and the key's absmax times the
+// normalized score constant c, one multiplier per position.
+inline int32_t attention_score(int32_t qk, uint32_t q_amax, uint32_t k_amax, Scaled c) {
+  const Scaled p = normalize(Scaled{uint64_t{q_amax} * k_amax, 0});
+  const Scaled m = normalize(Scaled{p.mant * c.mant, p.exp + c.exp});
+  return m.mant == 0 ? 0 : apply_scale(qk, m);
+}
+
+// A softmax numerator: exp of the score less the largest.
+inline uint32_t attention_exp(int32_t score, int32_t max_score) {
+  const int64_t x = int64_t{score} - max_score;
+  return exp_q16(static_cast<int32_t>(x < INT32_MIN ? INT32_MIN : x));
+}
+
+// The shift that keeps w = e * amax_v >> sh_w below 2^kAttnWeightBits for the largest amax_v.
+inline int attention_weight_shift(uint64_t v_max) {
+  const int sh = bit_length(v_max) + kGateFrac + 1 - kAttnWeightBits;
+  return sh > 0 ? sh : 0;
+}
+
+// One position's weight of its value row.
+inline uint32_t attention_weight(uint32_t e, uint32_t v_amax, int sh_w) {
+  return static_cast<uint32_t>(shift_round(int64_t{e} * v_amax, sh_w));
+}
+
+// The reciprocal of 127 S (S the sum of the numerators, > 0): floor(2^(16 + L) / (127 S)) in
+// (2^16, 2^17], L = bitlen(127 S).
+struct AttentionRecip {
+  uint64_t recip;
+  int l;
+};
+inline AttentionRecip attention_recip(uint64_t sum) {
+  const uint64_t denominator = uint64_t{kCodeMax} * sum;
+  const int l = bit_length(denominator);
+  return AttentionRecip{(uint64_t{1} << (kActFrac + l)) / denominator, l};
+}
+
+// One output value from its accumulator sum_t w[t] * v[t][e].
+inline int32_t attention_out(int64_t acc, AttentionRecip r, int sh_w) {
+  return saturate32(shift_round(acc * static_cast<int64_t>(r.recip), kActFrac + r.l - sh_w));
+}
+
 }  // namespace mmf::fx

@@ -55,17 +55,30 @@ void TimedKernelModel::configure(const TimedKernelParams& params, const KernelCl
 void TimedKernelModel::run(const PlatformLaunch& launch, PlatformResult& result) {
   launch_ = &launch;
   result_ = &result;
-  // Every BitLinear that will run, to each channel's prefetcher, gated by the Embed before it.
-  int64_t last_embed = -1;
+  // Every BitLinear that will run, to each channel's prefetcher, gated by the Embed before it;
+  // the head's rows the same; an Attention's cache reads gated by the KvAppend before it (the
+  // position it reads last is written there).
+  int64_t last_embed = -1, last_append = -1;
   const uint32_t channels = params_.channels;
   for (size_t k = 0; k < launch.ops_run.size(); ++k) {
     const uint32_t* d = launch.ops_run[k].data();
-    if (d[kFieldOpcode] == kOpEmbed) last_embed = static_cast<int64_t>(k);
-    if (d[kFieldOpcode] != kOpBitLinear) continue;
+    const uint32_t opcode = d[kFieldOpcode];
+    if (opcode == kOpEmbed) last_embed = static_cast<int64_t>(k);
+    if (opcode == kOpKvAppend) last_append = static_cast<int64_t>(k);
+    if (opcode != kOpBitLinear && opcode != kOpHead && opcode != kOpAttention) continue;
     for (uint32_t c = 0; c < channels; ++c) {
-      const uint64_t words = tile().read_units(d[kFieldRows], d[kFieldN], c, d[kFieldPacking]);
+      uint64_t words = 0;
+      int64_t gate = last_embed;
+      if (opcode == kOpBitLinear) {
+        words = tile().read_units(d[kFieldRows], d[kFieldN], c, d[kFieldPacking]);
+      } else if (opcode == kOpHead) {
+        words = int8_tile().read_words(d[kFieldRows], d[kFieldN], c);
+      } else {
+        words = kv_layout_of(d).read_words(position_of(k) + 1, c);
+        gate = last_append;
+      }
       if (words != 0) {
-        channels_[c]->jobs.push_back(Job{words, last_embed, d[kFieldPacking] == kPackFiveTrit});
+        channels_[c]->jobs.push_back(Job{words, gate, d[kFieldPacking] == kPackFiveTrit});
       }
     }
   }
@@ -244,6 +257,111 @@ void TimedKernelModel::bitlinear(size_t k) {
       params_.weight_word_bytes();
 }
 
+// ---- BitNet b1.58 ----------------------------------------------------------------------------
+// The attention units are a design the RTL does not have yet (docs/bitnet.md, "On the
+// accelerator"); these are that design's pipelines, in cycles.
+namespace {
+constexpr uint64_t kQuantizeFill = 12;  // a head's maxima and codes through the quantizer
+constexpr uint64_t kRopeFill = 8;       // the angle and rotation pipelines (products, round)
+constexpr uint64_t kSoftmaxFill = 12;   // exp (product, table, interpolation, shift), sums
+constexpr uint64_t kOutputFill = 12;    // the reciprocal product, rounding, saturation
+constexpr double kHeadTail = 8;         // the last row's dot product and its rescale
+}  // namespace
+
+void TimedKernelModel::channel_takes(
+    const std::vector<std::vector<std::pair<uint64_t, double>>>& takes) {
+  accumulating_ = 0;
+  for (uint32_t c = 0; c < params_.channels; ++c) {
+    Channel& ch = *channels_[c];
+    ch.takes = takes[c];
+    ch.packed = false;
+    ++accumulating_;
+    ch.start.notify(sc_core::SC_ZERO_TIME);
+  }
+  wait(accumulated_);
+}
+
+void TimedKernelModel::rope(const uint32_t* d) {
+  const uint64_t head_dim = d[kFieldHeadDim], vl = params_.vector_lanes;
+  read_step(head_dim);  // a row of each table
+  read_step(head_dim);
+  pass_step(ceil_div(head_dim / 2, vl) + kRopeFill);    // the angles
+  pass_step(ceil_div(d[kFieldN] / 2, vl) + kRopeFill);  // the rotations
+}
+
+void TimedKernelModel::kv_append(const uint32_t* d, uint32_t position) {
+  const mmf_hls::KvLayout kv = kv_layout_of(d);
+  const uint64_t beats = ceil_div(kv.head_dim, params_.vector_lanes);
+  // Each head of K and V: its maxima pass and its code pass; the codes and the scale go to
+  // the position's channel as they come, the last write's response ending the op.
+  for (uint32_t g = 0; g < 2 * kv.kv_heads; ++g) pass_step(2 * beats + kQuantizeFill);
+  const uint64_t bytes = 2 * kv.kv_heads * (kv.row_words() + 1) * params_.weight_word_bytes();
+  const uint32_t c = position % params_.channels;
+  const sc_core::sc_time delay = transport_timing_only(weight_sockets[c], tlm::TLM_WRITE_COMMAND,
+                                                       bytes, sc_core::SC_ZERO_TIME);
+  wait(delay);
+}
+
+void TimedKernelModel::attention(const uint32_t* d, uint32_t position) {
+  const mmf_hls::KvLayout kv = kv_layout_of(d);
+  const uint64_t group = d[kFieldN] / d[kFieldRows], positions = uint64_t{position} + 1;
+  const uint64_t vl = params_.vector_lanes, word_bytes = params_.weight_word_bytes();
+  // A K or V word takes ceil(bytes / MACs) cycles for each query head of the group.
+  const double cycles_per_word =
+      static_cast<double>(group * ceil_div(word_bytes, params_.int8_macs_per_cycle()));
+  std::vector<std::vector<std::pair<uint64_t, double>>> k_pass(params_.channels),
+      v_pass(params_.channels);
+  for (uint32_t g = 0; g < kv.kv_heads; ++g) {
+    pass_step(2 * ceil_div(group * kv.head_dim, vl) + kQuantizeFill);  // the group's queries
+    for (uint32_t c = 0; c < params_.channels; ++c) {
+      const uint64_t slots = kv.channel_positions(static_cast<uint32_t>(positions), c);
+      const uint64_t rows = slots * kv.row_words();
+      const uint64_t scales = slots == 0
+                                  ? 0
+                                  : 2 * (kv.scale_index(g, slots - 1) / kv.scales_per_word() -
+                                         kv.scale_index(g, 0) / kv.scales_per_word() + 1);
+      k_pass[c] = {{scales, 1.0}, {rows, cycles_per_word}};
+      v_pass[c] = {{rows, cycles_per_word}};
+    }
+    channel_takes(k_pass);
+    pass_step(ceil_div(positions * group, vl) + kSoftmaxFill);  // numerators, sums, weights
+    channel_takes(v_pass);
+    // The channels' accumulators summed (a tree over the channels), then the outputs.
+    pass_step(ceil_div(group * kv.head_dim, vl) + tree_levels(params_.channels) + kOutputFill);
+  }
+  for (uint32_t c = 0; c < params_.channels; ++c) {
+    result_->weight_bytes += kv.read_words(static_cast<uint32_t>(positions), c) * word_bytes;
+  }
+}
+
+void TimedKernelModel::head(const uint32_t* d) {
+  const uint64_t n = d[kFieldN], rows = d[kFieldRows];
+  const uint64_t n_beats = ceil_div(n, params_.vector_lanes);
+  read_step(ceil_div(n, 2));  // the final norm's code weights
+  wait_cycles(static_cast<double>(
+      norm_quantize_first_code(static_cast<uint32_t>(n_beats), params_.vector_lanes)));
+  const mmf_hls::Int8Tile t = int8_tile();
+  const double cycles_per_word =
+      static_cast<double>(ceil_div(t.word_bytes, params_.int8_macs_per_cycle()));
+  const double start = clock_.now();
+  std::vector<std::vector<std::pair<uint64_t, double>>> takes(params_.channels);
+  for (uint32_t c = 0; c < params_.channels; ++c) {
+    // The codes into the channel (a beat a cycle), then its rows.
+    takes[c] = {
+        {0, 0.0},
+        {t.read_words(static_cast<uint32_t>(rows), static_cast<uint32_t>(n), c), cycles_per_word}};
+    result_->weight_bytes += takes[c][1].first * t.word_bytes;
+  }
+  wait_cycles(static_cast<double>(n_beats));
+  channel_takes(takes);
+  wait_cycles(kHeadTail + kRescaleLatency + params_.vec_timing.latency_cycles);
+  // The logits and the row constants through the vector bank (2 words in, 1 out, a row).
+  const double vec_bytes = static_cast<double>(rows) * 3 * kVecWordBytes;
+  const double moved = start + vec_bytes / params_.vec_timing.average_bytes_per_cycle() +
+                       params_.vec_timing.latency_cycles;
+  if (moved > clock_.now()) wait_cycles(moved - clock_.now());
+}
+
 void TimedKernelModel::controller() {
   for (;;) {
     wait(start_);
@@ -268,6 +386,14 @@ void TimedKernelModel::controller() {
         case kOpEmbed:
           read_step(1);
           wait_cycles(cost.embed);
+          if (d[kFieldAddr0] == kNoAddress) {  // the row from the weight channel that holds it
+            const uint64_t words = int8_tile().row_words(2 * static_cast<uint32_t>(n));
+            wait(transport_timing_only(weight_sockets[0], tlm::TLM_READ_COMMAND,
+                                       words * params_.weight_word_bytes(), sc_core::SC_ZERO_TIME));
+            pass_step(n_beats + kStreamAlignLatency);
+            result_->weight_bytes += words * params_.weight_word_bytes();
+            break;
+          }
           // A read beat holds 2 x vector_lanes bf16 values; the converter takes vector_lanes
           // a cycle.
           read_step(ceil_div(n, 2), 2.0);
@@ -293,6 +419,23 @@ void TimedKernelModel::controller() {
         }
         case kOpAdd:
           pass_step(n_beats);
+          break;
+        case kOpRope:
+          rope(d);
+          break;
+        case kOpKvAppend:
+          kv_append(d, position_of(k));
+          break;
+        case kOpAttention:
+          attention(d, position_of(k));
+          break;
+        case kOpHead:
+          head(d);
+          break;
+        case kOpRelu2Glu:
+          pass_step(n_beats);  // max(gate, 0)
+          pass_step(2 * n_beats + products_fill);
+          pass_step(2 * n_beats + products_fill);
           break;
         case kOpArgmax:
           // The logits through mmf_argmax as they are read (its tree and output register
@@ -409,7 +552,10 @@ void TimedKernelModel::accumulator(uint32_t c) {
   Channel& ch = *channels_[c];
   for (;;) {
     wait(ch.start);
-    if (ch.rows != 0) {
+    if (!ch.takes.empty()) {
+      for (const auto& [words, cycles_per_word] : ch.takes) take(ch, words, cycles_per_word);
+      ch.takes.clear();
+    } else if (ch.rows != 0) {
       // The accumulator loads the whole vector's codes (a code word a cycle, as the code
       // stream brings them at vector_lanes a cycle) before its first weight word
       // (mmf_ternary_acc: StLoadProgram, StPrime, then StRun).

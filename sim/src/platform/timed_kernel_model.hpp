@@ -51,10 +51,25 @@ class TimedKernelModel : public sc_core::sc_module {
     uint32_t local_rows = 0;    // the channel's rows of the job
     uint32_t row_words = 0, code_cycles = 0;
     uint32_t block_beats = 0;  // beats of a row block: row_words, or fewer packed (1.6-bit)
+    // A BitNet job instead (the head's rows, a pass over the KV cache): words taken from the
+    // FIFO in order, each part at its cycles a word.
+    std::vector<std::pair<uint64_t, double>> takes;
   };
 
   mmf_hls::WeightTile tile() const {
     return mmf_hls::WeightTile{params_.lanes, params_.tile_rows, params_.channels};
+  }
+  mmf_hls::Int8Tile int8_tile() const {
+    return mmf_hls::Int8Tile{params_.weight_word_bytes(), params_.channels};
+  }
+  mmf_hls::KvLayout kv_layout_of(const uint32_t* d) const {
+    mmf_hls::DeviceLimits lim{};
+    lim.lanes = params_.lanes;
+    lim.weight_channels = params_.channels;
+    return mmf_hls::kv_layout(d, lim);
+  }
+  uint32_t position_of(size_t k) const {
+    return k < launch_->positions.size() ? launch_->positions[k] : 0;
   }
   void controller();
   void prefetcher(uint32_t c);
@@ -82,6 +97,13 @@ class TimedKernelModel : public sc_core::sc_module {
   // One burst to the vector bank issued at cycle `at`: its last beat's (read) or its
   // response's (write) cycle, from the memory target.
   double vec_burst(tlm::tlm_command cmd, double at, uint64_t beats);
+  // BitNet b1.58's ops (docs/bitnet.md, "On the accelerator": the design the model times).
+  void rope(const uint32_t* d);
+  void kv_append(const uint32_t* d, uint32_t position);
+  void attention(const uint32_t* d, uint32_t position);
+  void head(const uint32_t* d);
+  // Hands each channel its takes and waits until every channel has done them.
+  void channel_takes(const std::vector<std::vector<std::pair<uint64_t, double>>>& takes);
   // Moves bursts that have arrived into the FIFO.
   void absorb(Channel& ch) const;
   // Takes `beats` from channel c's FIFO at `cycles_per_beat` (one word a cycle: 1 for 2-bit

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "backends/cpu/cpu_engine.hpp"
+#include "mmf/fixed_lanes.hpp"
 #include "mmf/fixed_units.hpp"
+#include "mmf/host/backends/cpu/int8_kernels.hpp"
 #include "mmf/host/backends/cpu/ternary_kernels.hpp"
 #include "mmf/host/backends/cpu/thread_pool.hpp"
 #include "mmf/host/compiler/device_image.hpp"
@@ -148,11 +150,19 @@ CpuEngine::CpuEngine(const BuildDescriptor& build, const DeviceOptions& options)
   program_.assign(static_cast<size_t>(build_.accel.max_ops) * kDescriptorWords, 0);
   products_a_.assign(max_vector, 0);
   products_u_.assign(max_vector, 0);
+  const auto context = static_cast<size_t>(build_.accel.max_context);
+  const auto head_dim = static_cast<size_t>(build_.accel.max_head_dim);
+  k_rows_.assign(context * head_dim, 0);
+  v_rows_.assign(context * head_dim, 0);
+  q_codes_.assign(head_dim, 0);
+  k_amax_.assign(context, 0);
+  v_amax_.assign(context, 0);
+  weights_.assign(context, 0);
+  scores_.assign(context, 0);
 }
 
-fx::Quantized CpuEngine::quantize(const uint32_t* d) {
+fx::Quantized CpuEngine::quantize(const uint32_t* d, bool has_rms) {
   const int64_t n = d[kFieldN];
-  const bool has_rms = d[kFieldAddr0] != kNoAddress;
   const int32_t* p = buf_[d[kFieldSrc0]].data();
   int32_t* a = products_a_.data();
   int32_t* u = products_u_.data();
@@ -189,7 +199,7 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d) {
   const bool has_rms = d[kFieldAddr0] != kNoAddress;
   if (has_rms) load_int16(launch.vec, d[kFieldAddr0], n, w_rms_.data());
   load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
-  const fx::Quantized q = quantize(d);
+  const fx::Quantized q = quantize(d, has_rms);
   // One tile row and 1.6-bit weights: the kernels read the five-trit rows as they are.
   const bool five_rows = d[kFieldPacking] == kPackFiveTrit && build_.accel.tile_rows == 1;
   prepared_.prepare(isa_, five_rows ? Packing::five_trit : Packing::two_bit, codes_.data(), n);
@@ -209,12 +219,101 @@ void CpuEngine::bitlinear(const HostLaunch& launch, const uint32_t* d) {
   pool_->parallel_for(rows, int64_t{channels} * 16, share);
 }
 
+void CpuEngine::kv_append(const HostLaunch& launch, const uint32_t* d, uint32_t p) {
+  const KvLayout kv = kv_layout(d, device_limits(build_, 0, 0));
+  const uint32_t channels = kv.channels, slot = p / channels;
+  uint8_t* channel = launch.weights[p % channels] + uint64_t{d[kFieldWeight]} * kv.word_bytes;
+  for (uint32_t g = 0; g < kv.kv_heads; ++g) {
+    for (const bool value : {false, true}) {
+      const int32_t* src = buf_[d[value ? kFieldSrc1 : kFieldSrc0]].data() + g * kv.head_dim;
+      uint8_t* row = channel + kv.row(value, g, slot) * kv.word_bytes;
+      std::memset(row, 0, kv.row_words() * kv.word_bytes);
+      const uint32_t amax = fx::quantize_head(src, kv.head_dim, reinterpret_cast<int8_t*>(row));
+      std::memcpy(channel + kv.scale_word(value, g, slot) * kv.word_bytes + kv.scale_byte(g, slot),
+                  &amax, sizeof(amax));
+    }
+  }
+}
+
+void CpuEngine::attention(const HostLaunch& launch, const uint32_t* d, uint32_t p) {
+  const KvLayout kv = kv_layout(d, device_limits(build_, 0, 0));
+  const uint32_t head_dim = kv.head_dim, group = d[kFieldN] / d[kFieldRows];
+  const uint32_t positions = p + 1;
+  const int32_t* q = buf_[d[kFieldSrc0]].data();
+  int32_t* out = buf_[d[kFieldDst]].data();
+  const fx::Scaled constant{d[kFieldMant], static_cast<int32_t>(d[kFieldExp])};
+  for (uint32_t g = 0; g < kv.kv_heads; ++g) {
+    // The KV head's positions from their channels into plain rows, in position order.
+    for (uint32_t t = 0; t < positions; ++t) {
+      const uint8_t* channel =
+          launch.weights[t % kv.channels] + uint64_t{d[kFieldWeight]} * kv.word_bytes;
+      const uint32_t slot = t / kv.channels;
+      std::memcpy(&k_rows_[size_t{t} * head_dim], channel + kv.row(false, g, slot) * kv.word_bytes,
+                  head_dim);
+      std::memcpy(&v_rows_[size_t{t} * head_dim], channel + kv.row(true, g, slot) * kv.word_bytes,
+                  head_dim);
+      std::memcpy(&k_amax_[t],
+                  channel + kv.scale_word(false, g, slot) * kv.word_bytes + kv.scale_byte(g, slot),
+                  sizeof(uint32_t));
+      std::memcpy(&v_amax_[t],
+                  channel + kv.scale_word(true, g, slot) * kv.word_bytes + kv.scale_byte(g, slot),
+                  sizeof(uint32_t));
+    }
+    for (uint32_t h = g * group; h < (g + 1) * group; ++h) {
+      const uint32_t q_amax =
+          fx::quantize_head(q + size_t{h} * head_dim, head_dim, q_codes_.data());
+      fx::attention_head(q_codes_.data(), q_amax, k_rows_.data(), k_amax_.data(), v_rows_.data(),
+                         v_amax_.data(), positions, head_dim, head_dim, constant, scores_.data(),
+                         weights_.data(), out + size_t{h} * head_dim,
+                         cpu::attention_dot_kernel(isa_), cpu::attention_row_kernel(isa_));
+    }
+  }
+}
+
+void CpuEngine::head(const HostLaunch& launch, const uint32_t* d) {
+  const uint32_t n = d[kFieldN], rows = d[kFieldRows];
+  load_int16(launch.vec, d[kFieldAddr1], n, w_code_.data());
+  const fx::Scaled token_scale = quantize(d, false).token_scale;
+  const Int8Tile tile = int8_tile(device_limits(build_, 0, 0));
+  const uint64_t row_bytes = tile.row_words(n) * tile.word_bytes;
+  int32_t* dst_buf = d[kFieldDst] == kDstMemory ? nullptr : buf_[d[kFieldDst]].data();
+  auto share = [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const uint8_t* row = launch.weights[r % tile.channels] +
+                           (uint64_t{d[kFieldWeight]} * tile.word_bytes) +
+                           static_cast<uint64_t>(r / tile.channels) * row_bytes;
+      const uint64_t at = d[kFieldAddr0] + 2 * static_cast<uint64_t>(r);
+      const fx::Scaled constant{launch.vec[at], static_cast<int32_t>(launch.vec[at + 1])};
+      const int32_t v = fx::apply_scale(
+          cpu::int8_dot(isa_, codes_.data(), reinterpret_cast<const int8_t*>(row), n),
+          fx::combine_scales(token_scale, constant));
+      if (dst_buf != nullptr) {
+        dst_buf[r] = v;
+      } else {
+        launch.vec[d[kFieldAddr2] + r] = static_cast<uint32_t>(v);
+      }
+    }
+  };
+  pool_->parallel_for(rows, 64, share);
+}
+
 struct CpuEngine::Ops {
   CpuEngine& e;
   const HostLaunch& launch;
 
   void embed(const uint32_t* d, uint32_t token) {
     const uint32_t n = d[kFieldN];
+    if (d[kFieldAddr0] == kNoAddress) {  // the row from a weight channel (check_descriptor)
+      const Int8Tile tile = int8_tile(device_limits(e.build_, 0, 0));
+      const uint8_t* row =
+          launch.weights[token % tile.channels] + uint64_t{d[kFieldWeight]} * tile.word_bytes +
+          uint64_t{token / tile.channels} * tile.row_words(2 * n) * tile.word_bytes;
+      int32_t* x = e.buf_[d[kFieldDst]].data();
+      for (uint32_t k = 0; k < n; ++k) {
+        x[k] = fx::bf16_to_q16(static_cast<uint16_t>(row[2 * k] | (row[2 * k + 1] << 8)));
+      }
+      return;
+    }
     const uint64_t row = d[kFieldAddr0] + uint64_t{token} * int16_vector_words(n);
     int32_t* x = e.buf_[d[kFieldDst]].data();
     for (uint32_t k = 0; k < n; ++k) x[k] = fx::bf16_to_q16(half_at(launch.vec, row, k));
@@ -245,6 +344,28 @@ struct CpuEngine::Ops {
     vec[d[kFieldAddr1]] = pick;
     vec[d[kFieldAddr0] + t] = pick;
   }
+  void rope(const uint32_t* d, uint32_t p) {
+    const uint32_t head_dim = d[kFieldHeadDim], half = head_dim / 2;
+    const uint32_t* lo = launch.vec + d[kFieldAddr0] + uint64_t{p % kRopeLoRows} * head_dim;
+    const uint32_t* hi = launch.vec + d[kFieldAddr2] + uint64_t{p / kRopeLoRows} * head_dim;
+    int32_t* cos = e.scratch_.data();
+    int32_t* sin = cos + half;
+    for (uint32_t j = 0; j < half; ++j) {
+      const fx::RopePair r =
+          fx::rope_angle(static_cast<int32_t>(hi[j]), static_cast<int32_t>(hi[half + j]),
+                         static_cast<int32_t>(lo[j]), static_cast<int32_t>(lo[half + j]));
+      cos[j] = r.a;
+      sin[j] = r.b;
+    }
+    fx::rope(e.buf_[d[kFieldDst]].data(), d[kFieldN] / head_dim, half, cos, sin);
+  }
+  void kv_append(const uint32_t* d, uint32_t p) { e.kv_append(launch, d, p); }
+  void attention(const uint32_t* d, uint32_t p) { e.attention(launch, d, p); }
+  void relu2_glu(const uint32_t* d) {
+    fx::relu2_glu(e.buf_[d[kFieldSrc0]].data(), e.buf_[d[kFieldSrc1]].data(), d[kFieldN],
+                  e.scratch_.data(), e.buf_[d[kFieldDst]].data());
+  }
+  void head(const uint32_t* d) { e.head(launch, d); }
   void store(const uint32_t* d) {
     const int32_t* src = e.buf_[d[kFieldSrc0]].data();
     for (uint32_t k = 0; k < d[kFieldN]; ++k) {

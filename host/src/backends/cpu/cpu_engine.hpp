@@ -28,9 +28,13 @@ class CpuEngine {
   struct Ops;
 
   void bitlinear(const HostLaunch& launch, const uint32_t* d);
-  // fx::quantize_activations of buf src0 (norm weights in w_rms_, w_code_) into codes_, its
-  // three passes split over the pool.
-  fx::Quantized quantize(const uint32_t* d);
+  // fx::quantize_activations of buf src0 (n values; norm weights in w_rms_ when has_rms,
+  // w_code_) into codes_, its three passes split over the pool.
+  fx::Quantized quantize(const uint32_t* d, bool has_rms);
+  // BitNet b1.58's ops with the golden units (fixed_units.hpp) on the image's layouts.
+  void kv_append(const HostLaunch& launch, const uint32_t* d, uint32_t p);
+  void attention(const HostLaunch& launch, const uint32_t* d, uint32_t p);
+  void head(const HostLaunch& launch, const uint32_t* d);
 
   BuildDescriptor build_;
   cpu::Isa isa_;
@@ -44,6 +48,11 @@ class CpuEngine {
   std::vector<int16_t> w_rms_, w_code_;
   std::vector<uint32_t> lower_bound_;  // an MLGRU's lower bound, read before the state is written
   std::vector<uint32_t> program_;  // the program as read at launch (the kernel's descriptor RAM)
+  // Attention: a KV head's cache gathered into plain rows, the query codes, scores and weights
+  // (sized for the build's max_context and max_head_dim).
+  std::vector<int8_t> k_rows_, v_rows_, q_codes_;
+  std::vector<uint32_t> k_amax_, v_amax_, weights_;
+  std::vector<int32_t> scores_;
 };
 
 }  // namespace mmf::host

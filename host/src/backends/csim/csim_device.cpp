@@ -37,7 +37,7 @@ class CsimDevice final : public HostMemoryDevice {
 
  protected:
   mmf_hls::KernelCounters execute(const HostLaunch& launch) override {
-    std::vector<const void*> weights(launch.weights.begin(), launch.weights.end());
+    std::vector<void*> weights(launch.weights.begin(), launch.weights.end());
     mmf_hls::KernelCounters counters;
     kernel_.run(mmf_hls::CsimLaunch{weights.data(), launch.vec, launch.regs, &counters});
     return counters;

@@ -64,6 +64,12 @@ class SystemcDevice final : public HostMemoryDevice {
         for (uint32_t op = 0; op < regs.num_ops; ++op) {
           const uint32_t* d = launch.vec + regs.program + uint64_t{op} * mmf_hls::kDescriptorWords;
           std::copy_n(d, mmf_hls::kDescriptorWords, l.ops_run.emplace_back().begin());
+          const uint32_t opcode = d[mmf_hls::kFieldOpcode];
+          const bool positioned = opcode == mmf_hls::kOpRope || opcode == mmf_hls::kOpKvAppend ||
+                                  opcode == mmf_hls::kOpAttention;
+          // Read before the run, as the kernel reads it (the host wrote it; no op writes it).
+          const uint32_t at = d[mmf_hls::kFieldAddr1];
+          l.positions.push_back(positioned && at < regs.vec_words ? launch.vec[at] + t : 0);
         }
       }
     }

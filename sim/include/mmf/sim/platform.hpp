@@ -42,14 +42,19 @@ StepCosts default_step_costs();
 struct TimedKernelParams {
   uint32_t weight_word_bytes() const { return word_bytes != 0 ? word_bytes : lanes / 4; }
 
-  uint32_t lanes = 16;          // trits per weight word
-  uint32_t tile_rows = 1;       // rows per weight word (mmf_hls::WeightTile)
-  uint32_t word_bytes = 0;      // bytes of a weight word on the channel: lanes / 4 (2-bit,
-                                // the RTL's packing) when 0; ceil(lanes / 5) models 1.6-bit
-  uint32_t channels = 2;        // weight channels
-  uint32_t vector_lanes = 4;    // 32-bit words per vector beat
-  uint32_t fifo_words = 4096;   // weight FIFO depth per channel, in weight words
-  uint32_t max_burst = 64;      // beats per AXI burst (bursts never cross 4 KiB)
+  uint32_t lanes = 16;         // trits per weight word
+  uint32_t tile_rows = 1;      // rows per weight word (mmf_hls::WeightTile)
+  uint32_t word_bytes = 0;     // bytes of a weight word on the channel: lanes / 4 (2-bit,
+                               // the RTL's packing) when 0; ceil(lanes / 5) models 1.6-bit
+  uint32_t channels = 2;       // weight channels
+  uint32_t vector_lanes = 4;   // 32-bit words per vector beat
+  uint32_t fifo_words = 4096;  // weight FIFO depth per channel, in weight words
+  uint32_t max_burst = 64;     // beats per AXI burst (bursts never cross 4 KiB)
+  // BitNet's int8 multiply-accumulates a weight channel does a cycle (the head's rows, the KV
+  // cache's scores and weighted rows): lanes / 8 when 0, half a weight word's bytes. A design
+  // target of the attention units the RTL does not have yet (docs/bitnet.md).
+  uint32_t int8_macs = 0;
+  uint32_t int8_macs_per_cycle() const { return int8_macs != 0 ? int8_macs : lanes / 8; }
   ChannelTiming weight_timing;  // each weight channel's memory
   ChannelTiming vec_timing;     // the vector bank's memory
   StepCosts costs = default_step_costs();
@@ -87,6 +92,9 @@ using RtlAccelerator = std::function<RtlLaunchCycles()>;
 struct PlatformLaunch {
   uint32_t num_ops = 0;  // ops of the program (all are loaded and checked)
   std::vector<std::array<uint32_t, mmf_hls::kDescriptorWords>> ops_run;
+  // The position each of ops_run reads (Rope, KvAppend, Attention: its position word plus the
+  // pass), 0 for the others; empty when no op reads one.
+  std::vector<uint32_t> positions;
   uint64_t host_to_device_bytes = 0;
   uint64_t device_to_host_bytes = 0;
   RtlAccelerator rtl;  // set: the RTL form runs the launch instead of the timed model

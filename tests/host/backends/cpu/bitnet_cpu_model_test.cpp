@@ -120,7 +120,7 @@ TEST(BitNetCpuModel, FillsAContextToDecodeFrom) {
   MMF_EXPECT_EQ(engine.position(), 39);
   engine.step(3);  // the context's last position
   MMF_EXPECT_EQ(engine.position(), 40);
-  MMF_EXPECT_ERROR(engine.fill_context(40, 5), "--context 40", "0 to 39");
+  MMF_EXPECT_ERROR(engine.fill_context(40, 5), "--context-fill 40", "0 to 39");
   MMF_EXPECT_EQ(bitnet_kv_bytes_per_position(m.config), 2 * 2 * 3 * (10 + 4));
 }
 

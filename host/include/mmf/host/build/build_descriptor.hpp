@@ -111,6 +111,9 @@ struct AcceleratorSpec {
   int max_vector = 0;       // values per on-chip vector buffer
   int max_ops = 0;          // longest token program
   bool five_trit = false;   // the channels also decode 1.6-bit weights (packings: [.., 1.6bit])
+  // Attention units for BitNet b1.58 (absent: 0, and the build runs hgrn_bit models only).
+  int max_context = 0;   // positions a layer's KV cache may hold
+  int max_head_dim = 0;  // values of the widest attention head
 };
 
 // The `energy:` section: coefficients of the energy model of the simulated backends. They

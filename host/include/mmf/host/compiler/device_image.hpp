@@ -31,6 +31,11 @@ struct ImageLayout {
   uint64_t vec_words = 0;     // size of the vector bank
   uint64_t weight_words = 0;  // size of every weight channel, in weight words
   uint32_t vocab = 0;
+  // BitNet b1.58 images: the position of the launch's first token (the host writes it, the
+  // program's Rope, KvAppend and Attention read it) and the positions each layer's KV cache
+  // holds. context 0: an hgrn_bit image (no position word).
+  uint32_t position = 0;
+  uint32_t context = 0;
 };
 
 // Words of the vector bank's header (docs/device-format.md).
@@ -83,6 +88,9 @@ mmf_hls::WeightTile weight_tile(const BuildDescriptor& build);
 // Ops of a layer: BitLinear i, f, g, MLGRU, BitLinear o, Add, BitLinear gate, GLU, BitLinear
 // down, Add.
 constexpr int64_t kOpsPerLayer = 10;
+// Ops of a BitNet layer: BitLinear q, k, v, Rope q, Rope k, KvAppend, Attention, BitLinear o,
+// Add, BitLinear gate, BitLinear up, Relu2Glu, BitLinear down, Add.
+constexpr int64_t kBitNetOpsPerLayer = 14;
 // The token ring: at most this many tokens a launch (LaunchRegs::num_tokens).
 constexpr uint32_t kTokenRingWords = 256;
 // Length of the token program compile_model emits for a model of this shape.

@@ -29,8 +29,16 @@ class Accelerator {
   // allocates and writes every bank, and verifies the banks read back (verify_upload).
   Accelerator(std::unique_ptr<Device> device, DeviceImage image);
 
-  // Zeroes the recurrent state (a new sequence).
+  // A new sequence: zeroes the recurrent state (hgrn_bit) or starts the KV cache over at
+  // position 0 (BitNet: the entries past the position are never read).
   void reset();
+  // BitNet images: the position of the next token (0 for hgrn_bit).
+  uint32_t position() const { return position_; }
+  // BitNet images: writes the cache entries of BitNetFixedModel::fill_context (the same
+  // generator and seed) for positions 0 .. positions - 1 into every layer's cache on the
+  // device, and continues at `positions`: decode at a long context without running its
+  // prefill. `config` is the model's the image was compiled from.
+  void fill_context(const ModelConfig& config, int64_t positions, uint64_t seed);
   // One token through the whole program; returns the vocab Q16 logits. Throws an Error that
   // names the failing op when the kernel reports a bad status.
   const std::vector<int32_t>& step(int32_t token);
@@ -54,6 +62,7 @@ class Accelerator {
   LaunchArgs launch_;
   std::vector<int32_t> logits_;
   std::vector<int32_t> picks_;
+  uint32_t position_ = 0;
   // Writes the token, runs a launch of `count` tokens and checks and adds up its counters.
   void launch(int32_t token, uint32_t count);
   CounterTotals totals_;
