@@ -16,8 +16,8 @@ const CsimBuild kCsimBuilds[] = {
     {"d5005", 0xe1f65ec322987d6eull, 4, 512, &mmf_csim_d5005},
     {"kv260", 0x81593bd337b27401ull, 1, 64, &mmf_csim_kv260},
     {"u250", 0xe5ca6a5e8026adb8ull, 4, 512, &mmf_csim_u250},
-    {"u280", 0xc98178226051c44aull, 31, 512, &mmf_csim_u280},
-    {"u55c", 0x73fc320128870e33ull, 31, 512, &mmf_csim_u55c},
+    {"u280", 0x3c510a553692b729ull, 31, 512, &mmf_csim_u280},
+    {"u55c", 0xfea79f5c6d7b4194ull, 31, 512, &mmf_csim_u55c},
 };
 const int kNumCsimBuilds = 6;
 

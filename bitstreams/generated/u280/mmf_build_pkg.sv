@@ -19,6 +19,6 @@ package mmf_build_pkg;
   localparam int unsigned WeightFifoDepth = 1024;
   // 1: the weight FIFOs ask for UltraRAM (the part has it).
   localparam int unsigned WeightFifoUltraRam = 1;
-  localparam logic [63:0] Fingerprint = 64'hc98178226051c44a;
+  localparam logic [63:0] Fingerprint = 64'h3c510a553692b729;
 
 endpackage

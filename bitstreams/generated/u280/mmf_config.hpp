@@ -9,7 +9,7 @@
 namespace mmf_build_u280 {
 
 constexpr char kBuildName[] = "u280";
-constexpr uint64_t kFingerprint = 0xc98178226051c44aull;
+constexpr uint64_t kFingerprint = 0x3c510a553692b729ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,

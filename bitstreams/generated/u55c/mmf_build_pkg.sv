@@ -19,6 +19,6 @@ package mmf_build_pkg;
   localparam int unsigned WeightFifoDepth = 1024;
   // 1: the weight FIFOs ask for UltraRAM (the part has it).
   localparam int unsigned WeightFifoUltraRam = 1;
-  localparam logic [63:0] Fingerprint = 64'h73fc320128870e33;
+  localparam logic [63:0] Fingerprint = 64'hfea79f5c6d7b4194;
 
 endpackage

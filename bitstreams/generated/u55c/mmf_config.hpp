@@ -9,7 +9,7 @@
 namespace mmf_build_u55c {
 
 constexpr char kBuildName[] = "u55c";
-constexpr uint64_t kFingerprint = 0x73fc320128870e33ull;
+constexpr uint64_t kFingerprint = 0xfea79f5c6d7b4194ull;
 constexpr double kClockMhz = 300;
 
 using Config = mmf_hls::AccelTraits</*Lanes=*/512, /*WeightChannels=*/31, /*VectorLanes=*/32,

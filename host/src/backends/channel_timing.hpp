@@ -52,6 +52,7 @@ inline sim::PlatformParams platform_params(const BuildDescriptor& b, const std::
   k.channels = static_cast<uint32_t>(b.accel.weight_channels);
   k.vector_lanes = static_cast<uint32_t>(b.accel.vector_lanes);
   k.fifo_words = static_cast<uint32_t>(b.weight_fifo_words());
+  k.int8_macs = static_cast<uint32_t>(b.accel.int8_macs);
   k.weight_timing = sim_channel_timing(b);
   k.vec_timing = k.weight_timing;
   p.link.gbps = b.board.host_link.gbps;

@@ -284,6 +284,7 @@ uint64_t BuildDescriptor::fingerprint() const {
   if (accel.five_trit) canon << "|1.6bit";
   if (accel.max_context > 0)
     canon << "|attention:" << accel.max_context << ':' << accel.max_head_dim;
+  if (accel.int8_macs > 0) canon << "|int8_macs:" << accel.int8_macs;
   return fnv1a64(canon.str());
 }
 
@@ -337,7 +338,7 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
   const Section acc =
       top.child("accelerator", {"clock_mhz", "lanes", "tile_rows", "weight_channels",
                                 "vector_channel", "vector_lanes", "max_vector", "max_ops",
-                                "packings", "max_context", "max_head_dim"});
+                                "packings", "max_context", "max_head_dim", "int8_macs"});
   b.accel.clock_mhz = acc.in_range<double>("clock_mhz", 1.0, 1000.0);
   b.accel.lanes = acc.in_range<int>("lanes", 4, 512, "trits per cycle; 2 bits each on AXI");
   require(is_power_of_two(b.accel.lanes),
@@ -415,7 +416,18 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
             path +
                 ": 'accelerator.max_context' needs lanes of at least 16 (a KV-cache scale is "
                 "4 bytes of a weight word)");
+    if (acc.has("int8_macs")) {
+      b.accel.int8_macs = acc.in_range<int>("int8_macs", 1, b.accel.lanes / 4,
+                                            "int8 products a weight channel does a cycle, at "
+                                            "most a weight word's bytes (lanes / 4)");
+      require(is_power_of_two(b.accel.int8_macs),
+              path + ": 'accelerator.int8_macs' must be a power of two");
+    }
   }
+  require(!acc.has("int8_macs") || acc.has("max_context"),
+          path +
+              ": 'accelerator.int8_macs' sizes the attention units, which a build without "
+              "max_context does not have");
 
   const Section energy = top.child(
       "energy", {"memory_pj_per_bit", "memory_interface_pj_per_bit", "ternary_op_pj",

@@ -114,6 +114,9 @@ struct AcceleratorSpec {
   // Attention units for BitNet b1.58 (absent: 0, and the build runs hgrn_bit models only).
   int max_context = 0;   // positions a layer's KV cache may hold
   int max_head_dim = 0;  // values of the widest attention head
+  // The attention units' int8 multiply-accumulates a weight channel does a cycle (the head's
+  // rows, the KV cache's scores and weighted rows); 0: lanes / 8.
+  int int8_macs = 0;
 };
 
 // The `energy:` section: coefficients of the energy model of the simulated backends. They
