@@ -4,7 +4,6 @@
 // for Q16 logit, on a ragged random model (head, hidden and vocabulary sizes no multiple of a
 // weight word, 3 query heads a KV head) and on the shipped tiny-bitnet; greedy launches of many
 // tokens; the position checks; and the attention opcodes refused by a build without the units.
-#include "common/backends.hpp"
 #include "common/checks.hpp"
 #include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/host/backends/device.hpp"
@@ -43,12 +42,7 @@ BuildDescriptor ci_tiny() {
   return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
 }
 
-class BitNetKernel : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "verilator") MMF_SKIP_WITHOUT_VERILATOR();
-  }
-};
+class BitNetKernel : public testing::TestWithParam<std::string> {};
 
 TEST_P(BitNetKernel, EveryLogitOfARaggedModelMatchesTheFixedPointModel) {
   for (const Packing packing : {Packing::two_bit, Packing::five_trit}) {

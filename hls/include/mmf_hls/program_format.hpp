@@ -417,18 +417,19 @@ struct KvLayout {
   uint32_t channel_positions(uint32_t positions, uint32_t c) const {
     return positions > c ? (positions - c + channels - 1) / channels : 0;
   }
+  // Scale words that slots 0 .. slots - 1 of KV head g span (K or V), 0 for no slots.
+  uint64_t scale_span(uint32_t g, uint64_t slots) const {
+    if (slots == 0) return 0;
+    return scale_index(g, slots - 1) / scales_per_word() - scale_index(g, 0) / scales_per_word() +
+           1;
+  }
   // Words channel c reads for attention over positions 0 .. positions - 1: per KV head its K
   // and V rows and the scale words those slots span.
   uint64_t read_words(uint32_t positions, uint32_t c) const {
     const uint64_t n = channel_positions(positions, c);
-    if (n == 0) return 0;
     uint64_t words = 0;
   kv_heads:
-    for (uint32_t g = 0; g < kv_heads; ++g) {
-      const uint64_t first = scale_index(g, 0) / scales_per_word();
-      const uint64_t last = scale_index(g, n - 1) / scales_per_word();
-      words += 2 * (n * row_words() + last - first + 1);
-    }
+    for (uint32_t g = 0; g < kv_heads; ++g) words += 2 * (n * row_words() + scale_span(g, n));
     return words;
   }
 };

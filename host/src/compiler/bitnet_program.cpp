@@ -49,10 +49,7 @@ uint32_t put_rope_table(VecBuilder& vec, uint64_t rows, uint32_t head_dim,
 
 void check_bitnet_fits(const ModelConfig& c, const BuildDescriptor& b) {
   const auto fail = [&](const std::string& what, int64_t need, const std::string& key,
-                        int64_t have) {
-    throw Error("model '" + c.name + "' does not fit " + build_where(b, key) + ": " + what +
-                " needs " + std::to_string(need) + ", the build has " + std::to_string(have));
-  };
+                        int64_t have) { fit_failure(c, b, what, need, key, have); };
   if (b.accel.max_context == 0) {
     throw Error("model '" + c.name + "' is a bitnet model, and " +
                 build_where(b, "accelerator.max_context") +

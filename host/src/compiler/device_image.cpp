@@ -95,10 +95,7 @@ void check_model_fits(const ModelConfig& c, const BuildDescriptor& b) {
     return;
   }
   const auto fail = [&](const std::string& what, int64_t need, const std::string& key,
-                        int64_t have) {
-    throw Error("model '" + c.name + "' does not fit " + build_where(b, key) + ": " + what +
-                " needs " + std::to_string(need) + ", the build has " + std::to_string(have));
-  };
+                        int64_t have) { fit_failure(c, b, what, need, key, have); };
   const int64_t max_vector = b.accel.max_vector;
   if (c.hidden_size > max_vector) {
     fail("hidden_size", c.hidden_size, "accelerator.max_vector", max_vector);

@@ -203,6 +203,14 @@ inline std::string build_where(const BuildDescriptor& b, const std::string& key)
 }
 
 // Bytes a bank may hold on one memory channel.
+// The error of a model that does not fit the build: what it needs against the build's key.
+[[noreturn]] inline void fit_failure(const ModelConfig& c, const BuildDescriptor& b,
+                                     const std::string& what, int64_t need, const std::string& key,
+                                     int64_t have) {
+  throw Error("model '" + c.name + "' does not fit " + build_where(b, key) + ": " + what +
+              " needs " + std::to_string(need) + ", the build has " + std::to_string(have));
+}
+
 inline uint64_t channel_bytes(const BuildDescriptor& b) {
   return static_cast<uint64_t>(b.board.channel_mib) << 20;
 }

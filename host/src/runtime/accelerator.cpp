@@ -3,6 +3,7 @@
 #include "mmf/host/runtime/accelerator.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/checksum.hpp"
@@ -108,27 +109,41 @@ void Accelerator::fill_context(const ModelConfig& config, int64_t positions, uin
       layers[0].first.head_dim != config.head_dim) {
     throw Error("--context-fill: model '" + config.name + "' is not the one the image holds");
   }
+  // A layer's cache is assembled per channel on the host and written once (its slots past the
+  // fill as zeros, which no read reaches before an append): one write a channel and layer.
   const uint64_t word = layers[0].first.word_bytes;
-  std::vector<uint8_t> row;
+  const uint32_t channels = layers[0].first.channels;
+  std::vector<std::vector<uint8_t>> images(channels);
+  int64_t layer = -1;
+  const auto flush = [&] {
+    if (layer < 0) return;
+    const uint64_t base = layers[static_cast<size_t>(layer)].second * word;
+    for (uint32_t c = 0; c < channels; ++c) {
+      device_->write(launch_.weights[c], base, images[c].data(), images[c].size());
+    }
+  };
   generate_context_fill(
       config, positions, seed, [&](int64_t l, int64_t t, const FilledPosition& f) {
-        const auto& [kv, base] = layers[static_cast<size_t>(l)];
+        const mmf_hls::KvLayout& kv = layers[static_cast<size_t>(l)].first;
+        if (l != layer) {
+          flush();
+          layer = l;
+          for (auto& image : images) image.assign(kv.words() * word, 0);
+        }
         const auto p = static_cast<uint32_t>(t);
-        const BufferHandle channel = launch_.weights[p % kv.channels];
-        const uint32_t slot = p / kv.channels;
-        row.assign(kv.row_words() * word, 0);
+        uint8_t* image = images[p % channels].data();
+        const uint32_t slot = p / channels;
         for (uint32_t g = 0; g < kv.kv_heads; ++g) {
           for (const bool value : {false, true}) {
             std::copy_n((value ? f.v_codes : f.k_codes) + size_t{g} * kv.head_dim, kv.head_dim,
-                        reinterpret_cast<int8_t*>(row.data()));
-            device_->write(channel, (base + kv.row(value, g, slot)) * word, row.data(), row.size());
+                        image + kv.row(value, g, slot) * word);
             const uint32_t amax = (value ? f.v_amax : f.k_amax)[g];
-            device_->write(channel,
-                           (base + kv.scale_word(value, g, slot)) * word + kv.scale_byte(g, slot),
-                           &amax, sizeof(amax));
+            std::memcpy(image + kv.scale_word(value, g, slot) * word + kv.scale_byte(g, slot),
+                        &amax, sizeof(amax));
           }
         }
       });
+  flush();
   position_ = static_cast<uint32_t>(positions);
 }
 

@@ -316,11 +316,7 @@ void TimedKernelModel::attention(const uint32_t* d, uint32_t position) {
     for (uint32_t c = 0; c < params_.channels; ++c) {
       const uint64_t slots = kv.channel_positions(static_cast<uint32_t>(positions), c);
       const uint64_t rows = slots * kv.row_words();
-      const uint64_t scales = slots == 0
-                                  ? 0
-                                  : 2 * (kv.scale_index(g, slots - 1) / kv.scales_per_word() -
-                                         kv.scale_index(g, 0) / kv.scales_per_word() + 1);
-      k_pass[c] = {{scales, 1.0}, {rows, cycles_per_word}};
+      k_pass[c] = {{2 * kv.scale_span(g, slots), 1.0}, {rows, cycles_per_word}};
       v_pass[c] = {{rows, cycles_per_word}};
     }
     channel_takes(k_pass);
