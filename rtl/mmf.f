@@ -21,6 +21,10 @@ rtl/common/mmf_stream_align.sv
 rtl/common/mmf_stream_upsize.sv
 rtl/mmf/mmf_argmax.sv
 rtl/mmf/mmf_attention_exp.sv
+rtl/mmf/mmf_attention_out.sv
+rtl/mmf/mmf_attention_recip.sv
+rtl/mmf/mmf_attention_score.sv
+rtl/mmf/mmf_attention_weight.sv
 rtl/mmf/mmf_axi_burst_gen.sv
 rtl/mmf/mmf_axi_read_master.sv
 rtl/mmf/mmf_axi_write_master.sv
@@ -30,6 +34,7 @@ rtl/mmf/mmf_buffer_bank.sv
 rtl/mmf/mmf_controller.sv
 rtl/mmf/mmf_descriptor_check.sv
 rtl/mmf/mmf_divider.sv
+rtl/mmf/mmf_head_quantize.sv
 rtl/mmf/mmf_kernel.sv
 rtl/mmf/mmf_mlgru_gate.sv
 rtl/mmf/mmf_norm_fetch.sv
@@ -40,6 +45,7 @@ rtl/mmf/mmf_rescale.sv
 rtl/mmf/mmf_residual_add.sv
 rtl/mmf/mmf_rope_angle.sv
 rtl/mmf/mmf_rope_rotate.sv
+rtl/mmf/mmf_rope.sv
 rtl/mmf/mmf_row_gather.sv
 rtl/mmf/mmf_row_merge.sv
 rtl/mmf/mmf_scaled_products.sv

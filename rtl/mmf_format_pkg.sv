@@ -17,8 +17,8 @@ package mmf_format_pkg;
     OpAdd       = 32'd5,
     OpStore     = 32'd6,
     OpArgmax    = 32'd7,
-    // BitNet b1.58: builds with attention units only; this RTL has none yet, so
-    // mmf_descriptor_check refuses them as bad opcodes.
+    // BitNet b1.58: builds with attention units only; mmf_descriptor_check refuses each as a
+    // bad opcode on a kernel without its units (its MaxContext and BitNetOps).
     OpRope      = 32'd8,
     OpKvAppend  = 32'd9,
     OpAttention = 32'd10,
@@ -73,6 +73,10 @@ package mmf_format_pkg;
   localparam logic [31:0] MantLimit = 32'h8000_0000;
   // A BitLinear constant's exponent lies in [-ExpLimit, ExpLimit] (program_format.hpp).
   localparam int ExpLimit = 1024;
+  // BitNet: the RoPE low table's rows (rope_hi_rows: the high table has ceil(context /
+  // RopeLoRows)), and the query heads one KV head serves at most (GQA).
+  localparam int unsigned RopeLoRows = 64;
+  localparam int unsigned MaxQueryGroup = 8;
   // A launch runs its program 1 .. MaxLaunchTokens times (tokens_fit).
   localparam int unsigned MaxLaunchTokens = 32'd1 << 16;
 

@@ -25,8 +25,12 @@ package mmf_numerics_pkg;
   localparam int unsigned Log2eFrac = 30;
   localparam logic [30:0] Log2eQ30 = 31'd1549082005;  // round(log2(e) * 2^30)
 
-  // RoPE: cos and sin are signed Q16 with |v| <= 2^16 (numerics.hpp kRopeFrac).
+  // RoPE: cos and sin are signed Q16 with |v| <= 2^16 (numerics.hpp kRopeFrac); position p's
+  // angles come from row p % 2^RopeLoBits of the low table and p >> RopeLoBits of the high one
+  // (kRopeLoBits). A head is at most 2^MaxHeadDimLog2 values (kMaxHeadDim).
   localparam int unsigned RopeFrac = 16;
+  localparam int unsigned RopeLoBits = 6;
+  localparam int unsigned MaxHeadDimLog2 = 8;
 
   // floor((v + 2^(s-1)) / 2^s); s == 0 returns v, s >= 63 returns 0.
   function automatic logic signed [63:0] shift_round(input logic signed [63:0] v,

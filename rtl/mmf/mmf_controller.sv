@@ -133,6 +133,18 @@ module mmf_controller #(
   output logic [$clog2(VectorLanes):0] am_last_lanes_o,
   input  logic                  pick_valid_i,
 
+  // A Rope: mmf_rope restarts before its table rows come (one cycle); a half head's beats,
+  // head_dim / (2 VL), stable through the op.
+  output logic                  rope_clear_o,
+  output logic [31:0]           rope_half_beats_o,
+
+  // An Embed from the weight channels: its token, to the prefetcher, which reads the row
+  // (held until taken).
+  output logic                  emb_token_valid_o,
+  input  logic                  emb_token_ready_i,
+  output logic [31:0]           emb_token_o,
+  output logic [31:0]           emb_words_o,     // the row's weight words (the datapath's count)
+
   // Fields of the op being run, stable from its decode to the end of its last step.
   output logic [31:0]           op_n_o,
   output logic                  op_has_rms_o,      // a BitLinear with norm weights
@@ -173,6 +185,9 @@ module mmf_controller #(
     StGluSilu, StGluAlignUp, StGluProducts,                                       // GLU
     StResidualAdd, StStoreVector,
     StArgmaxRead, StArgmaxWriteToken, StArgmaxWriteRing,                          // Argmax
+    StPositionRead, StPositionCheck, StRopeTables, StRopeHighRow, StRopeRotate,   // Rope
+    StRelu2GluRelu, StRelu2GluSquare, StRelu2GluProducts,                         // Relu2Glu
+    StEmbedWeightsRow,                                                            // Embed
     StNextOp
   } state_e;
 
@@ -246,7 +261,7 @@ module mmf_controller #(
   end
 
   logic [31:0] f_n, f_rows, f_src0, f_src1, f_src2, f_dst, f_addr0, f_addr1, f_addr2;
-  logic [31:0] f_mant, f_exp, f_opcode;
+  logic [31:0] f_mant, f_exp, f_opcode, f_head_dim, f_context;
   assign f_opcode = desc_q[32*mmf_format_pkg::FieldOpcode +: 32];
   assign f_n = desc_q[32*mmf_format_pkg::FieldN +: 32];
   assign f_rows = desc_q[32*mmf_format_pkg::FieldRows +: 32];
@@ -259,6 +274,54 @@ module mmf_controller #(
   assign f_addr2 = desc_q[32*mmf_format_pkg::FieldAddr2 +: 32];
   assign f_mant = desc_q[32*mmf_format_pkg::FieldMant +: 32];
   assign f_exp = desc_q[32*mmf_format_pkg::FieldExp +: 32];
+  assign f_head_dim = desc_q[32*mmf_format_pkg::FieldHeadDim +: 32];
+  assign f_context = desc_q[32*mmf_format_pkg::FieldContext +: 32];
+
+  // ---- Rope's position and table rows. pos_sum_q: the position word (token_q, once read) plus
+  // the pass, with its carry (a wrapped sum is past any cache). head_dim is a power of two
+  // (checked), so a table row's words are a shift: row p % 64 of the low table, p / 64 of the
+  // high one. Registered every cycle from stable fields; read a state or more after they settle.
+  localparam int unsigned HdLog2W = $clog2(mmf_numerics_pkg::MaxHeadDimLog2 + 1);
+  localparam int unsigned RopeLoBits = mmf_numerics_pkg::RopeLoBits;
+  logic [32:0]         pos_sum_q;
+  logic [HdLog2W-1:0]  hd_log2_q;
+  logic [31:0]         rope_lo_addr_q, rope_hi_addr_q;
+  always_ff @(posedge clk_i) begin : rope_regs
+    pos_sum_q <= {1'b0, token_q} + {1'b0, tok_q};
+    hd_log2_q <= '0;
+    for (int unsigned b = 1; b <= mmf_numerics_pkg::MaxHeadDimLog2; b++) begin
+      if (f_head_dim[b]) hd_log2_q <= HdLog2W'(b);
+    end
+    rope_lo_addr_q <= f_addr0 + (32'(pos_sum_q[RopeLoBits-1:0]) << hd_log2_q);
+    rope_hi_addr_q <= f_addr2 + ((pos_sum_q[31:0] >> RopeLoBits) << hd_log2_q);
+  end
+  assign rope_clear_o = state_q == StRopeTables && entry_q;
+
+  // ---- An Embed from the weight channels: its row's words, ceil(2n / word bytes), and the
+  // beats the weight-word gearbox makes of them (bf16 values a word: Lanes / 8); the token
+  // handed to the prefetcher once (emb_taken_q).
+  localparam int unsigned WordValues = Lanes / 8;
+  logic [31:0] emb_words_q, emb_beats_q;
+  logic [63:0] emb_bytes_q;
+  logic        emb_taken_q;
+  always_ff @(posedge clk_i) begin : emb_regs
+    emb_words_q <= ceil_div(2 * f_n, WeightWordBytes);
+    emb_beats_q <= ceil_div(emb_words_q * WordValues, VL);
+    emb_bytes_q <= 64'(emb_words_q) * WeightWordBytes;
+  end
+  always_ff @(posedge clk_i) begin : emb_token_reg
+    if (!rst_ni) begin
+      emb_taken_q <= 1'b0;
+    end else if (state_q == StEmbedWeightsRow && entry_q) begin
+      emb_taken_q <= 1'b0;
+    end else if (emb_token_valid_o && emb_token_ready_i) begin
+      emb_taken_q <= 1'b1;
+    end
+  end
+  assign emb_token_valid_o = state_q == StEmbedWeightsRow && !entry_q && !emb_taken_q;
+  assign emb_token_o = token_q;
+  assign emb_words_o = emb_words_q;
+  assign rope_half_beats_o = 32'(f_head_dim) >> ($clog2(VL) + 1);
 
   // The Argmax's last beat's values, ((rows - 1) % VL) + 1 (VL is a power of two).
   logic [$clog2(VL):0]   am_last_lanes_q;
@@ -581,6 +644,8 @@ module mmf_controller #(
           mmf_format_pkg::OpGlu:       state_d = StGluSilu;
           mmf_format_pkg::OpAdd:       state_d = StResidualAdd;
           mmf_format_pkg::OpArgmax:    state_d = StArgmaxRead;
+          mmf_format_pkg::OpRope:      state_d = StPositionRead;
+          mmf_format_pkg::OpRelu2Glu:  state_d = StRelu2GluRelu;
           default:                     state_d = StStoreVector;
         endcase
       end
@@ -600,8 +665,23 @@ module mmf_controller #(
                      (32'(op_q) << mmf_format_pkg::StatusOpShift);
           state_d = StDone;
         end else begin
-          state_d = StEmbedReadRow;
+          state_d = f_addr0 == mmf_format_pkg::NoAddress ? StEmbedWeightsRow : StEmbedReadRow;
           entry_d = 1'b1;
+        end
+      end
+      StEmbedWeightsRow: begin  // the row from the weight channel token % C, as Q16, into dst
+        // The prefetcher takes the token (emb_token_valid_o until it does) and reads the row's
+        // ceil(2n / word bytes) words into that channel's FIFO; they come out raw (not to the
+        // accumulator) through the weight-word gearbox and the bf16 converter.
+        if (entry_q) begin
+          kind_d = mmf_kernel_pkg::KindEmbedWeights;
+          wslot0_d = SlotW'(f_dst);
+          wexpect_d = n_beats;
+          wsrc_d = emb_beats_q;
+          wn_d = f_n;
+        end else if (step_done && emb_taken_q) begin
+          weight_bytes_d = weight_bytes_q + emb_bytes_q;
+          state_d = StNextOp;
         end
       end
       StEmbedReadRow: begin  // row token_q of the bf16 table at addr0, as Q16, into slot dst
@@ -831,6 +911,84 @@ module mmf_controller #(
           pick_step(f_addr0 + tok_q);
         end else if (step_done) begin
           vb_inc_d = inc_rows_q + 64'd8;  // the values read, the pick written twice
+          state_d = StNextOp;
+        end
+      end
+
+      // ---- Rope: the pass's position, a row of each table into mmf_rope (its angles), then
+      // every head of dst rotated in place
+      StPositionRead: begin  // one word at addr1, taken into token_q: the position of pass 0
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KindToken, f_addr1, 32'd1, '0, 32'd0, 32'd0, '0);
+        end else if (jobs_handed && rd_beats_q == 1) begin
+          vb_inc_d = 4;
+          state_d = StPositionCheck;
+        end
+      end
+      StPositionCheck: begin  // p = word + pass (pos_sum_q); p past the cache ends the run
+        if (pos_sum_q[32] || pos_sum_q[31:0] >= f_context) begin
+          status_d = 32'(mmf_format_pkg::StatusBadLength) |
+                     (32'(op_q) << mmf_format_pkg::StatusOpShift);
+          state_d = StDone;
+        end else begin
+          state_d = StRopeTables;
+          entry_d = 1'b1;
+        end
+      end
+      StRopeTables: begin  // row p % 64 of the low table at addr0 into mmf_rope (rope_clear_o)
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KindRopeTable, rope_lo_addr_q, f_head_dim, '0, 32'd0,
+                    32'd0, '0);
+        end else if (jobs_handed && rd_beats_q == rd_expect_q) begin
+          state_d = StRopeHighRow;
+          entry_d = 1'b1;
+        end
+      end
+      StRopeHighRow: begin  // row p / 64 of the high table at addr2: the angles
+        if (entry_q) begin
+          read_step(mmf_kernel_pkg::KindRopeTable, rope_hi_addr_q, f_head_dim, '0, 32'd0,
+                    32'd0, '0);
+        end else if (jobs_handed && rd_beats_q == rd_expect_q) begin
+          vb_inc_d = 64'(f_head_dim) << 3;  // the two rows
+          state_d = StRopeRotate;
+          entry_d = 1'b1;
+        end
+      end
+      StRopeRotate: begin  // dst through mmf_rope, back into dst
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KindRopeRotate, {{3{SlotW'(0)}}, SlotW'(f_dst)}, 4'b0, n_rows,
+                    2'd1, '0, SlotW'(f_dst), n_beats, f_n, 1'b0);
+        end else if (step_done) begin
+          state_d = StNextOp;
+        end
+      end
+
+      // ---- Relu2Glu: z = products(products(r, r), up) with r = max(gate, 0) (fx::relu2_glu)
+      StRelu2GluRelu: begin  // max(src0, 0) into SlotScratch
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KindRelu, {{3{SlotW'(0)}}, SlotW'(f_src0)}, 4'b0, n_rows,
+                    2'd1, '0, mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b0);
+        end else if (step_done) begin
+          state_d = StRelu2GluSquare;
+          entry_d = 1'b1;
+        end
+      end
+      StRelu2GluSquare: begin  // scratch x scratch, block-scaled, back into scratch
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, mmf_kernel_pkg::SlotScratch,
+                    mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0,
+                    mmf_kernel_pkg::SlotScratch, n_beats, f_n, 1'b1);
+        end else if (step_done) begin
+          state_d = StRelu2GluProducts;
+          entry_d = 1'b1;
+        end
+      end
+      StRelu2GluProducts: begin  // scratch x src1 (up), block-scaled, into dst
+        if (entry_q) begin
+          pass_step(mmf_kernel_pkg::KindProducts, {{2{SlotW'(0)}}, SlotW'(f_src1),
+                    mmf_kernel_pkg::SlotScratch}, 4'b0, n_rows, 2'd2, '0, SlotW'(f_dst),
+                    n_beats, f_n, 1'b1);
+        end else if (step_done) begin
           state_d = StNextOp;
         end
       end

@@ -26,6 +26,10 @@ module mmf_kernel #(
   // 1: the weight channels decode 1.6-bit weights too (accelerator.packings: [2bit, 1.6bit]);
   // the descriptor check then takes a BitLinear's packing PackFiveTrit.
   parameter bit FiveTrit = 1'b0,
+  // Attention units for BitNet b1.58 (accelerator.max_context, max_head_dim): positions a
+  // layer's KV cache may hold, 0 for a build without them, and the widest head.
+  parameter int unsigned MaxContext = 0,
+  parameter int unsigned MaxHeadDim = 0,
   localparam int unsigned AddrWidth = 64,
   localparam int unsigned WDataW = 2 * Lanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
@@ -117,7 +121,7 @@ module mmf_kernel #(
       else $fatal(1, "mmf_kernel: TileRows must be a power of two dividing Lanes");
     assert (mmf_kernel_pkg::NumBuffers == mmf_format_pkg::NumBuffers)
       else $fatal(1, "mmf_kernel: mmf_kernel_pkg's slots must follow the format's buffers");
-    assert (32'(mmf_kernel_pkg::KindSlotStore) + 1 == mmf_kernel_pkg::NumKinds)
+    assert (32'(mmf_kernel_pkg::KindEmbedWeights) + 1 == mmf_kernel_pkg::NumKinds)
       else $fatal(1, "mmf_kernel: NumKinds must count the kinds of mmf_kernel_pkg::kind_e");
   end
 `endif
@@ -177,6 +181,13 @@ module mmf_kernel #(
   logic [OpW-1:0]        desc_addr, first_bad;
   logic [31:0]           ops_done;
   logic                  am_start, pick_valid;
+  logic                  rope_clear;
+  logic [31:0]           rope_half_beats;
+  // An Embed from the weight channels: the token to the prefetcher, the row's words out raw.
+  logic                  emb_token_valid, emb_token_ready;
+  logic [31:0]           emb_token, emb_words;
+  logic                  wemb_valid, wemb_ready;
+  logic [WDataW-1:0]     wemb_data;
   logic [$clog2(VectorLanes):0] am_last_lanes;
   logic [7:0]            bad_code;
   logic [ChkW-1:0]       desc;
@@ -282,6 +293,12 @@ module mmf_kernel #(
     .am_start_o       (am_start),
     .am_last_lanes_o  (am_last_lanes),
     .pick_valid_i     (pick_valid),
+    .rope_clear_o     (rope_clear),
+    .rope_half_beats_o(rope_half_beats),
+    .emb_token_valid_o(emb_token_valid),
+    .emb_token_ready_i(emb_token_ready),
+    .emb_token_o      (emb_token),
+    .emb_words_o      (emb_words),
     .op_n_o           (op_n),
     .op_has_rms_o     (op_has_rms),
     .op_has_lb_o      (op_has_lb),
@@ -307,14 +324,23 @@ module mmf_kernel #(
   logic [OpW-1:0]  prog_waddr;
   logic [ChkW-1:0] prog_wdata;
 
+  // The BitNet ops the kernel runs (mmf_descriptor_check's BitNetOps, bit k for opcode 8 + k,
+  // and EmbedFromWeights): Rope, Relu2Glu and the Embed from the weight channels so far; the
+  // descriptor check refuses the others as a kernel without attention units would.
+  localparam logic [4:0] BitNetOps = 5'b01001;
+  localparam bit EmbedFromWeights = 1'b1;
   mmf_program_loader #(
-    .Lanes      (Lanes),
-    .TileRows   (TileRows),
-    .Channels   (Channels),
-    .VectorLanes(VectorLanes),
-    .MaxVector  (MaxVector),
-    .MaxOps     (MaxOps),
-    .FiveTrit   (FiveTrit)
+    .Lanes           (Lanes),
+    .TileRows        (TileRows),
+    .Channels        (Channels),
+    .VectorLanes     (VectorLanes),
+    .MaxVector       (MaxVector),
+    .MaxOps          (MaxOps),
+    .FiveTrit        (FiveTrit),
+    .MaxContext      (MaxContext),
+    .MaxHeadDim      (MaxHeadDim),
+    .BitNetOps       (BitNetOps),
+    .EmbedFromWeights(EmbedFromWeights)
   ) u_loader (
     .clk_i,
     .rst_ni,
@@ -350,7 +376,9 @@ module mmf_kernel #(
   mmf_vector_datapath #(
     .VectorLanes(VectorLanes),
     .MaxVector  (MaxVector),
-    .AddrWidth  (AddrWidth)
+    .AddrWidth  (AddrWidth),
+    .MaxHeadDim (MaxHeadDim),
+    .Lanes      (Lanes)
   ) u_vector (
     .clk_i,
     .rst_ni,
@@ -403,6 +431,12 @@ module mmf_kernel #(
     .am_start_i       (am_start),
     .am_last_lanes_i  (am_last_lanes),
     .pick_valid_o     (pick_valid),
+    .rope_clear_i     (rope_clear),
+    .rope_half_beats_i(rope_half_beats),
+    .wemb_valid_i     (wemb_valid),
+    .wemb_ready_o     (wemb_ready),
+    .wemb_data_i      (wemb_data),
+    .wemb_words_i     (emb_words),
     .code_valid_o     (code_valid),
     .code_ready_i     (code_ready),
     .code_data_o      (code_data),
@@ -493,6 +527,14 @@ module mmf_kernel #(
     .res_valid_o    (res_valid),
     .res_ready_i    (res_ready),
     .res_data_o     (res_data),
+    .emb_token_valid_i(emb_token_valid),
+    .emb_token_ready_o(emb_token_ready),
+    .emb_token_i      (emb_token),
+    .raw_mode_i       (kind[mmf_kernel_pkg::KindEmbedWeights]),
+    .raw_words_i      (emb_words),
+    .raw_valid_o      (wemb_valid),
+    .raw_ready_i      (wemb_ready),
+    .raw_data_o       (wemb_data),
     .w_ar_valid_o,
     .w_ar_ready_i,
     .w_ar_addr_o,

@@ -6,10 +6,10 @@ package mmf_kernel_pkg;
   // What a step moves. mmf_controller sets it for each step; it picks the reader's
   // destination, the bank's consumer and the source of the bank's write ports in
   // mmf_vector_datapath.
-  typedef enum logic [3:0] {
+  typedef enum logic [4:0] {
     KindIdle,         // between steps: every stream is stopped
     KindProgram,      // program words from the reader into mmf_program_loader
-    KindToken,        // an Embed's token id from the reader into the controller
+    KindToken,        // a word from the reader into the controller (token id, position)
     KindSlotLoad,     // words from the reader into a slot
     KindEmbedRow,     // an embedding row from the reader, bf16 converted to Q16, into a slot
     KindBitLinear,    // a BitLinear: slots through norm/quantize, the weight array's results out
@@ -20,11 +20,15 @@ package mmf_kernel_pkg;
     KindResidualAdd,  // residual add
     KindArgmaxRead,   // an Argmax's values from the reader into mmf_argmax
     KindArgmaxPick,   // an Argmax's pick, one word, to the vector bank through the writer
-    KindSlotStore     // a slot to the vector bank through the writer
+    KindSlotStore,    // a slot to the vector bank through the writer
+    KindRelu,         // max(x, 0) (Relu2Glu's gate)
+    KindRopeTable,    // a RoPE table row from the reader into mmf_rope
+    KindRopeRotate,   // the heads of a slot through mmf_rope's rotation
+    KindEmbedWeights  // an embedding row from a weight channel, bf16 converted to Q16, into a slot
   } kind_e;
   // The controller hands the kind to the datapath one-hot (bit k: kind k), so that each routing
   // decision there is one flop rather than a decode of the code.
-  localparam int unsigned NumKinds = 14;
+  localparam int unsigned NumKinds = 18;
 
   // On-chip slots: the buffers of the program format (0 .. NumBuffers - 1), then the kernel's
   // own vectors. Yosys 0.23 reads no constant of one package in another, so the buffer count is

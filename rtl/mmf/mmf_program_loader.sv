@@ -13,6 +13,11 @@ module mmf_program_loader #(
   parameter int unsigned MaxOps = 512,       // descriptors of a program, at most
   // 1: the channels decode 1.6-bit weights (mmf_descriptor_check's FiveTrit).
   parameter bit          FiveTrit = 1'b0,
+  // Attention units and the BitNet ops the kernel runs (mmf_descriptor_check's parameters).
+  parameter int unsigned MaxContext = 0,
+  parameter int unsigned MaxHeadDim = 0,
+  parameter logic [4:0]  BitNetOps = '0,
+  parameter bit          EmbedFromWeights = 1'b0,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned OpW = $clog2(MaxOps + 1),
   localparam int unsigned DescWords = mmf_format_pkg::DescriptorWords,
@@ -88,11 +93,16 @@ module mmf_program_loader #(
   logic [7:0]           chk_status;
   logic [RowCountW-1:0] chk_rows_q, chk_rows_m;
   mmf_descriptor_check #(
-    .MaxVector     (MaxVector),
-    .Lanes         (Lanes),
-    .TileRows      (TileRows),
-    .WeightChannels(Channels),
-    .FiveTrit      (FiveTrit)
+    .MaxVector       (MaxVector),
+    .Lanes           (Lanes),
+    .TileRows        (TileRows),
+    .WeightChannels  (Channels),
+    .FiveTrit        (FiveTrit),
+    .MaxContext      (MaxContext),
+    .MaxHeadDim      (MaxHeadDim),
+    .VectorLanes     (VectorLanes),
+    .BitNetOps       (BitNetOps),
+    .EmbedFromWeights(EmbedFromWeights)
   ) u_check (
     .clk_i,
     .rst_ni,

@@ -22,9 +22,10 @@ module mmf_rope_rotate #(
   input  logic                      rst_ni,
 
   // Per beat, lane k in bits [32k+31:32k] of each port: the pair (x, y), Q16, and its angle's
-  // cos and sin, signed Q16 with |v| <= 2^16. cos and sin are 32-bit ports for the vector
-  // datapath's lanes, but only their bits [17:0] are read (the rest is their sign extension;
-  // an assertion checks the range).
+  // cos and sin, signed Q16 in [-2^17, 2^17): mmf_rope_angle's, within 2^16 but for a few
+  // LSB of the tables' rounding (46341^2 x 2 / 2^16 rounds to 65537). cos and sin are 32-bit
+  // ports for the vector datapath's lanes, but only their bits [17:0] are read (the rest is
+  // their sign extension; an assertion checks the range).
   input  logic                      in_valid_i,
   output logic                      in_ready_o,
   input  logic [32*VectorLanes-1:0] in_x_i,
@@ -42,7 +43,7 @@ module mmf_rope_rotate #(
   localparam int unsigned MulLatency = 3;  // mmf_mul_pipe
   localparam int unsigned Stages = 1 + MulLatency + 3;  // mmf_hls::kRopeRotateLatency
   localparam int unsigned Frac = mmf_numerics_pkg::RopeFrac;
-  localparam int unsigned TrigBits = Frac + 2;  // [-2^16, 2^16], signed
+  localparam int unsigned TrigBits = Frac + 2;  // [-2^17, 2^17), signed
   localparam int unsigned ProdBits = 32 + TrigBits;
   localparam int unsigned SumBits = ProdBits + 1;
   localparam int unsigned TopBits = SumBits - Frac + 1;  // a sum's bits from 2^(Frac-1) up
@@ -130,11 +131,11 @@ module mmf_rope_rotate #(
 
 `ifndef SYNTHESIS
     trig_range_a: assert property (@(posedge clk_i) disable iff (!rst_ni)
-        in_valid_i |-> signed'(in_cos_i[32*k +: 32]) >= -32'sd65536 &&
-                       signed'(in_cos_i[32*k +: 32]) <= 32'sd65536 &&
-                       signed'(in_sin_i[32*k +: 32]) >= -32'sd65536 &&
-                       signed'(in_sin_i[32*k +: 32]) <= 32'sd65536)
-      else $error("mmf_rope_rotate: cos or sin of lane %0d outside [-2^16, 2^16]", k);
+        in_valid_i |-> signed'(in_cos_i[32*k +: 32]) >= -32'sd131072 &&
+                       signed'(in_cos_i[32*k +: 32]) < 32'sd131072 &&
+                       signed'(in_sin_i[32*k +: 32]) >= -32'sd131072 &&
+                       signed'(in_sin_i[32*k +: 32]) < 32'sd131072)
+      else $error("mmf_rope_rotate: cos or sin of lane %0d outside [-2^17, 2^17)", k);
 `endif
   end
 

@@ -9,7 +9,12 @@ module mmf_vector_datapath #(
   parameter int unsigned VectorLanes = 4,    // 32-bit values per vector beat
   parameter int unsigned MaxVector = 16384,  // longest vector, in values
   parameter int unsigned AddrWidth = 64,     // AXI address bits
+  // The widest attention head (accelerator.max_head_dim: a power of two of at least 2 VL; 0:
+  // no attention units, and no RoPE unit).
+  parameter int unsigned MaxHeadDim = 0,
+  parameter int unsigned Lanes = 16,         // trits per weight word (accelerator.lanes)
   localparam int unsigned VL = VectorLanes,
+  localparam int unsigned WDataW = 2 * Lanes,
   localparam int unsigned VDataW = 32 * VectorLanes,
   localparam int unsigned Rows = MaxVector / VectorLanes,
   localparam int unsigned RowW = $clog2(Rows + 1),
@@ -97,6 +102,18 @@ module mmf_vector_datapath #(
   input  logic                    am_start_i,
   input  logic [$clog2(VL):0]     am_last_lanes_i,
   output logic                    pick_valid_o,
+
+  // A Rope (kinds KindRopeTable, KindRopeRotate): mmf_rope restarts (one cycle, before its
+  // table rows); a half head's beats, stable through the op.
+  input  logic                    rope_clear_i,
+  input  logic [31:0]             rope_half_beats_i,
+
+  // An Embed's row from a weight channel (kind KindEmbedWeights): its wemb_words_i words (stable
+  // through the step) as they come, Lanes / 8 bf16 values each.
+  input  logic                    wemb_valid_i,
+  output logic                    wemb_ready_o,
+  input  logic [WDataW-1:0]       wemb_data_i,
+  input  logic [31:0]             wemb_words_i,
 
   // To and from the weight array: the norm's codes and token scale, the BitLinear's results.
   output logic                    code_valid_o,
@@ -264,14 +281,47 @@ module mmf_vector_datapath #(
     .out_ready_i(emb_half_ready),
     .out_data_o (emb_half)
   );
+  // An embedding row from a weight channel: Lanes / 8 bf16 values a word, VL a beat for the
+  // converter, which the two embedding paths share (one runs at a time: the step's kind).
+  logic              wemb_half_valid, wemb_half_ready, conv_valid, conv_ready, wemb_last;
+  logic [16*VL-1:0]  wemb_half, conv_data;
+  logic [31:0]       wemb_left_q;  // the row's words still to come (loaded between steps)
+  always_ff @(posedge clk_i) begin : wemb_count
+    if (!kind_i[mmf_kernel_pkg::KindEmbedWeights]) begin
+      wemb_left_q <= wemb_words_i;
+    end else if (wemb_valid_i && wemb_ready_o) begin
+      wemb_left_q <= wemb_left_q - 32'd1;
+    end
+  end
+  assign wemb_last = wemb_left_q == 32'd1;
+  mmf_gearbox #(
+    .Width   (16),
+    .InLanes (Lanes / 8),
+    .OutLanes(VL)
+  ) u_wemb_box (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (kind_i[mmf_kernel_pkg::KindEmbedWeights] && wemb_valid_i),
+    .in_ready_o (wemb_ready_o),
+    .in_data_i  (wemb_data_i),
+    .in_last_i  (wemb_last),
+    .out_valid_o(wemb_half_valid),
+    .out_ready_i(wemb_half_ready),
+    .out_data_o (wemb_half)
+  );
+  assign conv_valid = kind_i[mmf_kernel_pkg::KindEmbedWeights] ? wemb_half_valid : emb_half_valid;
+  assign conv_data = kind_i[mmf_kernel_pkg::KindEmbedWeights] ? wemb_half : emb_half;
+  assign emb_half_ready = conv_ready && !kind_i[mmf_kernel_pkg::KindEmbedWeights];
+  assign wemb_half_ready = conv_ready && kind_i[mmf_kernel_pkg::KindEmbedWeights];
+
   mmf_bf16_to_q16 #(
     .VectorLanes(VL)
   ) u_bf16 (
     .clk_i,
     .rst_ni,
-    .in_valid_i (emb_half_valid),
-    .in_ready_o (emb_half_ready),
-    .in_data_i  (emb_half),
+    .in_valid_i (conv_valid),
+    .in_ready_o (conv_ready),
+    .in_data_i  (conv_data),
     .out_valid_o(emb_valid),
     .out_ready_i(1'b1),
     .out_data_o (emb_data)
@@ -282,7 +332,8 @@ module mmf_vector_datapath #(
   assign rd_ready_o = (kind_i[mmf_kernel_pkg::KindProgram] && prog_ready_i) ||
                       (kind_i[mmf_kernel_pkg::KindEmbedRow] && emb_in_ready) ||
                       kind_i[mmf_kernel_pkg::KindToken] || kind_i[mmf_kernel_pkg::KindSlotLoad] ||
-                      kind_i[mmf_kernel_pkg::KindArgmaxRead];
+                      kind_i[mmf_kernel_pkg::KindArgmaxRead] ||
+                      (kind_i[mmf_kernel_pkg::KindRopeTable] && rope_tab_ready);
 
   // ---------------------------------------------------------------- greedy sampling
   logic        am_valid;
@@ -478,6 +529,55 @@ module mmf_vector_datapath #(
     .out_data_o (add_data)
   );
 
+  // ReLU of Relu2Glu's gate: one register, no stall (the bank's writes never stall).
+  logic              relu_valid_q;
+  logic [VDataW-1:0] relu_data_q;
+  always_ff @(posedge clk_i) begin : relu_reg
+    if (!rst_ni) begin
+      relu_valid_q <= 1'b0;
+    end else begin
+      relu_valid_q <= kind_i[mmf_kernel_pkg::KindRelu] && bank_valid;
+    end
+    for (int unsigned k = 0; k < VL; k++) begin
+      relu_data_q[32*k +: 32] <= bank_a[32*k+31] ? '0 : bank_a[32*k +: 32];
+    end
+  end
+
+  // RoPE: the table rows from the reader, then the heads of a slot (builds with attention
+  // units; without them nothing is routed to it, and it is not built).
+  logic              rope_tab_ready, rope_in_ready, rope_valid;
+  logic [VDataW-1:0] rope_data;
+  if (MaxHeadDim != 0) begin : gen_rope
+    localparam int unsigned HalfW = $clog2(MaxHeadDim / (2 * VL) + 1);
+    logic unused_half;  // a checked head_dim gives at most MaxHeadDim / (2 VL) beats
+    assign unused_half = ^rope_half_beats_i[31:HalfW];
+    mmf_rope #(
+      .VectorLanes(VL),
+      .MaxHeadDim (MaxHeadDim)
+    ) u_rope (
+      .clk_i,
+      .rst_ni,
+      .clear_i     (rope_clear_i),
+      .half_beats_i(HalfW'(rope_half_beats_i)),
+      .tab_valid_i (kind_i[mmf_kernel_pkg::KindRopeTable] && rd_valid_o),
+      .tab_ready_o (rope_tab_ready),
+      .tab_data_i  (rd_data_o),
+      .in_valid_i  (kind_i[mmf_kernel_pkg::KindRopeRotate] && bank_valid),
+      .in_ready_o  (rope_in_ready),
+      .in_data_i   (bank_a),
+      .out_valid_o (rope_valid),
+      .out_ready_i (1'b1),
+      .out_data_o  (rope_data)
+    );
+  end else begin : gen_no_rope
+    assign rope_tab_ready = 1'b0;
+    assign rope_in_ready = 1'b0;
+    assign rope_valid = 1'b0;
+    assign rope_data = '0;
+    logic unused_rope;
+    assign unused_rope = ^{rope_clear_i, rope_half_beats_i};
+  end
+
   assign unit_job_ready_o = (kind_i[mmf_kernel_pkg::KindBitLinear] && nq_job_ready) ||
                             (kind_i[mmf_kernel_pkg::KindProducts] && prod_job_ready) ||
                             (kind_i[mmf_kernel_pkg::KindGluAlign] && align_job_ready);
@@ -527,22 +627,28 @@ module mmf_vector_datapath #(
   always_comb begin
     src_valid = (kind_i[mmf_kernel_pkg::KindProgram] && prog_valid_i) ||
                 (kind_i[mmf_kernel_pkg::KindSlotLoad] && rd_valid_o) ||
-                (kind_i[mmf_kernel_pkg::KindEmbedRow] && emb_valid) ||
+                ((kind_i[mmf_kernel_pkg::KindEmbedRow] ||
+                  kind_i[mmf_kernel_pkg::KindEmbedWeights]) && emb_valid) ||
                 (kind_i[mmf_kernel_pkg::KindMlgruGate] && gate_valid) ||
                 (kind_i[mmf_kernel_pkg::KindGluSilu] && silu_valid) ||
                 (kind_i[mmf_kernel_pkg::KindGluAlign] && align_valid) ||
                 (kind_i[mmf_kernel_pkg::KindProducts] && prod_valid) ||
                 (kind_i[mmf_kernel_pkg::KindResidualAdd] && add_valid) ||
+                (kind_i[mmf_kernel_pkg::KindRelu] && relu_valid_q) ||
+                (kind_i[mmf_kernel_pkg::KindRopeRotate] && rope_valid) ||
                 (kind_i[mmf_kernel_pkg::KindBitLinear] && res_valid_i) ||
                 (kind_i[mmf_kernel_pkg::KindArgmaxPick] && out_keep_i);
     src_data = ({VDataW{kind_i[mmf_kernel_pkg::KindProgram] ||
                         kind_i[mmf_kernel_pkg::KindSlotLoad]}} & rd_data_o) |
-               ({VDataW{kind_i[mmf_kernel_pkg::KindEmbedRow]}} & emb_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindEmbedRow] ||
+                        kind_i[mmf_kernel_pkg::KindEmbedWeights]}} & emb_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindMlgruGate]}} & gate_state) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindGluSilu]}} & silu_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindGluAlign]}} & align_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindProducts]}} & prod_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindResidualAdd]}} & add_data) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindRelu]}} & relu_data_q) |
+               ({VDataW{kind_i[mmf_kernel_pkg::KindRopeRotate]}} & rope_data) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindBitLinear]}} & res_data_i) |
                ({VDataW{kind_i[mmf_kernel_pkg::KindArgmaxPick]}} & VDataW'(pick_q));
   end
@@ -579,6 +685,8 @@ module mmf_vector_datapath #(
                       (kind_i[mmf_kernel_pkg::KindGluAlign] && align_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KindProducts] && prod_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KindResidualAdd] && add_in_ready) ||
+                      kind_i[mmf_kernel_pkg::KindRelu] ||
+                      (kind_i[mmf_kernel_pkg::KindRopeRotate] && rope_in_ready) ||
                       (kind_i[mmf_kernel_pkg::KindSlotStore] && wr_in_ready);
   // The writer's input: a slot being stored, else the kept beats (out_keep_i) of a BitLinear's
   // results to memory or of an Argmax's pick.

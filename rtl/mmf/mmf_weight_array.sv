@@ -78,6 +78,19 @@ module mmf_weight_array #(
   input  logic                          res_ready_i,
   output logic [VDataW-1:0]             res_data_o,
 
+  // An Embed from the weight channels: the controller's checked token to the prefetcher, which
+  // reads the row into channel token % Channels; with raw_mode_i (the Embed's row step) the
+  // row's raw_words_i words (stable through the step) of that channel come out raw,
+  // registered, and no more: the next BitLinear's words follow them in the FIFO.
+  input  logic                          emb_token_valid_i,
+  output logic                          emb_token_ready_o,
+  input  logic [31:0]                   emb_token_i,
+  input  logic                          raw_mode_i,
+  input  logic [31:0]                   raw_words_i,
+  output logic                          raw_valid_o,
+  input  logic                          raw_ready_i,
+  output logic [WDataW-1:0]             raw_data_o,
+
   // Weight channels (read only), channel c in slice c of each bus.
   output logic [Channels-1:0]           w_ar_valid_o,
   input  logic [Channels-1:0]           w_ar_ready_i,
@@ -226,7 +239,48 @@ module mmf_weight_array #(
     .cmd_beats_o  (pf_cmd_beats),
     .cmd_packed_o     (pf_cmd_packed),
     .cmd_block_words_o(pf_cmd_block_words),
-    .cmd_block_beats_o(pf_cmd_block_beats)
+    .cmd_block_beats_o(pf_cmd_block_beats),
+    .emb_token_valid_i,
+    .emb_token_ready_o,
+    .emb_token_i,
+    .emb_ch_o         (emb_ch)
+  );
+
+  // The raw words of the channel that holds the Embed's row (emb_ch, one-hot), AND-OR merged,
+  // then a register: the merge of 31 channels' words is 3 LUT levels on u280.
+  logic [Channels-1:0]        emb_ch, ch_raw_valid;
+  logic [WDataW*Channels-1:0] ch_raw_data;
+  logic                       merged_valid, merged_ready;
+  logic [WDataW-1:0]          merged_data;
+  always_comb begin
+    merged_data = '0;
+    for (int unsigned c = 0; c < Channels; c++) begin
+      merged_data |= ch_raw_data[WDataW*c +: WDataW] & {WDataW{emb_ch[c]}};
+    end
+  end
+  assign merged_valid = |(ch_raw_valid & emb_ch);
+  // The row's words still to take from the FIFO (loaded between steps).
+  logic [31:0] raw_left_q;
+  logic        raw_on;
+  always_ff @(posedge clk_i) begin : raw_count
+    if (!raw_mode_i) begin
+      raw_left_q <= raw_words_i;
+    end else if (merged_valid && merged_ready) begin
+      raw_left_q <= raw_left_q - 32'd1;
+    end
+  end
+  assign raw_on = raw_mode_i && raw_left_q != '0;
+  mmf_pipe_reg #(
+    .Width(WDataW)
+  ) u_raw_reg (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (merged_valid),
+    .in_ready_o (merged_ready),
+    .in_data_i  (merged_data),
+    .out_valid_o(raw_valid_o),
+    .out_ready_i(raw_ready_i),
+    .out_data_o (raw_data_o)
   );
 
   logic [Channels-1:0]    ch_sum_valid, ch_sum_ready;
@@ -272,6 +326,10 @@ module mmf_weight_array #(
       .sum_valid_o    (ch_sum_valid[c]),
       .sum_ready_i    (ch_sum_ready[c]),
       .sum_data_o     (ch_sum[32*c +: 32]),
+      .raw_i          (raw_on && emb_ch[c]),
+      .raw_valid_o    (ch_raw_valid[c]),
+      .raw_ready_i    (merged_ready),
+      .raw_data_o     (ch_raw_data[WDataW*c +: WDataW]),
       .ar_valid_o     (w_ar_valid_o[c]),
       .ar_ready_i     (w_ar_ready_i[c]),
       .ar_addr_o      (w_ar_addr_o[AddrWidth*c +: AddrWidth]),

@@ -55,6 +55,14 @@ module mmf_weight_channel #(
   input  logic                 sum_ready_i,
   output logic [31:0]          sum_data_o,
 
+  // Raw words (raw_i, held for a whole command's words): the FIFO's words go out here instead
+  // of into the accumulator (an Embed's bf16 row from the weight channels). The controller
+  // sets it only between BitLinears, when the accumulator has taken all its words.
+  input  logic                 raw_i,
+  output logic                 raw_valid_o,
+  input  logic                 raw_ready_i,
+  output logic [DataWidth-1:0] raw_data_o,
+
   output logic                 ar_valid_o,
   input  logic                 ar_ready_i,
   output logic [AddrWidth-1:0] ar_addr_o,
@@ -74,9 +82,13 @@ module mmf_weight_channel #(
   output logic                 starved_o
 );
 
-  // The words the accumulator takes from the read master's FIFO.
-  logic                 acc_valid, acc_ready;
+  // The words of the read master's FIFO, to the accumulator or (raw_i) out as they are.
+  logic                 acc_valid, acc_ready, fifo_valid, fifo_ready;
   logic [DataWidth-1:0] acc_data;
+  assign acc_valid = fifo_valid && !raw_i;
+  assign raw_valid_o = fifo_valid && raw_i;
+  assign raw_data_o = acc_data;
+  assign fifo_ready = raw_i ? raw_ready_i : acc_ready;
 
   mmf_axi_read_master #(
     .DataWidth(DataWidth),
@@ -96,8 +108,8 @@ module mmf_weight_channel #(
     .cmd_packed_i,
     .cmd_block_words_i,
     .cmd_block_beats_i,
-    .out_valid_o(acc_valid),
-    .out_ready_i(acc_ready),
+    .out_valid_o(fifo_valid),
+    .out_ready_i(fifo_ready),
     .out_data_o (acc_data),
     .ar_valid_o,
     .ar_ready_i,

@@ -54,7 +54,16 @@ module mmf_weight_prefetch #(
   // every channel of an op).
   output logic                          cmd_packed_o,
   output logic [WordIdxW-1:0]           cmd_block_words_o,
-  output logic [WordIdxW-1:0]           cmd_block_beats_o
+  output logic [WordIdxW-1:0]           cmd_block_beats_o,
+
+  // An Embed from the weight channels (addr0 = NoAddress): the walk waits at it for the
+  // controller's checked token, then reads row `token` of the bf16 table, ceil(2n / word bytes)
+  // words in channel token % Channels at slot token / Channels (Int8Tile rows), and goes on.
+  // emb_ch_o: that channel, one-hot, until the next such Embed.
+  input  logic                          emb_token_valid_i,
+  output logic                          emb_token_ready_o,
+  input  logic [31:0]                   emb_token_i,
+  output logic [Channels-1:0]           emb_ch_o
 );
 
   localparam int unsigned WordBytesU = Lanes / 4;
@@ -68,7 +77,11 @@ module mmf_weight_prefetch #(
   // than the controller's fetch, which the prefetcher's lead absorbs. A 1.6-bit BitLinear takes
   // two more: StUnits divides its block's words by 5 (ceil(4 words / 5), a multiply by a
   // constant reciprocal), StBeats multiplies that by its blocks.
-  typedef enum logic [2:0] {StIdle, StRead, StLatch, StUnits, StBeats, StDecide, StIssue} state_e;
+  // An Embed from the weight channels takes StEmbCalc (cycles counted by emb_step_q): the
+  // token's channel and slot by the reciprocal of Channels, then the row's first word.
+  typedef enum logic [2:0] {
+    StIdle, StRead, StLatch, StUnits, StBeats, StDecide, StIssue, StEmbCalc
+  } state_e;
   state_e               state_q;
   logic [OpW-1:0]       op_q;
   // The op's place in the launch (pass x num_ops + op_q), against the controller's ops done;
@@ -177,13 +190,17 @@ module mmf_weight_prefetch #(
 
   // The descriptor's decision inputs, registered in StLatch (a 1.6-bit BitLinear's beats in
   // StBeats).
-  logic                 embed_q, bitlinear_q, has_rows_q;
+  logic                 embed_q, embed_w_q, bitlinear_q, has_rows_q;
+  logic [31:0]          emb_words_q;  // an embedding row's words, ceil(2n / word bytes)
   logic [Channels-1:0]  extra_row_q;
   logic [31:0]          beats_base_q, beats_extra_q;
   logic [AddrWidth-1:0] weight_off_q;  // bytes from a channel's base to the op's first word
   always_ff @(posedge clk_i) begin : latch_reg
     if (state_q == StLatch) begin
       embed_q <= desc[31:0] == mmf_format_pkg::OpEmbed;
+      embed_w_q <= desc[31:0] == mmf_format_pkg::OpEmbed &&
+                   desc[32*mmf_format_pkg::FieldAddr0 +: 32] == mmf_format_pkg::NoAddress;
+      emb_words_q <= (2 * desc[32*mmf_format_pkg::FieldN +: 32] + WordBytesU - 1) / WordBytesU;
       bitlinear_q <= desc[31:0] == mmf_format_pkg::OpBitLinear;
       has_rows_q <= base_rows != '0;
       extra_row_q <= extra_row;
@@ -195,6 +212,66 @@ module mmf_weight_prefetch #(
       beats_extra_q <= beats5_extra;
     end
   end
+
+  // ---- The Embed row's place: token / Channels and token % Channels by the constant
+  // reciprocal (exact for every 32-bit token: S = 32 + ceil(log2 C), M = ceil(2^S / C), as
+  // mmf_descriptor_check divides rows), then (weight + slot x words) x word bytes. In
+  // StEmbCalc's steps: 0-2 the first product, 3 the quotient, 4 its remainder's product, 5 the
+  // remainder and the second product's operands, 6-8 that product, 9 the offset.
+  localparam int unsigned EmbS = 32 + $clog2(Channels);
+  localparam logic [63:0] EmbM = ((64'd1 << EmbS) + 64'(Channels) - 64'd1) / 64'(Channels);
+  localparam int unsigned EmbMW = $clog2(EmbM + 1);
+  localparam int unsigned EmbSteps = 11;
+  logic [3:0]              emb_step_q;
+  logic [31:0]             emb_token_q, emb_slot_q, emb_rem_q;
+  logic [31:0]             emb_qc_q;  // slot x Channels <= token < 2^32
+  logic [AddrWidth-1:0]    emb_off_q;
+  logic [Channels-1:0]     emb_onehot, emb_ch_q;
+  logic signed [33+EmbMW-1:0] emb_quot_p;
+  logic signed [18+32-1:0]    emb_row_p;
+  mmf_mul_pipe #(
+    .AWidth(33),
+    .BWidth(EmbMW)
+  ) u_emb_quot (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  ({1'b0, emb_token_q}),
+    .b_i  (EmbMW'(EmbM)),
+    .p_o  (emb_quot_p)
+  );
+  mmf_mul_pipe #(
+    .AWidth(18),
+    .BWidth(32)
+  ) u_emb_row (
+    .clk_i,
+    .en_i (1'b1),
+    .a_i  (18'(emb_words_q)),
+    .b_i  (emb_slot_q),
+    .p_o  (emb_row_p)
+  );
+  always_ff @(posedge clk_i) begin : emb_regs
+    if (state_q == StEmbCalc) begin
+      if (emb_step_q == 4'd3) emb_slot_q <= 32'(emb_quot_p >>> EmbS);
+      if (emb_step_q == 4'd4) emb_qc_q <= emb_slot_q * 32'(Channels);
+      if (emb_step_q == 4'd5) emb_rem_q <= emb_token_q - emb_qc_q;
+      if (emb_step_q == 4'd9) begin
+        emb_off_q <= weight_off_q + AddrWidth'($unsigned(emb_row_p)) * WordBytes;
+      end
+    end
+  end
+  always_comb begin
+    emb_onehot = '0;
+    for (int unsigned c = 0; c < Channels; c++) emb_onehot[c] = emb_rem_q == 32'(c);
+  end
+  always_ff @(posedge clk_i) begin : emb_ch_reg
+    if (!rst_ni) begin
+      emb_ch_q <= '0;
+    end else if (state_q == StEmbCalc && emb_step_q == 4'(EmbSteps - 1)) begin
+      emb_ch_q <= emb_onehot;
+    end
+  end
+  assign emb_ch_o = emb_ch_q;
+  assign emb_token_ready_o = state_q == StDecide && embed_w_q;
 
   // The wrap's conditions, a cycle late: they change at a launch or a wrap, and are read at
   // the program's end, many cycles later.
@@ -244,7 +321,13 @@ module mmf_weight_prefetch #(
         StUnits: state_q <= StBeats;
         StBeats: state_q <= StDecide;
         StDecide: begin
-          if (embed_q && ops_done_i <= pos_q) begin
+          if (embed_w_q) begin
+            if (emb_token_valid_i) begin  // taken (emb_token_ready_o): its row's read next
+              emb_token_q <= emb_token_i;
+              emb_step_q <= '0;
+              state_q <= StEmbCalc;
+            end
+          end else if (embed_q && ops_done_i <= pos_q) begin
             state_q <= StDecide;       // wait for the controller to get past the Embed
           end else if (bitlinear_q) begin
             for (int unsigned c = 0; c < Channels; c++) begin
@@ -258,6 +341,17 @@ module mmf_weight_prefetch #(
             op_q <= op_q + 1'b1;
             pos_q <= pos_q + 32'd1;
             state_q <= StIdle;
+          end
+        end
+        StEmbCalc: begin
+          emb_step_q <= emb_step_q + 1'b1;
+          if (emb_step_q == 4'(EmbSteps - 1)) begin
+            for (int unsigned c = 0; c < Channels; c++) begin
+              beats_q[32*c +: 32] <= emb_words_q;
+              addr_q[AddrWidth*c +: AddrWidth] <= bases_i[AddrWidth*c +: AddrWidth] + emb_off_q;
+            end
+            pending_q <= emb_onehot;
+            state_q <= StIssue;
           end
         end
         default: begin  // StIssue

@@ -114,6 +114,25 @@ ModelConfig small_bitnet_config() {
   return c;
 }
 
+ModelConfig ragged_bitnet_config() {
+  ModelConfig c;
+  c.name = "ragged-bitnet";
+  c.architecture = Architecture::bitnet;
+  c.vocab_size = 301;
+  c.hidden_size = 72;
+  c.num_layers = 2;
+  c.intermediate_size = 90;
+  c.num_heads = 9;
+  c.num_kv_heads = 3;
+  c.head_dim = 8;
+  c.rope_theta = 10000.0;
+  c.rms_norm_eps = 1e-5;
+  c.bos_token_id = 298;
+  c.eos_token_id = 299;
+  c.max_position_embeddings = 75;
+  return c;
+}
+
 std::string small_bitnet_tokenizer_json(int64_t vocab_size) {
   json vocab = json::object();
   for (unsigned b = 0; b < 256; ++b) vocab[byte_char(b)] = b;

@@ -25,6 +25,10 @@ std::string byte_char(unsigned b);
 
 // vocab 384, hidden 64, 2 layers, intermediate 96, 4 heads of 16 (GQA 2:1), context 160.
 ModelConfig small_bitnet_config();
+// Ragged against ci-tiny's 16-trit tiles and 2 channels wherever the device format allows
+// (head_dim is a power of two of at least two vector beats, so hidden = 9 x 8 is a multiple of
+// 8): vocab 301, hidden 72, 2 layers, intermediate 90, 9 heads of 8 (GQA 3:1), context 75.
+ModelConfig ragged_bitnet_config();
 // A byte-level BPE tokenizer.json in the LLaMA-3 layout (the LLaMA-3 pattern, ignore_merges,
 // <|begin_of_text|> / <|end_of_text|> / <|eot_id|> specials) with `vocab_size` ids: the 256
 // bytes, merges of frequent English pairs, the three specials last.

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // BitNet b1.58 on the accelerator's token program (docs/device-format.md, "BitNet"): the HLS
 // kernel (csim) and the cpu backend's program engine against the fixed-point model, Q16 logit
-// for Q16 logit, on a ragged random model (head, hidden and vocabulary sizes no multiple of a
-// weight word, 3 query heads a KV head) and on the shipped tiny-bitnet; greedy launches of many
+// for Q16 logit, on a ragged random model (hidden, intermediate and vocabulary sizes and the
+// context no multiple of a tile or the channels, 3 query heads a KV head) and on the shipped
+// tiny-bitnet; greedy launches of many
 // tokens; the position checks; and the attention opcodes refused by a build without the units.
+#include "common/bitnet_checkpoint.hpp"
 #include "common/checks.hpp"
 #include "mmf/bitnet_fixed_model.hpp"
 #include "mmf/host/backends/device.hpp"
@@ -17,26 +19,6 @@ namespace {
 
 using namespace mmf_hls;
 using host::BuildDescriptor;
-
-// Every size ragged against ci-tiny's 4-byte words and 2 channels.
-ModelConfig ragged_bitnet_config() {
-  ModelConfig c;
-  c.name = "ragged-bitnet";
-  c.architecture = Architecture::bitnet;
-  c.vocab_size = 301;
-  c.hidden_size = 84;
-  c.num_layers = 2;
-  c.intermediate_size = 90;
-  c.num_heads = 6;
-  c.num_kv_heads = 2;
-  c.head_dim = 14;
-  c.rope_theta = 10000.0;
-  c.rms_norm_eps = 1e-5;
-  c.bos_token_id = 298;
-  c.eos_token_id = 299;
-  c.max_position_embeddings = 75;
-  return c;
-}
 
 BuildDescriptor ci_tiny() {
   return host::load_build_descriptor(host::build_descriptor_path("ci-tiny"));
@@ -166,6 +148,37 @@ TEST(BitNetKernel, ABuildWithoutAttentionUnitsRefusesTheBitNetOpcodes) {
   MMF_EXPECT_EQ(seen, 2 * 5 + 1);  // Rope x 2, KvAppend, Attention, Relu2Glu a layer; the head
   const BuildDescriptor u250 = host::load_build_descriptor(host::build_descriptor_path("u250"));
   MMF_EXPECT_ERROR(host::compile_model(model, u250), "has no attention units");
+}
+
+// A head the attention units do not take: not a power of two, or under two vector beats; the
+// kernel's check refuses such a descriptor too.
+TEST(BitNetFit, AHeadOfTheWrongWidthIsRefused) {
+  const BuildDescriptor b = ci_tiny();
+  for (const int64_t head_dim : {12, 4}) {
+    ModelConfig c = ragged_bitnet_config();
+    c.head_dim = head_dim;
+    c.hidden_size = c.num_heads * head_dim;
+    MMF_EXPECT_ERROR(host::compile_model(make_random_model(c, 2, Packing::two_bit), b),
+                     "head_dim = " + std::to_string(head_dim), std::string("vector_lanes"),
+                     std::string("power of two of at least 2 x vector_lanes (8)"));
+  }
+  const host::DeviceImage image =
+      host::compile_model(make_random_model(ragged_bitnet_config(), 2, Packing::two_bit), b);
+  const DeviceLimits lim = host::device_limits(b, image.vec.size(), 1u << 20);
+  uint32_t seen = 0;
+  for (host::Descriptor d : image.program) {
+    if (d[kFieldOpcode] != kOpRope && d[kFieldOpcode] != kOpKvAppend &&
+        d[kFieldOpcode] != kOpAttention) {
+      continue;
+    }
+    ++seen;
+    MMF_EXPECT_EQ(check_descriptor(d.data(), lim), kStatusOk);
+    for (const uint32_t head_dim : {12u, 4u, 6u}) {
+      d[kFieldHeadDim] = head_dim;
+      MMF_EXPECT_EQ(check_descriptor(d.data(), lim), kStatusBadLength) << head_dim;
+    }
+  }
+  MMF_EXPECT_EQ(seen, 2 * 4u);
 }
 
 }  // namespace

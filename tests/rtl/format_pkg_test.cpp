@@ -104,6 +104,8 @@ TEST(FormatPackage, MirrorsProgramFormatAndTritCodes) {
       {"MantLimit", kMantLimit},
       {"ExpLimit", static_cast<uint64_t>(kExpLimit)},
       {"MaxLaunchTokens", kMaxLaunchTokens},
+      {"RopeLoRows", kRopeLoRows},
+      {"MaxQueryGroup", kMaxQueryGroup},
       {"StatusOk", kStatusOk},
       {"StatusBadOpcode", kStatusBadOpcode},
       {"StatusBadBuffer", kStatusBadBuffer},
@@ -191,6 +193,8 @@ TEST(BuildPackage, CarriesTheDescriptorsValues) {
     MMF_EXPECT_EQ(sv.at("MaxVector"), static_cast<uint64_t>(b.accel.max_vector));
     MMF_EXPECT_EQ(sv.at("MaxOps"), static_cast<uint64_t>(b.accel.max_ops));
     MMF_EXPECT_EQ(sv.at("FiveTrit"), uint64_t{b.accel.five_trit}) << name;
+    MMF_EXPECT_EQ(sv.at("MaxContext"), static_cast<uint64_t>(b.accel.max_context)) << name;
+    MMF_EXPECT_EQ(sv.at("MaxHeadDim"), static_cast<uint64_t>(b.accel.max_head_dim)) << name;
     MMF_EXPECT_EQ(sv.at("Fingerprint"), b.fingerprint());
   }
 }

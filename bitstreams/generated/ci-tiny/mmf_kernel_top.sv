@@ -141,7 +141,9 @@ module mmf_ci_tiny (
     .MaxOps            (mmf_build_pkg::MaxOps),
     .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),
     .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0),
-    .FiveTrit          (mmf_build_pkg::FiveTrit)
+    .FiveTrit          (mmf_build_pkg::FiveTrit),
+    .MaxContext        (mmf_build_pkg::MaxContext),
+    .MaxHeadDim        (mmf_build_pkg::MaxHeadDim)
   ) u_kernel (
     .clk_i         (ap_clk),
     .rst_ni        (ap_rst_n),

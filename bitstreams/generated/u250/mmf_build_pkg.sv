@@ -10,6 +10,10 @@ package mmf_build_pkg;
   localparam int unsigned MaxOps = 512;
   // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).
   localparam bit FiveTrit = 1'b0;
+  // Attention units for BitNet b1.58 (accelerator.max_context, max_head_dim): positions
+  // a layer's KV cache may hold, 0 for a build without them, and the widest head.
+  localparam int unsigned MaxContext = 0;
+  localparam int unsigned MaxHeadDim = 0;
   localparam int unsigned ClockKhz = 300000;
 
   // Derived: 2 bits per trit on the weight channels' AXI data.

@@ -67,9 +67,11 @@ struct AccelTraits {
   static_assert(MaxOps >= 1, "max_ops: at least one op");
   static_assert(MaxContext == 0 ||
                     (MaxContext <= (1 << mmf::fx::kMaxContextLog2) && Lanes >= 16 &&
-                     MaxHeadDim >= 2 && MaxHeadDim % 2 == 0 && MaxHeadDim <= mmf::fx::kMaxHeadDim),
+                     MaxHeadDim >= 2 * VectorLanes && (MaxHeadDim & (MaxHeadDim - 1)) == 0 &&
+                     MaxHeadDim <= mmf::fx::kMaxHeadDim),
                 "attention: max_context up to 2^kMaxContextLog2, lanes of at least 16 (a KV "
-                "scale is 4 bytes of a weight word), an even max_head_dim up to kMaxHeadDim");
+                "scale is 4 bytes of a weight word), max_head_dim a power of two from "
+                "2 x vector_lanes up to kMaxHeadDim");
 };
 
 // The limits a build's kernel checks descriptors against (program_format.hpp).
@@ -83,7 +85,8 @@ DeviceLimits device_limits(uint64_t vec_words, uint64_t weight_words) {
                       weight_words,
                       Cfg::five_trit,
                       static_cast<uint32_t>(Cfg::max_context),
-                      static_cast<uint32_t>(Cfg::max_head_dim)};
+                      static_cast<uint32_t>(Cfg::max_head_dim),
+                      static_cast<uint32_t>(Cfg::vector_lanes)};
 }
 
 }  // namespace mmf_hls

@@ -204,6 +204,23 @@ constexpr uint32_t kSiluLatency = 5;
 // pipeline: difference, 3-stage log2(e) product, rounding, table ROM, step, step product,
 // interpolation, shift, rounding). Measured by tests/rtl/attention_exp_test.cpp.
 constexpr uint32_t kAttentionExpLatency = 11;
+// Cycles from a beat into rtl/mmf/mmf_attention_score.sv to its scores (its 20-stage pipeline:
+// operands, the 3-stage absmax product, its 3-stage normalization, the 3-stage product with the
+// score constant, its 3-stage normalization, the 3-stage product with qk, the 2-stage shift,
+// rounding, saturation). Measured by tests/rtl/attention_units_test.cpp.
+constexpr uint32_t kAttentionScoreLatency = 20;
+// Cycles from a beat into rtl/mmf/mmf_attention_weight.sv to its value weights (its 7-stage
+// pipeline: operands, 3-stage product, 2-stage shift, rounding). Measured by
+// tests/rtl/attention_units_test.cpp.
+constexpr uint32_t kAttentionWeightLatency = 7;
+// Cycles from a sum taken by rtl/mmf/mmf_attention_recip.sv to its reciprocal (iterative, one
+// value at a time: 127 S, 5 normalize steps, 17 division steps; the same for every max_context
+// up to 2^kMaxContextLog2). Measured by tests/rtl/attention_units_test.cpp.
+constexpr uint32_t kAttentionRecipLatency = 23;
+// Cycles from a beat into rtl/mmf/mmf_attention_out.sv to its output values (its 8-stage
+// pipeline: operands, 3-stage product, 2-stage shift, rounding, saturation). Measured by
+// tests/rtl/attention_units_test.cpp.
+constexpr uint32_t kAttentionOutLatency = 8;
 // Cycles from a beat into rtl/mmf/mmf_rope_rotate.sv to its rotated pairs (its 7-stage
 // pipeline: operands, 3-stage products, sum, rounding, saturation). Measured by
 // tests/rtl/rope_rotate_test.cpp.
@@ -261,6 +278,10 @@ struct DeviceLimits {
   // without them, and the widest head they take.
   uint32_t max_context = 0;
   uint32_t max_head_dim = 0;
+  // Values per vector beat: an attention head is a power of two of at least two beats, so the
+  // RoPE pairs (j, j + head_dim / 2) lie in whole beats and the units shift where they would
+  // divide by head_dim.
+  uint32_t vector_lanes = 1;
 };
 
 inline uint64_t ceil_div(uint64_t a, uint64_t b) {
@@ -470,8 +491,9 @@ inline uint32_t check_attention_op(const uint32_t* d, const DeviceLimits& lim) {
   const uint32_t src1 = op == kOpKvAppend ? d[kFieldSrc1] : 0;
   const uint32_t dst = op == kOpKvAppend ? 0 : d[kFieldDst];
   if (!buffer_ok(d[kFieldSrc0]) || !buffer_ok(src1) || !buffer_ok(dst)) return kStatusBadBuffer;
-  if (head_dim == 0 || head_dim % 2 != 0 || head_dim > lim.max_head_dim || n % head_dim != 0 ||
-      context == 0 || context > lim.max_context) {
+  const uint64_t min_head_dim = uint64_t{2} * lim.vector_lanes;
+  if (head_dim < min_head_dim || (head_dim & (head_dim - 1)) != 0 || head_dim > lim.max_head_dim ||
+      n % head_dim != 0 || context == 0 || context > lim.max_context) {
     return kStatusBadLength;
   }
   if (op == kOpAttention) {

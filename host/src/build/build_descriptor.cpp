@@ -410,8 +410,13 @@ BuildDescriptor load_build_descriptor(const std::string& path, const Accelerator
                                             "positions of a layer's KV cache");
     b.accel.max_head_dim = acc.in_range<int>("max_head_dim", 2, mmf::fx::kMaxHeadDim,
                                              "values of the widest attention head");
-    require(b.accel.max_head_dim % 2 == 0,
-            path + ": 'accelerator.max_head_dim' must be even (RoPE rotates pairs)");
+    require((b.accel.max_head_dim & (b.accel.max_head_dim - 1)) == 0 &&
+                b.accel.max_head_dim >= 2 * b.accel.vector_lanes,
+            path +
+                ": 'accelerator.max_head_dim' must be a power of two of at least 2 x "
+                "vector_lanes (" +
+                std::to_string(2 * b.accel.vector_lanes) +
+                "): a head's RoPE halves are whole vector beats");
     require(b.accel.lanes >= 16,
             path +
                 ": 'accelerator.max_context' needs lanes of at least 16 (a KV-cache scale is "

@@ -202,6 +202,10 @@ std::string sv_package(const BuildDescriptor& b) {
     << "  localparam int unsigned MaxOps = " << b.accel.max_ops << ";\n"
     << "  // 1: each weight channel decodes 1.6-bit weights too (mmf_weight_unpack).\n"
     << "  localparam bit FiveTrit = 1'b" << (b.accel.five_trit ? 1 : 0) << ";\n"
+    << "  // Attention units for BitNet b1.58 (accelerator.max_context, max_head_dim): positions\n"
+    << "  // a layer's KV cache may hold, 0 for a build without them, and the widest head.\n"
+    << "  localparam int unsigned MaxContext = " << b.accel.max_context << ";\n"
+    << "  localparam int unsigned MaxHeadDim = " << b.accel.max_head_dim << ";\n"
     << "  localparam int unsigned ClockKhz = " << static_cast<int64_t>(b.accel.clock_mhz * 1000)
     << ";\n\n"
     << "  // Derived: 2 bits per trit on the weight channels' AXI data.\n"

@@ -120,7 +120,9 @@ std::string rtl_kernel_top(const BuildDescriptor& b) {
     << "    .MaxOps            (mmf_build_pkg::MaxOps),\n"
     << "    .WeightFifoDepth   (mmf_build_pkg::WeightFifoDepth),\n"
     << "    .WeightFifoUltraRam(mmf_build_pkg::WeightFifoUltraRam != 0),\n"
-    << "    .FiveTrit          (mmf_build_pkg::FiveTrit)\n"
+    << "    .FiveTrit          (mmf_build_pkg::FiveTrit),\n"
+    << "    .MaxContext        (mmf_build_pkg::MaxContext),\n"
+    << "    .MaxHeadDim        (mmf_build_pkg::MaxHeadDim)\n"
     << "  ) u_kernel (\n"
     << "    .clk_i         (ap_clk),\n"
     << "    .rst_ni        (ap_rst_n),\n";

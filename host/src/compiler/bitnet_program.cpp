@@ -70,6 +70,12 @@ void check_bitnet_fits(const ModelConfig& c, const BuildDescriptor& b) {
   if (c.head_dim > b.accel.max_head_dim) {
     fail("head_dim", c.head_dim, "accelerator.max_head_dim", b.accel.max_head_dim);
   }
+  if ((c.head_dim & (c.head_dim - 1)) != 0 || c.head_dim < 2 * b.accel.vector_lanes) {
+    throw Error("model '" + c.name + "': head_dim = " + std::to_string(c.head_dim) + " on " +
+                build_where(b, "accelerator.vector_lanes") +
+                ": the attention units take a power of two of at least 2 x vector_lanes (" +
+                std::to_string(2 * b.accel.vector_lanes) + ")");
+  }
   if (c.num_heads / c.num_kv_heads > static_cast<int64_t>(kMaxQueryGroup)) {
     fail("num_heads / num_kv_heads", c.num_heads / c.num_kv_heads,
          "query heads per KV head (kMaxQueryGroup)", kMaxQueryGroup);

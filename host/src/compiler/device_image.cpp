@@ -82,7 +82,8 @@ mmf_hls::DeviceLimits device_limits(const BuildDescriptor& b, uint64_t vec_words
                       weight_words,
                       b.accel.five_trit,
                       static_cast<uint32_t>(b.accel.max_context),
-                      static_cast<uint32_t>(b.accel.max_head_dim)};
+                      static_cast<uint32_t>(b.accel.max_head_dim),
+                      static_cast<uint32_t>(b.accel.vector_lanes)};
 }
 
 mmf_hls::WeightTile weight_tile(const BuildDescriptor& b) {

@@ -177,18 +177,41 @@ SynthParams channel_params(const BuildPackage& p) {
 SynthParams vector_params(const BuildPackage& p) {
   return {{"VectorLanes", need(p, "VectorLanes")}};
 }
+// The RoPE unit: VectorLanes a beat, heads up to the build's max_head_dim (a build without
+// attention units has none; its row then gives the size at 2B4T's 128).
+SynthParams rope_params(const BuildPackage& p) {
+  const int64_t head_dim = need(p, "MaxHeadDim");
+  return {{"VectorLanes", need(p, "VectorLanes")}, {"MaxHeadDim", head_dim != 0 ? head_dim : 128}};
+}
+// One RoPE unit in a build with attention units (in mmf_vector_datapath), else none.
+int64_t one_if_attention(const BuildPackage& p) {
+  return need(p, "MaxContext") != 0 ? 1 : 0;
+}
 SynthParams vector_pass_params(const BuildPackage& p) {
   return {{"VectorLanes", need(p, "VectorLanes")}, {"MaxN", need(p, "MaxVector")}};
 }
 SynthParams merge_params(const BuildPackage& p) {
   return {{"Channels", need(p, "WeightChannels")}};
 }
+// The BitNet ops mmf_kernel runs so far (its BitNetOps, bit k for opcode 8 + k: Rope and
+// Relu2Glu; and EmbedFromWeights), as its descriptor check is instantiated there. Temporary:
+// both go once the kernel runs every BitNet op.
+constexpr int64_t kKernelBitNetOps = 0b01001;
+constexpr int64_t kKernelEmbedFromWeights = 1;
 SynthParams check_params(const BuildPackage& p) {
-  return {{"MaxVector", need(p, "MaxVector")},
-          {"Lanes", need(p, "Lanes")},
-          {"TileRows", need(p, "TileRows")},
-          {"WeightChannels", need(p, "WeightChannels")},
-          {"FiveTrit", need(p, "FiveTrit")}};
+  SynthParams out = {{"MaxVector", need(p, "MaxVector")},
+                     {"Lanes", need(p, "Lanes")},
+                     {"TileRows", need(p, "TileRows")},
+                     {"WeightChannels", need(p, "WeightChannels")},
+                     {"FiveTrit", need(p, "FiveTrit")}};
+  if (need(p, "MaxContext") != 0) {
+    out.emplace_back("MaxContext", need(p, "MaxContext"));
+    out.emplace_back("MaxHeadDim", need(p, "MaxHeadDim"));
+    out.emplace_back("VectorLanes", need(p, "VectorLanes"));
+    out.emplace_back("BitNetOps", kKernelBitNetOps);
+    out.emplace_back("EmbedFromWeights", kKernelEmbedFromWeights);
+  }
+  return out;
 }
 // s_axi_control as mmf_kernel has it: the launch scalars, one pointer per weight channel plus
 // the vector bank, the counters (kernel_regs.hpp).
@@ -218,7 +241,9 @@ SynthParams kernel_params(const BuildPackage& p) {
           {"MaxOps", need(p, "MaxOps")},
           {"WeightFifoDepth", need(p, "WeightFifoDepth")},
           {"WeightFifoUltraRam", need(p, "WeightFifoUltraRam")},
-          {"FiveTrit", need(p, "FiveTrit")}};
+          {"FiveTrit", need(p, "FiveTrit")},
+          {"MaxContext", need(p, "MaxContext")},
+          {"MaxHeadDim", need(p, "MaxHeadDim")}};
 }
 
 int64_t none(const BuildPackage&) {
@@ -259,11 +284,20 @@ constexpr UnitRow kUnits[] = {
     {"mmf_norm_quantize", "mmf_norm_quantize", vector_pass_params, one, "", false, true},
     {"mmf_mlgru_gate", "mmf_mlgru_gate", vector_params, one, "", false, true},
     {"mmf_silu", "mmf_silu", vector_params, one, "", false, true},
-    // BitNet b1.58's softmax numerators and RoPE: not in mmf_kernel yet, 0 instances, listed
-    // for their size.
+    {"mmf_rope", "mmf_rope", rope_params, one_if_attention, "", false, true},
+    // BitNet b1.58's softmax numerators, RoPE and head quantizer (MaxHeadDim and MaxHeads at
+    // their defaults, 128 and 8): not in mmf_kernel yet, 0 instances, listed for their size.
     {"mmf_attention_exp", "mmf_attention_exp", vector_params, none, "", false, false},
+    {"mmf_head_quantize", "mmf_head_quantize", vector_params, none, "", false, false},
     {"mmf_rope_angle", "mmf_rope_angle", vector_params, none, "", false, false},
     {"mmf_rope_rotate", "mmf_rope_rotate", vector_params, none, "", false, false},
+    // The rest of BitNet b1.58's attention arithmetic, not in mmf_kernel yet either: scores,
+    // value weights and outputs (VectorLanes a beat), the softmax sum's reciprocal (MaxContext at
+    // its default, the numerics' limit).
+    {"mmf_attention_score", "mmf_attention_score", vector_params, none, "", false, false},
+    {"mmf_attention_weight", "mmf_attention_weight", vector_params, none, "", false, false},
+    {"mmf_attention_recip", "mmf_attention_recip", no_params, none, "", false, false},
+    {"mmf_attention_out", "mmf_attention_out", vector_params, none, "", false, false},
     {"mmf_scaled_products", "mmf_scaled_products", vector_pass_params, one, "", false, true},
     {"mmf_residual_add", "mmf_residual_add", vector_params, one, "", false, true},
     {"mmf_bf16_to_q16", "mmf_bf16_to_q16", vector_params, one, "", false, true},

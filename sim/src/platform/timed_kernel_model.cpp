@@ -258,11 +258,11 @@ void TimedKernelModel::bitlinear(size_t k) {
 }
 
 // ---- BitNet b1.58 ----------------------------------------------------------------------------
-// The attention units are a design the RTL does not have yet (docs/bitnet.md, "On the
-// accelerator"); these are that design's pipelines, in cycles.
+// Rope and Relu2Glu are timed as the RTL runs them (mmf_rope, the products unit). The attention
+// units (KvAppend, Attention, Head) are a design the RTL does not have yet (docs/bitnet.md, "On
+// the accelerator"); these are that design's pipelines, in cycles.
 namespace {
 constexpr uint64_t kQuantizeFill = 12;  // a head's maxima and codes through the quantizer
-constexpr uint64_t kRopeFill = 8;       // the angle and rotation pipelines (products, round)
 constexpr uint64_t kSoftmaxFill = 12;   // exp (product, table, interpolation, shift), sums
 constexpr uint64_t kOutputFill = 12;    // the reciprocal product, rounding, saturation
 constexpr double kHeadTail = 8;         // the last row's dot product and its rescale
@@ -281,12 +281,16 @@ void TimedKernelModel::channel_takes(
   wait(accumulated_);
 }
 
+// As mmf_rope does it: the position word, a row of each table (the angles computed as the
+// second comes), then the heads, each 2H beats in (H = head_dim / 2 vl) with its high half out
+// after the rotation's stages, overlapping the next head's low half.
 void TimedKernelModel::rope(const uint32_t* d) {
   const uint64_t head_dim = d[kFieldHeadDim], vl = params_.vector_lanes;
-  read_step(head_dim);  // a row of each table
+  const uint64_t half_beats = head_dim / (2 * vl), heads = d[kFieldN] / head_dim;
+  read_step(1);
   read_step(head_dim);
-  pass_step(ceil_div(head_dim / 2, vl) + kRopeFill);    // the angles
-  pass_step(ceil_div(d[kFieldN] / 2, vl) + kRopeFill);  // the rotations
+  read_step(head_dim);
+  pass_step(heads * (2 * half_beats + kRopeRotateLatency + 1) + half_beats);
 }
 
 void TimedKernelModel::kv_append(const uint32_t* d, uint32_t position) {

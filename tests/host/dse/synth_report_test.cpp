@@ -281,10 +281,17 @@ TEST(SynthUnits, ParametersComeFromTheBuild) {
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").within, "mmf_weight_channel");
   const host::SynthParams unpack = {{"Lanes", 16}, {"MaxRowWords", 4096}};
   MMF_EXPECT_EQ(unit_named(units, "mmf_weight_unpack").params, unpack);
-  MMF_EXPECT_EQ(unit_named(units, "mmf_descriptor_check").params.back(),
-                (std::pair<std::string, int64_t>{"FiveTrit", 1}));
-  MMF_EXPECT_EQ(unit_named(units, "mmf_kernel").params.back(),
-                (std::pair<std::string, int64_t>{"FiveTrit", 1}));
+  // ci-tiny has attention units: the check takes their limits and the BitNet ops the kernel
+  // runs (Rope, Relu2Glu, the Embed from the weight channels), the kernel the limits.
+  const host::SynthParams check = {
+      {"MaxVector", 16384},   {"Lanes", 16},          {"TileRows", 4},    {"WeightChannels", 2},
+      {"FiveTrit", 1},        {"MaxContext", 512},    {"MaxHeadDim", 64}, {"VectorLanes", 4},
+      {"BitNetOps", 0b01001}, {"EmbedFromWeights", 1}};
+  MMF_EXPECT_EQ(unit_named(units, "mmf_descriptor_check").params, check);
+  const host::SynthParams& kernel = unit_named(units, "mmf_kernel").params;
+  MMF_EXPECT_EQ(kernel[kernel.size() - 3], (std::pair<std::string, int64_t>{"FiveTrit", 1}));
+  MMF_EXPECT_EQ(kernel.back(), (std::pair<std::string, int64_t>{"MaxHeadDim", 64}));
+  MMF_EXPECT_EQ(unit_named(units, "mmf_rope").instances, 1);
   host::BuildDescriptor two_bit = ci_tiny();
   two_bit.accel.five_trit = false;
   const auto two_bit_units = host::synth_units(package_of(two_bit));

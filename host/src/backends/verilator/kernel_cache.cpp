@@ -100,7 +100,9 @@ std::unique_ptr<sim::KernelSim> cached_kernel_sim(const BuildDescriptor& b,
                              " -GMaxVector=" + std::to_string(b.accel.max_vector) +
                              " -GMaxOps=" + std::to_string(b.accel.max_ops) +
                              " -GWeightFifoDepth=" + std::to_string(b.weight_fifo_words()) +
-                             " \"-GFiveTrit=1'b" + (b.accel.five_trit ? "1" : "0") + "\"";
+                             " \"-GFiveTrit=1'b" + (b.accel.five_trit ? "1" : "0") + "\"" +
+                             " -GMaxContext=" + std::to_string(b.accel.max_context) +
+                             " -GMaxHeadDim=" + std::to_string(b.accel.max_head_dim);
   uint64_t key = fnv1a(params, 0xcbf29ce484222325ull);
   for (const auto& f : sources) key = fnv1a(read_all(f), key);
   for (const auto& f : harness) key = fnv1a(read_all(f), key);
