@@ -216,12 +216,16 @@ module mmf_weight_prefetch #(
   // ---- The Embed row's place: token / Channels and token % Channels by the constant
   // reciprocal (exact for every 32-bit token: S = 32 + ceil(log2 C), M = ceil(2^S / C), as
   // mmf_descriptor_check divides rows), then (weight + slot x words) x word bytes. In
-  // StEmbCalc's steps: 0-2 the first product, 3 the quotient, 4 its remainder's product, 5 the
-  // remainder and the second product's operands, 6-8 that product, 9 the offset.
+  // StEmbCalc's steps: 0-2 token x M, 3 the slot (its top bits), 4 slot x Channels, with the
+  // slot also into slot x words (out at 7), 5 the remainder, the channel, 9 the offset, 10 the
+  // command. A row's words fit the 18-bit operand: 2 MaxVector / word bytes < 2^17.
   localparam int unsigned EmbS = 32 + $clog2(Channels);
   localparam logic [63:0] EmbM = ((64'd1 << EmbS) + 64'(Channels) - 64'd1) / 64'(Channels);
   localparam int unsigned EmbMW = $clog2(EmbM + 1);
   localparam int unsigned EmbSteps = 11;
+  if (2 * MaxVector / WordBytesU >= (1 << 17)) begin : g_bad_row_words
+    $error("mmf_weight_prefetch: an embedding row's words do not fit the 18-bit operand");
+  end
   logic [3:0]              emb_step_q;
   logic [31:0]             emb_token_q, emb_slot_q, emb_rem_q;
   logic [31:0]             emb_qc_q;  // slot x Channels <= token < 2^32
