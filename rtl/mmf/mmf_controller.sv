@@ -143,7 +143,7 @@ module mmf_controller #(
   output logic                  emb_token_valid_o,
   input  logic                  emb_token_ready_i,
   output logic [31:0]           emb_token_o,
-  output logic [31:0]           emb_words_o,     // the row's weight words (the datapath's count)
+  output logic [31:0]           emb_words_o,     // the row's weight words (mmf_weight_array)
 
   // Fields of the op being run, stable from its decode to the end of its last step.
   output logic [31:0]           op_n_o,

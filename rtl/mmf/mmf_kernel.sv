@@ -186,7 +186,7 @@ module mmf_kernel #(
   // An Embed from the weight channels: the token to the prefetcher, the row's words out raw.
   logic                  emb_token_valid, emb_token_ready;
   logic [31:0]           emb_token, emb_words;
-  logic                  wemb_valid, wemb_ready;
+  logic                  wemb_valid, wemb_ready, wemb_last;
   logic [WDataW-1:0]     wemb_data;
   logic [$clog2(VectorLanes):0] am_last_lanes;
   logic [7:0]            bad_code;
@@ -436,7 +436,7 @@ module mmf_kernel #(
     .wemb_valid_i     (wemb_valid),
     .wemb_ready_o     (wemb_ready),
     .wemb_data_i      (wemb_data),
-    .wemb_words_i     (emb_words),
+    .wemb_last_i      (wemb_last),
     .code_valid_o     (code_valid),
     .code_ready_i     (code_ready),
     .code_data_o      (code_data),
@@ -535,6 +535,7 @@ module mmf_kernel #(
     .raw_valid_o      (wemb_valid),
     .raw_ready_i      (wemb_ready),
     .raw_data_o       (wemb_data),
+    .raw_last_o       (wemb_last),
     .w_ar_valid_o,
     .w_ar_ready_i,
     .w_ar_addr_o,

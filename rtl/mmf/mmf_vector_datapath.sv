@@ -108,12 +108,12 @@ module mmf_vector_datapath #(
   input  logic                    rope_clear_i,
   input  logic [31:0]             rope_half_beats_i,
 
-  // An Embed's row from a weight channel (kind KindEmbedWeights): its wemb_words_i words (stable
-  // through the step) as they come, Lanes / 8 bf16 values each.
+  // An Embed's row from a weight channel (kind KindEmbedWeights): its words as they come,
+  // Lanes / 8 bf16 values each, the last one marked (mmf_weight_array counts them).
   input  logic                    wemb_valid_i,
   output logic                    wemb_ready_o,
   input  logic [WDataW-1:0]       wemb_data_i,
-  input  logic [31:0]             wemb_words_i,
+  input  logic                    wemb_last_i,
 
   // To and from the weight array: the norm's codes and token scale, the BitLinear's results.
   output logic                    code_valid_o,
@@ -283,17 +283,8 @@ module mmf_vector_datapath #(
   );
   // An embedding row from a weight channel: Lanes / 8 bf16 values a word, VL a beat for the
   // converter, which the two embedding paths share (one runs at a time: the step's kind).
-  logic              wemb_half_valid, wemb_half_ready, conv_valid, conv_ready, wemb_last;
+  logic              wemb_half_valid, wemb_half_ready, conv_valid, conv_ready;
   logic [16*VL-1:0]  wemb_half, conv_data;
-  logic [31:0]       wemb_left_q;  // the row's words still to come (loaded between steps)
-  always_ff @(posedge clk_i) begin : wemb_count
-    if (!kind_i[mmf_kernel_pkg::KindEmbedWeights]) begin
-      wemb_left_q <= wemb_words_i;
-    end else if (wemb_valid_i && wemb_ready_o) begin
-      wemb_left_q <= wemb_left_q - 32'd1;
-    end
-  end
-  assign wemb_last = wemb_left_q == 32'd1;
   mmf_gearbox #(
     .Width   (16),
     .InLanes (Lanes / 8),
@@ -304,7 +295,7 @@ module mmf_vector_datapath #(
     .in_valid_i (kind_i[mmf_kernel_pkg::KindEmbedWeights] && wemb_valid_i),
     .in_ready_o (wemb_ready_o),
     .in_data_i  (wemb_data_i),
-    .in_last_i  (wemb_last),
+    .in_last_i  (wemb_last_i),
     .out_valid_o(wemb_half_valid),
     .out_ready_i(wemb_half_ready),
     .out_data_o (wemb_half)

@@ -90,6 +90,7 @@ module mmf_weight_array #(
   output logic                          raw_valid_o,
   input  logic                          raw_ready_i,
   output logic [WDataW-1:0]             raw_data_o,
+  output logic                          raw_last_o,   // the row's last word
 
   // Weight channels (read only), channel c in slice c of each bus.
   output logic [Channels-1:0]           w_ar_valid_o,
@@ -271,16 +272,16 @@ module mmf_weight_array #(
   end
   assign raw_on = raw_mode_i && raw_left_q != '0;
   mmf_pipe_reg #(
-    .Width(WDataW)
+    .Width(WDataW + 1)
   ) u_raw_reg (
     .clk_i,
     .rst_ni,
     .in_valid_i (merged_valid),
     .in_ready_o (merged_ready),
-    .in_data_i  (merged_data),
+    .in_data_i  ({raw_left_q == 32'd1, merged_data}),
     .out_valid_o(raw_valid_o),
     .out_ready_i(raw_ready_i),
-    .out_data_o (raw_data_o)
+    .out_data_o ({raw_last_o, raw_data_o})
   );
 
   logic [Channels-1:0]    ch_sum_valid, ch_sum_ready;
